@@ -1,0 +1,47 @@
+"""Typed settings, read from the environment in one place (bot.cli builds them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir("rapport", appauthor=False)) / "rapport.db"
+    return f"sqlite:///{path}"
+
+
+class Settings(BaseSettings):
+    """Everything Rapport reads from its environment.
+
+    Slack settings are optional here: only `rapport serve` needs them, and it checks them itself
+    so that each missing one gets its own clear message.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default_factory=default_database_url, alias="RAPPORT_DATABASE_URL")
+    tz: str = Field(default="UTC", alias="RAPPORT_TZ")
+    local_user: str = Field(default="me", alias="RAPPORT_USER")
+    workspace: str = Field(default="local", alias="RAPPORT_WORKSPACE")
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"RAPPORT_TZ={value!r} is not a time zone name (try e.g. Europe/Berlin)"
+            ) from exc
+        return value

@@ -1,0 +1,29 @@
+"""The small error tree caught at the boundaries (console, Slack handlers)."""
+
+from __future__ import annotations
+
+
+class RapportError(Exception):
+    """Base of every error Rapport raises on purpose."""
+
+
+class UserInputError(RapportError):
+    """The person asked for something we cannot do; the message is safe to show them."""
+
+
+class NotFoundError(UserInputError):
+    """A contact, note or loop the person named does not exist (or is not theirs to see)."""
+
+
+class AmbiguousNameError(UserInputError):
+    """A name matches several contacts closely; the caller should ask "which one?"."""
+
+    def __init__(self, name: str, candidates: list[tuple[int, str]]) -> None:
+        self.name = name
+        self.candidates = candidates
+        names = ", ".join(label for _, label in candidates)
+        super().__init__(f'"{name}" could be {names}. Which one did you mean?')
+
+
+class StorageUnavailableError(RapportError):
+    """The database could not be reached; nothing was written. Safe to retry."""

@@ -1,0 +1,139 @@
+"""Rapport's tables. Every row carries its workspace: no query path crosses workspaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.store.types import UTCDateTime
+
+
+def _dt(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Workspace(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)  # Slack team id, or "local"
+    name: str = Field(default="", max_length=200)
+    default_visibility: str = Field(default="team", max_length=16)  # "team" | "private"
+    created_at: datetime = _dt()
+
+
+class User(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=64)
+    external_id: str = Field(max_length=64)  # Slack user id, or a console name
+    display_name: str = Field(default="", max_length=200)
+    tz: str | None = Field(default=None, max_length=64)  # IANA name from users.info
+    tz_checked_at: datetime | None = _dt(nullable=True)
+    created_at: datetime = _dt()
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (Index("ix_contact_ws_name", "workspace_id", "name_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    display_name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200)  # casefolded, accents and punctuation folded
+    slack_user_id: str | None = Field(default=None, max_length=64)
+    company: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=64)
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = _dt()
+
+
+class ContactAlias(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "alias_key"),
+        Index("ix_alias_contact", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    contact_id: int = Field(foreign_key="contact.id")
+    alias: str = Field(max_length=200)
+    alias_key: str = Field(max_length=200)
+
+
+class ContactTag(SQLModel, table=True):
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64, index=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    tag: str = Field(primary_key=True, max_length=100)
+
+
+class Note(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_note_ws_occurred", "workspace_id", "occurred_at"),
+        Index("ix_note_author", "author_id", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    author_id: int = Field(foreign_key="user.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    kind: str | None = Field(default=None, max_length=32)
+    initiator: str | None = Field(default=None, max_length=8)  # "me" | "them"
+    visibility: str = Field(default="team", max_length=16)  # "team" | "private"
+    occurred_at: datetime = _dt()
+    logged_at: datetime = _dt()
+    source: str = Field(default="console", max_length=16)  # console, dm, mention, slash, shortcut
+    permalink: str | None = Field(default=None, max_length=500)
+    needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sensitive: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    not_understood: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class NoteContact(SQLModel, table=True):
+    __table_args__ = (Index("ix_notecontact_contact", "contact_id", "note_id"),)
+
+    note_id: int = Field(foreign_key="note.id", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+
+
+class Loop(SQLModel, table=True):
+    __table_args__ = (Index("ix_loop_owner_status", "owner_id", "status", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    owner_id: int = Field(foreign_key="user.id")  # the user whose loop it is
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    direction: str = Field(max_length=16)  # "you_owe" | "they_owe"
+    what: str = Field(max_length=500)
+    due_at: datetime | None = _dt(nullable=True)
+    status: str = Field(default="open", max_length=16)  # "open" | "closed"
+    source_note_id: int = Field(foreign_key="note.id")
+    closed_by_note_id: int | None = Field(default=None, foreign_key="note.id")
+    created_at: datetime = _dt()
+    closed_at: datetime | None = _dt(nullable=True)
+
+
+class Occasion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("contact_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64, index=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    kind: str = Field(max_length=16)  # "birthday" | "anniversary"
+    month: int
+    day: int
+    year: int | None = None
+    source_note_id: int | None = Field(default=None, foreign_key="note.id")
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack deliveries already handled, so that retries never store a note twice."""
+
+    workspace_id: str = Field(primary_key=True, max_length=64)
+    event_id: str = Field(primary_key=True, max_length=128)
+    note_id: int | None = Field(default=None)
+    received_at: datetime = _dt()
