@@ -81,6 +81,7 @@ class LogResult:
     not_understood: tuple[str, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
     duplicate: bool = False  # the same Slack event was already filed
+    pending_id: int | None = None  # set while ambiguities wait for the author's choice
 
 
 @dataclass(frozen=True)

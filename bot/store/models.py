@@ -137,3 +137,18 @@ class ProcessedEvent(SQLModel, table=True):
     event_id: str = Field(primary_key=True, max_length=128)
     note_id: int | None = Field(default=None)
     received_at: datetime = _dt()
+
+
+class PendingNote(SQLModel, table=True):
+    """A note waiting for its author to say which contact a name meant ("which Jane?")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    author_id: int = Field(foreign_key="user.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    occurred_at: datetime | None = _dt(nullable=True)
+    source: str = Field(default="console", max_length=16)
+    permalink: str | None = Field(default=None, max_length=500)
+    event_id: str | None = Field(default=None, max_length=128)
+    choices: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _dt()
