@@ -1,0 +1,43 @@
+"""Short, human renderings of times shared by the console and Slack ("3 days ago")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+def ago(when: datetime, now: datetime) -> str:
+    seconds = (now - when).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    if seconds < 90:
+        text = "just now" if not future else "in a moment"
+        return text
+    minutes = seconds / 60
+    hours = minutes / 60
+    days = hours / 24
+    if minutes < 60:
+        amount, unit = round(minutes), "minute"
+    elif hours < 24:
+        amount, unit = round(hours), "hour"
+    elif days < 14:
+        amount, unit = round(days), "day"
+    elif days < 60:
+        amount, unit = round(days / 7), "week"
+    elif days < 365 * 2:
+        amount, unit = round(days / 30.44), "month"
+    else:
+        amount, unit = round(days / 365.25), "year"
+    label = f"{amount} {unit}{'' if amount == 1 else 's'}"
+    return f"in {label}" if future else f"{label} ago"
+
+
+def local_date(when: datetime, tz: str) -> str:
+    """`Tue 3 Mar 2026` in the reader's zone."""
+    local = when.astimezone(ZoneInfo(tz))
+    return f"{local:%a} {local.day} {local:%b %Y}"
+
+
+def local_datetime(when: datetime, tz: str) -> str:
+    local = when.astimezone(ZoneInfo(tz))
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
