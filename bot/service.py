@@ -6,13 +6,72 @@ opens its own session from the factory it was given; the clock is passed in so t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.domain import Actor, ContactCard, Home, LogResult, LoopList, RecallResult, TimelineEntry
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+from bot.domain import (
+    Actor,
+    Ambiguity,
+    Candidate,
+    ContactCard,
+    ContactRef,
+    Home,
+    LogResult,
+    LoopList,
+    LoopView,
+    OccasionView,
+    RecallHit,
+    RecallResult,
+    TimelineEntry,
+)
+from bot.errors import AmbiguousNameError, NotFoundError, StorageUnavailableError, UserInputError
+from bot.names import name_key
+from bot.parsing import Direction, ParsedNote, PersonRef
+from bot.parsing.note import is_question, parse_note
+from bot.parsing.query import parse_query
+from bot.store import repo
 from bot.store.db import SessionFactory
+from bot.store.models import (
+    Contact,
+    Loop,
+    Note,
+    NoteContact,
+    Occasion,
+    PendingNote,
+    ProcessedEvent,
+    User,
+)
+from bot.store.search import search_notes
 
 Clock = Callable[[], datetime]
+
+MAX_NOTE_CHARS = 10_000
+SENSITIVE_COOLDOWN = timedelta(days=30)
+FUZZY_CUTOFF = 85.0
+FUZZY_MARGIN = 8.0
+TIMELINE_LIMIT = 50
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words that say nothing about *what* a loop is about, so they can't tell two loops apart.
+_LOOP_FILLER = frozenset(
+    {"a", "an", "the", "to", "of", "for", "on", "in", "and", "or", "me", "my", "him", "her"}
+    | {"his", "them", "their", "it", "its", "you", "your", "get", "got", "send", "sent"}
+    | {"give", "gave", "some", "with", "from", "about"}
+)
+
+
+@dataclass
+class _Resolution:
+    contacts: list[Contact] = field(default_factory=list)
+    created: list[Contact] = field(default_factory=list)
+    by_name: dict[str, Contact] = field(default_factory=dict)
+    ambiguities: list[Ambiguity] = field(default_factory=list)
 
 
 class Rapport:
@@ -20,6 +79,49 @@ class Rapport:
         self.sessions = sessions
         self.clock = clock
         self.default_tz = default_tz
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose connection failures become one clear, retryable error."""
+        try:
+            with self.sessions() as session:
+                yield session
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise StorageUnavailableError(
+                "Couldn't reach the database, so nothing was saved. Please try again."
+            ) from exc
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        if now.tzinfo is None:
+            raise ValueError("the clock must return aware datetimes")
+        return now.astimezone(UTC)
+
+    def _user(self, session: Session, actor: Actor) -> User:
+        now = self._now()
+        repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
+        return repo.get_or_create_user(
+            session,
+            workspace_id=actor.workspace_id,
+            external_id=actor.user_id,
+            display_name=actor.display_name,
+            now=now,
+        )
+
+    def _tz(self, actor: Actor, user: User | None) -> str:
+        for candidate in (actor.tz, user.tz if user else None, self.default_tz):
+            if candidate and _valid_zone(candidate):
+                return candidate
+        return "UTC"
+
+    # --- logging ----------------------------------------------------------------------------
+
+    def is_question(self, text: str) -> bool:
+        return is_question(text)
 
     def log(
         self,
@@ -38,44 +140,867 @@ class Rapport:
         `duplicate=True`. When a name is ambiguous and `choices` does not settle it, stores a
         pending note and returns `note_id=None`, `pending_id` set and `ambiguities` filled.
         """
-        raise NotImplementedError
+        _check_text(text)
+        if at is not None and at.tzinfo is None:
+            raise ValueError("`at` must be an aware datetime")
+        try:
+            with self._session() as session:
+                if event_id is not None:
+                    seen = repo.event_seen(
+                        session, workspace_id=actor.workspace_id, event_id=event_id
+                    )
+                    if seen is not None:
+                        return self._duplicate(session, actor, seen, text)
+                user = self._user(session, actor)
+                result = self._file(
+                    session,
+                    actor=actor,
+                    user=user,
+                    text=text,
+                    at=at,
+                    source=source,
+                    permalink=permalink,
+                    choices=dict(choices or {}),
+                    event_id=event_id,
+                )
+                session.commit()
+                return result
+        except IntegrityError:
+            # Two deliveries of one event raced; the other one filed it.
+            if event_id is None:
+                raise
+            with self._session() as session:
+                seen = repo.event_seen(session, workspace_id=actor.workspace_id, event_id=event_id)
+                if seen is None:
+                    raise
+                return self._duplicate(session, actor, seen, text)
+
+    def _duplicate(
+        self, session: Session, actor: Actor, seen: ProcessedEvent, text: str
+    ) -> LogResult:
+        return LogResult(
+            note_id=seen.note_id,
+            text=text,
+            contacts=(),
+            created_contacts=(),
+            kind=None,
+            occurred_at=seen.received_at,
+            private=False,
+            duplicate=True,
+        )
+
+    def _file(
+        self,
+        session: Session,
+        *,
+        actor: Actor,
+        user: User,
+        text: str,
+        at: datetime | None,
+        source: str,
+        permalink: str | None,
+        choices: dict[str, int],
+        event_id: str | None,
+        note: Note | None = None,
+    ) -> LogResult:
+        """Parse, resolve names, and either file the note or park it until a name is chosen."""
+        now = self._now()
+        assert user.id is not None
+        tz = self._tz(actor, user)
+        parsed = parse_note(text, now=at or now, tz=tz)
+        people = _people_to_resolve(parsed)
+        resolution = self._resolve(session, actor=actor, user=user, people=people, choices=choices)
+        if resolution.ambiguities and note is not None:
+            names = "; ".join(
+                f'"{a.name}" could be ' + " or ".join(c.display_name for c in a.candidates)
+                for a in resolution.ambiguities
+            )
+            raise UserInputError(f"{names}. Please write the full name.")
+        if resolution.ambiguities:
+            pending = PendingNote(
+                workspace_id=actor.workspace_id,
+                author_id=user.id,
+                text=text,
+                occurred_at=at,
+                source=source,
+                permalink=permalink,
+                event_id=event_id,
+                choices=choices,
+                created_at=now,
+            )
+            session.add(pending)
+            session.flush()
+            if event_id is not None:
+                session.add(
+                    ProcessedEvent(
+                        workspace_id=actor.workspace_id, event_id=event_id, received_at=now
+                    )
+                )
+            return LogResult(
+                note_id=None,
+                text=parsed.text,
+                contacts=(),
+                created_contacts=(),
+                kind=parsed.kind,
+                occurred_at=parsed.occurred_at or at or now,
+                private=parsed.private,
+                ambiguities=tuple(resolution.ambiguities),
+                pending_id=pending.id,
+                not_understood=parsed.not_understood,
+            )
+        return self._store(
+            session,
+            actor=actor,
+            user=user,
+            parsed=parsed,
+            resolution=resolution,
+            at=at,
+            source=source,
+            permalink=permalink,
+            event_id=event_id,
+            note=note,
+            tz=tz,
+        )
+
+    def _store(
+        self,
+        session: Session,
+        *,
+        actor: Actor,
+        user: User,
+        parsed: ParsedNote,
+        resolution: _Resolution,
+        at: datetime | None,
+        source: str,
+        permalink: str | None,
+        event_id: str | None,
+        note: Note | None,
+        tz: str,
+    ) -> LogResult:
+        now = self._now()
+        assert user.id is not None
+        workspace = repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
+        visibility = "private" if parsed.private else workspace.default_visibility
+        occurred = parsed.occurred_at or at or now
+        not_understood = list(parsed.not_understood)
+        if note is None:
+            note = Note(workspace_id=actor.workspace_id, author_id=user.id, logged_at=now, text="")
+            note.source, note.permalink = source, permalink
+        note.text = parsed.text
+        note.kind = parsed.kind
+        note.initiator = parsed.initiator.value if parsed.initiator else None
+        note.visibility = visibility
+        note.occurred_at = occurred
+        note.needs = list(parsed.needs)
+        note.tags = list(parsed.tags)
+        note.sensitive = list(parsed.sensitive)
+        session.add(note)
+        session.flush()
+        assert note.id is not None
+
+        contacts = _unique(resolution.contacts)
+        for contact in contacts:
+            assert contact.id is not None
+            session.add(
+                NoteContact(note_id=note.id, contact_id=contact.id, workspace_id=actor.workspace_id)
+            )
+            if parsed.tags:
+                repo.add_tags(
+                    session,
+                    workspace_id=actor.workspace_id,
+                    contact_id=contact.id,
+                    tags=parsed.tags,
+                )
+        main = contacts[0] if contacts else None
+
+        closed = self._settle(
+            session, user=user, parsed=parsed, resolution=resolution, main=main, note=note, now=now
+        )
+
+        opened: list[Loop] = []
+        for spec in parsed.loops:
+            target = _pick(resolution, spec.person, main)
+            if target is None or target.id is None:
+                not_understood.append(f'couldn\'t tell who "{spec.what}" is owed by or to')
+                continue
+            loop = Loop(
+                workspace_id=actor.workspace_id,
+                owner_id=user.id,
+                contact_id=target.id,
+                direction=spec.direction.value,
+                what=spec.what,
+                due_at=spec.due,
+                source_note_id=note.id,
+                created_at=now,
+            )
+            session.add(loop)
+            opened.append(loop)
+
+        occasions: list[Occasion] = []
+        for occ in parsed.occasions:
+            target = _pick(resolution, occ.person, main)
+            if target is None or target.id is None:
+                not_understood.append(f"couldn't tell whose {occ.kind} that is")
+                continue
+            occasions.append(
+                repo.upsert_occasion(
+                    session,
+                    workspace_id=actor.workspace_id,
+                    contact_id=target.id,
+                    kind=occ.kind,
+                    month=occ.month,
+                    day=occ.day,
+                    year=occ.year,
+                    source_note_id=note.id,
+                )
+            )
+        note.not_understood = not_understood
+        session.add(note)
+        if event_id is not None:
+            seen = repo.event_seen(session, workspace_id=actor.workspace_id, event_id=event_id)
+            if seen is None:
+                session.add(
+                    ProcessedEvent(
+                        workspace_id=actor.workspace_id,
+                        event_id=event_id,
+                        note_id=note.id,
+                        received_at=now,
+                    )
+                )
+            else:
+                seen.note_id = note.id
+                session.add(seen)
+        session.flush()
+        by_id = {c.id: c for c in contacts}
+        return LogResult(
+            note_id=note.id,
+            text=note.text,
+            contacts=tuple(_ref(c) for c in contacts),
+            created_contacts=tuple(_ref(c) for c in _unique(resolution.created)),
+            kind=note.kind,
+            occurred_at=occurred,
+            private=visibility == "private",
+            loops_opened=tuple(_loop_view(loop, by_id, now) for loop in opened),
+            loops_closed=tuple(
+                _loop_view(loop, repo.contacts_by_id(session, [loop.contact_id]), now)
+                for loop in closed
+            ),
+            occasions=tuple(_occasion_view(o, by_id, now, tz) for o in occasions),
+            needs=parsed.needs,
+            tags=parsed.tags,
+            sensitive=parsed.sensitive,
+            not_understood=tuple(not_understood),
+        )
+
+    def _settle(
+        self,
+        session: Session,
+        *,
+        user: User,
+        parsed: ParsedNote,
+        resolution: _Resolution,
+        main: Contact | None,
+        note: Note,
+        now: datetime,
+    ) -> list[Loop]:
+        """Close the author's open loops that this note settles ("sent Raj the deck")."""
+        assert user.id is not None
+        closed: list[Loop] = []
+        for settlement in parsed.settles:
+            target = _pick(resolution, settlement.person, main)
+            scope = (
+                [target.id] if target and target.id else [c.id for c in resolution.contacts if c.id]
+            )
+            if not scope:
+                continue
+            candidates = [
+                loop
+                for loop in repo.open_loops(session, owner_id=user.id, contact_ids=scope)
+                if loop.direction == settlement.direction.value and loop not in closed
+            ]
+            best = _best_loop(candidates, settlement.what)
+            if best is None:
+                continue
+            best.status = "closed"
+            best.closed_by_note_id = note.id
+            best.closed_at = now
+            session.add(best)
+            closed.append(best)
+        return closed
+
+    def _resolve(
+        self,
+        session: Session,
+        *,
+        actor: Actor,
+        user: User,
+        people: Sequence[PersonRef],
+        choices: Mapping[str, int],
+    ) -> _Resolution:
+        out = _Resolution()
+        now = self._now()
+        # Slots keep the note's order (the first person named is the main one); contacts are only
+        # created once no name is ambiguous, so a pending note leaves nothing behind.
+        slots: list[tuple[PersonRef, Contact | None]] = []
+        for person in people:
+            if any(p.name == person.name for p, _ in slots):
+                continue
+            chosen = choices.get(person.name)
+            contact: Contact | None = None
+            if chosen is not None:
+                contact = repo.get_contact(
+                    session, workspace_id=actor.workspace_id, contact_id=chosen
+                )
+            if contact is None and person.slack_user_id:
+                contact = repo.contact_by_slack_id(
+                    session, workspace_id=actor.workspace_id, slack_user_id=person.slack_user_id
+                )
+            if contact is None and not person.slack_user_id:
+                found = self._match(session, actor.workspace_id, person.name)
+                if isinstance(found, Ambiguity):
+                    out.ambiguities.append(found)
+                    continue
+                contact = found
+            slots.append((person, contact))
+        if out.ambiguities:
+            return out
+        for person, existing in slots:
+            contact = existing
+            if contact is None:
+                display = person.name.strip() or person.slack_user_id or "someone"
+                contact = Contact(
+                    workspace_id=actor.workspace_id,
+                    display_name=display,
+                    name_key=name_key(display),
+                    slack_user_id=person.slack_user_id,
+                    created_by=user.id,
+                    created_at=now,
+                )
+                session.add(contact)
+                session.flush()
+                out.created.append(contact)
+            out.by_name[person.name] = contact
+            out.contacts.append(contact)
+        return out
+
+    def _match(self, session: Session, workspace_id: str, name: str) -> Contact | Ambiguity | None:
+        """Exact name or alias first, then first name, then fuzzy with a margin; ask when close."""
+        key = name_key(name)
+        if not key:
+            return None
+        exact = repo.contacts_with_key(session, workspace_id=workspace_id, key=key)
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            return self._ambiguity(session, name, exact)
+        alias = repo.contact_by_alias(session, workspace_id=workspace_id, key=key)
+        if alias is not None:
+            return alias
+        if " " not in key:
+            same_first = repo.contacts_with_key_prefix(
+                session, workspace_id=workspace_id, prefix=key + " ", limit=20
+            )
+            if len(same_first) == 1:
+                return same_first[0]
+            if len(same_first) > 1:
+                return self._ambiguity(session, name, same_first)
+        return self._fuzzy(session, workspace_id, name, key)
+
+    def _fuzzy(
+        self, session: Session, workspace_id: str, name: str, key: str
+    ) -> Contact | Ambiguity | None:
+        from rapidfuzz import fuzz, process
+
+        # Only names sharing the first three letters are compared: a range scan, not the whole
+        # workspace, so logging stays fast with 100,000 contacts.
+        pool = repo.contacts_with_key_prefix(
+            session, workspace_id=workspace_id, prefix=key[:3], limit=500
+        )
+        if not pool:
+            return None
+        choices = {c.id: c.name_key for c in pool}
+        scored = process.extract(
+            key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+        )
+        if not scored:
+            return None
+        by_id = {c.id: c for c in pool}
+        best = scored[0]
+        close = [s for s in scored if best[1] - s[1] < FUZZY_MARGIN]
+        if len(close) > 1:
+            return self._ambiguity(session, name, [by_id[s[2]] for s in close])
+        return by_id[best[2]]
+
+    def _ambiguity(self, session: Session, name: str, contacts: Sequence[Contact]) -> Ambiguity:
+        now = self._now()
+        candidates = []
+        for contact in contacts[:5]:
+            assert contact.id is not None
+            last = repo.last_note_at(session, contact_id=contact.id)
+            hint = contact.company or (f"last note {_ago(last, now)}" if last else "")
+            candidates.append(Candidate(contact.id, contact.display_name, hint))
+        return Ambiguity(name=name, candidates=tuple(candidates))
 
     def choose(self, *, actor: Actor, pending_id: int, name: str, contact_id: int) -> LogResult:
-        """The author picked `contact_id` for `name` in a pending note; file it if nothing else is open."""
-        raise NotImplementedError
+        """The author chose `contact_id` for `name` in a pending note; file it once none is open."""
+        with self._session() as session:
+            user = self._user(session, actor)
+            pending = session.get(PendingNote, pending_id)
+            if (
+                pending is None
+                or pending.author_id != user.id
+                or pending.workspace_id != actor.workspace_id
+            ):
+                raise NotFoundError("That note is no longer waiting for a choice.")
+            if (
+                repo.get_contact(session, workspace_id=actor.workspace_id, contact_id=contact_id)
+                is None
+            ):
+                raise NotFoundError("That contact no longer exists.")
+            choices = dict(pending.choices)
+            choices[name] = contact_id
+            at = pending.occurred_at
+            text, source, permalink, event_id = (
+                pending.text,
+                pending.source,
+                pending.permalink,
+                pending.event_id,
+            )
+            session.delete(pending)
+            session.flush()
+            result = self._file(
+                session,
+                actor=actor,
+                user=user,
+                text=text,
+                at=at,
+                source=source,
+                permalink=permalink,
+                choices=choices,
+                event_id=event_id,
+            )
+            session.commit()
+            return result
+
+    # --- changing notes ---------------------------------------------------------------------
+
+    def _own_note(self, session: Session, actor: Actor, note_id: int) -> tuple[User, Note]:
+        user = repo.get_user(session, workspace_id=actor.workspace_id, external_id=actor.user_id)
+        note = session.get(Note, note_id)
+        if (
+            user is None
+            or note is None
+            or note.workspace_id != actor.workspace_id
+            or note.author_id != user.id
+        ):
+            raise NotFoundError("That note doesn't exist, or it isn't yours to change.")
+        return user, note
 
     def undo(self, *, actor: Actor, note_id: int) -> None:
         """Delete a note the actor wrote (and the loops and occasions it created)."""
-        raise NotImplementedError
+        with self._session() as session:
+            _user, note = self._own_note(session, actor, note_id)
+            contact_ids = repo.delete_note(session, note=note)
+            for contact_id in contact_ids:
+                if repo.contact_is_orphan(session, contact_id=contact_id):
+                    repo.delete_contact(session, contact_id=contact_id)
+            session.commit()
 
     def edit(self, *, actor: Actor, note_id: int, text: str) -> LogResult:
         """Replace the text of a note the actor wrote and re-file it."""
-        raise NotImplementedError
+        _check_text(text)
+        with self._session() as session:
+            user, note = self._own_note(session, actor, note_id)
+            keep = Note(
+                workspace_id=note.workspace_id,
+                author_id=note.author_id,
+                text="",
+                logged_at=note.logged_at,
+                source=note.source,
+                permalink=note.permalink,
+            )
+            old_contacts = repo.delete_note(session, note=note)
+            keep.id = note_id
+            result = self._file(
+                session,
+                actor=actor,
+                user=user,
+                text=text,
+                at=None,
+                source=keep.source,
+                permalink=keep.permalink,
+                choices={},
+                event_id=None,
+                note=keep,
+            )
+            kept = {c.id for c in result.contacts}
+            for contact_id in old_contacts:
+                if contact_id not in kept and repo.contact_is_orphan(
+                    session, contact_id=contact_id
+                ):
+                    repo.delete_contact(session, contact_id=contact_id)
+            session.commit()
+            return result
+
+    # --- reading ----------------------------------------------------------------------------
 
     def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:
         """One note the actor may see (NotFoundError otherwise)."""
-        raise NotImplementedError
-
-    def is_question(self, text: str) -> bool:
-        raise NotImplementedError
+        with self._session() as session:
+            user = repo.get_user(
+                session, workspace_id=actor.workspace_id, external_id=actor.user_id
+            )
+            note = session.get(Note, note_id)
+            if user is None or note is None or not _may_see(note, actor.workspace_id, user):
+                raise NotFoundError("That note doesn't exist, or it isn't visible to you.")
+            return self._entries(session, [note])[0]
 
     def recall(self, *, actor: Actor, query: str, limit: int = 10, offset: int = 0) -> RecallResult:
-        raise NotImplementedError
+        if not query.strip():
+            raise UserInputError("What should I look for? Try `recall shelter dog`.")
+        parsed = parse_query(query[:MAX_NOTE_CHARS])
+        if not parsed.terms:
+            return RecallResult(query=query, terms=(), hits=(), total=0, offset=offset)
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            ranked, total = search_notes(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                terms=parsed.terms,
+                limit=max(1, min(limit, 100)),
+                offset=max(0, offset),
+                now=self._now(),
+            )
+            notes = repo.notes_by_id(session, [note_id for note_id, _ in ranked])
+            contacts = repo.contacts_of_notes(session, notes)
+            authors = repo.users_by_id(session, [n.author_id for n in notes.values()])
+            hits = []
+            for note_id, score in ranked:
+                note = notes.get(note_id)
+                if note is None or not _may_see(note, actor.workspace_id, user):
+                    continue
+                author = authors.get(note.author_id)
+                hits.append(
+                    RecallHit(
+                        note_id=note_id,
+                        text=note.text,
+                        contacts=tuple(_ref(c) for c in contacts.get(note_id, [])),
+                        occurred_at=note.occurred_at,
+                        author=author.display_name if author else "someone",
+                        author_id=author.external_id if author else "",
+                        private=note.visibility == "private",
+                        kind=note.kind,
+                        score=score,
+                    )
+                )
+            return RecallResult(
+                query=query, terms=parsed.terms, hits=tuple(hits), total=total, offset=offset
+            )
 
-    def card(self, *, actor: Actor, name: str | None = None, contact_id: int | None = None) -> ContactCard:
+    def card(
+        self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
+    ) -> ContactCard:
         """A contact's card. NotFoundError, or AmbiguousNameError with candidates."""
-        raise NotImplementedError
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            contact = self._find_contact(session, actor, name=name, contact_id=contact_id)
+            assert contact.id is not None
+            now = self._now()
+            tz = self._tz(actor, user)
+            notes = repo.visible_notes_of_contact(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                contact_id=contact.id,
+                limit=TIMELINE_LIMIT,
+            )
+            timeline = self._entries(session, notes)
+            last_any = timeline[0] if timeline else None
+            mine = repo.last_visible_note_of_contact(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                contact_id=contact.id,
+                author_id=user.id,
+            )
+            last_mine = self._entries(session, [mine])[0] if mine else None
+            loops = repo.open_loops(session, owner_id=user.id, contact_ids=[contact.id])
+            by_id = {contact.id: contact}
+            sensitive: list[tuple[str, datetime]] = []
+            needs: list[str] = []
+            for note in notes:
+                if now - note.occurred_at <= SENSITIVE_COOLDOWN:
+                    sensitive.extend((topic, note.occurred_at) for topic in note.sensitive)
+                needs.extend(n for n in note.needs if n not in needs)
+            return ContactCard(
+                contact=_ref(contact),
+                aliases=tuple(repo.aliases_of(session, contact_id=contact.id)),
+                company=contact.company,
+                role=contact.role,
+                timeline=tuple(timeline),
+                last_interaction=last_any,
+                last_by_you=last_mine,
+                open_loops=tuple(_sorted_loops([_loop_view(lp, by_id, now) for lp in loops])),
+                occasions=tuple(
+                    _occasion_view(o, by_id, now, tz)
+                    for o in repo.occasions_of(session, contact_id=contact.id)
+                ),
+                sensitive=tuple(sensitive),
+                needs=tuple(needs),
+                tags=tuple(repo.tags_of(session, contact_id=contact.id)),
+            )
+
+    def _find_contact(
+        self, session: Session, actor: Actor, *, name: str | None, contact_id: int | None
+    ) -> Contact:
+        if contact_id is not None:
+            found = repo.get_contact(
+                session, workspace_id=actor.workspace_id, contact_id=contact_id
+            )
+            if found is None:
+                raise NotFoundError("I don't know that contact.")
+            return found
+        if not name or not name_key(name):
+            raise UserInputError("Whose card? Try `who Jane Doe`.")
+        match = self._match(session, actor.workspace_id, name)
+        if isinstance(match, Ambiguity):
+            raise AmbiguousNameError(
+                name, [(c.contact_id, c.display_name) for c in match.candidates]
+            )
+        if match is None:
+            raise NotFoundError(f"I don't know anyone called {name!r} yet.")
+        return match
 
     def loops(self, *, actor: Actor) -> LoopList:
-        raise NotImplementedError
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            return self._loop_list(session, user)
+
+    def _loop_list(self, session: Session, user: User) -> LoopList:
+        assert user.id is not None
+        now = self._now()
+        loops = repo.open_loops(session, owner_id=user.id)
+        contacts = repo.contacts_by_id(session, [lp.contact_id for lp in loops])
+        views = _sorted_loops([_loop_view(lp, contacts, now) for lp in loops])
+        return LoopList(
+            you_owe=tuple(v for v in views if v.direction == Direction.YOU_OWE.value),
+            waiting_on=tuple(v for v in views if v.direction == Direction.THEY_OWE.value),
+        )
 
     def home(self, *, actor: Actor) -> Home:
-        raise NotImplementedError
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            now = self._now()
+            tz = self._tz(actor, user)
+            recent = repo.recent_visible_notes(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id, limit=10
+            )
+            occasions = repo.workspace_occasions(session, workspace_id=actor.workspace_id)
+            contacts = repo.contacts_by_id(session, [o.contact_id for o in occasions])
+            upcoming = sorted(
+                (_occasion_view(o, contacts, now, tz) for o in occasions),
+                key=lambda v: v.next_date,
+            )
+            horizon = (now.astimezone(ZoneInfo(tz)).date() + timedelta(days=30)).isoformat()
+            return Home(
+                loops=self._loop_list(session, user),
+                recent=tuple(self._entries(session, recent)),
+                birthdays=tuple(v for v in upcoming if v.next_date <= horizon),
+            )
+
+    def _entries(self, session: Session, notes: Sequence[Note]) -> list[TimelineEntry]:
+        authors = repo.users_by_id(session, [n.author_id for n in notes])
+        entries = []
+        for note in notes:
+            assert note.id is not None
+            author = authors.get(note.author_id)
+            entries.append(
+                TimelineEntry(
+                    note_id=note.id,
+                    text=note.text,
+                    occurred_at=note.occurred_at,
+                    author=author.display_name if author else "someone",
+                    author_id=author.external_id if author else "",
+                    kind=note.kind,
+                    private=note.visibility == "private",
+                )
+            )
+        return entries
+
+    # --- users ------------------------------------------------------------------------------
 
     def set_user_tz(self, *, actor: Actor, tz: str | None) -> None:
         """Cache the zone Slack's users.info gave for this user."""
-        raise NotImplementedError
+        with self._session() as session:
+            user = self._user(session, actor)
+            user.tz = tz if tz and _valid_zone(tz) else None
+            user.tz_checked_at = self._now()
+            session.add(user)
+            session.commit()
 
     def user_needs_tz(self, *, actor: Actor) -> bool:
         """True when the user's zone was never fetched or is older than a day."""
-        raise NotImplementedError
+        with self._session() as session:
+            user = repo.get_user(
+                session, workspace_id=actor.workspace_id, external_id=actor.user_id
+            )
+            if user is None or user.tz_checked_at is None:
+                return True
+            return self._now() - user.tz_checked_at > timedelta(days=1)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _check_text(text: str) -> None:
+    if not text or not text.strip():
+        raise UserInputError(
+            "That note is empty. Tell me what happened, e.g. `met Jane Doe for coffee`."
+        )
+    if not _WORD.search(text):
+        raise UserInputError("I couldn't find any words in that note, so I didn't save it.")
+    if len(text) > MAX_NOTE_CHARS:
+        raise UserInputError(
+            f"That note is {len(text):,} characters; the limit is {MAX_NOTE_CHARS:,}. "
+            "Please split it into shorter notes."
+        )
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _people_to_resolve(parsed: ParsedNote) -> list[PersonRef]:
+    people = list(parsed.people)
+    named = {p.name for p in people}
+    extra = [loop.person for loop in parsed.loops] + [s.person for s in parsed.settles]
+    extra += [o.person for o in parsed.occasions]
+    for name in extra:
+        if name and name not in named:
+            people.append(PersonRef(name=name))
+            named.add(name)
+    return people
+
+
+def _pick(resolution: _Resolution, name: str | None, main: Contact | None) -> Contact | None:
+    if name is None:
+        return main
+    found = resolution.by_name.get(name)
+    if found is not None:
+        return found
+    key = name_key(name)
+    for contact in resolution.contacts:
+        if contact.name_key == key or contact.name_key.split(" ")[0] == key:
+            return contact
+    return main
+
+
+def _unique(contacts: Sequence[Contact]) -> list[Contact]:
+    seen: set[int | None] = set()
+    out = []
+    for contact in contacts:
+        if contact.id not in seen:
+            seen.add(contact.id)
+            out.append(contact)
+    return out
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in _WORD.findall(text.casefold()) if w not in _LOOP_FILLER}
+
+
+def _best_loop(candidates: Sequence[Loop], what: str) -> Loop | None:
+    """The loop a settlement most plausibly closes; with one candidate, that one."""
+    if not candidates:
+        return None
+    words = _content_words(what)
+    scored = sorted(
+        candidates,
+        key=lambda loop: (-len(words & _content_words(loop.what)), loop.created_at, loop.id or 0),
+    )
+    best = scored[0]
+    if len(candidates) == 1 or words & _content_words(best.what):
+        return best
+    return None
+
+
+def _may_see(note: Note, workspace_id: str, user: User) -> bool:
+    return note.workspace_id == workspace_id and (
+        note.visibility == "team" or note.author_id == user.id
+    )
+
+
+def _ref(contact: Contact) -> ContactRef:
+    assert contact.id is not None
+    return ContactRef(id=contact.id, display_name=contact.display_name)
+
+
+def _loop_view(loop: Loop, contacts: Mapping[int | None, Contact], now: datetime) -> LoopView:
+    assert loop.id is not None or loop.id is None
+    contact = contacts.get(loop.contact_id)
+    ref = _ref(contact) if contact else ContactRef(id=loop.contact_id, display_name="someone")
+    return LoopView(
+        id=loop.id or 0,
+        direction=loop.direction,
+        what=loop.what,
+        contact=ref,
+        due_at=loop.due_at,
+        created_at=loop.created_at,
+        overdue=loop.due_at is not None and loop.due_at < now,
+        source_note_id=loop.source_note_id,
+    )
+
+
+def _sorted_loops(views: Sequence[LoopView]) -> list[LoopView]:
+    far = datetime.max.replace(tzinfo=UTC)
+    return sorted(
+        views,
+        key=lambda v: (not v.overdue, v.due_at is None, v.due_at or far, v.created_at, v.id),
+    )
+
+
+def next_occurrence(month: int, day: int, today: date) -> date:
+    """The next date (today included) a yearly occasion falls on; 29 Feb is 28 Feb otherwise."""
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = date(year, month, 28) if (month, day) == (2, 29) else date(year, 12, 31)
+        if candidate >= today:
+            return candidate
+    return date(today.year + 1, month, min(day, 28))
+
+
+def _occasion_view(
+    occasion: Occasion, contacts: Mapping[int | None, Contact], now: datetime, tz: str
+) -> OccasionView:
+    contact = contacts.get(occasion.contact_id)
+    ref = _ref(contact) if contact else ContactRef(id=occasion.contact_id, display_name="someone")
+    today = now.astimezone(ZoneInfo(tz)).date()
+    return OccasionView(
+        kind=occasion.kind,
+        month=occasion.month,
+        day=occasion.day,
+        year=occasion.year,
+        contact=ref,
+        next_date=next_occurrence(occasion.month, occasion.day, today).isoformat(),
+    )
+
+
+def _ago(when: datetime, now: datetime) -> str:
+    from bot.humanize import ago
+
+    return ago(when, now)

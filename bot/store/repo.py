@@ -1,0 +1,322 @@
+"""Repository functions: small queries with the session passed in, scoped to one workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, col, select
+
+from bot.store.models import (
+    Contact,
+    ContactAlias,
+    ContactTag,
+    Loop,
+    Note,
+    NoteContact,
+    Occasion,
+    ProcessedEvent,
+    User,
+    Workspace,
+)
+
+
+def get_or_create_workspace(session: Session, *, workspace_id: str, now: datetime) -> Workspace:
+    workspace = session.get(Workspace, workspace_id)
+    if workspace is None:
+        workspace = Workspace(id=workspace_id, created_at=now)
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def get_user(session: Session, *, workspace_id: str, external_id: str) -> User | None:
+    return session.exec(
+        select(User).where(User.workspace_id == workspace_id, User.external_id == external_id)
+    ).first()
+
+
+def get_or_create_user(
+    session: Session,
+    *,
+    workspace_id: str,
+    external_id: str,
+    display_name: str | None,
+    now: datetime,
+) -> User:
+    user = get_user(session, workspace_id=workspace_id, external_id=external_id)
+    if user is None:
+        user = User(
+            workspace_id=workspace_id,
+            external_id=external_id,
+            display_name=display_name or external_id,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+    elif display_name and user.display_name != display_name:
+        user.display_name = display_name
+        session.add(user)
+    return user
+
+
+def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.exec(select(User).where(col(User.id).in_(wanted))).all()
+    return {u.id: u for u in rows if u.id is not None}
+
+
+def event_seen(session: Session, *, workspace_id: str, event_id: str) -> ProcessedEvent | None:
+    return session.get(ProcessedEvent, (workspace_id, event_id))
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+def contacts_with_key(session: Session, *, workspace_id: str, key: str) -> Sequence[Contact]:
+    return session.exec(
+        select(Contact).where(Contact.workspace_id == workspace_id, Contact.name_key == key)
+    ).all()
+
+
+def contact_by_alias(session: Session, *, workspace_id: str, key: str) -> Contact | None:
+    return session.exec(
+        select(Contact)
+        .join(ContactAlias, col(ContactAlias.contact_id) == col(Contact.id))
+        .where(ContactAlias.workspace_id == workspace_id, ContactAlias.alias_key == key)
+    ).first()
+
+
+def contact_by_slack_id(
+    session: Session, *, workspace_id: str, slack_user_id: str
+) -> Contact | None:
+    return session.exec(
+        select(Contact).where(
+            Contact.workspace_id == workspace_id, Contact.slack_user_id == slack_user_id
+        )
+    ).first()
+
+
+def contacts_with_key_prefix(
+    session: Session, *, workspace_id: str, prefix: str, limit: int
+) -> Sequence[Contact]:
+    """Contacts whose name key starts with `prefix`: a range scan on (workspace_id, name_key)."""
+    upper = prefix + "\uffff"
+    return session.exec(
+        select(Contact)
+        .where(
+            Contact.workspace_id == workspace_id,
+            Contact.name_key >= prefix,
+            Contact.name_key < upper,
+        )
+        .limit(limit)
+    ).all()
+
+
+def get_contact(session: Session, *, workspace_id: str, contact_id: int) -> Contact | None:
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.workspace_id != workspace_id:
+        return None
+    return contact
+
+
+def contacts_by_id(session: Session, ids: Iterable[int]) -> dict[int, Contact]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Contact).where(col(Contact.id).in_(wanted))).all()
+    return {c.id: c for c in rows if c.id is not None}
+
+
+def aliases_of(session: Session, *, contact_id: int) -> list[str]:
+    return list(
+        session.exec(select(ContactAlias.alias).where(ContactAlias.contact_id == contact_id)).all()
+    )
+
+
+def tags_of(session: Session, *, contact_id: int) -> list[str]:
+    return sorted(
+        session.exec(select(ContactTag.tag).where(ContactTag.contact_id == contact_id)).all()
+    )
+
+
+def add_tags(session: Session, *, workspace_id: str, contact_id: int, tags: Iterable[str]) -> None:
+    existing = set(tags_of(session, contact_id=contact_id))
+    for tag in tags:
+        if tag not in existing:
+            session.add(ContactTag(workspace_id=workspace_id, contact_id=contact_id, tag=tag))
+            existing.add(tag)
+
+
+def last_note_at(session: Session, *, contact_id: int) -> datetime | None:
+    return session.exec(
+        select(func.max(Note.occurred_at))
+        .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
+        .where(NoteContact.contact_id == contact_id)
+    ).first()
+
+
+def contact_is_orphan(session: Session, *, contact_id: int) -> bool:
+    for model, column in (
+        (NoteContact, NoteContact.contact_id),
+        (Loop, Loop.contact_id),
+        (Occasion, Occasion.contact_id),
+        (ContactAlias, ContactAlias.contact_id),
+    ):
+        if session.exec(select(model).where(column == contact_id).limit(1)).first() is not None:
+            return False
+    return True
+
+
+def delete_contact(session: Session, *, contact_id: int) -> None:
+    session.execute(delete(ContactTag).where(col(ContactTag.contact_id) == contact_id))
+    session.execute(delete(Contact).where(col(Contact.id) == contact_id))
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+
+def visible(workspace_id: str, viewer_id: int) -> list[object]:
+    """The one visibility rule: same workspace, and team-visible or written by the viewer."""
+    return [
+        Note.workspace_id == workspace_id,
+        or_(col(Note.visibility) == "team", col(Note.author_id) == viewer_id),
+    ]
+
+
+def notes_by_id(session: Session, ids: Iterable[int]) -> dict[int, Note]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.exec(select(Note).where(col(Note.id).in_(wanted))).all()
+    return {n.id: n for n in rows if n.id is not None}
+
+
+def contacts_of_notes(session: Session, note_ids: Iterable[int]) -> dict[int, list[Contact]]:
+    wanted = set(note_ids)
+    result: dict[int, list[Contact]] = {n: [] for n in wanted}
+    if not wanted:
+        return result
+    rows = session.exec(
+        select(NoteContact.note_id, Contact)
+        .join(Contact, col(Contact.id) == col(NoteContact.contact_id))
+        .where(col(NoteContact.note_id).in_(wanted))
+        .order_by(col(NoteContact.note_id), col(Contact.id))
+    ).all()
+    for note_id, contact in rows:
+        result[note_id].append(contact)
+    return result
+
+
+def visible_notes_of_contact(
+    session: Session, *, workspace_id: str, viewer_id: int, contact_id: int, limit: int
+) -> Sequence[Note]:
+    return session.exec(
+        select(Note)
+        .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
+        .where(NoteContact.contact_id == contact_id, *visible(workspace_id, viewer_id))
+        .order_by(col(Note.occurred_at).desc(), col(Note.id).desc())
+        .limit(limit)
+    ).all()
+
+
+def last_visible_note_of_contact(
+    session: Session,
+    *,
+    workspace_id: str,
+    viewer_id: int,
+    contact_id: int,
+    author_id: int | None = None,
+) -> Note | None:
+    query = (
+        select(Note)
+        .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
+        .where(NoteContact.contact_id == contact_id, *visible(workspace_id, viewer_id))
+    )
+    if author_id is not None:
+        query = query.where(Note.author_id == author_id)
+    return session.exec(
+        query.order_by(col(Note.occurred_at).desc(), col(Note.id).desc()).limit(1)
+    ).first()
+
+
+def recent_visible_notes(
+    session: Session, *, workspace_id: str, viewer_id: int, limit: int
+) -> Sequence[Note]:
+    return session.exec(
+        select(Note)
+        .where(*visible(workspace_id, viewer_id))
+        .order_by(col(Note.occurred_at).desc(), col(Note.id).desc())
+        .limit(limit)
+    ).all()
+
+
+def delete_note(session: Session, *, note: Note) -> list[int]:
+    """Remove a note and what it created; reopen loops it had closed. Returns its contact ids."""
+    assert note.id is not None
+    contact_ids = list(
+        session.exec(select(NoteContact.contact_id).where(NoteContact.note_id == note.id)).all()
+    )
+    session.execute(
+        update(Loop)
+        .where(col(Loop.closed_by_note_id) == note.id)
+        .values(status="open", closed_by_note_id=None, closed_at=None)
+    )
+    session.execute(delete(Loop).where(col(Loop.source_note_id) == note.id))
+    session.execute(delete(Occasion).where(col(Occasion.source_note_id) == note.id))
+    session.execute(delete(NoteContact).where(col(NoteContact.note_id) == note.id))
+    session.execute(
+        update(ProcessedEvent).where(col(ProcessedEvent.note_id) == note.id).values(note_id=None)
+    )
+    session.delete(note)
+    session.flush()
+    return contact_ids
+
+
+# --- loops and occasions ------------------------------------------------------------------------
+
+
+def open_loops(
+    session: Session, *, owner_id: int, contact_ids: Iterable[int] | None = None
+) -> Sequence[Loop]:
+    query = select(Loop).where(Loop.owner_id == owner_id, Loop.status == "open")
+    if contact_ids is not None:
+        query = query.where(col(Loop.contact_id).in_(set(contact_ids)))
+    return session.exec(query.order_by(col(Loop.created_at), col(Loop.id))).all()
+
+
+def occasions_of(session: Session, *, contact_id: int) -> Sequence[Occasion]:
+    return session.exec(select(Occasion).where(Occasion.contact_id == contact_id)).all()
+
+
+def workspace_occasions(session: Session, *, workspace_id: str) -> Sequence[Occasion]:
+    return session.exec(select(Occasion).where(Occasion.workspace_id == workspace_id)).all()
+
+
+def upsert_occasion(
+    session: Session,
+    *,
+    workspace_id: str,
+    contact_id: int,
+    kind: str,
+    month: int,
+    day: int,
+    year: int | None,
+    source_note_id: int,
+) -> Occasion:
+    occasion = session.exec(
+        select(Occasion).where(Occasion.contact_id == contact_id, Occasion.kind == kind)
+    ).first()
+    if occasion is None:
+        occasion = Occasion(
+            workspace_id=workspace_id, contact_id=contact_id, kind=kind, month=0, day=0
+        )
+    occasion.month, occasion.day = month, day
+    occasion.year = year if year is not None else occasion.year
+    occasion.source_note_id = source_note_id
+    session.add(occasion)
+    session.flush()
+    return occasion
