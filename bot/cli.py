@@ -1,0 +1,174 @@
+"""`rapport`: the one place that reads the environment and wires everything.
+
+Heavy imports (SQLModel, bolt, dateparser) happen inside the commands, so `rapport --help` and
+argument errors stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.domain import Actor
+    from bot.service import Rapport
+
+EXIT_USER_ERROR = 1
+EXIT_CONFIG = 2
+EXIT_STORAGE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rapport",
+        description="Rapport: your team's memory for relationships. Log what happened in plain "
+        "words, recall it later, keep track of who owes whom.",
+        epilog='Try it: `rapport console`, or `rapport log "met Jane Doe for coffee"`.',
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
+    common.add_argument("--as", dest="as_user", metavar="USER", help="act as this user")
+    common.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    log = sub.add_parser("log", parents=[common], help='log a note: rapport log "met Jane…"')
+    log.add_argument("text", nargs="+", help="what happened, in plain words")
+    log.add_argument(
+        "--at",
+        metavar="WHEN",
+        help="when it happened (2026-07-01 or 2026-07-01T09:30), to backdate",
+    )
+    recall = sub.add_parser("recall", parents=[common], help="find notes: rapport recall dog")
+    recall.add_argument("query", nargs="+", help="keywords or a question")
+    recall.add_argument("--limit", type=int, default=10, help="how many answers (default 10)")
+    who = sub.add_parser("who", parents=[common], help="a contact's card: rapport who Jane")
+    who.add_argument("name", nargs="+")
+    sub.add_parser("loops", parents=[common], help="what you owe and what you wait on")
+    console = sub.add_parser(
+        "console", parents=[common], help="talk to Rapport here, as you would in a DM"
+    )
+    console.set_defaults(json=False)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "current"], help="upgrade: run migrations")
+    db.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
+    serve = sub.add_parser("serve", help="run the Slack app (Socket Mode, or --http)")
+    serve.add_argument("--http", action="store_true", help="serve HTTP at /slack/events")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from bot import __version__
+
+        print(__version__)
+        return 0
+    if args.command is None:
+        parser.print_help()
+        return 0
+
+    from bot.errors import RapportError, StorageUnavailableError, UserInputError
+
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        print(f"rapport: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return _dispatch(args, settings)
+    except UserInputError as exc:
+        print(f"rapport: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except StorageUnavailableError as exc:
+        print(f"rapport: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    except RapportError as exc:
+        print(f"rapport: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
+    from bot.config import Settings
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise ValueError("; ".join(str(e["msg"]) for e in exc.errors())) from exc
+    if getattr(args, "db", None):
+        settings = settings.model_copy(update={"database_url": args.db})
+    return settings
+
+
+def _actor(args: argparse.Namespace, settings: Settings) -> Actor:
+    from bot.domain import Actor
+
+    user = getattr(args, "as_user", None) or settings.local_user
+    return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        from bot.serve import run
+
+        return run(settings=settings, http=args.http, host=args.host, port=args.port)
+    if args.command == "db":
+        return _db(args.action, settings)
+
+    from bot import console
+    from bot.wiring import build_service
+
+    service = build_service(settings)
+    actor = _actor(args, settings)
+    if args.command == "console":
+        return console.repl(service, actor, tz=settings.tz)
+    return _one_shot(args, service, actor, settings)
+
+
+def _one_shot(args: argparse.Namespace, service: Rapport, actor: Actor, settings: Settings) -> int:
+    from bot import console
+
+    out = console.Output(json=args.json, tz=settings.tz, now=service.clock())
+    if args.command == "log":
+        at = console.parse_when(args.at, settings.tz) if args.at else None
+        result = console.log_interactively(service, actor, " ".join(args.text), at=at)
+        out.log(result)
+        return 0 if result.note_id is not None else EXIT_USER_ERROR
+    if args.command == "recall":
+        out.recall(service.recall(actor=actor, query=" ".join(args.query), limit=args.limit))
+        return 0
+    if args.command == "who":
+        out.card(console.card_interactively(service, actor, " ".join(args.name)))
+        return 0
+    if args.command == "loops":
+        out.loops(service.loops(actor=actor))
+        return 0
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _db(action: str, settings: Settings) -> int:
+    from bot.store.db import make_engine
+    from bot.store.migrate import current_revision, head_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    if action == "upgrade":
+        upgrade(engine)
+        print(f"Database is at revision {current_revision(engine)} (head {head_revision()}).")
+    else:
+        print(current_revision(engine) or "empty (run `rapport db upgrade`)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
