@@ -1,0 +1,1 @@
+"""Storage tests: migrations, search, column types."""
