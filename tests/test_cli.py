@@ -1,0 +1,127 @@
+"""The console as a new user types it: `rapport log`, `recall`, `who`, `loops`, `console`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("RAPPORT_TZ", "Europe/Berlin")
+    monkeypatch.setenv("RAPPORT_USER", "ana")
+    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
+    return f"sqlite:///{tmp_path / 'notes.db'}"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_help_is_fast_and_lists_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("log", "recall", "who", "loops", "console", "db", "serve"):
+        assert command in result.stdout
+    # No heavy import happens for --help (DESIGN: keep light commands light).
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, bot.cli; print(sorted(m for m in "
+            "('sqlmodel','sqlalchemy','dateparser','slack_bolt') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.stdout.strip() == "[]"
+
+
+def test_seed_conversation(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        "log",
+        "--db",
+        db,
+        "--at",
+        "2026-07-01",
+        "Met Jane Doe for coffee. She's looking for a dog. Prefers Rottweilers, not poodles. "
+        "Would like it to be a shelter dog rather than from a breeder",
+    )
+    assert code == 0 and "Jane Doe" in out and "Coffee" in out
+    run(capsys, "log", "--db", db, "--at", "2026-07-03", "Drinks with Tom Baker, he breeds poodles")
+    run(capsys, "log", "--db", db, "I owe Tom Baker the pricing deck by Friday")
+    run(capsys, "log", "--db", db, "asked Priya Nair for the signed contract, waiting on her reply")
+
+    code, out, _ = run(capsys, "recall", "--db", db, "rottweiler")
+    assert code == 0 and out.splitlines()[0].startswith("1. Jane Doe")
+    assert "noted by ana" in out
+
+    code, out, _ = run(capsys, "recall", "--db", db, "--json", "who wanted a shelter dog?")
+    hits = json.loads(out)["hits"]
+    assert hits[0]["contacts"][0]["display_name"] == "Jane Doe"
+    assert hits[0]["occurred_at"].startswith("2026-07-01")
+    assert hits[0]["author"] == "ana" and "shelter dog" in hits[0]["text"]
+
+    code, out, _ = run(capsys, "loops", "--db", db)
+    assert "You owe:" in out and "Tom Baker: the pricing deck" in out
+    assert "Waiting on:" in out and "Priya Nair" in out
+
+    code, out, _ = run(capsys, "who", "--db", db, "Jane")
+    assert out.startswith("Jane Doe") and "Rottweilers" in out and "noted by ana" in out
+
+
+def test_errors_are_friendly(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "log", "--db", db, "!!!")
+    assert code == 1 and "rapport:" in err and "Traceback" not in err
+    code, _, err = run(capsys, "who", "--db", db, "Nobody Known")
+    assert code == 1 and "don't know anyone" in err
+    code, _, err = run(capsys, "log", "--db", db, "--at", "Feb 30", "coffee with Jane")
+    assert code == 1 and "--at" in err
+
+
+def test_bad_time_zone_is_a_configuration_error(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAPPORT_TZ", "Mars/Olympus")
+    code, _, err = run(capsys, "loops", "--db", db)
+    assert code == 2 and "RAPPORT_TZ" in err
+
+
+def test_console_is_a_dm_in_a_terminal(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines: Iterator[str] = iter(
+        [
+            "help",
+            "met Jane Doe for coffee, she wants a shelter dog",
+            "lunch with Jane Smith",
+            "call with Jane about the offsite",
+            "2",
+            "who wanted a shelter dog?",
+            "who Jane Smith",
+            "undo",
+            "recall offsite",
+            "quit",
+        ]
+    )
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    code, out, _ = run(capsys, "console", "--db", db)
+    assert code == 0
+    assert "Tell me what happened" in out  # help
+    assert 'Which "Jane"?' in out and "Saved note #3" in out  # asked, then filed
+    assert "1. Jane Doe" in out  # the question recalled instead of logging
+    assert "· ana: call with Jane about the offsite" in out  # Jane Smith's card
+    assert "Removed note #3." in out
+    assert out.rstrip().endswith("No notes match offsite.")
