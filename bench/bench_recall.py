@@ -214,9 +214,8 @@ def main() -> int:
     url = args.db or f"sqlite:///{tempfile.mkdtemp(prefix='rapport-bench-')}/bench.db"
     start = time.perf_counter()
     populate(url, args.notes)
-    print(
-        f"populated {args.notes:,} notes in {time.perf_counter() - start:.1f} s ({url.split(':')[0]})"
-    )
+    took = time.perf_counter() - start
+    print(f"populated {args.notes:,} notes in {took:.1f} s ({url.split(':')[0]})")
 
     service = Rapport(
         sessions=session_factory(make_engine(url)),
