@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
+    from bot.reminders.commands import add_commands
+
+    add_commands(sub, common)
     return parser
 
 
@@ -125,6 +128,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(settings=settings, http=args.http, host=args.host, port=args.port)
     if args.command == "db":
         return _db(args.action, settings)
+
+    from bot.reminders.commands import COMMANDS as REMINDER_COMMANDS
+
+    if args.command in REMINDER_COMMANDS:
+        from bot.reminders.commands import dispatch
+
+        return dispatch(args, settings)
 
     from bot import console
     from bot.wiring import build_service

@@ -1,0 +1,1 @@
+"""Reminders: the planner (pure), the outbox (claim, send, record) and the scheduler tick."""
