@@ -1,0 +1,132 @@
+"""Buttons: Undo, Edit, "which Jane?", "which contact?" for cards, and recall pagination.
+
+Button values come back from the client and are not trusted for identity: the actor is always
+the payload's user and team, and the service refuses (NotFoundError) a note that isn't theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import (
+    ACTION_CARD_PREFIX,
+    ACTION_CHOOSE_PREFIX,
+    ACTION_EDIT,
+    ACTION_RECALL_PAGE_PREFIX,
+    ACTION_UNDO,
+    RECALL_PAGE_SIZE,
+    Block,
+    card_blocks,
+    card_fallback_text,
+    edit_note_modal,
+    log_confirmation,
+    log_fallback_text,
+    parse_choice_value,
+    parse_recall_page_value,
+    recall_blocks,
+    recall_fallback_text,
+    undone_blocks,
+)
+from bot.errors import UserInputError
+from bot.handlers.common import (
+    Deps,
+    Reply,
+    actor_from_interaction,
+    friendly_errors,
+    parse_int,
+    prepare_actor,
+)
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    found = (body.get("actions") or [{}])[0]
+    return found if isinstance(found, dict) else {}
+
+
+def _replies(respond: Respond) -> tuple[Reply, Reply]:
+    """(replace the message the button is on, say something new to the clicker only)."""
+
+    def replace(text: str, blocks: list[Block] | None) -> None:
+        respond(text=text, blocks=blocks, replace_original=True)
+
+    def tell(text: str, blocks: list[Block] | None) -> None:
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+    return replace, tell
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ACTION_UNDO)
+    def on_undo(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        replace, tell = _replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            note_id = parse_int(_action(body).get("value"))
+            note = deps.service.note(actor=actor, note_id=note_id)  # NotFoundError if not theirs
+            deps.service.undo(actor=actor, note_id=note_id)
+            replace("Removed that note.", undone_blocks(note.text))
+
+    @app.action(ACTION_EDIT)
+    def on_edit(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        _, tell = _replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            note_id = parse_int(_action(body).get("value"))
+            note = deps.service.note(actor=actor, note_id=note_id)
+            metadata = json.dumps({"n": note_id, "r": body.get("response_url")})
+            client.views_open(
+                trigger_id=body["trigger_id"],
+                view=edit_note_modal(text=note.text, private_metadata=metadata),
+            )
+
+    @app.action(re.compile(rf"^{ACTION_CHOOSE_PREFIX}:"))
+    def on_choose(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        replace, tell = _replies(respond)
+        with friendly_errors(tell):
+            actor = prepare_actor(deps, client, actor_from_interaction(body))
+            try:
+                pending_id, name, contact_id = parse_choice_value(str(_action(body).get("value")))
+            except (ValueError, KeyError, TypeError):
+                raise UserInputError("That button is out of date; please try again.") from None
+            result = deps.service.choose(
+                actor=actor, pending_id=pending_id, name=name, contact_id=contact_id
+            )
+            blocks = log_confirmation(
+                result, tz=deps.tz_for(actor.user_id), now=deps.service.clock()
+            )
+            replace(log_fallback_text(result), blocks)
+
+    @app.action(re.compile(rf"^{ACTION_CARD_PREFIX}:"))
+    def on_card(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        replace, tell = _replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            contact_id = parse_int(_action(body).get("value"))
+            card = deps.service.card(actor=actor, contact_id=contact_id)
+            blocks = card_blocks(card, tz=deps.tz_for(actor.user_id), now=deps.service.clock())
+            replace(card_fallback_text(card), blocks)
+
+    @app.action(re.compile(rf"^{ACTION_RECALL_PAGE_PREFIX}:"))
+    def on_page(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        replace, tell = _replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            try:
+                query, offset = parse_recall_page_value(str(_action(body).get("value")))
+            except (ValueError, KeyError, TypeError):
+                raise UserInputError("That button is out of date; please search again.") from None
+            found = deps.service.recall(
+                actor=actor, query=query, limit=RECALL_PAGE_SIZE, offset=offset
+            )
+            blocks = recall_blocks(found, tz=deps.tz_for(actor.user_id), now=deps.service.clock())
+            replace(recall_fallback_text(found), blocks)

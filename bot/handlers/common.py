@@ -1,0 +1,266 @@
+"""What every Slack surface shares: dependencies, identity from the payload, Slack text, errors.
+
+Nothing here knows about the database or parsing: handlers call the service and render blocks.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot.blocks import Block, error_blocks
+from bot.domain import Actor
+from bot.errors import StorageUnavailableError, UserInputError
+
+if TYPE_CHECKING:  # the service module pulls in the store; handlers only need the type
+    from bot.service import Rapport
+
+log = logging.getLogger("rapport.slack")
+
+STORAGE_UNAVAILABLE: Final = "Couldn't save that — the database is unavailable. Please try again."
+SOMETHING_WENT_WRONG: Final = (
+    "Something went wrong on my side and I couldn't finish that. "
+    "It has been logged; please try again."
+)
+USER_CACHE_SECONDS: Final = 24 * 3600
+
+Reply = Callable[[str, list[Block] | None], None]
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    name: str | None
+    tz: str | None
+
+
+class UserDirectory:
+    """users.info, cached per process for a day: names for `<@U…>` mentions and the user's zone."""
+
+    def __init__(self, *, ttl: float = USER_CACHE_SECONDS) -> None:
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, SlackUser | None]] = {}
+
+    def lookup(self, client: WebClient, user_id: str) -> SlackUser | None:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(user_id)
+        if hit is not None and now - hit[0] < self._ttl:
+            return hit[1]
+        user: SlackUser | None
+        try:
+            data = client.users_info(user=user_id).get("user") or {}
+        except (SlackApiError, SlackRequestError, OSError) as exc:
+            log.warning("users.info failed for %s: %s", user_id, exc)
+            return None  # not cached: try again next time
+        profile = data.get("profile") or {}
+        name = (
+            profile.get("real_name")
+            or data.get("real_name")
+            or profile.get("display_name")
+            or data.get("name")
+            or None
+        )
+        tz = data.get("tz") or None
+        user = SlackUser(id=user_id, name=name, tz=tz)
+        with self._lock:
+            self._cache[user_id] = (now, user)
+        return user
+
+    def cached_tz(self, user_id: str) -> str | None:
+        with self._lock:
+            hit = self._cache.get(user_id)
+        return hit[1].tz if hit is not None and hit[1] is not None else None
+
+
+class RecentEvents:
+    """A bounded set of event ids this process has already answered.
+
+    Notes are deduplicated by the database (the service's `event_id`); recall answers store
+    nothing, so a retried question is recognised here instead, within one process.
+    """
+
+    def __init__(self, *, size: int = 10_000) -> None:
+        self._size = size
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = None
+            while len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+            return True
+
+
+@dataclass
+class Deps:
+    """What handlers are given: the service and small per-process caches."""
+
+    service: Rapport
+    default_tz: str = "UTC"
+    users: UserDirectory = field(default_factory=UserDirectory)
+    answered: RecentEvents = field(default_factory=RecentEvents)
+
+    def tz_for(self, user_id: str) -> str:
+        """The zone for fallback texts; Slack's `<!date>` tokens already show each reader's zone."""
+        return self.users.cached_tz(user_id) or self.default_tz
+
+
+# --- identity ---------------------------------------------------------------------------------
+
+
+def actor_from_event(body: Mapping[str, Any], event: Mapping[str, Any]) -> Actor:
+    return Actor(
+        workspace_id=str(body.get("team_id") or event.get("team") or ""), user_id=str(event["user"])
+    )
+
+
+def actor_from_command(body: Mapping[str, Any]) -> Actor:
+    return Actor(
+        workspace_id=str(body["team_id"]),
+        user_id=str(body["user_id"]),
+        display_name=body.get("user_name") or None,
+    )
+
+
+def actor_from_interaction(body: Mapping[str, Any]) -> Actor:
+    """Block actions, shortcuts and view submissions: the clicking user, never a button value."""
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    workspace = team.get("id") or user.get("team_id") or ""
+    return Actor(
+        workspace_id=str(workspace), user_id=str(user["id"]), display_name=user.get("name") or None
+    )
+
+
+def prepare_actor(deps: Deps, client: WebClient, actor: Actor) -> Actor:
+    """On first contact, ask Slack for the user's zone and name; the service caches the zone."""
+    if not deps.service.user_needs_tz(actor=actor):
+        return actor
+    user = deps.users.lookup(client, actor.user_id)
+    if user is None:
+        return actor
+    if user.name and not actor.display_name:
+        actor = Actor(
+            workspace_id=actor.workspace_id, user_id=actor.user_id, display_name=user.name
+        )
+    deps.service.set_user_tz(actor=actor, tz=user.tz)
+    return actor
+
+
+# --- Slack text -------------------------------------------------------------------------------
+
+_TOKEN: Final = re.compile(r"<([^<>\n]*)>")
+
+
+def from_slack(text: str, *, user_name: Callable[[str], str | None]) -> str:
+    """Slack's wire text to the plain words the person typed.
+
+    Slack escapes `&`, `<`, `>` and wraps mentions, channels and links in `<…>`: mentions become
+    names (`user_name`), broadcasts lose their power (`<!channel>` → `@channel`), links keep
+    their label. The result is plain text; renderers escape it again on the way out.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith(("@U", "@W")):
+            return label or user_name(target[1:]) or "someone"
+        if target.startswith("#C") or target.startswith("#G"):
+            return "#" + label if label else "a channel"
+        if target.startswith("!subteam^"):
+            return label or "a group"
+        if target.startswith("!date^"):
+            return label
+        if target.startswith("!"):
+            return "@" + target[1:].split("^", 1)[0]
+        if target.startswith("mailto:"):
+            return label or target[len("mailto:") :]
+        return label if label and label != target else target
+
+    replaced = _TOKEN.sub(replace, text)
+    return html.unescape(replaced) if "&" in replaced else replaced
+
+
+def strip_mention(text: str, bot_user_id: str | None) -> str:
+    """Drop the bot's own `<@B…>` mention(s) from an @mention's text."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(\|[^>]*)?>", " ", text)
+    return " ".join(text.split()) if "\n" not in text else text.strip()
+
+
+def names_via(deps: Deps, client: WebClient) -> Callable[[str], str | None]:
+    def name(user_id: str) -> str | None:
+        user = deps.users.lookup(client, user_id)
+        return user.name if user is not None else None
+
+    return name
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def friendly_errors(reply: Reply) -> Iterator[None]:
+    """UserInputError and StorageUnavailableError become a message to the person; the rest
+    propagates to the app's error handler."""
+    try:
+        yield
+    except StorageUnavailableError:
+        log.warning("storage unavailable", exc_info=True)
+        reply(STORAGE_UNAVAILABLE, error_blocks(STORAGE_UNAVAILABLE))
+    except UserInputError as exc:
+        reply(str(exc), error_blocks(str(exc)))
+
+
+def parse_int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise UserInputError("That button is out of date; please try again.") from None
+
+
+def dm_or_webhook_reply(
+    client: WebClient, *, response_url: str | None, user_id: str, replace_original: bool = False
+) -> Reply:
+    """Answer through a response_url (ephemeral, or replacing the message it came from); without
+    one, or when it has expired, in the person's DM with the bot."""
+    from slack_sdk.webhook import WebhookClient
+
+    from bot.slack_client import retry_handlers
+
+    def reply(text: str, blocks: list[Block] | None) -> None:
+        if response_url:
+            try:
+                hook = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+                sent = hook.send(
+                    text=text,
+                    blocks=blocks,
+                    response_type="ephemeral",
+                    replace_original=replace_original,
+                )
+                if sent.status_code == 200:
+                    return
+                log.warning("response_url answered %s; falling back to a DM", sent.status_code)
+            except (SlackRequestError, OSError) as exc:
+                log.warning("response_url failed (%s); falling back to a DM", exc)
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks, unfurl_links=False)
+
+    return reply

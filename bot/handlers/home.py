@@ -1,0 +1,22 @@
+"""App Home: open loops, upcoming birthdays and recent notes, published when the tab is opened."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.blocks import home_view
+from bot.handlers.common import Deps, actor_from_event, prepare_actor
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        actor = prepare_actor(deps, client, actor_from_event(body, event))
+        home = deps.service.home(actor=actor)
+        view = home_view(home, tz=deps.tz_for(actor.user_id), now=deps.service.clock())
+        client.views_publish(user_id=actor.user_id, view=view)

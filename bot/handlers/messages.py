@@ -1,0 +1,126 @@
+"""Direct messages (message.im) and @mentions (app_mention).
+
+A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally: notes and
+recall results never appear in a channel. Events are acked by bolt before these run; a retried
+event carries the same `event_id`, which the service uses to store a note once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks import (
+    Block,
+    help_blocks,
+    log_confirmation,
+    log_fallback_text,
+    recall_blocks,
+    recall_fallback_text,
+)
+from bot.domain import Actor
+from bot.handlers.common import (
+    Deps,
+    Reply,
+    actor_from_event,
+    friendly_errors,
+    from_slack,
+    names_via,
+    prepare_actor,
+    strip_mention,
+)
+
+HELP_WORDS: Final = frozenset({"help", "?", "hi", "hello", "usage"})
+
+
+def handle_text(
+    deps: Deps,
+    client: WebClient,
+    *,
+    actor: Actor,
+    raw_text: str,
+    source: str,
+    event_id: str | None,
+    reply: Reply,
+) -> None:
+    """The shared conversation: help, a question to recall, or a note to log."""
+    with friendly_errors(reply):
+        actor = prepare_actor(deps, client, actor)
+        text = from_slack(raw_text, user_name=names_via(deps, client)).strip()
+        tz = deps.tz_for(actor.user_id)
+        now = deps.service.clock()
+        if not text or text.lower().strip(" !.") in HELP_WORDS:
+            if deps.answered.first_time(event_id):
+                reply("How to use Rapport", help_blocks())
+            return
+        if deps.service.is_question(text):
+            if deps.answered.first_time(event_id):
+                result = deps.service.recall(actor=actor, query=text)
+                reply(recall_fallback_text(result), recall_blocks(result, tz=tz, now=now))
+            return
+        logged = deps.service.log(actor=actor, text=text, source=source, event_id=event_id)
+        if logged.duplicate:
+            return  # a retry of an event already filed (and already confirmed)
+        reply(log_fallback_text(logged), log_confirmation(logged, tz=tz, now=now))
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("message")
+    def on_message(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        if not _is_person_dm(event, context):
+            return
+        channel = str(event["channel"])
+
+        def reply(text: str, blocks: list[Block] | None) -> None:
+            client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
+
+        handle_text(
+            deps,
+            client,
+            actor=actor_from_event(body, event),
+            raw_text=str(event.get("text") or ""),
+            source="dm",
+            event_id=body.get("event_id"),
+            reply=reply,
+        )
+
+    @app.event("app_mention")
+    def on_mention(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        if event.get("bot_id") or not event.get("user") or event.get("user") == context.bot_user_id:
+            return
+        channel = str(event["channel"])
+        user = str(event["user"])
+        thread_ts = event.get("thread_ts")
+
+        def reply(text: str, blocks: list[Block] | None) -> None:
+            # Only the author sees this: the note and any recall stay out of the channel.
+            client.chat_postEphemeral(
+                channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
+            )
+
+        handle_text(
+            deps,
+            client,
+            actor=actor_from_event(body, event),
+            raw_text=strip_mention(str(event.get("text") or ""), context.bot_user_id),
+            source="mention",
+            event_id=body.get("event_id"),
+            reply=reply,
+        )
+
+
+def _is_person_dm(event: Mapping[str, Any], context: BoltContext) -> bool:
+    """A person's own new message in a DM with the bot (no edits, joins, bots or our echoes)."""
+    if event.get("channel_type") != "im":
+        return False
+    if event.get("subtype") is not None or event.get("bot_id") or event.get("bot_profile"):
+        return False
+    user = event.get("user")
+    return bool(user) and user != context.bot_user_id

@@ -1,0 +1,199 @@
+"""`rapport serve`: the bolt App over Socket Mode, or over HTTP through a threaded WSGI server.
+
+HTTP mode does not use `App.start` (bolt's development server, whose listen backlog of 5 drops
+connections under load): bolt's WSGI adapter runs behind the standard library's WSGI server with
+one thread per request and a listen backlog of 128. `/slack/events` takes every Slack request
+(events, commands, interactivity, all signed); `/healthz` answers `ok` for load balancers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from socketserver import ThreadingMixIn
+from typing import TYPE_CHECKING, Any, Final
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.config import Settings
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from slack_bolt import App
+
+log = logging.getLogger("rapport.serve")
+
+EXIT_CONFIG: Final = 2
+EVENTS_PATH: Final = "/slack/events"
+HEALTH_PATH: Final = "/healthz"
+LISTEN_BACKLOG: Final = 128
+_SECRET: Final = re.compile(r"^[0-9A-Za-z]{16,128}$")
+
+
+def check_settings(settings: Settings, *, http: bool) -> list[str]:
+    """One clear line per missing or malformed setting (never echoing a secret)."""
+    problems: list[str] = []
+    bot = (settings.slack_bot_token or "").strip()
+    if not bot:
+        problems.append(
+            "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's "
+            "OAuth & Permissions page (see docs/slack.md)."
+        )
+    elif not bot.startswith("xoxb-"):
+        problems.append(
+            "SLACK_BOT_TOKEN does not start with xoxb-: use the Bot User OAuth Token, not a user "
+            "(xoxp-) or app-level (xapp-) token."
+        )
+    if http:
+        secret = (settings.slack_signing_secret or "").strip()
+        if not secret:
+            problems.append(
+                "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify that requests come "
+                "from Slack (Basic Information → App Credentials → Signing Secret)."
+            )
+        elif not _SECRET.match(secret):
+            problems.append(
+                "SLACK_SIGNING_SECRET looks malformed: it should be the 32 hexadecimal characters "
+                "shown under Basic Information → App Credentials."
+            )
+    else:
+        app_token = (settings.slack_app_token or "").strip()
+        if not app_token:
+            problems.append(
+                "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with "
+                "the connections:write scope (Basic Information → App-Level Tokens); or serve over "
+                "HTTP with --http and SLACK_SIGNING_SECRET."
+            )
+        elif not app_token.startswith("xapp-"):
+            problems.append(
+                "SLACK_APP_TOKEN does not start with xapp-: use an app-level token from Basic "
+                "Information → App-Level Tokens."
+            )
+    return problems
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    """One thread per request, a real listen backlog, and threads that don't block shutdown."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+def wsgi_app(app: App) -> WSGIApplication:
+    """`POST /slack/events` to bolt (signature checked there), `GET /healthz`, 404 otherwise."""
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in (
+            "GET",
+            "HEAD",
+        ):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def make_http_server(app: App, *, host: str, port: int) -> ThreadingWSGIServer:
+    """A bound server (port 0 picks a free one: see `server.server_port`); call serve_forever()."""
+    server = make_server(
+        host, port, wsgi_app(app), server_class=ThreadingWSGIServer, handler_class=_QuietHandler
+    )
+    assert isinstance(server, ThreadingWSGIServer)
+    return server
+
+
+def serve_http(app: App, *, host: str, port: int) -> int:
+    server = make_http_server(app, host=host, port=port)
+    _on_sigterm(lambda: threading.Thread(target=server.shutdown, daemon=True).start())
+    print(
+        f"rapport: serving Slack over HTTP on http://{host}:{server.server_port}{EVENTS_PATH} "
+        f"(health: {HEALTH_PATH})",
+        file=sys.stderr,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+# --- Socket Mode --------------------------------------------------------------------------------
+
+
+def serve_socket(app: App, *, app_token: str) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(app, app_token=app_token)
+    stop = threading.Event()
+    _on_sigterm(stop.set)
+    print("rapport: connecting to Slack over Socket Mode", file=sys.stderr)
+    handler.client.connect()
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handler.client.close()
+    return 0
+
+
+def _on_sigterm(callback: Callable[[], None]) -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: callback())
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+
+def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
+    """Check the settings, build service, client and app, and serve until stopped.
+
+    Exit code 2 (with one message per problem) when a setting is missing or malformed, or when
+    Slack refuses the bot token.
+    """
+    problems = check_settings(settings, http=http)
+    if problems:
+        for problem in problems:
+            print(f"rapport serve: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+    from slack_bolt.error import BoltError
+
+    from bot.slack_app import build_app
+    from bot.slack_client import build_client
+    from bot.wiring import build_service
+
+    service = build_service(settings)
+    client = build_client(settings)
+    try:
+        app = build_app(service=service, settings=settings, client=client)
+    except BoltError as exc:
+        print(f"rapport serve: Slack refused SLACK_BOT_TOKEN ({exc}).", file=sys.stderr)
+        return EXIT_CONFIG
+    if http:
+        return serve_http(app, host=host, port=port)
+    assert settings.slack_app_token is not None
+    return serve_socket(app, app_token=settings.slack_app_token.strip())

@@ -1,0 +1,92 @@
+"""The bolt App: every Slack surface over one service, and the last-resort error handler."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.blocks import error_blocks
+from bot.config import Settings
+from bot.handlers import actions, commands, home, messages, shortcuts, views
+from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
+from bot.slack_client import build_client
+
+if TYPE_CHECKING:  # importing the service pulls in the store; the app only needs the type
+    from bot.service import Rapport
+
+log = logging.getLogger("rapport.slack")
+
+
+def build_app(
+    *,
+    service: Rapport,
+    settings: Settings,
+    client: WebClient | None = None,
+    process_before_response: bool = False,
+) -> App:
+    """A bolt App whose handlers ack first and then call `service`.
+
+    Request signing stays on: without a signing secret (Socket Mode needs none) a random one is
+    used, so no unsigned HTTP request could ever pass.
+    """
+    client = client if client is not None else build_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret or secrets.token_hex(32),
+        request_verification_enabled=True,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("rapport.slack.bolt"),
+    )
+    deps = Deps(service=service, default_tz=service.default_tz)
+    for surface in (messages, commands, shortcuts, actions, views, home):
+        surface.register(app, deps)
+    app.error(_handle_error)
+    return app
+
+
+def _handle_error(
+    error: Exception, body: dict[str, Any], client: WebClient, logger: logging.Logger
+) -> BoltResponse | None:
+    """Log everything; tell the person only that something went wrong (never a traceback)."""
+    logger.error("unhandled error in a Slack handler: %r", error, exc_info=error)
+    try:
+        _tell_user(body, client)
+    except Exception:  # the error path must not raise in turn
+        logger.warning("could not tell the user about an error", exc_info=True)
+    return None
+
+
+def _tell_user(body: dict[str, Any], client: WebClient) -> None:
+    from slack_sdk.webhook import WebhookClient
+
+    blocks = error_blocks(SOMETHING_WENT_WRONG)
+    response_url = body.get("response_url")
+    if response_url:
+        WebhookClient(str(response_url), timeout=10).send(
+            text=SOMETHING_WENT_WRONG,
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=False,
+        )
+        return
+    event = body.get("event") or {}
+    if body.get("type") == "event_callback" and event.get("user"):
+        if event.get("type") == "message" and event.get("channel_type") == "im":
+            client.chat_postMessage(
+                channel=event["channel"], text=SOMETHING_WENT_WRONG, blocks=blocks
+            )
+        elif event.get("type") == "app_mention":
+            client.chat_postEphemeral(
+                channel=event["channel"],
+                user=event["user"],
+                text=SOMETHING_WENT_WRONG,
+                blocks=blocks,
+            )
+        return
+    user = (body.get("user") or {}).get("id")
+    if user and body.get("type") == "view_submission":
+        client.chat_postMessage(channel=user, text=SOMETHING_WENT_WRONG, blocks=blocks)
