@@ -1,0 +1,231 @@
+"""Full-text search over notes: SQLite FTS5 or PostgreSQL tsvector, behind one function.
+
+What `search_notes` does, in order:
+
+1. Query terms. The caller's terms are user text, so they are re-tokenized here: Unicode NFC,
+   possessive 's dropped ("Raj's" → "Raj"), words are runs of letters and digits, English stop
+   words and question words dropped (unless nothing else is left), duplicates dropped, words over
+   MAX_TOKEN_CHARS ignored (no real word is that long; PostgreSQL would not index it anyway), at
+   most MAX_TERMS kept. A `*` right after the last word makes it a prefix ("shel*").
+   Each word is quoted for FTS5 ("tok", inner quotes doubled) or passed alone to `to_tsquery` as a
+   bound parameter, so no input can be read as query syntax and nothing is interpolated into SQL.
+   Stemming comes from the index: FTS5's porter tokenizer and PostgreSQL's 'english' config, so
+   "dogs" finds "dog" and "rottweilers" finds "Rottweilers".
+2. Matching. All words must match (AND). When that finds nothing and there were several words,
+   any word may match (OR), so "who wanted a shelter dog" still finds "looking for a dog ...";
+   relevance then favours notes that match more of the words.
+3. Bounding. Ranking costs per matching row (~1 µs per row in FTS5, more in PostgreSQL where each
+   tsvector is read back). Only the MATCH_LIMIT most recently logged visible matches (highest note
+   id) are ranked: FTS5 walks its index in rowid order and stops there, and for common words the
+   newest notes are the ones worth showing. The total returned is exact up to MATCH_LIMIT; a total
+   of MATCH_LIMIT means "at least that many".
+4. Ranking. score = relevance / (1 + age_days / 365), where relevance is -bm25() in SQLite (bm25
+   is negative, lower is better) and ts_rank_cd() in PostgreSQL, and age_days is the age of the
+   note's occurred_at at `now` (0 for future dates). A year-old note needs twice the relevance of
+   today's to rank level with it. Ties go to the newer note, then the higher id. Scores compare
+   within one result list only, not across databases.
+
+Visibility is enforced in SQL: the note's workspace, and team notes or the viewer's own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Float, Integer, text
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TextualSelect
+
+from bot.store.types import UTCDateTime
+
+MATCH_LIMIT = 5_000  # most matches ranked per search, and the cap on the total returned
+MAX_TERMS = 16  # words beyond this add cost, not precision
+MAX_TOKEN_CHARS = 64
+
+_DAYS_PER_YEAR = 365.0
+
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['’]s(?![^\W_])", re.IGNORECASE)
+# Letters and digits, as FTS5's unicode61 tokenizer sees words; "_" and punctuation separate.
+_WORD = re.compile(r"([^\W_]+)(\*)?")
+
+# PostgreSQL's english stop list (its index ignores these words anyway; it already holds the
+# question words) plus "whose", so that both databases ignore the same words and common words
+# do not flood the ranking.
+_STOP_WORDS_TEXT = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will
+    just don should now whose
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class QueryWords:
+    words: tuple[str, ...]
+    prefix_last: bool
+
+
+def query_words(terms: Sequence[str]) -> QueryWords:
+    """The words a search will look for, from arbitrary user terms (see the module docstring)."""
+    raw = unicodedata.normalize("NFC", " ".join(terms))
+    raw = _POSSESSIVE.sub("", raw)
+    found: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+    for match in _WORD.finditer(raw):
+        word, star = match.group(1), match.group(2) is not None
+        key = word.casefold()
+        if len(word) > MAX_TOKEN_CHARS or key in seen:
+            continue
+        seen.add(key)
+        found.append((word, star))
+    kept = [(w, s) for w, s in found if w.casefold() not in STOP_WORDS] or found
+    kept = kept[:MAX_TERMS]
+    if not kept:
+        return QueryWords(words=(), prefix_last=False)
+    return QueryWords(words=tuple(w for w, _ in kept), prefix_last=kept[-1][1])
+
+
+def fts5_match(words: QueryWords, *, any_word: bool = False) -> str:
+    """An FTS5 MATCH expression in which every word is a quoted string, never syntax."""
+    parts = ['"' + word.replace('"', '""') + '"' for word in words.words]
+    if words.prefix_last and parts:
+        parts[-1] += "*"
+    return (" OR " if any_word else " AND ").join(parts)
+
+
+def search_notes(
+    session: Session,
+    *,
+    workspace_id: str,
+    viewer_id: int,
+    terms: Sequence[str],
+    limit: int,
+    offset: int = 0,
+    now: datetime,
+    contact_id: int | None = None,
+) -> tuple[list[tuple[int, float]], int]:
+    """Notes the viewer may see that match `terms`: ([(note_id, score)] best first, total).
+
+    `total` counts matches up to MATCH_LIMIT. Empty or stop-word-free-of-meaning input gives
+    ([], 0). With `contact_id`, only notes filed under that contact.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+    words = query_words(terms)
+    if not words.words:
+        return [], 0
+    rows = _matches(session, words, False, workspace_id, viewer_id, contact_id)
+    if not rows and len(words.words) > 1:
+        rows = _matches(session, words, True, workspace_id, viewer_id, contact_id)
+    scored = sorted(
+        (
+            (_score(relevance, occurred_at, now), occurred_at, note_id)
+            for note_id, relevance, occurred_at in rows
+        ),
+        reverse=True,
+    )
+    page = scored[offset : offset + limit]
+    return [(note_id, score) for score, _, note_id in page], len(scored)
+
+
+def _score(relevance: float, occurred_at: datetime, now: datetime) -> float:
+    age_days = max(0.0, (now - occurred_at).total_seconds() / 86_400)
+    return relevance / (1.0 + age_days / _DAYS_PER_YEAR)
+
+
+def _matches(
+    session: Session,
+    words: QueryWords,
+    any_word: bool,
+    workspace_id: str,
+    viewer_id: int,
+    contact_id: int | None,
+) -> list[tuple[int, float, datetime]]:
+    """(note_id, relevance, occurred_at) for at most MATCH_LIMIT visible matches."""
+    params: dict[str, object] = {
+        "workspace_id": workspace_id,
+        "viewer_id": viewer_id,
+        "match_limit": MATCH_LIMIT,
+    }
+    if contact_id is not None:
+        params["contact_id"] = contact_id
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        params["query"] = fts5_match(words, any_word=any_word)
+        statement = _sqlite_statement(with_contact=contact_id is not None)
+        sign = -1.0  # bm25: lower is better
+    elif dialect == "postgresql":
+        for i, word in enumerate(words.words):
+            last = i == len(words.words) - 1
+            # The word holds letters and digits only, so ':*' is the sole operator it carries.
+            params[f"w{i}"] = word + (":*" if last and words.prefix_last else "")
+        statement = _postgres_statement(
+            len(words.words), any_word=any_word, with_contact=contact_id is not None
+        )
+        sign = 1.0
+    else:
+        raise NotImplementedError(f"full-text search is not available on {dialect}")
+    result = session.execute(statement, params)
+    return [(int(row[0]), sign * float(row[1]), row[2]) for row in result]
+
+
+_VISIBLE = "n.workspace_id = :workspace_id AND (n.visibility = 'team' OR n.author_id = :viewer_id)"
+_OF_CONTACT = (
+    " AND EXISTS (SELECT 1 FROM notecontact AS nc"
+    " WHERE nc.note_id = n.id AND nc.contact_id = :contact_id)"
+)
+
+
+def _typed(sql: str) -> TextualSelect:
+    # Typed columns, so that occurred_at comes back as an aware datetime on both databases.
+    return text(sql).columns(id=Integer(), relevance=Float(), occurred_at=UTCDateTime())
+
+
+def _sqlite_statement(*, with_contact: bool) -> TextualSelect:
+    # CROSS JOIN keeps note_fts as the outer loop, so FTS5 streams matches newest-id first and
+    # the LIMIT stops the walk; bm25() then runs once per kept candidate (rowid lookups).
+    # Only constant SQL fragments are formatted in; user input travels as bound parameters.
+    sql = f"""
+        WITH candidates AS MATERIALIZED (
+            SELECT n.id AS id, n.occurred_at AS occurred_at
+            FROM note_fts CROSS JOIN note AS n ON n.id = note_fts.rowid
+            WHERE note_fts MATCH :query AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
+            ORDER BY note_fts.rowid DESC
+            LIMIT :match_limit
+        )
+        SELECT c.id AS id, bm25(note_fts) AS relevance, c.occurred_at AS occurred_at
+        FROM candidates AS c CROSS JOIN note_fts ON note_fts.rowid = c.id
+        WHERE note_fts MATCH :query
+    """  # noqa: S608
+    return _typed(sql)
+
+
+def _postgres_statement(n_words: int, *, any_word: bool, with_contact: bool) -> TextualSelect:
+    # Only placeholders are generated here (w0, w1, ...); the words travel as parameters.
+    joiner = " || " if any_word else " && "
+    tsquery = joiner.join(f"to_tsquery('english', :w{i})" for i in range(n_words))
+    sql = f"""
+        WITH q AS (SELECT {tsquery} AS query),
+        candidates AS MATERIALIZED (
+            SELECT n.id AS id, n.occurred_at AS occurred_at, n.search AS search
+            FROM note AS n, q
+            WHERE n.search @@ q.query AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
+            ORDER BY n.id DESC
+            LIMIT :match_limit
+        )
+        SELECT c.id AS id, ts_rank_cd(c.search, q.query) AS relevance,
+               c.occurred_at AS occurred_at
+        FROM candidates AS c, q
+    """  # noqa: S608
+    return _typed(sql)

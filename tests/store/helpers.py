@@ -1,0 +1,63 @@
+"""Small builders for storage tests: rows made with the SQLModel classes, committed at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session
+
+from bot.store.models import Contact, Note, NoteContact, User, Workspace
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def add_workspace(session: Session, workspace_id: str = "T1") -> str:
+    session.add(Workspace(id=workspace_id, name=workspace_id, created_at=NOW))
+    session.commit()
+    return workspace_id
+
+
+def add_user(session: Session, *, workspace_id: str = "T1", external_id: str = "U1") -> int:
+    user = User(workspace_id=workspace_id, external_id=external_id, created_at=NOW)
+    session.add(user)
+    session.commit()
+    assert user.id is not None
+    return user.id
+
+
+def add_contact(session: Session, *, workspace_id: str = "T1", name: str = "Jane Doe") -> int:
+    contact = Contact(
+        workspace_id=workspace_id, display_name=name, name_key=name.casefold(), created_at=NOW
+    )
+    session.add(contact)
+    session.commit()
+    assert contact.id is not None
+    return contact.id
+
+
+def add_note(
+    session: Session,
+    *,
+    author_id: int,
+    text: str,
+    workspace_id: str = "T1",
+    visibility: str = "team",
+    days_ago: float = 0,
+    contact_ids: tuple[int, ...] = (),
+) -> int:
+    when = NOW - timedelta(days=days_ago)
+    note = Note(
+        workspace_id=workspace_id,
+        author_id=author_id,
+        text=text,
+        visibility=visibility,
+        occurred_at=when,
+        logged_at=NOW,
+    )
+    session.add(note)
+    session.commit()
+    assert note.id is not None
+    for contact_id in contact_ids:
+        session.add(NoteContact(note_id=note.id, contact_id=contact_id, workspace_id=workspace_id))
+    session.commit()
+    return note.id
