@@ -371,7 +371,7 @@ class Rapport:
                 seen.note_id = note.id
                 session.add(seen)
         session.flush()
-        by_id = {c.id: c for c in contacts}
+        by_id = {c.id: c for c in contacts if c.id is not None}
         return LogResult(
             note_id=note.id,
             text=note.text,
@@ -948,7 +948,7 @@ def _ref(contact: Contact) -> ContactRef:
     return ContactRef(id=contact.id, display_name=contact.display_name)
 
 
-def _loop_view(loop: Loop, contacts: Mapping[int | None, Contact], now: datetime) -> LoopView:
+def _loop_view(loop: Loop, contacts: Mapping[int, Contact], now: datetime) -> LoopView:
     assert loop.id is not None or loop.id is None
     contact = contacts.get(loop.contact_id)
     ref = _ref(contact) if contact else ContactRef(id=loop.contact_id, display_name="someone")
@@ -985,7 +985,7 @@ def next_occurrence(month: int, day: int, today: date) -> date:
 
 
 def _occasion_view(
-    occasion: Occasion, contacts: Mapping[int | None, Contact], now: datetime, tz: str
+    occasion: Occasion, contacts: Mapping[int, Contact], now: datetime, tz: str
 ) -> OccasionView:
     contact = contacts.get(occasion.contact_id)
     ref = _ref(contact) if contact else ContactRef(id=occasion.contact_id, display_name="someone")

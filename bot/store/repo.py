@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import ColumnElement, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.store.models import (
@@ -179,12 +179,12 @@ def delete_contact(session: Session, *, contact_id: int) -> None:
 # --- notes --------------------------------------------------------------------------------------
 
 
-def visible(workspace_id: str, viewer_id: int) -> list[object]:
+def visible(workspace_id: str, viewer_id: int) -> tuple[ColumnElement[bool], ...]:
     """The one visibility rule: same workspace, and team-visible or written by the viewer."""
-    return [
-        Note.workspace_id == workspace_id,
+    return (
+        col(Note.workspace_id) == workspace_id,
         or_(col(Note.visibility) == "team", col(Note.author_id) == viewer_id),
-    ]
+    )
 
 
 def notes_by_id(session: Session, ids: Iterable[int]) -> dict[int, Note]:
