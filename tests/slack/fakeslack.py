@@ -1,0 +1,306 @@
+"""A local Slack Web API: a real HTTP server on 127.0.0.1 that answers and records every call.
+
+slack_sdk's real WebClient talks to it through `base_url`; response_url webhooks post to
+`/response/<id>`. Tests read what was sent (`calls`, `wait_for`) and can make the next calls of a
+method fail with 429 + Retry-After, a 5xx, or an `ok: false` error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0TEAM"
+
+_JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str  # Web API method, or "response_url" for /response/<id>
+    params: dict[str, Any]
+    headers: dict[str, str]
+    path: str
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def blocks(self) -> list[dict[str, Any]]:
+        blocks = self.params.get("blocks") or []
+        return blocks if isinstance(blocks, list) else []
+
+    def text_dump(self) -> str:
+        """Everything visible in the call (text and blocks) as one string, for assertions."""
+        return json.dumps(
+            {
+                "text": self.params.get("text"),
+                "blocks": self.params.get("blocks"),
+                "view": self.params.get("view"),
+            },
+            ensure_ascii=False,
+        )
+
+
+@dataclass
+class _Failure:
+    remaining: int
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self._calls: list[Call] = []
+        self._failures: dict[str, list[_Failure]] = {}
+        self._cond = threading.Condition()
+        self._ts = itertools.count(1)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.socket_url: str | None = None
+        self.default_tz: str | None = "Europe/Berlin"
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-slack", daemon=True
+        )
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/"
+
+    def response_url(self, key: str = "r1") -> str:
+        return f"{self.url}/response/{key}"
+
+    # --- scripting failures --------------------------------------------------------------------
+
+    def rate_limit_next(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
+        self._add_failure(
+            method,
+            _Failure(
+                times, 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
+            ),
+        )
+
+    def server_error_next(self, method: str, *, times: int = 1, status: int = 500) -> None:
+        self._add_failure(
+            method, _Failure(times, status, {"ok": False, "error": "fatal_error"}, {})
+        )
+
+    def error_next(self, method: str, error: str, *, times: int = 1) -> None:
+        self._add_failure(method, _Failure(times, 200, {"ok": False, "error": error}, {}))
+
+    def _add_failure(self, method: str, failure: _Failure) -> None:
+        with self._cond:
+            self._failures.setdefault(method, []).append(failure)
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        with self._cond:
+            queue = self._failures.get(method) or []
+            while queue and queue[0].remaining <= 0:
+                queue.pop(0)
+            if not queue:
+                return None
+            queue[0].remaining -= 1
+            return queue[0]
+
+    # --- reading what was sent -----------------------------------------------------------------
+
+    def record(self, call: Call) -> None:
+        with self._cond:
+            self._calls.append(call)
+            self._cond.notify_all()
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._cond:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, *, timeout: float = 10.0) -> list[Call]:
+        """Wait until at least `count` calls of `method` arrived; fail the test otherwise."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [c for c in self._calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.method for c in self._calls]
+                    raise AssertionError(
+                        f"expected {count} {method} call(s), got {len(found)}; calls: {seen}"
+                    )
+                self._cond.wait(left)
+
+    def settle(self, quiet: float = 0.3, *, timeout: float = 10.0) -> None:
+        """Wait until no call has arrived for `quiet` seconds (background work has finished)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._cond:
+                last = self._calls[-1].at if self._calls else 0.0
+            if time.monotonic() - last >= quiet:
+                return
+            time.sleep(quiet / 3)
+
+    def clear(self) -> None:
+        with self._cond:
+            self._calls.clear()
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        ts = f"1700000000.{next(self._ts):06d}"
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://rapport-test.slack.com/",
+                "team": "Rapport Test",
+                "user": "rapport",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method == "chat.postMessage":
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": ts,
+                "message": {"text": params.get("text"), "ts": ts},
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": ts}
+        if method == "chat.update":
+            return {
+                "ok": True,
+                "channel": params.get("channel"),
+                "ts": params.get("ts"),
+                "text": params.get("text"),
+            }
+        if method == "conversations.open":
+            users = str(params.get("users") or "")
+            return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+        if method == "users.info":
+            user_id = str(params.get("user"))
+            user = {
+                "id": user_id,
+                "team_id": TEAM_ID,
+                "name": user_id.lower(),
+                "real_name": f"User {user_id}",
+                "tz": self.default_tz,
+                "profile": {"real_name": f"User {user_id}", "display_name": user_id.lower()},
+            }
+            user.update(self.users.get(user_id, {}))
+            return {"ok": True, "user": user}
+        if method in ("views.open", "views.update", "views.publish", "views.push"):
+            view = params.get("view") if isinstance(params.get("view"), dict) else {}
+            return {"ok": True, "view": {"id": f"V{next(self._ts)}", **(view or {})}}
+        if method == "chat.getPermalink":
+            channel, message_ts = params.get("channel"), str(params.get("message_ts") or "")
+            return {
+                "ok": True,
+                "channel": channel,
+                "permalink": "https://rapport-test.slack.com/archives/"
+                f"{channel}/p{message_ts.replace('.', '')}",
+            }
+        if method == "apps.connections.open":
+            if self.socket_url is None:
+                return {"ok": False, "error": "no_socket_server"}
+            return {"ok": True, "url": self.socket_url}
+        return {"ok": False, "error": "unknown_method"}
+
+    def handle(
+        self, http_method: str, path: str, headers: dict[str, str], raw: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        parts = urlsplit(path)
+        params = _parse_params(parts.query, headers.get("content-type", ""), raw)
+        if parts.path.startswith("/response/"):
+            self.record(Call("response_url", params, headers, parts.path))
+            failure = self._take_failure("response_url")
+            if failure is not None:
+                return failure.status, failure.headers, b"failed"
+            return 200, {"Content-Type": "text/plain"}, b"ok"
+        if not parts.path.startswith("/api/"):
+            return 404, {}, b"not found"
+        method = parts.path[len("/api/") :]
+        self.record(Call(method, params, headers, parts.path))
+        failure = self._take_failure(method)
+        if failure is not None:
+            return failure.status, failure.headers, json.dumps(failure.body).encode()
+        return (
+            200,
+            {"Content-Type": "application/json; charset=utf-8"},
+            json.dumps(self.answer(method, params)).encode(),
+        )
+
+
+def _parse_params(query: str, content_type: str, raw: bytes) -> dict[str, Any]:
+    params: dict[str, Any] = {k: v[-1] for k, v in parse_qs(query).items()}
+    if raw:
+        if "application/json" in content_type:
+            body = json.loads(raw)
+            if isinstance(body, dict):
+                params.update(body)
+        else:
+            params.update({k: v[-1] for k, v in parse_qs(raw.decode()).items()})
+    for key in _JSON_FIELDS:
+        value = params.get(key)
+        if isinstance(value, str) and value[:1] in "[{":
+            params[key] = json.loads(value)
+    return params
+
+
+def _make_handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, extra, body = fake.handle(self.command, self.path, headers, raw)
+            self.send_response(status)
+            for key, value in extra.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = _serve
+        do_POST = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def running_fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
