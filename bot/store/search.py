@@ -193,20 +193,18 @@ def _typed(sql: str) -> TextualSelect:
 
 
 def _sqlite_statement(*, with_contact: bool) -> TextualSelect:
-    # CROSS JOIN keeps note_fts as the outer loop, so FTS5 streams matches newest-id first and
-    # the LIMIT stops the walk; bm25() then runs once per kept candidate (rowid lookups).
+    # CROSS JOIN keeps note_fts as the outer loop: FTS5 hands out matches newest id first
+    # (it consumes the ORDER BY, no sort), visibility is checked per row through the primary
+    # key, bm25() is evaluated only for rows that pass, and the LIMIT ends the walk.
+    # (Ranking kept candidates in a second pass, rowid by rowid, re-runs the MATCH for each:
+    # ~20 s for 5,000 candidates over 300k notes, against ~20 ms this way.)
     # Only constant SQL fragments are formatted in; user input travels as bound parameters.
     sql = f"""
-        WITH candidates AS MATERIALIZED (
-            SELECT n.id AS id, n.occurred_at AS occurred_at
-            FROM note_fts CROSS JOIN note AS n ON n.id = note_fts.rowid
-            WHERE note_fts MATCH :query AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
-            ORDER BY note_fts.rowid DESC
-            LIMIT :match_limit
-        )
-        SELECT c.id AS id, bm25(note_fts) AS relevance, c.occurred_at AS occurred_at
-        FROM candidates AS c CROSS JOIN note_fts ON note_fts.rowid = c.id
-        WHERE note_fts MATCH :query
+        SELECT n.id AS id, bm25(note_fts) AS relevance, n.occurred_at AS occurred_at
+        FROM note_fts CROSS JOIN note AS n ON n.id = note_fts.rowid
+        WHERE note_fts MATCH :query AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
+        ORDER BY note_fts.rowid DESC
+        LIMIT :match_limit
     """  # noqa: S608
     return _typed(sql)
 
