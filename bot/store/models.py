@@ -152,3 +152,8 @@ class PendingNote(SQLModel, table=True):
     event_id: str | None = Field(default=None, max_length=128)
     choices: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _dt()
+
+
+# The reminder tables live in their own module; importing it here registers them on the same
+# metadata wherever the core tables are loaded (migrations, tests, the app).
+import bot.store.reminder_models  # noqa: E402, F401
