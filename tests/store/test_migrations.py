@@ -5,15 +5,23 @@ from __future__ import annotations
 import threading
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import bot.store.models  # noqa: F401  (registers the tables)
 from bot.store.db import make_engine
-from bot.store.migrate import current_revision, head_revision, include_object, upgrade
+from bot.store.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    include_object,
+    upgrade,
+)
 
 EXPECTED_TABLES = {
     "workspace",
@@ -30,8 +38,21 @@ EXPECTED_TABLES = {
 }
 
 
-def test_head_is_the_initial_revision() -> None:
-    assert head_revision() == "0001"
+def test_revisions_form_one_line_from_the_initial_one() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert scripts.get_heads() == [head_revision()]
+    assert scripts.get_bases() == ["0001"]
+
+
+def test_downgrade_to_base_and_back(engine: Engine) -> None:
+    """Every revision can be undone, and the search objects go with the first one."""
+    with engine.connect() as connection:
+        command.downgrade(alembic_config(connection), "base")
+        connection.commit()
+    assert current_revision(engine) is None
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
 
 
 def test_blank_database_has_no_revision(blank_db_url: str) -> None:
