@@ -182,7 +182,7 @@ def from_slack(text: str, *, user_name: Callable[[str], str | None]) -> str:
         inner = match.group(1)
         target, _, label = inner.partition("|")
         if target.startswith(("@U", "@W")):
-            return label or user_name(target[1:]) or "someone"
+            return user_name(target[1:]) or label or "someone"
         if target.startswith("#C") or target.startswith("#G"):
             return "#" + label if label else "a channel"
         if target.startswith("!subteam^"):
