@@ -1,0 +1,627 @@
+"""Dates in plain words, read in the author's time zone.
+
+Candidate spans are found with our own patterns; the common ones ("yesterday", "last Tuesday",
+"in 2 weeks", "March 3", ISO dates) are resolved here with date arithmetic, and only the rest
+("March 2025", "3/7/2026") goes to dateparser, always with `languages=['en']`. dateparser never
+sees a whole note: left alone it reads "may", "Sun" or "April" (a person) as dates, and it is the
+slow part.
+
+How a date-only phrase becomes a moment:
+- when something happened (`Lean.PAST`): 12:00 local, or now when that noon is still ahead;
+- when something is due (`Lean.FUTURE`): 17:00 local, the end of a working day.
+Weekday names never mean today: "on Tuesday" said on a Tuesday is last week's, "by Friday" said
+on a Friday is next week's ("this Friday" may be today).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.parsing.lexicon import MONTHS, WEEKDAYS
+
+
+class Lean(Enum):
+    PAST = "past"
+    FUTURE = "future"
+    EITHER = "either"
+
+
+@dataclass(frozen=True, slots=True)
+class DayOffset:
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthOffset:
+    months: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekdayRef:
+    weekday: int  # Monday is 0
+    mode: str  # "last" | "next" | "this" | "bare"
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRel:
+    weeks: int  # 0: this week, 1: next week
+    weekday: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthEnd:
+    months: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthDay:
+    month: int
+    day: int
+    year: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfMonth:
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fallback:
+    text: str  # what dateparser gets
+    day: int | None = None  # "early/mid/late March" pins the day afterwards
+
+
+Spec = DayOffset | MonthOffset | WeekdayRef | WeekRel | MonthEnd | MonthDay | DayOfMonth | Fallback
+
+
+@dataclass(frozen=True, slots=True)
+class DateHit:
+    start: int
+    end: int
+    text: str  # as written, including a leading "by"/"on"
+    lean: Lean
+    spec: Spec | None
+    time: tuple[int, int] | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    now: datetime  # aware, UTC
+    zone: tzinfo
+    zone_name: str
+    local_now: datetime  # aware, in `zone`
+    today: date
+    date_order: str  # "MDY" in the Americas, else "DMY": only numeric dates like 3/7 care
+
+    def moment(self, day: date, hm: tuple[int, int]) -> datetime:
+        return datetime(day.year, day.month, day.day, hm[0], hm[1], tzinfo=self.zone).astimezone(
+            UTC
+        )
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except Exception:  # unknown, empty or malformed names all mean "we don't know the zone"
+        return None
+
+
+def make_clock(now: datetime, tz: str | tzinfo) -> Clock:
+    zone: tzinfo
+    if isinstance(tz, tzinfo):
+        zone = tz
+        name = str(getattr(tz, "key", None) or "UTC")
+    else:
+        found = _zone(tz) if isinstance(tz, str) else None
+        zone, name = (found, tz) if found is not None else (UTC, "UTC")
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    local = now.astimezone(zone)
+    order = "MDY" if name.startswith(("America/", "US/", "Canada/")) else "DMY"
+    return Clock(now.astimezone(UTC), zone, name, local, local.date(), order)
+
+
+# --- candidate patterns -----------------------------------------------------------------------
+
+_NUM = (
+    r"(?P<num>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|few|several)"
+)
+_UNIT = r"(?P<unit>day|week|month|year|fortnight)s?"
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_PART = r"(?:\s+(?P<part>morning|afternoon|evening|night))?"
+_NUM_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "few": 3,
+    "several": 3,
+}
+_PART_TIMES = {"morning": (9, 0), "afternoon": (15, 0), "evening": (19, 0), "night": (20, 0)}
+
+_I = re.IGNORECASE
+_REL_DAY_RE = re.compile(
+    r"\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday"
+    r"|today|tomorrow|tmrw|tmr|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b"
+    + _PART,
+    _I,
+)
+_IN_RE = re.compile(rf"\b(?:in|within)\s+{_NUM}\s+{_UNIT}\b", _I)
+_FROM_NOW_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+from\s+(?:now|today)\b", _I)
+_AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", _I)
+_PERIOD_RE = re.compile(
+    r"\b(?P<which>last|next|this\s+coming|coming|this|over\s+the)\s+(?P<period>week|month|year"
+    r"|weekend)\b",
+    _I,
+)
+_END_RE = re.compile(
+    r"\b(?:(?:the\s+)?end\s+of\s+(?P<which>the\s+|this\s+|next\s+)?(?P<period>day|week|month)"
+    r"|(?P<abbr>eod|eow|eom|cob|close\s+of\s+business))\b",
+    _I,
+)
+_WEEKDAY_RE = re.compile(
+    r"\b(?:(?P<mode>last|next|this\s+coming|coming|this)\s+)?(?P<wd>monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\b" + _PART,
+    _I,
+)
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+_MD_RE = re.compile(
+    rf"\b{_MONTH}\.?\s+(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+    r"(?![:.]\d|\s*(?:%|percent|people|times|minutes|mins|hours|hrs|min|km|miles|x)\b)" + _YEAR,
+    _I,
+)
+_DM_RE = re.compile(
+    rf"\b(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?" + _YEAR, _I
+)
+_ISO_RE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
+_NUMERIC_RE = re.compile(
+    r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?\b(?![/.]\d)"
+)
+_MONTH_ONLY_RE = re.compile(
+    rf"\b(?:(?P<mod>in|last|next|this|early|mid|late|since|by|until|till|before)[\s-]+)?"
+    rf"{_MONTH}\b(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
+    _I,
+)
+_ON_THE_RE = re.compile(r"\b(?P<pre>on|by)\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b", _I)
+_PREFIX_RE = re.compile(
+    r"\b(?P<p>on|by|before|until|till|due(?:\s+(?:on|by))?|no\s+later\s+than|from|since|around)"
+    r"\s+$",
+    _I,
+)
+_TIME_AFTER_RE = re.compile(
+    r"\s*,?\s*(?:(?:at|@|around|about|~)\s*)?(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*"
+    r"(?P<ap>[ap])\.?m\b\.?"
+    r"|\s*,?\s*(?:at|@)\s*(?P<h2>[01]?\d|2[0-3])[:h](?P<m2>[0-5]\d)\b"
+    r"|\s*,?\s*at\s+(?P<word>noon|midday|midnight)\b",
+    _I,
+)
+_TIME_BEFORE_RE = re.compile(
+    r"(?:at|@)\s*(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap])?\.?m?\.?\s+(?:on\s+)?$",
+    _I,
+)
+_FUTURE_PREFIXES = ("by", "before", "until", "till", "due", "no")
+
+
+def _num(m: re.Match[str]) -> int:
+    raw = re.sub(r"\s+", " ", m.group("num").lower())
+    if raw.isdigit():
+        return int(raw)
+    if "couple" in raw:
+        return 2
+    return _NUM_WORDS.get(raw.split()[-1], 1)
+
+
+def _month_of(word: str) -> int:
+    return MONTHS[word.lower().rstrip(".")]
+
+
+def _valid(month: int, day: int, year: int | None) -> bool:
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    return day <= calendar.monthrange(year if year is not None else 2000, month)[1]
+
+
+_Builder = Callable[[re.Match[str], str | None], "tuple[Lean, Spec | None, str | None] | None"]
+
+
+def _rel_day(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    rel = re.sub(r"\s+", " ", m.group("rel").lower()).removeprefix("the ")
+    table: dict[str, tuple[Lean, int]] = {
+        "day before yesterday": (Lean.PAST, -2),
+        "day after tomorrow": (Lean.FUTURE, 2),
+        "yesterday": (Lean.PAST, -1),
+        "last night": (Lean.PAST, -1),
+        "tomorrow": (Lean.FUTURE, 1),
+        "tmrw": (Lean.FUTURE, 1),
+        "tmr": (Lean.FUTURE, 1),
+    }
+    lean, days = table.get(rel, (Lean.EITHER, 0))
+    return lean, DayOffset(days), None
+
+
+def _offset(m: re.Match[str], future: bool) -> tuple[Lean, Spec | None, str | None]:
+    n = min(_num(m), 999)
+    unit = m.group("unit").lower()
+    sign = 1 if future else -1
+    lean = Lean.FUTURE if future else Lean.PAST
+    if unit == "month":
+        return lean, MonthOffset(sign * n), None
+    if unit == "year":
+        return lean, MonthOffset(sign * n * 12), None
+    days = {"day": 1, "week": 7, "fortnight": 14}[unit]
+    return lean, DayOffset(sign * n * days), None
+
+
+def _period(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    which = re.sub(r"\s+", " ", m.group("which").lower())
+    period = m.group("period").lower()
+    if period == "weekend":
+        weeks = {"last": -1, "next": 1}.get(which, 0)
+        lean = {"last": Lean.PAST, "next": Lean.FUTURE, "coming": Lean.FUTURE}.get(
+            which, Lean.EITHER
+        )
+        if which in ("this", "over the"):
+            return lean, WeekdayRef(5, "this"), None
+        return lean, WeekRel(weeks, 5), None
+    if which in ("this", "over the"):
+        return None  # "this week" names no day
+    sign = -1 if which == "last" else 1
+    lean = Lean.PAST if sign < 0 else Lean.FUTURE
+    if period == "week":
+        return lean, DayOffset(7 * sign), None
+    if period == "month":
+        return lean, MonthOffset(sign), None
+    return lean, MonthOffset(12 * sign), None
+
+
+def _end(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    abbr = (m.group("abbr") or "").lower()
+    period = (m.group("period") or "").lower()
+    nxt = (m.group("which") or "").strip().lower() == "next"
+    if abbr in ("eod", "cob") or abbr.startswith("close") or period == "day":
+        return Lean.FUTURE, DayOffset(0), None
+    if abbr == "eow" or period == "week":
+        return Lean.FUTURE, WeekRel(1 if nxt else 0, 4), None
+    return Lean.FUTURE, MonthEnd(1 if nxt else 0), None
+
+
+def _weekday(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    word = m.group("wd").lower()
+    mode = re.sub(r"\s+", " ", (m.group("mode") or "").lower())
+    if not word.endswith("day") and not mode and not pre:
+        return None  # "we sat down", "met Sun": short forms need "on", "next", "by"...
+    wd = WEEKDAYS[word]
+    if mode == "last":
+        return Lean.PAST, WeekdayRef(wd, "last"), None
+    if mode in ("next", "coming", "this coming"):
+        return Lean.FUTURE, WeekdayRef(wd, "next"), None
+    if mode == "this":
+        return Lean.EITHER, WeekdayRef(wd, "this"), None
+    return Lean.EITHER, WeekdayRef(wd, "bare"), None
+
+
+def _is_bare_lower_may(m: re.Match[str], pre: str | None) -> bool:
+    # "may" is mostly the verb: lower-case "may" counts only after "on"/"by"... or with a year.
+    return m.group("mon") == "may" and pre is None and not m.groupdict().get("year")
+
+
+def _month_day(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    if _is_bare_lower_may(m, pre):
+        return None
+    month = _month_of(m.group("mon"))
+    day = int(m.group("day"))
+    year = int(m.group("year")) if m.group("year") else None
+    if not _valid(month, day, year):
+        return Lean.EITHER, None, f'no such date "{_core_text(m)}"'
+    return Lean.EITHER, MonthDay(month, day, year), None
+
+
+def _core_text(m: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", m.group(0).strip())
+
+
+def _iso(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+    if not _valid(mo, d, y) or y < 1:
+        return Lean.EITHER, None, f'no such date "{m.group(0)}"'
+    return Lean.EITHER, MonthDay(mo, d, y), None
+
+
+def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    if m.group("y") is None and pre is None:
+        return None  # "1/2 the team", "3.5": bare pairs of numbers are rarely dates
+    if m.group("sep") == "." and m.group("y") is None:
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    if not (1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)):
+        return None
+    return Lean.EITHER, Fallback(m.group(0)), None
+
+
+def _month_only(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    mod = (m.group("mod") or "").lower()
+    mon = m.group("mon")
+    year = m.group("year")
+    if not mod and not year:
+        return None  # a lone month name: "May the best team win", "April said hi"
+    if mon.lower() == "may" and mon[0] != "M" and not year:
+        return None
+    if len(mon) == 3 and mon.lower() not in ("may",) and not year and mod in ("in", "this"):
+        return None  # "in Jan" could be a person; full names only
+    lean = Lean.EITHER
+    if mod in ("last", "since"):
+        lean = Lean.PAST
+    elif mod in ("next", "by", "until", "till", "before"):
+        lean = Lean.FUTURE
+    day = {"early": 5, "mid": 15, "late": 25}.get(mod)
+    text = f"{mon} {year}" if year else mon
+    return lean, Fallback(text, day), None
+
+
+def _on_the(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    day = int(m.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    lean = Lean.FUTURE if m.group("pre").lower() == "by" else Lean.EITHER
+    return lean, DayOfMonth(day), None
+
+
+_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
+    (_REL_DAY_RE, _rel_day),
+    (_IN_RE, lambda m, pre: _offset(m, future=True)),
+    (_FROM_NOW_RE, lambda m, pre: _offset(m, future=True)),
+    (_AGO_RE, lambda m, pre: _offset(m, future=False)),
+    (_END_RE, _end),
+    (_PERIOD_RE, _period),
+    (_WEEKDAY_RE, _weekday),
+    (_ISO_RE, _iso),
+    (_MD_RE, _month_day),
+    (_DM_RE, _month_day),
+    (_NUMERIC_RE, _numeric),
+    (_MONTH_ONLY_RE, _month_only),
+    (_ON_THE_RE, _on_the),
+)
+
+# A cheap screen: a note with none of these cannot hold a date, so most notes skip every pattern.
+_SCREEN_RE = re.compile(
+    r"\d|day|tom|tmr|tonight|night|morning|afternoon|evening|week|month|year|ago|eod|eow|eom|cob"
+    r"|business|mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec",
+    _I,
+)
+
+
+def find_dates(text: str) -> list[DateHit]:
+    """Every date-like span in `text`, left to right, never overlapping."""
+    if not _SCREEN_RE.search(text):
+        return []
+    found: list[tuple[int, int, Lean, Spec | None, str | None, tuple[int, int] | None]] = []
+    for pattern, build in _PATTERNS:
+        for m in pattern.finditer(text):
+            start = m.start()
+            pm = _PREFIX_RE.search(text, max(0, start - 24), start)
+            pre = pm.group("p").lower() if pm else None
+            built = build(m, pre)
+            if built is None:
+                continue
+            lean, spec, error = built
+            if pm is not None:
+                start = pm.start()
+                if pre is not None and pre.startswith(_FUTURE_PREFIXES):
+                    lean = Lean.FUTURE
+                elif pre == "since":
+                    lean = Lean.PAST
+            part = m.groupdict().get("part")
+            hm = _PART_TIMES.get(part.lower()) if part else None
+            if hm is None and spec is not None:
+                hm = _part_of_rel(m)
+            found.append((start, m.end(), lean, spec, error, hm))
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    hits: list[DateHit] = []
+    last_end = -1
+    for start, end, lean, spec, error, hm in found:
+        if start < last_end:
+            continue
+        time, end = _time_near(text, start, end)
+        hits.append(DateHit(start, end, text[start:end], lean, spec, time or hm, error))
+        last_end = end
+    return hits
+
+
+def _part_of_rel(m: re.Match[str]) -> tuple[int, int] | None:
+    rel = (m.groupdict().get("rel") or "").lower()
+    if rel.endswith("morning"):
+        return 9, 0
+    if rel.endswith("afternoon"):
+        return 15, 0
+    if rel.endswith("evening"):
+        return 19, 0
+    if rel.endswith("night"):
+        return 20, 0
+    return None
+
+
+def _clock_time(h: int, minute: int, ap: str | None) -> tuple[int, int]:
+    if ap:
+        if ap.lower() == "p" and h < 12:
+            h += 12
+        elif ap.lower() == "a" and h == 12:
+            h = 0
+    elif 1 <= h <= 6:
+        h += 12  # "at 3:30" in a note about a meeting is the afternoon
+    return h, minute
+
+
+def _time_near(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, int]:
+    m = _TIME_AFTER_RE.match(text, end, min(len(text), end + 24))
+    if m:
+        if m.group("word"):
+            w = m.group("word").lower()
+            return ((0, 0) if w == "midnight" else (12, 0)), m.end()
+        if m.group("h") is not None:
+            return _clock_time(int(m.group("h")), int(m.group("m") or 0), m.group("ap")), m.end()
+        return _clock_time(int(m.group("h2")), int(m.group("m2")), None), m.end()
+    b = _TIME_BEFORE_RE.search(text, max(0, start - 20), start)
+    if b and (b.group("ap") or b.group("m")):
+        return _clock_time(int(b.group("h")), int(b.group("m") or 0), b.group("ap")), end
+    return None, end
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+
+def _add_months(d: date, months: int) -> date:
+    total = d.year * 12 + (d.month - 1) + months
+    year, month0 = divmod(total, 12)
+    month = month0 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _weekday_date(today: date, ref: WeekdayRef, prefer: Lean) -> date:
+    back = (today.weekday() - ref.weekday) % 7
+    fwd = (ref.weekday - today.weekday()) % 7
+    if ref.mode == "last":
+        return today - timedelta(days=back or 7)
+    if ref.mode == "next":
+        return today + timedelta(days=fwd or 7)
+    if ref.mode == "this":
+        return today - timedelta(days=back) if prefer is Lean.PAST else today + timedelta(days=fwd)
+    if prefer is Lean.FUTURE:
+        return today + timedelta(days=fwd or 7)
+    return today - timedelta(days=back or 7)
+
+
+def _yearly(today: date, month: int, day: int, prefer: Lean) -> date | None:
+    step = 1 if prefer is Lean.FUTURE else -1
+    for i in range(9):  # nine years always include a Feb 29
+        year = today.year + step * i
+        if _valid(month, day, year):
+            d = date(year, month, day)
+            if (d >= today) if prefer is Lean.FUTURE else (d <= today):
+                return d
+    return None
+
+
+def _monthly(today: date, day: int, prefer: Lean) -> date | None:
+    step = 1 if prefer is Lean.FUTURE else -1
+    for i in range(13):
+        first = _add_months(today.replace(day=1), step * i)
+        if _valid(first.month, day, first.year):
+            d = first.replace(day=day)
+            if (d >= today) if prefer is Lean.FUTURE else (d <= today):
+                return d
+    return None
+
+
+def _dateparser(spec: Fallback, clock: Clock, prefer: Lean) -> date | None:
+    import dateparser  # lazy: importing it costs ~0.16 s, `rapport --help` must stay light
+
+    settings: dict[str, Any] = {
+        "RELATIVE_BASE": clock.local_now.replace(tzinfo=None),
+        "TIMEZONE": clock.zone_name,
+        "PREFER_DATES_FROM": "future" if prefer is Lean.FUTURE else "past",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "DATE_ORDER": clock.date_order,
+    }
+    try:
+        parsed = dateparser.parse(spec.text, languages=["en"], settings=settings)
+    except Exception:  # dateparser raises assorted errors on odd input; a miss is a miss
+        return None
+    if parsed is None:
+        return None
+    d = parsed.date()
+    if spec.day is not None:
+        d = d.replace(day=spec.day)
+    return d
+
+
+def resolve_day(hit: DateHit, clock: Clock, prefer: Lean) -> date | None:
+    """The local calendar day `hit` names, leaning to the past or the future when it can be both."""
+    spec = hit.spec
+    today = clock.today
+    try:
+        if isinstance(spec, DayOffset):
+            return today + timedelta(days=spec.days)
+        if isinstance(spec, MonthOffset):
+            return _add_months(today, spec.months)
+        if isinstance(spec, WeekdayRef):
+            return _weekday_date(today, spec, prefer)
+        if isinstance(spec, WeekRel):
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=spec.weeks)
+            return monday + timedelta(days=spec.weekday)
+        if isinstance(spec, MonthEnd):
+            first = _add_months(today.replace(day=1), spec.months)
+            return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        if isinstance(spec, MonthDay):
+            if spec.year is not None:
+                return date(spec.year, spec.month, spec.day)
+            return _yearly(today, spec.month, spec.day, prefer)
+        if isinstance(spec, DayOfMonth):
+            return _monthly(today, spec.day, prefer)
+        if isinstance(spec, Fallback):
+            return _dateparser(spec, clock, prefer)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def occurred_at(hit: DateHit, clock: Clock) -> datetime | None:
+    day = resolve_day(hit, clock, Lean.PAST)
+    if day is None:
+        return None
+    try:
+        when = clock.moment(day, hit.time or (12, 0))
+    except (ValueError, OverflowError):
+        return None
+    if hit.time is None and day == clock.today and when > clock.now:
+        return clock.now  # "today" at 10:00 is earlier today, not noon
+    return when
+
+
+def due_at(hit: DateHit, clock: Clock) -> datetime | None:
+    day = resolve_day(hit, clock, Lean.FUTURE)
+    if day is None:
+        return None
+    try:
+        return clock.moment(day, hit.time or (17, 0))
+    except (ValueError, OverflowError):
+        return None
+
+
+def month_day(hit: DateHit, clock: Clock) -> tuple[int, int, int | None] | None:
+    """A yearly date: month, day and the year only when the note gives one."""
+    if isinstance(hit.spec, MonthDay):
+        return hit.spec.month, hit.spec.day, hit.spec.year
+    day = resolve_day(hit, clock, Lean.FUTURE)
+    return (day.month, day.day, None) if day is not None else None
+
+
+def warm_up() -> None:
+    """Import dateparser and let it build its English tables once, off the first user's clock."""
+    clock = make_clock(datetime.now(UTC), "UTC")
+    _dateparser(Fallback("March 2025"), clock, Lean.PAST)
+    _dateparser(Fallback("3/7/2026"), clock, Lean.FUTURE)

@@ -1,0 +1,151 @@
+"""The working copy of a note that every extractor reads: cleaned text, word tokens, clause edges.
+
+Slack markup is neutralised first so that a link, a channel or an escaped `&lt;@U1&gt;` can never
+pass for a date, a name or a mention; real mentions become placeholder words that behave like names
+and are mapped back when results are built.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from bot.parsing.lexicon import TITLES
+
+_MENTION_RE = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|([^<>|]{0,80}))?>")
+# Slack escapes a typed "<", so anything left in angle brackets is markup: links, channels, !here.
+_OTHER_MARKUP_RE = re.compile(r"<[^<>]{0,500}>")
+# Letters with inner apostrophes or hyphens: "O'Brien", "Jean-Luc", "intro'd", "Sam's".
+WORD_RE = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+# "<#C123|general>" is a channel, and "&#39;" an entity: neither may precede the "#".
+TAG_RE = re.compile(r"(?<![<\w&#/])#(\w[\w-]{0,63})")
+_SENTENCE_GAP_RE = re.compile(r"[.!?\n:;•]")
+# Where a clause ends, for "what is owed" phrases: punctuation (not inside numbers) and the
+# conjunctions that start a new thought.
+CLAUSE_EDGE_RE = re.compile(
+    r"(?<!\d)[,.](?!\d)|[;!?\n()\"]|\s[-–—]+\s"
+    r"|\s(?:and|but|so|because|then|while|although|though|since|whereas|plus)\b",
+    re.IGNORECASE,
+)
+CLAUSE_WINDOW = 240  # chars; bounds every scan so a 10,000-char note stays linear
+
+
+def _placeholder(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("a") + rem) + letters
+    return f"Zzq{letters}q"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # as written, without a possessive 's
+    lower: str
+    start: int
+    end: int
+    possessive: bool
+    sentence_start: bool
+    capitalised: bool  # "Jane", "Łukasz"; not "CEO", not "jane"
+    caseless: bool  # scripts without case: "李雷"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    placeholder: str
+    name: str  # the label when Slack gave one, else the raw mention
+    slack_user_id: str
+
+
+@dataclass
+class Doc:
+    text: str
+    tokens: list[Token]
+    mentions: dict[str, Mention] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)
+
+    def token_index_at(self, pos: int) -> int | None:
+        """Index of the first token starting at or after `pos`."""
+        i = bisect_left(self._starts, pos)
+        return i if i < len(self.tokens) else None
+
+    def restore(self, s: str) -> str:
+        """Put mention names back where placeholders stand in `s`."""
+        if self.mentions and "Zzq" in s:
+            for m in self.mentions.values():
+                s = s.replace(m.placeholder, m.name)
+        return s
+
+
+def clause_end(text: str, pos: int) -> int:
+    m = CLAUSE_EDGE_RE.search(text, pos, min(len(text), pos + CLAUSE_WINDOW))
+    return m.start() if m else min(len(text), pos + CLAUSE_WINDOW)
+
+
+def clause_start(text: str, pos: int) -> int:
+    lo = max(0, pos - CLAUSE_WINDOW)
+    last = lo
+    for m in CLAUSE_EDGE_RE.finditer(text, lo, pos):
+        last = m.end()
+    return last
+
+
+def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
+    text = unicodedata.normalize("NFC", raw).replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\x00", " ")
+    mentions: dict[str, Mention] = {}
+
+    def mention(m: re.Match[str]) -> str:
+        ph = _placeholder(len(mentions))
+        label = (m.group(2) or "").strip()
+        mentions[ph] = Mention(ph, label or m.group(0), m.group(1))
+        return ph
+
+    text = _MENTION_RE.sub(mention, text)
+    text = _OTHER_MARKUP_RE.sub(" ", text)
+    # Tags are read from the raw note; here they would only pass for words or names.
+    text = TAG_RE.sub(lambda m: " " * len(m.group(0)), text)
+    # Slack escapes only these three; an escaped "<" must never turn into markup.
+    text = text.replace("&amp;", "&").replace("&lt;", " ").replace("&gt;", " ")
+    return text, mentions
+
+
+def make_doc(raw: str) -> Doc:
+    text, mentions = _clean(raw)
+    tokens: list[Token] = []
+    prev_end = 0
+    prev_lower = ""
+    for m in WORD_RE.finditer(text):
+        word = m.group(0)
+        possessive = False
+        if len(word) > 2 and word.endswith("'s"):
+            word = word[:-2]
+            possessive = True
+        start = m.start()
+        gap = text[prev_end:start]
+        sentence_start = not tokens or (
+            _SENTENCE_GAP_RE.search(gap) is not None
+            and not (prev_lower in TITLES and gap.startswith("."))
+        )
+        first = word[0]
+        upper = first.isupper()
+        caseless = not upper and not first.islower()
+        capitalised = upper and not (len(word) > 1 and word.isupper())
+        tokens.append(
+            Token(
+                text=word,
+                lower=word.lower(),
+                start=start,
+                end=start + len(word),
+                possessive=possessive,
+                sentence_start=sentence_start,
+                capitalised=capitalised,
+                caseless=caseless,
+            )
+        )
+        prev_end = m.end()
+        prev_lower = word.lower()
+    return Doc(text=text, tokens=tokens, mentions=mentions, _starts=[t.start for t in tokens])

@@ -1,0 +1,216 @@
+"""Smaller facts in a note: yearly occasions, needs, #tags and sensitive news."""
+
+from __future__ import annotations
+
+import re
+
+from bot.parsing.dates import Clock, DateHit, month_day
+from bot.parsing.doc import TAG_RE, Doc, clause_end
+from bot.parsing.model import OccasionSpec
+from bot.parsing.subjects import Names
+
+_I = re.IGNORECASE
+
+# --- tags ---------------------------------------------------------------------------------
+
+
+def tags(raw: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for m in TAG_RE.finditer(raw):
+        tag = m.group(1).rstrip("-").lower()
+        if tag and not tag.isdigit() and tag not in out:
+            out.append(tag)
+    return tuple(out)
+
+
+# --- sensitive news -----------------------------------------------------------------------
+
+_SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (topic, re.compile(pattern, _I))
+    for topic, pattern in (
+        (
+            "house fire",
+            r"\b(?:house|home|apartment|flat)\s+fire\b|\bfire\s+(?:at|in|destroyed)\s+"
+            r"(?:her|his|their|the)\s+(?:home|house|place|apartment|flat)\b"
+            r"|\b(?:house|home|apartment|flat)\s+(?:burn(?:ed|t)\s+down|caught\s+fire)\b",
+        ),
+        (
+            "illness",
+            r"\b(?:ill|illness|sick|unwell|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke"
+            r"|heart\s+attack|covid)\b",
+        ),
+        ("hospital", r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b"),
+        ("surgery", r"\bsurgery\b|\boperated\s+on\b"),
+        ("funeral", r"\bfuneral\b|\bmemorial\s+service\b"),
+        (
+            "bereavement",
+            r"\bpassed\s+away\b|\b(?:died|dies|death|bereave(?:d|ment)|condolences)\b"
+            r"|\blost\s+(?:her|his|their)\s+(?:mother|father|mom|mum|dad|husband|wife|partner"
+            r"|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|baby|child)\b",
+        ),
+        (
+            "laid off",
+            r"\blaid\s+off\b|\blay-?offs?\b|\blost\s+(?:her|his|their|my)\s+job\b"
+            r"|\b(?:was|got|been)\s+(?:fired|let\s+go|made\s+redundant)\b|\bredundan(?:t|cy)\b",
+        ),
+        ("divorce", r"\bdivorc(?:e|ed|ing)\b|\bseparated\b"),
+        ("breakup", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
+        ("miscarriage", r"\bmiscarriage\b|\blost\s+the\s+baby\b"),
+        ("accident", r"\baccident\b|\bcar\s+crash\b"),
+    )
+)
+
+
+def sensitive(text: str) -> tuple[str, ...]:
+    return tuple(topic for topic, pattern in _SENSITIVE if pattern.search(text))
+
+
+# --- needs --------------------------------------------------------------------------------
+
+_NEED_RE = re.compile(
+    r"\b(?P<verb>(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
+    r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:hiring|raising|seeking|keen\s+on|interested\s+in"
+    r"|trying\s+to\s+find|in\s+the\s+market\s+for)"
+    r"|would\s+(?:really\s+)?(?:like|love)|'d\s+(?:really\s+)?(?:like|love)"
+    r"|wants|wanted|want|needs|needed|dreams\s+of|hopes\s+to|hoping\s+to|could\s+use)\b",
+    _I,
+)
+_NOT_NEED_AFTER = re.compile(r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b")
+_NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
+MAX_NEED_WORDS = 12
+
+
+def needs(doc: Doc, hits: list[DateHit], skip: list[tuple[int, int]]) -> tuple[str, ...]:
+    out: list[str] = []
+    text = doc.text
+    for m in _NEED_RE.finditer(text):
+        verb = m.group("verb").lower()
+        if any(s <= m.start() < e for s, e in skip):
+            continue
+        if verb.startswith("need") and re.match(r"\s+to\b", text[m.end() :]):
+            continue  # "needs to send me X" is a loop, not a need
+        if _NOT_NEED_AFTER.match(text, m.end()):
+            continue  # "wants me to", "wants to introduce me": a request of the author
+        if _first_person(text, m.start()):
+            continue
+        end = clause_end(text, m.end())
+        for h in hits:
+            if m.end() <= h.start < end:
+                end = h.start
+                break
+        rest = re.sub(r"\s+", " ", text[m.end() : end]).strip(" ,:;-")
+        rest = _NEED_TAIL_RE.sub("", rest)
+        if not rest or not re.search(r"\w", rest):
+            continue
+        words = rest.split(" ")[:MAX_NEED_WORDS]
+        phrase = doc.restore(f"{_verb_text(m)} {' '.join(words)}")
+        if phrase not in out:
+            out.append(phrase)
+    return tuple(out)
+
+
+def _verb_text(m: re.Match[str]) -> str:
+    return re.sub(r"\s+", " ", m.group("verb")).lstrip("'").strip().lower()
+
+
+_FIRST_PERSON_RE = re.compile(
+    r"\b(?:i|we)(?:'m|'re|'d|\s+am|\s+are|\s+(?:really|also|still|badly|urgently))*\s*$", _I
+)
+
+
+def _first_person(text: str, pos: int) -> bool:
+    """ "I need a lawyer", "we're hiring": the author's own needs are not a contact's."""
+    return _FIRST_PERSON_RE.search(text, max(0, pos - 24), pos) is not None
+
+
+# --- occasions ----------------------------------------------------------------------------
+
+_OCCASION_RE = re.compile(
+    r"\b(?P<kind>birthday|bday|b-day|birth\s+day|date\s+of\s+birth|dob|born"
+    r"|(?:wedding\s+)?anniversary)\b",
+    _I,
+)
+_BETWEEN_RE = re.compile(
+    r"^[\s:=,\-]*(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
+    _I,
+)
+_BEFORE_RE = re.compile(
+    r"^\s*(?:is|was|will\s+be|'s)\s+(?:(?P<pron>her|his|their|my)|(?P<name>\w+)'s)\s+$", _I
+)
+
+
+def occasions(
+    doc: Doc, names: Names, hits: list[DateHit], clock: Clock
+) -> tuple[list[OccasionSpec], set[int], list[str]]:
+    """Birthdays and anniversaries, the date hits they used, and dates that don't exist."""
+    text = doc.text
+    out: list[OccasionSpec] = []
+    used: set[int] = set()
+    problems: list[str] = []
+    for m in _OCCASION_RE.finditer(text):
+        kind = "anniversary" if "anniversary" in m.group("kind").lower() else "birthday"
+        index = _hit_after(text, hits, m.end())
+        owner: str | None
+        if index is not None:
+            owner_ok, owner = _owner_before(doc, names, m.start())
+        else:
+            index, owner_ok, owner = _hit_before(doc, names, hits, m.start())
+        if index is None or index in used or not owner_ok:
+            continue
+        used.add(index)
+        hit = hits[index]
+        if hit.error is not None:
+            problems.append(hit.error)
+            continue
+        md = month_day(hit, clock)
+        if md is None:
+            continue
+        month, day, year = md
+        out.append(OccasionSpec(kind=kind, month=month, day=day, year=year, person=owner))
+    return out, used, problems
+
+
+def _hit_after(text: str, hits: list[DateHit], pos: int) -> int | None:
+    for i, h in enumerate(hits):
+        if h.start >= pos:
+            if h.start - pos <= 24 and _BETWEEN_RE.match(text[pos : h.start]):
+                return i
+            return None
+    return None
+
+
+def _owner_before(doc: Doc, names: Names, pos: int) -> tuple[bool, str | None]:
+    """Whose occasion: "Sam's birthday" -> Sam; "her birthday" -> main person; "my" -> skip."""
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    if k < 0 or doc.tokens[k].end + 3 < pos:
+        return True, None
+    t = doc.tokens[k]
+    if t.lower in ("my", "our"):
+        return False, None
+    if t.possessive:
+        span = names.by_last_token.get(k)
+        if span is not None:
+            return True, doc.restore(span.name)
+    return True, None
+
+
+def _hit_before(
+    doc: Doc, names: Names, hits: list[DateHit], pos: int
+) -> tuple[int | None, bool, str | None]:
+    """ "March 3 is Sam's birthday"."""
+    best: int | None = None
+    for i, h in enumerate(hits):
+        if h.end <= pos and pos - h.end <= 24:
+            best = i
+    if best is None:
+        return None, False, None
+    m = _BEFORE_RE.match(doc.text[hits[best].end : pos])
+    if m is None:
+        return None, False, None
+    if m.group("pron"):
+        return best, m.group("pron").lower() != "my", None
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    span = names.by_last_token.get(k)
+    return best, True, doc.restore(span.name) if span is not None else m.group("name")

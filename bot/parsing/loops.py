@@ -1,0 +1,546 @@
+"""Open loops ("I owe Raj the deck by Friday", "waiting on Priya for the contract") and the
+phrases that settle them ("sent Raj the deck", "got the contract from Priya").
+
+Both directions are read from the subject of the clause: the author ("I", "we", or no subject at
+all) owing something is `YOU_OWE`; a named person or she/he/they owing it is `THEY_OWE`.
+`person` is the counterpart when the phrase names one; a pronoun leaves it None (the note's main
+person). `what` is short and normalised so that a loop and its settlement read alike:
+"get back to her" and "got back to Priya" are both "a reply"; "intro him to Ken" is "intro to Ken".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.parsing.dates import Clock, DateHit, Lean, due_at
+from bot.parsing.doc import Doc, clause_end, clause_start
+from bot.parsing.lexicon import words
+from bot.parsing.model import Direction, LoopSpec, Settlement
+from bot.parsing.subjects import Names, Obj, Subject, Who, obj_at, subject_before
+
+MAX_WHAT_WORDS = 10
+
+_TRIGGER_RE = re.compile(
+    r"(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
+    r"|(?P<said>\bsaid\s+(?P<said_subj>I|we|she|he|they)(?:'d|'ll|\s+would|\s+will)\b)"
+    r"|(?P<owe>\b(?:owe|owes|promised)\b(?!\s+to\b))"
+    r"|(?P<asked>\basked\b)"
+    r"|(?P<waiting>\b(?:still\s+)?(?:waiting|wait)\s+(?:on|for)\b"
+    r"|\bwaiting\s+to\s+hear\s+(?:back\s+)?from\b|\bexpecting\b)"
+    r"|(?P<strong>\b(?:need\s+to|needs\s+to|have\s+to|has\s+to|must|should|got\s+to|gotta"
+    r"|promised\s+to|agreed\s+to|offered\s+to|remember\s+to|don't\s+forget\s+to"
+    r"|meant\s+to|supposed\s+to|todo:?|to-do:?)\b)"
+    r"|(?P<weak>\b(?:will|shall|(?:am|is|are)\s+going\s+to|going\s+to|gonna|want\s+to"
+    r"|plan\s+to|planning\s+to)\b|(?<=\w)'ll\b)",
+    re.IGNORECASE,
+)
+# Third parties owe only through promises: "she'll send", "he promised to", not "she should".
+_THEM_STRONG = ("promised", "agreed", "offered")
+
+# Verbs that make a loop out of "will"/"going to": a deliverable, not a plan to "be in Berlin".
+_ACTION_VERBS = words(
+    """
+    send email e-mail mail forward share give get intro introduce connect reply respond call ring
+    phone text message ping confirm check review sign return pay follow let loop circle come look
+    find write draft provide deliver book schedule set arrange invite buy order make put prepare
+    chase update tell ask thank reach dig drop pass bring show resend answer lend recommend
+    """
+)
+_SEND_VERBS = words(
+    """
+    send email e-mail mail forward share give pass bring show drop lend return resend get text
+    message sent emailed mailed forwarded shared gave handed passed returned delivered resent
+    texted messaged brought showed lent got
+    """
+)
+_BARE_WHAT = {
+    "email": "an email",
+    "e-mail": "an email",
+    "emailed": "an email",
+    "mail": "an email",
+    "text": "a text",
+    "texted": "a text",
+    "message": "a message",
+    "messaged": "a message",
+}
+_FILLER_TAIL_RE = re.compile(
+    r"(?:[\s,]+(?:asap|soon|later|please|pls|too|also|again|as\s+well|as\s+promised|first"
+    r"|back|over|tho|though|yet|still|already|anyway|now|thing|stuff))+\s*$",
+    re.IGNORECASE,
+)
+_REPLY_NOUNS = frozenset({"reply", "response", "answer", "feedback", "call", "decision"})
+_NEGATION_RE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bwill|'ll|\bto|\bgonna|\bshould|\bmust|\bneed\s+to)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    direction: Direction
+    what: str
+    person: str | None
+    start: int
+    end: int
+    generic: bool = False  # "waiting on her": merged into a more specific loop when there is one
+
+
+def _tidy(doc: Doc, s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip(" ,:;-–—'\"")
+    s = _FILLER_TAIL_RE.sub("", s).strip(" ,:;-–—")
+    words = s.split(" ")
+    if len(words) > MAX_WHAT_WORDS:
+        s = " ".join(words[:MAX_WHAT_WORDS])
+    return doc.restore(s)
+
+
+def _skip_spaces(text: str, pos: int) -> int:
+    n = len(text)
+    while pos < n and text[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _word_at(doc: Doc, pos: int) -> tuple[str, int] | None:
+    pos = _skip_spaces(doc.text, pos)
+    k = doc.token_index_at(pos)
+    if k is None or doc.tokens[k].start != pos:
+        return None
+    t = doc.tokens[k]
+    return t.lower, t.end + (2 if t.possessive else 0)
+
+
+def _eat(doc: Doc, pos: int, *words: str) -> int | None:
+    """Position after the word sequence `words` at `pos`, or None when it isn't there."""
+    for w in words:
+        got = _word_at(doc, pos)
+        if got is None or got[0] != w:
+            return None
+        pos = got[1]
+    return pos
+
+
+def _eat_any(doc: Doc, pos: int, options: tuple[str, ...]) -> int | None:
+    got = _word_at(doc, pos)
+    return got[1] if got is not None and got[0] in options else None
+
+
+def _target(doc: Doc, names: Names, pos: int, end: int) -> str | None:
+    """Whom an intro is to: a name, or the few words written there ("a vet", "her CFO")."""
+    o = obj_at(doc, names, pos)
+    if o is not None and o.kind == "name":
+        return o.name
+    rest = _tidy(doc, doc.text[pos:end])
+    return rest or None
+
+
+def _split_to_recipient(doc: Doc, names: Names, start: int, end: int) -> tuple[str, Obj | None]:
+    """ "the slides to Raj" -> ("the slides", Raj)."""
+    segment = doc.text[start:end]
+    for m in re.finditer(r"\s(?:to|for)\s", segment):
+        o = obj_at(doc, names, start + m.end())
+        if o is not None and doc.text[o.end : end].strip(" ,.") == "":
+            return segment[: m.start()], o
+    return segment, None
+
+
+def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | None] | None:
+    """Normalise a verb phrase to (what, counterpart name)."""
+    first = _word_at(doc, start)
+    if first is None:
+        return None
+    verb, pos = first
+    if verb in ("get", "getting", "write", "circle", "come", "got", "wrote", "circled", "came"):
+        after = _eat(doc, pos, "back")
+        if after is not None:
+            to = _eat(doc, after, "to")
+            o = obj_at(doc, names, to) if to is not None else None
+            return "a reply", o.name if o else None
+    if verb in ("reply", "respond", "answer", "replied", "responded", "answered"):
+        to = _eat(doc, pos, "to")
+        o = obj_at(doc, names, to if to is not None else pos)
+        return "a reply", o.name if o else None
+    if verb in ("follow", "followed"):
+        after = _eat(doc, pos, "up")
+        if after is not None:
+            w = _eat(doc, after, "with")
+            o = obj_at(doc, names, w) if w is not None else None
+            rest_at = o.end if o else (w or after)
+            rest = _tidy(doc, doc.text[rest_at:end])
+            what = "follow up" + (f" {rest}" if rest.lower().startswith(("on ", "about ")) else "")
+            return what, o.name if o else None
+    if verb in ("check", "checked"):
+        after = _eat(doc, pos, "in")
+        if after is not None:
+            w = _eat(doc, after, "with")
+            o = obj_at(doc, names, w) if w is not None else None
+            return "check in", o.name if o else None
+    if verb in ("make", "do", "made", "did"):
+        after = _eat_any(doc, pos, ("an", "the", "a"))
+        if after is not None:
+            got = _word_at(doc, after)
+            if got is not None and got[0] in ("intro", "introduction", "introductions", "intros"):
+                return _intro(doc, names, got[1], end)
+    if verb in ("intro", "introduce", "connect", "intro'd", "introduced", "connected", "intro-ed"):
+        return _intro(doc, names, pos, end)
+    if verb in ("call", "ring", "phone", "called", "rang", "phoned"):
+        o = obj_at(doc, names, pos)
+        return "a call", o.name if o else None
+    if verb in _SEND_VERBS:
+        return _send(doc, names, verb, pos, end)
+    what = _tidy(doc, doc.text[start:end])
+    if not what:
+        return None
+    person = None
+    for s in names.spans:
+        if start <= s.start < end:
+            person = doc.restore(s.name)
+            break
+    return what, person
+
+
+def _intro(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]:
+    o = obj_at(doc, names, pos)
+    after = o.end if o is not None else pos
+    to = _eat_any(doc, after, ("to", "with"))
+    if to is None and o is not None and o.kind != "name":
+        to = None
+    target = _target(doc, names, to, end) if to is not None else None
+    person = o.name if o is not None and o.kind == "name" else None
+    if target is None:
+        return "an intro", person
+    return f"intro to {target}", person
+
+
+def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, str | None] | None:
+    pos = _eat_any(doc, pos, ("over", "along")) or pos
+    o = obj_at(doc, names, pos)
+    if o is not None:
+        pos = o.end
+    pos = _eat_any(doc, pos, ("over", "along")) or pos
+    what_raw, to = _split_to_recipient(doc, names, pos, end)
+    what = _tidy(doc, what_raw)
+    if o is None or o.kind == "me":
+        o = to or o
+    person = o.name if o is not None and o.kind == "name" else None
+    if not what or what.lower() in ("me", "us", "him", "her", "them"):
+        bare = _BARE_WHAT.get(verb)
+        return (bare, person) if bare else None
+    return what, person
+
+
+def _due_for(
+    hits: list[DateHit], claimed: set[int], cs: int, trigger: int, ce: int, clock: Clock
+) -> tuple[int | None, DateHit | None]:
+    for i, h in enumerate(hits):
+        if i in claimed or h.error is not None or h.lean is Lean.PAST:
+            continue
+        if trigger <= h.start < ce or (cs <= h.start < trigger and h.lean is Lean.FUTURE):
+            return i, h
+    return None, None
+
+
+def _what_end(hits: list[DateHit], start: int, ce: int) -> int:
+    for h in hits:
+        if start <= h.start < ce:
+            return h.start
+    return ce
+
+
+def find_loops(
+    doc: Doc, names: Names, hits: list[DateHit], claimed: set[int], clock: Clock
+) -> tuple[list[LoopSpec], list[tuple[int, int]]]:
+    """Loops in the note, and the spans they cover (so kinds and needs can skip them).
+
+    Adds the indexes of the date hits used as due dates to `claimed`.
+    """
+    text = doc.text
+    found: list[tuple[_Found, int | None]] = []
+    covered_until = -1
+    for m in _TRIGGER_RE.finditer(text):
+        if m.start() < covered_until:
+            continue
+        cs = clause_start(text, m.start())
+        ce = clause_end(text, m.end())
+        vp_end = _what_end(hits, m.end(), ce)
+        got = _one_loop(doc, names, m, vp_end)
+        if got is None:
+            continue
+        due_index, _ = _due_for(hits, claimed, cs, m.start(), ce, clock)
+        found.append((_Found(got[0], got[1], got[2], m.start(), ce, got[3]), due_index))
+        if due_index is not None:
+            claimed.add(due_index)
+        covered_until = m.end()
+    loops = _merge(found, hits, clock)
+    return loops, [(f.start, f.end) for f, _ in found]
+
+
+def _one_loop(
+    doc: Doc, names: Names, m: re.Match[str], vp_end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    kind = m.lastgroup
+    pos = m.end()
+    if kind == "wantsme":
+        subj = subject_before(doc, names, m.start())
+        if subj.who is Who.ME and subj.name is None and _starts_with_i(doc, m.start()):
+            return None
+        act = _action(doc, names, pos, vp_end)
+        if act is None:
+            return None
+        return Direction.YOU_OWE, act[0], subj.name or act[1], False
+    if kind == "said":
+        who = m.group("said_subj").lower()
+        subj = Subject(Who.ME) if who in ("i", "we") else subject_before(doc, names, m.start())
+        return _modal(doc, names, subj, pos, vp_end, weak=True)
+    subj = subject_before(doc, names, m.start())
+    if subj.who is Who.OTHER:
+        return None
+    if kind == "owe":
+        return _owe(doc, names, subj, pos, vp_end)
+    if kind == "asked":
+        return _asked(doc, names, subj, pos, vp_end)
+    if kind == "waiting":
+        if subj.who is not Who.ME:
+            return None
+        return _waiting(doc, names, pos, vp_end)
+    if kind == "strong":
+        phrase = m.group(0).lower()
+        if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
+            return None
+        return _modal(doc, names, subj, pos, vp_end, weak=False)
+    return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+def _starts_with_i(doc: Doc, pos: int) -> bool:
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    return k >= 0 and doc.tokens[k].lower in ("i", "we")
+
+
+def _modal(
+    doc: Doc, names: Names, subj: Subject, pos: int, end: int, *, weak: bool
+) -> tuple[Direction, str, str | None, bool] | None:
+    first = _word_at(doc, pos)
+    if first is None:
+        return None
+    if first[0] in ("be", "have", "not", "never", "probably", "need", "want", "like", "love"):
+        return None
+    if weak and first[0] not in _ACTION_VERBS:
+        return None
+    act = _action(doc, names, pos, end)
+    if act is None:
+        return None
+    what, person = act
+    if subj.who is Who.THEM:
+        return Direction.THEY_OWE, what, subj.name, False
+    return Direction.YOU_OWE, what, person, False
+
+
+def _owe(
+    doc: Doc, names: Names, subj: Subject, pos: int, end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    o = obj_at(doc, names, pos)
+    start = o.end if o is not None else pos
+    what_raw, to = _split_to_recipient(doc, names, start, end)
+    what = _tidy(doc, what_raw)
+    if not what:
+        if o is None:
+            return None
+        what = "a reply"
+    if subj.who is Who.THEM:
+        if o is not None and o.kind != "me":
+            return None  # "Raj owes Ken money": not ours to track
+        return Direction.THEY_OWE, what, subj.name, False
+    target = o if o is not None and o.kind != "me" else to
+    return Direction.YOU_OWE, what, target.name if target else None, False
+
+
+def _asked(
+    doc: Doc, names: Names, subj: Subject, pos: int, end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    o = obj_at(doc, names, pos)
+    after = o.end if o is not None else pos
+    if subj.who is Who.ME:
+        if o is None or o.kind == "me":
+            return None
+        counterpart = o.name
+        direction = Direction.THEY_OWE
+    else:
+        if o is not None and o.kind != "me":
+            return None
+        counterpart = subj.name
+        direction = Direction.YOU_OWE
+    f = _eat(doc, after, "for")
+    if f is not None:
+        what = _tidy(doc, doc.text[f:end])
+        return (direction, what, counterpart, False) if what else None
+    t = _eat(doc, after, "to")
+    if t is not None:
+        act = _action(doc, names, t, end)
+        if act is None:
+            return None
+        return direction, act[0], counterpart or act[1], False
+    return None
+
+
+def _waiting(
+    doc: Doc, names: Names, pos: int, end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    o = obj_at(doc, names, pos)
+    if o is not None and o.kind != "me":
+        after = o.end
+        f = _eat(doc, after, "for")
+        if f is not None:
+            what = _tidy(doc, doc.text[f:end])
+            if what:
+                return Direction.THEY_OWE, _reply_or(what), o.name, False
+        t = _eat(doc, after, "to")
+        if t is not None:
+            act = _action(doc, names, t, end)
+            if act is not None:
+                return Direction.THEY_OWE, act[0], o.name, False
+        rest = _tidy(doc, doc.text[after:end])
+        if o.kind == "pronoun" and rest:
+            # "waiting on her reply": "her" is a determiner here
+            return Direction.THEY_OWE, _reply_or(rest), None, _is_reply(rest)
+        if o.kind == "name" and rest and doc.text[after - 2 : after] == "'s":
+            return Direction.THEY_OWE, _reply_or(rest), o.name, _is_reply(rest)
+        return Direction.THEY_OWE, "a reply", o.name, True
+    segment = doc.text[pos:end]
+    fm = re.search(r"\sfrom\s", segment)
+    person = None
+    if fm is not None:
+        fo = obj_at(doc, names, pos + fm.end())
+        if fo is not None:
+            person = fo.name
+            segment = segment[: fm.start()]
+    what = _tidy(doc, segment)
+    if not what:
+        return (Direction.THEY_OWE, "a reply", person, True) if person else None
+    return Direction.THEY_OWE, _reply_or(what), person, _is_reply(what)
+
+
+def _is_reply(what: str) -> bool:
+    return what.lower().split(" ")[-1] in _REPLY_NOUNS
+
+
+def _reply_or(what: str) -> str:
+    words = what.lower().split(" ")
+    if len(words) <= 2 and words[-1] in ("reply", "response", "answer"):
+        return "a reply"
+    return what
+
+
+def _merge(
+    found: list[tuple[_Found, int | None]], hits: list[DateHit], clock: Clock
+) -> list[LoopSpec]:
+    """One loop per thing owed: "asked Priya for the contract, waiting on her" is one loop."""
+    specific = [f for f, _ in found if not f.generic]
+    out: list[LoopSpec] = []
+    seen: set[tuple[Direction, str, str | None]] = set()
+    for f, due_index in found:
+        if f.generic and any(
+            s.direction is f.direction and (s.person is None or f.person in (None, s.person))
+            for s in specific
+        ):
+            continue
+        key = (f.direction, f.what.lower(), f.person)
+        if key in seen:
+            continue
+        seen.add(key)
+        due = due_at(hits[due_index], clock) if due_index is not None else None
+        out.append(LoopSpec(direction=f.direction, what=f.what, person=f.person, due=due))
+    return out
+
+
+# --- settlements --------------------------------------------------------------------------
+
+_SETTLE_RE = re.compile(
+    r"(?P<gotback>\b(?:got|gotten|wrote|circled|came)\s+back\s+to\b|\b(?:replied|responded)\s+to\b"
+    r"|\banswered\b)"
+    r"|(?P<heard>\bheard\s+back\s+from\b)"
+    r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
+    r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
+    r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
+    r"|resent|texted)\b)"
+    r"|(?P<got>\b(?:got|received|recieved)\b)"
+    r"|(?P<followed>\bfollowed\s+up\b)",
+    re.IGNORECASE,
+)
+
+
+def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement]:
+    text = doc.text
+    out: list[Settlement] = []
+    seen: set[tuple[Direction, str, str | None]] = set()
+    for m in _SETTLE_RE.finditer(text):
+        if _NEGATION_RE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "haven't sent", "will send", "need to get back to"
+        ce = clause_end(text, m.end())
+        end = _what_end(hits, m.end(), ce)
+        subj = subject_before(doc, names, m.start())
+        if subj.who is Who.OTHER:
+            continue
+        got = _one_settle(doc, names, m, subj, end)
+        if got is None:
+            continue
+        key = (got.direction, got.what.lower(), got.person)
+        if key not in seen:
+            seen.add(key)
+            out.append(got)
+    return out
+
+
+def _one_settle(
+    doc: Doc, names: Names, m: re.Match[str], subj: Subject, end: int
+) -> Settlement | None:
+    kind = m.lastgroup
+    pos = m.end()
+    mine = subj.who is Who.ME
+    if kind == "gotback":
+        o = obj_at(doc, names, pos)
+        if mine and o is not None and o.kind != "me":
+            return Settlement(Direction.YOU_OWE, "a reply", o.name)
+        if not mine and (o is None or o.kind == "me"):
+            return Settlement(Direction.THEY_OWE, "a reply", subj.name)
+        return None
+    if kind == "heard":
+        o = obj_at(doc, names, pos)
+        return Settlement(Direction.THEY_OWE, "a reply", o.name if o else None)
+    if kind == "replied":
+        if mine:
+            return Settlement(Direction.YOU_OWE, "a reply", None)
+        return Settlement(Direction.THEY_OWE, "a reply", subj.name)
+    if kind == "followed":
+        if not mine:
+            return None
+        w = _eat(doc, pos, "with")
+        o = obj_at(doc, names, w) if w is not None else None
+        return Settlement(Direction.YOU_OWE, "follow up", o.name if o else None)
+    if kind == "intro":
+        what, person = _intro(doc, names, pos, end)
+        if mine:
+            return Settlement(Direction.YOU_OWE, what, person)
+        return Settlement(Direction.THEY_OWE, what, subj.name)
+    if kind == "sent":
+        verb = m.group(0).lower()
+        act = _send(doc, names, verb, pos, end)
+        if act is None or act[0] in _BARE_WHAT.values():
+            return None  # "emailed Priya" is an interaction, not a delivery
+        if mine:
+            return Settlement(Direction.YOU_OWE, act[0], act[1])
+        return Settlement(Direction.THEY_OWE, act[0], subj.name)
+    if kind == "got":
+        if not mine:
+            return None
+        segment = doc.text[pos:end]
+        fm = re.search(r"\sfrom\s", segment)
+        if fm is None:
+            return None
+        o = obj_at(doc, names, pos + fm.end())
+        what = _tidy(doc, segment[: fm.start()])
+        if o is None or o.kind == "me" or not what:
+            return None
+        return Settlement(Direction.THEY_OWE, what, o.name)
+    return None

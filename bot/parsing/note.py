@@ -1,0 +1,81 @@
+"""`parse_note`: one note in, everything understood of it out. Pure, and never raises."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, tzinfo
+
+from bot.parsing import facts, kinds, loops
+from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
+from bot.parsing.doc import make_doc
+from bot.parsing.model import ParsedNote
+from bot.parsing.people import find_names, people
+from bot.parsing.subjects import Names
+
+_PRIVATE_RE = re.compile(r"^\s*private\s*:\s*", re.IGNORECASE)
+
+
+def parse_note(text: str, *, now: datetime, tz: str | tzinfo) -> ParsedNote:
+    """Read a note written at `now` by someone in time zone `tz`.
+
+    Dates are read in `tz` and returned as aware UTC datetimes. `occurred_at` leans to the past
+    ("on Tuesday" is the last Tuesday; a bare date is noon local), loop due dates to the future
+    ("by Friday" is the next Friday; a bare date is 17:00 local, the end of a working day).
+    `occurred_at` is None when the note names no date for the interaction.
+
+    Never raises: on input it cannot read it returns the text with nothing extracted.
+    """
+    raw = text if isinstance(text, str) else ""
+    stripped = raw.strip()
+    private = False
+    m = _PRIVATE_RE.match(stripped)
+    if m is not None:
+        private = True
+        stripped = stripped[m.end() :].strip()
+    try:
+        return parse_body(stripped, private=private, now=now, tz=tz)
+    except Exception:  # a note is always saved; an unreadable part must not lose it
+        return ParsedNote(text=stripped, private=private)
+
+
+def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> ParsedNote:
+    """The extraction itself, without the safety net (tests call this to see real errors)."""
+    clock = make_clock(now, tz)
+    doc = make_doc(text)
+    hits = find_dates(doc.text)
+    date_spans = [(h.start, h.end) for h in hits]
+    spans = find_names(doc, date_spans)
+    names = Names(spans, date_spans)
+
+    occasions, used, problems = facts.occasions(doc, names, hits, clock)
+    claimed = set(used)
+    loop_specs, loop_spans = loops.find_loops(doc, names, hits, claimed, clock)
+    settles = loops.find_settles(doc, names, hits)
+    not_understood = list(problems)
+    not_understood.extend(
+        h.error for i, h in enumerate(hits) if h.error is not None and i not in used
+    )
+    return ParsedNote(
+        text=text,
+        people=people(doc, spans),
+        kind=kinds.kind(doc.text, loop_spans),
+        occurred_at=_occurred(hits, claimed, clock),
+        initiator=kinds.initiator(doc, names, loop_spans),
+        loops=tuple(loop_specs),
+        settles=tuple(settles),
+        occasions=tuple(occasions),
+        needs=facts.needs(doc, hits, loop_spans),
+        tags=facts.tags(text),
+        sensitive=facts.sensitive(doc.text),
+        private=private,
+        not_understood=tuple(dict.fromkeys(not_understood)),
+    )
+
+
+def _occurred(hits: list[DateHit], claimed: set[int], clock: Clock) -> datetime | None:
+    """The first date not used by a loop or an occasion and not pointing ahead."""
+    for i, h in enumerate(hits):
+        if i in claimed or h.error is not None or h.lean is Lean.FUTURE:
+            continue
+        return occurred_at(h, clock)
+    return None

@@ -1,0 +1,100 @@
+"""Who does what in a clause: the subject before a verb, and a person object after it.
+
+Notes are terse: a clause that starts with its verb ("called Raj", "need to send the deck") has
+the author as its subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.parsing.doc import Doc, clause_start
+from bot.parsing.lexicon import words
+from bot.parsing.people import NameSpan
+
+_ADVERBS = words(
+    """
+    also still then really definitely probably totally just now finally actually already really
+    quickly kindly apparently even never ever def prob again
+    """
+)
+
+
+class Who(Enum):
+    ME = "me"  # "I", "we", or no subject at all
+    THEM = "them"  # a named person or she/he/they
+    OTHER = "other"  # "it will", "the team should": not about a person
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    who: Who
+    name: str | None = None  # the named person when who is THEM and a name was written
+
+
+@dataclass(frozen=True, slots=True)
+class Obj:
+    kind: str  # "name" | "pronoun" | "me"
+    name: str | None  # restored display name for "name"
+    end: int
+
+
+class Names:
+    """Name spans indexed by where they start and end, for O(1) lookups while scanning."""
+
+    def __init__(self, spans: list[NameSpan], dates: Sequence[tuple[int, int]] = ()) -> None:
+        self.spans = spans
+        self.dates = list(dates)
+        self.by_start = {s.start: s for s in spans}
+        self.by_last_token = {s.last: s for s in spans}
+
+
+def _base(word: str) -> str:
+    return word.split("'", 1)[0]
+
+
+def subject_before(doc: Doc, names: Names, pos: int) -> Subject:
+    cs = clause_start(doc.text, pos)
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    # A token straddling pos is "she'll" for a trigger at "'ll": its first half is the subject.
+    while k >= 0 and doc.tokens[k].start >= cs:
+        t = doc.tokens[k]
+        if t.start >= pos:
+            k -= 1
+            continue
+        base = _base(t.lower)
+        if t.end <= pos and (base in _ADVERBS or any(s <= t.start < e for s, e in names.dates)):
+            k -= 1
+            continue
+        if base in ("i", "we"):
+            return Subject(Who.ME)
+        if base in ("she", "he", "they"):
+            return Subject(Who.THEM)
+        span = names.by_last_token.get(k)
+        if span is not None and not span.possessive:
+            return Subject(Who.THEM, doc.restore(span.name))
+        return Subject(Who.OTHER)
+    return Subject(Who.ME)
+
+
+def obj_at(doc: Doc, names: Names, pos: int) -> Obj | None:
+    """A person right at `pos` (after spaces): a name, him/her/them, or me/us."""
+    n = len(doc.text)
+    while pos < n and doc.text[pos] == " ":
+        pos += 1
+    span = names.by_start.get(pos)
+    if span is not None:
+        end = span.end + (2 if span.possessive else 0)
+        return Obj("name", doc.restore(span.name), end)
+    k = doc.token_index_at(pos)
+    if k is None or doc.tokens[k].start != pos:
+        return None
+    t = doc.tokens[k]
+    if t.lower in ("him", "her", "them", "she", "he", "they"):
+        return Obj("pronoun", None, t.end)
+    if t.lower in ("me", "us"):
+        return Obj("me", None, t.end)
+    return None
