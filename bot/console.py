@@ -279,10 +279,11 @@ def repl(
     actor: Actor,
     *,
     tz: str,
-    read: Callable[[str], str] = input,
+    read: Callable[[str], str] | None = None,
     stream: TextIO | None = None,
 ) -> int:
     """A DM with the bot, in a terminal: questions recall, commands run, anything else logs."""
+    read = read or input  # looked up per call, so tests can type into builtins.input
     out_stream = stream or sys.stdout
     print("Rapport console — type `help` for examples, `quit` to leave.", file=out_stream)
     last_note: int | None = None

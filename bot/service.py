@@ -33,9 +33,7 @@ from bot.domain import (
 )
 from bot.errors import AmbiguousNameError, NotFoundError, StorageUnavailableError, UserInputError
 from bot.names import name_key
-from bot.parsing import Direction, ParsedNote, PersonRef
-from bot.parsing.note import is_question, parse_note
-from bot.parsing.query import parse_query
+from bot.parsing import Direction, ParsedNote, PersonRef, is_question, parse_note, parse_query
 from bot.store import repo
 from bot.store.db import SessionFactory
 from bot.store.models import (

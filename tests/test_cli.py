@@ -116,7 +116,12 @@ def test_console_is_a_dm_in_a_terminal(
             "quit",
         ]
     )
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+
+    def typed(prompt: str = "") -> str:
+        print(prompt, end="")  # as input() shows its prompt
+        return next(lines)
+
+    monkeypatch.setattr("builtins.input", typed)
     code, out, _ = run(capsys, "console", "--db", db)
     assert code == 0
     assert "Tell me what happened" in out  # help
@@ -124,4 +129,4 @@ def test_console_is_a_dm_in_a_terminal(
     assert "1. Jane Doe" in out  # the question recalled instead of logging
     assert "· ana: call with Jane about the offsite" in out  # Jane Smith's card
     assert "Removed note #3." in out
-    assert out.rstrip().endswith("No notes match offsite.")
+    assert out.endswith("No notes match offsite.\nrapport> ")  # undone, then quit
