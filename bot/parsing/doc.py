@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from bot.parsing.lexicon import TITLES
@@ -17,8 +17,9 @@ from bot.parsing.lexicon import TITLES
 _MENTION_RE = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|([^<>|]{0,80}))?>")
 # Slack escapes a typed "<", so anything left in angle brackets is markup: links, channels, !here.
 _OTHER_MARKUP_RE = re.compile(r"<[^<>]{0,500}>")
-# Letters with inner apostrophes or hyphens: "O'Brien", "Jean-Luc", "intro'd", "Sam's".
-WORD_RE = re.compile(r"[^\W\d_]+(?:['\-][^\W\d_]+)*")
+# Letters with inner apostrophes or hyphens: "O'Brien", "Jean-Luc", "intro'd", "Sam's". Runs that
+# touch digits ("U123ABC", "3rd", "2pm") are ids and numbers, not words.
+WORD_RE = re.compile(r"(?<!\w)[^\W\d_]+(?:['\-][^\W\d_]+)*(?!\w)")
 # "<#C123|general>" is a channel, and "&#39;" an entity: neither may precede the "#".
 TAG_RE = re.compile(r"(?<![<\w&#/])#(\w[\w-]{0,63})")
 _SENTENCE_GAP_RE = re.compile(r"[.!?\n:;•]")
@@ -60,12 +61,45 @@ class Mention:
     slack_user_id: str
 
 
+class SpanSet:
+    """Character spans, merged, for O(log n) "is this position inside one?" checks."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[tuple[int, int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                if e > merged[-1][1]:
+                    merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+
 @dataclass
 class Doc:
     text: str
     tokens: list[Token]
     mentions: dict[str, Mention] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
+    _edge_starts: list[int] = field(default_factory=list)
+    _edge_ends: list[int] = field(default_factory=list)
+
+    def clause_end(self, pos: int) -> int:
+        """Where the clause holding `pos` ends (at most CLAUSE_WINDOW ahead)."""
+        i = bisect_left(self._edge_starts, pos)
+        end = self._edge_starts[i] if i < len(self._edge_starts) else len(self.text)
+        return min(end, pos + CLAUSE_WINDOW, len(self.text))
+
+    def clause_start(self, pos: int) -> int:
+        """Where the clause holding `pos` starts (at most CLAUSE_WINDOW back)."""
+        i = bisect_right(self._edge_ends, pos) - 1
+        start = self._edge_ends[i] if i >= 0 else 0
+        return max(start, pos - CLAUSE_WINDOW, 0)
 
     def token_index_at(self, pos: int) -> int | None:
         """Index of the first token starting at or after `pos`."""
@@ -78,19 +112,6 @@ class Doc:
             for m in self.mentions.values():
                 s = s.replace(m.placeholder, m.name)
         return s
-
-
-def clause_end(text: str, pos: int) -> int:
-    m = CLAUSE_EDGE_RE.search(text, pos, min(len(text), pos + CLAUSE_WINDOW))
-    return m.start() if m else min(len(text), pos + CLAUSE_WINDOW)
-
-
-def clause_start(text: str, pos: int) -> int:
-    lo = max(0, pos - CLAUSE_WINDOW)
-    last = lo
-    for m in CLAUSE_EDGE_RE.finditer(text, lo, pos):
-        last = m.end()
-    return last
 
 
 def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
@@ -148,4 +169,12 @@ def make_doc(raw: str) -> Doc:
         )
         prev_end = m.end()
         prev_lower = word.lower()
-    return Doc(text=text, tokens=tokens, mentions=mentions, _starts=[t.start for t in tokens])
+    edges = [(m.start(), m.end()) for m in CLAUSE_EDGE_RE.finditer(text)]
+    return Doc(
+        text=text,
+        tokens=tokens,
+        mentions=mentions,
+        _starts=[t.start for t in tokens],
+        _edge_starts=[s for s, _ in edges],
+        _edge_ends=[e for _, e in edges],
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from bot.parsing.dates import Clock, DateHit, month_day
-from bot.parsing.doc import TAG_RE, Doc, clause_end
+from bot.parsing.doc import TAG_RE, Doc, SpanSet
 from bot.parsing.model import OccasionSpec
 from bot.parsing.subjects import Names
 
@@ -80,12 +81,13 @@ _NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
 MAX_NEED_WORDS = 12
 
 
-def needs(doc: Doc, hits: list[DateHit], skip: list[tuple[int, int]]) -> tuple[str, ...]:
+def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
     out: list[str] = []
     text = doc.text
+    starts = [h.start for h in hits]
     for m in _NEED_RE.finditer(text):
         verb = m.group("verb").lower()
-        if any(s <= m.start() < e for s, e in skip):
+        if skip.covers(m.start()):
             continue
         if verb.startswith("need") and re.match(r"\s+to\b", text[m.end() :]):
             continue  # "needs to send me X" is a loop, not a need
@@ -93,11 +95,10 @@ def needs(doc: Doc, hits: list[DateHit], skip: list[tuple[int, int]]) -> tuple[s
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
             continue
-        end = clause_end(text, m.end())
-        for h in hits:
-            if m.end() <= h.start < end:
-                end = h.start
-                break
+        end = doc.clause_end(m.end())
+        i = bisect_left(starts, m.end())
+        if i < len(starts) and starts[i] < end:
+            end = starts[i]
         rest = re.sub(r"\s+", " ", text[m.end() : end]).strip(" ,:;-")
         rest = _NEED_TAIL_RE.sub("", rest)
         if not rest or not re.search(r"\w", rest):
@@ -147,14 +148,15 @@ def occasions(
     out: list[OccasionSpec] = []
     used: set[int] = set()
     problems: list[str] = []
+    starts = [h.start for h in hits]
     for m in _OCCASION_RE.finditer(text):
         kind = "anniversary" if "anniversary" in m.group("kind").lower() else "birthday"
-        index = _hit_after(text, hits, m.end())
+        index = _hit_after(text, hits, starts, m.end())
         owner: str | None
         if index is not None:
             owner_ok, owner = _owner_before(doc, names, m.start())
         else:
-            index, owner_ok, owner = _hit_before(doc, names, hits, m.start())
+            index, owner_ok, owner = _hit_before(doc, names, hits, starts, m.start())
         if index is None or index in used or not owner_ok:
             continue
         used.add(index)
@@ -170,12 +172,10 @@ def occasions(
     return out, used, problems
 
 
-def _hit_after(text: str, hits: list[DateHit], pos: int) -> int | None:
-    for i, h in enumerate(hits):
-        if h.start >= pos:
-            if h.start - pos <= 24 and _BETWEEN_RE.match(text[pos : h.start]):
-                return i
-            return None
+def _hit_after(text: str, hits: list[DateHit], starts: list[int], pos: int) -> int | None:
+    i = bisect_left(starts, pos)
+    if i < len(hits) and starts[i] - pos <= 24 and _BETWEEN_RE.match(text[pos : starts[i]]):
+        return i
     return None
 
 
@@ -196,14 +196,11 @@ def _owner_before(doc: Doc, names: Names, pos: int) -> tuple[bool, str | None]:
 
 
 def _hit_before(
-    doc: Doc, names: Names, hits: list[DateHit], pos: int
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], pos: int
 ) -> tuple[int | None, bool, str | None]:
     """ "March 3 is Sam's birthday"."""
-    best: int | None = None
-    for i, h in enumerate(hits):
-        if h.end <= pos and pos - h.end <= 24:
-            best = i
-    if best is None:
+    best = bisect_left(starts, pos) - 1
+    if best < 0 or hits[best].end > pos or pos - hits[best].end > 24:
         return None, False, None
     m = _BEFORE_RE.match(doc.text[hits[best].end : pos])
     if m is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.parsing.doc import Doc
+from bot.parsing.doc import Doc, SpanSet
 from bot.parsing.model import Initiator
 from bot.parsing.subjects import Names, Who, obj_at, subject_before
 
@@ -57,12 +57,12 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _WEAK = "meeting"
 
 
-def kind(text: str, skip: list[tuple[int, int]]) -> str | None:
+def kind(text: str, skip: SpanSet) -> str | None:
     best: tuple[int, int, str] | None = None  # (start, -length, kind)
     weak: int | None = None
     for name, pattern in _KINDS:
         for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in skip):
+            if skip.covers(m.start()):
                 continue
             if name == _WEAK:
                 weak = m.start() if weak is None else min(weak, m.start())
@@ -90,13 +90,13 @@ _FROM_RE = re.compile(
 _HEARD_RE = re.compile(r"\bheard\s+from\s+", _I)
 
 
-def initiator(doc: Doc, names: Names, skip: list[tuple[int, int]]) -> Initiator | None:
+def initiator(doc: Doc, names: Names, skip: SpanSet) -> Initiator | None:
     """ME when the author reached out ("called Raj", "I emailed Priya", "met Jane"), THEM when
     the contact did ("Raj called me", "email from Priya", "she texted me"), None when unclear."""
     text = doc.text
     found: list[tuple[int, Initiator]] = []
     for m in _CONTACT_RE.finditer(text):
-        if any(s <= m.start() < e for s, e in skip):
+        if skip.covers(m.start()):
             continue
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.OTHER:

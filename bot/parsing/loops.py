@@ -11,10 +11,11 @@ person). `what` is short and normalised so that a loop and its settlement read a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from bot.parsing.dates import Clock, DateHit, Lean, due_at
-from bot.parsing.doc import Doc, clause_end, clause_start
+from bot.parsing.doc import Doc
 from bot.parsing.lexicon import words
 from bot.parsing.model import Direction, LoopSpec, Settlement
 from bot.parsing.subjects import Names, Obj, Subject, Who, obj_at, subject_before
@@ -87,11 +88,9 @@ class _Found:
 
 
 def _tidy(doc: Doc, s: str) -> str:
-    s = re.sub(r"\s+", " ", s).strip(" ,:;-–—'\"")
+    words = s.split(None, MAX_WHAT_WORDS)[:MAX_WHAT_WORDS]  # bound the work before any regex
+    s = " ".join(words).strip(" ,:;-–—'\"")
     s = _FILLER_TAIL_RE.sub("", s).strip(" ,:;-–—")
-    words = s.split(" ")
-    if len(words) > MAX_WHAT_WORDS:
-        s = " ".join(words[:MAX_WHAT_WORDS])
     return doc.restore(s)
 
 
@@ -231,21 +230,22 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
 
 
 def _due_for(
-    hits: list[DateHit], claimed: set[int], cs: int, trigger: int, ce: int, clock: Clock
-) -> tuple[int | None, DateHit | None]:
-    for i, h in enumerate(hits):
-        if i in claimed or h.error is not None or h.lean is Lean.PAST:
-            continue
-        if trigger <= h.start < ce or (cs <= h.start < trigger and h.lean is Lean.FUTURE):
-            return i, h
-    return None, None
+    hits: list[DateHit], starts: list[int], claimed: set[int], cs: int, trigger: int, ce: int
+) -> int | None:
+    """A due date in the loop's clause: after the verb, or before it when it points ahead."""
+    i = bisect_left(starts, cs)
+    while i < len(hits) and starts[i] < ce:
+        h = hits[i]
+        usable = i not in claimed and h.error is None and h.lean is not Lean.PAST
+        if usable and (h.start >= trigger or h.lean is Lean.FUTURE):
+            return i
+        i += 1
+    return None
 
 
-def _what_end(hits: list[DateHit], start: int, ce: int) -> int:
-    for h in hits:
-        if start <= h.start < ce:
-            return h.start
-    return ce
+def _what_end(starts: list[int], start: int, ce: int) -> int:
+    i = bisect_left(starts, start)
+    return starts[i] if i < len(starts) and starts[i] < ce else ce
 
 
 def find_loops(
@@ -257,17 +257,18 @@ def find_loops(
     """
     text = doc.text
     found: list[tuple[_Found, int | None]] = []
+    starts = [h.start for h in hits]
     covered_until = -1
     for m in _TRIGGER_RE.finditer(text):
         if m.start() < covered_until:
             continue
-        cs = clause_start(text, m.start())
-        ce = clause_end(text, m.end())
-        vp_end = _what_end(hits, m.end(), ce)
+        cs = doc.clause_start(m.start())
+        ce = doc.clause_end(m.end())
+        vp_end = _what_end(starts, m.end(), ce)
         got = _one_loop(doc, names, m, vp_end)
         if got is None:
             continue
-        due_index, _ = _due_for(hits, claimed, cs, m.start(), ce, clock)
+        due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
         found.append((_Found(got[0], got[1], got[2], m.start(), ce, got[3]), due_index))
         if due_index is not None:
             claimed.add(due_index)
@@ -474,11 +475,12 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
     text = doc.text
     out: list[Settlement] = []
     seen: set[tuple[Direction, str, str | None]] = set()
+    starts = [h.start for h in hits]
     for m in _SETTLE_RE.finditer(text):
         if _NEGATION_RE.search(text, max(0, m.start() - 30), m.start()):
             continue  # "haven't sent", "will send", "need to get back to"
-        ce = clause_end(text, m.end())
-        end = _what_end(hits, m.end(), ce)
+        ce = doc.clause_end(m.end())
+        end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.OTHER:
             continue

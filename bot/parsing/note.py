@@ -7,7 +7,7 @@ from datetime import datetime, tzinfo
 
 from bot.parsing import facts, kinds, loops
 from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
-from bot.parsing.doc import make_doc
+from bot.parsing.doc import SpanSet, make_doc
 from bot.parsing.model import ParsedNote
 from bot.parsing.people import find_names, people
 from bot.parsing.subjects import Names
@@ -44,12 +44,13 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
     doc = make_doc(text)
     hits = find_dates(doc.text)
     date_spans = [(h.start, h.end) for h in hits]
-    spans = find_names(doc, date_spans)
+    spans = find_names(doc, SpanSet(date_spans))
     names = Names(spans, date_spans)
 
     occasions, used, problems = facts.occasions(doc, names, hits, clock)
     claimed = set(used)
-    loop_specs, loop_spans = loops.find_loops(doc, names, hits, claimed, clock)
+    loop_specs, loop_list = loops.find_loops(doc, names, hits, claimed, clock)
+    loop_spans = SpanSet(loop_list)
     settles = loops.find_settles(doc, names, hits)
     not_understood = list(problems)
     not_understood.extend(

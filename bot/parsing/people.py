@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.parsing.doc import Doc, Token
+from bot.parsing.doc import Doc, SpanSet, Token
 from bot.parsing.lexicon import (
     CALENDAR_WORDS,
     FULL_WEEKDAYS,
@@ -53,10 +53,6 @@ def _prev(doc: Doc, i: int) -> Token | None:
     return p if _joined(doc, p, t, slash=p.lower == "w") else None
 
 
-def _covered(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
-
-
 def _is_person_context(doc: Doc, i: int) -> bool:
     """A person is clearly meant: "with X", "met X", "X said", "X's"."""
     t = doc.tokens[i]
@@ -72,20 +68,20 @@ def _is_person_context(doc: Doc, i: int) -> bool:
     return False
 
 
-def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: list[tuple[int, int]]) -> bool:
+def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> bool:
     if prev.possessive or not _joined(doc, prev, t):
         return False
     if not t.capitalised or t.lower in NOT_NAMES or t.lower in CALENDAR_WORDS:
         return False
     if t.lower in FULL_WEEKDAYS or t.text.startswith("Zzq"):
         return False
-    return not _covered(t.start, date_spans)
+    return not date_spans.covers(t.start)
 
 
-def _starts_name(doc: Doc, i: int, date_spans: list[tuple[int, int]]) -> bool:
+def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
     t = doc.tokens[i]
     low = t.lower
-    if _covered(t.start, date_spans) or low in FULL_WEEKDAYS:
+    if date_spans.covers(t.start) or low in FULL_WEEKDAYS:
         return False
     if t.caseless:
         p = _prev(doc, i)
@@ -122,7 +118,7 @@ def _starts_name(doc: Doc, i: int, date_spans: list[tuple[int, int]]) -> bool:
     return True
 
 
-def find_names(doc: Doc, date_spans: list[tuple[int, int]]) -> list[NameSpan]:
+def find_names(doc: Doc, date_spans: SpanSet) -> list[NameSpan]:
     """Name spans left to right. Mentions count as names (their placeholder word stands in)."""
     spans: list[NameSpan] = []
     tokens = doc.tokens

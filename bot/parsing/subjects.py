@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from bot.parsing.doc import Doc, clause_start
+from bot.parsing.doc import Doc, SpanSet
 from bot.parsing.lexicon import words
 from bot.parsing.people import NameSpan
 
@@ -46,7 +46,7 @@ class Names:
 
     def __init__(self, spans: list[NameSpan], dates: Sequence[tuple[int, int]] = ()) -> None:
         self.spans = spans
-        self.dates = list(dates)
+        self.dates = SpanSet(list(dates))
         self.by_start = {s.start: s for s in spans}
         self.by_last_token = {s.last: s for s in spans}
 
@@ -56,7 +56,7 @@ def _base(word: str) -> str:
 
 
 def subject_before(doc: Doc, names: Names, pos: int) -> Subject:
-    cs = clause_start(doc.text, pos)
+    cs = doc.clause_start(pos)
     k = doc.token_index_at(pos)
     k = (len(doc.tokens) if k is None else k) - 1
     # A token straddling pos is "she'll" for a trigger at "'ll": its first half is the subject.
@@ -66,7 +66,7 @@ def subject_before(doc: Doc, names: Names, pos: int) -> Subject:
             k -= 1
             continue
         base = _base(t.lower)
-        if t.end <= pos and (base in _ADVERBS or any(s <= t.start < e for s, e in names.dates)):
+        if t.end <= pos and (base in _ADVERBS or names.dates.covers(t.start)):
             k -= 1
             continue
         if base in ("i", "we"):

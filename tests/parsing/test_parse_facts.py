@@ -1,0 +1,182 @@
+"""Occasions, needs, tags, sensitive news, private notes, and notes with nothing in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.parsing import OccasionSpec, ParsedNote, parse_note
+
+NOW = datetime(2026, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def parse(text: str) -> ParsedNote:
+    return parse_note(text, now=NOW, tz="Europe/Berlin")
+
+
+OCCASIONS = [
+    ("named-birthday", "Sam's birthday is March 3", (OccasionSpec("birthday", 3, 3, None, "Sam"),)),
+    ("bday", "bday 14 July", (OccasionSpec("birthday", 7, 14),)),
+    ("leap-day", "her birthday is on 29 Feb", (OccasionSpec("birthday", 2, 29),)),
+    ("born-iso-keeps-year", "born 1990-05-12", (OccasionSpec("birthday", 5, 12, 1990),)),
+    ("born-with-year", "Raj was born May 12, 1985", (OccasionSpec("birthday", 5, 12, 1985),)),
+    ("anniversary", "anniversary June 2", (OccasionSpec("anniversary", 6, 2),)),
+    (
+        "wedding-anniversary",
+        "their wedding anniversary is Oct 9",
+        (OccasionSpec("anniversary", 10, 9),),
+    ),
+    ("date-first", "March 3 is Sam's birthday", (OccasionSpec("birthday", 3, 3, None, "Sam"),)),
+    ("relative", "her birthday is tomorrow", (OccasionSpec("birthday", 7, 16),)),
+    (
+        "full-name-owner",
+        "Jane Doe's birthday: 1 Dec",
+        (OccasionSpec("birthday", 12, 1, None, "Jane Doe"),),
+    ),
+    ("my-birthday-is-not-theirs", "my birthday is March 3", ()),
+    ("no-date", "bought Sam a birthday gift", ()),
+    ("no-such-date", "her birthday is Feb 30", ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in OCCASIONS], ids=[r[0] for r in OCCASIONS]
+)
+def test_occasions(text: str, expected: tuple[OccasionSpec, ...]) -> None:
+    note = parse(text)
+    assert note.occasions == expected
+    if expected:
+        assert note.occurred_at is None  # the birthday is not when we met
+
+
+NOT_UNDERSTOOD = [
+    ("feb-30-birthday", "her birthday is Feb 30", ('no such date "Feb 30"',)),
+    ("feb-30-meeting", "met Jane on Feb 30", ('no such date "Feb 30"',)),
+    ("iso-month-13", "met Jane 2026-13-01", ('no such date "2026-13-01"',)),
+    ("feb-29-without-a-leap-year", "met Jane Feb 29 2025", ('no such date "Feb 29 2025"',)),
+    ("fine", "met Jane Feb 28", ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in NOT_UNDERSTOOD], ids=[r[0] for r in NOT_UNDERSTOOD]
+)
+def test_not_understood(text: str, expected: tuple[str, ...]) -> None:
+    note = parse(text)
+    assert note.not_understood == expected
+    assert note.occasions == ()
+
+
+NEEDS = [
+    ("wants", "met Jane Doe for coffee, she wants a shelter dog", ("wants a shelter dog",)),
+    ("looking-for", "Jane is looking for a dog", ("is looking for a dog",)),
+    ("would-like", "would like it to be a shelter dog", ("would like it to be a shelter dog",)),
+    ("hiring", "Raj is hiring a data engineer", ("is hiring a data engineer",)),
+    ("needs", "Priya needs a lawyer", ("needs a lawyer",)),
+    ("bare", "looking for a cofounder", ("looking for a cofounder",)),
+    (
+        "sentence-initial",
+        "Met Jane. Would like an intro to a vet.",
+        ("would like an intro to a vet",),
+    ),
+    ("stops-at-date", "Sam wants a new job by March", ("wants a new job",)),
+    ("my-needs-are-not-theirs", "I need a lawyer", ()),
+    ("we-are-hiring", "we're hiring a designer", ()),
+    ("need-to-is-a-loop", "need to get back to her", ()),
+    ("wants-me-to-is-a-loop", "Raj wants me to send the deck", ()),
+    ("nothing", "lunch with Sam", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in NEEDS], ids=[r[0] for r in NEEDS])
+def test_needs(text: str, expected: tuple[str, ...]) -> None:
+    assert parse(text).needs == expected
+
+
+TAGS = [
+    ("one", "met Raj #investors", ("investors",)),
+    ("lower-cased-and-deduped", "#Investors #investors #seed-round", ("investors", "seed-round")),
+    ("channel-is-not-a-tag", "posted in <#C123|general> #intro", ("intro",)),
+    ("entity-is-not-a-tag", "it&#39;s fine", ()),
+    ("number-is-not-a-tag", "ticket #123", ()),
+    ("unicode", "#café", ("café",)),
+    ("none", "met Raj", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in TAGS], ids=[r[0] for r in TAGS])
+def test_tags(text: str, expected: tuple[str, ...]) -> None:
+    assert parse(text).tags == expected
+
+
+SENSITIVE = [
+    ("house-fire", "Jane had a house fire last week", ("house fire",)),
+    ("fire-at-home", "there was a fire at their home", ("house fire",)),
+    ("ill", "Raj is ill", ("illness",)),
+    ("sick", "Sam's been sick for weeks", ("illness",)),
+    ("cancer", "her mum has cancer", ("illness",)),
+    ("hospital", "Priya is in hospital", ("hospital",)),
+    ("hospitalised", "he was hospitalised", ("hospital",)),
+    ("surgery", "Ken had surgery on Monday", ("surgery",)),
+    ("funeral", "saw Jane at the funeral", ("funeral",)),
+    ("passed-away", "her father passed away", ("bereavement",)),
+    ("died", "his dog died", ("bereavement",)),
+    ("laid-off", "Raj was laid off", ("laid off",)),
+    ("lost-job", "she lost her job", ("laid off",)),
+    ("divorce", "going through a divorce", ("divorce",)),
+    ("separated", "they separated", ("divorce",)),
+    ("miscarriage", "they had a miscarriage", ("miscarriage",)),
+    ("accident", "Sam was in a car accident", ("accident",)),
+    ("several", "in hospital after an accident", ("hospital", "accident")),
+    ("ill-is-not-ill", "I'll call her", ()),
+    ("on-fire-is-praise", "she's on fire this quarter", ()),
+    ("none", "great lunch", ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in SENSITIVE], ids=[r[0] for r in SENSITIVE]
+)
+def test_sensitive(text: str, expected: tuple[str, ...]) -> None:
+    assert parse(text).sensitive == expected
+
+
+PRIVATE = [
+    ("prefix", "private: met Jane", True, "met Jane"),
+    ("any-case-no-space", "PRIVATE:met Jane", True, "met Jane"),
+    ("spaces", "  Private :  met Jane  ", True, "met Jane"),
+    (
+        "not-a-prefix",
+        "met Jane in private: she is leaving",
+        False,
+        "met Jane in private: she is leaving",
+    ),
+    ("stripped", "  met Jane \n", False, "met Jane"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "private", "stored"), [r[1:] for r in PRIVATE], ids=[r[0] for r in PRIVATE]
+)
+def test_private(text: str, private: bool, stored: str) -> None:
+    note = parse(text)
+    assert (note.private, note.text) == (private, stored)
+
+
+NOTHING = [
+    ("ok", "ok"),
+    ("empty", ""),
+    ("blank", "   "),
+    ("punctuation", "!!!"),
+    ("musing", "thinking about stuff"),
+    ("may-the-best-team-win", "May the best team win"),
+    ("emoji", "🎉🎉"),
+    ("numbers", "42 17 3.5"),
+]
+
+
+@pytest.mark.parametrize("text", [r[1] for r in NOTHING], ids=[r[0] for r in NOTHING])
+def test_nothing_to_extract(text: str) -> None:
+    assert parse(text) == ParsedNote(text=text.strip())

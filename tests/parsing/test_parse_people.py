@@ -1,0 +1,85 @@
+"""Who a note is about: names, mentions, relations; and words that only look like names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.parsing import PersonRef, parse_note
+
+NOW = datetime(2026, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+def names(text: str) -> tuple[str, ...]:
+    return tuple(p.name for p in parse_note(text, now=NOW, tz="Europe/Berlin").people)
+
+
+NAMES = [
+    ("one", "met Jane Doe for coffee", ("Jane Doe",)),
+    ("two-with-w-slash", "lunch w/ Sam Lee and Priya Nair", ("Sam Lee", "Priya Nair")),
+    ("sentence-initial-verb-skipped", "Met Jane Doe for coffee", ("Jane Doe",)),
+    ("sentence-initial-name", "Jane called me back", ("Jane",)),
+    ("common-capitals-skipped", "Coffee with Raj. She Prefers tea. Would like a dog", ("Raj",)),
+    ("pronoun-not-a-name", "She said Monday works", ()),
+    ("month-as-person", "April said hi", ("April",)),
+    ("month-after-with", "lunch with June on Friday", ("June",)),
+    ("short-weekday-as-person", "We met Sun", ("Sun",)),
+    ("months-and-weekdays-skipped", "Monday in March was busy", ()),
+    ("accents", "lunch with José Álvarez and Zoë", ("José Álvarez", "Zoë")),
+    ("polish", "Łukasz called last Tuesday", ("Łukasz",)),
+    ("caseless-script-after-with", "coffee with 李雷", ("李雷",)),
+    ("possessive", "Sam's birthday is March 3", ("Sam",)),
+    ("possessive-mid-sentence", "saw Raj's deck", ("Raj",)),
+    ("first-name-folds-into-full", "met Jane Doe. Jane wants a dog", ("Jane Doe",)),
+    ("title-dropped", "met Dr. Sam Lee at the conference", ("Sam Lee",)),
+    ("particle", "dinner with Ludwig van Beethoven", ("Ludwig van Beethoven",)),
+    ("place-after-at", "lunch with Sam at Nopa", ("Sam",)),
+    ("city-after-moving-to", "Raj is moving to Lisbon", ("Raj",)),
+    ("acronyms-skipped", "met the CEO of ACME with Raj", ("Raj",)),
+    ("verb-is-not-a-surname", "Priya Reached out about the role", ("Priya",)),
+    ("i-is-not-a-name", "I think I owe Raj", ("Raj",)),
+    ("lowercase-is-not-a-name", "met jane for coffee", ()),
+    ("tags-are-not-names", "#Investors met Raj", ("Raj",)),
+    ("waiting-on-name", "waiting on Raj for the numbers", ("Raj",)),
+    ("got-back-to-name", "got back to Priya", ("Priya",)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in NAMES], ids=[r[0] for r in NAMES])
+def test_names(text: str, expected: tuple[str, ...]) -> None:
+    assert names(text) == expected
+
+
+PEOPLE = [
+    (
+        "relation-with-her",
+        "dinner with Jane Doe and her husband Mark",
+        (PersonRef("Jane Doe"), PersonRef("Mark", relation="husband", related_to="Jane Doe")),
+    ),
+    (
+        "relation-with-possessive",
+        "Sam's wife Anna is a vet",
+        (PersonRef("Sam"), PersonRef("Anna", relation="wife", related_to="Sam")),
+    ),
+    (
+        "mention-with-label",
+        "coffee with <@U123ABC|jane>",
+        (PersonRef("jane", slack_user_id="U123ABC"),),
+    ),
+    (
+        "mention-without-label",
+        "call with <@U123ABC> and Raj",
+        (PersonRef("<@U123ABC>", slack_user_id="U123ABC"), PersonRef("Raj")),
+    ),
+    ("mention-once", "<@U1> and <@U1> again", (PersonRef("<@U1>", slack_user_id="U1"),)),
+    ("escaped-mention-is-text", "coffee with &lt;@U123ABC&gt;", ()),
+    ("channel-is-not-a-person", "shared in <#C123|general> with Raj", (PersonRef("Raj"),)),
+    ("link-label-is-not-a-person", "read <https://x.io|Big News> from Raj", (PersonRef("Raj"),)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in PEOPLE], ids=[r[0] for r in PEOPLE])
+def test_people(text: str, expected: tuple[PersonRef, ...]) -> None:
+    assert parse_note(text, now=NOW, tz="Europe/Berlin").people == expected

@@ -1,0 +1,104 @@
+"""Whatever arrives, the parser answers with the right types, quickly, and never raises."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.parsing import ParsedNote, Query, is_question, parse_note, parse_query
+from bot.parsing.note import parse_body
+
+NOW = datetime(2026, 7, 15, 8, 0, tzinfo=UTC)
+
+# Text that looks like notes, so the interesting paths run, not only the empty ones.
+_VOCABULARY = (
+    "met Jane Doe for coffee lunch w/ Sam and her husband Mark <@U1|x> <#C1|c> #tag by on "
+    "Friday next last Tuesday yesterday tomorrow in 2 weeks 3 days ago March 3 29 Feb Feb 30 "
+    "2026-07-01 3/7 owe him the deck waiting on Raj for asked Priya she'll send me I'll sent "
+    "got from intro'd to Ken birthday born wants is looking for private: house fire ! ? , . ' "
+    "May April Sun Zoë 李雷 at 3pm EOD end of the month &amp; &lt; \x00 \n 🎉"
+)
+_WORDS = st.sampled_from(_VOCABULARY.split(" "))
+NOTE_LIKE = st.lists(_WORDS, max_size=40).map(" ".join)
+ANY_TEXT = st.one_of(st.text(max_size=300), NOTE_LIKE, st.text(max_size=10_000))
+ZONES = st.sampled_from(
+    ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC", "", "Nope/Nope"]
+)
+# hypothesis wants naive bounds and attaches the zone itself
+MOMENTS = st.datetimes(
+    min_value=datetime(1971, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2090, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=ANY_TEXT, tz=ZONES, now=MOMENTS)
+def test_parse_note_never_raises(text: str, tz: str, now: datetime) -> None:
+    # parse_body has no safety net: an exception here is a real bug, not a swallowed one.
+    note = parse_body(text, private=False, now=now, tz=tz)
+    assert isinstance(note, ParsedNote)
+    for moment in [note.occurred_at, *(loop.due for loop in note.loops)]:
+        assert moment is None or moment.tzinfo is not None
+    assert all(isinstance(p.name, str) and p.name for p in note.people)
+    assert isinstance(parse_note(text, now=now, tz=tz), ParsedNote)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=ANY_TEXT)
+def test_parse_query_and_is_question_never_raise(text: str) -> None:
+    q = parse_query(text)
+    assert isinstance(q, Query)
+    assert all(isinstance(t, str) and t == t.lower() and t for t in q.terms)
+    assert isinstance(is_question(text), bool)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=NOTE_LIKE)
+def test_occurred_at_is_never_in_the_future_without_a_time(text: str) -> None:
+    note = parse_body(text, private=False, now=NOW, tz="Europe/Berlin")
+    if note.occurred_at is not None and "pm" not in text and "noon" not in text:
+        assert note.occurred_at <= NOW + timedelta(hours=12)
+
+
+LONG = [
+    ("letters", "a" * 10_000),
+    ("names", "Jane " * 2_000),
+    ("dates", "by Friday " * 1_000),
+    ("month-days", "May 3 " * 1_600),
+    ("loops", "I owe him " * 1_000),
+    ("waiting", "waiting on " * 900),
+    ("asked", "asked Raj for " * 700),
+    ("mentions", "<@U1|x> " * 1_200),
+    ("clauses", "met Jane, " * 1_000),
+    ("digits", "9" * 10_000),
+    ("apostrophes", "'s" * 5_000),
+    ("brackets", "<" * 5_000 + ">" * 5_000),
+    ("no-spaces", "JaneDoe" * 1_400),
+]
+
+
+@pytest.mark.parametrize("text", [r[1] for r in LONG], ids=[r[0] for r in LONG])
+def test_ten_thousand_characters_parse_quickly(text: str) -> None:
+    parse_note(text, now=NOW, tz="Europe/Berlin")  # warm caches
+    start = time.perf_counter()
+    parse_note(text, now=NOW, tz="Europe/Berlin")
+    parse_query(text)
+    is_question(text)
+    assert time.perf_counter() - start < 0.1
+
+
+def test_non_string_input_is_tolerated() -> None:
+    assert parse_note(None, now=NOW, tz="UTC") == ParsedNote(text="")  # type: ignore[arg-type]
+    assert parse_query(None).terms == ()  # type: ignore[arg-type]
+    assert is_question(None) is False  # type: ignore[arg-type]
+
+
+def test_naive_now_is_taken_as_utc() -> None:
+    naive = datetime(2026, 7, 15, 8, 0)  # noqa: DTZ001  (the point of the test)
+    note = parse_note("lunch yesterday", now=naive, tz="UTC")
+    assert note.occurred_at == datetime(2026, 7, 14, 12, tzinfo=UTC)
