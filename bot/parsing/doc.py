@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.parsing.lexicon import TITLES
@@ -42,7 +43,7 @@ def _placeholder(index: int) -> str:
     return f"Zzq{letters}q"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     text: str  # as written, without a possessive 's
     lower: str
@@ -54,7 +55,7 @@ class Token:
     caseless: bool  # scripts without case: "李雷"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Mention:
     placeholder: str
     name: str  # the label when Slack gave one, else the raw mention
@@ -85,6 +86,7 @@ class Doc:
     text: str
     tokens: list[Token]
     mentions: dict[str, Mention] = field(default_factory=dict)
+    words: frozenset[str] = frozenset()  # every token in lower case, also split at ' and -
     _starts: list[int] = field(default_factory=list)
     _edge_starts: list[int] = field(default_factory=list)
     _edge_ends: list[int] = field(default_factory=list)
@@ -114,10 +116,45 @@ class Doc:
         return s
 
 
+def anchored(
+    doc: Doc, pattern: re.Pattern[str], anchors: frozenset[str], *, contractions: bool = False
+) -> Iterator[re.Match[str]]:
+    """Matches of `pattern`, tried only where a token in `anchors` starts (and, with
+    `contractions`, at the "'ll" of "she'll"), left to right and not overlapping.
+
+    Much cheaper than `finditer` for patterns full of alternatives: a note has a handful of
+    tokens, and a set lookup rules most of them out.
+    """
+    text = doc.text
+    after = 0
+    for t in doc.tokens:
+        if t.start < after:
+            continue
+        if t.lower in anchors:
+            m = pattern.match(text, t.start)
+            if m is not None:
+                after = m.end()
+                yield m
+                continue
+        if contractions and "'" in t.lower:
+            i = t.lower.find("'ll")
+            if i > 0:
+                m = pattern.match(text, t.start + i)
+                if m is not None:
+                    after = m.end()
+                    yield m
+
+
 def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
-    text = unicodedata.normalize("NFC", raw).replace("\u2019", "'").replace("\u2018", "'")
-    text = text.replace("\x00", " ")
+    # Each step is skipped when it cannot apply: most notes are short plain ASCII.
+    text = raw
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u2018", "'")
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
     mentions: dict[str, Mention] = {}
+    if "<" not in text and "#" not in text and "&" not in text:
+        return text, mentions
 
     def mention(m: re.Match[str]) -> str:
         ph = _placeholder(len(mentions))
@@ -139,41 +176,50 @@ def make_doc(raw: str) -> Doc:
     tokens: list[Token] = []
     prev_end = 0
     prev_lower = ""
+    gap_re = _SENTENCE_GAP_RE
+    append = tokens.append
     for m in WORD_RE.finditer(text):
         word = m.group(0)
         possessive = False
-        if len(word) > 2 and word.endswith("'s"):
+        if word.endswith("'s") and len(word) > 2:
             word = word[:-2]
             possessive = True
         start = m.start()
-        gap = text[prev_end:start]
-        sentence_start = not tokens or (
-            _SENTENCE_GAP_RE.search(gap) is not None
-            and not (prev_lower in TITLES and gap.startswith("."))
-        )
+        lower = word.lower()
+        if not tokens:
+            sentence_start = True
+        elif start - prev_end == 1 and text[prev_end] == " ":
+            sentence_start = False  # the usual case, without a regex
+        else:
+            gap = text[prev_end:start]
+            sentence_start = gap_re.search(gap) is not None and not (
+                prev_lower in TITLES and gap.startswith(".")
+            )
         first = word[0]
         upper = first.isupper()
-        caseless = not upper and not first.islower()
-        capitalised = upper and not (len(word) > 1 and word.isupper())
-        tokens.append(
+        append(
             Token(
-                text=word,
-                lower=word.lower(),
-                start=start,
-                end=start + len(word),
-                possessive=possessive,
-                sentence_start=sentence_start,
-                capitalised=capitalised,
-                caseless=caseless,
+                word,
+                lower,
+                start,
+                start + len(word),
+                possessive,
+                sentence_start,
+                upper and not (len(word) > 1 and word.isupper()),
+                not upper and not first.islower(),
             )
         )
         prev_end = m.end()
-        prev_lower = word.lower()
+        prev_lower = lower
+    words = {t.lower for t in tokens}
+    for w in [w for w in words if "'" in w or "-" in w]:
+        words.update(w.replace("'", " ").replace("-", " ").split())
     edges = [(m.start(), m.end()) for m in CLAUSE_EDGE_RE.finditer(text)]
     return Doc(
         text=text,
         tokens=tokens,
         mentions=mentions,
+        words=frozenset(words),
         _starts=[t.start for t in tokens],
         _edge_starts=[s for s, _ in edges],
         _edge_ends=[e for _, e in edges],

@@ -7,6 +7,7 @@ from bisect import bisect_left
 
 from bot.parsing.dates import Clock, DateHit, month_day
 from bot.parsing.doc import TAG_RE, Doc, SpanSet
+from bot.parsing.lexicon import words
 from bot.parsing.model import OccasionSpec
 from bot.parsing.subjects import Names
 
@@ -16,6 +17,8 @@ _I = re.IGNORECASE
 
 
 def tags(raw: str) -> tuple[str, ...]:
+    if "#" not in raw:
+        return ()
     out: list[str] = []
     for m in TAG_RE.finditer(raw):
         tag = m.group(1).rstrip("-").lower()
@@ -26,44 +29,62 @@ def tags(raw: str) -> tuple[str, ...]:
 
 # --- sensitive news -----------------------------------------------------------------------
 
-_SENSITIVE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (topic, re.compile(pattern, _I))
-    for topic, pattern in (
+# (topic, words one of which must be in the note, pattern)
+_SENSITIVE: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
+    (topic, words(anchors), re.compile(pattern, _I))
+    for topic, anchors, pattern in (
         (
             "house fire",
+            "fire burned burnt",
             r"\b(?:house|home|apartment|flat)\s+fire\b|\bfire\s+(?:at|in|destroyed)\s+"
             r"(?:her|his|their|the)\s+(?:home|house|place|apartment|flat)\b"
             r"|\b(?:house|home|apartment|flat)\s+(?:burn(?:ed|t)\s+down|caught\s+fire)\b",
         ),
         (
             "illness",
+            "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
+            " covid",
             r"\b(?:ill|illness|sick|unwell|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke"
             r"|heart\s+attack|covid)\b",
         ),
-        ("hospital", r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b"),
-        ("surgery", r"\bsurgery\b|\boperated\s+on\b"),
-        ("funeral", r"\bfuneral\b|\bmemorial\s+service\b"),
+        (
+            "hospital",
+            "hospital hospitalised hospitalized hospitalisation hospitalization icu er",
+            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b",
+        ),
+        ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
+        ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
         (
             "bereavement",
+            "passed died dies death bereaved bereavement condolences lost",
             r"\bpassed\s+away\b|\b(?:died|dies|death|bereave(?:d|ment)|condolences)\b"
             r"|\blost\s+(?:her|his|their)\s+(?:mother|father|mom|mum|dad|husband|wife|partner"
             r"|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|baby|child)\b",
         ),
         (
             "laid off",
+            "laid layoff layoffs lay lost fired let made redundant redundancy",
             r"\blaid\s+off\b|\blay-?offs?\b|\blost\s+(?:her|his|their|my)\s+job\b"
             r"|\b(?:was|got|been)\s+(?:fired|let\s+go|made\s+redundant)\b|\bredundan(?:t|cy)\b",
         ),
-        ("divorce", r"\bdivorc(?:e|ed|ing)\b|\bseparated\b"),
-        ("breakup", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
-        ("miscarriage", r"\bmiscarriage\b|\blost\s+the\s+baby\b"),
-        ("accident", r"\baccident\b|\bcar\s+crash\b"),
+        (
+            "divorce",
+            "divorce divorced divorcing separated",
+            r"\bdivorc(?:e|ed|ing)\b|\bseparated\b",
+        ),
+        ("breakup", "broke breakup break split", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
+        ("miscarriage", "miscarriage lost", r"\bmiscarriage\b|\blost\s+the\s+baby\b"),
+        ("accident", "accident crash", r"\baccident\b|\bcar\s+crash\b"),
     )
 )
 
 
-def sensitive(text: str) -> tuple[str, ...]:
-    return tuple(topic for topic, pattern in _SENSITIVE if pattern.search(text))
+def sensitive(text: str, note_words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(
+        topic
+        for topic, anchors, pattern in _SENSITIVE
+        if not anchors.isdisjoint(note_words) and pattern.search(text)
+    )
 
 
 # --- needs --------------------------------------------------------------------------------
@@ -79,10 +100,18 @@ _NEED_RE = re.compile(
 _NOT_NEED_AFTER = re.compile(r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b")
 _NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
 MAX_NEED_WORDS = 12
+_NEED_ANCHORS = words(
+    """
+    looking searching hiring raising seeking keen interested trying market like love wants
+    wanted want needs needed dreams hopes hoping use
+    """
+)
 
 
 def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
     out: list[str] = []
+    if _NEED_ANCHORS.isdisjoint(doc.words):
+        return ()
     text = doc.text
     starts = [h.start for h in hits]
     for m in _NEED_RE.finditer(text):
@@ -131,6 +160,7 @@ _OCCASION_RE = re.compile(
     r"|(?:wedding\s+)?anniversary)\b",
     _I,
 )
+_OCCASION_ANCHORS = words("birthday birthdays bday bdays b-day b birth dob born anniversary")
 _BETWEEN_RE = re.compile(
     r"^[\s:=,\-]*(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
     _I,
@@ -148,6 +178,8 @@ def occasions(
     out: list[OccasionSpec] = []
     used: set[int] = set()
     problems: list[str] = []
+    if _OCCASION_ANCHORS.isdisjoint(doc.words):
+        return out, used, problems
     starts = [h.start for h in hits]
     for m in _OCCASION_RE.finditer(text):
         kind = "anniversary" if "anniversary" in m.group("kind").lower() else "birthday"

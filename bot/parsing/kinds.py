@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.parsing.doc import Doc, SpanSet
+from bot.parsing.doc import Doc, SpanSet, anchored
+from bot.parsing.lexicon import words
 from bot.parsing.model import Initiator
 from bot.parsing.subjects import Names, Who, obj_at, subject_before
 
@@ -12,68 +13,76 @@ _I = re.IGNORECASE
 
 # Canonical name and pattern. The earliest match outside a loop wins ("lunch with Sam, she
 # called later" is a lunch); "meeting" is the weakest reading and only used when nothing else is.
-_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, _I))
-    for kind, pattern in (
-        (
-            "video call",
-            r"\bvideo[\s-]*(?:call|chat)s?\b|\bzoom(?:ed)?\b|\bgoogle\s+meet\b|\bg-?meet\b"
-            r"|\bface-?time(?:d)?\b|\bteams\s+call\b|\bskyped?\b|\bwebex\b|\bhangouts?\b",
-        ),
-        (
-            "call",
-            r"\bphone\s+call\b|\bcall(?:ed|s)?\b|\brang\b|\bphoned\b|\bspoke\s+on\s+the\s+phone\b"
-            r"|\bon\s+the\s+phone\b",
-        ),
-        ("coffee", r"\bcoffees?\b|\bespresso\b|\blatte\b|\bcappuccino\b|\bflat\s+white\b"),
-        ("breakfast", r"\bbreakfast\b|\bbrunch\b"),
-        ("lunch", r"\blunch(?:ed|es)?\b"),
-        ("event", r"\bdinner\s+party\b"),
-        ("dinner", r"\bdinners?\b|\bsupper\b"),
-        (
-            "drinks",
-            r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
-        ),
-        ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b"),
-        (
-            "text",
-            r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
-            r"|\bdm(?:'d|ed)?\b|\btelegram\b",
-        ),
-        ("gift", r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b"),
-        ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
-        (
-            "event",
-            r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
-            r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b",
-        ),
-        (
-            "meeting",
-            r"\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
-            r"|\bin\s+person\b|\bone-on-one\b|\b1:1\b",
-        ),
-    )
+_KIND_TABLE: tuple[tuple[str, str], ...] = (
+    (
+        "video call",
+        r"\bvideo[\s-]*(?:call|chat)s?\b|\bzoom(?:ed)?\b|\bgoogle\s+meet\b|\bg-?meet\b"
+        r"|\bface-?time(?:d)?\b|\bteams\s+call\b|\bskyped?\b|\bwebex\b|\bhangouts?\b",
+    ),
+    (
+        "call",
+        r"\bphone\s+call\b|\bcall(?:ed|s)?\b|\brang\b|\bphoned\b|\bspoke\s+on\s+the\s+phone\b"
+        r"|\bon\s+the\s+phone\b",
+    ),
+    ("coffee", r"\bcoffees?\b|\bespresso\b|\blatte\b|\bcappuccino\b|\bflat\s+white\b"),
+    ("breakfast", r"\bbreakfast\b|\bbrunch\b"),
+    ("lunch", r"\blunch(?:ed|es)?\b"),
+    ("event", r"\bdinner\s+party\b"),
+    ("dinner", r"\bdinners?\b|\bsupper\b"),
+    (
+        "drinks",
+        r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
+    ),
+    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b"),
+    (
+        "text",
+        r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
+        r"|\bdm(?:'d|ed)?\b|\btelegram\b",
+    ),
+    ("gift", r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b"),
+    ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
+    (
+        "event",
+        r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
+        r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b",
+    ),
+    (
+        "meeting",
+        r"\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
+        r"|\bin\s+person\b|\bone-on-one\b",
+    ),
 )
 _WEAK = "meeting"
+# One pattern, alternatives in priority order ("dinner party" before "dinner"); group k{i} is
+# _KIND_TABLE[i].
+_KIND_RE = re.compile(
+    "|".join(f"(?P<k{i}>{pattern})" for i, (_, pattern) in enumerate(_KIND_TABLE)), _I
+)
+_KIND_ANCHORS = words(
+    """
+    video zoom zoomed google gmeet g-meet facetime facetimed face-time teams skype skyped webex
+    hangout hangouts phone call called calls rang phoned spoke on coffee coffees espresso latte
+    cappuccino flat breakfast brunch lunch lunched lunches dinner dinners supper drink drinks beer
+    beers pint pints cocktail cocktails happy wine email e-mail emailed emails e-mailed mailed text
+    texted texts sms whatsapp whats-app whatsapped imessage message messaged messages dm dm'd dmed
+    telegram gift gifts gifted flowers hamper card cards postcard postcards thank conference
+    event party wedding meetup meet-up summit gala webinar workshop offsite trade tradeshow expo
+    festival meeting met meet catch catchup catch-up caught sat in one-on-one
+    """
+)
 
 
-def kind(text: str, skip: SpanSet) -> str | None:
-    best: tuple[int, int, str] | None = None  # (start, -length, kind)
-    weak: int | None = None
-    for name, pattern in _KINDS:
-        for m in pattern.finditer(text):
-            if skip.covers(m.start()):
-                continue
-            if name == _WEAK:
-                weak = m.start() if weak is None else min(weak, m.start())
-                break
-            key = (m.start(), m.start() - m.end(), name)
-            if best is None or key < best:
-                best = key
-            break
-    if best is not None:
-        return best[2]
-    return _WEAK if weak is not None else None
+def kind(doc: Doc, skip: SpanSet) -> str | None:
+    """The first kind named outside a loop; "meeting" only when nothing more specific is."""
+    weak = False
+    for m in anchored(doc, _KIND_RE, _KIND_ANCHORS):
+        if skip.covers(m.start()):
+            continue
+        name = _KIND_TABLE[int(str(m.lastgroup)[1:])][0]
+        if name != _WEAK:
+            return name
+        weak = True
+    return _WEAK if weak else None
 
 
 _CONTACT_RE = re.compile(
@@ -88,14 +97,27 @@ _FROM_RE = re.compile(
     _I,
 )
 _HEARD_RE = re.compile(r"\bheard\s+from\s+", _I)
+_CONTACT_ANCHORS = words(
+    """
+    called rang phoned emailed e-mailed texted messaged pinged dm'd dmed wrote invited contacted
+    met visited reached got took
+    """
+)
+_FROM_ANCHORS = words(
+    """
+    call calls email emails e-mail e-mails text texts message messages note notes letter letters
+    invite invites invitation invitations dm dms ping pings voicemail voicemails card cards gift
+    gifts request requests intro intros reply replies callback call-back callbacks
+    """
+)
+_HEARD_ANCHORS = words("heard")
 
 
 def initiator(doc: Doc, names: Names, skip: SpanSet) -> Initiator | None:
     """ME when the author reached out ("called Raj", "I emailed Priya", "met Jane"), THEM when
     the contact did ("Raj called me", "email from Priya", "she texted me"), None when unclear."""
-    text = doc.text
     found: list[tuple[int, Initiator]] = []
-    for m in _CONTACT_RE.finditer(text):
+    for m in anchored(doc, _CONTACT_RE, _CONTACT_ANCHORS):
         if skip.covers(m.start()):
             continue
         subj = subject_before(doc, names, m.start())
@@ -109,8 +131,8 @@ def initiator(doc: Doc, names: Names, skip: SpanSet) -> Initiator | None:
         elif o is not None or m.group(0).lower().startswith(("reached", "got")):
             found.append((m.start(), Initiator.ME))
         break
-    for pattern in (_FROM_RE, _HEARD_RE):
-        for m in pattern.finditer(text):
+    for pattern, anchors in ((_FROM_RE, _FROM_ANCHORS), (_HEARD_RE, _HEARD_ANCHORS)):
+        for m in anchored(doc, pattern, anchors):
             if obj_at(doc, names, m.end()) is not None:
                 found.append((m.start(), Initiator.THEM))
                 break

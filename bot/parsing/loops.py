@@ -15,7 +15,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from bot.parsing.dates import Clock, DateHit, Lean, due_at
-from bot.parsing.doc import Doc
+from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
 from bot.parsing.model import Direction, LoopSpec, Settlement
 from bot.parsing.subjects import Names, Obj, Subject, Who, obj_at, subject_before
@@ -35,6 +35,13 @@ _TRIGGER_RE = re.compile(
     r"|(?P<weak>\b(?:will|shall|(?:am|is|are)\s+going\s+to|going\s+to|gonna|want\s+to"
     r"|plan\s+to|planning\s+to)\b|(?<=\w)'ll\b)",
     re.IGNORECASE,
+)
+_TRIGGER_ANCHORS = words(
+    """
+    wants wanted asked needs needed expects expected said owe owes promised still waiting wait
+    expecting need have has must should got gotta agreed offered remember don't meant supposed
+    todo to-do will shall am is are going gonna want plan planning
+    """
 )
 # Third parties owe only through promises: "she'll send", "he promised to", not "she should".
 _THEM_STRONG = ("promised", "agreed", "offered")
@@ -77,7 +84,7 @@ _NEGATION_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Found:
     direction: Direction
     what: str
@@ -255,13 +262,9 @@ def find_loops(
 
     Adds the indexes of the date hits used as due dates to `claimed`.
     """
-    text = doc.text
     found: list[tuple[_Found, int | None]] = []
     starts = [h.start for h in hits]
-    covered_until = -1
-    for m in _TRIGGER_RE.finditer(text):
-        if m.start() < covered_until:
-            continue
+    for m in anchored(doc, _TRIGGER_RE, _TRIGGER_ANCHORS, contractions=True):
         cs = doc.clause_start(m.start())
         ce = doc.clause_end(m.end())
         vp_end = _what_end(starts, m.end(), ce)
@@ -272,7 +275,6 @@ def find_loops(
         found.append((_Found(got[0], got[1], got[2], m.start(), ce, got[3]), due_index))
         if due_index is not None:
             claimed.add(due_index)
-        covered_until = m.end()
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found]
 
@@ -471,12 +473,21 @@ _SETTLE_RE = re.compile(
 )
 
 
+_SETTLE_ANCHORS = words(
+    """
+    got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
+    introduced connected sent emailed mailed forwarded shared gave handed passed returned
+    delivered resent texted received recieved followed
+    """
+)
+
+
 def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement]:
     text = doc.text
     out: list[Settlement] = []
     seen: set[tuple[Direction, str, str | None]] = set()
     starts = [h.start for h in hits]
-    for m in _SETTLE_RE.finditer(text):
+    for m in anchored(doc, _SETTLE_RE, _SETTLE_ANCHORS):
         if _NEGATION_RE.search(text, max(0, m.start() - 30), m.start()):
             continue  # "haven't sent", "will send", "need to get back to"
         ce = doc.clause_end(m.end())

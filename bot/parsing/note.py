@@ -42,7 +42,7 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
     """The extraction itself, without the safety net (tests call this to see real errors)."""
     clock = make_clock(now, tz)
     doc = make_doc(text)
-    hits = find_dates(doc.text)
+    hits = find_dates(doc.text, doc.words)
     date_spans = [(h.start, h.end) for h in hits]
     spans = find_names(doc, SpanSet(date_spans))
     names = Names(spans, date_spans)
@@ -59,7 +59,7 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
     return ParsedNote(
         text=text,
         people=people(doc, spans),
-        kind=kinds.kind(doc.text, loop_spans),
+        kind=kinds.kind(doc, loop_spans),
         occurred_at=_occurred(hits, claimed, clock),
         initiator=kinds.initiator(doc, names, loop_spans),
         loops=tuple(loop_specs),
@@ -67,7 +67,7 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
         occasions=tuple(occasions),
         needs=facts.needs(doc, hits, loop_spans),
         tags=facts.tags(text),
-        sensitive=facts.sensitive(doc.text),
+        sensitive=facts.sensitive(doc.text, doc.words),
         private=private,
         not_understood=tuple(dict.fromkeys(not_understood)),
     )

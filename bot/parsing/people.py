@@ -23,7 +23,7 @@ MAX_NAME_WORDS = 3
 MAX_CASELESS_LEN = 12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NameSpan:
     name: str  # as written (a placeholder for mentions)
     start: int

@@ -28,13 +28,13 @@ class Who(Enum):
     OTHER = "other"  # "it will", "the team should": not about a person
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Subject:
     who: Who
     name: str | None = None  # the named person when who is THEM and a name was written
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Obj:
     kind: str  # "name" | "pronoun" | "me"
     name: str | None  # restored display name for "name"
