@@ -141,37 +141,30 @@ class Rapport:
         _check_text(text)
         if at is not None and at.tzinfo is None:
             raise ValueError("`at` must be an aware datetime")
-        try:
-            with self._session() as session:
-                if event_id is not None:
-                    seen = repo.event_seen(
-                        session, workspace_id=actor.workspace_id, event_id=event_id
-                    )
-                    if seen is not None:
-                        return self._duplicate(session, actor, seen, text)
-                user = self._user(session, actor)
-                result = self._file(
-                    session,
-                    actor=actor,
-                    user=user,
-                    text=text,
-                    at=at,
-                    source=source,
-                    permalink=permalink,
-                    choices=dict(choices or {}),
-                    event_id=event_id,
-                )
-                session.commit()
-                return result
-        except IntegrityError:
-            # Two deliveries of one event raced; the other one filed it.
-            if event_id is None:
-                raise
-            with self._session() as session:
+        with self._session() as session:
+            if event_id is not None and not repo.claim_event(
+                session, workspace_id=actor.workspace_id, event_id=event_id, now=self._now()
+            ):
+                # Another delivery of this event claimed it first (on PostgreSQL this waited
+                # for that delivery's transaction to end): file nothing, confirm nothing.
+                session.rollback()
                 seen = repo.event_seen(session, workspace_id=actor.workspace_id, event_id=event_id)
-                if seen is None:
-                    raise
+                assert seen is not None
                 return self._duplicate(session, actor, seen, text)
+            user = self._user(session, actor)
+            result = self._file(
+                session,
+                actor=actor,
+                user=user,
+                text=text,
+                at=at,
+                source=source,
+                permalink=permalink,
+                choices=dict(choices or {}),
+                event_id=event_id,
+            )
+            session.commit()
+            return result
 
     def _duplicate(
         self, session: Session, actor: Actor, seen: ProcessedEvent, text: str
@@ -228,12 +221,6 @@ class Rapport:
             )
             session.add(pending)
             session.flush()
-            if event_id is not None:
-                session.add(
-                    ProcessedEvent(
-                        workspace_id=actor.workspace_id, event_id=event_id, received_at=now
-                    )
-                )
             return LogResult(
                 note_id=None,
                 text=parsed.text,
@@ -355,19 +342,9 @@ class Rapport:
         note.not_understood = not_understood
         session.add(note)
         if event_id is not None:
-            seen = repo.event_seen(session, workspace_id=actor.workspace_id, event_id=event_id)
-            if seen is None:
-                session.add(
-                    ProcessedEvent(
-                        workspace_id=actor.workspace_id,
-                        event_id=event_id,
-                        note_id=note.id,
-                        received_at=now,
-                    )
-                )
-            else:
-                seen.note_id = note.id
-                session.add(seen)
+            repo.record_event_note(
+                session, workspace_id=actor.workspace_id, event_id=event_id, note_id=note.id
+            )
         session.flush()
         by_id = {c.id: c for c in contacts if c.id is not None}
         return LogResult(

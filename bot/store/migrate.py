@@ -73,10 +73,11 @@ def upgrade(engine: Engine) -> None:
         if connection.dialect.name == "postgresql":
             # Transaction-scoped: released by the commit below, or by the rollback on error.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        elif connection.dialect.name == "sqlite":
-            # pysqlite only opens transactions before DML; take the write lock up front so that
-            # the DDL is atomic and a second starter waits instead of racing.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # SQLite engines from make_engine begin every transaction IMMEDIATE (bot.store.db):
+            # the first statement takes the write lock, so the DDL is atomic and a second
+            # starter waits instead of racing.
+            connection.execute(text("SELECT 1"))
         # The connection is now inside a transaction, so env.py runs the migrations in it
         # (Alembic leaves an external transaction to its owner) and we commit once.
         command.upgrade(alembic_config(connection), "head")

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, SQLModel, col, select
 
 from bot.store.models import (
     Contact,
@@ -22,12 +26,33 @@ from bot.store.models import (
 )
 
 
+def _insert_ignoring_conflict(
+    session: Session, model: type[SQLModel], values: dict[str, Any]
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True if the row was inserted.
+
+    Two replicas meeting a new workspace, user or Slack event at once then both go on, and the
+    database says which one wrote the row.
+    """
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    # RETURNING, because psycopg reports no rowcount (-1) for ON CONFLICT DO NOTHING here.
+    statement = insert_fn(model).values(**values).on_conflict_do_nothing()
+    table = sa_inspect(model).local_table
+    returned = session.execute(statement.returning(*table.primary_key.columns))
+    return returned.first() is not None
+
+
 def get_or_create_workspace(session: Session, *, workspace_id: str, now: datetime) -> Workspace:
     workspace = session.get(Workspace, workspace_id)
     if workspace is None:
-        workspace = Workspace(id=workspace_id, created_at=now)
-        session.add(workspace)
-        session.flush()
+        _insert_ignoring_conflict(
+            session,
+            Workspace,
+            {"id": workspace_id, "name": "", "default_visibility": "team", "created_at": now},
+        )
+        workspace = session.get(Workspace, workspace_id)
+        assert workspace is not None
     return workspace
 
 
@@ -47,14 +72,18 @@ def get_or_create_user(
 ) -> User:
     user = get_user(session, workspace_id=workspace_id, external_id=external_id)
     if user is None:
-        user = User(
-            workspace_id=workspace_id,
-            external_id=external_id,
-            display_name=display_name or external_id,
-            created_at=now,
+        _insert_ignoring_conflict(
+            session,
+            User,
+            {
+                "workspace_id": workspace_id,
+                "external_id": external_id,
+                "display_name": display_name or external_id,
+                "created_at": now,
+            },
         )
-        session.add(user)
-        session.flush()
+        user = get_user(session, workspace_id=workspace_id, external_id=external_id)
+        assert user is not None
     elif display_name and user.display_name != display_name:
         user.display_name = display_name
         session.add(user)
@@ -71,6 +100,30 @@ def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
 
 def event_seen(session: Session, *, workspace_id: str, event_id: str) -> ProcessedEvent | None:
     return session.get(ProcessedEvent, (workspace_id, event_id))
+
+
+def claim_event(session: Session, *, workspace_id: str, event_id: str, now: datetime) -> bool:
+    """Record a Slack event id as being handled; False if a delivery of it already was.
+
+    The insert comes first in the transaction, so a concurrent delivery of the same event waits
+    on the primary key until this transaction ends, then finds it claimed (or free, on rollback).
+    """
+    return _insert_ignoring_conflict(
+        session,
+        ProcessedEvent,
+        {"workspace_id": workspace_id, "event_id": event_id, "received_at": now},
+    )
+
+
+def record_event_note(session: Session, *, workspace_id: str, event_id: str, note_id: int) -> None:
+    session.execute(
+        update(ProcessedEvent)
+        .where(
+            col(ProcessedEvent.workspace_id) == workspace_id,
+            col(ProcessedEvent.event_id) == event_id,
+        )
+        .values(note_id=note_id)
+    )
 
 
 # --- contacts -----------------------------------------------------------------------------------
