@@ -212,7 +212,10 @@ class FakeSlack:
                 "tz": self.default_tz,
                 "profile": {"real_name": f"User {user_id}", "display_name": user_id.lower()},
             }
-            user.update(self.users.get(user_id, {}))
+            override = self.users.get(user_id, {})
+            user.update(override)
+            if "real_name" in override:
+                user["profile"] = {**user["profile"], "real_name": override["real_name"]}
             return {"ok": True, "user": user}
         if method in ("views.open", "views.update", "views.publish", "views.push"):
             view = params.get("view") if isinstance(params.get("view"), dict) else {}
