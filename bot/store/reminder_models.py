@@ -103,6 +103,7 @@ class ReminderTrack(SQLModel, table=True):
     next_due_at: datetime | None = _dt(nullable=True)
     last_sent_at: datetime | None = _dt(nullable=True)
     last_item_key: str | None = Field(default=None, max_length=200)  # what was last reminded
+    hold_until: datetime | None = _dt(nullable=True)  # held back by the daily cap until then
     verified_at: datetime = _dt()
     created_at: datetime = _dt()
 

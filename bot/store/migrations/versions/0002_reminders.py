@@ -95,6 +95,7 @@ def upgrade() -> None:
         _when("next_due_at", nullable=True),
         _when("last_sent_at", nullable=True),
         sa.Column("last_item_key", sa.String(length=200), nullable=True),
+        _when("hold_until", nullable=True),
         _when("verified_at"),
         _when("created_at"),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"]),

@@ -1,0 +1,121 @@
+"""The Notifier port (how a reminder leaves Rapport) and two adapters that need no Slack:
+an in-memory one for tests and a console one for `rapport deliver` without a Slack token.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TextIO
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What happened to one message.
+
+    `permanent`: retrying cannot help (user gone, bot removed, bad token); record and stop.
+    Otherwise a failure is transient and is tried again later, no sooner than `retry_after`.
+    """
+
+    ok: bool
+    error: str | None = None
+    permanent: bool = False
+    retry_after: float | None = None
+    channel: str | None = None
+    ts: str | None = None
+
+
+class Notifier(Protocol):
+    def send(
+        self,
+        user: str,
+        workspace: str,
+        text: str,
+        blocks: Sequence[Block],
+        *,
+        key: str | None = None,
+    ) -> DeliveryResult:
+        """Deliver `text`/`blocks` to `user` (external id) by DM. Must not raise for Slack errors;
+        `key` is the outbox dedupe key, for adapters that can record or check it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Sent:
+    user: str
+    workspace: str
+    text: str
+    blocks: tuple[Block, ...]
+    key: str | None
+
+
+@dataclass
+class MemoryNotifier:
+    """Records what was sent. `script(user)` may return a failure to simulate Slack errors."""
+
+    script: Callable[[str, str | None], DeliveryResult | None] | None = None
+    sent: list[Sent] = field(default_factory=list)
+    attempts: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def send(
+        self,
+        user: str,
+        workspace: str,
+        text: str,
+        blocks: Sequence[Block],
+        *,
+        key: str | None = None,
+    ) -> DeliveryResult:
+        with self._lock:
+            self.attempts += 1
+        if self.script is not None:
+            outcome = self.script(user, key)
+            if outcome is not None:
+                return outcome
+        with self._lock:
+            self.sent.append(Sent(user, workspace, text, tuple(blocks), key))
+            return DeliveryResult(ok=True, channel=f"D{user}", ts=str(len(self.sent)))
+
+    def to(self, user: str) -> list[Sent]:
+        return [s for s in self.sent if s.user == user]
+
+
+@dataclass
+class ConsoleNotifier:
+    """Prints each DM: the console stands in for Slack when there is no bot token."""
+
+    stream: TextIO
+    count: int = 0
+
+    def send(
+        self,
+        user: str,
+        workspace: str,
+        text: str,
+        blocks: Sequence[Block],
+        *,
+        key: str | None = None,
+    ) -> DeliveryResult:
+        self.count += 1
+        print(f"→ DM to {user}:", file=self.stream)
+        for block in blocks:
+            for line in _block_text(block):
+                print(f"  {line}", file=self.stream)
+        if not blocks:
+            print(f"  {text}", file=self.stream)
+        self.stream.flush()
+        return DeliveryResult(ok=True, channel="console", ts=str(self.count))
+
+
+def _block_text(block: Block) -> list[str]:
+    kind = block.get("type")
+    if kind in ("header", "section"):
+        text = block.get("text", {}).get("text", "")
+        return [str(text).replace("*", "")]
+    if kind == "context":
+        return [f"  {e.get('text', '')}" for e in block.get("elements", [])]
+    return []

@@ -1,0 +1,231 @@
+"""One tick: plan what is due into the outbox, then deliver what the outbox holds.
+
+A plain function with every dependency passed in, so tests call it with a fixed clock and
+`rapport deliver --once` calls it from cron; bot.reminders.scheduler only decides when to call it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import col, select
+
+from bot.reminders import outbox, plan
+from bot.reminders.notifier import DeliveryResult, Notifier
+from bot.reminders.planner import Item, Schedule, quiet_until
+from bot.reminders.render import render
+from bot.store.db import SessionFactory
+from bot.store.models import User
+from bot.store.reminder_models import ReminderOutbox
+
+log = logging.getLogger("rapport.reminders")
+
+Clock = Callable[[], datetime]
+DEFAULT_BATCH = 50
+MAX_PLAN_ROUNDS = 10
+MAX_DELIVERY_BATCHES = 200
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class TickReport:
+    planned_messages: int = 0
+    planned_items: int = 0
+    held: int = 0
+    plan_conflicts: int = 0
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    postponed: int = 0
+    lost: int = 0  # a lease this worker held went to another worker before sending
+    duplicates: int = 0  # sent, but the ledger already had it (another worker sent it too)
+    sent_keys: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"planned {self.planned_messages} DM(s) with {self.planned_items} reminder(s) "
+            f"({self.held} held for later); sent {self.sent}, retrying {self.retried}, "
+            f"failed {self.failed}, waiting for working hours {self.postponed}"
+            + (f", duplicates {self.duplicates}" if self.duplicates else "")
+        )
+
+
+def plan_due(
+    sessions: SessionFactory, *, now: datetime, default_tz: str, report: TickReport | None = None
+) -> TickReport:
+    """Ingest new loops/occasions, sweep, then collect and enqueue until nothing more is due."""
+    report = report or TickReport()
+    try:
+        with sessions() as session:
+            plan.ingest(session, now=now)
+            plan.sweep(session, now=now, default_tz=default_tz)
+            session.commit()
+    except (IntegrityError, OperationalError, DBAPIError) as exc:
+        # Another process ingested or swept the same rows at the same moment; it did the work.
+        log.info("reminders: ingest/sweep skipped this tick: %s", exc.__class__.__name__)
+    for _ in range(MAX_PLAN_ROUNDS):
+        with sessions() as session:
+            plans = plan.collect(session, now=now, default_tz=default_tz)
+        if not plans:
+            break
+        result = plan.enqueue(sessions, plans, now=now)
+        report.planned_messages += result.messages
+        report.planned_items += result.items
+        report.held += result.held
+        report.plan_conflicts += result.conflicts
+        if result.conflicts == len(plans):
+            break  # everything raced with another process: it will finish the job
+    return report
+
+
+def tick(
+    *,
+    sessions: SessionFactory,
+    notifier: Notifier,
+    now: datetime,
+    clock: Clock | None = None,
+    worker: str | None = None,
+    default_tz: str = "UTC",
+    batch: int = DEFAULT_BATCH,
+    lease: timedelta = outbox.DEFAULT_LEASE,
+    plan_first: bool = True,
+    max_batches: int = MAX_DELIVERY_BATCHES,
+) -> TickReport:
+    """Plan (unless `plan_first=False`) and deliver. `now` is the planning instant; `clock`
+    (default: always `now`) times leases while sending, so real deployments pass a real clock."""
+    clock = clock or (lambda: now)
+    worker = worker or default_worker()
+    report = TickReport()
+    if plan_first:
+        plan_due(sessions, now=now, default_tz=default_tz, report=report)
+    for _ in range(max_batches):
+        claimed = outbox.claim(sessions, now=clock(), worker=worker, lease=lease, limit=batch)
+        if not claimed:
+            break
+        report.claimed += len(claimed)
+        deliver(
+            sessions,
+            claimed,
+            notifier=notifier,
+            clock=clock,
+            worker=worker,
+            lease=lease,
+            default_tz=default_tz,
+            report=report,
+        )
+    return report
+
+
+def deliver(
+    sessions: SessionFactory,
+    claimed: Sequence[outbox.Claimed],
+    *,
+    notifier: Notifier,
+    clock: Clock,
+    worker: str,
+    lease: timedelta,
+    default_tz: str,
+    report: TickReport,
+) -> None:
+    recipients = _recipients(sessions, {row.user_id for row in claimed}, default_tz=default_tz)
+    for row in claimed:
+        now = clock()
+        recipient = recipients.get(row.user_id)
+        if recipient is None:
+            outbox.fail(sessions, row, worker=worker, now=now, error="user no longer exists")
+            report.failed += 1
+            continue
+        user, schedule = recipient
+        opens = quiet_until(now, schedule)
+        if opens is not None:
+            outbox.postpone(sessions, row, worker=worker, until=opens)
+            report.postponed += 1
+            continue
+        # Fencing: only send while this worker still holds the row, and for long enough.
+        if not outbox.renew(sessions, row, worker=worker, until=now + lease):
+            report.lost += 1
+            continue
+        items = [Item.from_json(i) for i in row.payload.get("items", [])]
+        text, blocks = render(
+            items, now=now, tz=schedule.tz, due_at=row.due_at, digest=row.kind == "digest"
+        )
+        try:
+            result = notifier.send(user, row.workspace_id, text, blocks, key=row.dedupe_key)
+        except Exception as exc:  # an adapter bug must not stop the other reminders
+            log.exception("reminders: notifier raised for %s", row.dedupe_key)
+            result = DeliveryResult(ok=False, error=f"{exc.__class__.__name__}: {exc}")
+        done = clock()
+        if result.ok:
+            if outbox.record_sent(
+                sessions, row, worker=worker, now=done, channel=result.channel, ts=result.ts
+            ):
+                report.sent += 1
+                report.sent_keys.append(row.dedupe_key)
+            else:
+                report.duplicates += 1
+                log.error("reminders: %s was delivered twice", row.dedupe_key)
+        elif result.permanent:
+            outbox.fail(sessions, row, worker=worker, now=done, error=result.error or "failed")
+            report.failed += 1
+        else:
+            status = outbox.release(
+                sessions,
+                row,
+                worker=worker,
+                now=done,
+                error=result.error or "failed",
+                retry_after=result.retry_after,
+            )
+            if status == "failed":
+                report.failed += 1
+            else:
+                report.retried += 1
+
+
+def _recipients(
+    sessions: SessionFactory, user_ids: set[int], *, default_tz: str
+) -> dict[int, tuple[str, Schedule]]:
+    with sessions() as session:
+        users, schedules = plan.load_schedules(session, user_ids, default_tz=default_tz)
+    return {uid: (users[uid].external_id, schedules[uid]) for uid in users}
+
+
+def pending(
+    sessions: SessionFactory, *, now: datetime, user_ids: set[int] | None = None
+) -> list[dict[str, Any]]:
+    """Outbox rows the next tick would send (ready now), for `rapport due`."""
+    with sessions() as session:
+        query = select(ReminderOutbox).where(outbox.ready_clause(now))
+        if user_ids is not None:
+            query = query.where(col(ReminderOutbox.user_id).in_(user_ids))
+        rows = session.exec(query.order_by(col(ReminderOutbox.available_at))).all()
+        users = {
+            u.id: u
+            for u in session.exec(
+                select(User).where(col(User.id).in_({r.user_id for r in rows}))
+            ).all()
+        }
+    return [
+        {
+            "user_id": row.user_id,
+            "user": users[row.user_id].external_id if row.user_id in users else "",
+            "kind": row.kind,
+            "dedupe_key": row.dedupe_key,
+            "due_at": row.due_at,
+            "local_date": row.local_date,
+            "attempts": row.attempts,
+            "payload": row.payload,
+        }
+        for row in rows
+    ]
