@@ -26,9 +26,10 @@ TAG_RE = re.compile(r"(?<![<\w&#/])#(\w[\w-]{0,63})")
 _SENTENCE_GAP_RE = re.compile(r"[.!?\n:;•]")
 # Where a clause ends, for "what is owed" phrases: punctuation (not inside numbers) and the
 # conjunctions that start a new thought.
+# The lookahead lets the engine skip most spaces without trying each conjunction.
 CLAUSE_EDGE_RE = re.compile(
-    r"(?<!\d)[,.](?!\d)|[;!?\n()\"]|\s[-–—]+\s"
-    r"|\s(?:and|but|so|because|then|while|although|though|since|whereas|plus)\b",
+    r"[,.;!?\n()\"]|\s(?=[-–—abstwpABSTWP])(?:[-–—]+\s"
+    r"|(?:and|but|so|because|then|while|although|though|since|whereas|plus)\b)",
     re.IGNORECASE,
 )
 CLAUSE_WINDOW = 240  # chars; bounds every scan so a 10,000-char note stays linear
@@ -88,17 +89,31 @@ class Doc:
     mentions: dict[str, Mention] = field(default_factory=dict)
     words: frozenset[str] = frozenset()  # every token in lower case, also split at ' and -
     _starts: list[int] = field(default_factory=list)
-    _edge_starts: list[int] = field(default_factory=list)
+    _edge_starts: list[int] | None = None  # clause edges, found on first use
     _edge_ends: list[int] = field(default_factory=list)
+
+    def _edges(self) -> list[int]:
+        if self._edge_starts is None:
+            text = self.text
+            edges = [
+                (m.start(), m.end())
+                for m in CLAUSE_EDGE_RE.finditer(text)
+                if not _inside_number(text, m.start())
+            ]
+            self._edge_starts = [s for s, _ in edges]
+            self._edge_ends = [e for _, e in edges]
+        return self._edge_starts
 
     def clause_end(self, pos: int) -> int:
         """Where the clause holding `pos` ends (at most CLAUSE_WINDOW ahead)."""
-        i = bisect_left(self._edge_starts, pos)
-        end = self._edge_starts[i] if i < len(self._edge_starts) else len(self.text)
+        starts = self._edges()
+        i = bisect_left(starts, pos)
+        end = starts[i] if i < len(starts) else len(self.text)
         return min(end, pos + CLAUSE_WINDOW, len(self.text))
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding `pos` starts (at most CLAUSE_WINDOW back)."""
+        self._edges()
         i = bisect_right(self._edge_ends, pos) - 1
         start = self._edge_ends[i] if i >= 0 else 0
         return max(start, pos - CLAUSE_WINDOW, 0)
@@ -114,6 +129,16 @@ class Doc:
             for m in self.mentions.values():
                 s = s.replace(m.placeholder, m.name)
         return s
+
+
+def _inside_number(text: str, i: int) -> bool:
+    """ "3.5", "10,000": a point or comma between digits ends no clause."""
+    return (
+        text[i] in ",."
+        and 0 < i < len(text) - 1
+        and text[i - 1].isdigit()
+        and text[i + 1].isdigit()
+    )
 
 
 def anchored(
@@ -214,13 +239,10 @@ def make_doc(raw: str) -> Doc:
     words = {t.lower for t in tokens}
     for w in [w for w in words if "'" in w or "-" in w]:
         words.update(w.replace("'", " ").replace("-", " ").split())
-    edges = [(m.start(), m.end()) for m in CLAUSE_EDGE_RE.finditer(text)]
     return Doc(
         text=text,
         tokens=tokens,
         mentions=mentions,
         words=frozenset(words),
         _starts=[t.start for t in tokens],
-        _edge_starts=[s for s, _ in edges],
-        _edge_ends=[e for _, e in edges],
     )

@@ -37,7 +37,7 @@ _SENSITIVE: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
             "house fire",
             "fire burned burnt",
             r"\b(?:house|home|apartment|flat)\s+fire\b|\bfire\s+(?:at|in|destroyed)\s+"
-            r"(?:her|his|their|the)\s+(?:home|house|place|apartment|flat)\b"
+            r"(?:(?:her|his|their|the|our|my)\s+)?(?:home|house|place|apartment|flat)\b"
             r"|\b(?:house|home|apartment|flat)\s+(?:burn(?:ed|t)\s+down|caught\s+fire)\b",
         ),
         (
@@ -100,6 +100,10 @@ _NEED_RE = re.compile(
 _NOT_NEED_AFTER = re.compile(r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b")
 _NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
 MAX_NEED_WORDS = 12
+_TO_RE = re.compile(r"\s+to\b", _I)
+_BARE_PARTICIPLES = ("hiring", "raising", "seeking", "looking", "searching", "trying")
+_DETERMINER_BEFORE_RE = re.compile(r"\b(?:their|his|her|its|our|my|your|the|a|an)\s+$", _I)
+_CONTRACTED = {"'s": "is", "'re": "are", "'d": "would"}
 _NEED_ANCHORS = words(
     """
     looking searching hiring raising seeking keen interested trying market like love wants
@@ -118,8 +122,12 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
         verb = m.group("verb").lower()
         if skip.covers(m.start()):
             continue
-        if verb.startswith("need") and re.match(r"\s+to\b", text[m.end() :]):
+        if verb.startswith("need") and _TO_RE.match(text, m.end()):
             continue  # "needs to send me X" is a loop, not a need
+        if verb.startswith(_BARE_PARTICIPLES) and _DETERMINER_BEFORE_RE.search(
+            text, max(0, m.start() - 12), m.start()
+        ):
+            continue  # "their hiring plans": an adjective, not a verb
         if _NOT_NEED_AFTER.match(text, m.end()):
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
@@ -140,7 +148,11 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
 
 
 def _verb_text(m: re.Match[str]) -> str:
-    return re.sub(r"\s+", " ", m.group("verb")).lstrip("'").strip().lower()
+    verb = re.sub(r"\s+", " ", m.group("verb")).strip().lower()
+    if verb.startswith("'"):
+        head, _, tail = verb.partition(" ")
+        verb = f"{_CONTRACTED.get(head, head.lstrip(chr(39)))} {tail}"
+    return verb
 
 
 _FIRST_PERSON_RE = re.compile(

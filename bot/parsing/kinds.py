@@ -112,6 +112,13 @@ _FROM_ANCHORS = words(
 )
 _HEARD_ANCHORS = words("heard")
 
+# Words that say an interaction happened: a date in their clause is when it happened.
+INTERACTION_WORDS = (
+    (_KIND_ANCHORS - {"on", "in", "happy", "flat", "trade", "sat", "thank"})
+    | _CONTACT_ANCHORS
+    | words("saw seen spoke talked said told replied chatted caught ran bumped hung hosted joined")
+)
+
 
 def initiator(doc: Doc, names: Names, skip: SpanSet) -> Initiator | None:
     """ME when the author reached out ("called Raj", "I emailed Priya", "met Jane"), THEM when

@@ -131,8 +131,15 @@ NAME_TRIGGERS = words(
     """
 )
 
-# Words after which a capitalised word is a place or an organisation, not a person.
-PLACE_PREPOSITIONS = words("at in near via of the into @")
+# Words after which a capitalised word is a place, an organisation or a thing, not a person:
+# "at Acme", "the Globex pilot", "prefers Rottweilers", "a Tesla".
+PLACE_PREPOSITIONS = words(
+    """
+    at in near via of the into @ a an some any two several many his its their our your my this
+    that these those prefers prefer preferred likes like liked loves love loved hates hate enjoys
+    enjoy drinks drives eats breeds owns uses reads watches plays supports bought buys sells
+    """
+)
 TRAVEL_VERBS = words(
     """
     move moving moved flew flying fly going went go trip travel travelling traveling relocate

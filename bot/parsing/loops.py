@@ -466,7 +466,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent|texted)\b)"
+    r"|resent)\b)"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)",
     re.IGNORECASE,

@@ -7,7 +7,8 @@ from datetime import datetime, tzinfo
 
 from bot.parsing import facts, kinds, loops
 from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
-from bot.parsing.doc import SpanSet, make_doc
+from bot.parsing.doc import Doc, SpanSet, make_doc
+from bot.parsing.kinds import INTERACTION_WORDS
 from bot.parsing.model import ParsedNote
 from bot.parsing.people import find_names, people
 from bot.parsing.subjects import Names
@@ -60,7 +61,7 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
         text=text,
         people=people(doc, spans),
         kind=kinds.kind(doc, loop_spans),
-        occurred_at=_occurred(hits, claimed, clock),
+        occurred_at=_occurred(doc, names, hits, claimed, clock),
         initiator=kinds.initiator(doc, names, loop_spans),
         loops=tuple(loop_specs),
         settles=tuple(settles),
@@ -73,10 +74,37 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
     )
 
 
-def _occurred(hits: list[DateHit], claimed: set[int], clock: Clock) -> datetime | None:
-    """The first date not used by a loop or an occasion and not pointing ahead."""
+def _occurred(
+    doc: Doc, names: Names, hits: list[DateHit], claimed: set[int], clock: Clock
+) -> datetime | None:
+    """The first date not used by a loop or an occasion, not pointing ahead, and about us.
+
+    A date in a clause about someone else's life ("she adopted a dog last year", "he is moving
+    in March") is not when we met, unless the clause names an interaction ("Raj called me
+    yesterday").
+    """
     for i, h in enumerate(hits):
         if i in claimed or h.error is not None or h.lean is Lean.FUTURE:
             continue
+        if _about_someone_else(doc, names, h.start):
+            continue
         return occurred_at(h, clock)
     return None
+
+
+def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
+    cs, ce = doc.clause_start(pos), doc.clause_end(pos)
+    k = doc.token_index_at(cs)
+    if k is None:
+        return False
+    first = doc.tokens[k]
+    third = first.lower.split("'", 1)[0] in ("she", "he", "they") or (
+        names.by_start.get(first.start) is not None
+    )
+    if not third:
+        return False
+    while k < len(doc.tokens) and doc.tokens[k].start < ce:
+        if doc.tokens[k].lower in INTERACTION_WORDS:
+            return False
+        k += 1
+    return True

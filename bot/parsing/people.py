@@ -80,8 +80,10 @@ def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> boo
 
 def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
     t = doc.tokens[i]
+    if not (t.capitalised or t.caseless):
+        return False  # most words: decided without any lookup
     low = t.lower
-    if date_spans.covers(t.start) or low in FULL_WEEKDAYS:
+    if low in FULL_WEEKDAYS or date_spans.covers(t.start):
         return False
     if t.caseless:
         p = _prev(doc, i)

@@ -38,6 +38,7 @@ OCCURRED = [
     ("last-week", "met Jane last week", berlin(7, 8)),
     ("last-weekend", "drinks with Raj last weekend", berlin(7, 11)),
     ("iso", "dinner on 2026-07-01 with Jane", berlin(7, 1)),
+    ("they-reached-out-yesterday", "Raj called me yesterday", berlin(7, 14)),
     ("month-day-past", "met Priya on March 3", berlin(3, 3)),
     ("month-day-ahead-is-last-year", "met Priya on August 3", berlin(8, 3, year=2025)),
     ("day-month", "met Priya 14 July", berlin(7, 14)),
@@ -81,6 +82,8 @@ NO_DATE = [
     ("decimal", "raised 3.5 million"),
     ("this-week-is-no-day", "busy this week"),
     ("no-such-date", "met Jane on Feb 30"),
+    ("their-news-not-our-meeting", "Breakfast with Olga, she adopted a dog last year"),
+    ("their-plans", "Great lunch with Sam, he is moving to Lisbon in March"),
 ]
 
 

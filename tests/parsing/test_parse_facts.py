@@ -82,6 +82,8 @@ NEEDS = [
         ("would like an intro to a vet",),
     ),
     ("stops-at-date", "Sam wants a new job by March", ("wants a new job",)),
+    ("contraction", "She's looking for a dog", ("is looking for a dog",)),
+    ("adjective-is-not-a-need", "talked about their hiring plans", ()),
     ("my-needs-are-not-theirs", "I need a lawyer", ()),
     ("we-are-hiring", "we're hiring a designer", ()),
     ("need-to-is-a-loop", "need to get back to her", ()),
@@ -113,7 +115,8 @@ def test_tags(text: str, expected: tuple[str, ...]) -> None:
 
 SENSITIVE = [
     ("house-fire", "Jane had a house fire last week", ("house fire",)),
-    ("fire-at-home", "there was a fire at their home", ("house fire",)),
+    ("fire-at-their-home", "there was a fire at their home", ("house fire",)),
+    ("fire-at-home", "Chris had a fire at home", ("house fire",)),
     ("ill", "Raj is ill", ("illness",)),
     ("sick", "Sam's been sick for weeks", ("illness",)),
     ("cancer", "her mum has cancer", ("illness",)),

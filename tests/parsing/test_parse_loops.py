@@ -113,6 +113,7 @@ SETTLES = [
     ("heard-back", "heard back from Priya", (Settlement(THEY, "a reply", "Priya"),)),
     ("they-got-back", "Raj got back to me", (Settlement(THEY, "a reply", "Raj"),)),
     ("emailing-is-not-delivering", "emailed Priya", ()),
+    ("a-text-is-not-a-delivery", "Texted Sam Lee happy birthday", ()),
     ("negated", "haven't sent Raj the deck yet", ()),
     ("future", "will send Raj the deck", ()),
 ]

@@ -44,6 +44,9 @@ NAMES = [
     ("tags-are-not-names", "#Investors met Raj", ("Raj",)),
     ("waiting-on-name", "waiting on Raj for the numbers", ("Raj",)),
     ("got-back-to-name", "got back to Priya", ("Priya",)),
+    ("preferences-are-not-people", "Met Jane Doe. Prefers Rottweilers, not poodles", ("Jane Doe",)),
+    ("organisation-after-the", "call with Raj Patel about the Globex pilot", ("Raj Patel",)),
+    ("thing-after-a", "Sam bought a Tesla", ("Sam",)),
 ]
 
 
