@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from bot.domain import (
@@ -191,13 +191,18 @@ def loop_line(loop: LoopView, *, tz: str) -> str:
 
 
 def occasion_line(occasion: OccasionView) -> str:
+    """`:birthday: *Jane Doe*'s birthday: Sat 14 Mar 2026 (turns 36)`."""
     kind = occasion.kind.replace("_", " ")
-    icon = ":birthday: " if occasion.kind == "birthday" else ":date: "
-    year = f" ({occasion.year})" if occasion.year else ""
-    return (
-        f"{icon}*{escape(occasion.contact.display_name)}*: {escape(kind)} "
-        f"{occasion.day:02d}/{occasion.month:02d}{year} — next {escape(occasion.next_date)}"
-    )
+    icon = ":birthday:" if occasion.kind == "birthday" else ":date:"
+    try:
+        upcoming = date.fromisoformat(occasion.next_date)
+    except ValueError:
+        when = escape(occasion.next_date)
+    else:
+        when = f"{upcoming:%a} {upcoming.day} {upcoming:%b %Y}"
+        if occasion.year and occasion.kind == "birthday":
+            when += f" (turns {upcoming.year - occasion.year})"
+    return f"{icon} *{escape(occasion.contact.display_name)}*'s {escape(kind)}: {when}"
 
 
 def _choice_value(pending_id: int, name: str, contact_id: int) -> str:

@@ -207,7 +207,9 @@ def test_home_stays_within_100_blocks_with_many_loops() -> None:
     assert view["type"] == "home"
     assert len(view["blocks"]) <= bk.MAX_SURFACE_BLOCKS
     assert all(len(t) <= bk.MAX_SECTION_TEXT for t in texts(view["blocks"]))
-    assert ":red_circle: *overdue*" in "\n".join(texts(view["blocks"]))
+    dump = "\n".join(texts(view["blocks"]))
+    assert ":red_circle: *overdue*" in dump
+    assert "*Jane Doe*'s birthday: Sat 14 Mar 2026 (turns 36)" in dump
 
 
 def test_card_stays_within_a_message() -> None:
