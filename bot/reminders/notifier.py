@@ -37,9 +37,11 @@ class Notifier(Protocol):
         blocks: Sequence[Block],
         *,
         key: str | None = None,
+        maybe_sent: bool = False,
     ) -> DeliveryResult:
-        """Deliver `text`/`blocks` to `user` (external id) by DM. Must not raise for Slack errors;
-        `key` is the outbox dedupe key, for adapters that can record or check it."""
+        """Deliver `text`/`blocks` to `user` (external id) by DM. Must not raise for Slack errors.
+        `key` is the outbox dedupe key; `maybe_sent` says an earlier attempt may have reached
+        the user, so an adapter that can look (Slack: message metadata) should check first."""
         ...
 
 
@@ -69,6 +71,7 @@ class MemoryNotifier:
         blocks: Sequence[Block],
         *,
         key: str | None = None,
+        maybe_sent: bool = False,
     ) -> DeliveryResult:
         with self._lock:
             self.attempts += 1
@@ -99,6 +102,7 @@ class ConsoleNotifier:
         blocks: Sequence[Block],
         *,
         key: str | None = None,
+        maybe_sent: bool = False,
     ) -> DeliveryResult:
         self.count += 1
         print(f"→ DM to {user}:", file=self.stream)

@@ -161,7 +161,14 @@ def deliver(
             items, now=now, tz=schedule.tz, due_at=row.due_at, digest=row.kind == "digest"
         )
         try:
-            result = notifier.send(user, row.workspace_id, text, blocks, key=row.dedupe_key)
+            result = notifier.send(
+                user,
+                row.workspace_id,
+                text,
+                blocks,
+                key=row.dedupe_key,
+                maybe_sent=row.attempts > 1,
+            )
         except Exception as exc:  # an adapter bug must not stop the other reminders
             log.exception("reminders: notifier raised for %s", row.dedupe_key)
             result = DeliveryResult(ok=False, error=f"{exc.__class__.__name__}: {exc}")
