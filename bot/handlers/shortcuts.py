@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,6 +13,8 @@ from bot.blocks import save_note_modal
 from bot.handlers.common import Deps, from_slack, names_via
 
 CALLBACK_ID = "save_as_note"
+# The trigger_id dies 3 s after the click: a slow users.info must not take the modal with it.
+NAME_BUDGET_SECONDS = 0.8
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,8 +27,8 @@ def register(app: App, deps: Deps) -> None:
         text = from_slack(str(message.get("text") or ""), user_name=names_via(deps, client))
         about = ""
         if author:
-            user = deps.users.lookup(client, str(author))
-            about = user.name if user is not None and user.name else f"<@{author}>"
+            name = _name_within(deps, client, str(author), seconds=NAME_BUDGET_SECONDS)
+            about = name or f"<@{author}>"  # resolved to a name when the modal is submitted
         metadata = {
             "c": channel,
             "ts": message.get("ts"),
@@ -36,3 +39,17 @@ def register(app: App, deps: Deps) -> None:
             trigger_id=body["trigger_id"],
             view=save_note_modal(text=text, about=about, private_metadata=json.dumps(metadata)),
         )
+
+
+def _name_within(deps: Deps, client: WebClient, user_id: str, *, seconds: float) -> str | None:
+    """The user's name if users.info answers within `seconds` (the lookup still fills the cache)."""
+    found: list[str | None] = []
+
+    def look() -> None:
+        user = deps.users.lookup(client, user_id)
+        found.append(user.name if user is not None else None)
+
+    worker = threading.Thread(target=look, name="users-info", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    return found[0] if found else None

@@ -62,6 +62,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
+        self._delays: dict[str, list[float]] = {}
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self.users: dict[str, dict[str, Any]] = {}
@@ -113,6 +114,16 @@ class FakeSlack:
 
     def error_next(self, method: str, error: str, *, times: int = 1) -> None:
         self._add_failure(method, _Failure(times, 200, {"ok": False, "error": error}, {}))
+
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` only after `seconds` (a slow Slack)."""
+        with self._cond:
+            self._delays.setdefault(method, []).extend([seconds] * times)
+
+    def _take_delay(self, method: str) -> float:
+        with self._cond:
+            queue = self._delays.get(method) or []
+            return queue.pop(0) if queue else 0.0
 
     def _add_failure(self, method: str, failure: _Failure) -> None:
         with self._cond:
@@ -249,6 +260,9 @@ class FakeSlack:
             return 404, {}, b"not found"
         method = parts.path[len("/api/") :]
         self.record(Call(method, params, headers, parts.path))
+        delay = self._take_delay(method)
+        if delay:
+            time.sleep(delay)
         failure = self._take_failure(method)
         if failure is not None:
             return failure.status, failure.headers, json.dumps(failure.body).encode()

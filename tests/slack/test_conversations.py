@@ -323,6 +323,29 @@ def test_save_as_note_opens_a_prefilled_modal_and_files_with_a_permalink(
     assert service.recall(actor=ALICE, query="contract").total == 1
 
 
+def test_save_as_note_opens_in_time_when_users_info_is_slow(
+    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+) -> None:
+    fake_slack.users["UPRIYA"] = {"real_name": "Priya Raman"}
+    fake_slack.delay_next("users.info", 2.0)
+    start = time.monotonic()
+    assert slack.interact(message_shortcut("loved the demo", author="UPRIYA")).status == 200
+    (opened,) = fake_slack.wait_for("views.open")
+    assert opened.at - start < 1.5  # the trigger_id (3 s) is still good
+    view = opened.params["view"]
+    about = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]}[BLOCK_ABOUT]
+    assert about == "<@UPRIYA>"
+    submit = view_submission(
+        VIEW_SAVE_NOTE,
+        {BLOCK_ABOUT: about, BLOCK_TEXT: "loved the demo"},
+        private_metadata=view["private_metadata"],
+    )
+    assert slack.interact(submit).status == 200
+    fake_slack.wait_for("chat.postMessage")  # no response_url in this payload: answered by DM
+    hits = service.recall(actor=ALICE, query="demo").hits
+    assert [c.display_name for c in hits[0].contacts] == ["Priya Raman"]
+
+
 def test_edit_rewrites_the_note_and_refuses_empty_text(
     slack: SlackSender, fake_slack: FakeSlack, service: Rapport
 ) -> None:
