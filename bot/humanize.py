@@ -10,9 +10,8 @@ def ago(when: datetime, now: datetime) -> str:
     seconds = (now - when).total_seconds()
     future = seconds < 0
     seconds = abs(seconds)
-    if seconds < 90:
-        text = "just now" if not future else "in a moment"
-        return text
+    if seconds < 90:  # either side: clocks read a moment apart should not say "in a moment"
+        return "just now"
     minutes = seconds / 60
     hours = minutes / 60
     days = hours / 24

@@ -863,8 +863,10 @@ def _people_to_resolve(parsed: ParsedNote) -> list[PersonRef]:
     named = {p.name for p in people}
     extra = [loop.person for loop in parsed.loops] + [s.person for s in parsed.settles]
     extra += [o.person for o in parsed.occasions]
+    firsts = {name_key(p.name).split(" ")[0] for p in people if " " in name_key(p.name)}
     for name in extra:
-        if name and name not in named:
+        # "Sam" in "lunch with Sam Lee, Sam's birthday is March 3" is Sam Lee (see _pick).
+        if name and name not in named and name_key(name) not in firsts:
             people.append(PersonRef(name=name))
             named.add(name)
     return people

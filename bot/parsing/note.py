@@ -93,18 +93,24 @@ def _occurred(
 
 
 def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
-    cs, ce = doc.clause_start(pos), doc.clause_end(pos)
-    k = doc.token_index_at(cs)
-    if k is None:
-        return False
-    first = doc.tokens[k]
-    third = first.lower.split("'", 1)[0] in ("she", "he", "they") or (
-        names.by_start.get(first.start) is not None
-    )
-    if not third:
-        return False
-    while k < len(doc.tokens) and doc.tokens[k].start < ce:
-        if doc.tokens[k].lower in INTERACTION_WORDS:
+    for _ in range(6):  # a list of names is short; the bound keeps long notes linear
+        cs, ce = doc.clause_start(pos), doc.clause_end(pos)
+        k = doc.token_index_at(cs)
+        if k is None:
             return False
-        k += 1
+        first = doc.tokens[k]
+        named = names.by_start.get(first.start) is not None
+        third = first.lower.split("'", 1)[0] in ("she", "he", "they") or named
+        if not third:
+            return False
+        while k < len(doc.tokens) and doc.tokens[k].start < ce:
+            if doc.tokens[k].lower in INTERACTION_WORDS:
+                return False
+            k += 1
+        # "lunch w/ Sam Lee and Priya Nair yesterday": a name after "and" or a comma continues a
+        # list of people, so the clause before it decides.
+        before = doc.text[max(0, cs - 5) : cs].rstrip().lower()
+        if not named or cs == 0 or not (before.endswith(("and", ",", "&"))):
+            return True
+        pos = max(0, cs - len(before) - 1)
     return True
