@@ -1,22 +1,314 @@
 """Console subcommands for reminders, added to `rapport`'s parser by bot.cli.
 
 Imports stay light here: the parser is built for every `rapport` invocation, including --help.
+Everything heavy (the store, slack_sdk) is imported inside `dispatch`.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from datetime import datetime
 
-COMMANDS: frozenset[str] = frozenset()
+    from bot.config import Settings
+    from bot.domain import Actor
+    from bot.reminders.service import Reminders
+
+COMMANDS: frozenset[str] = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the reminder subcommands (deliver, due, cadence, snooze, settings) to `sub`."""
+    deliver = sub.add_parser(
+        "deliver",
+        parents=[common],
+        help="send due reminders: --once for one tick (cron), else keep ticking",
+    )
+    deliver.add_argument("--once", action="store_true", help="run one tick and exit")
+    deliver.add_argument("--now", metavar="WHEN", help="pretend it is WHEN (2026-07-01T09:00)")
+    deliver.add_argument(
+        "--print",
+        dest="print_only",
+        action="store_true",
+        help="print the DMs here instead of sending them to Slack",
+    )
+    deliver.add_argument("--interval", type=float, default=60, help="seconds between ticks")
+    deliver.add_argument("--lease", type=float, default=120, help="claim lease in seconds")
+    deliver.add_argument("--batch", type=int, default=50, help="DMs claimed per statement")
+    deliver.add_argument("--worker", help="this process's name in the outbox (default host:pid)")
+
+    due = sub.add_parser("due", parents=[common], help="what the next tick would send you")
+    due.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-01T09:00)")
+    due.add_argument("--everyone", action="store_true", help="for every user, not just you")
+
+    cadence = sub.add_parser(
+        "cadence",
+        parents=[common],
+        help="stay in touch: rapport cadence Jane Doe every 30 days | '#tag' quarterly",
+    )
+    cadence.add_argument(
+        "words",
+        nargs="*",
+        help="NAME or '#tag', then every N days|weeks|months, weekly, monthly, quarterly, or "
+        "stop; nothing lists your cadences",
+    )
+
+    snooze = sub.add_parser("snooze", parents=[common], help="rapport snooze Jane Doe 1w")
+    snooze.add_argument("words", nargs="+", help="NAME then 1d, 1w, 1m, '2 weeks', tomorrow")
+
+    settings = sub.add_parser(
+        "settings", parents=[common], help="reminder settings: digest hour, days, cap, mode"
+    )
+    settings.add_argument("--digest-hour", type=int, metavar="H", help="local hour of the DM")
+    settings.add_argument("--days", metavar="DAYS", help="working days, e.g. mon-fri, sun-thu")
+    settings.add_argument("--hours", metavar="START-END", help="working hours, e.g. 9-18")
+    settings.add_argument("--cap", type=int, metavar="N", help="at most N reminders a day")
+    mode = settings.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--individual", dest="mode", action="store_const", const="individual", help="one DM each"
+    )
+    mode.add_argument(
+        "--digest", dest="mode", action="store_const", const="digest", help="one DM a morning"
+    )
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.reminders import views
+
+    reminders = _reminders(settings)
+    actor = _actor(args, settings)
+    out = _Out(json_mode=bool(getattr(args, "json", False)), tz=settings.tz)
+    if args.command == "deliver":
+        return _deliver(args, settings, reminders)
+    if args.command == "due":
+        now = _when(args.now, settings.tz) if args.now else None
+        report = reminders.due(actor=None if args.everyone else actor, now=now)
+        out.due(report)
+        return 0
+    if args.command == "cadence":
+        if not args.words:
+            out.cadences(reminders.cadences(actor=actor))
+            return 0
+        view = reminders.set_cadence_text(actor=actor, text=" ".join(args.words))
+        out.cadence(view)
+        return 0
+    if args.command == "snooze":
+        snoozed: views.SnoozeView = reminders.snooze_text(actor=actor, text=" ".join(args.words))
+        out.snooze(snoozed)
+        return 0
+    if args.command == "settings":
+        hours = None
+        if args.hours:
+            start, _, end = args.hours.partition("-")
+            try:
+                hours = (int(start), int(end))
+            except ValueError:
+                from bot.errors import UserInputError
+
+                raise UserInputError("--hours looks like 9-18") from None
+        current: views.SettingsView
+        if any(v is not None for v in (args.digest_hour, args.days, hours, args.cap, args.mode)):
+            current = reminders.update_settings(
+                actor=actor,
+                digest_hour=args.digest_hour,
+                work_days=args.days,
+                work_hours=hours,
+                daily_cap=args.cap,
+                mode=args.mode,
+            )
+        else:
+            current = reminders.settings(actor=actor)
+        out.settings(current)
+        return 0
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _reminders(settings: Settings) -> Reminders:
+    from bot.reminders.service import Reminders
+    from bot.store.db import make_engine, session_factory
+    from bot.store.migrate import upgrade
+    from bot.wiring import utc_now
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    return Reminders(sessions=session_factory(engine), clock=utc_now, default_tz=settings.tz)
+
+
+def _actor(args: argparse.Namespace, settings: Settings) -> Actor:
+    from bot.domain import Actor
+
+    user = getattr(args, "as_user", None) or settings.local_user
+    return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)
+
+
+def _when(value: str, tz: str) -> datetime:
+    from datetime import UTC, date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from bot.errors import UserInputError
+
+    zone = ZoneInfo(tz)
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(9, 0), tzinfo=zone).astimezone(
+                UTC
+            )
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise UserInputError(f"--now {value!r} is not a date; use 2026-07-01T09:00") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)
+
+
+def _deliver(args: argparse.Namespace, settings: Settings, reminders: Reminders) -> int:
+    from datetime import timedelta
+
+    from bot.reminders.notifier import ConsoleNotifier, Notifier
+    from bot.reminders.tick import tick
+
+    notifier: Notifier
+    if settings.slack_bot_token and not args.print_only:
+        from bot.reminders.slack_notifier import SlackNotifier
+        from bot.slack_client import build_client
+
+        notifier = SlackNotifier(build_client(settings))
+    else:
+        # With --json, stdout is for the report alone; the DMs go to stderr.
+        notifier = ConsoleNotifier(sys.stderr if getattr(args, "json", False) else sys.stdout)
+    lease = timedelta(seconds=args.lease)
+    if args.once or args.now:
+        now = _when(args.now, settings.tz) if args.now else reminders.clock()
+        report = tick(
+            sessions=reminders.sessions,
+            notifier=notifier,
+            now=now,
+            clock=None if args.now else reminders.clock,
+            worker=args.worker,
+            default_tz=settings.tz,
+            batch=args.batch,
+            lease=lease,
+        )
+        if getattr(args, "json", False):
+            import json
+
+            print(json.dumps({**report.__dict__}, indent=2))
+        else:
+            print(f"rapport: {report.summary()}", file=sys.stderr)
+        return 0
+    from bot.reminders.scheduler import ReminderScheduler
+
+    scheduler = ReminderScheduler(
+        sessions=reminders.sessions,
+        notifier=notifier,
+        default_tz=settings.tz,
+        interval=args.interval,
+        worker=args.worker,
+        lease=lease,
+    )
+    print(
+        f"rapport: delivering reminders every {args.interval:g} s (Ctrl-C stops)", file=sys.stderr
+    )
+    import threading
+
+    stop = threading.Event()
+    scheduler.start()
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.shutdown()
+    return 0
+
+
+class _Out:
+    def __init__(self, *, json_mode: bool, tz: str) -> None:
+        self.json_mode = json_mode
+        self.tz = tz
+
+    def _dump(self, value: Any) -> None:
+        import dataclasses
+        import json
+        from datetime import date, datetime
+
+        def plain(v: Any) -> Any:
+            if dataclasses.is_dataclass(v) and not isinstance(v, type):
+                out = {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
+                if hasattr(v, "items") and not callable(v.items):
+                    out["items"] = plain(v.items)
+                return out
+            if isinstance(v, tuple | list):
+                return [plain(x) for x in v]
+            if isinstance(v, datetime | date):
+                return v.isoformat()
+            return v
+
+        print(json.dumps(plain(value), indent=2, ensure_ascii=False))
+
+    def _local(self, moment: datetime) -> str:
+        from bot.humanize import local_datetime
+
+        return local_datetime(moment, self.tz)
+
+    def due(self, report: Any) -> None:
+        if self.json_mode:
+            self._dump(report)
+            return
+        if not report.messages and not report.held:
+            print("Nothing due.")
+            return
+        for message in report.messages:
+            label = "digest" if message.kind == "digest" else message.kind.replace("_", " ")
+            print(
+                f"To {message.user} ({label}, {message.status}, due {self._local(message.due_at)}):"
+            )
+            for item in message.items:
+                print(f"  - {item.text}")
+        if report.held:
+            print(f"Held for the next days (daily cap): {len(report.held)}")
+            for item in report.held:
+                print(f"  - {item.text}")
+
+    def cadences(self, cadences: Any) -> None:
+        if self.json_mode:
+            self._dump(list(cadences))
+            return
+        if not cadences:
+            print("No cadences yet. Try `rapport cadence Jane Doe every 30 days`.")
+        for view in cadences:
+            self._cadence_line(view)
+
+    def cadence(self, view: Any) -> None:
+        if self.json_mode:
+            self._dump(view)
+            return
+        self._cadence_line(view)
+
+    def _cadence_line(self, view: Any) -> None:
+        if view.stopped:
+            print(f"{view.target}: no stay-in-touch nudges.")
+            return
+        line = f"{view.target}: every {view.every_days} days"
+        if view.next_due is not None:
+            line += f"; next nudge {self._local(view.next_due)}"
+        print(line + ".")
+
+    def snooze(self, view: Any) -> None:
+        if self.json_mode:
+            self._dump(view)
+            return
+        print(f"Snoozed {view.target} until {self._local(view.until)}.")
+
+    def settings(self, view: Any) -> None:
+        if self.json_mode:
+            self._dump(view)
+            return
+        print(
+            f"Digest at {view.digest_hour}:00 {view.tz}, on {view.work_days}, "
+            f"working hours {view.work_start}-{view.work_end}, at most {view.daily_cap} a day, "
+            f"{'one DM a morning' if view.mode == 'digest' else 'one DM per reminder'}."
+        )

@@ -50,7 +50,8 @@ class TickReport:
     postponed: int = 0
     lost: int = 0  # a lease this worker held went to another worker before sending
     duplicates: int = 0  # sent, but the ledger already had it (another worker sent it too)
-    sent_keys: list[str] = field(default_factory=list)
+    sent_keys: list[str] = field(default_factory=list)  # outbox dedupe keys delivered
+    sent_items: list[str] = field(default_factory=list)  # the reminder keys inside them
 
     def summary(self) -> str:
         return (
@@ -179,6 +180,7 @@ def deliver(
             ):
                 report.sent += 1
                 report.sent_keys.append(row.dedupe_key)
+                report.sent_items.extend(item.key for item in items)
             else:
                 report.duplicates += 1
                 log.error("reminders: %s was delivered twice", row.dedupe_key)

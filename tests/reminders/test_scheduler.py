@@ -1,0 +1,35 @@
+"""The APScheduler wrapper: one job per process, no overlap, missed runs folded into one.
+Reminder behaviour is tested through `tick` directly; this only checks the wiring."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from bot.reminders.notifier import MemoryNotifier
+from bot.reminders.scheduler import JOB_ID, ReminderScheduler
+from tests.reminders.world import World
+
+
+def test_start_runs_a_tick_at_once_and_shutdown_stops(world: World) -> None:
+    world.cadence("ana", "Jane Doe", 30)
+    thursday = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+    notifier = MemoryNotifier()
+    scheduler = ReminderScheduler(
+        sessions=world.sessions, notifier=notifier, clock=lambda: thursday, interval=3600
+    )
+    scheduler.start()
+    try:
+        job = scheduler._scheduler.get_job(JOB_ID)
+        assert (job.max_instances, job.coalesce) == (1, True)
+        assert len(scheduler._scheduler.get_jobs()) == 1
+        deadline = time.monotonic() + 10
+        while scheduler.last_report is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert scheduler.last_report is not None and scheduler.last_report.sent == 1
+        scheduler.start()  # idempotent: still one job
+        assert len(scheduler._scheduler.get_jobs()) == 1
+    finally:
+        scheduler.shutdown()
+    assert not scheduler.running
+    assert len(notifier.sent) == 1
