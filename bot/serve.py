@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("rapport.serve")
 
 EXIT_CONFIG: Final = 2
+EXIT_UNREACHABLE: Final = 1
 EVENTS_PATH: Final = "/slack/events"
 HEALTH_PATH: Final = "/healthz"
 LISTEN_BACKLOG: Final = 128
@@ -181,6 +182,7 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         )
 
     from slack_bolt.error import BoltError
+    from slack_sdk.errors import SlackRequestError
 
     from bot.slack_app import build_app
     from bot.slack_client import build_client
@@ -193,6 +195,12 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
     except BoltError as exc:
         print(f"rapport serve: Slack refused SLACK_BOT_TOKEN ({exc}).", file=sys.stderr)
         return EXIT_CONFIG
+    except (SlackRequestError, OSError) as exc:
+        print(
+            f"rapport serve: could not reach Slack at {settings.slack_api_url} ({exc}).",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
     if http:
         return serve_http(app, host=host, port=port)
     assert settings.slack_app_token is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -126,3 +127,12 @@ def test_badly_signed_requests_get_401_and_store_nothing(
     assert slack.command("recall Jane", response_key="check").status == 200
     (answer,) = fake_slack.wait_for("response_url")
     assert "I found nothing" in answer.text_dump()
+
+
+def test_a_refused_bot_token_exits_2(
+    fake_slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_slack.error_next("auth.test", "invalid_auth")
+    settings = make_settings(fake_slack.api_url, RAPPORT_DATABASE_URL=f"sqlite:///{tmp_path}/r.db")
+    assert run(settings=settings, http=True, host="127.0.0.1", port=0) == EXIT_CONFIG
+    assert "Slack refused SLACK_BOT_TOKEN" in capsys.readouterr().err
