@@ -34,13 +34,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Float, Integer, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TextualSelect
-
-from bot.store.types import UTCDateTime
 
 MATCH_LIMIT = 5_000  # most matches ranked per search, and the cap on the total returned
 MAX_TERMS = 16  # words beyond this add cost, not precision
@@ -125,59 +123,63 @@ def search_notes(
     words = query_words(terms)
     if not words.words:
         return [], 0
-    rows = _matches(session, words, False, workspace_id, viewer_id, contact_id)
-    if not rows and len(words.words) > 1:
-        rows = _matches(session, words, True, workspace_id, viewer_id, contact_id)
-    scored = sorted(
-        (
-            (_score(relevance, occurred_at, now), occurred_at, note_id)
-            for note_id, relevance, occurred_at in rows
-        ),
-        reverse=True,
-    )
-    page = scored[offset : offset + limit]
-    return [(note_id, score) for score, _, note_id in page], len(scored)
+    where = (workspace_id, viewer_id, contact_id)
+    found = _ranked(session, words, False, where, now, limit, offset)
+    if found is None and len(words.words) > 1:
+        found = _ranked(session, words, True, where, now, limit, offset)
+    return found or ([], 0)
 
 
-def _score(relevance: float, occurred_at: datetime, now: datetime) -> float:
-    age_days = max(0.0, (now - occurred_at).total_seconds() / 86_400)
-    return relevance / (1.0 + age_days / _DAYS_PER_YEAR)
-
-
-def _matches(
+def _ranked(
     session: Session,
     words: QueryWords,
     any_word: bool,
-    workspace_id: str,
-    viewer_id: int,
-    contact_id: int | None,
-) -> list[tuple[int, float, datetime]]:
-    """(note_id, relevance, occurred_at) for at most MATCH_LIMIT visible matches."""
+    where: tuple[str, int, int | None],
+    now: datetime,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[int, float]], int] | None:
+    """One page of (note_id, score) and the total, ranked in the database; None if no match.
+
+    The score and the order are computed in SQL over the bounded match set, so only the page
+    travels back to Python (turning 5,000 rows into objects cost more than the search itself).
+    A page past the end comes back empty but not None.
+    """
+    workspace_id, viewer_id, contact_id = where
     params: dict[str, object] = {
         "workspace_id": workspace_id,
         "viewer_id": viewer_id,
         "match_limit": MATCH_LIMIT,
+        "page_limit": limit,
+        "page_offset": offset,
     }
     if contact_id is not None:
         params["contact_id"] = contact_id
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         params["query"] = fts5_match(words, any_word=any_word)
+        # Stored the way UTCDateTime stores datetimes on SQLite: naive UTC text.
+        params["now"] = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
         statement = _sqlite_statement(with_contact=contact_id is not None)
-        sign = -1.0  # bm25: lower is better
     elif dialect == "postgresql":
         for i, word in enumerate(words.words):
             last = i == len(words.words) - 1
             # The word holds letters and digits only, so ':*' is the sole operator it carries.
             params[f"w{i}"] = word + (":*" if last and words.prefix_last else "")
+        params["now"] = now
         statement = _postgres_statement(
             len(words.words), any_word=any_word, with_contact=contact_id is not None
         )
-        sign = 1.0
     else:
         raise NotImplementedError(f"full-text search is not available on {dialect}")
-    result = session.execute(statement, params)
-    return [(int(row[0]), sign * float(row[1]), row[2]) for row in result]
+    rows = session.execute(statement, params).all()
+    if not rows and offset > 0:
+        # Past the last page: the first row still carries the total, so the caller can page back.
+        rows = session.execute(statement, {**params, "page_limit": 1, "page_offset": 0}).all()
+        return ([], int(rows[0][2])) if rows else None
+    if not rows:
+        return None
+    return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2])
 
 
 _VISIBLE = "n.workspace_id = :workspace_id AND (n.visibility = 'team' OR n.author_id = :viewer_id)"
@@ -186,10 +188,12 @@ _OF_CONTACT = (
     " WHERE nc.note_id = n.id AND nc.contact_id = :contact_id)"
 )
 
-
-def _typed(sql: str) -> TextualSelect:
-    # Typed columns, so that occurred_at comes back as an aware datetime on both databases.
-    return text(sql).columns(id=Integer(), relevance=Float(), occurred_at=UTCDateTime())
+# The bounded match set is ranked by relevance / (1 + age in years); the window count gives
+# the total in the same pass. Ties: newer first, then the higher id.
+_PAGE = """
+    ORDER BY score DESC, occurred_at DESC, id DESC
+    LIMIT :page_limit OFFSET :page_offset
+"""
 
 
 def _sqlite_statement(*, with_contact: bool) -> TextualSelect:
@@ -200,11 +204,17 @@ def _sqlite_statement(*, with_contact: bool) -> TextualSelect:
     # ~20 s for 5,000 candidates over 300k notes, against ~20 ms this way.)
     # Only constant SQL fragments are formatted in; user input travels as bound parameters.
     sql = f"""
-        SELECT n.id AS id, bm25(note_fts) AS relevance, n.occurred_at AS occurred_at
-        FROM note_fts CROSS JOIN note AS n ON n.id = note_fts.rowid
-        WHERE note_fts MATCH :query AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
-        ORDER BY note_fts.rowid DESC
-        LIMIT :match_limit
+        SELECT id, relevance / (1.0 + max(0.0, julianday(:now) - julianday(occurred_at))
+                                / {_DAYS_PER_YEAR}) AS score,
+               count(*) OVER () AS total, occurred_at
+        FROM (
+            SELECT n.id AS id, -bm25(note_fts) AS relevance, n.occurred_at AS occurred_at
+            FROM note_fts CROSS JOIN note AS n ON n.id = note_fts.rowid
+            WHERE note_fts MATCH :query AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
+            ORDER BY note_fts.rowid DESC
+            LIMIT :match_limit
+        ) AS matched
+        {_PAGE}
     """  # noqa: S608
     return _typed(sql)
 
@@ -218,11 +228,22 @@ def _postgres_statement(n_words: int, *, any_word: bool, with_contact: bool) -> 
     joiner = " || " if any_word else " && "
     tsquery = "(" + joiner.join(f"to_tsquery('english', :w{i})" for i in range(n_words)) + ")"
     sql = f"""
-        SELECT n.id AS id, ts_rank_cd(n.search, {tsquery}) AS relevance,
-               n.occurred_at AS occurred_at
-        FROM note AS n
-        WHERE n.search @@ {tsquery} AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
-        ORDER BY n.id DESC
-        LIMIT :match_limit
+        SELECT id, relevance / (1.0 + GREATEST(0.0,
+                   EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - occurred_at)) / 86400.0)
+                   / {_DAYS_PER_YEAR}) AS score,
+               count(*) OVER () AS total, occurred_at
+        FROM (
+            SELECT n.id AS id, ts_rank_cd(n.search, {tsquery}) AS relevance,
+                   n.occurred_at AS occurred_at
+            FROM note AS n
+            WHERE n.search @@ {tsquery} AND {_VISIBLE}{_OF_CONTACT if with_contact else ""}
+            ORDER BY n.id DESC
+            LIMIT :match_limit
+        ) AS matched
+        {_PAGE}
     """  # noqa: S608
     return _typed(sql)
+
+
+def _typed(sql: str) -> TextualSelect:
+    return text(sql).columns(id=Integer(), score=Float(), total=Integer())
