@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.parsing.query import parse_query
 from sqlalchemy import insert, text
 
 from bot.domain import Actor
 from bot.names import name_key
+from bot.parsing.query import parse_query
 from bot.service import Rapport
 from bot.store.db import make_engine, session_factory
 from bot.store.migrate import upgrade
