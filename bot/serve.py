@@ -201,7 +201,13 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREACHABLE
-    if http:
-        return serve_http(app, host=host, port=port)
-    assert settings.slack_app_token is not None
-    return serve_socket(app, app_token=settings.slack_app_token.strip())
+    from bot.reminders.scheduler import start_for_serve
+
+    reminders = start_for_serve(settings=settings, service=service, client=client)
+    try:
+        if http:
+            return serve_http(app, host=host, port=port)
+        assert settings.slack_app_token is not None
+        return serve_socket(app, app_token=settings.slack_app_token.strip())
+    finally:
+        reminders.shutdown()

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import error_blocks
 from bot.config import Settings
-from bot.handlers import actions, commands, home, messages, shortcuts, views
+from bot.handlers import actions, commands, home, messages, reminders, shortcuts, views
 from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
 from bot.slack_client import build_client
 
@@ -41,8 +41,16 @@ def build_app(
         process_before_response=process_before_response,
         logger=logging.getLogger("rapport.slack.bolt"),
     )
-    deps = Deps(service=service, default_tz=service.default_tz)
-    for surface in (messages, commands, shortcuts, actions, views, home):
+    from bot.reminders.service import Reminders
+
+    deps = Deps(
+        service=service,
+        default_tz=service.default_tz,
+        reminders=Reminders(
+            sessions=service.sessions, clock=service.clock, default_tz=service.default_tz
+        ),
+    )
+    for surface in (messages, commands, shortcuts, actions, views, home, reminders):
         surface.register(app, deps)
     app.error(_handle_error)
     return app

@@ -23,7 +23,8 @@ from bot.blocks import Block, error_blocks
 from bot.domain import Actor
 from bot.errors import StorageUnavailableError, UserInputError
 
-if TYPE_CHECKING:  # the service module pulls in the store; handlers only need the type
+if TYPE_CHECKING:  # the service modules pull in the store; handlers only need the types
+    from bot.reminders.service import Reminders
     from bot.service import Rapport
 
 log = logging.getLogger("rapport.slack")
@@ -115,6 +116,7 @@ class Deps:
 
     service: Rapport
     default_tz: str = "UTC"
+    reminders: Reminders | None = None  # Done / Snooze / Stop on reminder DMs
     users: UserDirectory = field(default_factory=UserDirectory)
     answered: RecentEvents = field(default_factory=RecentEvents)
 

@@ -489,3 +489,32 @@ def test_database_unavailable_says_so(
         server.server_close()
         thread.join(timeout=5)
         engine.dispose()
+
+
+def test_reminder_buttons_match_the_notifier_and_refuse_other_peoples_reminders(
+    slack: SlackSender, fake_slack: FakeSlack
+) -> None:
+    from bot.handlers import reminders as handlers
+    from bot.reminders import render
+
+    assert (handlers.ACTION_DONE, handlers.ACTION_SNOOZE, handlers.ACTION_STOP) == (
+        render.ACTION_DONE,
+        render.ACTION_SNOOZE,
+        render.ACTION_STOP,
+    )
+    done = block_action(
+        handlers.ACTION_DONE, "you_owe:loop:999", response_url=fake_slack.response_url("d")
+    )
+    assert slack.interact(done).status == 200
+    (answer,) = fake_slack.wait_for("response_url")
+    assert answer.params["response_type"] == "ephemeral" and ":warning:" in answer.text_dump()
+
+    snooze = block_action(handlers.ACTION_SNOOZE, "", response_url=fake_slack.response_url("s"))
+    snooze["actions"][0] = {
+        "action_id": handlers.ACTION_SNOOZE,
+        "type": "overflow",
+        "selected_option": {"value": "7|you_owe:loop:999"},
+    }
+    assert slack.interact(snooze).status == 200
+    second = fake_slack.wait_for("response_url", 2)[1]
+    assert ":warning:" in second.text_dump()
