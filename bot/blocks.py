@@ -53,13 +53,6 @@ BLOCK_TEXT: Final = "note_text"
 BLOCK_ABOUT: Final = "note_about"
 INPUT_ACTION: Final = "value"
 
-SUBCOMMANDS: Final[tuple[tuple[str, str], ...]] = (
-    ("log", "`/rapport log met Jane Doe for coffee, she wants a shelter dog` saves a note"),
-    ("recall", "`/rapport recall shelter dog` finds notes (also `find`, `search`)"),
-    ("who", "`/rapport who Jane Doe` shows a contact's card"),
-    ("loops", "`/rapport loops` lists what you owe and what you are waiting on"),
-    ("help", "`/rapport help` shows this"),
-)
 RECALL_ALIASES: Final = ("recall", "find", "search")
 
 
@@ -505,7 +498,8 @@ def home_view(home: Home, *, tz: str, now: datetime) -> dict[str, Any]:
     return {"type": "home", "blocks": fit(blocks, MAX_SURFACE_BLOCKS)}
 
 
-def help_blocks(*, unknown: str | None = None) -> list[Block]:
+def help_blocks(usage: Sequence[str], *, unknown: str | None = None) -> list[Block]:
+    """How to use Rapport; `usage` is one line per /rapport subcommand (from the registry)."""
     blocks: list[Block] = []
     if unknown is not None:
         blocks.append(
@@ -518,7 +512,7 @@ def help_blocks(*, unknown: str | None = None) -> list[Block]:
             "Ask a question (“who wanted a dog?”) to recall."
         )
     )
-    blocks += sections_from_lines("• " + line for _, line in SUBCOMMANDS)
+    blocks += sections_from_lines("• " + line for line in usage)
     blocks.append(context("Everything I answer is visible only to you."))
     return blocks
 

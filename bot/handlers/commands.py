@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
@@ -31,6 +31,8 @@ from bot.handlers.common import (
     names_via,
     prepare_actor,
 )
+from bot.handlers.registry import Invocation, Subcommand
+from bot.handlers.reminders import SUBCOMMANDS as reminder_subcommands
 
 COMMAND = "/rapport"
 
@@ -47,39 +49,89 @@ def register(app: App, deps: Deps) -> None:
             run_subcommand(deps, client, body=body, reply=reply)
 
 
+def _log(call: Invocation) -> None:
+    result = call.deps.service.log(actor=call.actor, text=call.rest, source="command")
+    call.reply(log_fallback_text(result), log_confirmation(result, tz=call.tz, now=call.now))
+
+
+def _recall(call: Invocation) -> None:
+    found = call.deps.service.recall(actor=call.actor, query=call.rest, limit=RECALL_PAGE_SIZE)
+    call.reply(recall_fallback_text(found), recall_blocks(found, tz=call.tz, now=call.now))
+
+
+def _who(call: Invocation) -> None:
+    try:
+        card = call.deps.service.card(actor=call.actor, name=call.rest)
+    except AmbiguousNameError as exc:
+        call.reply(str(exc), candidates_blocks(exc.name, exc.candidates))
+        return
+    call.reply(card_fallback_text(card), card_blocks(card, tz=call.tz, now=call.now))
+
+
+def _loops(call: Invocation) -> None:
+    call.reply(
+        "Your open loops", loops_blocks(call.deps.service.loops(actor=call.actor), tz=call.tz)
+    )
+
+
+CORE: Final = (
+    Subcommand(
+        "log",
+        "`/rapport log met Jane Doe for coffee, she wants a shelter dog` saves a note",
+        _log,
+        needs="what happened",
+    ),
+    Subcommand(
+        "recall",
+        "`/rapport recall shelter dog` finds notes (also `find`, `search`)",
+        _recall,
+        aliases=RECALL_ALIASES[1:],
+        needs="something to look for",
+    ),
+    Subcommand("who", "`/rapport who Jane Doe` shows a contact's card", _who, needs="a name"),
+    Subcommand("loops", "`/rapport loops` lists what you owe and what you are waiting on", _loops),
+)
+HELP_USAGE: Final = "`/rapport help` shows this"
+
+
+def all_subcommands() -> tuple[Subcommand, ...]:
+    """Every subcommand /rapport understands, in the order help lists them."""
+    return CORE + reminder_subcommands
+
+
+def usage_lines() -> list[str]:
+    return [sub.usage for sub in all_subcommands()] + [HELP_USAGE]
+
+
 def run_subcommand(deps: Deps, client: WebClient, *, body: dict[str, Any], reply: Reply) -> None:
     raw = str(body.get("text") or "").strip()
     word, _, rest_raw = raw.partition(" ")
-    sub = word.lower()
-    if sub in ("", "help"):
-        reply("How to use /rapport", help_blocks())
+    key = word.lower()
+    by_word = {w: sub for sub in all_subcommands() for w in sub.words}
+    if key in ("", "help"):
+        reply("How to use /rapport", help_blocks(usage_lines()))
         return
-    if sub not in ("log", "who", "loops", *RECALL_ALIASES):
-        reply("How to use /rapport", help_blocks(unknown=word))
+    found = by_word.get(key)
+    if found is None:
+        reply("How to use /rapport", help_blocks(usage_lines(), unknown=word))
         return
     actor = prepare_actor(deps, client, actor_from_command(body))
     rest = from_slack(rest_raw, user_name=names_via(deps, client)).strip()
-    tz = deps.tz_for(actor.user_id)
-    now = deps.service.clock()
-    if sub == "log":
-        result = deps.service.log(actor=actor, text=rest, source="command")
-        reply(log_fallback_text(result), log_confirmation(result, tz=tz, now=now))
-    elif sub in RECALL_ALIASES:
-        if not rest:
-            reply("Recall what?", help_blocks(unknown=f"{word} (with nothing to look for)"))
-            return
-        found = deps.service.recall(actor=actor, query=rest, limit=RECALL_PAGE_SIZE)
-        reply(recall_fallback_text(found), recall_blocks(found, tz=tz, now=now))
-    elif sub == "who":
-        if not rest:
-            reply("Who?", help_blocks(unknown="who (without a name)"))
-            return
-        try:
-            card = deps.service.card(actor=actor, name=rest)
-        except AmbiguousNameError as exc:
-            reply(str(exc), candidates_blocks(exc.name, exc.candidates))
-            return
-        reply(card_fallback_text(card), card_blocks(card, tz=tz, now=now))
-    else:  # loops
-        loops = deps.service.loops(actor=actor)
-        reply("Your open loops", loops_blocks(loops, tz=tz))
+    if found.needs and not rest:
+        reply(
+            f"/rapport {key} needs {found.needs}",
+            help_blocks(usage_lines(), unknown=f"{word} (without {found.needs})"),
+        )
+        return
+    found.run(
+        Invocation(
+            deps=deps,
+            client=client,
+            actor=actor,
+            word=key,
+            rest=rest,
+            reply=reply,
+            tz=deps.tz_for(actor.user_id),
+            now=deps.service.clock(),
+        )
+    )

@@ -22,6 +22,7 @@ from bot.blocks import (
     recall_fallback_text,
 )
 from bot.domain import Actor
+from bot.handlers.commands import usage_lines
 from bot.handlers.common import (
     Deps,
     Reply,
@@ -54,7 +55,7 @@ def handle_text(
         now = deps.service.clock()
         if not text or text.lower().strip(" !.") in HELP_WORDS:
             if deps.answered.first_time(event_id):
-                reply("How to use Rapport", help_blocks())
+                reply("How to use Rapport", help_blocks(usage_lines()))
             return
         if deps.service.is_question(text):
             if deps.answered.first_time(event_id):

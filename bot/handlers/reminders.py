@@ -13,6 +13,10 @@ from slack_bolt import Ack, App, Respond
 from bot.blocks import Block
 from bot.errors import UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
+from bot.handlers.registry import Subcommand
+
+# /rapport words for reminders (see bot/handlers/registry.py).
+SUBCOMMANDS: Final[tuple[Subcommand, ...]] = ()
 
 # The action_ids bot/reminders/render.py puts on its buttons (kept in step by a test).
 ACTION_DONE: Final = "reminder_done"

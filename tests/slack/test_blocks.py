@@ -237,9 +237,13 @@ def test_card_stays_within_a_message() -> None:
 
 
 def test_help_lists_every_subcommand() -> None:
-    dump = "\n".join(texts(bk.help_blocks()))
-    for name, _ in bk.SUBCOMMANDS:
-        assert f"/rapport {name}" in dump
+    from bot.handlers.commands import all_subcommands, usage_lines
+
+    dump = "\n".join(texts(bk.help_blocks(usage_lines())))
+    for sub in all_subcommands():
+        for word in sub.words:
+            assert f"`{word}`" in dump or f"/rapport {word}" in dump, word
+    assert "/rapport help" in dump
 
 
 def test_modals_carry_metadata_and_prefill() -> None:
