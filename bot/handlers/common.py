@@ -186,7 +186,8 @@ def from_slack(text: str, *, user_name: Callable[[str], str | None]) -> str:
         if target.startswith(("@U", "@W")):
             return user_name(target[1:]) or label or "someone"
         if target.startswith("#C") or target.startswith("#G"):
-            return "#" + label if label else "a channel"
+            # Not "#name": the parser would read a channel as a #tag on the contacts.
+            return f"the {label} channel" if label else "a channel"
         if target.startswith("!subteam^"):
             return label or "a group"
         if target.startswith("!date^"):
