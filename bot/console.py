@@ -14,11 +14,16 @@ from bot.domain import (
     Actor,
     Ambiguity,
     ContactCard,
+    ContactChange,
     LogResult,
     LoopList,
     LoopView,
+    PressureNote,
     RecallResult,
     TimelineEntry,
+    WhoKnows,
+    WhoKnowsContact,
+    WorkspaceSettings,
 )
 from bot.errors import AmbiguousNameError, RapportError, UserInputError
 from bot.humanize import ago, local_date
@@ -33,6 +38,8 @@ Ask a question and I'll look it up:
   who wanted a shelter dog?
 Commands:
   who NAME        a contact's card (timeline, loops, birthday)
+  who-knows WORDS teammates who know someone at a company or in a role
+  alias NAME = ALIAS, rename NAME = NEW, merge KEEP = OTHER, forget NAME
   loops           what you owe and what you're waiting on
   recall WORDS    search your team's notes
   undo            remove the last note you logged here
@@ -179,6 +186,9 @@ class Output:
             lines.append(f"  Heads-up: {', '.join(result.sensitive)} (reminders will go gently)")
         for item in result.not_understood:
             lines.append(f"  Didn't understand: {item}")
+        lines += [f"  {pressure_line(p)}" for p in result.pressure]
+        if result.serendipity is not None:
+            lines.append(f"  Idea: {result.serendipity.text}")
         self._print("\n".join(lines))
 
     def recall(self, result: RecallResult) -> None:
@@ -215,6 +225,21 @@ class Output:
             self._print(f"  Last interaction: {_entry_line(card.last_interaction, self)}")
         if card.last_by_you and card.last_by_you != card.last_interaction:
             self._print(f"  Last by you: {_entry_line(card.last_by_you, self)}")
+        if card.last_by_team and card.last_by_team != card.last_interaction:
+            self._print(f"  Last by the team: {_entry_line(card.last_by_team, self)}")
+        if card.per_month and any(card.per_month):
+            self._print(f"  Last 12 months: {card.sparkline}  ({sum(card.per_month)} notes)")
+        if card.knows_best:
+            best = ", ".join(
+                f"{a.user} ({a.interactions} interaction{'s' if a.interactions != 1 else ''}"
+                f"{', both ways' if a.two_way else ''}, last {ago(a.last_at, self.now)})"
+                for a in card.knows_best
+            )
+            self._print(f"  Knows them best: {best}")
+        if card.cadence_days:
+            self._print(f"  Stay in touch: every {card.cadence_days} days")
+        if card.pressure is not None:
+            self._print(f"  {pressure_line(card.pressure)}")
         for topic, when in card.sensitive:
             self._print(f"  Heads-up: {topic}, {ago(when, self.now)}")
         for occasion in card.occasions:
@@ -229,8 +254,11 @@ class Output:
         if card.timeline:
             self._print("  Timeline:")
             for entry in card.timeline:
+                # Who noted it and how long ago: "Sun 21 Sep 2025 (14 months ago) · Sam: …".
+                private = " (private)" if entry.private else ""
                 self._print(
-                    f"    {local_date(entry.occurred_at, self.tz)} · {entry.author}: "
+                    f"    {local_date(entry.occurred_at, self.tz)} "
+                    f"({ago(entry.occurred_at, self.now)}) · {entry.author}{private}: "
                     f"{_clip(entry.text, 200)}"
                 )
         else:
@@ -252,6 +280,57 @@ class Output:
             for loop in loops.waiting_on:
                 self._print(f"  {_loop_line(loop, self.tz, arrow=False)}")
 
+    def who_knows(self, result: WhoKnows) -> None:
+        if self.json:
+            self._dump(result)
+            return
+        if not result.contacts:
+            self._print(f"Nobody on the team seems to know anyone for {result.query!r} yet.")
+            return
+        for person in result.teammates:
+            self._print(f"{person.user} knows:")
+            for known in person.contacts:
+                self._print(f"  {_who_knows_line(known, self)}")
+        unknown = [
+            c
+            for c in result.contacts
+            if not any(c.contact in [k.contact for k in p.contacts] for p in result.teammates)
+        ]
+        if unknown:
+            self._print("Contacts with no teammate's notes you can see:")
+            for known in unknown:
+                self._print(f"  {_who_knows_line(known, self)}")
+
+    def change(self, change: ContactChange) -> None:
+        if self.json:
+            self._dump(change)
+            return
+        self._print(change.summary)
+
+    def workspace(self, settings: WorkspaceSettings) -> None:
+        if self.json:
+            self._dump(settings)
+            return
+        self._print(
+            f"Workspace {settings.workspace_id}: new notes are {settings.default_visibility} "
+            f"by default; contact pressure warns at {settings.pressure_threshold} teammate "
+            "interactions in 7 days."
+        )
+
+
+def pressure_line(pressure: PressureNote) -> str:
+    who = ", ".join(pressure.teammates[:3]) + (" and others" if len(pressure.teammates) > 3 else "")
+    return (
+        f"Heads-up: {pressure.contact.display_name} heard from the team {pressure.count} times "
+        f"in the last {pressure.since_days} days ({who}) — maybe give them some room."
+    )
+
+
+def _who_knows_line(known: WhoKnowsContact, out: Output) -> str:
+    about = ", ".join(x for x in (known.role, known.company) if x)
+    last = f", last note {ago(known.last_at, out.now)}" if known.last_at else ""
+    return f"{known.contact.display_name}{f' ({about})' if about else ''} — {known.why}{last}"
+
 
 def _clip(text: str, limit: int) -> str:
     flat = " ".join(text.split())
@@ -272,6 +351,16 @@ def _loop_line(loop: LoopView, tz: str, *, arrow: bool = True) -> str:
     if loop.direction == "you_owe":
         return f"You owe {loop.contact.display_name}: {loop.what}{due}"
     return f"Waiting on {loop.contact.display_name}: {loop.what}{due}"
+
+
+def _change(service: Rapport, actor: Actor, command: str, left: str, right: str) -> ContactChange:
+    if not left or not right:
+        raise UserInputError(f"Try `{command} Jennifer Park = Jen`.")
+    if command == "alias":
+        return service.add_alias(actor=actor, name=left, alias=right)
+    if command == "rename":
+        return service.rename(actor=actor, name=left, new_name=right)
+    return service.merge(actor=actor, keep=left, other=right)
 
 
 def repl(
@@ -303,8 +392,24 @@ def repl(
                 return 0
             if command in {"help", "?"}:
                 print(HELP, file=out_stream)
+            elif service.who_knows_subject(line) is not None:
+                out.who_knows(service.who_knows(actor=actor, query=line))
             elif command == "who" and rest and not rest.rstrip().endswith("?"):
                 out.card(card_interactively(service, actor, rest, ask=read))
+            elif command == "who-knows" and rest:
+                out.who_knows(service.who_knows(actor=actor, query=rest))
+            elif command in {"alias", "rename", "merge"} and "=" in rest:
+                left, _, right = rest.partition("=")
+                out.change(_change(service, actor, command, left.strip(), right.strip()))
+            elif command == "forget" and rest:
+                contact = service.forget_preview(actor=actor, name=rest)
+                answer = read(
+                    f"Forget {contact.display_name} and every note only about them? [y/N] "
+                )
+                if answer.strip().lower() in {"y", "yes"}:
+                    out.change(service.forget(actor=actor, contact_id=contact.id))
+                else:
+                    print("Kept.", file=out_stream)
             elif command == "loops" and not rest:
                 out.loops(service.loops(actor=actor))
             elif command in {"recall", "find", "search"} and rest:

@@ -62,6 +62,31 @@ class OccasionView:
 
 
 @dataclass(frozen=True)
+class PressureNote:
+    """Teammates already contacted this person several times this week: don't pile on."""
+
+    contact: ContactRef
+    count: int  # teammates' interactions in the window
+    teammates: tuple[str, ...]  # their display names, most active first
+    since_days: int = 7
+    last_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Serendipity:
+    """One older note whose need the new note may answer, or the other way round."""
+
+    text: str  # the suggestion, in one sentence ("Ken Adams runs a dog rescue — Jane Doe …")
+    need: str  # the need, as written ("wants a shelter dog")
+    need_contact: ContactRef | None  # who has the need
+    offer: str  # what may answer it ("his friend runs a dog rescue", "data engineer")
+    offer_contact: ContactRef | None  # who may help
+    note_id: int | None  # the older note involved (None for a contact's role)
+    noted_at: datetime | None  # when the older note happened
+    because: tuple[str, ...]  # the shared words that made the match
+
+
+@dataclass(frozen=True)
 class LogResult:
     """What was understood and filed. `note_id` is None while ambiguities wait for a choice."""
 
@@ -82,6 +107,8 @@ class LogResult:
     ambiguities: tuple[Ambiguity, ...] = ()
     duplicate: bool = False  # the same Slack event was already filed
     pending_id: int | None = None  # set while ambiguities wait for the author's choice
+    pressure: tuple[PressureNote, ...] = ()  # teammates already reached these contacts a lot
+    serendipity: Serendipity | None = None  # at most one connection worth making
 
 
 @dataclass(frozen=True)
@@ -131,6 +158,83 @@ class ContactCard:
     sensitive: tuple[tuple[str, datetime], ...]  # (topic, when) within the cool-down
     needs: tuple[str, ...]
     tags: tuple[str, ...]
+    last_by_team: TimelineEntry | None = None  # the latest note a teammate (not you) logged
+    per_month: tuple[int, ...] = ()  # visible interactions per month, oldest first (12 months)
+    sparkline: str = ""  # per_month drawn as ▁▂▃▄▅▆▇█
+    knows_best: tuple[Acquaintance, ...] = ()  # teammates who know this person best, best first
+    cadence_days: int | None = None  # your stay-in-touch cadence with them, if any
+    pressure: PressureNote | None = None  # teammates' contact this week, when over the threshold
+
+
+@dataclass(frozen=True)
+class Acquaintance:
+    """How well one teammate knows a contact, from the notes the viewer may see."""
+
+    user: str  # display name
+    user_id: str  # external id
+    interactions: int  # interactions in the last year
+    two_way: bool  # both "I reached out" and "they reached out" notes
+    last_at: datetime
+    score: float
+
+
+@dataclass(frozen=True)
+class WhoKnowsContact:
+    contact: ContactRef
+    company: str | None
+    role: str | None
+    why: str  # "company: Globex", "note: ... Globex ..."
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WhoKnowsPerson:
+    """One teammate and the contacts behind the answer."""
+
+    user: str
+    user_id: str
+    contacts: tuple[WhoKnowsContact, ...]
+    last_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WhoKnows:
+    query: str
+    teammates: tuple[WhoKnowsPerson, ...]  # best first
+    contacts: tuple[WhoKnowsContact, ...]  # every matching contact, known by a teammate or not
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    workspace_id: str
+    default_visibility: str  # "team" | "private"
+    pressure_threshold: int
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """The outcome of alias, rename, merge or forget, for the confirmation."""
+
+    action: str  # alias | rename | merge | forget
+    contact: ContactRef | None  # the contact that remains (None after forget)
+    summary: str  # one sentence for the person
+    counts: tuple[tuple[str, int], ...] = ()  # ("notes", 3), ("loops", 1), …
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    line: int  # 1-based line of the file where the bad record starts
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    total: int
+    created: int
+    merged: int  # existing contacts that gained an email, phone, company, birthday…
+    skipped: int  # already known, nothing new
+    problems: tuple[ImportProblem, ...] = ()
+    occasions: int = 0  # birthdays added
 
 
 @dataclass(frozen=True)

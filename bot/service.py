@@ -11,16 +11,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
+from bot import contacts, serendipity, team
 from bot.domain import (
     Actor,
     Ambiguity,
     Candidate,
     ContactCard,
+    ContactChange,
     ContactRef,
     Home,
     LogResult,
@@ -30,6 +33,8 @@ from bot.domain import (
     RecallHit,
     RecallResult,
     TimelineEntry,
+    WhoKnows,
+    WorkspaceSettings,
 )
 from bot.errors import AmbiguousNameError, NotFoundError, StorageUnavailableError, UserInputError
 from bot.names import name_key
@@ -45,10 +50,12 @@ from bot.store.models import (
     PendingNote,
     ProcessedEvent,
     User,
+    Workspace,
 )
 from bot.store.search import search_notes
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 MAX_NOTE_CHARS = 10_000
 SENSITIVE_COOLDOWN = timedelta(days=30)
@@ -198,6 +205,7 @@ class Rapport:
         now = self._now()
         assert user.id is not None
         tz = self._tz(actor, user)
+        shared, text = _shared_prefix(text)
         parsed = parse_note(text, now=at or now, tz=tz)
         people = _people_to_resolve(parsed)
         resolution = self._resolve(session, actor=actor, user=user, people=people, choices=choices)
@@ -245,6 +253,7 @@ class Rapport:
             event_id=event_id,
             note=note,
             tz=tz,
+            shared=shared,
         )
 
     def _store(
@@ -261,11 +270,18 @@ class Rapport:
         event_id: str | None,
         note: Note | None,
         tz: str,
+        shared: bool = False,
     ) -> LogResult:
         now = self._now()
         assert user.id is not None
         workspace = repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
-        visibility = "private" if parsed.private else workspace.default_visibility
+        # "private:" always wins; "team:" shares a note in a workspace whose default is private.
+        if parsed.private:
+            visibility = "private"
+        elif shared:
+            visibility = "team"
+        else:
+            visibility = workspace.default_visibility
         occurred = parsed.occurred_at or at or now
         not_understood = list(parsed.not_understood)
         if note is None:
@@ -347,6 +363,22 @@ class Rapport:
             )
         session.flush()
         by_id = {c.id: c for c in contacts if c.id is not None}
+        pressure = team.pressure(
+            session,
+            workspace_id=actor.workspace_id,
+            viewer_id=user.id,
+            contacts=contacts,
+            now=now,
+            exclude_note_id=note.id,
+        )
+        suggestion = serendipity.find(
+            session,
+            workspace_id=actor.workspace_id,
+            viewer_id=user.id,
+            note=note,
+            contacts=contacts,
+            now=now,
+        )
         return LogResult(
             note_id=note.id,
             text=note.text,
@@ -365,6 +397,8 @@ class Rapport:
             tags=parsed.tags,
             sensitive=parsed.sensitive,
             not_understood=tuple(not_understood),
+            pressure=pressure,
+            serendipity=suggestion,
         )
 
     def _settle(
@@ -708,6 +742,24 @@ class Rapport:
             by_id = {contact.id: contact}
             sensitive: list[tuple[str, datetime]] = []
             needs: list[str] = []
+            team_note = team.last_by_team(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id, contact_id=contact.id
+            )
+            per_month = team.notes_per_month(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                contact_id=contact.id,
+                now=now,
+                tz=tz,
+            )
+            pressure = team.pressure(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                contacts=[contact],
+                now=now,
+            )
             for note in notes:
                 if now - note.occurred_at <= SENSITIVE_COOLDOWN:
                     sensitive.extend((topic, note.occurred_at) for topic in note.sensitive)
@@ -723,11 +775,28 @@ class Rapport:
                 open_loops=tuple(_sorted_loops([_loop_view(lp, by_id, now) for lp in loops])),
                 occasions=tuple(
                     _occasion_view(o, by_id, now, tz)
-                    for o in repo.occasions_of(session, contact_id=contact.id)
+                    for o in repo.visible_occasions(
+                        session,
+                        workspace_id=actor.workspace_id,
+                        viewer_id=user.id,
+                        contact_id=contact.id,
+                    )
                 ),
                 sensitive=tuple(sensitive),
                 needs=tuple(needs),
                 tags=tuple(repo.tags_of(session, contact_id=contact.id)),
+                last_by_team=self._entries(session, [team_note])[0] if team_note else None,
+                per_month=per_month,
+                sparkline=team.sparkline(per_month),
+                knows_best=team.knows_best(
+                    session,
+                    workspace_id=actor.workspace_id,
+                    viewer_id=user.id,
+                    contact_id=contact.id,
+                    now=now,
+                ),
+                cadence_days=team.cadence_days(session, owner_id=user.id, contact_id=contact.id),
+                pressure=pressure[0] if pressure else None,
             )
 
     def _find_contact(
@@ -779,7 +848,9 @@ class Rapport:
             recent = repo.recent_visible_notes(
                 session, workspace_id=actor.workspace_id, viewer_id=user.id, limit=10
             )
-            occasions = repo.workspace_occasions(session, workspace_id=actor.workspace_id)
+            occasions = repo.visible_occasions(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id
+            )
             contacts = repo.contacts_by_id(session, [o.contact_id for o in occasions])
             upcoming = sorted(
                 (_occasion_view(o, contacts, now, tz) for o in occasions),
@@ -810,6 +881,187 @@ class Rapport:
                 )
             )
         return entries
+
+    # --- the team ---------------------------------------------------------------------------
+
+    def who_knows_subject(self, text: str) -> str | None:
+        """ "who knows someone at Globex?" → "Globex"; None for other text (recall it)."""
+        return team.who_knows_subject(text)
+
+    def who_knows(self, *, actor: Actor, query: str) -> WhoKnows:
+        """Teammates and the contacts behind them for a company, role or topic."""
+        subject = team.who_knows_subject(query) or query.strip()
+        if not subject:
+            raise UserInputError("Who knows whom? Try `who-knows Globex`.")
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            return team.who_knows(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                query=subject[:200],
+                now=self._now(),
+            )
+
+    def workspace_settings(self, *, actor: Actor) -> WorkspaceSettings:
+        with self._session() as session:
+            self._user(session, actor)
+            session.commit()
+            workspace = repo.get_or_create_workspace(
+                session, workspace_id=actor.workspace_id, now=self._now()
+            )
+            return _workspace_view(workspace)
+
+    def update_workspace(
+        self,
+        *,
+        actor: Actor,
+        default_visibility: str | None = None,
+        pressure_threshold: int | None = None,
+    ) -> WorkspaceSettings:
+        """Change the workspace's defaults; every member may, and the audit log says who."""
+        if default_visibility is not None and default_visibility not in ("team", "private"):
+            raise UserInputError("Default visibility is `team` or `private`.")
+        if pressure_threshold is not None and not 1 <= pressure_threshold <= 100:
+            raise UserInputError("The pressure threshold is a number from 1 to 100.")
+        with self._session() as session:
+            user = self._user(session, actor)
+            workspace = repo.get_or_create_workspace(
+                session, workspace_id=actor.workspace_id, now=self._now()
+            )
+            changed: dict[str, object] = {}
+            if default_visibility is not None:
+                workspace.default_visibility = default_visibility
+                changed["default_visibility"] = default_visibility
+            if pressure_threshold is not None:
+                workspace.pressure_threshold = pressure_threshold
+                changed["pressure_threshold"] = pressure_threshold
+            if changed:
+                session.add(workspace)
+                contacts.audit(
+                    session,
+                    workspace_id=actor.workspace_id,
+                    user=user,
+                    action="workspace",
+                    subject="workspace",
+                    now=self._now(),
+                    detail=changed,
+                )
+            session.commit()
+            return _workspace_view(workspace)
+
+    # --- keeping contacts clean -------------------------------------------------------------
+
+    def _contact_change(
+        self,
+        actor: Actor,
+        change: Callable[[Session, User, Callable[[str | None, int | None], Contact]], T],
+    ) -> T:
+        with self._session() as session:
+            user = self._user(session, actor)
+
+            def find(name: str | None, contact_id: int | None) -> Contact:
+                return self._find_contact(session, actor, name=name, contact_id=contact_id)
+
+            result = change(session, user, find)
+            session.commit()
+            return result
+
+    def add_alias(
+        self, *, actor: Actor, name: str, alias: str, contact_id: int | None = None
+    ) -> ContactChange:
+        """ "Jen" = "Jennifer Park": notes that say Jen are filed under Jennifer Park."""
+        return self._contact_change(
+            actor,
+            lambda session, user, find: contacts.add_alias(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                contact=find(name, contact_id),
+                alias=alias,
+                now=self._now(),
+            ),
+        )
+
+    def rename(
+        self, *, actor: Actor, name: str, new_name: str, contact_id: int | None = None
+    ) -> ContactChange:
+        return self._contact_change(
+            actor,
+            lambda session, user, find: contacts.rename(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                contact=find(name, contact_id),
+                new_name=new_name,
+                now=self._now(),
+            ),
+        )
+
+    def merge(
+        self,
+        *,
+        actor: Actor,
+        keep: str | None = None,
+        other: str | None = None,
+        keep_id: int | None = None,
+        other_id: int | None = None,
+    ) -> ContactChange:
+        """Fold `other` into `keep`; nothing is lost and `other`'s name becomes an alias."""
+        return self._contact_change(
+            actor,
+            lambda session, user, find: contacts.merge(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                keep=find(keep, keep_id),
+                other=find(other, other_id),
+                now=self._now(),
+            ),
+        )
+
+    def forget_preview(
+        self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
+    ) -> ContactRef:
+        """The contact `forget` would erase (for a confirmation step); raises like `card`."""
+        with self._session() as session:
+            self._user(session, actor)
+            session.commit()
+            return _ref(self._find_contact(session, actor, name=name, contact_id=contact_id))
+
+    def forget(
+        self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
+    ) -> ContactChange:
+        """Erase a contact, the notes only about them, their loops and occasions; audit who."""
+        return self._contact_change(
+            actor,
+            lambda session, user, find: contacts.forget(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                contact=find(name, contact_id),
+                now=self._now(),
+            ),
+        )
+
+    # --- data in and out --------------------------------------------------------------------
+
+    def export(self, *, actor: Actor, format: str = "json") -> str:
+        """Everything the actor may see, as json, csv (Google Contacts columns) or vcf."""
+        from bot.io import export
+
+        if format not in export.FORMATS:
+            raise UserInputError(f"Export as {', '.join(export.FORMATS)}, not {format!r}.")
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            data = export.gather(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id, now=self._now()
+            )
+        return export.render(data, format)
 
     # --- users ------------------------------------------------------------------------------
 
@@ -848,6 +1100,25 @@ def _check_text(text: str) -> None:
             f"That note is {len(text):,} characters; the limit is {MAX_NOTE_CHARS:,}. "
             "Please split it into shorter notes."
         )
+
+
+_SHARED_PREFIX = re.compile(r"^\s*(?:team|shared)\s*:\s*", re.IGNORECASE)
+
+
+def _shared_prefix(text: str) -> tuple[bool, str]:
+    """ "team: met Jane…" → (True, "met Jane…"): visible to the team whatever the default."""
+    match = _SHARED_PREFIX.match(text)
+    if match is None or not text[match.end() :].strip():
+        return False, text
+    return True, text[match.end() :]
+
+
+def _workspace_view(workspace: Workspace) -> WorkspaceSettings:
+    return WorkspaceSettings(
+        workspace_id=workspace.id,
+        default_visibility=workspace.default_visibility,
+        pressure_threshold=workspace.pressure_threshold,
+    )
 
 
 def _valid_zone(name: str) -> bool:

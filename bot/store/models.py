@@ -19,6 +19,9 @@ class Workspace(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)  # Slack team id, or "local"
     name: str = Field(default="", max_length=200)
     default_visibility: str = Field(default="team", max_length=16)  # "team" | "private"
+    # Contact pressure: teammates' interactions with one contact in 7 days that make Rapport
+    # warn the next person and hold stay-in-touch nudges (bot.team).
+    pressure_threshold: int = Field(default=3)
     created_at: datetime = _dt()
 
 
@@ -156,4 +159,5 @@ class PendingNote(SQLModel, table=True):
 
 # The reminder tables live in their own module; importing it here registers them on the same
 # metadata wherever the core tables are loaded (migrations, tests, the app).
-import bot.store.reminder_models  # noqa: E402, F401
+import bot.store.reminder_models  # noqa: E402
+import bot.store.team_models  # noqa: E402, F401

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -343,6 +343,27 @@ def open_loops(
 
 def occasions_of(session: Session, *, contact_id: int) -> Sequence[Occasion]:
     return session.exec(select(Occasion).where(Occasion.contact_id == contact_id)).all()
+
+
+def visible_occasions(
+    session: Session, *, workspace_id: str, viewer_id: int, contact_id: int | None = None
+) -> Sequence[Occasion]:
+    """Occasions the viewer may see: imported ones (no source note) and those from notes the
+    viewer may see — a birthday from someone's private note is part of that note."""
+    query = (
+        select(Occasion)
+        .outerjoin(Note, col(Note.id) == col(Occasion.source_note_id))
+        .where(
+            col(Occasion.workspace_id) == workspace_id,
+            or_(
+                col(Occasion.source_note_id).is_(None),
+                and_(*visible(workspace_id, viewer_id)),
+            ),
+        )
+    )
+    if contact_id is not None:
+        query = query.where(col(Occasion.contact_id) == contact_id)
+    return session.exec(query.order_by(col(Occasion.id))).all()
 
 
 def workspace_occasions(session: Session, *, workspace_id: str) -> Sequence[Occasion]:
