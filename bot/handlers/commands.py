@@ -45,8 +45,11 @@ def register(app: App, deps: Deps) -> None:
         def reply(text: str, blocks: list[Block] | None) -> None:
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
-        with friendly_errors(reply):
-            run_subcommand(deps, client, body=body, reply=reply)
+        def work() -> None:
+            with friendly_errors(reply):
+                run_subcommand(deps, client, body=body, reply=reply)
+
+        deps.later(work, reply=reply)
 
 
 def _log(call: Invocation) -> None:

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -35,6 +36,10 @@ SOMETHING_WENT_WRONG: Final = (
     "It has been logged; please try again."
 )
 USER_CACHE_SECONDS: Final = 24 * 3600
+# Threads that do the work after an ack (parse, store, search, answer). Bounded: on two cores more
+# threads only fight over the GIL; a burst waits in the queue instead (a response_url is good for
+# 30 minutes), while acks keep flowing because bolt's own listener threads are never held up.
+BACKGROUND_WORKERS: Final = 2
 
 Reply = Callable[[str, list[Block] | None], None]
 
@@ -110,15 +115,41 @@ class RecentEvents:
             return True
 
 
+def _background_pool() -> Executor:
+    return ThreadPoolExecutor(max_workers=BACKGROUND_WORKERS, thread_name_prefix="rapport-work")
+
+
 @dataclass
 class Deps:
-    """What handlers are given: the service and small per-process caches."""
+    """What handlers are given: the service, small per-process caches, and the worker pool."""
 
     service: Rapport
     default_tz: str = "UTC"
     reminders: Reminders | None = None  # Done / Snooze / Stop on reminder DMs
     users: UserDirectory = field(default_factory=UserDirectory)
     answered: RecentEvents = field(default_factory=RecentEvents)
+    background: Executor = field(default_factory=_background_pool)
+
+    def later(self, work: Callable[[], None], *, reply: Reply) -> None:
+        """Run `work` on the worker pool, after the handler has acked and returned.
+
+        Bolt runs listeners on a small pool of its own, and a slash command's ack() waits for a
+        free thread there: slow work on those threads delays every later ack (a p99 of ~6x the
+        ack-only floor when it ran there). Here the listener only acks and queues. An unexpected
+        error is logged and the person told, as bolt's error handler would.
+        """
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.exception("unhandled error in background work")
+                try:
+                    reply(SOMETHING_WENT_WRONG, error_blocks(SOMETHING_WENT_WRONG))
+                except Exception:  # the error path must not raise in turn
+                    log.warning("could not tell the user about an error", exc_info=True)
+
+        self.background.submit(run)
 
     def tz_for(self, user_id: str) -> str:
         """The zone for fallback texts; Slack's `<!date>` tokens already show each reader's zone."""

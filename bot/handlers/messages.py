@@ -1,8 +1,9 @@
 """Direct messages (message.im) and @mentions (app_mention).
 
 A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally: notes and
-recall results never appear in a channel. Events are acked by bolt before these run; a retried
-event carries the same `event_id`, which the service uses to store a note once.
+recall results never appear in a channel. Events are acked by bolt before these run, and the work
+goes to the worker pool (`Deps.later`) so bolt's listener threads stay free for other acks; a
+retried event carries the same `event_id`, which the service uses to store a note once.
 """
 
 from __future__ import annotations
@@ -80,13 +81,19 @@ def register(app: App, deps: Deps) -> None:
         def reply(text: str, blocks: list[Block] | None) -> None:
             client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
 
-        handle_text(
-            deps,
-            client,
-            actor=actor_from_event(body, event),
-            raw_text=str(event.get("text") or ""),
-            source="dm",
-            event_id=body.get("event_id"),
+        actor = actor_from_event(body, event)
+        raw_text = str(event.get("text") or "")
+        event_id = body.get("event_id")
+        deps.later(
+            lambda: handle_text(
+                deps,
+                client,
+                actor=actor,
+                raw_text=raw_text,
+                source="dm",
+                event_id=event_id,
+                reply=reply,
+            ),
             reply=reply,
         )
 
@@ -106,13 +113,19 @@ def register(app: App, deps: Deps) -> None:
                 channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
             )
 
-        handle_text(
-            deps,
-            client,
-            actor=actor_from_event(body, event),
-            raw_text=strip_mention(str(event.get("text") or ""), context.bot_user_id),
-            source="mention",
-            event_id=body.get("event_id"),
+        actor = actor_from_event(body, event)
+        raw_text = strip_mention(str(event.get("text") or ""), context.bot_user_id)
+        event_id = body.get("event_id")
+        deps.later(
+            lambda: handle_text(
+                deps,
+                client,
+                actor=actor,
+                raw_text=raw_text,
+                source="mention",
+                event_id=event_id,
+                reply=reply,
+            ),
             reply=reply,
         )
 

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 SessionFactory = Callable[[], Session]
+SQLITE_BUSY_TIMEOUT = 10.0  # seconds
 
 
 def normalize_url(url: str) -> str:
@@ -27,8 +28,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = url.split(":///", 1)[1] if ":///" in url else ""
         if path and path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        # How long a writer waits for another's lock before giving up ("couldn't save, try
+        # again"): 10 s unless the URL says otherwise, e.g. sqlite:///rapport.db?timeout=2.
+        given = make_url(url).query.get("timeout")
+        timeout = float(given if isinstance(given, str) else SQLITE_BUSY_TIMEOUT)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, **kwargs
+            url, connect_args={"check_same_thread": False, "timeout": timeout}, **kwargs
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
@@ -52,7 +57,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # The busy timeout itself is sqlite3's `timeout` (make_engine): a PRAGMA here would undo it.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
