@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot import console
     from bot.config import Settings
     from bot.domain import Actor
     from bot.service import Rapport
@@ -63,7 +64,68 @@ def _parser() -> argparse.ArgumentParser:
     from bot.reminders.commands import add_commands
 
     add_commands(sub, common)
+    _add_team_commands(sub, common)
     return parser
+
+
+TEAM_COMMANDS = (
+    "who-knows",
+    "workspace",
+    "alias",
+    "rename",
+    "merge",
+    "forget",
+    "import",
+    "export",
+)
+
+
+def _add_team_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    knows = sub.add_parser(
+        "who-knows", parents=[common], help="teammates who know someone: rapport who-knows Globex"
+    )
+    knows.add_argument("query", nargs="+", help="a company, role or topic")
+    workspace = sub.add_parser(
+        "workspace", parents=[common], help="show or change the workspace's defaults"
+    )
+    workspace.add_argument(
+        "--default-visibility",
+        choices=["team", "private"],
+        help="who sees a new note unless it says `private:` or `team:`",
+    )
+    workspace.add_argument(
+        "--pressure-threshold",
+        type=int,
+        metavar="N",
+        help="warn when teammates reached a contact N times in 7 days (default 3)",
+    )
+    alias = sub.add_parser(
+        "alias", parents=[common], help='another name: rapport alias "Jennifer Park" Jen'
+    )
+    alias.add_argument("name")
+    alias.add_argument("alias")
+    rename = sub.add_parser(
+        "rename", parents=[common], help="rename a contact (the old name stays an alias)"
+    )
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    merge = sub.add_parser("merge", parents=[common], help="merge OTHER into KEEP; nothing is lost")
+    merge.add_argument("keep")
+    merge.add_argument("other")
+    forget = sub.add_parser(
+        "forget", parents=[common], help="erase a contact and the notes only about them"
+    )
+    forget.add_argument("name", nargs="+")
+    forget.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
+    imp = sub.add_parser(
+        "import", parents=[common], help="import contacts from a .vcf or Google .csv"
+    )
+    imp.add_argument("file", help="a vCard (.vcf) or Google Contacts CSV (.csv) file")
+    exp = sub.add_parser("export", parents=[common], help="export everything you may see")
+    exp.add_argument("--format", choices=["json", "csv", "vcf"], default="json")
+    exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -171,7 +233,81 @@ def _one_shot(args: argparse.Namespace, service: Rapport, actor: Actor, settings
     if args.command == "loops":
         out.loops(service.loops(actor=actor))
         return 0
+    if args.command in TEAM_COMMANDS:
+        return _team(args, service, actor, out)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _team(args: argparse.Namespace, service: Rapport, actor: Actor, out: console.Output) -> int:
+    from pathlib import Path
+
+    if args.command == "who-knows":
+        out.who_knows(service.who_knows(actor=actor, query=" ".join(args.query)))
+    elif args.command == "workspace":
+        if args.default_visibility is None and args.pressure_threshold is None:
+            out.workspace(service.workspace_settings(actor=actor))
+        else:
+            out.workspace(
+                service.update_workspace(
+                    actor=actor,
+                    default_visibility=args.default_visibility,
+                    pressure_threshold=args.pressure_threshold,
+                )
+            )
+    elif args.command == "alias":
+        out.change(service.add_alias(actor=actor, name=args.name, alias=args.alias))
+    elif args.command == "rename":
+        out.change(service.rename(actor=actor, name=args.name, new_name=args.new_name))
+    elif args.command == "merge":
+        out.change(service.merge(actor=actor, keep=args.keep, other=args.other))
+    elif args.command == "forget":
+        return _forget(args, service, actor, out)
+    elif args.command == "import":
+        summary = service.import_contacts(
+            actor=actor, path=Path(args.file), progress=_progress_line()
+        )
+        out.import_summary(summary)
+    elif args.command == "export":
+        text = service.export(actor=actor, format=args.format)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"Wrote {args.out}.", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+def _forget(args: argparse.Namespace, service: Rapport, actor: Actor, out: console.Output) -> int:
+    contact = service.forget_preview(actor=actor, name=" ".join(args.name))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                f"rapport: forgetting {contact.display_name} erases notes; "
+                "add --yes to confirm from a script.",
+                file=sys.stderr,
+            )
+            return EXIT_USER_ERROR
+        answer = input(
+            f"Forget {contact.display_name}, the notes only about them, their loops and "
+            "occasions? This cannot be undone. [y/N] "
+        )
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("Kept.")
+            return 0
+    out.change(service.forget(actor=actor, contact_id=contact.id))
+    return 0
+
+
+def _progress_line() -> Callable[[int, int], None]:
+    """ "importing 2500/10000" on stderr, rewritten in place; only for files worth waiting on."""
+
+    def show(done: int, total: int) -> None:
+        if total < 1000:
+            return
+        end = "\n" if done >= total else ""
+        print(f"\rimporting {done:,}/{total:,} contacts", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _db(action: str, settings: Settings) -> int:

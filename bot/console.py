@@ -15,6 +15,7 @@ from bot.domain import (
     Ambiguity,
     ContactCard,
     ContactChange,
+    ImportSummary,
     LogResult,
     LoopList,
     LoopView,
@@ -306,6 +307,20 @@ class Output:
             self._dump(change)
             return
         self._print(change.summary)
+
+    def import_summary(self, summary: ImportSummary) -> None:
+        if self.json:
+            self._dump(summary)
+            return
+        self._print(
+            f"Imported {summary.total} records: {summary.created} new contacts, "
+            f"{summary.merged} existing ones updated, {summary.skipped} already known; "
+            f"{summary.occasions} birthdays added."
+        )
+        for problem in summary.problems[:50]:
+            self._print(f"  line {problem.line}: {problem.message}")
+        if len(summary.problems) > 50:
+            self._print(f"  …and {len(summary.problems) - 50} more problems.")
 
     def workspace(self, settings: WorkspaceSettings) -> None:
         if self.json:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,6 +27,7 @@ from bot.domain import (
     ContactChange,
     ContactRef,
     Home,
+    ImportSummary,
     LogResult,
     LoopList,
     LoopView,
@@ -1047,6 +1049,48 @@ class Rapport:
         )
 
     # --- data in and out --------------------------------------------------------------------
+
+    def import_contacts(
+        self,
+        *,
+        actor: Actor,
+        path: Path,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportSummary:
+        """Import a .vcf or Google Contacts .csv; idempotent; bad records reported by line."""
+        from bot.io import importer
+
+        if not path.is_file():
+            raise UserInputError(f"There is no file at {path}.")
+        total = importer.count_records(path)
+        with self._session() as session:
+            user = self._user(session, actor)
+            now = self._now()
+            summary = importer.apply(
+                session,
+                importer.read_records(path),
+                workspace_id=actor.workspace_id,
+                user=user,
+                now=now,
+                total=total,
+                progress=progress,
+            )
+            contacts.audit(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                action="import",
+                subject="workspace",
+                now=now,
+                detail={
+                    "created": summary.created,
+                    "merged": summary.merged,
+                    "skipped": summary.skipped,
+                    "problems": len(summary.problems),
+                },
+            )
+            session.commit()
+            return summary
 
     def export(self, *, actor: Actor, format: str = "json") -> str:
         """Everything the actor may see, as json, csv (Google Contacts columns) or vcf."""

@@ -262,7 +262,7 @@ def to_vcf(data: ExportData) -> str:
             card.add("title").value = contact.role
         birthday = _birthday(contact)
         if birthday:
-            card.add("bday").value = birthday if not birthday.startswith("-") else "-" + birthday
+            card.add("bday").value = birthday
         notes = _notes_text(data, contact)
         if notes:
             card.add("note").value = notes

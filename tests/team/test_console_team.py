@@ -1,0 +1,101 @@
+"""The team commands as typed in a terminal: who-knows, workspace, alias/rename/merge/forget,
+import and export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.team.test_import_export import DATA
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("RAPPORT_TZ", "UTC")
+    monkeypatch.setenv("RAPPORT_USER", "ana")
+    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
+    return f"sqlite:///{tmp_path / 'notes.db'}"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_who_knows_pressure_and_serendipity_in_the_console(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "log", "--db", db, "--as", "bob", "lunch with Raj Patel about the Globex pilot")
+    run(
+        capsys, "log", "--db", db, "--as", "sam", "met Jane Doe for coffee, she wants a shelter dog"
+    )
+    for who in ("bob", "sam", "bob"):
+        run(capsys, "log", "--db", db, "--as", who, "called Raj Patel")
+    code, out, _ = run(capsys, "who-knows", "--db", db, "Globex")
+    assert code == 0 and out.splitlines()[0] == "bob knows:" and "Raj Patel" in out
+
+    code, out, _ = run(capsys, "log", "--db", db, "coffee with Raj Patel, he runs a dog rescue")
+    assert "Heads-up: Raj Patel heard from the team 4 times in the last 7 days (bob, sam)" in out
+    assert "Idea: Raj Patel: “he runs a dog rescue” — Jane Doe wants a shelter dog" in out
+
+    code, out, _ = run(capsys, "workspace", "--db", db, "--default-visibility", "private")
+    assert code == 0 and "private by default" in out
+    code, out, _ = run(capsys, "log", "--db", db, "--json", "coffee with Lena Fischer")
+    assert json.loads(out)["private"] is True
+
+
+def test_alias_rename_merge_forget(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "log", "--db", db, "coffee with Jennifer Park")
+    run(capsys, "log", "--db", db, "lunch with Jenny Parker")
+    assert run(capsys, "alias", "--db", db, "Jennifer Park", "Jen")[1].startswith("“Jen” now means")
+    code, out, _ = run(capsys, "merge", "--db", db, "Jennifer Park", "Jenny Parker")
+    assert code == 0 and "Merged Jenny Parker into Jennifer Park: 1 notes" in out
+    code, out, _ = run(capsys, "rename", "--db", db, "Jen", "Jennifer Park-Lee")
+    assert "Renamed Jennifer Park to Jennifer Park-Lee" in out
+    code, out, _ = run(capsys, "who", "--db", db, "Jenny Parker")
+    assert out.startswith("Jennifer Park-Lee") and "lunch with Jenny Parker" in out
+
+    # Without a terminal, forget refuses unless told --yes.
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, _, err = run(capsys, "forget", "--db", db, "Jennifer Park-Lee")
+    assert code == 1 and "--yes" in err
+    code, out, _ = run(capsys, "forget", "--db", db, "--yes", "Jennifer Park-Lee")
+    assert code == 0 and "Forgot Jennifer Park-Lee: 2 notes" in out
+    code, _, err = run(capsys, "who", "--db", db, "Jen")
+    assert code == 1 and "don't know anyone" in err
+
+
+def test_forget_asks_on_a_terminal(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "log", "--db", db, "coffee with Chris Young")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers: Iterator[str] = iter(["n", "y"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert run(capsys, "forget", "--db", db, "Chris Young")[1].strip() == "Kept."
+    assert "Forgot Chris Young" in run(capsys, "forget", "--db", db, "Chris Young")[1]
+
+
+def test_import_then_export(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "import", "--db", db, str(DATA / "contacts.vcf"))
+    assert code == 0
+    assert out.startswith("Imported 5 records: 3 new contacts, 0 existing ones updated")
+    assert "line 18: Broken Birthday" in out and "line 23: a card with no name" in out
+    code, out, _ = run(capsys, "import", "--db", db, str(DATA / "contacts.vcf"))
+    assert "0 new contacts, 0 existing ones updated, 3 already known" in out
+
+    target = tmp_path / "out.csv"
+    code, _, err = run(capsys, "export", "--db", db, "--format", "csv", "--out", str(target))
+    assert code == 0 and "Wrote" in err
+    assert "Jane Doe" in target.read_text()
+    code, out, _ = run(capsys, "export", "--db", db, "--format", "vcf")
+    assert out.count("BEGIN:VCARD") == 3
+    code, _, err = run(capsys, "import", "--db", db, str(tmp_path / "missing.vcf"))
+    assert code == 1 and "no file" in err
