@@ -98,12 +98,16 @@ QUERIES = [
 ]
 
 
-def populate(url: str, notes: int, seed: int = 7) -> None:
+def populate(
+    url: str, notes: int, seed: int = 7, *, users: int = 50, contacts: int | None = None
+) -> None:
+    """A workspace T1 with `users` people (U1…), `contacts` contacts (default notes/10) and
+    `notes` notes, each linked to one contact; one in ten private."""
     rng = random.Random(seed)
     engine = make_engine(url)
     upgrade(engine)
     now = datetime.now(UTC)
-    contacts = max(100, notes // 10)
+    contacts = contacts if contacts is not None else max(100, notes // 10)
     with engine.begin() as connection:
         connection.execute(insert(Workspace), [{"id": "T1", "name": "bench", "created_at": now}])
         connection.execute(
@@ -115,7 +119,7 @@ def populate(url: str, notes: int, seed: int = 7) -> None:
                     "display_name": f"user{i}",
                     "created_at": now,
                 }
-                for i in range(1, 51)
+                for i in range(1, users + 1)
             ],
         )
         rows = []
@@ -138,7 +142,7 @@ def populate(url: str, notes: int, seed: int = 7) -> None:
             batch.append(
                 {
                     "workspace_id": "T1",
-                    "author_id": rng.randint(1, 50),
+                    "author_id": rng.randint(1, users),
                     "text": f"{rng.choice(KINDS).capitalize()} with {first} {last}, "
                     f"{rng.choice(TOPICS)}. {rng.choice(TOPICS)}",
                     "visibility": "private" if rng.random() < 0.1 else "team",

@@ -1,0 +1,53 @@
+"""`python -m bench --quick` runs end to end (CI smoke): every figure taken, the table printed.
+
+Ratios at the quick size are not asserted (a 2,000-note workspace on a shared CI runner says little
+about 1M notes: see docs/benchmarks.md); correctness is: delivery loses and repeats nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURES = (
+    "parse a note with dates",
+    "parse a note without dates",
+    "recall p50",
+    "recall p95",
+    "/rapport log ack p99",
+    "/rapport recall ack p99",
+    "rapport serve --http peak RSS",
+    "rapport --help start",
+    "tick,",
+    "delivery,",
+)
+
+
+@pytest.mark.slow
+def test_bench_quick_prints_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "rows.json"
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--dir", str(tmp_path), "--json", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=170,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "| figure" in done.stdout
+    rows = json.loads(out.read_text())
+    for figure in FIGURES:
+        assert any(r["figure"].startswith(figure) for r in rows), (figure, done.stdout)
+    delivery = next(r for r in rows if r["figure"].startswith("delivery,"))
+    assert delivery["verdict"] == "ok", delivery
+    for row in rows:
+        assert row["measured"] and not row["measured"].startswith("failed"), row
