@@ -477,10 +477,25 @@ def loops_blocks(loops: LoopList, *, tz: str, limit: int = MAX_MESSAGE_BLOCKS) -
     return fit(blocks, limit)
 
 
-def home_view(home: Home, *, tz: str, now: datetime) -> dict[str, Any]:
-    """The App Home tab: open loops (overdue first, as the service orders them), birthdays,
-    recent notes."""
-    blocks: list[Block] = [header("Open loops")]
+def home_view(
+    home: Home,
+    *,
+    tz: str,
+    now: datetime,
+    due: Sequence[tuple[str, Sequence[str]]] = (),
+) -> dict[str, Any]:
+    """The App Home tab: what is due (sections of plain lines, e.g. "Due today"), open loops
+    (overdue first, as the service orders them), birthdays, recent notes."""
+    blocks: list[Block] = []
+    for title, lines in due:
+        blocks.append(header(title))
+        if lines:
+            blocks += sections_from_lines("• " + escape(line) for line in lines)
+        else:
+            blocks.append(context("Nothing."))
+    if due:
+        blocks.append(divider())
+    blocks.append(header("Open loops"))
     blocks += loops_blocks(home.loops, tz=tz, limit=40)
     blocks.append(divider())
     blocks.append(header("Upcoming birthdays"))

@@ -1,4 +1,4 @@
-"""App Home: open loops, upcoming birthdays and recent notes, published when the tab is opened."""
+"""App Home: what is due, open loops, birthdays and recent notes, published when the tab opens."""
 
 from __future__ import annotations
 
@@ -18,5 +18,12 @@ def register(app: App, deps: Deps) -> None:
             return
         actor = prepare_actor(deps, client, actor_from_event(body, event))
         home = deps.service.home(actor=actor)
-        view = home_view(home, tz=deps.tz_for(actor.user_id), now=deps.service.clock())
+        due: list[tuple[str, list[str]]] = []
+        if deps.reminders is not None:
+            upcoming = deps.reminders.upcoming(actor=actor)
+            due = [
+                ("Due today", [item.text for item in upcoming.today]),
+                ("This week", [item.text for item in upcoming.this_week]),
+            ]
+        view = home_view(home, tz=deps.tz_for(actor.user_id), now=deps.service.clock(), due=due)
         client.views_publish(user_id=actor.user_id, view=view)

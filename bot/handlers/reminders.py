@@ -6,17 +6,102 @@ clicking user (NotFoundError otherwise), so a forged value cannot touch someone 
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks import Block
+if TYPE_CHECKING:
+    from bot.reminders.service import Reminders
+    from bot.reminders.views import CadenceView
+
+from bot.blocks import Block, context, escape, section, sections_from_lines, slack_date
 from bot.errors import UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
-from bot.handlers.registry import Subcommand
+from bot.handlers.registry import Invocation, Subcommand
+
+
+def _reminders(call: Invocation) -> Reminders:
+    if call.deps.reminders is None:
+        raise UserInputError("Reminders are not running in this app.")
+    return call.deps.reminders
+
+
+def _cadence_line(view: CadenceView, tz: str) -> str:
+    if view.stopped:
+        return f"*{escape(view.target)}*: no stay-in-touch nudges."
+    line = f"*{escape(view.target)}*: every {view.every_days} days"
+    if view.next_due is not None:
+        line += f"; next nudge {slack_date(view.next_due, fallback_tz=tz, with_time=False)}"
+    return line + "."
+
+
+def _cadence(call: Invocation) -> None:
+    reminders = _reminders(call)
+    if not call.rest:
+        views = reminders.cadences(actor=call.actor)
+        lines = [_cadence_line(v, call.tz) for v in views] or [
+            "No cadences yet. Try `/rapport cadence Jane Doe every 30 days` or "
+            "`/rapport cadence #investors quarterly`."
+        ]
+        call.reply("Your cadences", sections_from_lines(lines))
+        return
+    view = reminders.set_cadence_text(actor=call.actor, text=call.rest)
+    call.reply(f"Cadence for {view.target}", [section(_cadence_line(view, call.tz))])
+
+
+def _snooze(call: Invocation) -> None:
+    view = _reminders(call).snooze_text(actor=call.actor, text=call.rest)
+    until = slack_date(view.until, fallback_tz=call.tz)
+    call.reply(
+        f"Snoozed {view.target}", [section(f"Snoozed *{escape(view.target)}* until {until}.")]
+    )
+
+
+def _settings(call: Invocation) -> None:
+    view = _reminders(call).settings_text(actor=call.actor, text=call.rest)
+    mode = "one DM a morning" if view.mode == "digest" else "one DM per reminder"
+    text = (
+        f"Digest at {view.digest_hour}:00 ({escape(view.tz)}), on {view.work_days}, working hours "
+        f"{view.work_start}–{view.work_end}, at most {view.daily_cap} nudges a day, {mode}."
+    )
+    hint = "Change with e.g. `/rapport settings digest 8 days mon-fri hours 9-17 cap 3 individual`."
+    call.reply("Your reminder settings", [section(text), context(hint)])
+
+
+def _due(call: Invocation) -> None:
+    upcoming = _reminders(call).upcoming(actor=call.actor)
+    blocks: list[Block] = []
+    for title, items in (("Due today", upcoming.today), ("This week", upcoming.this_week)):
+        if items:
+            blocks.append(section(f"*{title}*"))
+            blocks += sections_from_lines(
+                f"• {escape(item.text)} — {slack_date(item.slot, fallback_tz=call.tz)}"
+                for item in items
+            )
+    call.reply("What is due", blocks or [section("Nothing is due this week.")])
+
 
 # /rapport words for reminders (see bot/handlers/registry.py).
-SUBCOMMANDS: Final[tuple[Subcommand, ...]] = ()
+SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
+    Subcommand(
+        "cadence",
+        "`/rapport cadence Jane Doe every 30 days` (or `#investors quarterly`, `Jane Doe stop`) "
+        "sets how often to stay in touch; alone, lists your cadences",
+        _cadence,
+    ),
+    Subcommand(
+        "snooze",
+        "`/rapport snooze Jane Doe 1w` pauses reminders about someone",
+        _snooze,
+        needs="a name and how long",
+    ),
+    Subcommand(
+        "settings",
+        "`/rapport settings digest 8 days mon-fri cap 3` sets when and how much I remind you",
+        _settings,
+    ),
+    Subcommand("due", "`/rapport due` shows what I will remind you of today and this week", _due),
+)
 
 # The action_ids bot/reminders/render.py puts on its buttons (kept in step by a test).
 ACTION_DONE: Final = "reminder_done"
