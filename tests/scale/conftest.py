@@ -27,9 +27,11 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from bot.config import Settings
+from bot.service import Rapport
 from bot.slack_app import build_app
-from bot.store.db import normalize_url
-from bot.wiring import build_service
+from bot.store.db import make_engine, normalize_url, session_factory
+from bot.store.migrate import upgrade
+from bot.wiring import utc_now
 from tests.slack.conftest import make_settings, serve_in_thread
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.payloads import SECRET, SlackSender
@@ -52,7 +54,9 @@ def count(url: str, sql: str, **params: Any) -> int:
 def serve_app(url: str, fake: FakeSlack, **overrides: str | None) -> Iterator[SlackSender]:
     """Rapport's real app on `url` (migrated), in this process, on an ephemeral loopback port."""
     settings: Settings = make_settings(fake.api_url, RAPPORT_DATABASE_URL=url, **overrides)
-    service = build_service(settings)
+    engine = make_engine(url)
+    upgrade(engine)
+    service = Rapport(sessions=session_factory(engine), clock=utc_now, default_tz="UTC")
     server, thread = serve_in_thread(build_app(service=service, settings=settings))
     try:
         yield SlackSender(f"http://127.0.0.1:{server.server_port}", response_url_base=fake.url)
@@ -61,6 +65,7 @@ def serve_app(url: str, fake: FakeSlack, **overrides: str | None) -> Iterator[Sl
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+        engine.dispose()
 
 
 def free_port() -> int:
@@ -206,6 +211,8 @@ class TcpProxy:
     def cut(self) -> None:
         """The database goes away: new connections are refused, open ones are dropped."""
         if self._listener is not None:
+            with contextlib.suppress(OSError):  # wakes the thread blocked in accept()
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
         with self._lock:
