@@ -1,0 +1,148 @@
+"""What bot.standing.Standing returns: plain frozen values for the console, Slack and the digest.
+
+No store imports here, so the Slack handlers and block renderers can use these types freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain import ContactRef
+from bot.relationship import Action
+
+
+@dataclass(frozen=True)
+class CadenceStatus:
+    every_days: int
+    due_in_days: int  # negative: overdue by that many days
+
+    @property
+    def text(self) -> str:
+        if self.due_in_days < 0:
+            days = -self.due_in_days
+            return f"overdue by {days} day{'s' if days != 1 else ''}"
+        if self.due_in_days == 0:
+            return "due today"
+        return f"due in {self.due_in_days} day{'s' if self.due_in_days != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class ContactStanding:
+    """One relationship at a glance: the row of the fading and focus lists."""
+
+    contact: ContactRef
+    label: str  # new | warm | cooling | cold
+    why: str
+    last_at: datetime | None  # the latest interaction (yours; the team's with --team)
+    last_kind: str | None  # coffee, call, … (None: a note without a kind)
+    last_by: str | None  # who logged it (display name), for --team
+    cadence: CadenceStatus | None  # your stay-in-touch cadence, where one is set
+    focus: bool
+    action: Action | None  # the next best action
+
+
+@dataclass(frozen=True)
+class FadingPage:
+    rows: tuple[ContactStanding, ...]  # longest silence first
+    page: int  # 1-based
+    page_size: int
+    has_more: bool
+    tag: str | None = None
+    team: bool = False
+
+
+@dataclass(frozen=True)
+class FocusChange:
+    contact: ContactRef
+    focused: bool  # the state now
+    changed: bool  # False: it already was (or wasn't)
+    count: int  # how many contacts are on the focus list now
+    limit: int  # the soft limit
+    warning: str | None = None  # past the limit: "less is more"
+    cadence_days: int | None = None  # the cadence that now applies
+    cadence_added: bool = False  # True: the default focus cadence was set for them
+
+
+@dataclass(frozen=True)
+class FocusList:
+    rows: tuple[ContactStanding, ...]  # most in need of attention first
+    limit: int
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """ "Your next five": one suggestion about one person."""
+
+    contact: ContactRef
+    label: str
+    focus: bool
+    action: Action
+
+    def to_json(self) -> dict[str, Any]:
+        """For the digest's outbox payload (rendered later, at send time)."""
+        return {
+            "contact_id": self.contact.id,
+            "contact": self.contact.display_name,
+            "label": self.label,
+            "focus": self.focus,
+            "kind": self.action.kind,
+            "text": self.action.text,
+            "draft": self.action.draft,
+            "rank": self.action.rank,
+            "urgency": self.action.urgency,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> NextAction:
+        return cls(
+            contact=ContactRef(id=int(data["contact_id"]), display_name=str(data["contact"])),
+            label=str(data["label"]),
+            focus=bool(data.get("focus")),
+            action=Action(
+                kind=str(data["kind"]),
+                text=str(data["text"]),
+                rank=int(data["rank"]),
+                draft=str(data["draft"]) if data.get("draft") else None,
+                urgency=float(data.get("urgency") or 0.0),
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class ReviewLoop:
+    contact: ContactRef
+    direction: str  # you_owe | they_owe
+    what: str
+    at: datetime  # opened or closed
+
+
+@dataclass(frozen=True)
+class Review:
+    """The week in relationships."""
+
+    since: datetime
+    until: datetime
+    interactions: int  # your notes in the week
+    people: int  # how many different people they were with
+    kinds: tuple[tuple[str, int], ...]  # ("coffee", 3), most first
+    loops_opened: tuple[ReviewLoop, ...]
+    loops_closed: tuple[ReviewLoop, ...]
+    cooled: tuple[ContactStanding, ...]  # warm (or new) a week ago, cooling or cold now
+    focus: tuple[ContactStanding, ...]
+    next_actions: tuple[NextAction, ...]
+
+
+@dataclass(frozen=True)
+class StandingSettingsView:
+    weekly_review: bool
+    focus_limit: int
+
+
+@dataclass(frozen=True)
+class ReviewDelivery:
+    """What one `deliver_reviews` pass did."""
+
+    sent: tuple[str, ...] = ()  # external user ids
+    failed: tuple[str, ...] = ()
