@@ -45,6 +45,7 @@ _GENERIC_TEXT = """
     interest idea ideas time day week month year today tomorrow yesterday coffee lunch dinner
     drinks call called email emailed chat chatted pinged text texted run runs running ran work
     works working worked company team people person guy girl man woman bit lot kind sort
+    job position role opportunity advice feedback chance place
 """
 GENERIC = frozenset(_GENERIC_TEXT.split())
 

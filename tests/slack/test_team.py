@@ -1,0 +1,159 @@
+"""Team memory in Slack: who-knows, alias, rename, merge and forget with a confirmation button —
+signed requests into the real HTTP server, the real service behind it, the fake Slack recording.
+
+bot/handlers/team.py is not wired into /rapport yet (bot/handlers/commands.py and slack_app.py
+belong to the Slack surface's owner): this suite's app adds its subcommands and buttons itself,
+exactly as the wiring will (`all_subcommands()` + `team.register(app, deps)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_bolt import App
+
+from bot.config import Settings
+from bot.domain import Actor
+from bot.handlers import commands, team
+from bot.handlers.common import Deps
+from bot.service import Rapport
+from bot.slack_app import build_app
+from tests.slack.conftest import serve_in_thread
+from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
+from tests.slack.payloads import SlackSender, block_action
+
+ALICE = Actor(workspace_id=TEAM_ID, user_id="UALICE", display_name="Alice")
+BOB = Actor(workspace_id=TEAM_ID, user_id="UBOB", display_name="Bob")
+
+
+@pytest.fixture
+def team_slack(
+    service: Rapport, settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SlackSender]:
+    core = commands.all_subcommands()
+    monkeypatch.setattr(commands, "all_subcommands", lambda: core + team.SUBCOMMANDS)
+    app: App = build_app(service=service, settings=settings)
+    team.register(app, Deps(service=service, default_tz="UTC"))
+    server, thread = serve_in_thread(app)
+    try:
+        yield SlackSender(
+            f"http://127.0.0.1:{server.server_port}", response_url_base=fake_slack.url
+        )
+    finally:
+        fake_slack.settle(0.2, timeout=5)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def ask(slack: SlackSender, fake: FakeSlack, text: str, *, user: str = "UALICE") -> Call:
+    before = len(fake.calls("response_url"))
+    assert slack.command(text, user=user).status == 200
+    return fake.wait_for("response_url", before + 1)[-1]
+
+
+def buttons(call: Call) -> dict[str, dict[str, Any]]:
+    return {
+        e["text"]["text"]: e
+        for b in call.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["type"] == "button"
+    }
+
+
+def test_who_knows_someone_at_globex(
+    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+) -> None:
+    service.log(actor=BOB, text="lunch with Raj Patel about the Globex pilot")
+    service.log(actor=ALICE, text="private: coffee with Lena Fischer <!channel> of Globex")
+    answer = ask(team_slack, fake_slack, "who-knows Globex", user="UCAROL")
+    dump = answer.text_dump()
+    assert answer.params["response_type"] == "ephemeral"
+    assert "Raj Patel" in dump and "Bob" in dump
+    assert "Lena Fischer" not in dump  # Alice's private note is hers
+
+
+def test_alias_rename_merge_by_slash_command(
+    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+) -> None:
+    service.log(actor=ALICE, text="coffee with Jennifer Park")
+    service.log(actor=ALICE, text="lunch with Jenny Parker")
+    assert (
+        "now means Jennifer Park"
+        in ask(team_slack, fake_slack, "alias Jennifer Park = Jen").text_dump()
+    )
+    merged = ask(team_slack, fake_slack, "merge Jen = Jenny Parker").text_dump()
+    assert "Merged Jenny Parker into Jennifer Park" in merged
+    # Slack sends typed < > & escaped; the echo must be escaped again, never raw markup.
+    renamed = ask(
+        team_slack, fake_slack, "rename Jennifer Park = Jen &lt;Park&gt; &amp; Co"
+    ).text_dump()
+    assert "Jen &lt;Park&gt; &amp; Co" in renamed and "<Park>" not in renamed  # escaped
+    assert "Use `=`" in ask(team_slack, fake_slack, "merge Jen Jenny").text_dump()
+
+
+def test_forget_needs_the_askers_own_click(
+    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+) -> None:
+    service.log(actor=ALICE, text="coffee with Chris Young, he is going through a divorce")
+    prompt = ask(team_slack, fake_slack, "forget Chris Young")
+    forget = buttons(prompt)["Forget"]
+    assert forget["style"] == "danger"
+
+    # Mallory replays the button: refused, nothing erased.
+    forged = block_action(
+        forget["action_id"],
+        forget["value"],
+        user="UMALLORY",
+        response_url=fake_slack.response_url("m"),
+    )
+    assert team_slack.interact(forged).status == 200
+    refusal = fake_slack.wait_for("response_url", 2)[-1]
+    assert "Only the person who asked" in refusal.text_dump()
+    assert service.recall(actor=ALICE, query="divorce").total == 1
+
+    # The same button from another workspace cannot reach this contact either.
+    elsewhere = block_action(
+        forget["action_id"],
+        forget["value"],
+        team="T0OTHER",
+        response_url=fake_slack.response_url("o"),
+    )
+    assert team_slack.interact(elsewhere).status == 200
+    fake_slack.wait_for("response_url", 3)
+    assert service.recall(actor=ALICE, query="divorce").total == 1
+
+    mine = block_action(
+        forget["action_id"], forget["value"], response_url=fake_slack.response_url("a")
+    )
+    assert team_slack.interact(mine).status == 200
+    done = fake_slack.wait_for("response_url", 4)[-1]
+    assert done.params["replace_original"] is True and "Forgot Chris Young" in done.text_dump()
+    assert service.recall(actor=ALICE, query="divorce").total == 0
+
+
+def test_cancel_keeps_the_contact(
+    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+) -> None:
+    service.log(actor=ALICE, text="coffee with Chris Young")
+    cancel = buttons(ask(team_slack, fake_slack, "forget Chris Young"))["Cancel"]
+    team_slack.interact(
+        block_action(cancel["action_id"], cancel["value"], response_url=fake_slack.response_url())
+    )
+    assert "Kept" in fake_slack.wait_for("response_url", 2)[-1].text_dump()
+    assert service.card(actor=ALICE, name="Chris Young").contact.display_name == "Chris Young"
+
+
+def test_card_and_confirmation_lines_for_the_team_view(service: Rapport) -> None:
+    from tests.slack.conftest import NOW
+
+    for who in (BOB, BOB, Actor(workspace_id=TEAM_ID, user_id="USAM", display_name="Sam")):
+        service.log(actor=who, text="called Jane Doe")
+    result = service.log(actor=ALICE, text="coffee with Jane Doe")
+    lines = team.log_team_lines(result)
+    assert lines and "heard from the team 3 times" in lines[0]
+    card_lines = team.card_team_lines(service.card(actor=ALICE, name="Jane Doe"), now=NOW)
+    assert any(line.startswith("*Knows them best:* Bob (2)") for line in card_lines)
