@@ -8,6 +8,8 @@ one thread per request and a listen backlog of 128. `/slack/events` takes every 
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import re
 import signal
@@ -16,6 +18,7 @@ import threading
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.config import Settings
@@ -32,6 +35,9 @@ EXIT_UNREACHABLE: Final = 1
 EVENTS_PATH: Final = "/slack/events"
 HEALTH_PATH: Final = "/healthz"
 LISTEN_BACKLOG: Final = 128
+# Slack's own requests are a few kilobytes (a modal's state at most some tens): a bigger body is
+# refused before it is read, so no one can make a replica buffer and HMAC megabytes per request.
+MAX_BODY_BYTES: Final = 1024 * 1024
 _SECRET: Final = re.compile(r"^[0-9A-Za-z]{16,128}$")
 
 
@@ -106,9 +112,115 @@ def wsgi_app(app: App) -> WSGIApplication:
         ):
             start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"ok\n"]
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            _discard(environ, length)
+            start_response(
+                "413 Content Too Large" if length > 0 else "400 Bad Request",
+                [("Content-Type", "text/plain; charset=utf-8")],
+            )
+            return [b"request body too large\n" if length > 0 else b"bad Content-Length\n"]
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        problem = malformed(body, str(environ.get("CONTENT_TYPE") or ""))
+        if problem is not None:
+            log.warning("refused a malformed request: %s", problem)
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [f"malformed request: {problem}\n".encode()]
         return slack(environ, start_response)
 
     return application
+
+
+def malformed(body: bytes, content_type: str) -> str | None:
+    """Why a request is not shaped like anything Slack sends, or None when it is.
+
+    Bolt assumes Slack's shapes (a JSON object, `event` an object, `actions` a list of objects, a
+    user id on every command) and answers 500 or fails later when they are not. Checked here, a
+    bad shape is a 400 and no listener runs. Only the fields Rapport reads are checked.
+    """
+    if not body:
+        return None  # bolt answers an empty body with 401 (no valid signature over nothing)
+    if "application/json" in content_type:
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return "body is not JSON"
+        if not isinstance(data, dict):
+            return "body is not a JSON object"
+        return _envelope_problem(data)
+    try:
+        form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except (UnicodeDecodeError, ValueError):
+        return "form is not UTF-8"
+    if "payload" in form:
+        try:
+            payload = json.loads(form["payload"][-1])
+        except ValueError:
+            return "payload is not JSON"
+        if not isinstance(payload, dict):
+            return "payload is not a JSON object"
+        return _interaction_problem(payload)
+    if "command" in form:
+        for key in ("team_id", "user_id"):
+            if not (form.get(key) or [""])[-1].strip():
+                return f"command without {key}"
+    return None
+
+
+def _envelope_problem(data: dict[str, Any]) -> str | None:
+    if data.get("type") == "url_verification":
+        return None if isinstance(data.get("challenge"), str) else "challenge is not a string"
+    if "event" in data and not isinstance(data["event"], dict):
+        return "event is not an object"
+    for key in ("team_id", "event_id", "api_app_id"):
+        if key in data and not isinstance(data[key], str):
+            return f"{key} is not a string"
+    event = data.get("event") or {}
+    for key in ("user", "channel", "text", "type", "channel_type", "subtype", "bot_id"):
+        if key in event and not isinstance(event[key], str | None):
+            return f"event.{key} is not a string"
+    authorizations = data.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    ):
+        return "authorizations is not a list of objects"
+    return None
+
+
+def _interaction_problem(payload: dict[str, Any]) -> str | None:
+    if not isinstance(payload.get("type"), str):
+        return "payload.type is not a string"
+    user = payload.get("user")
+    if not (isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
+        return "payload.user.id is missing"
+    for key in ("team", "channel", "container", "view", "message"):
+        if payload.get(key) is not None and not isinstance(payload[key], dict):
+            return f"payload.{key} is not an object"
+    actions = payload.get("actions")
+    if actions is not None and not (
+        isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
+    ):
+        return "payload.actions is not a list of objects"
+    for key in ("response_url", "trigger_id", "callback_id"):
+        if payload.get(key) is not None and not isinstance(payload[key], str):
+            return f"payload.{key} is not a string"
+    return None
+
+
+def _discard(environ: WSGIEnvironment, length: int) -> None:
+    """Read (and drop) a refused body, up to a bound, so the client sees the answer rather than
+    a connection reset; past the bound the connection is simply closed."""
+    left = min(length, 16 * MAX_BODY_BYTES)
+    stream = environ["wsgi.input"]
+    while left > 0:
+        chunk = stream.read(min(left, 65536))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def make_http_server(app: App, *, host: str, port: int) -> ThreadingWSGIServer:

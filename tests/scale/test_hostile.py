@@ -1,0 +1,240 @@
+"""Malformed and hostile Slack requests: a 4xx or a polite refusal, never a 500, a crash or a leak.
+
+Each request goes through bot/serve.py's real HTTP server and bolt's signature check, as Slack's
+would. After each batch the server must still answer a well-formed command.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+import pytest
+
+from bot.blocks import ACTION_CARD_PREFIX, ACTION_EDIT, ACTION_UNDO
+from tests.scale.conftest import count, serve_app
+from tests.slack.fakeslack import FakeSlack, running_fake_slack
+from tests.slack.payloads import (
+    SlackSender,
+    block_action,
+    command_payload,
+    dm,
+    event_envelope,
+    sign,
+)
+
+FORM = "application/x-www-form-urlencoded"
+# In Alice's note but never in what Mallory asks (answers echo the question's own words).
+SECRET_WORDS = ("Rottweiler", "Jane Doe")
+
+
+@pytest.fixture
+def served(db_url: str) -> Iterator[tuple[SlackSender, FakeSlack, str]]:
+    with running_fake_slack() as fake, serve_app(db_url, fake) as sender:
+        yield sender, fake, db_url
+
+
+def still_serves(sender: SlackSender, fake: FakeSlack) -> None:
+    key = f"alive{time.monotonic_ns()}"
+    assert sender.command("help", response_key=key).status == 200
+    fake.wait_for("response_url", 1, timeout=10)
+    assert any(c.path.endswith(key) for c in fake.calls("response_url"))
+
+
+def no_errors_told(fake: FakeSlack) -> None:
+    for call in fake.calls():
+        assert "Traceback" not in call.text_dump()
+
+
+def raw_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with opener.open(request, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return int(exc.code)
+
+
+def test_unsigned_badly_signed_and_replayed_requests_are_refused(
+    served: tuple[SlackSender, FakeSlack, str],
+) -> None:
+    sender, fake, db_url = served
+    body = urlencode(command_payload("log met Jane Doe, she wants a shelter dog")).encode()
+    url = sender.base_url + "/slack/events"
+    now = int(time.time())
+    assert raw_post(url, body, {"Content-Type": FORM}) == 401  # no signature at all
+    assert sender.post(body, FORM, secret="f" * 32).status == 401  # another app's secret
+    assert sender.post(body, FORM, timestamp=now - 6 * 60).status == 401  # replayed, 6 min old
+    assert sender.post(body, FORM, timestamp=now + 6 * 60).status == 401  # from the future
+    stale = {"X-Slack-Request-Timestamp": str(now), "Content-Type": FORM}
+    stale["X-Slack-Signature"] = sign(sender.secret, now, body + b"&extra=1")  # body tampered
+    assert raw_post(url, body, stale) == 401
+    fake.settle(0.3)
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    assert not fake.calls("response_url")
+    still_serves(sender, fake)
+
+
+def test_huge_bodies_are_refused_before_they_are_read_into_bolt(
+    served: tuple[SlackSender, FakeSlack, str],
+) -> None:
+    sender, fake, db_url = served
+    text = "log met Jane Doe " + "x" * (2 * 1024 * 1024)
+    body = urlencode(command_payload(text)).encode()
+    assert sender.post(body, FORM).status == 413
+    huge_json = json.dumps(event_envelope(dm("y" * (1024 * 1024 + 10)))).encode()
+    assert sender.post(huge_json, "application/json").status == 413
+    # Just under the limit but far over a note's length: acked, then a polite refusal.
+    long_note = urlencode(
+        command_payload("log " + "word " * 60_000, response_url=fake.response_url("long"))
+    ).encode()
+    assert sender.post(long_note, FORM).status == 200
+    reply = fake.wait_for("response_url", 1, timeout=10)[0]
+    assert "Something went wrong" not in reply.text_dump()
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    still_serves(sender, fake)
+
+
+MALFORMED_COMMANDS = [
+    pytest.param({"team_id": None}, id="no-team"),
+    pytest.param({"user_id": None}, id="no-user"),
+    pytest.param({"text": None}, id="no-text"),
+    pytest.param({"command": None}, id="no-command"),
+    pytest.param({"response_url": "not a url"}, id="bad-response-url"),
+    pytest.param({"user_id": ""}, id="empty-user"),
+    pytest.param({"team_id": "", "user_id": ""}, id="empty-ids"),
+    pytest.param({"text": "log \x00\x01\x02 <@> <#> <!> <http://|>"}, id="control-chars"),
+    pytest.param({"text": "recall \"' OR 1=1 -- * AND NEAR("}, id="fts-syntax"),
+    pytest.param({"command": "/other"}, id="unknown-command"),
+]
+
+
+@pytest.mark.parametrize("change", MALFORMED_COMMANDS)
+def test_malformed_commands_never_answer_500(
+    served: tuple[SlackSender, FakeSlack, str], change: dict[str, str | None]
+) -> None:
+    sender, fake, db_url = served
+    fields = command_payload("log met Jane Doe", response_url=fake.response_url("m"))
+    for key, value in change.items():
+        if value is None:
+            fields.pop(key, None)
+        else:
+            fields[key] = value
+    answer = sender.post(urlencode(fields).encode(), FORM)
+    assert 200 <= answer.status < 500, answer
+    fake.settle(0.3)
+    stored = count(db_url, "SELECT count(*) FROM note")
+    if {"team_id", "user_id", "text", "command"} & {k for k, v in change.items() if not v}:
+        assert stored == 0  # no identity, no text or not our command: nothing filed
+    no_errors_told(fake)
+    still_serves(sender, fake)
+
+
+MALFORMED_BODIES = [
+    pytest.param(b"not json at all", "application/json", id="event-not-json"),
+    pytest.param(b"[1, 2, 3]", "application/json", id="event-a-list"),
+    pytest.param(b'{"type": "event_callback"}', "application/json", id="event-no-event"),
+    pytest.param(
+        b'{"type": "event_callback", "event": "message", "team_id": 7}',
+        "application/json",
+        id="event-wrong-types",
+    ),
+    pytest.param(
+        json.dumps(
+            event_envelope({"type": "message", "channel_type": "im", "user": ["U1"], "text": 5})
+        ).encode(),
+        "application/json",
+        id="dm-wrong-types",
+    ),
+    pytest.param(
+        json.dumps(event_envelope({"type": "app_mention", "text": "hi"})).encode(),
+        "application/json",
+        id="mention-no-user",
+    ),
+    pytest.param(b"payload=not-json", FORM, id="interaction-not-json"),
+    pytest.param(b"payload=%5B%5D", FORM, id="interaction-a-list"),
+    pytest.param(
+        urlencode({"payload": json.dumps({"type": "block_actions"})}).encode(),
+        FORM,
+        id="action-no-user",
+    ),
+    pytest.param(
+        urlencode(
+            {"payload": json.dumps({**block_action(ACTION_UNDO, "1"), "actions": "x"})}
+        ).encode(),
+        FORM,
+        id="action-actions-a-string",
+    ),
+    pytest.param(
+        urlencode({"payload": json.dumps(block_action(ACTION_UNDO, "DROP TABLE"))}).encode(),
+        FORM,
+        id="undo-value-not-an-id",
+    ),
+    pytest.param(
+        urlencode({"payload": json.dumps(block_action(ACTION_EDIT, "9" * 40))}).encode(),
+        FORM,
+        id="edit-value-huge-int",
+    ),
+    pytest.param(b"%%%&&&===", FORM, id="form-garbage"),
+    pytest.param(b"", FORM, id="empty-body"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), MALFORMED_BODIES)
+def test_malformed_events_and_interactions_never_answer_500(
+    served: tuple[SlackSender, FakeSlack, str], body: bytes, content_type: str
+) -> None:
+    sender, fake, db_url = served
+    answer = sender.post(body, content_type)
+    assert answer.status < 500, answer
+    fake.settle(0.3)
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    no_errors_told(fake)
+    still_serves(sender, fake)
+
+
+def test_another_workspaces_ids_in_buttons_are_refused_without_a_leak(
+    served: tuple[SlackSender, FakeSlack, str],
+) -> None:
+    sender, fake, db_url = served
+    sender.command(
+        "log met Jane Doe, she wants a shelter dog, prefers Rottweilers",
+        user="UALICE",
+        response_key="alice",
+    )
+    fake.wait_for("response_url", 1, timeout=10)
+    note_id = count(db_url, "SELECT max(id) FROM note")
+    contact_id = count(db_url, "SELECT max(id) FROM contact")
+    fake.clear()
+
+    other = "T0OTHER"
+    for action_id, value in (
+        (ACTION_UNDO, str(note_id)),
+        (ACTION_EDIT, str(note_id)),
+        (f"{ACTION_CARD_PREFIX}:0", str(contact_id)),
+    ):
+        payload = block_action(
+            action_id,
+            value,
+            user="UMALLORY",
+            team=other,
+            response_url=fake.response_url(f"mallory-{action_id}"),
+        )
+        assert sender.interact(payload).status == 200
+    sender.command("recall shelter dog", user="UMALLORY", team=other, response_key="mallory-recall")
+    sender.command("who Jane", user="UMALLORY", team=other, response_key="mallory-who")
+    fake.wait_for("response_url", 3, timeout=10)
+    fake.settle(0.5)
+
+    assert count(db_url, "SELECT count(*) FROM note WHERE id = :id", id=note_id) == 1
+    for call in fake.calls():
+        dump = call.text_dump()
+        for word in SECRET_WORDS:
+            assert word not in dump, (call.method, call.path, dump[:300])
+    still_serves(sender, fake)
