@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add_commands(sub, common)
     _add_team_commands(sub, common)
+    from bot.standing_commands import add_commands as add_standing_commands
+
+    add_standing_commands(sub, common)
     return parser
 
 
@@ -204,6 +207,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from bot.reminders.commands import dispatch
 
         return dispatch(args, settings)
+
+    from bot.standing_commands import COMMANDS as STANDING_COMMANDS
+
+    if args.command in STANDING_COMMANDS:
+        from bot.standing_commands import dispatch as standing_dispatch
+
+        return standing_dispatch(args, settings)
 
     from bot import console
     from bot.wiring import build_service

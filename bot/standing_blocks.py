@@ -1,0 +1,332 @@
+"""Block Kit for where relationships stand: pure functions from bot.standing_views to blocks.
+
+The same rules as bot/blocks.py: every piece of user text is escaped, sections stay under 3000
+characters, a message stays within 50 blocks (App Home within 100). Button values carry ids and
+page numbers only; the handlers take identity from the payload, never from a value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from bot.blocks import (
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    fit,
+    header,
+    section,
+    sections_from_lines,
+    truncate,
+)
+from bot.humanize import ago, local_date
+from bot.relationship import Action
+from bot.standing_views import (
+    ContactStanding,
+    FadingPage,
+    FocusChange,
+    FocusList,
+    NextAction,
+    Review,
+    ReviewLoop,
+)
+
+# action_ids: bot/handlers/standing.py registers exactly these.
+ACTION_FADING_PAGE_PREFIX: Final = "standing_fading_page"
+ACTION_FOCUS_PREFIX: Final = "standing_focus"
+ACTION_UNFOCUS_PREFIX: Final = "standing_unfocus"
+
+LABEL_ICONS: Final = {"new": ":seedling:", "warm": ":fire:", "cooling": ":snowflake:"}
+LABEL_ICONS_COLD: Final = ":ice_cube:"
+KIND_ICONS: Final = {
+    "check_in": ":hugging_face:",
+    "reply": ":outbox_tray:",
+    "greet": ":birthday:",
+    "nudge": ":wave:",
+    "reach_out": ":telephone_receiver:",
+}
+DRAFT_CHARS: Final = 300
+
+
+def label_icon(label: str) -> str:
+    return LABEL_ICONS.get(label, LABEL_ICONS_COLD)
+
+
+def action_line(action: Action) -> str:
+    """`:outbox_tray: You owe Raj Patel the pricing deck, overdue by 2 days.` (escaped)."""
+    return f"{KIND_ICONS.get(action.kind, ':point_right:')} {escape(action.text)}"
+
+
+def draft_text(action: Action) -> str | None:
+    if not action.draft:
+        return None
+    what = "Draft" if action.kind in ("greet", "nudge", "check_in") else "Starter"
+    return f"{what}: {escape(truncate(action.draft, DRAFT_CHARS))}"
+
+
+def focus_value(contact_id: int) -> str:
+    return str(contact_id)
+
+
+def _focus_button(row: ContactStanding, index: int) -> Block:
+    if row.focus:
+        return button("Unfocus", f"{ACTION_UNFOCUS_PREFIX}:{index}", focus_value(row.contact.id))
+    return button("Focus", f"{ACTION_FOCUS_PREFIX}:{index}", focus_value(row.contact.id))
+
+
+def _row_blocks(row: ContactStanding, index: int, *, tz: str, now: datetime) -> list[Block]:
+    star = " :star:" if row.focus else ""
+    head = f"{label_icon(row.label)} *{escape(row.contact.display_name)}*{star} — {row.label}"
+    if row.last_at is not None:
+        what = f", {escape(row.last_kind)}" if row.last_kind else ""
+        by = f" by {escape(row.last_by)}" if row.last_by else ""
+        head += f"\nLast: {local_date(row.last_at, tz)} ({ago(row.last_at, now)}{what}){by}"
+    if row.cadence is not None:
+        head += f"  ·  every {row.cadence.every_days} days, {row.cadence.text}"
+    block = section(head)
+    block["accessory"] = _focus_button(row, index)
+    details = [escape(row.why)]
+    if row.action is not None:
+        details.append(action_line(row.action))
+    return [block, context(*details)]
+
+
+# --- the fading list ----------------------------------------------------------------------------
+
+
+def fading_page_value(page: int, tag: str | None, team: bool) -> str:
+    return json.dumps({"p": page, "t": tag, "m": team}, separators=(",", ":"))
+
+
+def parse_fading_page_value(value: str) -> tuple[int, str | None, bool]:
+    """(page, tag, team) from a Previous/Next button; ValueError when malformed."""
+    data = json.loads(value)
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    tag = data.get("t")
+    return max(int(data["p"]), 1), (str(tag)[:100] if tag else None), bool(data.get("m"))
+
+
+def fading_blocks(page: FadingPage, *, tz: str, now: datetime) -> list[Block]:
+    """One page (≤ 50 blocks): two blocks a person, a header and Previous/Next."""
+    scope = "the team's" if page.team else "your"
+    tag = f" tagged *#{escape(page.tag)}*" if page.tag else ""
+    if not page.rows:
+        if page.page > 1:
+            return [section("No more people on this list.")]
+        return [
+            section(
+                f"Nobody{tag} to show yet: the fading list is built from {scope} notes. "
+                "Log one, e.g. `/rapport log coffee with Jane Doe`."
+            )
+        ]
+    first = (page.page - 1) * page.page_size + 1
+    last = first + len(page.rows) - 1
+    blocks: list[Block] = [
+        section(f"*Fading* — {scope} people{tag}, longest silence first ({first}–{last})")
+    ]
+    room = (MAX_MESSAGE_BLOCKS - 2) // 2
+    for index, row in enumerate(page.rows[:room]):
+        blocks += _row_blocks(row, index, tz=tz, now=now)
+    nav = []
+    if page.page > 1:
+        nav.append(
+            button(
+                "Previous",
+                f"{ACTION_FADING_PAGE_PREFIX}:prev",
+                fading_page_value(page.page - 1, page.tag, page.team),
+            )
+        )
+    if page.has_more:
+        nav.append(
+            button(
+                "Next",
+                f"{ACTION_FADING_PAGE_PREFIX}:next",
+                fading_page_value(page.page + 1, page.tag, page.team),
+            )
+        )
+    if nav:
+        blocks.append(actions(nav, block_id="fading_nav"))
+    return fit(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def fading_fallback_text(page: FadingPage) -> str:
+    return escape(f"Fading: {', '.join(r.contact.display_name for r in page.rows[:10])}")
+
+
+# --- focus --------------------------------------------------------------------------------------
+
+
+def focus_change_text(change: FocusChange) -> str:
+    """One sentence (plain, not escaped) for the console and Slack."""
+    name = change.contact.display_name
+    if change.focused:
+        head = f"{name} is on your focus list" if change.changed else f"{name} already is in focus"
+        head += f" ({change.count} of {change.limit})."
+        if change.cadence_added:
+            head += f" I'll nudge you every {change.cadence_days} days."
+        elif change.cadence_days:
+            head += f" Your {change.cadence_days}-day cadence stays."
+        return head
+    if not change.changed:
+        return f"{name} wasn't on your focus list."
+    tail = (
+        f" Your {change.cadence_days}-day cadence stays (`cadence {name} stop` ends it)."
+        if change.cadence_days
+        else ""
+    )
+    return f"Took {name} off your focus list ({change.count} left).{tail}"
+
+
+def focus_change_blocks(change: FocusChange) -> list[Block]:
+    blocks = [section(":star: " + escape(focus_change_text(change)))]
+    if change.warning:
+        blocks.append(section(":seedling: " + escape(change.warning)))
+    return blocks
+
+
+def focus_list_blocks(focus: FocusList, *, tz: str, now: datetime) -> list[Block]:
+    if not focus.rows:
+        return [
+            section(
+                "Your focus list is empty. Pick the few people you want to keep close: "
+                "`/rapport focus Jane Doe`."
+            )
+        ]
+    count = len(focus.rows)
+    blocks: list[Block] = [section(f"*Your focus list* ({count} of {focus.limit})")]
+    room = (MAX_MESSAGE_BLOCKS - 1) // 2
+    for index, row in enumerate(focus.rows[:room]):
+        blocks += _row_blocks(row, index, tz=tz, now=now)
+    return fit(blocks, MAX_MESSAGE_BLOCKS)
+
+
+# --- next actions: App Home, the digest, the card -----------------------------------------------
+
+
+def next_action_lines(items: Sequence[NextAction]) -> list[str]:
+    lines = []
+    for item in items:
+        star = " :star:" if item.focus else ""
+        line = action_line(item.action) + star
+        draft = draft_text(item.action)
+        if draft:
+            line += f"\n      _{draft}_"
+        lines.append(line)
+    return lines
+
+
+def next_actions_blocks(
+    items: Sequence[NextAction], *, title: str = "Your next five"
+) -> list[Block]:
+    """A header and one line per suggestion (drafts in italics); nothing when there is none."""
+    if not items:
+        return []
+    return [header(title), *sections_from_lines(next_action_lines(items))]
+
+
+def digest_blocks(payload: Sequence[dict[str, Any]]) -> list[Block]:
+    """For the morning digest: the payload the planner stored (NextAction.to_json each)."""
+    items = [NextAction.from_json(p) for p in payload]
+    if not items:
+        return []
+    return [context("*Also worth doing today*"), *sections_from_lines(next_action_lines(items))]
+
+
+def home_blocks(
+    items: Sequence[NextAction], focus: FocusList, *, tz: str, now: datetime
+) -> list[Block]:
+    """App Home, above the loops: your next five, then your focus list in one section."""
+    blocks = next_actions_blocks(items)
+    if focus.rows:
+        blocks.append(header(f"Your focus ({len(focus.rows)} of {focus.limit})"))
+        lines = []
+        for row in focus.rows:
+            last = f", last {ago(row.last_at, now)}" if row.last_at else ", not in touch yet"
+            cadence = f", {row.cadence.text}" if row.cadence else ""
+            lines.append(
+                f"{label_icon(row.label)} *{escape(row.contact.display_name)}* — "
+                f"{row.label}{last}{cadence}"
+            )
+        blocks += sections_from_lines(lines)
+    return blocks
+
+
+def card_blocks(standing: ContactStanding) -> list[Block]:
+    """For the contact card, under the last-contact line: the state, why, the next best action,
+    and a Focus / Unfocus button."""
+    lines = [
+        f"{label_icon(standing.label)} *{standing.label.capitalize()}* — {escape(standing.why)}"
+    ]
+    if standing.action is not None:
+        lines.append("*Next:* " + action_line(standing.action))
+        draft = draft_text(standing.action)
+        if draft:
+            lines.append(f"_{draft}_")
+    block = section("\n".join(lines))
+    block["accessory"] = _focus_button(standing, 0)
+    return [block]
+
+
+# --- the weekly review --------------------------------------------------------------------------
+
+
+def _loop_text(loop: ReviewLoop) -> str:
+    who = escape(loop.contact.display_name)
+    what = escape(loop.what)
+    return f"you owe *{who}* {what}" if loop.direction == "you_owe" else f"*{who}* owes you {what}"
+
+
+def review_text_lines(review: Review, *, tz: str) -> list[str]:
+    """The review as mrkdwn lines (escaped), shared by the DM, Slack and the console."""
+    period = f"{local_date(review.since, tz)} – {local_date(review.until, tz)}"
+    kinds = ", ".join(f"{n} {escape(kind)}" for kind, n in review.kinds[:6])
+    lines = [
+        f"*Your week in relationships* ({period})",
+        f"*{review.interactions}* notes with *{review.people}* people"
+        + (f": {kinds}" if kinds else ""),
+    ]
+    if review.loops_opened:
+        lines.append("*Opened:* " + "; ".join(_loop_text(lp) for lp in review.loops_opened[:10]))
+    if review.loops_closed:
+        lines.append("*Closed:* " + "; ".join(_loop_text(lp) for lp in review.loops_closed[:10]))
+    if not review.loops_opened and not review.loops_closed:
+        lines.append("No loops opened or closed.")
+    if review.cooled:
+        lines.append(
+            "*Cooled this week:* "
+            + "; ".join(
+                f"{escape(r.contact.display_name)} ({escape(r.why)})" for r in review.cooled
+            )
+        )
+    if review.focus:
+        counts: dict[str, int] = {}
+        for row in review.focus:
+            counts[row.label] = counts.get(row.label, 0) + 1
+        state = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+        needing = [r.contact.display_name for r in review.focus if r.label in ("cooling", "cold")]
+        tail = f" — needing you: {escape(', '.join(needing))}" if needing else ""
+        lines.append(f"*Focus list:* {len(review.focus)} people, {state}{tail}")
+    else:
+        lines.append("*Focus list:* empty — `/rapport focus Jane Doe` picks someone to keep close.")
+    return lines
+
+
+def review_blocks(review: Review, *, tz: str) -> list[Block]:
+    lines = review_text_lines(review, tz=tz)
+    blocks: list[Block] = [header("Your weekly review"), *sections_from_lines(lines[1:])]
+    blocks += next_actions_blocks(review.next_actions, title="Next")
+    return fit(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def review_fallback_text(review: Review) -> str:
+    return (
+        f"Your weekly review: {review.interactions} notes with {review.people} people, "
+        f"{len(review.loops_closed)} loops closed, {len(review.cooled)} cooled"
+    )
