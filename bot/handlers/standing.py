@@ -1,0 +1,203 @@
+"""/rapport fading, focus, unfocus, next and review, and the Focus / Unfocus and page buttons.
+
+Thin like every surface: pull fields, call bot.standing.Standing, render bot.standing_blocks.
+Button values carry a contact id or a page number; the actor is always the payload's user and
+team, and the service only ever reads or changes that user's own focus list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+from slack_bolt import Ack, App, Respond
+
+from bot.blocks import Block, actions, button, escape, section
+from bot.errors import AmbiguousNameError, UserInputError
+from bot.handlers.common import Deps, actor_from_interaction, friendly_errors, parse_int
+from bot.handlers.registry import Invocation, Subcommand
+from bot.standing_blocks import (
+    ACTION_FADING_PAGE_PREFIX,
+    ACTION_FOCUS_PREFIX,
+    ACTION_UNFOCUS_PREFIX,
+    fading_blocks,
+    fading_fallback_text,
+    focus_change_blocks,
+    focus_change_text,
+    focus_list_blocks,
+    next_actions_blocks,
+    parse_fading_page_value,
+    review_blocks,
+    review_fallback_text,
+)
+
+if TYPE_CHECKING:
+    from bot.standing import Standing
+
+FADING_PAGE_SIZE: Final = 10  # two blocks a person: well inside one message's 50
+ACTION_FOCUS_PICK_PREFIX: Final = "standing_focus_pick"
+_TEAM_WORDS: Final = frozenset({"team", "--team", "everyone"})
+
+
+def standing_for(deps: Deps) -> Standing:
+    """The standing use cases over the same database and clock as the core service."""
+    from bot.standing import Standing
+
+    service = deps.service
+    return Standing(sessions=service.sessions, clock=service.clock, default_tz=deps.default_tz)
+
+
+def parse_fading_args(text: str) -> tuple[int, str | None, bool]:
+    """ "2 #investors team" → (page 2, tag "investors", team); words in any order."""
+    page, tag, team = 1, None, False
+    for word in text.split():
+        lowered = word.casefold()
+        if lowered.isdigit():
+            page = max(1, min(int(lowered), 10_000))
+        elif lowered in _TEAM_WORDS:
+            team = True
+        elif lowered.startswith("#") and len(lowered) > 1:
+            tag = lowered[1:]
+        else:
+            raise UserInputError(
+                f"`/rapport fading` takes a page number, a #tag and `team`, not “{word}”. "
+                "Try `/rapport fading 2 #investors`."
+            )
+    return page, tag, team
+
+
+def _fading(call: Invocation) -> None:
+    page, tag, team = parse_fading_args(call.rest)
+    found = standing_for(call.deps).fading(
+        actor=call.actor, tag=tag, team=team, page=page, page_size=FADING_PAGE_SIZE
+    )
+    call.reply(fading_fallback_text(found), fading_blocks(found, tz=call.tz, now=call.now))
+
+
+def _which(name: str, candidates: list[tuple[int, str]]) -> list[Block]:
+    buttons = [
+        button(label, f"{ACTION_FOCUS_PICK_PREFIX}:{i}", str(contact_id))
+        for i, (contact_id, label) in enumerate(candidates[:25])
+    ]
+    return [section(f"Which *{escape(name)}* did you mean?"), actions(buttons)]
+
+
+def _focus(call: Invocation) -> None:
+    standing = standing_for(call.deps)
+    if not call.rest:
+        listed = standing.focus_list(actor=call.actor)
+        call.reply("Your focus list", focus_list_blocks(listed, tz=call.tz, now=call.now))
+        return
+    try:
+        change = standing.focus(actor=call.actor, name=call.rest)
+    except AmbiguousNameError as exc:
+        call.reply(str(exc), _which(exc.name, exc.candidates))
+        return
+    call.reply(escape(focus_change_text(change)), focus_change_blocks(change))
+
+
+def _unfocus(call: Invocation) -> None:
+    change = standing_for(call.deps).unfocus(actor=call.actor, name=call.rest)
+    call.reply(escape(focus_change_text(change)), focus_change_blocks(change))
+
+
+def _next(call: Invocation) -> None:
+    items = standing_for(call.deps).next_actions(actor=call.actor)
+    blocks = next_actions_blocks(items) or [
+        section("Nothing pressing: you're square with everyone you know.")
+    ]
+    call.reply("Your next five", blocks)
+
+
+def _review(call: Invocation) -> None:
+    standing = standing_for(call.deps)
+    words = call.rest.casefold().split()
+    if words[:1] == ["weekly"]:
+        if words[1:] not in (["on"], ["off"]):
+            raise UserInputError("Say `/rapport review weekly on` or `/rapport review weekly off`.")
+        view = standing.update_settings(actor=call.actor, weekly_review=words[1] == "on")
+        text = (
+            "You'll get a weekly review every Monday morning."
+            if view.weekly_review
+            else "No more weekly review DMs."
+        )
+        call.reply(text, [section(text)])
+        return
+    if words:
+        raise UserInputError("`/rapport review` takes nothing, or `weekly on` / `weekly off`.")
+    review = standing.review(actor=call.actor)
+    call.reply(review_fallback_text(review), review_blocks(review, tz=call.tz))
+
+
+SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
+    Subcommand(
+        "fading",
+        "`/rapport fading` lists people by how long since you were in touch "
+        "(`/rapport fading 2 #investors team`)",
+        _fading,
+    ),
+    Subcommand(
+        "focus",
+        "`/rapport focus Jane Doe` keeps someone close; `/rapport focus` lists them",
+        _focus,
+    ),
+    Subcommand("unfocus", "`/rapport unfocus Jane Doe` takes them off", _unfocus, needs="a name"),
+    Subcommand("next", "`/rapport next` suggests your next five things to do", _next),
+    Subcommand(
+        "review",
+        "`/rapport review` is your week in relationships (`/rapport review weekly on` DMs it)",
+        _review,
+    ),
+)
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    found = (body.get("actions") or [{}])[0]
+    return found if isinstance(found, dict) else {}
+
+
+def register(app: App, deps: Deps) -> None:
+    def replies(respond: Respond) -> tuple[Any, Any]:
+        def replace(text: str, blocks: list[Block] | None) -> None:
+            respond(text=text, blocks=blocks, replace_original=True)
+
+        def tell(text: str, blocks: list[Block] | None) -> None:
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+        return replace, tell
+
+    @app.action(re.compile(rf"^{ACTION_FADING_PAGE_PREFIX}:"))
+    def on_page(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        replace, tell = replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            try:
+                page, tag, team = parse_fading_page_value(str(_action(body).get("value")))
+            except (ValueError, KeyError, TypeError):
+                raise UserInputError("That button is out of date; try `/rapport fading`.") from None
+            found = standing_for(deps).fading(
+                actor=actor, tag=tag, team=team, page=page, page_size=FADING_PAGE_SIZE
+            )
+            tz, now = deps.tz_for(actor.user_id), deps.service.clock()
+            replace(fading_fallback_text(found), fading_blocks(found, tz=tz, now=now))
+
+    @app.action(re.compile(rf"^({ACTION_FOCUS_PREFIX}|{ACTION_FOCUS_PICK_PREFIX}):"))
+    def on_focus(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        _replace, tell = replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            contact_id = parse_int(_action(body).get("value"))
+            change = standing_for(deps).focus(actor=actor, contact_id=contact_id)
+            tell(escape(focus_change_text(change)), focus_change_blocks(change))
+
+    @app.action(re.compile(rf"^{ACTION_UNFOCUS_PREFIX}:"))
+    def on_unfocus(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        _replace, tell = replies(respond)
+        with friendly_errors(tell):
+            actor = actor_from_interaction(body)
+            contact_id = parse_int(_action(body).get("value"))
+            change = standing_for(deps).unfocus(actor=actor, contact_id=contact_id)
+            tell(escape(focus_change_text(change)), focus_change_blocks(change))
