@@ -23,6 +23,7 @@ from bot.domain import (
     LoopList,
     LoopView,
     OccasionView,
+    PressureNote,
     RecallHit,
     RecallResult,
     TimelineEntry,
@@ -241,6 +242,47 @@ def _candidate_buttons(pending_id: int, amb: Ambiguity, index: int) -> list[Bloc
     return buttons
 
 
+def pressure_line(pressure: PressureNote) -> str:
+    who = ", ".join(escape(t) for t in pressure.teammates[:3])
+    if len(pressure.teammates) > 3:
+        who += " and others"
+    return (
+        f":busts_in_silhouette: *{escape(pressure.contact.display_name)}* heard from the team "
+        f"{pressure.count} times in the last {pressure.since_days} days ({who}) — maybe give "
+        "them some room."
+    )
+
+
+def log_team_lines(result: LogResult) -> list[str]:
+    """Extra lines for a log confirmation: contact pressure and a serendipity suggestion."""
+    lines = [pressure_line(p) for p in result.pressure]
+    if result.serendipity is not None:
+        lines.append(":bulb: " + escape(result.serendipity.text))
+    return lines
+
+
+def card_team_lines(card: ContactCard, *, now: datetime) -> list[str]:
+    """Extra lines for a contact card: sparkline, who knows them best, the team's last touch,
+    cadence and pressure."""
+    lines = []
+    if card.per_month and any(card.per_month):
+        lines.append(f"*Last 12 months:* `{card.sparkline}` ({sum(card.per_month)} notes)")
+    if card.last_by_team is not None:
+        last = card.last_by_team
+        lines.append(f"*Team:* {escape(last.author)}, {ago(last.occurred_at, now)}")
+    if card.knows_best:
+        best = ", ".join(
+            f"{escape(a.user)} ({a.interactions}{', both ways' if a.two_way else ''})"
+            for a in card.knows_best
+        )
+        lines.append(f"*Knows them best:* {best}")
+    if card.cadence_days:
+        lines.append(f"*Stay in touch:* every {card.cadence_days} days")
+    if card.pressure is not None:
+        lines.append(pressure_line(card.pressure))
+    return lines
+
+
 def log_confirmation(result: LogResult, *, tz: str, now: datetime) -> list[Block]:
     """What was understood and filed, with Undo and Edit; or "which Jane?" while pending."""
     if result.note_id is None and result.ambiguities:
@@ -289,6 +331,7 @@ def log_confirmation(result: LogResult, *, tz: str, now: datetime) -> list[Block
             ":grey_question: I didn't understand: "
             + ", ".join(f"“{escape(s)}”" for s in result.not_understood)
         )
+    lines += log_team_lines(result)
     blocks += sections_from_lines(lines)
     if result.note_id is not None:
         note = str(result.note_id)
@@ -428,7 +471,7 @@ def card_blocks(
         last.append(f"*You:* {ago(card.last_by_you.occurred_at, now)}")
     if last:
         blocks.append(section("  ·  ".join(last)))
-    lines: list[str] = []
+    lines: list[str] = card_team_lines(card, now=now)
     lines += [loop_line(loop, tz=tz) for loop in card.open_loops]
     lines += [occasion_line(o) for o in card.occasions]
     if card.needs:

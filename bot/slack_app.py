@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import error_blocks
 from bot.config import Settings
-from bot.handlers import actions, commands, home, messages, reminders, shortcuts, views
+from bot.handlers import actions, commands, home, messages, reminders, shortcuts, team, views
 from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
 from bot.slack_client import build_client
 
@@ -50,7 +50,7 @@ def build_app(
             sessions=service.sessions, clock=service.clock, default_tz=service.default_tz
         ),
     )
-    for surface in (messages, commands, shortcuts, actions, views, home, reminders):
+    for surface in (messages, commands, shortcuts, actions, views, home, reminders, team):
         surface.register(app, deps)
     app.error(_handle_error)
     return app

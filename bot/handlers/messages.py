@@ -34,6 +34,7 @@ from bot.handlers.common import (
     prepare_actor,
     strip_mention,
 )
+from bot.handlers.team import who_knows_blocks
 
 HELP_WORDS: Final = frozenset({"help", "?", "hi", "hello", "usage"})
 
@@ -59,9 +60,15 @@ def handle_text(
                 reply("How to use Rapport", help_blocks(usage_lines()))
             return
         if deps.service.is_question(text):
-            if deps.answered.first_time(event_id):
-                result = deps.service.recall(actor=actor, query=text)
-                reply(recall_fallback_text(result), recall_blocks(result, tz=tz, now=now))
+            if not deps.answered.first_time(event_id):
+                return
+            subject = deps.service.who_knows_subject(text)  # "who knows someone at Globex?"
+            if subject is not None:
+                answer = deps.service.who_knows(actor=actor, query=subject)
+                reply(f"Who knows {subject}", who_knows_blocks(answer, now=now))
+                return
+            result = deps.service.recall(actor=actor, query=text)
+            reply(recall_fallback_text(result), recall_blocks(result, tz=tz, now=now))
             return
         logged = deps.service.log(actor=actor, text=text, source=source, event_id=event_id)
         if logged.duplicate:

@@ -26,7 +26,7 @@ from bot.blocks import (
     sections_from_lines,
     truncate,
 )
-from bot.domain import ContactCard, ContactChange, LogResult, PressureNote, WhoKnows
+from bot.domain import ContactChange, WhoKnows
 from bot.errors import AmbiguousNameError, UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
 from bot.handlers.registry import Invocation, Subcommand
@@ -38,47 +38,6 @@ MAX_WHO_KNOWS_LINES: Final = 40
 
 
 # --- renderers (pure) -------------------------------------------------------------------------
-
-
-def pressure_line(pressure: PressureNote) -> str:
-    who = ", ".join(escape(t) for t in pressure.teammates[:3])
-    if len(pressure.teammates) > 3:
-        who += " and others"
-    return (
-        f":busts_in_silhouette: *{escape(pressure.contact.display_name)}* heard from the team "
-        f"{pressure.count} times in the last {pressure.since_days} days ({who}) — maybe give "
-        "them some room."
-    )
-
-
-def log_team_lines(result: LogResult) -> list[str]:
-    """Extra lines for a log confirmation: contact pressure and a serendipity suggestion."""
-    lines = [pressure_line(p) for p in result.pressure]
-    if result.serendipity is not None:
-        lines.append(":bulb: " + escape(result.serendipity.text))
-    return lines
-
-
-def card_team_lines(card: ContactCard, *, now: Any) -> list[str]:
-    """Extra lines for a contact card: sparkline, who knows them best, the team's last touch,
-    cadence and pressure."""
-    lines = []
-    if card.per_month and any(card.per_month):
-        lines.append(f"*Last 12 months:* `{card.sparkline}` ({sum(card.per_month)} notes)")
-    if card.last_by_team is not None:
-        last = card.last_by_team
-        lines.append(f"*Team:* {escape(last.author)}, {ago(last.occurred_at, now)}")
-    if card.knows_best:
-        best = ", ".join(
-            f"{escape(a.user)} ({a.interactions}{', both ways' if a.two_way else ''})"
-            for a in card.knows_best
-        )
-        lines.append(f"*Knows them best:* {best}")
-    if card.cadence_days:
-        lines.append(f"*Stay in touch:* every {card.cadence_days} days")
-    if card.pressure is not None:
-        lines.append(pressure_line(card.pressure))
-    return lines
 
 
 def who_knows_blocks(answer: WhoKnows, *, now: Any) -> list[Block]:

@@ -1,26 +1,16 @@
 """Team memory in Slack: who-knows, alias, rename, merge and forget with a confirmation button —
 signed requests into the real HTTP server, the real service behind it, the fake Slack recording.
-
-bot/handlers/team.py is not wired into /rapport yet (bot/handlers/commands.py and slack_app.py
-belong to the Slack surface's owner): this suite's app adds its subcommands and buttons itself,
-exactly as the wiring will (`all_subcommands()` + `team.register(app, deps)`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from slack_bolt import App
 
-from bot.config import Settings
+from bot.blocks import card_team_lines, log_team_lines
 from bot.domain import Actor
-from bot.handlers import commands, team
-from bot.handlers.common import Deps
 from bot.service import Rapport
-from bot.slack_app import build_app
-from tests.slack.conftest import serve_in_thread
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action
 
@@ -29,23 +19,8 @@ BOB = Actor(workspace_id=TEAM_ID, user_id="UBOB", display_name="Bob")
 
 
 @pytest.fixture
-def team_slack(
-    service: Rapport, settings: Settings, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[SlackSender]:
-    core = commands.all_subcommands()
-    monkeypatch.setattr(commands, "all_subcommands", lambda: core + team.SUBCOMMANDS)
-    app: App = build_app(service=service, settings=settings)
-    team.register(app, Deps(service=service, default_tz="UTC"))
-    server, thread = serve_in_thread(app)
-    try:
-        yield SlackSender(
-            f"http://127.0.0.1:{server.server_port}", response_url_base=fake_slack.url
-        )
-    finally:
-        fake_slack.settle(0.2, timeout=5)
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def team_slack(slack: SlackSender) -> SlackSender:
+    return slack
 
 
 def ask(slack: SlackSender, fake: FakeSlack, text: str, *, user: str = "UALICE") -> Call:
@@ -153,7 +128,7 @@ def test_card_and_confirmation_lines_for_the_team_view(service: Rapport) -> None
     for who in (BOB, BOB, Actor(workspace_id=TEAM_ID, user_id="USAM", display_name="Sam")):
         service.log(actor=who, text="called Jane Doe")
     result = service.log(actor=ALICE, text="coffee with Jane Doe")
-    lines = team.log_team_lines(result)
+    lines = log_team_lines(result)
     assert lines and "heard from the team 3 times" in lines[0]
-    card_lines = team.card_team_lines(service.card(actor=ALICE, name="Jane Doe"), now=NOW)
+    card_lines = card_team_lines(service.card(actor=ALICE, name="Jane Doe"), now=NOW)
     assert any(line.startswith("*Knows them best:* Bob (2)") for line in card_lines)
