@@ -28,7 +28,7 @@ from bot.domain import (
     RecallResult,
     TimelineEntry,
 )
-from bot.humanize import ago, local_date, local_datetime
+from bot.humanize import ago, local_date, local_datetime, plural
 
 Block = dict[str, Any]
 
@@ -266,7 +266,8 @@ def card_team_lines(card: ContactCard, *, now: datetime) -> list[str]:
     cadence and pressure."""
     lines = []
     if card.per_month and any(card.per_month):
-        lines.append(f"*Last 12 months:* `{card.sparkline}` ({sum(card.per_month)} notes)")
+        count = plural(sum(card.per_month), "note")
+        lines.append(f"*Last 12 months:* `{card.sparkline}` ({count})")
     if card.last_by_team is not None:
         last = card.last_by_team
         lines.append(f"*Team:* {escape(last.author)}, {ago(last.occurred_at, now)}")

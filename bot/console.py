@@ -27,7 +27,7 @@ from bot.domain import (
     WorkspaceSettings,
 )
 from bot.errors import AmbiguousNameError, RapportError, UserInputError
-from bot.humanize import ago, local_date
+from bot.humanize import ago, local_date, plural
 from bot.service import Rapport
 
 HELP = """\
@@ -229,7 +229,8 @@ class Output:
         if card.last_by_team and card.last_by_team != card.last_interaction:
             self._print(f"  Last by the team: {_entry_line(card.last_by_team, self)}")
         if card.per_month and any(card.per_month):
-            self._print(f"  Last 12 months: {card.sparkline}  ({sum(card.per_month)} notes)")
+            count = plural(sum(card.per_month), "note")
+            self._print(f"  Last 12 months: {card.sparkline}  ({count})")
         if card.knows_best:
             best = ", ".join(
                 f"{a.user} ({a.interactions} interaction{'s' if a.interactions != 1 else ''}"

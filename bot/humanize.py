@@ -6,6 +6,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 note`, `3 notes`."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def ago(when: datetime, now: datetime) -> str:
     seconds = (now - when).total_seconds()
     future = seconds < 0
@@ -27,7 +32,7 @@ def ago(when: datetime, now: datetime) -> str:
         amount, unit = round(days / 30.44), "month"
     else:
         amount, unit = round(days / 365.25), "year"
-    label = f"{amount} {unit}{'' if amount == 1 else 's'}"
+    label = plural(amount, unit)
     return f"in {label}" if future else f"{label} ago"
 
 
