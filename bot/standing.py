@@ -61,7 +61,7 @@ FADING_PAGE_SIZE: Final = 10
 MAX_PAGE_SIZE: Final = 100
 NEXT_LIMIT: Final = 5
 CHUNK: Final = 500  # IN-list size, well under both databases' parameter limits
-CANDIDATES_PER_SOURCE: Final = 200  # "your next five" looks at this many per source at most
+CANDIDATES_PER_SOURCE: Final = 50  # "your next five" looks at this many per source at most
 COOLING_CANDIDATES: Final = 50
 REVIEW_CANDIDATES: Final = 2000
 REVIEW_DAYS: Final = 7
@@ -135,7 +135,9 @@ def _who(workspace_id: str, viewer_id: int, *, team: bool) -> tuple[Any, ...]:
     """Whose notes count: yours (the default), or everything you may see (--team)."""
     if team:
         return repo.visible(workspace_id, viewer_id)
-    return (col(Note.workspace_id) == workspace_id, col(Note.author_id) == viewer_id)
+    # A user belongs to one workspace, so the author alone selects the notes; leaving the
+    # workspace out lets SQLite answer from the note(author_id, occurred_at) index alone.
+    return (col(Note.author_id) == viewer_id,)
 
 
 def _gather(
@@ -586,6 +588,7 @@ def _candidates(
                 cast(col(Note.sensitive), String) != "[]",
                 *repo.visible(workspace_id, viewer_id),
             )
+            .order_by(col(Note.occurred_at).desc())
             .limit(limit)
         ).all()
     )
