@@ -8,6 +8,7 @@ one thread per request and a listen backlog of 128. `/slack/events` takes every 
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import logging
@@ -229,6 +230,12 @@ def make_http_server(app: App, *, host: str, port: int) -> ThreadingWSGIServer:
         host, port, wsgi_app(app), server_class=ThreadingWSGIServer, handler_class=_QuietHandler
     )
     assert isinstance(server, ThreadingWSGIServer)
+    # Everything built so far (modules, the app, the engine) lives as long as the process: move
+    # it out of the collector's reach, so the gen-2 collections the request work triggers scan
+    # only new objects instead of pausing every thread for the whole heap (ack p99 at 1M notes:
+    # 2.0-6.2x the ack-only floor without this, 1.3-1.7x with it, in back-to-back runs).
+    gc.collect()
+    gc.freeze()
     return server
 
 
