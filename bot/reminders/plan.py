@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import String, and_, cast, exists, func, literal, update
+from sqlalchemy import String, and_, case, cast, exists, func, literal, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from bot import team
 from bot.humanize import local_date as human_date
 from bot.reminders import planner
 from bot.reminders.planner import (
@@ -284,6 +285,9 @@ class Facts:
     touches: dict[tuple[int, int], tuple[datetime, int]] = field(default_factory=dict)
     sensitive: dict[int, list[tuple[int, datetime, str, int, str]]] = field(default_factory=dict)
     snoozes: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    # owner -> contact -> until when the owner's stay-in-touch nudges about that contact wait,
+    # because teammates reached them often this week (bot.team.stay_in_touch_holds).
+    holds: dict[int, dict[int, datetime]] = field(default_factory=dict)
 
 
 def load_schedules(
@@ -420,6 +424,42 @@ def load_facts(
     return facts
 
 
+def load_holds(
+    session: Session,
+    facts: Facts,
+    tracks: Sequence[ReminderTrack],
+    *,
+    now: datetime,
+    owners: Iterable[int] | None = None,
+) -> None:
+    """Contact pressure into `facts.holds`: one bot.team.stay_in_touch_holds call per owner,
+    for the contacts of that owner's tracks (every kind: a you-owe item about a held contact
+    says so too). Only owners with a stay-in-touch track are asked, since only those nudges
+    wait; `owners` narrows it further."""
+    wanted = set(owners) if owners is not None else None
+    contacts: dict[int, set[int]] = defaultdict(set)
+    nudged: set[int] = set()
+    for track in tracks:
+        if wanted is not None and track.owner_id not in wanted:
+            continue
+        if track.kind == TRACK_CADENCE:
+            nudged.add(track.owner_id)
+        if track.contact_id is not None:
+            contacts[track.owner_id].add(track.contact_id)
+    for owner_id in sorted(nudged):
+        user = facts.users.get(owner_id)
+        if user is None or not contacts[owner_id]:
+            continue
+        found = team.stay_in_touch_holds(
+            session,
+            workspace_id=user.workspace_id,
+            owner_id=owner_id,
+            contact_ids=sorted(contacts[owner_id]),
+            now=now,
+        )
+        facts.holds[owner_id] = found
+
+
 def _aware(value: Any) -> datetime:
     """Aggregates bypass the column type, so SQLite's naive text comes back as it is."""
     if isinstance(value, str):
@@ -451,7 +491,13 @@ def evaluate(track: ReminderTrack, facts: Facts, now: datetime) -> Evaluation:
         found = _eval_occasion(track, facts, schedule, now)
     else:
         return _dormant(track)
-    return _effective(found, track, schedule, now)
+    found = _effective(found, track, schedule, now)
+    if found.item is not None:
+        holds = facts.holds.get(track.owner_id, {})
+        held = planner.pressure_hold(holds, found.item.contact_id, now)
+        if held is not None:
+            found = replace(found, item=replace(found.item, held_until=held))
+    return found
 
 
 def _effective(
@@ -522,8 +568,11 @@ def _nudge(
     raw: datetime,
     every_days: int | None,
     mutable: bool,
+    pressure: datetime | None = None,
 ) -> Evaluation:
-    """A nudge that bad news turns into one heads-up, then waits out the cool-down."""
+    """A nudge that bad news turns into one heads-up, then waits out the cool-down; and one
+    that waits while teammates are already reaching the person (`pressure`, a floor: the
+    heads-up itself is news, not a nudge, so it does not wait)."""
     assert track.id is not None
     mute = _mute(facts, item.contact_id, track.owner_id, now) if mutable else None
     hold = track.hold_until
@@ -549,10 +598,11 @@ def _nudge(
             )
             after = planner.slot_for(raw, schedule, not_before=_floors(track, facts, until))
             return Evaluation(track.id, slot, heads, slot <= now, after)
-        floors = _floors(track, facts, hold, renag, until)
+        floors = _floors(track, facts, hold, renag, until, pressure)
         slot = planner.slot_for(raw, schedule, not_before=floors)
         return Evaluation(track.id, slot, item.with_slot(slot), slot <= now, None)
-    slot = planner.slot_for(raw, schedule, not_before=_floors(track, facts, hold, renag))
+    floors = _floors(track, facts, hold, renag, pressure)
+    slot = planner.slot_for(raw, schedule, not_before=floors)
     again = _again_after(now, every_days, schedule)
     after = planner.slot_for(raw, schedule, not_before=_floors(track, facts, again))
     return Evaluation(track.id, slot, item.with_slot(slot), slot <= now, after)
@@ -600,8 +650,17 @@ def _eval_cadence(
         every_days=every_days,
         last_touch=last,
     )
+    pressure = planner.pressure_hold(facts.holds.get(track.owner_id, {}), contact.id, now)
     return _nudge(
-        track, facts, schedule, now, item=item, raw=raw, every_days=every_days, mutable=True
+        track,
+        facts,
+        schedule,
+        now,
+        item=item,
+        raw=raw,
+        every_days=every_days,
+        mutable=True,
+        pressure=pressure,
     )
 
 
@@ -767,7 +826,12 @@ def collect(
     owner_ids: Iterable[int] | None = None,
     batch: int = COLLECT_BATCH,
 ) -> list[UserPlan]:
-    """Everything due at `now` (for `owner_ids`, or everyone), allocated under the daily cap."""
+    """Everything due at `now` (for `owner_ids`, or everyone), allocated under the daily cap.
+
+    Round trips do not grow with the number of due reminders: facts, contact pressure (one call
+    per owner with a stay-in-touch nudge due), what was already sent today, and the teammate
+    context of every chosen item are each loaded in bulk.
+    """
     due_owner = sa_select(col(ReminderTrack.owner_id)).where(col(ReminderTrack.next_due_at) <= now)
     if owner_ids is not None:
         due_owner = due_owner.where(col(ReminderTrack.owner_id).in_(set(owner_ids)))
@@ -786,50 +850,66 @@ def collect(
             ).all()
         )
     facts = load_facts(session, tracks, now=now, default_tz=default_tz)
+    load_holds(session, facts, tracks, now=now)
     by_owner: dict[int, list[ReminderTrack]] = defaultdict(list)
     for track in tracks:
         by_owner[track.owner_id].append(track)
     today = {
         uid: planner.local_date(now, facts.schedules[uid].zoneinfo).isoformat() for uid in owners
     }
-    sent_today = _items_sent_on(session, today)
-    plans = []
+    sent_today = _sent_on(session, today)
+    plans: list[UserPlan] = []
+    chosen: dict[int, list[Item]] = {}
     for owner in owners:
-        plan = _plan_user(
-            session, owner, by_owner[owner], facts, now, today[owner], sent_today.get(owner, 0)
-        )
+        plan, picked = _plan_user(owner, by_owner[owner], facts, now, sent_today.get(owner))
         plans.append(plan)
+        if picked:
+            chosen[owner] = picked
+    chosen = _with_context(session, chosen, facts, now)
+    for plan in plans:
+        if plan.user_id in chosen:
+            _add_messages(
+                plan, chosen[plan.user_id], facts, today[plan.user_id], sent_today.get(plan.user_id)
+            )
     return plans
 
 
-def _items_sent_on(session: Session, days: dict[int, str]) -> dict[int, int]:
-    counts: dict[int, int] = {}
+@dataclass(frozen=True)
+class _SentToday:
+    items: int = 0  # reminder items already planned for the user's local day (the cap)
+    digests: int = 0  # digest DMs among them (the next digest's sequence number)
+
+
+def _sent_on(session: Session, days: dict[int, str]) -> dict[int, _SentToday]:
+    counts: dict[int, _SentToday] = {}
+    is_digest = case((col(ReminderOutbox.kind) == "digest", 1), else_=0)
     for group in chunks(sorted(days)):
         rows = session.execute(
             sa_select(
                 col(ReminderOutbox.user_id),
                 col(ReminderOutbox.local_date),
                 func.sum(ReminderOutbox.item_count),
+                func.sum(is_digest),
             )
             .where(col(ReminderOutbox.user_id).in_(group))
             .where(col(ReminderOutbox.local_date).in_({days[u] for u in group}))
             .group_by(col(ReminderOutbox.user_id), col(ReminderOutbox.local_date))
         ).all()
-        for user_id, day, total in rows:
+        for user_id, day, total, digests in rows:
             if days.get(user_id) == day:
-                counts[user_id] = int(total or 0)
+                counts[user_id] = _SentToday(items=int(total or 0), digests=int(digests or 0))
     return counts
 
 
 def _plan_user(
-    session: Session,
     owner: int,
     tracks: Sequence[ReminderTrack],
     facts: Facts,
     now: datetime,
-    today: str,
-    sent_today: int,
-) -> UserPlan:
+    sent_today: _SentToday | None,
+) -> tuple[UserPlan, list[Item]]:
+    """Evaluate one user's due tracks and pick today's items under the cap: (plan with its
+    track updates, the chosen items). Messages are added once the context is loaded."""
     plan = UserPlan(user_id=owner)
     user = facts.users.get(owner)
     schedule = facts.schedules[owner]
@@ -847,11 +927,11 @@ def _plan_user(
                 {"next_due_at": evaluation.next_due_at, "verified_at": now},
             )
     if not due:
-        return plan
+        return plan, []
     chosen, held = planner.allocate(
         [e.item for _, e in due if e.item is not None],
         cap=schedule.daily_cap,
-        already_today=sent_today,
+        already_today=sent_today.items if sent_today else 0,
         now=now,
     )
     chosen_keys = {item.key for item in chosen}
@@ -876,9 +956,15 @@ def _plan_user(
                 {"next_due_at": hold, "hold_until": hold, "verified_at": now},
             )
     plan.held = list(held)
-    if not chosen or user is None:
-        return plan
-    chosen = [_with_context(session, item, owner, facts, schedule) for item in chosen]
+    return plan, list(chosen) if user is not None else []
+
+
+def _add_messages(
+    plan: UserPlan, chosen: Sequence[Item], facts: Facts, today: str, sent: _SentToday | None
+) -> None:
+    owner = plan.user_id
+    user = facts.users[owner]
+    schedule = facts.schedules[owner]
     if schedule.mode == "individual":
         for item in chosen:
             plan.messages.append(
@@ -895,67 +981,181 @@ def _plan_user(
                     tz=schedule.tz,
                 )
             )
-    else:
-        seq = _digests_on(session, owner, today) + 1
-        plan.messages.append(
-            PlannedMessage(
-                user_id=owner,
-                workspace_id=user.workspace_id,
-                user=user.external_id,
-                kind="digest",
-                subject=f"user:{owner}",
-                local_date=today,
-                dedupe_key=f"digest:{owner}:{today}:{seq}",
-                due_at=min(item.slot for item in chosen),
-                items=tuple(chosen),
-                tz=schedule.tz,
-            )
+        return
+    seq = (sent.digests if sent else 0) + 1
+    plan.messages.append(
+        PlannedMessage(
+            user_id=owner,
+            workspace_id=user.workspace_id,
+            user=user.external_id,
+            kind="digest",
+            subject=f"user:{owner}",
+            local_date=today,
+            dedupe_key=f"digest:{owner}:{today}:{seq}",
+            due_at=min(item.slot for item in chosen),
+            items=tuple(chosen),
+            tz=schedule.tz,
         )
-    return plan
-
-
-def _digests_on(session: Session, owner: int, day: str) -> int:
-    return int(
-        session.execute(
-            sa_select(func.count()).where(
-                col(ReminderOutbox.user_id) == owner,
-                col(ReminderOutbox.local_date) == day,
-                col(ReminderOutbox.kind) == "digest",
-            )
-        ).scalar_one()
     )
 
 
+CONTEXT_KINDS = (STAY_IN_TOUCH, HEADS_UP, WAITING_ON)  # items that show teammates' notes
+PRESSURE_KINDS = (STAY_IN_TOUCH, HEADS_UP, WAITING_ON, YOU_OWE)  # items that mention pressure
+CONTEXT_LINES = 2
+
+
 def _with_context(
-    session: Session, item: Item, owner: int, facts: Facts, schedule: Schedule
-) -> Item:
-    """What teammates logged with this person lately ("Bob: dinner, Tue 3 Mar")."""
-    if item.kind not in (STAY_IN_TOUCH, HEADS_UP, WAITING_ON):
-        return item
-    rows = session.execute(
-        sa_select(
-            col(Note.occurred_at), col(Note.kind), col(User.display_name), col(User.external_id)
+    session: Session, chosen: dict[int, list[Item]], facts: Facts, now: datetime
+) -> dict[int, list[Item]]:
+    """What teammates logged with each person lately ("Bob logged dinner with them on Tue 3
+    Mar"), and the team's recent contact (contact pressure), for every chosen item of every
+    owner: two queries in all. Only team-visible notes by other users of the owner's workspace
+    count — a private note never shows up, not even as a date or a number."""
+    wanted = {
+        item.contact_id
+        for items in chosen.values()
+        for item in items
+        if item.kind in CONTEXT_KINDS or item.kind in PRESSURE_KINDS
+    }
+    if not wanted:
+        return chosen
+    latest = _latest_team_notes(session, wanted)
+    recent = _team_touches(session, wanted, now)
+    names = _user_names(
+        session,
+        {a for rows in latest.values() for a, *_ in rows}
+        | {a for rows in recent.values() for a, _ in rows},
+    )
+    thresholds: dict[str, int] = {}
+    out: dict[int, list[Item]] = {}
+    for owner, items in chosen.items():
+        user = facts.users[owner]
+        tz = facts.schedules[owner].tz
+        if user.workspace_id not in thresholds:
+            thresholds[user.workspace_id] = team.threshold_of(session, user.workspace_id)
+        threshold = thresholds[user.workspace_id]
+        annotated = []
+        for item in items:
+            if item.kind in CONTEXT_KINDS:
+                lines = tuple(
+                    f"{names.get(author, 'someone')} logged {kind or 'a note'} with them on "
+                    f"{human_date(occurred, tz)}"
+                    for author, ws, occurred, kind in latest.get(item.contact_id, [])
+                    if author != owner and ws == user.workspace_id
+                )[:CONTEXT_LINES]
+                if lines:
+                    item = replace(item, context=lines)
+            if item.kind in PRESSURE_KINDS:
+                per_author = [
+                    (author, count)
+                    for author, (ws, count) in recent.get(item.contact_id, [])
+                    if author != owner and ws == user.workspace_id
+                ]
+                total = sum(count for _, count in per_author)
+                # The nudge says so when teammates reached the person often enough to hold
+                # stay-in-touch nudges, and a stay-in-touch nudge (one whose hold just ended,
+                # say) always says who was in touch this week.
+                if total and (total >= threshold or item.kind == STAY_IN_TOUCH or item.held_until):
+                    ordered = sorted(per_author, key=lambda ac: (-ac[1], names.get(ac[0], "")))
+                    item = replace(
+                        item,
+                        team_recent=total,
+                        team_recent_by=tuple(names.get(a, "someone") for a, _ in ordered),
+                    )
+            annotated.append(item)
+        out[owner] = annotated
+    return out
+
+
+def _latest_team_notes(
+    session: Session, contact_ids: set[int]
+) -> dict[int, list[tuple[int, str, datetime, str | None]]]:
+    """contact -> [(author, workspace, occurred_at, kind)] of each author's latest team-visible
+    note about them, newest first."""
+    out: dict[int, list[tuple[int, str, datetime, str | None]]] = defaultdict(list)
+    for batch in chunks(sorted(contact_ids)):
+        ranked = (
+            sa_select(
+                col(NoteContact.contact_id).label("contact_id"),
+                col(Note.author_id).label("author_id"),
+                col(Note.workspace_id).label("workspace_id"),
+                col(Note.occurred_at).label("occurred_at"),
+                col(Note.kind).label("kind"),
+                func.row_number()
+                .over(
+                    partition_by=(col(NoteContact.contact_id), col(Note.author_id)),
+                    order_by=(col(Note.occurred_at).desc(), col(Note.id).desc()),
+                )
+                .label("rank"),
+            )
+            .join(Note, col(Note.id) == col(NoteContact.note_id))
+            .where(col(NoteContact.contact_id).in_(batch), col(Note.visibility) == "team")
+            .subquery()
         )
-        .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
-        .join(User, col(User.id) == col(Note.author_id))
-        .where(
-            col(NoteContact.contact_id) == item.contact_id,
-            col(Note.author_id) != owner,
-            col(Note.visibility) == "team",
-        )
-        .order_by(col(Note.occurred_at).desc())
-        .limit(2)
-    ).all()
-    lines = []
-    for occurred, kind, display, external in rows:
-        who = display or external
-        what = kind or "a note"
-        lines.append(
-            f"{who} logged {what} with them on {human_date(_aware(occurred), schedule.tz)}"
-        )
-    if not lines:
-        return item
-    return replace(item, context=tuple(lines))
+        rows = session.execute(
+            sa_select(
+                ranked.c.contact_id,
+                ranked.c.author_id,
+                ranked.c.workspace_id,
+                ranked.c.occurred_at,
+                ranked.c.kind,
+            ).where(ranked.c.rank == 1)
+        ).all()
+        for contact_id, author_id, workspace_id, occurred, kind in rows:
+            out[contact_id].append((author_id, workspace_id, _aware(occurred), kind))
+    for found in out.values():
+        found.sort(key=lambda row: row[2], reverse=True)
+    return out
+
+
+def _team_touches(
+    session: Session, contact_ids: set[int], now: datetime
+) -> dict[int, list[tuple[int, tuple[str, int]]]]:
+    """contact -> [(author, (workspace, interactions in the pressure window))]: the same rule as
+    bot.team's contact pressure (team-visible interaction notes in the last 7 days)."""
+    out: dict[int, list[tuple[int, tuple[str, int]]]] = defaultdict(list)
+    for batch in chunks(sorted(contact_ids)):
+        rows = session.execute(
+            sa_select(
+                col(NoteContact.contact_id),
+                col(Note.author_id),
+                col(Note.workspace_id),
+                func.count(),
+            )
+            .join(Note, col(Note.id) == col(NoteContact.note_id))
+            .where(
+                col(NoteContact.contact_id).in_(batch),
+                col(Note.visibility) == "team",
+                col(Note.occurred_at) > now - team.PRESSURE_WINDOW,
+                col(Note.occurred_at) <= now,
+                team.is_interaction(),  # type: ignore[arg-type]
+            )
+            .group_by(col(NoteContact.contact_id), col(Note.author_id), col(Note.workspace_id))
+        ).all()
+        for contact_id, author_id, workspace_id, count in rows:
+            out[contact_id].append((author_id, (workspace_id, int(count))))
+    return out
+
+
+def _user_names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for batch in chunks(sorted(user_ids)):
+        for uid, display, external in session.execute(
+            sa_select(col(User.id), col(User.display_name), col(User.external_id)).where(
+                col(User.id).in_(batch)
+            )
+        ).all():
+            names[uid] = display or external
+    return names
+
+
+def with_context(
+    session: Session, items: Sequence[Item], *, owner: User, schedule: Schedule, now: datetime
+) -> list[Item]:
+    """The same context and pressure mention for one user's items outside a tick (App Home)."""
+    assert owner.id is not None
+    facts = Facts(users={owner.id: owner}, schedules={owner.id: schedule})
+    return _with_context(session, {owner.id: list(items)}, facts, now).get(owner.id, [])
 
 
 # --- enqueue ------------------------------------------------------------------------------------

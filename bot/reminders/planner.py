@@ -7,7 +7,7 @@ back into UTC per day, so a 09:00 reminder stays at 09:00 local across a dayligh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
@@ -214,6 +214,15 @@ def muted_until(sensitive_at: Iterable[datetime], now: datetime) -> datetime | N
     return max(recent) + SENSITIVE_COOLDOWN
 
 
+def pressure_hold(holds: Mapping[int, datetime], contact_id: int, now: datetime) -> datetime | None:
+    """Contact pressure: when teammates already reached this person often this week, the
+    owner's stay-in-touch nudge about them waits until the hold ends (bot.team computes it from
+    team-visible notes). A hold already over is no hold. It is a floor, never a stop: the nudge
+    comes back at the first slot after it."""
+    until = holds.get(contact_id)
+    return until if until is not None and until > now else None
+
+
 def slot_for(
     raw_due: datetime,
     schedule: Schedule,
@@ -252,6 +261,11 @@ class Item:
     topic: str | None = None  # the sensitive topic, for heads-ups
     topic_at: datetime | None = None
     context: tuple[str, ...] = field(default=())  # what teammates logged, already phrased
+    # Contact pressure: teammates' interactions with this person in the last 7 days (team notes
+    # only), who they were (most first), and until when stay-in-touch nudges about them wait.
+    team_recent: int = 0
+    team_recent_by: tuple[str, ...] = field(default=())
+    held_until: datetime | None = None
 
     def priority(self, now: datetime) -> tuple[int, float, int, str]:
         """Sort key: time-bound things first, then most overdue, then closest, then stable."""
@@ -275,12 +289,13 @@ class Item:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Item:
         values = dict(data)
-        for name in ("due", "slot", "last_touch", "topic_at"):
+        for name in ("due", "slot", "last_touch", "topic_at", "held_until"):
             if values.get(name):
                 values[name] = datetime.fromisoformat(values[name])
         if values.get("occasion_on"):
             values["occasion_on"] = date.fromisoformat(values["occasion_on"])
         values["context"] = tuple(values.get("context") or ())
+        values["team_recent_by"] = tuple(values.get("team_recent_by") or ())
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 

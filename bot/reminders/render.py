@@ -47,7 +47,41 @@ def _days_between(day_a: Any, day_b: Any) -> int:
 
 
 def item_line(item: Item, *, now: datetime, tz: str) -> str:
-    """One reminder in a sentence, in mrkdwn."""
+    """One reminder in a sentence, in mrkdwn, and what the team did lately if it matters."""
+    line = _main_line(item, now=now, tz=tz)
+    pressure = pressure_line(item, now=now, tz=tz)
+    return f"{line} {pressure}" if pressure else line
+
+
+def pressure_line(item: Item, *, now: datetime, tz: str) -> str | None:
+    """Contact pressure: "Bob and Sam were in touch with Jane 3 times in the last 7 days, so
+    stay-in-touch nudges about them wait until Thu 12 Mar." (team-visible notes only)."""
+    wait = None
+    if item.held_until is not None and item.held_until > now:
+        wait = f"stay-in-touch nudges about them wait until {local_date(item.held_until, tz)}"
+    if item.team_recent > 0:
+        said = (
+            f"{escape(join_names(item.team_recent_by) or 'Teammates')} "
+            f"{'was' if len(item.team_recent_by) == 1 else 'were'} in touch with "
+            f"{escape(first_name(item.contact))} {times(item.team_recent)} in the last 7 days"
+        )
+        return f"{said}, so {wait}." if wait else f"{said}."
+    if wait:
+        return f"Teammates were in touch with them often this week, so {wait}."
+    return None
+
+
+def join_names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def _main_line(item: Item, *, now: datetime, tz: str) -> str:
     who = f"*{escape(item.contact)}*"
     what = escape(item.what or "something")
     if item.kind == STAY_IN_TOUCH:

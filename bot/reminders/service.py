@@ -348,6 +348,7 @@ class Reminders:
         evaluation = None
         if track is not None:
             facts = plan.load_facts(session, [track], now=now, default_tz=self.default_tz)
+            plan.load_holds(session, facts, [track], now=now)
             if actor.tz:
                 facts.schedules[user.id] = self._schedule(session, user, actor)
             evaluation = plan.evaluate(track, facts, now)
@@ -594,9 +595,9 @@ class Reminders:
                 )
             ).all()
             facts = plan.load_facts(session, tracks, now=now, default_tz=self.default_tz)
+            plan.load_holds(session, facts, tracks, now=now)
             facts.schedules[user.id] = schedule
-            soon: list[DueItem] = []
-            later: list[DueItem] = []
+            shown: list[tuple[Item, datetime]] = []
             for track in tracks:
                 evaluation = plan.evaluate(track, facts, now)
                 item = evaluation.item
@@ -604,8 +605,15 @@ class Reminders:
                     continue
                 if evaluation.next_due_at >= horizon:
                     continue
+                shown.append((item, evaluation.next_due_at))
+            items = plan.with_context(
+                session, [item for item, _ in shown], owner=user, schedule=schedule, now=now
+            )
+            soon: list[DueItem] = []
+            later: list[DueItem] = []
+            for item, (_, next_due) in zip(items, shown, strict=True):
                 view = _due_item(item, now, schedule.tz)
-                if planner.local_date(evaluation.next_due_at, tz) <= today:
+                if planner.local_date(next_due, tz) <= today:
                     soon.append(view)
                 else:
                     later.append(view)
@@ -798,6 +806,7 @@ def _due_item(item: Item, now: datetime, tz: str) -> DueItem:
         slot=item.slot,
         what=item.what,
         greeting=item.greeting,
+        context=item.context,
     )
 
 

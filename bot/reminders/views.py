@@ -46,6 +46,7 @@ class DueItem:
     slot: datetime  # the delivery slot it is planned for
     what: str | None = None
     greeting: str | None = None
+    context: tuple[str, ...] = ()  # what teammates logged with them lately, as the DM shows it
 
 
 @dataclass(frozen=True)
