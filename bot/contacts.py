@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.domain import ContactChange, ContactRef
 from bot.errors import UserInputError
 from bot.names import name_key
+from bot.standing import move_focus
 from bot.store import repo
 from bot.store.models import (
     Contact,
@@ -242,6 +243,7 @@ def merge(
     _move_reminders(session, keep_id=k, other_id=o)
     old_name = other.display_name
     session.flush()
+    move_focus(session, keep_id=k, other_id=o)
     repo.delete_contact(session, contact_id=o)
     session.flush()
     _keep_alias(session, workspace_id, keep, old_name)

@@ -11,7 +11,17 @@ from slack_sdk import WebClient
 
 from bot.blocks import error_blocks
 from bot.config import Settings
-from bot.handlers import actions, commands, home, messages, reminders, shortcuts, team, views
+from bot.handlers import (
+    actions,
+    commands,
+    home,
+    messages,
+    reminders,
+    shortcuts,
+    standing,
+    team,
+    views,
+)
 from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
 from bot.slack_client import build_client
 
@@ -50,7 +60,8 @@ def build_app(
             sessions=service.sessions, clock=service.clock, default_tz=service.default_tz
         ),
     )
-    for surface in (messages, commands, shortcuts, actions, views, home, reminders, team):
+    surfaces = (messages, commands, shortcuts, actions, views, home, reminders, team, standing)
+    for surface in surfaces:
         surface.register(app, deps)
     app.error(_handle_error)
     return app

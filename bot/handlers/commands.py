@@ -33,6 +33,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.registry import Invocation, Subcommand
 from bot.handlers.reminders import SUBCOMMANDS as reminder_subcommands
+from bot.handlers.standing import SUBCOMMANDS as standing_subcommands
 from bot.handlers.team import SUBCOMMANDS as team_subcommands
 
 COMMAND = "/rapport"
@@ -100,7 +101,7 @@ HELP_USAGE: Final = "`/rapport help` shows this"
 
 def all_subcommands() -> tuple[Subcommand, ...]:
     """Every subcommand /rapport understands, in the order help lists them."""
-    return CORE + reminder_subcommands + team_subcommands
+    return CORE + standing_subcommands + reminder_subcommands + team_subcommands
 
 
 def usage_lines() -> list[str]:

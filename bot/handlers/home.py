@@ -7,8 +7,10 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.blocks import home_view
+from bot.blocks import MAX_SURFACE_BLOCKS, fit, home_view
 from bot.handlers.common import Deps, actor_from_event, prepare_actor
+from bot.handlers.standing import standing_for
+from bot.standing_blocks import home_blocks
 
 
 def register(app: App, deps: Deps) -> None:
@@ -25,5 +27,12 @@ def register(app: App, deps: Deps) -> None:
                 ("Due today", [item.text for item in upcoming.today]),
                 ("This week", [item.text for item in upcoming.this_week]),
             ]
-        view = home_view(home, tz=deps.tz_for(actor.user_id), now=deps.service.clock(), due=due)
+        tz, now = deps.tz_for(actor.user_id), deps.service.clock()
+        view = home_view(home, tz=tz, now=now, due=due)
+        # Your next five and your focus list come first: what to do, then what is owed.
+        standing = standing_for(deps)
+        top = home_blocks(
+            standing.next_actions(actor=actor), standing.focus_list(actor=actor), tz=tz, now=now
+        )
+        view["blocks"] = fit(top + view["blocks"], MAX_SURFACE_BLOCKS)
         client.views_publish(user_id=actor.user_id, view=view)

@@ -14,11 +14,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-# The models must be on SQLModel.metadata wherever the schema is compared or emptied (tests,
-# autogenerate), and every such path reads this directory first. bot/store/models.py imports
-# the other model modules; until it imports this one too, this line registers it.
-import bot.store.focus_models  # noqa: F401
-
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None

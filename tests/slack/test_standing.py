@@ -3,34 +3,15 @@ HTTP server, the real services and database behind it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
-from slack_bolt import App
-
-import bot.slack_app
-from bot.config import Settings
 from bot.domain import Actor
-from bot.handlers import commands
-from bot.handlers import standing as standing_handlers
-from bot.handlers.common import Deps
 from bot.service import Rapport
-from bot.slack_app import build_app
 from bot.standing import Standing
-from tests.slack.conftest import (  # the Slack suite's fixtures, reused here
-    NOW,
-    clock,
-    fake_slack,
-    serve_in_thread,
-    service,
-    settings,
-)
+from tests.slack.conftest import NOW
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action
-
-__all__ = ["clock", "fake_slack", "service", "settings"]
 
 FIRST_NAMES = [
     "Anna",
@@ -60,36 +41,6 @@ FIRST_NAMES = [
     "Yara",
 ]
 ALICE = Actor(workspace_id=TEAM_ID, user_id="UALICE", display_name="Alice")
-
-
-@pytest.fixture
-def app(service: Rapport, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> App:
-    """The real app; until bot/slack_app.py and commands.all_subcommands list this surface,
-    the test adds it the way they will."""
-    words = {w for sub in commands.all_subcommands() for w in sub.words}
-    if "fading" not in words:
-        original = commands.all_subcommands
-        monkeypatch.setattr(
-            commands, "all_subcommands", lambda: original() + standing_handlers.SUBCOMMANDS
-        )
-    app = build_app(service=service, settings=settings)
-    if getattr(bot.slack_app, "standing", None) is None:
-        standing_handlers.register(app, Deps(service=service, default_tz=service.default_tz))
-    return app
-
-
-@pytest.fixture
-def slack(app: App, fake_slack: FakeSlack) -> Iterator[SlackSender]:
-    server, thread = serve_in_thread(app)
-    try:
-        yield SlackSender(
-            f"http://127.0.0.1:{server.server_port}", response_url_base=fake_slack.url
-        )
-    finally:
-        fake_slack.settle(0.2, timeout=5)
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def buttons(call: Call) -> dict[str, dict[str, Any]]:
