@@ -11,7 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 SessionFactory = Callable[[], Session]
-SQLITE_BUSY_TIMEOUT = 10.0  # seconds
+# Seconds a writer waits for another's lock. Short enough that a person whose note cannot be
+# saved hears "try again" within Slack's 3 s; long enough for every write Rapport makes, which
+# are short transactions (the reminder tick commits per user).
+SQLITE_BUSY_TIMEOUT = 2.5
 
 
 def normalize_url(url: str) -> str:
@@ -29,7 +32,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if path and path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         # How long a writer waits for another's lock before giving up ("couldn't save, try
-        # again"): 10 s unless the URL says otherwise, e.g. sqlite:///rapport.db?timeout=2.
+        # again"): SQLITE_BUSY_TIMEOUT unless the URL says otherwise (sqlite:///r.db?timeout=5).
         given = make_url(url).query.get("timeout")
         timeout = float(given if isinstance(given, str) else SQLITE_BUSY_TIMEOUT)
         engine = create_engine(
