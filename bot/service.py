@@ -479,6 +479,14 @@ class Rapport:
             contact = existing
             if contact is None:
                 display = person.name.strip() or person.slack_user_id or "someone"
+                # Two notes first naming the same new person at once must make one contact:
+                # hold a per-name lock until commit, then look again (the other note may have
+                # created it meanwhile). SQLite's IMMEDIATE transactions already serialise this.
+                repo.lock_contact_name(
+                    session, workspace_id=actor.workspace_id, key=name_key(display)
+                )
+                contact = self._created_meanwhile(session, actor.workspace_id, person)
+            if contact is None:
                 contact = Contact(
                     workspace_id=actor.workspace_id,
                     display_name=display,
@@ -493,6 +501,17 @@ class Rapport:
             out.by_name[person.name] = contact
             out.contacts.append(contact)
         return out
+
+    def _created_meanwhile(
+        self, session: Session, workspace_id: str, person: PersonRef
+    ) -> Contact | None:
+        if person.slack_user_id:
+            return repo.contact_by_slack_id(
+                session, workspace_id=workspace_id, slack_user_id=person.slack_user_id
+            )
+        key = name_key(person.name)
+        found = repo.contacts_with_key(session, workspace_id=workspace_id, key=key)
+        return found[0] if len(found) == 1 else None
 
     def _match(self, session: Session, workspace_id: str, name: str) -> Contact | Ambiguity | None:
         """Exact name or alias first, then first name, then fuzzy with a margin; ask when close."""

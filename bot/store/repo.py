@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -167,6 +167,20 @@ def contacts_with_key_prefix(
         )
         .limit(limit)
     ).all()
+
+
+def lock_contact_name(session: Session, *, workspace_id: str, key: str) -> None:
+    """PostgreSQL: hold a transaction-scoped advisory lock on (workspace, name key).
+
+    Creating a contact is check-then-insert, and two contacts may legitimately share a name, so
+    no unique constraint can guard it. SQLite needs nothing: its transactions begin IMMEDIATE.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+        {"name": f"rapport-contact:{workspace_id}:{key}"},
+    )
 
 
 def get_contact(session: Session, *, workspace_id: str, contact_id: int) -> Contact | None:

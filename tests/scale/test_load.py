@@ -82,12 +82,6 @@ def test_200_concurrent_commands_are_acked_in_time_and_stored_once(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    reason="known race (bot/service.py, bot/contacts.py): on PostgreSQL two notes that first name "
-    "the same new person at the same moment each create that contact; later notes about them then "
-    "ask 'which one?'. SQLite is safe (BEGIN IMMEDIATE serialises writers).",
-    strict=False,
-)
 def test_concurrent_first_mentions_make_one_contact(pg_database: str, tmp_path: Path) -> None:
     from tests.conftest import reset_postgres
 
