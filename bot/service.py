@@ -16,9 +16,10 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot import contacts, serendipity, team
+from bot.contact_lookup import find_contact, match_contact
 from bot.domain import (
     Actor,
     Ambiguity,
@@ -38,7 +39,7 @@ from bot.domain import (
     WhoKnows,
     WorkspaceSettings,
 )
-from bot.errors import AmbiguousNameError, NotFoundError, StorageUnavailableError, UserInputError
+from bot.errors import NotFoundError, StorageUnavailableError, UserInputError
 from bot.names import name_key
 from bot.parsing import Direction, ParsedNote, PersonRef, is_question, parse_note, parse_query
 from bot.store import repo
@@ -61,8 +62,6 @@ T = TypeVar("T")
 
 MAX_NOTE_CHARS = 10_000
 SENSITIVE_COOLDOWN = timedelta(days=30)
-FUZZY_CUTOFF = 85.0
-FUZZY_MARGIN = 8.0
 TIMELINE_LIMIT = 50
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that say nothing about *what* a loop is about, so they can't tell two loops apart.
@@ -514,52 +513,9 @@ class Rapport:
         return found[0] if len(found) == 1 else None
 
     def _match(self, session: Session, workspace_id: str, name: str) -> Contact | Ambiguity | None:
-        """Exact name or alias first, then first name, then fuzzy with a margin; ask when close."""
-        key = name_key(name)
-        if not key:
-            return None
-        exact = repo.contacts_with_key(session, workspace_id=workspace_id, key=key)
-        if len(exact) == 1:
-            return exact[0]
-        if len(exact) > 1:
-            return self._ambiguity(session, name, exact)
-        alias = repo.contact_by_alias(session, workspace_id=workspace_id, key=key)
-        if alias is not None:
-            return alias
-        if " " not in key:
-            same_first = repo.contacts_with_key_prefix(
-                session, workspace_id=workspace_id, prefix=key + " ", limit=20
-            )
-            if len(same_first) == 1:
-                return same_first[0]
-            if len(same_first) > 1:
-                return self._ambiguity(session, name, same_first)
-        return self._fuzzy(session, workspace_id, name, key)
-
-    def _fuzzy(
-        self, session: Session, workspace_id: str, name: str, key: str
-    ) -> Contact | Ambiguity | None:
-        from rapidfuzz import fuzz, process
-
-        # Only names sharing the first three letters are compared: a range scan, not the whole
-        # workspace, so logging stays fast with 100,000 contacts.
-        pool = repo.contacts_with_key_prefix(
-            session, workspace_id=workspace_id, prefix=key[:3], limit=500
-        )
-        if not pool:
-            return None
-        choices = {c.id: c.name_key for c in pool}
-        scored = process.extract(
-            key, choices, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF, limit=3
-        )
-        if not scored:
-            return None
-        by_id = {c.id: c for c in pool}
-        best = scored[0]
-        close = [s for s in scored if best[1] - s[1] < FUZZY_MARGIN]
-        if len(close) > 1:
-            return self._ambiguity(session, name, [by_id[s[2]] for s in close])
-        return by_id[best[2]]
+        """The contact `name` means (bot.contact_lookup); close candidates become "which one?"."""
+        found = match_contact(session, workspace_id=workspace_id, name=name)
+        return self._ambiguity(session, name, found) if isinstance(found, list) else found
 
     def _ambiguity(self, session: Session, name: str, contacts: Sequence[Contact]) -> Ambiguity:
         now = self._now()
@@ -805,7 +761,12 @@ class Rapport:
                 ),
                 sensitive=tuple(sensitive),
                 needs=tuple(needs),
-                tags=tuple(repo.tags_of(session, contact_id=contact.id)),
+                tags=_visible_tags(
+                    session,
+                    workspace_id=actor.workspace_id,
+                    viewer_id=user.id,
+                    contact_id=contact.id,
+                ),
                 last_by_team=self._entries(session, [team_note])[0] if team_note else None,
                 per_month=per_month,
                 sparkline=team.sparkline(per_month),
@@ -823,23 +784,9 @@ class Rapport:
     def _find_contact(
         self, session: Session, actor: Actor, *, name: str | None, contact_id: int | None
     ) -> Contact:
-        if contact_id is not None:
-            found = repo.get_contact(
-                session, workspace_id=actor.workspace_id, contact_id=contact_id
-            )
-            if found is None:
-                raise NotFoundError("I don't know that contact.")
-            return found
-        if not name or not name_key(name):
-            raise UserInputError("Whose card? Try `who Jane Doe`.")
-        match = self._match(session, actor.workspace_id, name)
-        if isinstance(match, Ambiguity):
-            raise AmbiguousNameError(
-                name, [(c.contact_id, c.display_name) for c in match.candidates]
-            )
-        if match is None:
-            raise NotFoundError(f"I don't know anyone called {name!r} yet.")
-        return match
+        return find_contact(
+            session, workspace_id=actor.workspace_id, name=name, contact_id=contact_id
+        )
 
     def loops(self, *, actor: Actor) -> LoopList:
         with self._session() as session:
@@ -1246,6 +1193,23 @@ def _best_loop(candidates: Sequence[Loop], what: str) -> Loop | None:
     if len(candidates) == 1 or words & _content_words(best.what):
         return best
     return None
+
+
+def _visible_tags(
+    session: Session, *, workspace_id: str, viewer_id: int, contact_id: int
+) -> tuple[str, ...]:
+    """The card's #tags: those written in notes about the contact that the viewer may see.
+
+    ContactTag rows (kept for #tag cadences) don't say which note a tag came from, so a tag
+    written in someone's private note would show on everyone's card; each note's own `tags`
+    does. All visible notes count, not just the timeline's latest 50.
+    """
+    rows = session.exec(
+        select(Note.tags)
+        .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
+        .where(NoteContact.contact_id == contact_id, *repo.visible(workspace_id, viewer_id))
+    ).all()
+    return tuple(sorted({str(tag) for tags in rows for tag in (tags or [])}))
 
 
 def _may_see(note: Note, workspace_id: str, user: User) -> bool:

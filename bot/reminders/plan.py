@@ -281,7 +281,10 @@ class Facts:
     occasions: dict[int, Occasion] = field(default_factory=dict)
     contact_cadence: dict[tuple[int, int], ReminderCadence] = field(default_factory=dict)
     tag_cadences: dict[int, list[ReminderCadence]] = field(default_factory=dict)
-    tags: dict[int, set[str]] = field(default_factory=dict)
+    tags: dict[int, set[str]] = field(default_factory=dict)  # ContactTag: any note, any author
+    # contact -> [(author, visibility, tags)] of its notes with tags an owner has a cadence for:
+    # a #tag cadence covers a contact only through notes that owner may see.
+    note_tags: dict[int, list[tuple[int, str, frozenset[str]]]] = field(default_factory=dict)
     touches: dict[tuple[int, int], tuple[datetime, int]] = field(default_factory=dict)
     sensitive: dict[int, list[tuple[int, datetime, str, int, str]]] = field(default_factory=dict)
     snoozes: dict[tuple[int, str], datetime] = field(default_factory=dict)
@@ -410,6 +413,7 @@ def load_facts(
             )
         ).all():
             facts.tag_cadences.setdefault(cadence.owner_id, []).append(cadence)
+    _load_note_tags(session, facts, cadence_contacts)
     by_owner: dict[int, list[str]] = defaultdict(list)
     for track in tracks:
         by_owner[track.owner_id].append(track.subject)
@@ -422,6 +426,37 @@ def load_facts(
             ).all():
                 facts.snoozes[(owner_id, snooze.subject)] = snooze.until
     return facts
+
+
+def _load_note_tags(session: Session, facts: Facts, contact_ids: set[int]) -> None:
+    """Which notes put a contact under a tag some owner here has a cadence for (ContactTag
+    says a tag was written about them, not in whose note, nor whether it was private)."""
+    cadence_tags = {c.tag for cadences in facts.tag_cadences.values() for c in cadences if c.tag}
+    tagged = sorted(c for c in contact_ids if facts.tags.get(c, set()) & cadence_tags)
+    for batch in chunks(tagged):
+        for contact_id, author_id, visibility, tags in session.execute(
+            sa_select(
+                col(NoteContact.contact_id),
+                col(Note.author_id),
+                col(Note.visibility),
+                col(Note.tags),
+            )
+            .join(Note, col(Note.id) == col(NoteContact.note_id))
+            .where(col(NoteContact.contact_id).in_(batch))
+        ).all():
+            wanted = frozenset(str(t) for t in (tags or ())) & cadence_tags
+            if wanted:
+                facts.note_tags.setdefault(contact_id, []).append((author_id, visibility, wanted))
+
+
+def tags_seen_by(facts: Facts, owner_id: int, contact_id: int) -> set[str]:
+    """The contact's tags (among those with cadences) from notes the owner may see: team notes
+    and the owner's own private ones. Contacts are per workspace, so their notes are too."""
+    seen: set[str] = set()
+    for author_id, visibility, tags in facts.note_tags.get(contact_id, []):
+        if visibility == "team" or author_id == owner_id:
+            seen |= tags
+    return seen
 
 
 def load_holds(
@@ -616,8 +651,11 @@ def _every_days(track: ReminderTrack, facts: Facts) -> tuple[int, datetime] | No
         if own.stopped_at is not None or own.every_days <= 0:
             return None
         return own.every_days, own.created_at
-    tags = facts.tags.get(track.contact_id, set())
-    matching = [c for c in facts.tag_cadences.get(track.owner_id, []) if c.tag in tags]
+    cadences = facts.tag_cadences.get(track.owner_id, [])
+    if not cadences or not facts.tags.get(track.contact_id):
+        return None
+    tags = tags_seen_by(facts, track.owner_id, track.contact_id)
+    matching = [c for c in cadences if c.tag in tags]
     if not matching:
         return None
     best = min(matching, key=lambda c: (c.every_days, c.created_at))

@@ -66,9 +66,8 @@ def test_teammates_interactions_are_shown_as_context(world: World) -> None:
 
 
 def test_tag_cadence_is_a_default_and_a_contact_cadence_wins(world: World) -> None:
-    world.contact("Vera Venture", tags=("investors",))
-    world.contact("Ian Investor", tags=("investors",))
-    world.note("ana", "call", about=("Vera Venture",), days_ago=100)
+    world.note("ana", "call #investors", about=("Vera Venture",), days_ago=100, tags=("investors",))
+    world.note("bob", "met #investors", about=("Ian Investor",), days_ago=200, tags=("investors",))
     world.note("ana", "call", about=("Ian Investor",), days_ago=100)
     world.cadence("ana", "#investors", 91)
     world.cadence("ana", "Ian Investor", 365)
@@ -76,12 +75,44 @@ def test_tag_cadence_is_a_default_and_a_contact_cadence_wins(world: World) -> No
     world.tick()
     assert world.keys_sent() == [f"stay_in_touch:contact:{world.contacts['Vera Venture']}"]
     # A contact tagged later joins the tag's cadence on the next expansion.
-    world.contact("Nia New", tags=("investors",))
+    world.note("bob", "intro #investors", about=("Nia New",), days_ago=300, tags=("investors",))
     world.later(days=1, hours=2)  # Friday 11:00: the hourly expansion finds her
     world.tick()
     world.at(datetime(2026, 3, 9, 9, 0, tzinfo=UTC))  # Monday
     world.tick()
     assert f"stay_in_touch:contact:{world.contacts['Nia New']}" in world.keys_sent()
+
+
+def test_a_tag_only_in_someone_elses_private_note_puts_nobody_under_your_tag_cadence(
+    world: World,
+) -> None:
+    # Bob's private "#investors" about Priya must not show Ana that Priya is tagged: no nudge.
+    world.note(
+        "bob",
+        "met Priya #investors",
+        about=("Priya Nair",),
+        days_ago=100,
+        visibility="private",
+        tags=("investors",),
+    )
+    world.note(
+        "cy", "dinner #investors", about=("Vera Venture",), days_ago=100, tags=("investors",)
+    )
+    world.contact("Tom Tagged", tags=("investors",))  # a tag no note carries any more
+    world.cadence("ana", "#investors", 30)
+    world.cadence("bob", "#investors", 30)
+    world.later(hours=23)
+    world.tick()
+    priya, vera = world.contacts["Priya Nair"], world.contacts["Vera Venture"]
+    assert world.keys_sent("ana") == [f"stay_in_touch:contact:{vera}"]
+    assert sorted(world.keys_sent("bob")) == sorted(
+        [f"stay_in_touch:contact:{priya}", f"stay_in_touch:contact:{vera}"]
+    )
+    # Once a note Ana may see tags Priya, the sweep brings her under Ana's cadence.
+    world.note("cy", "Priya #investors", about=("Priya Nair",), days_ago=60, tags=("investors",))
+    world.later(days=1)  # Friday
+    world.tick()
+    assert f"stay_in_touch:contact:{priya}" in world.keys_sent("ana")
 
 
 def test_snooze_moves_the_nudge_and_stop_ends_it(world: World) -> None:

@@ -78,6 +78,8 @@ class World:
             return row.id
 
     def contact(self, name: str, *, tags: tuple[str, ...] = ()) -> int:
+        """A contact; `tags` are only its ContactTag rows (no note carries them), which alone
+        put nobody under a #tag cadence: use `note(..., tags=...)` for that."""
         if name not in self.contacts:
             with self.sessions() as session:
                 row = Contact(
@@ -109,9 +111,11 @@ class World:
         sensitive: tuple[str, ...] = (),
         kind: str | None = None,
         visibility: str = "team",
+        tags: tuple[str, ...] = (),
     ) -> int:
+        """A note, filed as the service files one: #tags on the note and on its contacts."""
         author_id = self.user(author)
-        ids = [self.contact(name) for name in about]
+        ids = [self.contact(name, tags=tags) for name in about]
         with self.sessions() as session:
             row = Note(
                 workspace_id=WS,
@@ -122,6 +126,7 @@ class World:
                 occurred_at=self.now - timedelta(days=days_ago),
                 logged_at=self.now,
                 sensitive=list(sensitive),
+                tags=list(tags),
             )
             session.add(row)
             session.flush()
