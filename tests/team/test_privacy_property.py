@@ -3,12 +3,15 @@ surface ever shows a note to someone who may not see it.
 
 Each generated note carries a unique marker word (``mk<n>x``) in its text, its need and its loop,
 so any leak — in a recall hit, a card's timeline or needs, a loop, App Home, an export, a
-who-knows answer, a serendipity suggestion, the reminders' due list — shows up as a marker the
-viewer was not allowed. "Allowed" has one definition: same workspace, and a team note or the
-viewer's own. Recall must also be *complete*: every allowed note that matches is found.
+who-knows answer, a serendipity suggestion — shows up as a marker the viewer was not allowed.
+"Allowed" has one definition: same workspace, and a team note or the viewer's own. Recall must
+also be *complete*: every allowed note that matches is found.
 
 Cost: one in-memory SQLite database per test function, migrated once; each example writes to two
 fresh workspace ids, so examples never see each other and no cleanup is needed.
+
+The reminders (what a tick DMs, `rapport due`, App Home's upcoming) have a property test of their
+own below, with fewer examples and a fresh database each (see its docstring for why).
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
 from bot.console import _jsonable
 from bot.domain import Actor
 from bot.errors import NotFoundError
+from bot.reminders.notifier import MemoryNotifier
+from bot.reminders.service import Reminders
+from bot.reminders.tick import tick
 from bot.service import Rapport
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
@@ -78,6 +85,29 @@ def sessions() -> Iterator[SessionFactory]:
         yield session_factory(engine)
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def blank() -> Iterator[Callable[[], tuple[SessionFactory, Engine]]]:
+    """Fresh migrated in-memory databases, copied from one migrated template (~1 ms each, where
+    migrating takes ~50 ms): the reminders' tick sweeps and collects across workspaces, so its
+    cost would grow with every earlier example in a shared database."""
+    template = make_engine("sqlite://", poolclass=StaticPool)
+    upgrade(template)
+    source = template.raw_connection()
+
+    def make() -> tuple[SessionFactory, Engine]:
+        engine = make_engine("sqlite://", poolclass=StaticPool)
+        target = engine.raw_connection()
+        source.driver_connection.backup(target.driver_connection)  # type: ignore[union-attr]
+        target.close()
+        return session_factory(engine), engine
+
+    try:
+        yield make
+    finally:
+        source.close()
+        template.dispose()
 
 
 def markers(value: object) -> set[str]:
@@ -160,3 +190,196 @@ def allowed(facts: dict[str, tuple[int, int, bool]], ws: int, user: int) -> set[
 
 def authors_seen(facts: dict[str, tuple[int, int, bool]], may_see: set[str], ws: int) -> set[str]:
     return {USERS[facts[mk][1]] for mk in may_see if facts[mk][0] == ws}
+
+
+# --- the reminders ------------------------------------------------------------------------------
+
+REMINDER_TEMPLATES = (
+    "coffee with {who} #crm, she wants a {mk} marmalade",  # an interaction, tagged
+    "I owe {who} the {mk} marmalade deck by Friday",  # you owe
+    "asked {who} for the {mk} marmalade contract, waiting on her",  # waiting on
+    "called {who} about {mk} marmalade #{mk}",  # an interaction, with a marker as its #tag
+    "{who} had a house fire, {mk} marmalade #crm",  # sensitive news
+    "{who} runs a {mk} marmalade shop #crm",  # a fact, tagged
+)
+MONDAY = NOW + timedelta(days=2, hours=18)  # NOW is Friday 15:00 UTC; Monday 09:00, a digest slot
+NAMED = re.compile(r"\b(U\d)\b")
+
+
+@dataclass(frozen=True)
+class Cadences:
+    contacts: tuple[frozenset[int], ...]  # per (workspace, user): contact indexes with a cadence
+    tag: tuple[bool, ...]  # per (workspace, user): a #crm cadence
+
+
+reminder_notes = st.lists(
+    st.builds(
+        NoteSpec,
+        workspace=st.integers(0, 1),
+        author=st.integers(0, len(USERS) - 1),
+        contact=st.integers(0, len(CONTACTS) - 1),
+        visibility=st.sampled_from(["private", "team", ""]),
+        template=st.integers(0, len(REMINDER_TEMPLATES) - 1),
+        days_ago=st.sampled_from([0, 1, 2, 3, 20, 60]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+cadences_strategy = st.builds(
+    Cadences,
+    contacts=st.tuples(*[st.frozensets(st.integers(0, len(CONTACTS) - 1))] * 4),
+    tag=st.tuples(*[st.booleans()] * 4),
+)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    specs=reminder_notes, defaults=st.tuples(st.booleans(), st.booleans()), plan=cadences_strategy
+)
+def test_no_reminder_draws_on_a_note_its_recipient_may_not_see(
+    blank: Callable[[], tuple[SessionFactory, Engine]],
+    specs: list[NoteSpec],
+    defaults: tuple[bool, bool],
+    plan: Cadences,
+) -> None:
+    """The reminders, as a property of their own with fewer examples (150, ~30 s, each in a
+    fresh database): with `due` and `upcoming` inside the 500-example test above, that test took
+    140 s instead of ~38 s, because the tick's ingest and sweep read across every earlier
+    example's workspaces in its shared database. Per user, what a tick sends
+    (text and blocks), what `Reminders.due` lists, App Home's `upcoming` and the card never carry
+    a note the user may not see — no marker, no stay-in-touch nudge through a #tag only someone
+    else's private note carries, no heads-up from someone else's private bad news, and no
+    teammate named in a context or contact-pressure line unless the user may see one of that
+    teammate's notes about the person. The pressure threshold is 1, so pressure lines are common.
+    """
+    sessions, engine = blank()
+    try:
+        check_reminders(sessions, specs, defaults, plan)
+    finally:
+        engine.dispose()
+
+
+def check_reminders(
+    sessions: SessionFactory, specs: list[NoteSpec], defaults: tuple[bool, bool], plan: Cadences
+) -> None:
+    service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+    reminders = Reminders(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+    workspaces = ("Wa", "Wb")
+
+    def actor(ws: int, user: int) -> Actor:
+        return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
+
+    for ws, private_default in enumerate(defaults):
+        service.update_workspace(
+            actor=actor(ws, 0),
+            default_visibility="private" if private_default else "team",
+            pressure_threshold=1,
+        )
+    facts: dict[str, tuple[int, int, bool]] = {}
+    about: dict[str, tuple[int, int]] = {}  # marker -> (contact index, template)
+    for i, spec in enumerate(specs):
+        mk = f"mk{i}x"
+        text = REMINDER_TEMPLATES[spec.template].format(who=CONTACTS[spec.contact], mk=mk)
+        if spec.visibility:
+            text = f"{spec.visibility}: {text}"
+        result = service.log(
+            actor=actor(spec.workspace, spec.author),
+            text=text,
+            at=NOW - timedelta(days=spec.days_ago),
+        )
+        facts[mk] = (spec.workspace, spec.author, result.private)
+        about[mk] = (spec.contact, spec.template)
+
+    viewers = list(itertools.product((0, 1), range(len(USERS))))
+    for index, (ws, user) in enumerate(viewers):
+        for contact in sorted(plan.contacts[index]):
+            try:
+                reminders.set_cadence(actor=actor(ws, user), target=CONTACTS[contact], every_days=7)
+            except NotFoundError:
+                continue  # no note in this workspace named them
+        if plan.tag[index]:
+            reminders.set_cadence(actor=actor(ws, user), target="#crm", every_days=7)
+            reminders.set_cadence(actor=actor(ws, user), target="#mk0x", every_days=7)
+
+    notifier = MemoryNotifier()
+    due = {(ws, user): reminders.due(actor=actor(ws, user), now=MONDAY) for ws, user in viewers}
+    tick(sessions=sessions, notifier=notifier, now=MONDAY, default_tz="UTC", worker="prop")
+
+    for index, (ws, user) in enumerate(viewers):
+        viewer = actor(ws, user)
+        may_see = allowed(facts, ws, user)
+        sent = [m for m in notifier.sent if m.workspace == workspaces[ws] and m.user == USERS[user]]
+        home = reminders.upcoming(actor=viewer)
+        shown = markers(due[(ws, user)]) | markers(home)
+        shown |= markers([(m.text, m.blocks) for m in sent])
+        for name in CONTACTS:
+            try:
+                shown |= markers(service.card(actor=viewer, name=name))
+            except NotFoundError:
+                continue
+        assert shown <= may_see, f"{viewer} saw {sorted(shown - may_see)}"
+
+        items = [*due[(ws, user)].items, *due[(ws, user)].held, *home.today, *home.this_week]
+        seen = sorted(may_see)
+        for item in items:
+            contact = CONTACTS.index(item.contact.display_name)
+            notes_here = [mk for mk in seen if about[mk][0] == contact]
+            if item.kind == "stay_in_touch":
+                tagged = plan.tag[index] and any(
+                    about[mk][1] in (0, 4, 5) or (about[mk][1] == 3 and mk == "mk0x")
+                    for mk in notes_here
+                )
+                assert contact in plan.contacts[index] or tagged, (viewer, item)
+            if item.kind == "heads_up":
+                assert any(about[mk][1] == 4 for mk in notes_here), (viewer, item)
+            lines = " ".join([item.text, *item.context])
+            for named in set(NAMED.findall(lines)):
+                assert any(
+                    USERS[facts[mk][1]] == named and not facts[mk][2] for mk in notes_here
+                ), (viewer, named, item)
+        for message in sent:
+            for named in set(NAMED.findall(json.dumps(message.blocks))):
+                assert named != viewer.user_id and any(
+                    USERS[facts[mk][1]] == named and not facts[mk][2] for mk in seen
+                ), (viewer, named, message.text)
+
+
+# --- #tags: stored per contact, shown per note ---------------------------------------------------
+
+
+def test_a_tag_in_a_private_note_is_only_on_its_authors_card(
+    blank: Callable[[], tuple[SessionFactory, Engine]],
+) -> None:
+    sessions, engine = blank()
+    try:
+        service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+        ana, bob = (Actor(workspace_id="T1", user_id=u, display_name=u) for u in ("ana", "bob"))
+        service.log(actor=ana, text="coffee with Jane Doe #investors")
+        service.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
+        assert service.card(actor=ana, name="Jane Doe").tags == ("investors",)
+        assert service.card(actor=bob, name="Jane Doe").tags == ("flightrisk", "investors")
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bot/io/export.py lists every ContactTag row of an exported contact, including tags "
+    "only someone else's private note carries (outside the reminders' files; reported)",
+)
+def test_export_lists_only_tags_from_notes_the_user_may_see(
+    blank: Callable[[], tuple[SessionFactory, Engine]],
+) -> None:
+    sessions, engine = blank()
+    try:
+        service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+        ana, bob = (Actor(workspace_id="T1", user_id=u, display_name=u) for u in ("ana", "bob"))
+        service.log(actor=ana, text="coffee with Jane Doe")
+        service.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
+        assert "flightrisk" not in service.export(actor=ana, format="json")
+    finally:
+        engine.dispose()
