@@ -31,9 +31,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from bot import relationship
+from bot.contact_lookup import find_contact
 from bot.domain import Actor, ContactRef
-from bot.errors import AmbiguousNameError, NotFoundError, StorageUnavailableError, UserInputError
-from bot.names import name_key
+from bot.errors import AmbiguousNameError, StorageUnavailableError, UserInputError
 from bot.relationship import Facts, Label, OpenLoop
 from bot.standing_views import (
     CadenceStatus,
@@ -67,8 +67,6 @@ REVIEW_CANDIDATES: Final = 2000
 REVIEW_DAYS: Final = 7
 REVIEW_COOLED_SHOWN: Final = 10
 REVIEW_HOUR_DEFAULT: Final = 9  # Monday, at the reminders' digest hour (9 unless set)
-FUZZY_CUTOFF: Final = 85.0
-FUZZY_MARGIN: Final = 8.0
 
 
 def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -683,50 +681,13 @@ class Standing:
     def _contact(
         self, session: Session, actor: Actor, name: str | None, contact_id: int | None
     ) -> Contact:
-        """By id (a button), else exact name or alias, a unique first name, a clear fuzzy match;
-        close candidates raise AmbiguousNameError so the caller can ask "which one?"."""
-        ws = actor.workspace_id
-        if contact_id is not None:
-            found = repo.get_contact(session, workspace_id=ws, contact_id=contact_id)
-            if found is None:
-                raise NotFoundError("I don't know that contact.")
-            return found
-        key = name_key(name or "")
-        if not key:
-            raise UserInputError("Which contact? Give a name, e.g. `focus Jane Doe`.")
-        exact = list(repo.contacts_with_key(session, workspace_id=ws, key=key))
-        if len(exact) > 1:
-            raise _ambiguous(name or key, exact)
-        if exact:
-            return exact[0]
-        alias = repo.contact_by_alias(session, workspace_id=ws, key=key)
-        if alias is not None:
-            return alias
-        if " " not in key:
-            same = list(
-                repo.contacts_with_key_prefix(session, workspace_id=ws, prefix=key + " ", limit=20)
-            )
-            if len(same) > 1:
-                raise _ambiguous(name or key, same)
-            if same:
-                return same[0]
-        from rapidfuzz import fuzz, process
-
-        pool = repo.contacts_with_key_prefix(session, workspace_id=ws, prefix=key[:3], limit=500)
-        scored = process.extract(
-            key,
-            {c.id: c.name_key for c in pool},
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=FUZZY_CUTOFF,
-            limit=3,
+        return find_contact(
+            session,
+            workspace_id=actor.workspace_id,
+            name=name,
+            contact_id=contact_id,
+            example="focus Jane Doe",
         )
-        if not scored:
-            raise NotFoundError(f"I don't know anyone called {name!r} yet.")
-        by_id = {c.id: c for c in pool}
-        close = [s for s in scored if scored[0][1] - s[1] < FUZZY_MARGIN]
-        if len(close) > 1:
-            raise _ambiguous(name or key, [by_id[s[2]] for s in close])
-        return by_id[scored[0][2]]
 
     def _settings_row(self, session: Session, user: User) -> StandingSettings | None:
         assert user.id is not None

@@ -7,7 +7,7 @@ takes the acting `Actor` (identity from the Slack payload or --as); no Slack typ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -15,9 +15,9 @@ from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from bot.contact_lookup import find_contact
 from bot.domain import Actor, ContactRef
-from bot.errors import AmbiguousNameError, NotFoundError, StorageUnavailableError, UserInputError
-from bot.names import name_key
+from bot.errors import NotFoundError, StorageUnavailableError, UserInputError
 from bot.reminders import plan, planner
 from bot.reminders.notifier import Notifier
 from bot.reminders.planner import (
@@ -53,8 +53,6 @@ from bot.store.reminder_models import (
 )
 
 _TAG = re.compile(r"^#?([\w-]+)$", re.UNICODE)
-FUZZY_CUTOFF = 85.0
-FUZZY_MARGIN = 8.0
 
 
 class Reminders:
@@ -103,44 +101,7 @@ class Reminders:
         return plan.schedule_of(row, tz, self.default_tz)
 
     def _contact(self, session: Session, actor: Actor, name: str) -> Contact:
-        """Exact name or alias, then a unique first name, then a clear fuzzy match; else ask."""
-        key = name_key(name)
-        if not key:
-            raise UserInputError("Which contact? Give a name, e.g. `Jane Doe`.")
-        ws = actor.workspace_id
-        exact = list(repo.contacts_with_key(session, workspace_id=ws, key=key))
-        if len(exact) > 1:
-            raise _ambiguous(name, exact)
-        if exact:
-            return exact[0]
-        alias = repo.contact_by_alias(session, workspace_id=ws, key=key)
-        if alias is not None:
-            return alias
-        if " " not in key:
-            same = list(
-                repo.contacts_with_key_prefix(session, workspace_id=ws, prefix=key + " ", limit=20)
-            )
-            if len(same) > 1:
-                raise _ambiguous(name, same)
-            if same:
-                return same[0]
-        from rapidfuzz import fuzz, process
-
-        pool = repo.contacts_with_key_prefix(session, workspace_id=ws, prefix=key[:3], limit=500)
-        scored = process.extract(
-            key,
-            {c.id: c.name_key for c in pool},
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=FUZZY_CUTOFF,
-            limit=3,
-        )
-        if not scored:
-            raise NotFoundError(f"I don't know anyone called {name!r} yet.")
-        by_id = {c.id: c for c in pool}
-        close = [s for s in scored if scored[0][1] - s[1] < FUZZY_MARGIN]
-        if len(close) > 1:
-            raise _ambiguous(name, [by_id[s[2]] for s in close])
-        return by_id[scored[0][2]]
+        return find_contact(session, workspace_id=actor.workspace_id, name=name)
 
     def _touch_track(self, session: Session, owner_id: int, subject: str, now: datetime) -> None:
         """Make the next collect re-check this track now (a change may have made it earlier)."""
@@ -750,10 +711,6 @@ class Reminders:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _ambiguous(name: str, contacts: Sequence[Contact]) -> AmbiguousNameError:
-    return AmbiguousNameError(name, [(c.id or 0, c.display_name) for c in contacts[:5]])
 
 
 def _ref(contact: Contact) -> ContactRef:
