@@ -452,8 +452,15 @@ def _timeline_line(entry: TimelineEntry, *, tz: str, now: datetime) -> str:
 
 
 def card_blocks(
-    card: ContactCard, *, tz: str, now: datetime, limit: int = MAX_MESSAGE_BLOCKS
+    card: ContactCard,
+    *,
+    tz: str,
+    now: datetime,
+    limit: int = MAX_MESSAGE_BLOCKS,
+    standing: Sequence[Block] = (),
 ) -> list[Block]:
+    """A contact's card; `standing` (bot.standing_blocks.card_blocks) goes under the last-contact
+    line: the relationship's state, the next best action and the Focus button."""
     blocks: list[Block] = [header(card.contact.display_name)]
     about = []
     if card.role or card.company:
@@ -472,6 +479,7 @@ def card_blocks(
         last.append(f"*You:* {ago(card.last_by_you.occurred_at, now)}")
     if last:
         blocks.append(section("  ·  ".join(last)))
+    blocks += standing
     lines: list[str] = card_team_lines(card, now=now)
     lines += [loop_line(loop, tz=tz) for loop in card.open_loops]
     lines += [occasion_line(o) for o in card.occasions]

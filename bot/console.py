@@ -228,6 +228,14 @@ class Output:
             self._print(f"  Last by you: {_entry_line(card.last_by_you, self)}")
         if card.last_by_team and card.last_by_team != card.last_interaction:
             self._print(f"  Last by the team: {_entry_line(card.last_by_team, self)}")
+        if card.standing is not None:
+            focus = " (focus)" if card.standing.focus else ""
+            self._print(f"  {card.standing.label.capitalize()}{focus}: {card.standing.why}")
+            action = card.standing.action
+            if action is not None:
+                self._print(f"  Next: {action.text}")
+                if action.draft:
+                    self._print(f"    “{action.draft}”")
         if card.per_month and any(card.per_month):
             count = plural(sum(card.per_month), "note")
             self._print(f"  Last 12 months: {card.sparkline}  ({count})")

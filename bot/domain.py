@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # standing_views builds on this module's types
+    from bot.standing_views import ContactStanding
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ class ContactCard:
     knows_best: tuple[Acquaintance, ...] = ()  # teammates who know this person best, best first
     cadence_days: int | None = None  # your stay-in-touch cadence with them, if any
     pressure: PressureNote | None = None  # teammates' contact this week, when over the threshold
+    standing: ContactStanding | None = None  # your relationship's state and the next best action
 
 
 @dataclass(frozen=True)

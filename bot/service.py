@@ -42,6 +42,7 @@ from bot.domain import (
 from bot.errors import NotFoundError, StorageUnavailableError, UserInputError
 from bot.names import name_key
 from bot.parsing import Direction, ParsedNote, PersonRef, is_question, parse_note, parse_query
+from bot.standing import contact_standing
 from bot.store import repo
 from bot.store.db import SessionFactory
 from bot.store.models import (
@@ -779,6 +780,14 @@ class Rapport:
                 ),
                 cadence_days=team.cadence_days(session, owner_id=user.id, contact_id=contact.id),
                 pressure=pressure[0] if pressure else None,
+                standing=contact_standing(
+                    session,
+                    workspace_id=actor.workspace_id,
+                    viewer_id=user.id,
+                    contact_id=contact.id,
+                    now=now,
+                    tz=tz,
+                ),
             )
 
     def _find_contact(

@@ -25,6 +25,8 @@ from bot.blocks import (
     sections_from_lines,
     truncate,
 )
+from bot.blocks import card_blocks as blocks_card_blocks
+from bot.domain import ContactCard
 from bot.humanize import ago, local_date
 from bot.relationship import Action
 from bot.standing_views import (
@@ -330,3 +332,9 @@ def review_fallback_text(review: Review) -> str:
         f"Your weekly review: {review.interactions} notes with {review.people} people, "
         f"{len(review.loops_closed)} loops closed, {len(review.cooled)} cooled"
     )
+
+
+def contact_card_blocks(card: ContactCard, *, tz: str, now: datetime) -> list[Block]:
+    """The whole card as Slack shows it: bot.blocks.card_blocks with this card's standing."""
+    standing = card_blocks(card.standing) if card.standing is not None else []
+    return blocks_card_blocks(card, tz=tz, now=now, standing=standing)

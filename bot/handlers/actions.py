@@ -21,7 +21,6 @@ from bot.blocks import (
     ACTION_UNDO,
     RECALL_PAGE_SIZE,
     Block,
-    card_blocks,
     card_fallback_text,
     edit_note_modal,
     log_confirmation,
@@ -41,6 +40,7 @@ from bot.handlers.common import (
     parse_int,
     prepare_actor,
 )
+from bot.standing_blocks import contact_card_blocks
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +112,9 @@ def register(app: App, deps: Deps) -> None:
             actor = actor_from_interaction(body)
             contact_id = parse_int(_action(body).get("value"))
             card = deps.service.card(actor=actor, contact_id=contact_id)
-            blocks = card_blocks(card, tz=deps.tz_for(actor.user_id), now=deps.service.clock())
+            blocks = contact_card_blocks(
+                card, tz=deps.tz_for(actor.user_id), now=deps.service.clock()
+            )
             replace(card_fallback_text(card), blocks)
 
     @app.action(re.compile(rf"^{ACTION_RECALL_PAGE_PREFIX}:"))

@@ -12,7 +12,6 @@ from bot.blocks import (
     RECALL_PAGE_SIZE,
     Block,
     candidates_blocks,
-    card_blocks,
     card_fallback_text,
     help_blocks,
     log_confirmation,
@@ -35,6 +34,7 @@ from bot.handlers.registry import Invocation, Subcommand
 from bot.handlers.reminders import SUBCOMMANDS as reminder_subcommands
 from bot.handlers.standing import SUBCOMMANDS as standing_subcommands
 from bot.handlers.team import SUBCOMMANDS as team_subcommands
+from bot.standing_blocks import contact_card_blocks
 
 COMMAND = "/rapport"
 
@@ -70,7 +70,7 @@ def _who(call: Invocation) -> None:
     except AmbiguousNameError as exc:
         call.reply(str(exc), candidates_blocks(exc.name, exc.candidates))
         return
-    call.reply(card_fallback_text(card), card_blocks(card, tz=call.tz, now=call.now))
+    call.reply(card_fallback_text(card), contact_card_blocks(card, tz=call.tz, now=call.now))
 
 
 def _loops(call: Invocation) -> None:

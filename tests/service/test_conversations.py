@@ -207,3 +207,18 @@ def test_hostile_note_text_is_stored_verbatim(rapport: Rapport) -> None:
     result = rapport.log(actor=ME, text=text)
     assert rapport.note(actor=ME, note_id=result.note_id or 0).text == text
     assert names(rapport.recall(actor=ME, query="DROP TABLE").hits[0]) == ["Jane Doe"]
+
+
+def test_the_card_says_where_the_relationship_stands_and_what_to_do(rapport: Rapport) -> None:
+    rapport.log(
+        actor=ME, text="coffee with Chris Young about the Q3 pitch", at=NOW - timedelta(days=90)
+    )
+    rapport.log(actor=ME, text="Chris Young had a house fire", at=NOW - timedelta(days=10))
+    rapport.log(actor=ME, text="I owe Raj Patel the pricing deck by 2026-11-01")
+
+    chris = rapport.card(actor=ME, name="Chris Young").standing
+    assert chris is not None and chris.action is not None
+    assert chris.action.kind == "check_in" and "pitch" not in (chris.action.draft or "")
+    raj = rapport.card(actor=ME, name="Raj Patel").standing
+    assert raj is not None and raj.action is not None
+    assert raj.action.kind == "reply" and "pricing deck" in raj.action.text
