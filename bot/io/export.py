@@ -22,7 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.store import repo
-from bot.store.models import Contact, ContactAlias, ContactTag, Loop, Note, NoteContact
+from bot.store.models import Contact, ContactAlias, Loop, Note, NoteContact
 
 FORMATS = ("json", "csv", "vcf")
 CSV_HEADER = (
@@ -114,9 +114,6 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
     ).all():
         if alias.contact_id in contacts:
             contacts[alias.contact_id].aliases.append(alias.alias)
-    for tag in session.exec(select(ContactTag).where(ContactTag.workspace_id == workspace_id)):
-        if tag.contact_id in contacts:
-            contacts[tag.contact_id].tags.append(tag.tag)
     for occasion in occasions:
         if occasion.contact_id in contacts:
             contacts[occasion.contact_id].occasions.append(
@@ -135,6 +132,9 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
         for c in links.get(note.id, []):
             if c in contacts:
                 contacts[c].notes.append(note.id)
+                # A contact's tags are those of the notes exported with it: a #tag from a note
+                # this user may not see (ContactTag keeps no source) must not leak through here.
+                contacts[c].tags.extend(t for t in note.tags if t not in contacts[c].tags)
         author = authors.get(note.author_id)
         note_rows.append(
             {

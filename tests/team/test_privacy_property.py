@@ -366,11 +366,6 @@ def test_a_tag_in_a_private_note_is_only_on_its_authors_card(
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/io/export.py lists every ContactTag row of an exported contact, including tags "
-    "only someone else's private note carries (outside the reminders' files; reported)",
-)
 def test_export_lists_only_tags_from_notes_the_user_may_see(
     blank: Callable[[], tuple[SessionFactory, Engine]],
 ) -> None:
