@@ -291,6 +291,11 @@ class Facts:
     # owner -> contact -> until when the owner's stay-in-touch nudges about that contact wait,
     # because teammates reached them often this week (bot.team.stay_in_touch_holds).
     holds: dict[int, dict[int, datetime]] = field(default_factory=dict)
+    # contact -> [(author, (workspace, interactions))] in the pressure window, for the contacts
+    # in `team_touched` (loaded once per collect: it picks whom to ask about holds, and phrases
+    # the pressure line).
+    team_touches: dict[int, list[tuple[int, tuple[str, int]]]] = field(default_factory=dict)
+    team_touched: set[int] = field(default_factory=set)
 
 
 def load_schedules(
@@ -467,10 +472,12 @@ def load_holds(
     now: datetime,
     owners: Iterable[int] | None = None,
 ) -> None:
-    """Contact pressure into `facts.holds`: one bot.team.stay_in_touch_holds call per owner,
-    for the contacts of that owner's tracks (every kind: a you-owe item about a held contact
-    says so too). Only owners with a stay-in-touch track are asked, since only those nudges
-    wait; `owners` narrows it further."""
+    """Contact pressure into `facts.holds`: at most one bot.team.stay_in_touch_holds call per
+    owner, for the contacts of that owner's tracks (every kind: a you-owe item about a held
+    contact says so too). Only owners with a stay-in-touch track are asked, since only those
+    nudges wait, and only about contacts that one bulk count of teammates' recent interactions
+    (the same rule) puts at or over the workspace's threshold — so a tick where nobody is under
+    pressure makes one query, not one per owner. `owners` narrows it further."""
     wanted = set(owners) if owners is not None else None
     contacts: dict[int, set[int]] = defaultdict(set)
     nudged: set[int] = set()
@@ -481,18 +488,48 @@ def load_holds(
             nudged.add(track.owner_id)
         if track.contact_id is not None:
             contacts[track.owner_id].add(track.contact_id)
+    asked = {c for owner in nudged for c in contacts[owner]}
+    _load_team_touches(session, facts, asked, now)
     for owner_id in sorted(nudged):
         user = facts.users.get(owner_id)
-        if user is None or not contacts[owner_id]:
+        if user is None:
             continue
-        found = team.stay_in_touch_holds(
-            session,
-            workspace_id=user.workspace_id,
-            owner_id=owner_id,
-            contact_ids=sorted(contacts[owner_id]),
-            now=now,
+        threshold = team.threshold_of(session, user.workspace_id)
+        pressed = [
+            contact_id
+            for contact_id in sorted(contacts[owner_id])
+            if _teammates_total(facts, contact_id, owner_id, user.workspace_id) >= threshold
+        ]
+        if not pressed:
+            continue
+        facts.holds[owner_id] = team.stay_in_touch_holds(
+            session, workspace_id=user.workspace_id, owner_id=owner_id, contact_ids=pressed, now=now
         )
-        facts.holds[owner_id] = found
+
+
+def _load_team_touches(
+    session: Session, facts: Facts, contact_ids: set[int], now: datetime
+) -> None:
+    missing = contact_ids - facts.team_touched
+    if missing:
+        facts.team_touches.update(_team_touches(session, missing, now))
+        facts.team_touched |= missing
+
+
+def _teammates_per_author(
+    facts: Facts, contact_id: int, owner_id: int, workspace_id: str
+) -> list[tuple[int, int]]:
+    return [
+        (author, count)
+        for author, (ws, count) in facts.team_touches.get(contact_id, [])
+        if author != owner_id and ws == workspace_id
+    ]
+
+
+def _teammates_total(facts: Facts, contact_id: int, owner_id: int, workspace_id: str) -> int:
+    return sum(
+        count for _, count in _teammates_per_author(facts, contact_id, owner_id, workspace_id)
+    )
 
 
 def _aware(value: Any) -> datetime:
@@ -1058,11 +1095,11 @@ def _with_context(
     if not wanted:
         return chosen
     latest = _latest_team_notes(session, wanted)
-    recent = _team_touches(session, wanted, now)
+    _load_team_touches(session, facts, wanted, now)
     names = _user_names(
         session,
         {a for rows in latest.values() for a, *_ in rows}
-        | {a for rows in recent.values() for a, _ in rows},
+        | {a for c in wanted for a, _ in facts.team_touches.get(c, [])},
     )
     thresholds: dict[str, int] = {}
     out: dict[int, list[Item]] = {}
@@ -1084,11 +1121,7 @@ def _with_context(
                 if lines:
                     item = replace(item, context=lines)
             if item.kind in PRESSURE_KINDS:
-                per_author = [
-                    (author, count)
-                    for author, (ws, count) in recent.get(item.contact_id, [])
-                    if author != owner and ws == user.workspace_id
-                ]
+                per_author = _teammates_per_author(facts, item.contact_id, owner, user.workspace_id)
                 total = sum(count for _, count in per_author)
                 # The nudge says so when teammates reached the person often enough to hold
                 # stay-in-touch nudges, and a stay-in-touch nudge (one whose hold just ended,
