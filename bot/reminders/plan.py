@@ -39,6 +39,7 @@ from bot.reminders.planner import (
     Item,
     Schedule,
 )
+from bot.standing import focus_contact_ids
 from bot.store.db import SessionFactory
 from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, Occasion, User
 from bot.store.reminder_models import (
@@ -941,6 +942,11 @@ def collect(
         if picked:
             chosen[owner] = picked
     chosen = _with_context(session, chosen, facts, now)
+    # Focus contacts come first in each message ("less is more": the people you chose).
+    focus = focus_contact_ids(session, owner_ids=chosen)
+    for owner, items in chosen.items():
+        focused = {contact for o, contact in focus if o == owner}
+        items.sort(key=lambda item: item.contact_id not in focused)
     for plan in plans:
         if plan.user_id in chosen:
             _add_messages(

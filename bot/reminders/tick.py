@@ -158,9 +158,10 @@ def deliver(
             report.lost += 1
             continue
         items = [Item.from_json(i) for i in row.payload.get("items", [])]
-        text, blocks = render(
-            items, now=now, tz=schedule.tz, due_at=row.due_at, digest=row.kind == "digest"
-        )
+        digest = row.kind == "digest"
+        text, blocks = render(items, now=now, tz=schedule.tz, due_at=row.due_at, digest=digest)
+        if digest:
+            blocks = (blocks + _worth_doing(sessions, row, items, now=now, tz=schedule.tz))[:50]
         try:
             result = notifier.send(
                 user,
@@ -200,6 +201,32 @@ def deliver(
                 report.failed += 1
             else:
                 report.retried += 1
+
+
+def _worth_doing(
+    sessions: SessionFactory,
+    row: outbox.Claimed,
+    items: Sequence[Item],
+    *,
+    now: datetime,
+    tz: str,
+) -> list[dict[str, Any]]:
+    """The morning digest's "also worth doing today": up to three next best actions about
+    people its reminders don't already name (bot.standing, from notes the user may see)."""
+    from bot.standing import next_actions_for
+    from bot.standing_blocks import digest_blocks
+
+    with sessions() as session:
+        actions = next_actions_for(
+            session,
+            workspace_id=row.workspace_id,
+            viewer_id=row.user_id,
+            now=now,
+            tz=tz,
+            limit=3,
+            exclude_contact_ids={item.contact_id for item in items},
+        )
+    return digest_blocks([action.to_json() for action in actions])
 
 
 def _recipients(

@@ -412,3 +412,27 @@ def test_undoing_the_latest_note_brings_a_nudge_back_earlier_via_the_sweep(world
         session.commit()
     world.later(days=1)
     assert world.tick().sent == 1
+
+
+def test_the_digest_puts_focus_first_and_adds_what_else_is_worth_doing(world: World) -> None:
+    from bot.standing import Standing
+
+    world.note("ana", "coffee with Jane", about=("Jane Doe",), days_ago=45)
+    world.note("ana", "lunch with Zoe", about=("Zoe Quist",), days_ago=40)
+    world.note(
+        "ana",
+        "Chris had a house fire",
+        about=("Chris Young",),
+        days_ago=5,
+        sensitive=("house fire",),
+    )
+    world.cadence("ana", "Jane Doe", 30)
+    world.cadence("ana", "Zoe Quist", 30)
+    standing = Standing(sessions=world.sessions, clock=lambda: world.now, default_tz="UTC")
+    standing.focus(actor=world.actor("ana"), name="Zoe Quist")
+    world.later(hours=23)  # Thursday 09:00: the digest
+    assert world.tick().sent == 1
+    (dm,) = world.notifier.sent
+    dump = "\n".join(str(block) for block in dm.blocks)
+    assert dump.index("Zoe Quist") < dump.index("Jane Doe")  # the focus contact first
+    assert "Also worth doing today" in dump and "Chris" in dump and "house fire" in dump
