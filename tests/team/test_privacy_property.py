@@ -233,7 +233,7 @@ cadences_strategy = st.builds(
 
 
 @settings(
-    max_examples=150,
+    max_examples=120,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -246,7 +246,7 @@ def test_no_reminder_draws_on_a_note_its_recipient_may_not_see(
     defaults: tuple[bool, bool],
     plan: Cadences,
 ) -> None:
-    """The reminders, as a property of their own with fewer examples (150, ~30 s, each in a
+    """The reminders, as a property of their own with fewer examples (120, ~30 s, each in a
     fresh database): with `due` and `upcoming` inside the 500-example test above, that test took
     140 s instead of ~38 s, because the tick's ingest and sweep read across every earlier
     example's workspaces in its shared database. Per user, what a tick sends
