@@ -8,9 +8,9 @@ page numbers only; the handlers take identity from the payload, never from a val
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from bot.blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -38,6 +38,9 @@ from bot.standing_views import (
     Review,
     ReviewLoop,
 )
+
+if TYPE_CHECKING:
+    from bot.reminders.notifier import Notifier
 
 # action_ids: bot/handlers/standing.py registers exactly these.
 ACTION_FADING_PAGE_PREFIX: Final = "standing_fading_page"
@@ -338,3 +341,13 @@ def contact_card_blocks(card: ContactCard, *, tz: str, now: datetime) -> list[Bl
     """The whole card as Slack shows it: bot.blocks.card_blocks with this card's standing."""
     standing = card_blocks(card.standing) if card.standing is not None else []
     return blocks_card_blocks(card, tz=tz, now=now, standing=standing)
+
+
+def review_sender(notifier: Notifier, *, tz: str) -> Callable[[str, str, Review, str], bool]:
+    """`send` for Standing.deliver_reviews: the weekly review as a DM through `notifier`."""
+
+    def send(user: str, workspace: str, review: Review, key: str) -> bool:
+        blocks = review_blocks(review, tz=tz)
+        return notifier.send(user, workspace, review_fallback_text(review), blocks, key=key).ok
+
+    return send

@@ -138,8 +138,7 @@ def _when(value: str, tz: str) -> datetime:
 def _send(standing: Standing, settings: Settings, *, now: datetime | None, json_mode: bool) -> int:
     """One pass of the weekly review DMs: through Slack with a bot token, else printed."""
     from bot.reminders.notifier import ConsoleNotifier, Notifier
-    from bot.standing_blocks import review_blocks, review_fallback_text
-    from bot.standing_views import Review
+    from bot.standing_blocks import review_sender
 
     notifier: Notifier
     if settings.slack_bot_token:
@@ -150,11 +149,7 @@ def _send(standing: Standing, settings: Settings, *, now: datetime | None, json_
     else:
         notifier = ConsoleNotifier(sys.stderr if json_mode else sys.stdout)
 
-    def send(user: str, workspace: str, review: Review, key: str) -> bool:
-        blocks = review_blocks(review, tz=settings.tz)
-        return notifier.send(user, workspace, review_fallback_text(review), blocks, key=key).ok
-
-    report = standing.deliver_reviews(send=send, now=now)
+    report = standing.deliver_reviews(send=review_sender(notifier, tz=settings.tz), now=now)
     if json_mode:
         import json
 

@@ -75,7 +75,21 @@ class ReminderScheduler:
         self.last_report = report
         if report.planned_messages or report.claimed:
             log.info("reminders: %s", report.summary())
+        self._weekly_reviews()
         return report
+
+    def _weekly_reviews(self) -> None:
+        """The opt-in weekly review DMs (Monday, at the digest hour); each week is claimed in the
+        database first, so several processes ticking still send each review once."""
+        from bot.standing import Standing
+        from bot.standing_blocks import review_sender
+
+        standing = Standing(sessions=self.sessions, clock=self.clock, default_tz=self.default_tz)
+        delivery = standing.deliver_reviews(
+            send=review_sender(self.notifier, tz=self.default_tz), now=self.clock()
+        )
+        if delivery.sent or delivery.failed:
+            log.info("weekly reviews: %d sent, %d failed", len(delivery.sent), len(delivery.failed))
 
     def _job(self) -> None:
         try:
