@@ -50,7 +50,7 @@ from bot.standing_views import (
 from bot.store import repo
 from bot.store.db import SessionFactory
 from bot.store.focus_models import DEFAULT_FOCUS_LIMIT, FocusContact, StandingSettings
-from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, Occasion, User
+from bot.store.models import Contact, Loop, Note, NoteContact, Occasion, User
 from bot.store.reminder_models import ReminderCadence, ReminderSettings
 
 Clock = Callable[[], datetime]
@@ -225,7 +225,7 @@ def _gather(
                     sensitive[contact_id] = (when, ", ".join(str(t) for t in topics))
         occasions = _occasions(session, workspace_id, viewer_id, ids, today)
         focus = _focused(session, viewer_id, ids)
-        cadences = _cadences(session, viewer_id, ids)
+        cadences = _cadences(session, workspace_id, viewer_id, ids)
         for contact_id in ids:
             contact = out.contacts[contact_id]
             agg = aggregates.get(contact_id)
@@ -363,7 +363,9 @@ def _focused(session: Session, owner_id: int, ids: Sequence[int]) -> set[int]:
     )
 
 
-def _cadences(session: Session, owner_id: int, ids: Sequence[int]) -> dict[int, int]:
+def _cadences(
+    session: Session, workspace_id: str, owner_id: int, ids: Sequence[int]
+) -> dict[int, int]:
     """The cadence that applies, as the reminders read it: the contact's own (a stop wins),
     else the shortest of its tags' cadences."""
     own: dict[int, int] = {}
@@ -392,11 +394,15 @@ def _cadences(session: Session, owner_id: int, ids: Sequence[int]) -> dict[int, 
             tag_days[cadence.tag] = min(cadence.every_days, tag_days.get(cadence.tag, 10**6))
     result = dict(own)
     if tag_days:
-        for contact_id, tag in session.execute(
-            sa_select(col(ContactTag.contact_id), col(ContactTag.tag)).where(
-                col(ContactTag.contact_id).in_(ids), col(ContactTag.tag).in_(list(tag_days))
-            )
-        ).all():
+        # Only tags the owner can see on the contact's notes (a teammate's private #tag must not
+        # put someone under your tag cadence), as the reminders count them.
+        for contact_id, tag in repo.contacts_tagged_for(
+            session,
+            workspace_id=workspace_id,
+            viewer_id=owner_id,
+            tags=tag_days,
+            contact_ids=ids,
+        ):
             if contact_id in own or contact_id in stopped:
                 continue
             result[contact_id] = min(tag_days[tag], result.get(contact_id, 10**6))
@@ -723,14 +729,13 @@ class Standing:
                 .where(*_who(actor.workspace_id, user.id, team=team), col(Note.occurred_at) <= now)
             )
             if wanted is not None:
-                query = query.where(
-                    col(NoteContact.contact_id).in_(
-                        select(ContactTag.contact_id).where(
-                            col(ContactTag.workspace_id) == actor.workspace_id,
-                            col(ContactTag.tag) == wanted,
-                        )
-                    )
+                # Tagged in a note this user may see: a private #tag never shows to others.
+                tagged = (
+                    select(NoteContact.contact_id)
+                    .join(Note, col(Note.id) == col(NoteContact.note_id))
+                    .where(*repo.visible(actor.workspace_id, user.id), repo.note_has_tag(wanted))
                 )
+                query = query.where(col(NoteContact.contact_id).in_(tagged))
             rows = session.execute(
                 query.group_by(col(NoteContact.contact_id))
                 .order_by(last.asc(), col(NoteContact.contact_id))
@@ -829,7 +834,7 @@ class Standing:
                 ).first()
                 is not None
             )
-            applies = _cadences(session, user.id, [contact.id]).get(contact.id)
+            applies = _cadences(session, actor.workspace_id, user.id, [contact.id]).get(contact.id)
         added = False
         if not has_own and applies is None:
             from bot.reminders.service import Reminders
@@ -880,7 +885,9 @@ class Standing:
                 changed=existing is not None,
                 count=self._focus_count(session, user.id),
                 limit=self._limit(session, user),
-                cadence_days=_cadences(session, user.id, [contact.id]).get(contact.id),
+                cadence_days=_cadences(session, actor.workspace_id, user.id, [contact.id]).get(
+                    contact.id
+                ),
             )
 
     def focus_list(self, *, actor: Actor) -> FocusList:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, text, update
+from sqlalchemy import ColumnElement, String, and_, cast, delete, func, or_, text, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -252,6 +253,40 @@ def visible(workspace_id: str, viewer_id: int) -> tuple[ColumnElement[bool], ...
         col(Note.workspace_id) == workspace_id,
         or_(col(Note.visibility) == "team", col(Note.author_id) == viewer_id),
     )
+
+
+def note_has_tag(tag: str) -> ColumnElement[bool]:
+    """The note's #tags (a JSON list of \\w/- words, as the parser gives them) include `tag`.
+
+    ContactTag rows keep no source note, so anything shown to a viewer by tag goes through the
+    notes that viewer may see; JSON is compared as text, which both databases can do.
+    """
+    stored = json.dumps(tag)  # as SQLAlchemy's JSON type wrote it: quoted, non-ASCII escaped
+    literal = stored.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return cast(col(Note.tags), String).like(f"%{literal}%", escape="\\")
+
+
+def contacts_tagged_for(
+    session: Session,
+    *,
+    workspace_id: str,
+    viewer_id: int,
+    tags: Iterable[str],
+    contact_ids: Iterable[int] | None = None,
+) -> set[tuple[int, str]]:
+    """(contact_id, tag) where a note the viewer may see about that contact carries the tag."""
+    found: set[tuple[int, str]] = set()
+    for tag in set(tags):
+        query = (
+            select(NoteContact.contact_id)
+            .join(Note, col(Note.id) == col(NoteContact.note_id))
+            .where(*visible(workspace_id, viewer_id), note_has_tag(tag))
+            .distinct()
+        )
+        if contact_ids is not None:
+            query = query.where(col(NoteContact.contact_id).in_(set(contact_ids)))
+        found.update((contact_id, tag) for contact_id in session.exec(query).all())
+    return found
 
 
 def notes_by_id(session: Session, ids: Iterable[int]) -> dict[int, Note]:

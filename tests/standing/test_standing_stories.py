@@ -78,6 +78,18 @@ def test_fading_by_tag(world: World) -> None:
     assert names(page.rows) == ["Ken Adams"] and page.tag == "investors"
 
 
+def test_a_private_tag_stays_private_in_fading_and_tag_cadences(world: World) -> None:
+    world.log("lunch with Ken Adams", days_ago=20)
+    world.log("private: call with Ken Adams #investors", days_ago=10, actor=BOB)
+    world.log("coffee with Zoë Quist #café", days_ago=15)
+    # Only Bob's private note tags Ken: Ana's tag filter and tag cadence don't see it.
+    assert names(world.standing.fading(actor=ANA, tag="investors").rows) == []
+    world.reminders.set_cadence(actor=ANA, target="#investors", every_days=30)
+    rows = {r.contact.display_name: r for r in world.standing.fading(actor=ANA).rows}
+    assert rows["Ken Adams"].cadence is None
+    assert names(world.standing.fading(actor=ANA, tag="café").rows) == ["Zoë Quist"]
+
+
 def test_fading_is_yours_unless_you_ask_for_the_team(world: World) -> None:
     world.log("coffee with Jane Doe", days_ago=60)
     world.log("lunch with Ken Adams", days_ago=1, actor=BOB)
