@@ -7,15 +7,13 @@ opens its own session from the factory it was given; the clock is passed in so t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from bot import contacts, serendipity, team
@@ -39,12 +37,11 @@ from bot.domain import (
     WhoKnows,
     WorkspaceSettings,
 )
-from bot.errors import NotFoundError, StorageUnavailableError, UserInputError
+from bot.errors import NotFoundError, UserInputError
 from bot.names import name_key
 from bot.parsing import Direction, ParsedNote, PersonRef, is_question, parse_note, parse_query
 from bot.standing import contact_standing
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.models import (
     Contact,
     Loop,
@@ -57,8 +54,8 @@ from bot.store.models import (
     Workspace,
 )
 from bot.store.search import search_notes
+from bot.usecases import UseCases
 
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 
 MAX_NOTE_CHARS = 10_000
@@ -81,43 +78,8 @@ class _Resolution:
     ambiguities: list[Ambiguity] = field(default_factory=list)
 
 
-class Rapport:
-    def __init__(self, *, sessions: SessionFactory, clock: Clock, default_tz: str = "UTC") -> None:
-        self.sessions = sessions
-        self.clock = clock
-        self.default_tz = default_tz
-
-    # --- plumbing ---------------------------------------------------------------------------
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        """A session whose connection failures become one clear, retryable error."""
-        try:
-            with self.sessions() as session:
-                yield session
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, IntegrityError):
-                raise
-            raise StorageUnavailableError(
-                "Couldn't reach the database, so nothing was saved. Please try again."
-            ) from exc
-
-    def _now(self) -> datetime:
-        now = self.clock()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return aware datetimes")
-        return now.astimezone(UTC)
-
-    def _user(self, session: Session, actor: Actor) -> User:
-        now = self._now()
-        repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
-        return repo.get_or_create_user(
-            session,
-            workspace_id=actor.workspace_id,
-            external_id=actor.user_id,
-            display_name=actor.display_name,
-            now=now,
-        )
+class Rapport(UseCases):
+    """The core use cases: log, recall, card, loops, home, and keeping contacts clean."""
 
     def _tz(self, actor: Actor, user: User | None) -> str:
         for candidate in (actor.tz, user.tz if user else None, self.default_tz):

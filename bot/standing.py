@@ -19,7 +19,6 @@ their own transactions.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, TypeVar
@@ -27,13 +26,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import String, and_, case, cast, func, or_, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from bot import relationship
 from bot.contact_lookup import find_contact
 from bot.domain import Actor, ContactRef
-from bot.errors import AmbiguousNameError, StorageUnavailableError, UserInputError
+from bot.errors import AmbiguousNameError, UserInputError
 from bot.relationship import Facts, Label, OpenLoop
 from bot.standing_views import (
     CadenceStatus,
@@ -48,12 +46,11 @@ from bot.standing_views import (
     StandingSettingsView,
 )
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.focus_models import DEFAULT_FOCUS_LIMIT, FocusContact, StandingSettings
 from bot.store.models import Contact, Loop, Note, NoteContact, Occasion, User
 from bot.store.reminder_models import ReminderCadence, ReminderSettings
+from bot.usecases import UseCases
 
-Clock = Callable[[], datetime]
 T = TypeVar("T")
 
 FOCUS_CADENCE_DAYS: Final = 30  # a focus contact without a cadence gets this one
@@ -642,44 +639,8 @@ def _candidates(
 # --- the use cases --------------------------------------------------------------------------------
 
 
-class Standing:
-    def __init__(self, *, sessions: SessionFactory, clock: Clock, default_tz: str = "UTC") -> None:
-        self.sessions = sessions
-        self.clock = clock
-        self.default_tz = default_tz
-
-    # --- plumbing ---------------------------------------------------------------------------
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        try:
-            with self.sessions() as session:
-                yield session
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, IntegrityError):
-                raise
-            raise StorageUnavailableError(
-                "Couldn't reach the database, so nothing was changed. Please try again."
-            ) from exc
-
-    def _now(self) -> datetime:
-        now = self.clock()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return aware datetimes")
-        return now.astimezone(UTC)
-
-    def _user(self, session: Session, actor: Actor) -> User:
-        now = self._now()
-        repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
-        user = repo.get_or_create_user(
-            session,
-            workspace_id=actor.workspace_id,
-            external_id=actor.user_id,
-            display_name=actor.display_name,
-            now=now,
-        )
-        assert user.id is not None
-        return user
+class Standing(UseCases):
+    """Where each relationship stands: fading, focus, next best actions, weekly review."""
 
     def _tz(self, actor: Actor | None, user: User) -> str:
         return _zone(actor.tz if actor else None, user.tz, self.default_tz)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.service import Clock, Rapport
+from bot.service import Rapport
+from bot.usecases import Clock
 
 
 def utc_now() -> datetime:

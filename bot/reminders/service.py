@@ -7,17 +7,14 @@ takes the acting `Actor` (identity from the Slack payload or --as); no Slack typ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from bot.contact_lookup import find_contact
 from bot.domain import Actor, ContactRef
-from bot.errors import NotFoundError, StorageUnavailableError, UserInputError
+from bot.errors import NotFoundError, UserInputError
 from bot.reminders import plan, planner
 from bot.reminders.notifier import Notifier
 from bot.reminders.planner import (
@@ -31,7 +28,7 @@ from bot.reminders.planner import (
     Schedule,
 )
 from bot.reminders.render import item_line
-from bot.reminders.tick import Clock, TickReport, pending, tick
+from bot.reminders.tick import TickReport, pending, tick
 from bot.reminders.views import (
     ActionResult,
     CadenceView,
@@ -43,7 +40,6 @@ from bot.reminders.views import (
     Upcoming,
 )
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, User
 from bot.store.reminder_models import (
     ReminderCadence,
@@ -51,48 +47,13 @@ from bot.store.reminder_models import (
     ReminderSnooze,
     ReminderTrack,
 )
+from bot.usecases import UseCases
 
 _TAG = re.compile(r"^#?([\w-]+)$", re.UNICODE)
 
 
-class Reminders:
-    def __init__(self, *, sessions: SessionFactory, clock: Clock, default_tz: str = "UTC") -> None:
-        self.sessions = sessions
-        self.clock = clock
-        self.default_tz = default_tz
-
-    # --- plumbing ---------------------------------------------------------------------------
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        try:
-            with self.sessions() as session:
-                yield session
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, IntegrityError):
-                raise
-            raise StorageUnavailableError(
-                "Couldn't reach the database, so nothing was changed. Please try again."
-            ) from exc
-
-    def _now(self) -> datetime:
-        now = self.clock()
-        if now.tzinfo is None:
-            raise ValueError("the clock must return aware datetimes")
-        return now.astimezone(UTC)
-
-    def _user(self, session: Session, actor: Actor) -> User:
-        now = self._now()
-        repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
-        user = repo.get_or_create_user(
-            session,
-            workspace_id=actor.workspace_id,
-            external_id=actor.user_id,
-            display_name=actor.display_name,
-            now=now,
-        )
-        assert user.id is not None
-        return user
+class Reminders(UseCases):
+    """Cadences, snoozes, settings, what is due, and the reminder buttons."""
 
     def _schedule(self, session: Session, user: User, actor: Actor | None = None) -> Schedule:
         assert user.id is not None
