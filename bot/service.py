@@ -102,8 +102,12 @@ class Rapport(UseCases):
         event_id: str | None = None,
         permalink: str | None = None,
         choices: Mapping[str, int] | None = None,
+        about: Sequence[str] = (),
     ) -> LogResult:
         """Parse and file a note. Raises UserInputError for empty text.
+
+        `about` names people the note is about whether or not the text names them (the Save as
+        note form's "About" field); the first of them is the note's main person.
 
         With an `event_id` already seen in this workspace, stores nothing and returns
         `duplicate=True`. When a name is ambiguous and `choices` does not settle it, stores a
@@ -133,6 +137,7 @@ class Rapport(UseCases):
                 permalink=permalink,
                 choices=dict(choices or {}),
                 event_id=event_id,
+                about=[name.strip() for name in about if name.strip()],
             )
             session.commit()
             return result
@@ -164,6 +169,7 @@ class Rapport(UseCases):
         choices: dict[str, int],
         event_id: str | None,
         note: Note | None = None,
+        about: Sequence[str] = (),
     ) -> LogResult:
         """Parse, resolve names, and either file the note or park it until a name is chosen."""
         now = self._now()
@@ -171,7 +177,7 @@ class Rapport(UseCases):
         tz = self._tz(actor, user)
         shared, text = _shared_prefix(text)
         parsed = parse_note(text, now=at or now, tz=tz)
-        people = _people_to_resolve(parsed)
+        people = _people_to_resolve(parsed, about)
         resolution = self._resolve(session, actor=actor, user=user, people=people, choices=choices)
         if resolution.ambiguities and note is not None:
             names = "; ".join(
@@ -189,6 +195,7 @@ class Rapport(UseCases):
                 permalink=permalink,
                 event_id=event_id,
                 choices=choices,
+                about=list(about),
                 created_at=now,
             )
             session.add(pending)
@@ -509,11 +516,12 @@ class Rapport(UseCases):
             choices = dict(pending.choices)
             choices[name] = contact_id
             at = pending.occurred_at
-            text, source, permalink, event_id = (
+            text, source, permalink, event_id, about = (
                 pending.text,
                 pending.source,
                 pending.permalink,
                 pending.event_id,
+                list(pending.about),
             )
             session.delete(pending)
             session.flush()
@@ -527,6 +535,7 @@ class Rapport(UseCases):
                 permalink=permalink,
                 choices=choices,
                 event_id=event_id,
+                about=about,
             )
             session.commit()
             return result
@@ -1110,8 +1119,11 @@ def _valid_zone(name: str) -> bool:
     return True
 
 
-def _people_to_resolve(parsed: ParsedNote) -> list[PersonRef]:
-    people = list(parsed.people)
+def _people_to_resolve(parsed: ParsedNote, about: Sequence[str] = ()) -> list[PersonRef]:
+    # Whom the author said the note is about comes first (the main person), then whom it names.
+    given = {name_key(name) for name in about}
+    people = [PersonRef(name=name) for name in about]
+    people += [p for p in parsed.people if name_key(p.name) not in given or p.slack_user_id]
     named = {p.name for p in people}
     extra = [loop.person for loop in parsed.loops] + [s.person for s in parsed.settles]
     extra += [o.person for o in parsed.occasions]

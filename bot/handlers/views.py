@@ -55,14 +55,6 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def compose(about: str, text: str) -> str:
-    """The note to log: the "About" person first, unless the text already names them."""
-    about, text = about.strip(), text.strip()
-    if not about or about.casefold() in text.casefold():
-        return text
-    return f"{about}: {text}"
-
-
 def register(app: App, deps: Deps) -> None:
     def resolve_mentions(text: str, client: WebClient) -> str:
         """Modal inputs are raw text, except `<@U…>` a person may paste: use the name."""
@@ -81,10 +73,11 @@ def register(app: App, deps: Deps) -> None:
         reply = dm_or_webhook_reply(client, response_url=meta.get("r"), user_id=actor.user_id)
         with friendly_errors(reply):
             actor = prepare_actor(deps, client, actor)
-            note = compose(resolve_mentions(_value(view, BLOCK_ABOUT), client), text)
+            about = resolve_mentions(_value(view, BLOCK_ABOUT), client).strip()
             result = deps.service.log(
                 actor=actor,
-                text=note,
+                text=text.strip(),
+                about=[about] if about else [],
                 source="shortcut",
                 permalink=_permalink(client, meta.get("c"), meta.get("ts")),
             )

@@ -154,6 +154,9 @@ class PendingNote(SQLModel, table=True):
     permalink: str | None = Field(default=None, max_length=500)
     event_id: str | None = Field(default=None, max_length=128)
     choices: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    about: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
     created_at: datetime = _dt()
 
 

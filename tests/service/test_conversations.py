@@ -222,3 +222,23 @@ def test_the_card_says_where_the_relationship_stands_and_what_to_do(rapport: Rap
     raj = rapport.card(actor=ME, name="Raj Patel").standing
     assert raj is not None and raj.action is not None
     assert raj.action.kind == "reply" and "pricing deck" in raj.action.text
+
+
+def test_a_note_saved_about_someone_is_filed_under_them(rapport: Rapport) -> None:
+    # The Save as note form's "About" field: the text need not name the person.
+    saved = rapport.log(
+        actor=ME, text="she'll send me the signed contract by Friday", about=["Priya Raman"]
+    )
+    assert names(saved) == ["Priya Raman"]
+    (loop,) = saved.loops_opened
+    assert (loop.contact.display_name, loop.direction) == ("Priya Raman", "they_owe")
+
+    rapport.log(actor=ME, text="coffee with Jane Doe")
+    rapport.log(actor=ME, text="lunch with Jane Smith")
+    pending = rapport.log(actor=ME, text="loved the offsite idea", about=["Jane"])
+    assert pending.pending_id is not None
+    smith = next(c for c in pending.ambiguities[0].candidates if c.display_name == "Jane Smith")
+    filed = rapport.choose(
+        actor=ME, pending_id=pending.pending_id, name="Jane", contact_id=smith.contact_id
+    )
+    assert names(filed) == ["Jane Smith"]
