@@ -175,6 +175,7 @@ class Rapport(UseCases):
         now = self._now()
         assert user.id is not None
         tz = self._tz(actor, user)
+        as_written = text  # a pending note keeps the "team:" prefix for when it is filed
         shared, text = _shared_prefix(text)
         parsed = parse_note(text, now=at or now, tz=tz)
         people = _people_to_resolve(parsed, about)
@@ -189,7 +190,7 @@ class Rapport(UseCases):
             pending = PendingNote(
                 workspace_id=actor.workspace_id,
                 author_id=user.id,
-                text=text,
+                text=as_written,
                 occurred_at=at,
                 source=source,
                 permalink=permalink,

@@ -242,3 +242,17 @@ def test_a_note_saved_about_someone_is_filed_under_them(rapport: Rapport) -> Non
         actor=ME, pending_id=pending.pending_id, name="Jane", contact_id=smith.contact_id
     )
     assert names(filed) == ["Jane Smith"]
+
+
+def test_a_team_note_waiting_for_which_jane_stays_shared_once_filed(rapport: Rapport) -> None:
+    rapport.update_workspace(actor=ME, default_visibility="private")
+    rapport.log(actor=ME, text="team: coffee with Jane Doe")
+    rapport.log(actor=ME, text="team: lunch with Jane Smith")
+    pending = rapport.log(actor=ME, text="team: call with Jane about the offsite")
+    assert pending.pending_id is not None
+    doe = next(c for c in pending.ambiguities[0].candidates if c.display_name == "Jane Doe")
+    filed = rapport.choose(
+        actor=ME, pending_id=pending.pending_id, name="Jane", contact_id=doe.contact_id
+    )
+    assert not filed.private
+    assert [h.note_id for h in rapport.recall(actor=BOB, query="offsite").hits] == [filed.note_id]
