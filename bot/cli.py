@@ -186,13 +186,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return settings
 
 
-def _actor(args: argparse.Namespace, settings: Settings) -> Actor:
-    from bot.domain import Actor
-
-    user = getattr(args, "as_user", None) or settings.local_user
-    return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)
-
-
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from bot.serve import run
@@ -216,10 +209,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return standing_dispatch(args, settings)
 
     from bot import console
-    from bot.wiring import build_service
+    from bot.wiring import build_service, console_actor
 
     service = build_service(settings)
-    actor = _actor(args, settings)
+    actor = console_actor(settings, getattr(args, "as_user", None))
     if args.command == "console":
         return console.repl(service, actor, tz=settings.tz)
     return _one_shot(args, service, actor, settings)

@@ -48,17 +48,18 @@ Commands:
   quit            leave (Ctrl-D works too)"""
 
 
-def parse_when(value: str, tz: str) -> datetime:
-    """`--at` values: an ISO date (noon local) or date-time (local unless it carries an offset)."""
+def parse_when(value: str, tz: str, *, date_hour: int = 12, flag: str = "--at") -> datetime:
+    """`--at` / `--now` values: an ISO date (at `date_hour` local) or a date-time (local unless
+    it carries an offset), as aware UTC."""
     zone = ZoneInfo(tz)
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
-            return datetime.combine(day, time(12, 0), tzinfo=zone).astimezone(UTC)
+            return datetime.combine(day, time(date_hour, 0), tzinfo=zone).astimezone(UTC)
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise UserInputError(
-            f"--at {value!r} is not a date; use 2026-07-01 or 2026-07-01T09:30"
+            f"{flag} {value!r} is not a date; use 2026-07-01 or 2026-07-01T09:30"
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
@@ -123,12 +124,18 @@ def card_interactively(
         return service.card(actor=actor, contact_id=chosen)
 
 
-def _jsonable(value: Any) -> Any:
+def to_jsonable(value: Any) -> Any:
+    """Result dataclasses as JSON-ready values for `--json`: fields, and properties such as a
+    report's `items`; datetimes as ISO 8601."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name, attr in vars(type(value)).items():
+            if isinstance(attr, property):
+                out[name] = to_jsonable(getattr(value, name))
+        return out
     if isinstance(value, tuple | list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
@@ -146,7 +153,7 @@ class Output:
         print(text, file=self.stream)
 
     def _dump(self, value: Any) -> None:
-        self._print(json.dumps(_jsonable(value), indent=2, ensure_ascii=False))
+        self._print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
     def _when(self, moment: datetime) -> str:
         return f"{local_date(moment, self.tz)} ({ago(moment, self.now)})"

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from bot.config import Settings
-    from bot.domain import Actor
     from bot.standing import Standing
     from bot.standing_views import ContactStanding, NextAction
 
@@ -61,8 +60,11 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import parse_when
+    from bot.wiring import console_actor
+
     standing = _standing(settings)
-    actor = _actor(args, settings)
+    actor = console_actor(settings, getattr(args, "as_user", None))
     out = _Out(json_mode=bool(getattr(args, "json", False)), tz=settings.tz, now=standing.clock())
     if args.command == "fading":
         out.fading(
@@ -86,7 +88,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         out.next_actions(standing.next_actions(actor=actor, limit=args.limit))
         return 0
     if args.command == "review":
-        now = _when(args.now, settings.tz) if args.now else None
+        now = parse_when(args.now, settings.tz, date_hour=9, flag="--now") if args.now else None
         if args.send:
             return _send(standing, settings, now=now, json_mode=out.json_mode)
         if args.weekly is not None:
@@ -104,35 +106,9 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _standing(settings: Settings) -> Standing:
     from bot.standing import Standing
-    from bot.store.db import make_engine, session_factory
-    from bot.store.migrate import upgrade
-    from bot.wiring import utc_now
+    from bot.wiring import sessions_for, utc_now
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return Standing(sessions=session_factory(engine), clock=utc_now, default_tz=settings.tz)
-
-
-def _actor(args: argparse.Namespace, settings: Settings) -> Actor:
-    from bot.domain import Actor
-
-    user = getattr(args, "as_user", None) or settings.local_user
-    return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)
-
-
-def _when(value: str, tz: str) -> datetime:
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from bot.errors import UserInputError
-
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise UserInputError(f"--now {value!r} is not a date; use 2026-07-06T09:00") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(tz))
-    return moment.astimezone(UTC)
+    return Standing(sessions=sessions_for(settings), clock=utc_now, default_tz=settings.tz)
 
 
 def _send(standing: Standing, settings: Settings, *, now: datetime | None, json_mode: bool) -> int:
@@ -169,24 +145,11 @@ class _Out:
         self.now = now
 
     def dump(self, value: Any) -> None:
-        import dataclasses
         import json
-        from datetime import date, datetime
 
-        def plain(v: Any) -> Any:
-            if dataclasses.is_dataclass(v) and not isinstance(v, type):
-                out = {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
-                text = getattr(type(v), "text", None)
-                if isinstance(text, property):
-                    out["text"] = v.text  # type: ignore[attr-defined]
-                return out
-            if isinstance(v, tuple | list):
-                return [plain(x) for x in v]
-            if isinstance(v, datetime | date):
-                return v.isoformat()
-            return v
+        from bot.console import to_jsonable
 
-        print(json.dumps(plain(value), indent=2, ensure_ascii=False))
+        print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
     def _row(self, row: ContactStanding) -> None:
         from bot.humanize import ago, local_date

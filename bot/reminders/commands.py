@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from bot.config import Settings
-    from bot.domain import Actor
     from bot.reminders.service import Reminders
 
 COMMANDS: frozenset[str] = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
@@ -76,15 +75,17 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import parse_when
     from bot.reminders import views
+    from bot.wiring import console_actor
 
     reminders = _reminders(settings)
-    actor = _actor(args, settings)
+    actor = console_actor(settings, getattr(args, "as_user", None))
     out = _Out(json_mode=bool(getattr(args, "json", False)), tz=settings.tz)
     if args.command == "deliver":
         return _deliver(args, settings, reminders)
     if args.command == "due":
-        now = _when(args.now, settings.tz) if args.now else None
+        now = parse_when(args.now, settings.tz, date_hour=9, flag="--now") if args.now else None
         report = reminders.due(actor=None if args.everyone else actor, now=now)
         out.due(report)
         return 0
@@ -128,45 +129,15 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 def _reminders(settings: Settings) -> Reminders:
     from bot.reminders.service import Reminders
-    from bot.store.db import make_engine, session_factory
-    from bot.store.migrate import upgrade
-    from bot.wiring import utc_now
+    from bot.wiring import sessions_for, utc_now
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    return Reminders(sessions=session_factory(engine), clock=utc_now, default_tz=settings.tz)
-
-
-def _actor(args: argparse.Namespace, settings: Settings) -> Actor:
-    from bot.domain import Actor
-
-    user = getattr(args, "as_user", None) or settings.local_user
-    return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)
-
-
-def _when(value: str, tz: str) -> datetime:
-    from datetime import UTC, date, datetime, time
-    from zoneinfo import ZoneInfo
-
-    from bot.errors import UserInputError
-
-    zone = ZoneInfo(tz)
-    try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time(9, 0), tzinfo=zone).astimezone(
-                UTC
-            )
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise UserInputError(f"--now {value!r} is not a date; use 2026-07-01T09:00") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+    return Reminders(sessions=sessions_for(settings), clock=utc_now, default_tz=settings.tz)
 
 
 def _deliver(args: argparse.Namespace, settings: Settings, reminders: Reminders) -> int:
     from datetime import timedelta
 
+    from bot.console import parse_when
     from bot.reminders.notifier import ConsoleNotifier, Notifier
     from bot.reminders.tick import tick
 
@@ -181,7 +152,11 @@ def _deliver(args: argparse.Namespace, settings: Settings, reminders: Reminders)
         notifier = ConsoleNotifier(sys.stderr if getattr(args, "json", False) else sys.stdout)
     lease = timedelta(seconds=args.lease)
     if args.once or args.now:
-        now = _when(args.now, settings.tz) if args.now else reminders.clock()
+        now = (
+            parse_when(args.now, settings.tz, date_hour=9, flag="--now")
+            if args.now
+            else reminders.clock()
+        )
         report = tick(
             sessions=reminders.sessions,
             notifier=notifier,
@@ -231,23 +206,11 @@ class _Out:
         self.tz = tz
 
     def _dump(self, value: Any) -> None:
-        import dataclasses
         import json
-        from datetime import date, datetime
 
-        def plain(v: Any) -> Any:
-            if dataclasses.is_dataclass(v) and not isinstance(v, type):
-                out = {f.name: plain(getattr(v, f.name)) for f in dataclasses.fields(v)}
-                if hasattr(v, "items") and not callable(v.items):
-                    out["items"] = plain(v.items)
-                return out
-            if isinstance(v, tuple | list):
-                return [plain(x) for x in v]
-            if isinstance(v, datetime | date):
-                return v.isoformat()
-            return v
+        from bot.console import to_jsonable
 
-        print(json.dumps(plain(value), indent=2, ensure_ascii=False))
+        print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
     def _local(self, moment: datetime) -> str:
         from bot.humanize import local_datetime

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
-from bot.console import _jsonable
+from bot.console import to_jsonable
 from bot.domain import Actor
 from bot.errors import NotFoundError
 from bot.reminders.notifier import MemoryNotifier
@@ -111,7 +111,7 @@ def blank() -> Iterator[Callable[[], tuple[SessionFactory, Engine]]]:
 
 
 def markers(value: object) -> set[str]:
-    return set(MARKER.findall(json.dumps(_jsonable(value), ensure_ascii=False, default=str)))
+    return set(MARKER.findall(json.dumps(to_jsonable(value), ensure_ascii=False, default=str)))
 
 
 @settings(
