@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,6 +39,7 @@ from bot.domain import (
 )
 from bot.errors import NotFoundError, UserInputError
 from bot.names import name_key
+from bot.occasions import next_occurrence
 from bot.parsing import Direction, ParsedNote, PersonRef, is_question, parse_note, parse_query
 from bot.standing import contact_standing
 from bot.store import repo
@@ -1229,18 +1230,6 @@ def _sorted_loops(views: Sequence[LoopView]) -> list[LoopView]:
         views,
         key=lambda v: (not v.overdue, v.due_at is None, v.due_at or far, v.created_at, v.id),
     )
-
-
-def next_occurrence(month: int, day: int, today: date) -> date:
-    """The next date (today included) a yearly occasion falls on; 29 Feb is 28 Feb otherwise."""
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            candidate = date(year, month, 28) if (month, day) == (2, 29) else date(year, 12, 31)
-        if candidate >= today:
-            return candidate
-    return date(today.year + 1, month, min(day, 28))
 
 
 def _occasion_view(

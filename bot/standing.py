@@ -32,6 +32,7 @@ from bot import relationship
 from bot.contact_lookup import find_contact
 from bot.domain import Actor, ContactRef
 from bot.errors import AmbiguousNameError, UserInputError
+from bot.occasions import next_occurrence
 from bot.relationship import Facts, Label, OpenLoop
 from bot.standing_views import (
     CadenceStatus,
@@ -311,18 +312,6 @@ def _my_last(
     return {int(contact_id): _aware(last) for contact_id, last in rows}
 
 
-def _next_occurrence(month: int, day: int, today: date) -> date:
-    """The next date (today included) of a yearly occasion; 29 Feb is 28 Feb in other years."""
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            candidate = date(year, month, 28) if (month, day) == (2, 29) else date(year, 12, 31)
-        if candidate >= today:
-            return candidate
-    return date(today.year + 1, month, min(day, 28))
-
-
 def _visible_occasions(workspace_id: str, viewer_id: int) -> tuple[Any, ...]:
     """Imported occasions, and those from notes the viewer may see (as the card shows them)."""
     return (
@@ -341,7 +330,7 @@ def _occasions(
         .outerjoin(Note, col(Note.id) == col(Occasion.source_note_id))
         .where(col(Occasion.contact_id).in_(ids), *_visible_occasions(workspace_id, viewer_id))
     ).all():
-        on = _next_occurrence(occasion.month, occasion.day, today)
+        on = next_occurrence(occasion.month, occasion.day, today)
         days = (on - today).days
         years = on.year - occasion.year if occasion.year else None
         known = found.get(occasion.contact_id)

@@ -13,6 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# bot.occasions is pure and standard-library only, like this module.
+from bot.occasions import next_occurrence
+
 # Reminder kinds, as stored in the outbox and shown to scripts.
 STAY_IN_TOUCH: Final = "stay_in_touch"
 YOU_OWE: Final = "you_owe"
@@ -125,25 +128,6 @@ def snooze_until(now: datetime, days: int, schedule: Schedule) -> datetime:
     the reminder comes back at the next slot after that (Monday morning on a Mon–Fri week)."""
     tz = schedule.zoneinfo
     return local_midnight(local_date(now, tz) + timedelta(days=days), tz)
-
-
-def next_occurrence(month: int, day: int, today: date) -> date:
-    """The next date (today included) a yearly occasion falls on; 29 Feb is 28 Feb otherwise.
-
-    The same rule as bot.service.next_occurrence, kept here so the planner imports nothing
-    beyond the standard library.
-    """
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            candidate = date(year, month, 28) if (month, day) == (2, 29) else date(year, 12, 31)
-        if candidate >= today:
-            return candidate
-    return date(today.year + 1, month, min(day, 28))
-
-
-# --- when each kind of thing is due -------------------------------------------------------------
 
 
 def cadence_due(
