@@ -18,6 +18,7 @@ from bot.blocks import Block, context, escape, section, sections_from_lines, sla
 from bot.errors import UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
 from bot.handlers.registry import Invocation, Subcommand
+from bot.reminders.render import ACTION_DONE, ACTION_SNOOZE, ACTION_STOP
 
 
 def _reminders(call: Invocation) -> Reminders:
@@ -102,11 +103,6 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
     ),
     Subcommand("due", "`/rapport due` shows what I will remind you of today and this week", _due),
 )
-
-# The action_ids bot/reminders/render.py puts on its buttons (kept in step by a test).
-ACTION_DONE: Final = "reminder_done"
-ACTION_SNOOZE: Final = "reminder_snooze"
-ACTION_STOP: Final = "reminder_stop"
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:

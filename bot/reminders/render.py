@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from bot import names
+from bot.blocks import escape
 from bot.humanize import ago, local_date, local_datetime
 from bot.reminders.planner import (
     HEADS_UP,
@@ -34,12 +36,8 @@ LATE_AFTER: Final = timedelta(hours=1)
 MAX_SECTION: Final = 2900
 
 
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def first_name(name: str) -> str:
-    return name.strip().split(" ")[0] if name.strip() else "them"
+    return names.first_name(name.strip()) or "them"
 
 
 def _days_between(day_a: Any, day_b: Any) -> int:
