@@ -133,3 +133,14 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sessions(engine: Engine) -> SessionFactory:
     return session_factory(engine)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A console user's environment: user "ana" in UTC, no Slack token, a fresh SQLite file
+    passed with `--db`."""
+    monkeypatch.setenv("RAPPORT_TZ", "UTC")
+    monkeypatch.setenv("RAPPORT_USER", "ana")
+    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    return f"sqlite:///{tmp_path / 'rapport.db'}"

@@ -6,25 +6,16 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.cli_kit import run
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("RAPPORT_TZ", "Europe/Berlin")
-    monkeypatch.setenv("RAPPORT_USER", "ana")
-    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
-    return f"sqlite:///{tmp_path / 'notes.db'}"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+def db(db: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("RAPPORT_TZ", "Europe/Berlin")  # these stories are told in Berlin
+    return db
 
 
 def test_help_is_fast_and_lists_every_command() -> None:

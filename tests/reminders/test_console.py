@@ -7,26 +7,10 @@ import json
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("RAPPORT_TZ", "UTC")
-    monkeypatch.setenv("RAPPORT_USER", "ana")
-    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    return f"sqlite:///{tmp_path / 'rapport.db'}"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from tests.cli_kit import run
 
 
 def next_work_morning(after: date) -> str:

@@ -9,22 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from tests.cli_kit import run
 from tests.team.test_import_export import DATA
-
-
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("RAPPORT_TZ", "UTC")
-    monkeypatch.setenv("RAPPORT_USER", "ana")
-    monkeypatch.delenv("RAPPORT_DATABASE_URL", raising=False)
-    return f"sqlite:///{tmp_path / 'notes.db'}"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def test_who_knows_pressure_and_serendipity_in_the_console(
