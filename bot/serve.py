@@ -206,6 +206,14 @@ def _interaction_problem(payload: dict[str, Any]) -> str | None:
         isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
     ):
         return "payload.actions is not a list of objects"
+    # Bolt routes on actions[0] of a block action and on view.type of a view submission.
+    if payload["type"] == "block_actions" and not actions:
+        return "payload.actions is empty"
+    view = payload.get("view")
+    if payload["type"] in ("view_submission", "view_closed") and not (
+        isinstance(view, dict) and isinstance(view.get("type"), str)
+    ):
+        return "payload.view.type is missing"
     for key in ("response_url", "trigger_id", "callback_id"):
         if payload.get(key) is not None and not isinstance(payload[key], str):
             return f"payload.{key} is not a string"
