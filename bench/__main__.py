@@ -223,7 +223,7 @@ def bench_parse(size: Size) -> list[Row]:
 def bench_recall(url: str, size: Size) -> list[Row]:
     from bench_recall import QUERIES, raw_query, timed
 
-    from bot.domain import Actor
+    from bot.domain.refs import Actor
     from bot.parsing.query import parse_query
     from bot.service import Rapport
     from bot.store.db import make_engine, session_factory

@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.domain import Actor, ImportSummary
+from bot.domain.notes import ImportSummary
+from bot.domain.refs import Actor
 from bot.service import Rapport
 from bot.store.db import make_engine, session_factory
 from bot.store.migrate import upgrade

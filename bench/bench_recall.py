@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
-from bot.domain import Actor
-from bot.names import name_key
+from bot.domain.names import name_key
+from bot.domain.refs import Actor
 from bot.parsing.query import parse_query
 from bot.service import Rapport
 from bot.store.db import make_engine, session_factory

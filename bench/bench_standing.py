@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.standing import Standing
 from bot.store.db import make_engine, session_factory
 from bot.store.focus_models import FocusContact

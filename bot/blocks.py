@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
-from bot.domain import (
+from bot.domain.humanize import ago, local_date, local_datetime, plural
+from bot.domain.notes import (
     Ambiguity,
     ContactCard,
-    ContactRef,
     Home,
     LogResult,
     LoopList,
@@ -28,7 +28,7 @@ from bot.domain import (
     RecallResult,
     TimelineEntry,
 )
-from bot.humanize import ago, local_date, local_datetime, plural
+from bot.domain.refs import ContactRef
 
 Block = dict[str, Any]
 

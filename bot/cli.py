@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bot import console
     from bot.config import Settings
-    from bot.domain import Actor
+    from bot.domain.refs import Actor
     from bot.service import Rapport
 
 EXIT_USER_ERROR = 1
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
 
-    from bot.errors import RapportError, StorageUnavailableError, UserInputError
+    from bot.domain.errors import RapportError, StorageUnavailableError, UserInputError
 
     try:
         settings = _settings(args)

@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, time
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from bot.domain import (
-    Actor,
+from bot.domain.errors import AmbiguousNameError, RapportError, UserInputError
+from bot.domain.humanize import ago, local_date, plural
+from bot.domain.notes import (
     Ambiguity,
     ContactCard,
     ContactChange,
@@ -26,8 +27,7 @@ from bot.domain import (
     WhoKnowsContact,
     WorkspaceSettings,
 )
-from bot.errors import AmbiguousNameError, RapportError, UserInputError
-from bot.humanize import ago, local_date, plural
+from bot.domain.refs import Actor
 from bot.service import Rapport
 
 HELP = """\
@@ -113,7 +113,7 @@ def card_interactively(
     except AmbiguousNameError as exc:
         if ask is None and not _interactive():
             raise
-        from bot.domain import Candidate
+        from bot.domain.notes import Candidate
 
         ambiguity = Ambiguity(
             name=exc.name, candidates=tuple(Candidate(cid, label) for cid, label in exc.candidates)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.errors import AmbiguousNameError, NotFoundError, UserInputError
-from bot.names import name_key
+from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
+from bot.domain.names import name_key
 from bot.store import repo
 from bot.store.models import Contact
 

@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, SQLModel, col, select
 
-from bot.domain import ContactChange, ContactRef
-from bot.errors import UserInputError
-from bot.names import name_key
+from bot.domain.errors import UserInputError
+from bot.domain.names import name_key
+from bot.domain.notes import ContactChange
+from bot.domain.refs import ContactRef
 from bot.standing import move_focus
 from bot.store import repo
 from bot.store.models import (

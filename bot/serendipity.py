@@ -26,8 +26,9 @@ from datetime import datetime
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
-from bot import humanize
-from bot.domain import ContactRef, Serendipity
+from bot.domain import humanize
+from bot.domain.notes import Serendipity
+from bot.domain.refs import ContactRef
 from bot.store import repo
 from bot.store.models import Contact, Note
 from bot.store.search import STOP_WORDS, search_notes

@@ -18,13 +18,13 @@ from sqlmodel import Session, col, select
 
 from bot import contacts, serendipity, team
 from bot.contact_lookup import find_contact, match_contact
-from bot.domain import (
-    Actor,
+from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.names import name_key
+from bot.domain.notes import (
     Ambiguity,
     Candidate,
     ContactCard,
     ContactChange,
-    ContactRef,
     Home,
     ImportSummary,
     LogResult,
@@ -37,9 +37,8 @@ from bot.domain import (
     WhoKnows,
     WorkspaceSettings,
 )
-from bot.errors import NotFoundError, UserInputError
-from bot.names import name_key
-from bot.occasions import next_occurrence
+from bot.domain.occasions import next_occurrence
+from bot.domain.refs import Actor, ContactRef
 from bot.parsing import Direction, ParsedNote, PersonRef, is_question, parse_note, parse_query
 from bot.standing import contact_standing
 from bot.store import repo
@@ -1249,6 +1248,6 @@ def _occasion_view(
 
 
 def _ago(when: datetime, now: datetime) -> str:
-    from bot.humanize import ago
+    from bot.domain.humanize import ago
 
     return ago(when, now)

@@ -28,13 +28,13 @@ from sqlalchemy import String, and_, case, cast, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot import relationship
 from bot.contact_lookup import find_contact
-from bot.domain import Actor, ContactRef
-from bot.errors import AmbiguousNameError, UserInputError
-from bot.occasions import next_occurrence
-from bot.relationship import Facts, Label, OpenLoop
-from bot.standing_views import (
+from bot.domain import relationship
+from bot.domain.errors import AmbiguousNameError, UserInputError
+from bot.domain.occasions import next_occurrence
+from bot.domain.refs import Actor, ContactRef
+from bot.domain.relationship import Facts, Label, OpenLoop
+from bot.domain.standing import (
     CadenceStatus,
     ContactStanding,
     FadingPage,

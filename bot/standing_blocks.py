@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -26,10 +26,10 @@ from bot.blocks import (
     truncate,
 )
 from bot.blocks import card_blocks as blocks_card_blocks
-from bot.domain import ContactCard
-from bot.humanize import ago, local_date
-from bot.relationship import Action
-from bot.standing_views import (
+from bot.domain.humanize import ago, local_date
+from bot.domain.notes import ContactCard
+from bot.domain.relationship import Action
+from bot.domain.standing import (
     ContactStanding,
     FadingPage,
     FocusChange,
@@ -236,9 +236,8 @@ def next_actions_blocks(
     return [header(title), *sections_from_lines(next_action_lines(items))]
 
 
-def digest_blocks(payload: Sequence[dict[str, Any]]) -> list[Block]:
-    """For the morning digest: the payload the planner stored (NextAction.to_json each)."""
-    items = [NextAction.from_json(p) for p in payload]
+def digest_blocks(items: Sequence[NextAction]) -> list[Block]:
+    """For the morning digest: "also worth doing today", under the reminders."""
     if not items:
         return []
     return [context("*Also worth doing today*"), *sections_from_lines(next_action_lines(items))]

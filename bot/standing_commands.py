@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from bot.config import Settings
+    from bot.domain.standing import ContactStanding, NextAction
     from bot.standing import Standing
-    from bot.standing_views import ContactStanding, NextAction
 
 COMMANDS: frozenset[str] = frozenset({"fading", "focus", "unfocus", "next", "review"})
 
@@ -152,7 +152,7 @@ class _Out:
         print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
     def _row(self, row: ContactStanding) -> None:
-        from bot.humanize import ago, local_date
+        from bot.domain.humanize import ago, local_date
 
         star = " *" if row.focus else ""
         if row.last_at is not None:

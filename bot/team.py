@@ -18,14 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from bot.domain import (
-    Acquaintance,
-    ContactRef,
-    PressureNote,
-    WhoKnows,
-    WhoKnowsContact,
-    WhoKnowsPerson,
-)
+from bot.domain.notes import Acquaintance, PressureNote, WhoKnows, WhoKnowsContact, WhoKnowsPerson
+from bot.domain.refs import ContactRef
 from bot.store import repo
 from bot.store.models import Contact, Note, NoteContact, Workspace
 from bot.store.search import query_words, search_notes

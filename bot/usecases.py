@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from bot.domain import Actor
-from bot.errors import StorageUnavailableError
+from bot.domain.errors import StorageUnavailableError
+from bot.domain.refs import Actor
 from bot.store import repo
 from bot.store.db import SessionFactory
 from bot.store.models import User

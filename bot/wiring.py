@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.config import Settings
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.service import Rapport
 from bot.store.db import SessionFactory
 from bot.usecases import Clock

@@ -31,7 +31,7 @@ from bot.blocks import (
     recall_fallback_text,
     undone_blocks,
 )
-from bot.errors import UserInputError
+from bot.domain.errors import UserInputError
 from bot.handlers.common import (
     Deps,
     Reply,

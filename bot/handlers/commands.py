@@ -20,7 +20,7 @@ from bot.blocks import (
     recall_blocks,
     recall_fallback_text,
 )
-from bot.errors import AmbiguousNameError
+from bot.domain.errors import AmbiguousNameError
 from bot.handlers.common import (
     Deps,
     Reply,

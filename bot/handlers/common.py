@@ -21,8 +21,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot.blocks import Block, error_blocks
-from bot.domain import Actor
-from bot.errors import StorageUnavailableError, UserInputError
+from bot.domain.errors import StorageUnavailableError, UserInputError
+from bot.domain.refs import Actor
 
 if TYPE_CHECKING:  # the service modules pull in the store; handlers only need the types
     from bot.reminders.service import Reminders

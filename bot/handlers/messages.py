@@ -22,7 +22,7 @@ from bot.blocks import (
     recall_blocks,
     recall_fallback_text,
 )
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.handlers.commands import usage_lines
 from bot.handlers.common import (
     Deps,

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.handlers.common import Deps, Reply
 
 

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any, Final
 from slack_bolt import Ack, App, Respond
 
 if TYPE_CHECKING:
+    from bot.domain.reminders import CadenceView
     from bot.reminders.service import Reminders
-    from bot.reminders.views import CadenceView
 
 from bot.blocks import Block, context, escape, section, sections_from_lines, slack_date
-from bot.errors import UserInputError
+from bot.domain.errors import UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
 from bot.handlers.registry import Invocation, Subcommand
 from bot.reminders.render import ACTION_DONE, ACTION_SNOOZE, ACTION_STOP

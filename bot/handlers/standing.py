@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 from slack_bolt import Ack, App, Respond
 
 from bot.blocks import Block, actions, button, escape, section
-from bot.errors import AmbiguousNameError, UserInputError
+from bot.domain.errors import AmbiguousNameError, UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors, parse_int
 from bot.handlers.registry import Invocation, Subcommand
 from bot.standing_blocks import (

@@ -26,11 +26,11 @@ from bot.blocks import (
     sections_from_lines,
     truncate,
 )
-from bot.domain import ContactChange, WhoKnows
-from bot.errors import AmbiguousNameError, UserInputError
+from bot.domain.errors import AmbiguousNameError, UserInputError
+from bot.domain.humanize import ago
+from bot.domain.notes import ContactChange, WhoKnows
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
 from bot.handlers.registry import Invocation, Subcommand
-from bot.humanize import ago
 
 ACTION_FORGET_CONFIRM: Final = "team_forget_confirm"
 ACTION_FORGET_CANCEL: Final = "team_forget_cancel"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from bot.domain import ImportProblem, ImportSummary
-from bot.names import name_key
+from bot.domain.names import name_key
+from bot.domain.notes import ImportProblem, ImportSummary
 from bot.store.models import Contact, ContactAlias, Occasion, User
 
 Progress = Callable[[int, int], None]

@@ -76,7 +76,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import parse_when
-    from bot.reminders import views
+    from bot.domain import reminders as views
     from bot.wiring import console_actor
 
     reminders = _reminders(settings)
@@ -107,7 +107,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 hours = (int(start), int(end))
             except ValueError:
-                from bot.errors import UserInputError
+                from bot.domain.errors import UserInputError
 
                 raise UserInputError("--hours looks like 9-18") from None
         current: views.SettingsView
@@ -213,7 +213,7 @@ class _Out:
         print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
 
     def _local(self, moment: datetime) -> str:
-        from bot.humanize import local_datetime
+        from bot.domain.humanize import local_datetime
 
         return local_datetime(moment, self.tz)
 

@@ -25,20 +25,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from bot import team
-from bot.humanize import local_date as human_date
+from bot.domain.humanize import local_date as human_date
+from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, WAITING_ON, YOU_OWE, Item
+from bot.domain.zones import zone
 from bot.reminders import planner
-from bot.reminders.planner import (
-    HEADS_UP,
-    OCCASION,
-    STAY_IN_TOUCH,
-    TRACK_CADENCE,
-    TRACK_LOOP,
-    TRACK_OCCASION,
-    WAITING_ON,
-    YOU_OWE,
-    Item,
-    Schedule,
-)
+from bot.reminders.planner import TRACK_CADENCE, TRACK_LOOP, TRACK_OCCASION, Schedule
 from bot.standing import focus_contact_ids
 from bot.store.db import SessionFactory
 from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, Occasion, User
@@ -321,7 +312,7 @@ def load_schedules(
 
 
 def schedule_of(row: ReminderSettings | None, tz: str | None, default_tz: str) -> Schedule:
-    name = planner.zone(tz, default_tz).key
+    name = zone(tz, default_tz).key
     if row is None:
         return Schedule(tz=name)
     return Schedule(

@@ -8,21 +8,17 @@ back into UTC per day, so a 09:00 reminder stays at 09:00 local across a dayligh
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Final
+from zoneinfo import ZoneInfo
 
-# bot.occasions is pure and standard-library only, like this module.
-from bot.occasions import next_occurrence
-
-# Reminder kinds, as stored in the outbox and shown to scripts.
-STAY_IN_TOUCH: Final = "stay_in_touch"
-YOU_OWE: Final = "you_owe"
-WAITING_ON: Final = "waiting_on"
-OCCASION: Final = "occasion"
-HEADS_UP: Final = "heads_up"
-KINDS: Final = (STAY_IN_TOUCH, YOU_OWE, WAITING_ON, OCCASION, HEADS_UP)
+from bot.domain.names import first_name
+from bot.domain.occasions import next_occurrence
+from bot.domain.reminders import (
+    Item,
+)
+from bot.domain.zones import zone
 
 # Track kinds (what a reminder_track row follows).
 TRACK_CADENCE: Final = "stay_in_touch"
@@ -36,18 +32,6 @@ OCCASION_LEAD_DAYS: Final = 7
 MAX_DAILY_CAP: Final = 20  # two blocks per item keep a digest under Slack's 50 blocks
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MON_FRI: Final = 0b0011111
-
-
-def zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
-    """The user's zone, else the fallback, else UTC: a bad cached name never stops reminders."""
-    for candidate in (name, fallback, "UTC"):
-        if not candidate:
-            continue
-        try:
-            return ZoneInfo(candidate)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -176,7 +160,7 @@ def occasion_phase(month: int, day: int, today: date, last_key_part: str | None)
 
 def greeting(kind: str, full_name: str, *, years: int | None = None) -> str:
     """A short draft the user can paste, with the person's first name."""
-    first = full_name.strip().split(" ")[0] if full_name.strip() else "there"
+    first = first_name(full_name, default="there")
     if kind == "anniversary":
         what = f"happy {ordinal(years)} anniversary" if years else "happy anniversary"
         return f"{what.capitalize()}, {first}! Wishing you both a wonderful day."
@@ -217,74 +201,6 @@ def slot_for(
     (when the track was created, a snooze, the last reminder + a week, a cap hold-back)."""
     floor = max([raw_due, *(f for f in not_before if f is not None)])
     return next_slot(floor, schedule)
-
-
-# --- the items themselves -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Item:
-    """One reminder as planned: plain data, stored as JSON in the outbox and rendered at send."""
-
-    key: str  # unique per occurrence: "stay_in_touch:contact:12", "occasion:3:ahead:2026-04-10"
-    kind: str  # one of KINDS
-    subject: str  # the track it came from: "contact:12" | "loop:5" | "occasion:3"
-    contact_id: int
-    contact: str  # display name
-    due: datetime  # when it became due (raw), for "overdue by"
-    slot: datetime  # the delivery slot it was planned for
-    closeness: int = 0  # how many notes the owner logged with this person
-    what: str | None = None  # the loop's object ("the pricing deck")
-    loop_id: int | None = None
-    every_days: int | None = None
-    last_touch: datetime | None = None  # the owner's last interaction
-    occasion: str | None = None  # "birthday" | "anniversary"
-    occasion_on: date | None = None
-    phase: str | None = None  # "ahead" | "day"
-    greeting: str | None = None
-    topic: str | None = None  # the sensitive topic, for heads-ups
-    topic_at: datetime | None = None
-    context: tuple[str, ...] = field(default=())  # what teammates logged, already phrased
-    # Contact pressure: teammates' interactions with this person in the last 7 days (team notes
-    # only), who they were (most first), and until when stay-in-touch nudges about them wait.
-    team_recent: int = 0
-    team_recent_by: tuple[str, ...] = field(default=())
-    held_until: datetime | None = None
-
-    def priority(self, now: datetime) -> tuple[int, float, int, str]:
-        """Sort key: time-bound things first, then most overdue, then closest, then stable."""
-        rank = {HEADS_UP: 1, YOU_OWE: 2, WAITING_ON: 3, STAY_IN_TOUCH: 3}.get(self.kind, 3)
-        if self.kind == OCCASION:
-            rank = 0 if self.phase == "day" else 2
-        overdue = (now - self.due).total_seconds()
-        return (rank, -overdue, -self.closeness, self.key)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
-            if isinstance(value, datetime | date):
-                value = value.isoformat()
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[name] = value
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Item:
-        values = dict(data)
-        for name in ("due", "slot", "last_touch", "topic_at", "held_until"):
-            if values.get(name):
-                values[name] = datetime.fromisoformat(values[name])
-        if values.get("occasion_on"):
-            values["occasion_on"] = date.fromisoformat(values["occasion_on"])
-        values["context"] = tuple(values.get("context") or ())
-        values["team_recent_by"] = tuple(values.get("team_recent_by") or ())
-        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-    def with_slot(self, slot: datetime) -> Item:
-        return replace(self, slot=slot)
 
 
 def allocate(

@@ -12,19 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from bot import names
 from bot.blocks import escape
-from bot.humanize import ago, local_date, local_datetime
-from bot.reminders.planner import (
-    HEADS_UP,
-    OCCASION,
-    STAY_IN_TOUCH,
-    WAITING_ON,
-    YOU_OWE,
-    Item,
-    local_midnight,
-    zone,
-)
+from bot.domain.humanize import ago, local_date, local_datetime
+from bot.domain.names import first_name
+from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, WAITING_ON, YOU_OWE, Item
+from bot.domain.zones import zone
+from bot.reminders.planner import local_midnight
 
 Block = dict[str, Any]
 
@@ -34,10 +27,6 @@ ACTION_STOP: Final = "reminder_stop"
 SNOOZE_CHOICES: Final = ((1, "Snooze 1 day"), (7, "Snooze 1 week"), (30, "Snooze 1 month"))
 LATE_AFTER: Final = timedelta(hours=1)
 MAX_SECTION: Final = 2900
-
-
-def first_name(name: str) -> str:
-    return names.first_name(name.strip()) or "them"
 
 
 def _days_between(day_a: Any, day_b: Any) -> int:
@@ -61,7 +50,8 @@ def pressure_line(item: Item, *, now: datetime, tz: str) -> str | None:
         said = (
             f"{escape(join_names(item.team_recent_by) or 'Teammates')} "
             f"{'was' if len(item.team_recent_by) == 1 else 'were'} in touch with "
-            f"{escape(first_name(item.contact))} {times(item.team_recent)} in the last 7 days"
+            f"{escape(first_name(item.contact, default='them'))} {times(item.team_recent)} "
+            "in the last 7 days"
         )
         return f"{said}, so {wait}." if wait else f"{said}."
     if wait:
@@ -95,7 +85,7 @@ def _main_line(item: Item, *, now: datetime, tz: str) -> str:
     if item.kind == WAITING_ON:
         return (
             f"Still waiting on {who} for {what}{_due_phrase(item, now=now, tz=tz)} — "
-            f"nudge {escape(first_name(item.contact))}?"
+            f"nudge {escape(first_name(item.contact, default='them'))}?"
         )
     if item.kind == OCCASION and item.occasion_on is not None:
         label = item.occasion or "birthday"

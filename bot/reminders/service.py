@@ -13,32 +13,30 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from bot.contact_lookup import find_contact
-from bot.domain import Actor, ContactRef
-from bot.errors import NotFoundError, UserInputError
-from bot.reminders import plan, planner
-from bot.reminders.notifier import Notifier
-from bot.reminders.planner import (
+from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.refs import Actor, ContactRef
+from bot.domain.reminders import (
     HEADS_UP,
+    KINDS,
     OCCASION,
     STAY_IN_TOUCH,
-    TRACK_CADENCE,
     WAITING_ON,
     YOU_OWE,
-    Item,
-    Schedule,
-)
-from bot.reminders.render import item_line
-from bot.reminders.tick import TickReport, pending, tick
-from bot.reminders.views import (
     ActionResult,
     CadenceView,
     DueItem,
     DueMessage,
     DueReport,
+    Item,
     SettingsView,
     SnoozeView,
     Upcoming,
 )
+from bot.reminders import plan, planner
+from bot.reminders.notifier import Notifier
+from bot.reminders.planner import TRACK_CADENCE, Schedule
+from bot.reminders.render import item_line
+from bot.reminders.tick import TickReport, pending, tick
 from bot.store import repo
 from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, User
 from bot.store.reminder_models import (
@@ -620,7 +618,7 @@ class Reminders(UseCases):
             session.commit()
             schedule = self._schedule(session, user, actor)
             back = planner.next_slot(until, schedule)
-            from bot.humanize import local_date
+            from bot.domain.humanize import local_date
 
             return ActionResult(text=f"Snoozed until {local_date(back, schedule.tz)}.", key=key)
 
@@ -709,7 +707,7 @@ def parse_cadence_args(text: str) -> tuple[str, int]:
 def parse_item_key(key: str) -> tuple[str, str]:
     """A reminder key → (kind, track subject). "you_owe:loop:5" → ("you_owe", "loop:5")."""
     parts = key.split(":")
-    if len(parts) < 3 or parts[0] not in planner.KINDS or not parts[2].isdigit():
+    if len(parts) < 3 or parts[0] not in KINDS or not parts[2].isdigit():
         raise NotFoundError("That reminder isn't one I know.")
     return parts[0], f"{parts[1]}:{parts[2]}"
 

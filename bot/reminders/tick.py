@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import col, select
 
+from bot.domain.reminders import Item
 from bot.reminders import outbox, plan
 from bot.reminders.notifier import DeliveryResult, Notifier
-from bot.reminders.planner import Item, Schedule, quiet_until
+from bot.reminders.planner import Schedule, quiet_until
 from bot.reminders.render import render
 from bot.store.db import SessionFactory
 from bot.store.models import User
@@ -226,7 +227,7 @@ def _worth_doing(
             limit=3,
             exclude_contact_ids={item.contact_id for item in items},
         )
-    return digest_blocks([action.to_json() for action in actions])
+    return digest_blocks(actions)
 
 
 def _recipients(

@@ -7,15 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, YOU_OWE, Item
 from bot.reminders import planner
-from bot.reminders.planner import (
-    HEADS_UP,
-    OCCASION,
-    STAY_IN_TOUCH,
-    YOU_OWE,
-    Item,
-    Schedule,
-)
+from bot.reminders.planner import Schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

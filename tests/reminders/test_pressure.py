@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.domain.reminders import HEADS_UP, STAY_IN_TOUCH, YOU_OWE, Item
 from bot.reminders import plan, planner
 from bot.reminders.plan import Facts
-from bot.reminders.planner import HEADS_UP, STAY_IN_TOUCH, YOU_OWE, Item, Schedule
+from bot.reminders.planner import Schedule
 from bot.reminders.render import item_line
 from bot.store.models import Contact, Loop, User
 from bot.store.reminder_models import ReminderCadence, ReminderTrack

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import AmbiguousNameError, NotFoundError
+from bot.domain.errors import AmbiguousNameError, NotFoundError
 from tests.reminders.world import World
 
 BERLIN = ZoneInfo("Europe/Berlin")

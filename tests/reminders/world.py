@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from bot.domain import Actor
-from bot.names import name_key
+from bot.domain.names import name_key
+from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
 from bot.reminders.service import Reminders
 from bot.reminders.tick import TickReport, tick

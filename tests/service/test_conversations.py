@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Actor
-from bot.errors import AmbiguousNameError, NotFoundError, UserInputError
+from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
+from bot.domain.refs import Actor
 from bot.service import Rapport
 from bot.store.db import SessionFactory
 

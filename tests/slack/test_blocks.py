@@ -10,11 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import blocks as bk
-from bot.domain import (
+from bot.domain.notes import (
     Ambiguity,
     Candidate,
     ContactCard,
-    ContactRef,
     Home,
     LogResult,
     LoopList,
@@ -24,6 +23,7 @@ from bot.domain import (
     RecallResult,
     TimelineEntry,
 )
+from bot.domain.refs import ContactRef
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 JANE = ContactRef(1, "Jane Doe")

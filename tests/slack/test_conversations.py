@@ -12,7 +12,7 @@ import pytest
 from slack_bolt import App
 
 from bot.blocks import BLOCK_ABOUT, BLOCK_TEXT, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.handlers.common import STORAGE_UNAVAILABLE
 from bot.service import Rapport
 from bot.slack_app import build_app

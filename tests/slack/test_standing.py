@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.service import Rapport
 from bot.standing import Standing
 from tests.slack.conftest import NOW

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import card_team_lines, log_team_lines
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.service import Rapport
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action

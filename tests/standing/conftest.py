@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.reminders.service import Reminders
 from bot.service import Rapport
 from bot.standing import Standing

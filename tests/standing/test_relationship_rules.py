@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.relationship import (
+from bot.domain.relationship import (
     CHECK_IN,
     GREET,
     NUDGE,

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from bot.errors import AmbiguousNameError, NotFoundError
-from bot.relationship import CHECK_IN, GREET, NUDGE, REACH_OUT, REPLY
+from bot.domain.errors import AmbiguousNameError, NotFoundError
+from bot.domain.relationship import CHECK_IN, GREET, NUDGE, REACH_OUT, REPLY
+from bot.domain.standing import Review
 from bot.reminders.notifier import MemoryNotifier
 from bot.standing import move_focus
-from bot.standing_views import Review
 from tests.standing.conftest import ANA, BOB, World
 
 

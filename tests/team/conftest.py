@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.domain import Actor
+from bot.domain.refs import Actor
 from bot.service import Rapport
 from bot.store.db import SessionFactory
 

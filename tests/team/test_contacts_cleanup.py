@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.errors import NotFoundError, UserInputError
+from bot.domain.errors import NotFoundError, UserInputError
 from bot.service import Rapport
 from bot.store.team_models import AuditEvent
 from tests.team.conftest import ANA, BOB, EVE, days_ago

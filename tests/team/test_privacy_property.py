@@ -30,8 +30,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
 from bot.console import to_jsonable
-from bot.domain import Actor
-from bot.errors import NotFoundError
+from bot.domain.errors import NotFoundError
+from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
 from bot.reminders.service import Reminders
 from bot.reminders.tick import tick

@@ -1,29 +1,13 @@
-"""What the service returns: plain frozen values that the console and the Slack handlers render."""
+"""What the notes use cases return (log, recall, card, loops, team, contacts, import): plain
+frozen values that the console and the Block Kit renderers turn into text."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # standing_views builds on this module's types
-    from bot.standing_views import ContactStanding
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting, taken from the Slack payload or the console's --as, never from note text."""
-
-    workspace_id: str
-    user_id: str  # Slack user id or console name
-    display_name: str | None = None
-    tz: str | None = None  # IANA name; None: the user's cached zone, else the default
-
-
-@dataclass(frozen=True)
-class ContactRef:
-    id: int
-    display_name: str
+from bot.domain.refs import ContactRef
+from bot.domain.standing import ContactStanding
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Name keys: how two spellings of one name are recognised as the same (no I/O)."""
+"""Names: how two spellings of one name are recognised as the same, and a person's first name."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ def name_key(name: str) -> str:
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
-def first_name(display_name: str) -> str:
-    parts = display_name.split()
-    return parts[0] if parts else display_name
+def first_name(name: str, *, default: str) -> str:
+    """ "Jane Doe" -> "Jane"; `default` ("there", "them") when there is no name at all."""
+    parts = name.split()
+    return parts[0] if parts else default

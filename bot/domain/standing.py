@@ -1,16 +1,12 @@
-"""What bot.standing.Standing returns: plain frozen values for the console, Slack and the digest.
-
-No store imports here, so the Slack handlers and block renderers can use these types freely.
-"""
+"""What the standing use cases return: plain frozen values for the console, Slack and the digest."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from bot.domain import ContactRef
-from bot.relationship import Action
+from bot.domain.refs import ContactRef
+from bot.domain.relationship import Action
 
 
 @dataclass(frozen=True)
@@ -79,35 +75,6 @@ class NextAction:
     label: str
     focus: bool
     action: Action
-
-    def to_json(self) -> dict[str, Any]:
-        """For the digest's outbox payload (rendered later, at send time)."""
-        return {
-            "contact_id": self.contact.id,
-            "contact": self.contact.display_name,
-            "label": self.label,
-            "focus": self.focus,
-            "kind": self.action.kind,
-            "text": self.action.text,
-            "draft": self.action.draft,
-            "rank": self.action.rank,
-            "urgency": self.action.urgency,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> NextAction:
-        return cls(
-            contact=ContactRef(id=int(data["contact_id"]), display_name=str(data["contact"])),
-            label=str(data["label"]),
-            focus=bool(data.get("focus")),
-            action=Action(
-                kind=str(data["kind"]),
-                text=str(data["text"]),
-                rank=int(data["rank"]),
-                draft=str(data["draft"]) if data.get("draft") else None,
-                urgency=float(data.get("urgency") or 0.0),
-            ),
-        )
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Where a relationship stands, and the one thing to do next: pure rules over plain facts.
 
 No I/O and no clock: `Facts` carries `now` and everything the rules read (the store gathers them
-in bot/standing.py). Two questions are answered:
+in bot/standing/facts.py). Two questions are answered:
 
 - `assess(facts)` → `State`: a label (new, warm, cooling, cold) with a one-line why that a person
   can check against their own memory ("3 interactions in 90 days, last 40 days ago, they reached
@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
+
+from bot.domain.names import first_name
 
 NEW_DAYS: Final = 30  # a first interaction this recent: the relationship is new
 RECENT_DAYS: Final = 90
@@ -203,15 +205,10 @@ def _overdue(facts: Facts, direction: str) -> OpenLoop | None:
 # --- next best action ---------------------------------------------------------------------------
 
 
-def first_name(name: str) -> str:
-    words = name.split()
-    return words[0] if words else "there"
-
-
 def next_action(facts: Facts, state: State | None = None) -> Action | None:
     """One suggestion, by the precedence in the module docstring; None when all is well."""
     state = state or assess(facts)
-    first = first_name(facts.name)
+    first = first_name(facts.name, default="there")
     owed = sorted(
         (loop for loop in facts.loops if loop.direction == "you_owe"),
         key=lambda loop: (loop.due_at is None, loop.due_at or loop.created_at, loop.created_at),
