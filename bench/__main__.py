@@ -8,7 +8,7 @@ Generates a synthetic workspace (realistic note text, bulk inserts through the p
 and its full-text triggers), then measures, reusing the scripts beside this file:
 
 - parse one note, with and without dates, vs `dateparser.search_dates` (bench_parse);
-- recall p50/p95 through the service vs the raw full-text query for the same tokens (bench_recall);
+- recall p50/p95 through the use case vs the raw full-text query for the same tokens (bench_recall);
 - `/rapport log` and `/rapport recall` ack p50/p99 over signed HTTP vs a bolt app that only acks
   (bench_ack);
 - one reminder tick with DUE reminders due, at the small vs the large contact count (bench_tick);
@@ -223,9 +223,9 @@ def bench_parse(size: Size) -> list[Row]:
 def bench_recall(url: str, size: Size) -> list[Row]:
     from bench_recall import QUERIES, raw_query, timed
 
+    from bot.app import Rapport
     from bot.domain.refs import Actor
     from bot.parsing.query import parse_query
-    from bot.service import Rapport
     from bot.store.db import make_engine, session_factory
 
     say("recall …")
@@ -239,10 +239,10 @@ def bench_recall(url: str, size: Size) -> list[Row]:
     raw: list[float] = []
     for query in QUERIES:
         terms = parse_query(query).terms
-        service.recall(actor=actor, query=query)  # warm caches
+        service.recall.recall(actor=actor, query=query)  # warm caches
         floor(terms)
         for _ in range(size.recall_repeat):  # interleaved, so noise hits both alike
-            ours += timed(lambda q=query: service.recall(actor=actor, query=q), 1)  # type: ignore[misc]
+            ours += timed(lambda q=query: service.recall.recall(actor=actor, query=q), 1)  # type: ignore[misc]
             raw += timed(lambda t=terms: floor(t), 1)  # type: ignore[misc]
     engine.dispose()
     o50, o95, r50, r95 = (
@@ -268,9 +268,9 @@ def bench_recall(url: str, size: Size) -> list[Row]:
 def bench_ack(url: str, size: Size) -> list[Row]:
     from bench_ack import ack_only_app, run_requests, serve
 
+    from bot.app import Rapport
     from bot.config import Settings
     from bot.slack_app import build_app
-    from bot.wiring import build_service
     from tests.slack.fakeslack import FakeSlack
     from tests.slack.payloads import SECRET
 
@@ -284,12 +284,12 @@ def bench_ack(url: str, size: Size) -> list[Row]:
             SLACK_API_URL=fake.api_url,
             RAPPORT_DATABASE_URL=url,
         )
-        service = build_service(settings, clock=lambda: datetime.now(UTC))
+        rapport = Rapport.from_settings(settings, clock=lambda: datetime.now(UTC))
         for name in ("ack-only", "rapport"):
             app = (
                 ack_only_app(settings)
                 if name == "ack-only"
-                else build_app(service=service, settings=settings)
+                else build_app(rapport=rapport, settings=settings)
             )
             stop, base = serve(app)
             try:

@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_recall import populate  # noqa: E402
 from slack_bolt import Ack, App  # noqa: E402
 
+from bot.app import Rapport  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.serve import make_http_server  # noqa: E402
 from bot.slack_app import build_app  # noqa: E402
 from bot.slack_client import build_client  # noqa: E402
-from bot.wiring import build_service  # noqa: E402
 from tests.slack.fakeslack import FakeSlack  # noqa: E402
 from tests.slack.payloads import SECRET, SlackSender, command_payload  # noqa: E402
 
@@ -112,12 +112,12 @@ def main() -> int:
             SLACK_API_URL=fake.api_url,
             RAPPORT_DATABASE_URL=url,
         )
-        service = build_service(settings, clock=lambda: datetime.now(UTC))
+        rapport = Rapport.from_settings(settings, clock=lambda: datetime.now(UTC))
         results: dict[str, dict[str, list[float]]] = {}
         drained: dict[str, float] = {}
         for name, app in (("ack-only", ack_only_app(settings)), ("rapport", None)):
             if app is None:
-                app = build_app(service=service, settings=settings)
+                app = build_app(rapport=rapport, settings=settings)
             stop, base = serve(app)
             try:
                 run_requests(base, fake, 20)  # warm up: imports, caches, users.info per user

@@ -4,7 +4,7 @@
 
 Generates an address book of realistic cards (name, one or two emails, phone, company, title,
 a birthday on most, a nickname on some, one broken card in every thousand), imports it through
-`Rapport.import_contacts` into a fresh SQLite database (or --db), then imports it again (the
+`Transfer.import_contacts` into a fresh SQLite database (or --db), then imports it again (the
 idempotent path: every card matches by email). Prints a table: wall time, cards per second, and
 peak Python memory (tracemalloc) and the process's peak RSS (ru_maxrss).
 """
@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.app import Rapport
 from bot.domain.notes import ImportSummary
 from bot.domain.refs import Actor
-from bot.service import Rapport
 from bot.store.db import make_engine, session_factory
 from bot.store.migrate import upgrade
 
@@ -68,7 +68,7 @@ def measure(
     if trace:
         tracemalloc.start()
     start = time.perf_counter()
-    summary = service.import_contacts(actor=actor, path=path)
+    summary = service.transfer.import_contacts(actor=actor, path=path)
     elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1] if trace else 0
     if trace:

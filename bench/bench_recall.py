@@ -3,7 +3,7 @@
     python bench/bench_recall.py [--notes 100000] [--db URL] [--queries 200]
 
 Fills a fresh database (SQLite in a temp dir by default) with realistic notes through bulk
-inserts (the FTS triggers index them as in production), then times `Rapport.recall` — parse the
+inserts (the FTS triggers index them as in production), then times `Recall.recall` — parse the
 question, search, rank, load contacts and authors — and, beside it, the bare FTS query for the same
 tokens straight to the database. Prints median and p95 for both and their ratio.
 """
@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
+from bot.app import Rapport
 from bot.domain.names import name_key
 from bot.domain.refs import Actor
 from bot.parsing.query import parse_query
-from bot.service import Rapport
 from bot.store.db import make_engine, session_factory
 from bot.store.migrate import upgrade
 from bot.store.models import Contact, Note, NoteContact, User, Workspace
@@ -241,9 +241,9 @@ def main() -> int:
     raw: list[float] = []
     for query in QUERIES:
         terms = parse_query(query).terms
-        service.recall(actor=actor, query=query)  # warm caches
+        service.recall.recall(actor=actor, query=query)  # warm caches
         floor(terms)
-        ours += timed(lambda q=query: service.recall(actor=actor, query=q), args.repeat)
+        ours += timed(lambda q=query: service.recall.recall(actor=actor, query=q), args.repeat)
         raw += timed(lambda t=terms: floor(t), args.repeat)
 
     print(f"\n{'figure':<28}{'p50 ms':>10}{'p95 ms':>10}")

@@ -7,7 +7,7 @@
 One user knows every contact: two notes each by that user (spread over two years, so the
 fading aggregate reads 2 × CONTACTS notes), a teammate's note on every tenth contact, 200 open
 loops, 25 focus contacts, 500 cadences, birthdays on every 50th contact and bad news on a few.
-Each figure is the median of --repeat calls through bot.standing.Standing, as the console and
+Each figure is the median of --repeat calls through the standing use cases, as the console and
 Slack call it (a session opened, the user looked up, the page filled in). Target: well under
 100 ms for the first fading page and for the next five.
 """
@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 
+from bot.app import Rapport
 from bot.domain.refs import Actor
-from bot.standing import Standing
 from bot.store.db import make_engine, session_factory
 from bot.store.focus_models import FocusContact
 from bot.store.migrate import upgrade
@@ -229,7 +229,9 @@ def main() -> int:
     upgrade(engine)
     print(f"{contacts:,} contacts, {2 * contacts + contacts // 10:,} notes ({url.split(':')[0]})")
     build(engine, contacts=contacts)
-    standing = Standing(sessions=session_factory(engine), clock=lambda: NOW, default_tz="UTC")
+    standing = Rapport(
+        sessions=session_factory(engine), clock=lambda: NOW, default_tz="UTC"
+    ).standing
     figures = [
         ("fading, page 1", lambda: standing.fading(actor=ANA), True),
         ("fading, page 100", lambda: standing.fading(actor=ANA, page=100), False),

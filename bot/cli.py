@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot import console
+    from bot.app import Rapport
     from bot.config import Settings
     from bot.domain.refs import Actor
-    from bot.service import Rapport
 
 EXIT_USER_ERROR = 1
 EXIT_CONFIG = 2
@@ -194,84 +194,77 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args.action, settings)
 
-    from bot.reminders.commands import COMMANDS as REMINDER_COMMANDS
-
-    if args.command in REMINDER_COMMANDS:
-        from bot.reminders.commands import dispatch
-
-        return dispatch(args, settings)
-
+    from bot import console
+    from bot.app import Rapport
+    from bot.reminders import commands as reminder_commands
     from bot.standing_commands import COMMANDS as STANDING_COMMANDS
+    from bot.standing_commands import dispatch as standing_dispatch
 
+    rapport = Rapport.from_settings(settings)
+    actor = console.console_actor(settings, getattr(args, "as_user", None))
+    if args.command in reminder_commands.COMMANDS:
+        return reminder_commands.dispatch(args, settings, rapport, actor)
     if args.command in STANDING_COMMANDS:
-        from bot.standing_commands import dispatch as standing_dispatch
-
-        return standing_dispatch(args, settings)
-
-    from bot import console
-    from bot.wiring import build_service, console_actor
-
-    service = build_service(settings)
-    actor = console_actor(settings, getattr(args, "as_user", None))
+        return standing_dispatch(args, settings, rapport, actor)
     if args.command == "console":
-        return console.repl(service, actor, tz=settings.tz)
-    return _one_shot(args, service, actor, settings)
+        return console.repl(rapport, actor, tz=settings.tz)
+    return _one_shot(args, rapport, actor, settings)
 
 
-def _one_shot(args: argparse.Namespace, service: Rapport, actor: Actor, settings: Settings) -> int:
+def _one_shot(args: argparse.Namespace, rapport: Rapport, actor: Actor, settings: Settings) -> int:
     from bot import console
 
-    out = console.Output(json=args.json, tz=settings.tz, now=service.clock())
+    out = console.Output(json=args.json, tz=settings.tz, now=rapport.clock())
     if args.command == "log":
         at = console.parse_when(args.at, settings.tz) if args.at else None
-        result = console.log_interactively(service, actor, " ".join(args.text), at=at)
+        result = console.log_interactively(rapport, actor, " ".join(args.text), at=at)
         out.log(result)
         return 0 if result.note_id is not None else EXIT_USER_ERROR
     if args.command == "recall":
-        out.recall(service.recall(actor=actor, query=" ".join(args.query), limit=args.limit))
+        out.recall(rapport.recall.recall(actor=actor, query=" ".join(args.query), limit=args.limit))
         return 0
     if args.command == "who":
-        out.card(console.card_interactively(service, actor, " ".join(args.name)))
+        out.card(console.card_interactively(rapport, actor, " ".join(args.name)))
         return 0
     if args.command == "loops":
-        out.loops(service.loops(actor=actor))
+        out.loops(rapport.recall.loops(actor=actor))
         return 0
     if args.command in TEAM_COMMANDS:
-        return _team(args, service, actor, out)
+        return _team(args, rapport, actor, out)
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _team(args: argparse.Namespace, service: Rapport, actor: Actor, out: console.Output) -> int:
+def _team(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: console.Output) -> int:
     from pathlib import Path
 
     if args.command == "who-knows":
-        out.who_knows(service.who_knows(actor=actor, query=" ".join(args.query)))
+        out.who_knows(rapport.team.who_knows(actor=actor, query=" ".join(args.query)))
     elif args.command == "workspace":
         if args.default_visibility is None and args.pressure_threshold is None:
-            out.workspace(service.workspace_settings(actor=actor))
+            out.workspace(rapport.workspace.settings(actor=actor))
         else:
             out.workspace(
-                service.update_workspace(
+                rapport.workspace.update(
                     actor=actor,
                     default_visibility=args.default_visibility,
                     pressure_threshold=args.pressure_threshold,
                 )
             )
     elif args.command == "alias":
-        out.change(service.add_alias(actor=actor, name=args.name, alias=args.alias))
+        out.change(rapport.contacts.add_alias(actor=actor, name=args.name, alias=args.alias))
     elif args.command == "rename":
-        out.change(service.rename(actor=actor, name=args.name, new_name=args.new_name))
+        out.change(rapport.contacts.rename(actor=actor, name=args.name, new_name=args.new_name))
     elif args.command == "merge":
-        out.change(service.merge(actor=actor, keep=args.keep, other=args.other))
+        out.change(rapport.contacts.merge(actor=actor, keep=args.keep, other=args.other))
     elif args.command == "forget":
-        return _forget(args, service, actor, out)
+        return _forget(args, rapport, actor, out)
     elif args.command == "import":
-        summary = service.import_contacts(
+        summary = rapport.transfer.import_contacts(
             actor=actor, path=Path(args.file), progress=_progress_line()
         )
         out.import_summary(summary)
     elif args.command == "export":
-        text = service.export(actor=actor, format=args.format)
+        text = rapport.transfer.export(actor=actor, format=args.format)
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
             print(f"Wrote {args.out}.", file=sys.stderr)
@@ -280,8 +273,8 @@ def _team(args: argparse.Namespace, service: Rapport, actor: Actor, out: console
     return 0
 
 
-def _forget(args: argparse.Namespace, service: Rapport, actor: Actor, out: console.Output) -> int:
-    contact = service.forget_preview(actor=actor, name=" ".join(args.name))
+def _forget(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: console.Output) -> int:
+    contact = rapport.contacts.forget_preview(actor=actor, name=" ".join(args.name))
     if not args.yes:
         if not sys.stdin.isatty():
             print(
@@ -297,7 +290,7 @@ def _forget(args: argparse.Namespace, service: Rapport, actor: Actor, out: conso
         if answer.strip().lower() not in {"y", "yes"}:
             print("Kept.")
             return 0
-    out.change(service.forget(actor=actor, contact_id=contact.id))
+    out.change(rapport.contacts.forget(actor=actor, contact_id=contact.id))
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The local console: the same service as Slack, rendered as short text (or JSON) in a terminal."""
+"""The local console: the same use cases as Slack, rendered as short text (or JSON)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from bot.app import Rapport
+from bot.config import Settings
 from bot.domain.errors import AmbiguousNameError, RapportError, UserInputError
 from bot.domain.humanize import ago, local_date, plural
 from bot.domain.notes import (
@@ -28,7 +30,6 @@ from bot.domain.notes import (
     WorkspaceSettings,
 )
 from bot.domain.refs import Actor
-from bot.service import Rapport
 
 HELP = """\
 Tell me what happened, in plain words, and I'll file it:
@@ -82,7 +83,7 @@ def _interactive() -> bool:
 
 
 def log_interactively(
-    service: Rapport,
+    rapport: Rapport,
     actor: Actor,
     text: str,
     *,
@@ -90,7 +91,7 @@ def log_interactively(
     ask: Callable[[str], str] | None = None,
 ) -> LogResult:
     """Log a note; when a name is ambiguous, ask which contact was meant (if someone can answer)."""
-    result = service.log(actor=actor, text=text, at=at, source="console")
+    result = rapport.notes.log(actor=actor, text=text, at=at, source="console")
     if ask is None and not _interactive():
         return result
     prompt = ask or input
@@ -99,17 +100,17 @@ def log_interactively(
         chosen = _ask(ambiguity, prompt)
         if chosen is None:
             break
-        result = service.choose(
+        result = rapport.notes.choose(
             actor=actor, pending_id=result.pending_id, name=ambiguity.name, contact_id=chosen
         )
     return result
 
 
 def card_interactively(
-    service: Rapport, actor: Actor, name: str, *, ask: Callable[[str], str] | None = None
+    rapport: Rapport, actor: Actor, name: str, *, ask: Callable[[str], str] | None = None
 ) -> ContactCard:
     try:
-        return service.card(actor=actor, name=name)
+        return rapport.recall.card(actor=actor, name=name)
     except AmbiguousNameError as exc:
         if ask is None and not _interactive():
             raise
@@ -121,7 +122,7 @@ def card_interactively(
         chosen = _ask(ambiguity, ask or input)
         if chosen is None:
             raise
-        return service.card(actor=actor, contact_id=chosen)
+        return rapport.recall.card(actor=actor, contact_id=chosen)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -384,18 +385,18 @@ def _loop_line(loop: LoopView, tz: str, *, arrow: bool = True) -> str:
     return f"Waiting on {loop.contact.display_name}: {loop.what}{due}"
 
 
-def _change(service: Rapport, actor: Actor, command: str, left: str, right: str) -> ContactChange:
+def _change(rapport: Rapport, actor: Actor, command: str, left: str, right: str) -> ContactChange:
     if not left or not right:
         raise UserInputError(f"Try `{command} Jennifer Park = Jen`.")
     if command == "alias":
-        return service.add_alias(actor=actor, name=left, alias=right)
+        return rapport.contacts.add_alias(actor=actor, name=left, alias=right)
     if command == "rename":
-        return service.rename(actor=actor, name=left, new_name=right)
-    return service.merge(actor=actor, keep=left, other=right)
+        return rapport.contacts.rename(actor=actor, name=left, new_name=right)
+    return rapport.contacts.merge(actor=actor, keep=left, other=right)
 
 
 def repl(
-    service: Rapport,
+    rapport: Rapport,
     actor: Actor,
     *,
     tz: str,
@@ -415,7 +416,7 @@ def repl(
             return 0
         if not line:
             continue
-        out = Output(json=False, tz=tz, now=service.clock(), stream=out_stream)
+        out = Output(json=False, tz=tz, now=rapport.clock(), stream=out_stream)
         word, _, rest = line.partition(" ")
         command = word.lower()
         try:
@@ -423,40 +424,46 @@ def repl(
                 return 0
             if command in {"help", "?"}:
                 print(HELP, file=out_stream)
-            elif service.who_knows_subject(line) is not None:
-                out.who_knows(service.who_knows(actor=actor, query=line))
+            elif rapport.team.who_knows_subject(line) is not None:
+                out.who_knows(rapport.team.who_knows(actor=actor, query=line))
             elif command == "who" and rest and not rest.rstrip().endswith("?"):
-                out.card(card_interactively(service, actor, rest, ask=read))
+                out.card(card_interactively(rapport, actor, rest, ask=read))
             elif command == "who-knows" and rest:
-                out.who_knows(service.who_knows(actor=actor, query=rest))
+                out.who_knows(rapport.team.who_knows(actor=actor, query=rest))
             elif command in {"alias", "rename", "merge"} and "=" in rest:
                 left, _, right = rest.partition("=")
-                out.change(_change(service, actor, command, left.strip(), right.strip()))
+                out.change(_change(rapport, actor, command, left.strip(), right.strip()))
             elif command == "forget" and rest:
-                contact = service.forget_preview(actor=actor, name=rest)
+                contact = rapport.contacts.forget_preview(actor=actor, name=rest)
                 answer = read(
                     f"Forget {contact.display_name} and every note only about them? [y/N] "
                 )
                 if answer.strip().lower() in {"y", "yes"}:
-                    out.change(service.forget(actor=actor, contact_id=contact.id))
+                    out.change(rapport.contacts.forget(actor=actor, contact_id=contact.id))
                 else:
                     print("Kept.", file=out_stream)
             elif command == "loops" and not rest:
-                out.loops(service.loops(actor=actor))
+                out.loops(rapport.recall.loops(actor=actor))
             elif command in {"recall", "find", "search"} and rest:
-                out.recall(service.recall(actor=actor, query=rest))
+                out.recall(rapport.recall.recall(actor=actor, query=rest))
             elif command == "undo" and not rest:
                 if last_note is None:
                     print("Nothing to undo in this session.", file=out_stream)
                 else:
-                    service.undo(actor=actor, note_id=last_note)
+                    rapport.notes.undo(actor=actor, note_id=last_note)
                     print(f"Removed note #{last_note}.", file=out_stream)
                     last_note = None
-            elif service.is_question(line):
-                out.recall(service.recall(actor=actor, query=line))
+            elif rapport.notes.is_question(line):
+                out.recall(rapport.recall.recall(actor=actor, query=line))
             else:
-                result = log_interactively(service, actor, line, ask=read)
+                result = log_interactively(rapport, actor, line, ask=read)
                 out.log(result)
                 last_note = result.note_id or last_note
         except RapportError as exc:
             print(str(exc), file=out_stream)
+
+
+def console_actor(settings: Settings, as_user: str | None) -> Actor:
+    """Who acts in the console: `--as USER`, else RAPPORT_USER, in the console's workspace."""
+    user = as_user or settings.local_user
+    return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)

@@ -293,7 +293,7 @@ def _on_sigterm(callback: Callable[[], None]) -> None:
 
 
 def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
-    """Check the settings, build service, client and app, and serve until stopped.
+    """Check the settings, build the use cases, client and app, and serve until stopped.
 
     Exit code 2 (with one message per problem) when a setting is missing or malformed, or when
     Slack refuses the bot token.
@@ -311,14 +311,14 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackRequestError
 
+    from bot.app import Rapport
     from bot.slack_app import build_app
     from bot.slack_client import build_client
-    from bot.wiring import build_service
 
-    service = build_service(settings)
+    rapport = Rapport.from_settings(settings)
     client = build_client(settings)
     try:
-        app = build_app(service=service, settings=settings, client=client)
+        app = build_app(rapport=rapport, settings=settings, client=client)
     except BoltError as exc:
         print(f"rapport serve: Slack refused SLACK_BOT_TOKEN ({exc}).", file=sys.stderr)
         return EXIT_CONFIG
@@ -330,7 +330,7 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         return EXIT_UNREACHABLE
     from bot.reminders.scheduler import start_for_serve
 
-    reminders = start_for_serve(settings=settings, service=service, client=client)
+    reminders = start_for_serve(rapport=rapport, client=client)
     try:
         if http:
             return serve_http(app, host=host, port=port)

@@ -1,4 +1,4 @@
-"""The bolt App: every Slack surface over one service, and the last-resort error handler."""
+"""The bolt App: every Slack surface over the use cases, and the last-resort error handler."""
 
 from __future__ import annotations
 
@@ -25,20 +25,20 @@ from bot.handlers import (
 from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
 from bot.slack_client import build_client
 
-if TYPE_CHECKING:  # importing the service pulls in the store; the app only needs the type
-    from bot.service import Rapport
+if TYPE_CHECKING:  # importing the composition root pulls in the store; only its type is needed
+    from bot.app import Rapport
 
 log = logging.getLogger("rapport.slack")
 
 
 def build_app(
     *,
-    service: Rapport,
+    rapport: Rapport,
     settings: Settings,
     client: WebClient | None = None,
     process_before_response: bool = False,
 ) -> App:
-    """A bolt App whose handlers ack first and then call `service`.
+    """A bolt App whose handlers ack first and then call the use cases on `rapport`.
 
     Request signing stays on: without a signing secret (Socket Mode needs none) a random one is
     used, so no unsigned HTTP request could ever pass.
@@ -51,15 +51,7 @@ def build_app(
         process_before_response=process_before_response,
         logger=logging.getLogger("rapport.slack.bolt"),
     )
-    from bot.reminders.service import Reminders
-
-    deps = Deps(
-        service=service,
-        default_tz=service.default_tz,
-        reminders=Reminders(
-            sessions=service.sessions, clock=service.clock, default_tz=service.default_tz
-        ),
-    )
+    deps = Deps(rapport=rapport)
     surfaces = (messages, commands, shortcuts, actions, views, home, reminders, team, standing)
     for surface in surfaces:
         surface.register(app, deps)

@@ -22,13 +22,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, case, cast, func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.contact_lookup import find_contact
 from bot.domain import relationship
 from bot.domain.errors import AmbiguousNameError, UserInputError
 from bot.domain.occasions import next_occurrence
@@ -46,6 +45,8 @@ from bot.domain.standing import (
     ReviewLoop,
     StandingSettingsView,
 )
+from bot.domain.zones import pick_zone
+from bot.notes.lookup import find_contact
 from bot.store import repo
 from bot.store.focus_models import DEFAULT_FOCUS_LIMIT, FocusContact, StandingSettings
 from bot.store.models import Contact, Loop, Note, NoteContact, Occasion, User
@@ -86,18 +87,6 @@ def _aware(value: Any) -> datetime | None:
         value = datetime.fromisoformat(value)
     assert isinstance(value, datetime)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _zone(*names: str | None) -> str:
-    for name in names:
-        if not name:
-            continue
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-        return name
-    return "UTC"
 
 
 def _ref(contact: Contact) -> ContactRef:
@@ -441,7 +430,7 @@ def contact_standing(
         viewer_id=viewer_id,
         contact_ids=[contact_id],
         now=now,
-        tz=_zone(tz),
+        tz=pick_zone(tz),
     )
     if contact_id not in gathered.facts:
         return None
@@ -462,22 +451,6 @@ def focus_contact_ids(session: Session, *, owner_ids: Iterable[int]) -> set[tupl
     return found
 
 
-def move_focus(session: Session, *, keep_id: int, other_id: int) -> None:
-    """On a merge: focus on the merged-away contact becomes focus on the one kept."""
-    already = select(FocusContact.owner_id).where(col(FocusContact.contact_id) == keep_id)
-    session.execute(
-        FocusContact.__table__.delete().where(  # type: ignore[attr-defined]
-            col(FocusContact.contact_id) == other_id, col(FocusContact.owner_id).in_(already)
-        )
-    )
-    session.execute(
-        update(FocusContact)
-        .where(col(FocusContact.contact_id) == other_id)
-        .values(contact_id=keep_id)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def next_actions_for(
     session: Session,
     *,
@@ -491,7 +464,7 @@ def next_actions_for(
     """ "Your next five": the most useful suggestions across the people you know.
 
     `exclude_contact_ids`: people already in the message (the digest's own reminders)."""
-    tz = _zone(tz)
+    tz = pick_zone(tz)
     zone = ZoneInfo(tz)
     today = now.astimezone(zone).date()
     candidates = _candidates(session, workspace_id, viewer_id, now, today)
@@ -630,9 +603,6 @@ def _candidates(
 
 class Standing(UseCases):
     """Where each relationship stands: fading, focus, next best actions, weekly review."""
-
-    def _tz(self, actor: Actor | None, user: User) -> str:
-        return _zone(actor.tz if actor else None, user.tz, self.default_tz)
 
     def _contact(
         self, session: Session, actor: Actor, name: str | None, contact_id: int | None

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from bot.app import Rapport
     from bot.config import Settings
+    from bot.domain.refs import Actor
     from bot.domain.standing import ContactStanding, NextAction
-    from bot.standing import Standing
 
 COMMANDS: frozenset[str] = frozenset({"fading", "focus", "unfocus", "next", "review"})
 
@@ -59,59 +60,49 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
 
 
-def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def dispatch(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: Actor) -> int:
     from bot.console import parse_when
-    from bot.wiring import console_actor
 
-    standing = _standing(settings)
-    actor = console_actor(settings, getattr(args, "as_user", None))
-    out = _Out(json_mode=bool(getattr(args, "json", False)), tz=settings.tz, now=standing.clock())
+    out = _Out(json_mode=bool(getattr(args, "json", False)), tz=settings.tz, now=rapport.clock())
     if args.command == "fading":
         out.fading(
-            standing.fading(
+            rapport.standing.fading(
                 actor=actor, tag=args.tag, team=args.team, page=args.page, page_size=args.limit
             )
         )
         return 0
     if args.command == "focus":
         if args.limit is not None:
-            standing.update_settings(actor=actor, focus_limit=args.limit)
+            rapport.standing.update_settings(actor=actor, focus_limit=args.limit)
         if not args.name:
-            out.focus_list(standing.focus_list(actor=actor))
+            out.focus_list(rapport.standing.focus_list(actor=actor))
             return 0
-        out.focus_change(standing.focus(actor=actor, name=" ".join(args.name)))
+        out.focus_change(rapport.standing.focus(actor=actor, name=" ".join(args.name)))
         return 0
     if args.command == "unfocus":
-        out.focus_change(standing.unfocus(actor=actor, name=" ".join(args.name)))
+        out.focus_change(rapport.standing.unfocus(actor=actor, name=" ".join(args.name)))
         return 0
     if args.command == "next":
-        out.next_actions(standing.next_actions(actor=actor, limit=args.limit))
+        out.next_actions(rapport.standing.next_actions(actor=actor, limit=args.limit))
         return 0
     if args.command == "review":
         now = parse_when(args.now, settings.tz, date_hour=9, flag="--now") if args.now else None
         if args.send:
-            return _send(standing, settings, now=now, json_mode=out.json_mode)
+            return _send(rapport, settings, now=now, json_mode=out.json_mode)
         if args.weekly is not None:
-            view = standing.update_settings(actor=actor, weekly_review=args.weekly == "on")
+            view = rapport.standing.update_settings(actor=actor, weekly_review=args.weekly == "on")
             if out.json_mode:
                 out.dump(view)
             else:
                 state = "on: every Monday morning" if view.weekly_review else "off"
                 print(f"Weekly review DM {state}.")
             return 0
-        out.review(standing.review(actor=actor, now=now))
+        out.review(rapport.reviews.review(actor=actor, now=now))
         return 0
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _standing(settings: Settings) -> Standing:
-    from bot.standing import Standing
-    from bot.wiring import sessions_for, utc_now
-
-    return Standing(sessions=sessions_for(settings), clock=utc_now, default_tz=settings.tz)
-
-
-def _send(standing: Standing, settings: Settings, *, now: datetime | None, json_mode: bool) -> int:
+def _send(rapport: Rapport, settings: Settings, *, now: datetime | None, json_mode: bool) -> int:
     """One pass of the weekly review DMs: through Slack with a bot token, else printed."""
     from bot.reminders.notifier import ConsoleNotifier, Notifier
     from bot.standing_blocks import review_sender
@@ -125,7 +116,7 @@ def _send(standing: Standing, settings: Settings, *, now: datetime | None, json_
     else:
         notifier = ConsoleNotifier(sys.stderr if json_mode else sys.stdout)
 
-    report = standing.deliver_reviews(send=review_sender(notifier, tz=settings.tz), now=now)
+    report = rapport.reviews.deliver_reviews(send=review_sender(notifier, tz=settings.tz), now=now)
     if json_mode:
         import json
 

@@ -1,5 +1,6 @@
-"""What every use-case class shares: a session factory, a clock, a default zone, and how a
-session, "now" and the acting user are obtained (bot.service, bot.reminders, bot.standing)."""
+"""What every use-case class shares: a session factory, a clock and a default zone (handed in by
+the composition root, bot/app.py), and how a session, "now", the acting user and their zone are
+obtained. Also the one conversion every feature needs: a contact row as a `ContactRef`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
 
 from bot.domain.errors import StorageUnavailableError
-from bot.domain.refs import Actor
+from bot.domain.refs import Actor, ContactRef
+from bot.domain.zones import pick_zone
 from bot.store import repo
 from bot.store.db import SessionFactory
-from bot.store.models import User
+from bot.store.models import Contact, User
 
 Clock = Callable[[], datetime]
 
@@ -57,3 +59,13 @@ class UseCases:
         )
         assert user.id is not None
         return user
+
+    def _tz(self, actor: Actor | None, user: User | None) -> str:
+        """The zone to read and show times in: the actor's (--as, a test), the user's cached
+        Slack zone, the workspace default, else UTC."""
+        return pick_zone(actor.tz if actor else None, user.tz if user else None, self.default_tz)
+
+
+def contact_ref(contact: Contact) -> ContactRef:
+    assert contact.id is not None
+    return ContactRef(id=contact.id, display_name=contact.display_name)

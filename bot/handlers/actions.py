@@ -68,8 +68,10 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             note_id = parse_int(_action(body).get("value"))
-            note = deps.service.note(actor=actor, note_id=note_id)  # NotFoundError if not theirs
-            deps.service.undo(actor=actor, note_id=note_id)
+            note = deps.rapport.recall.note(
+                actor=actor, note_id=note_id
+            )  # NotFoundError if not theirs
+            deps.rapport.notes.undo(actor=actor, note_id=note_id)
             replace("Removed that note.", undone_blocks(note.text))
 
     @app.action(ACTION_EDIT)
@@ -79,7 +81,7 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             note_id = parse_int(_action(body).get("value"))
-            note = deps.service.note(actor=actor, note_id=note_id)
+            note = deps.rapport.recall.note(actor=actor, note_id=note_id)
             metadata = json.dumps({"n": note_id, "r": body.get("response_url")})
             client.views_open(
                 trigger_id=body["trigger_id"],
@@ -96,11 +98,11 @@ def register(app: App, deps: Deps) -> None:
                 pending_id, name, contact_id = parse_choice_value(str(_action(body).get("value")))
             except (ValueError, KeyError, TypeError):
                 raise UserInputError("That button is out of date; please try again.") from None
-            result = deps.service.choose(
+            result = deps.rapport.notes.choose(
                 actor=actor, pending_id=pending_id, name=name, contact_id=contact_id
             )
             blocks = log_confirmation(
-                result, tz=deps.tz_for(actor.user_id), now=deps.service.clock()
+                result, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
             )
             replace(log_fallback_text(result), blocks)
 
@@ -111,9 +113,9 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             contact_id = parse_int(_action(body).get("value"))
-            card = deps.service.card(actor=actor, contact_id=contact_id)
+            card = deps.rapport.recall.card(actor=actor, contact_id=contact_id)
             blocks = contact_card_blocks(
-                card, tz=deps.tz_for(actor.user_id), now=deps.service.clock()
+                card, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
             )
             replace(card_fallback_text(card), blocks)
 
@@ -127,8 +129,8 @@ def register(app: App, deps: Deps) -> None:
                 query, offset = parse_recall_page_value(str(_action(body).get("value")))
             except (ValueError, KeyError, TypeError):
                 raise UserInputError("That button is out of date; please search again.") from None
-            found = deps.service.recall(
+            found = deps.rapport.recall.recall(
                 actor=actor, query=query, limit=RECALL_PAGE_SIZE, offset=offset
             )
-            blocks = recall_blocks(found, tz=deps.tz_for(actor.user_id), now=deps.service.clock())
+            blocks = recall_blocks(found, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock())
             replace(recall_fallback_text(found), blocks)

@@ -55,18 +55,20 @@ def register(app: App, deps: Deps) -> None:
 
 
 def _log(call: Invocation) -> None:
-    result = call.deps.service.log(actor=call.actor, text=call.rest, source="command")
+    result = call.deps.rapport.notes.log(actor=call.actor, text=call.rest, source="command")
     call.reply(log_fallback_text(result), log_confirmation(result, tz=call.tz, now=call.now))
 
 
 def _recall(call: Invocation) -> None:
-    found = call.deps.service.recall(actor=call.actor, query=call.rest, limit=RECALL_PAGE_SIZE)
+    found = call.deps.rapport.recall.recall(
+        actor=call.actor, query=call.rest, limit=RECALL_PAGE_SIZE
+    )
     call.reply(recall_fallback_text(found), recall_blocks(found, tz=call.tz, now=call.now))
 
 
 def _who(call: Invocation) -> None:
     try:
-        card = call.deps.service.card(actor=call.actor, name=call.rest)
+        card = call.deps.rapport.recall.card(actor=call.actor, name=call.rest)
     except AmbiguousNameError as exc:
         call.reply(str(exc), candidates_blocks(exc.name, exc.candidates))
         return
@@ -75,7 +77,8 @@ def _who(call: Invocation) -> None:
 
 def _loops(call: Invocation) -> None:
     call.reply(
-        "Your open loops", loops_blocks(call.deps.service.loops(actor=call.actor), tz=call.tz)
+        "Your open loops",
+        loops_blocks(call.deps.rapport.recall.loops(actor=call.actor), tz=call.tz),
     )
 
 
@@ -137,6 +140,6 @@ def run_subcommand(deps: Deps, client: WebClient, *, body: dict[str, Any], reply
             rest=rest,
             reply=reply,
             tz=deps.tz_for(actor.user_id),
-            now=deps.service.clock(),
+            now=deps.rapport.clock(),
         )
     )

@@ -1,6 +1,6 @@
 """What every Slack surface shares: dependencies, identity from the payload, Slack text, errors.
 
-Nothing here knows about the database or parsing: handlers call the service and render blocks.
+Nothing here knows about the database or parsing: handlers call the use cases and render blocks.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from bot.blocks import Block, error_blocks
 from bot.domain.errors import StorageUnavailableError, UserInputError
 from bot.domain.refs import Actor
 
-if TYPE_CHECKING:  # the service modules pull in the store; handlers only need the types
-    from bot.reminders.service import Reminders
-    from bot.service import Rapport
+if TYPE_CHECKING:  # the composition root pulls in the store; handlers only need its type
+    from bot.app import Rapport
 
 log = logging.getLogger("rapport.slack")
 
@@ -94,7 +93,7 @@ class UserDirectory:
 class RecentEvents:
     """A bounded set of event ids this process has already answered.
 
-    Notes are deduplicated by the database (the service's `event_id`); recall answers store
+    Notes are deduplicated by the database (the note's Slack `event_id`); recall answers store
     nothing, so a retried question is recognised here instead, within one process.
     """
 
@@ -121,11 +120,9 @@ def _background_pool() -> Executor:
 
 @dataclass
 class Deps:
-    """What handlers are given: the service, small per-process caches, and the worker pool."""
+    """What handlers are given: the use cases, small per-process caches, and the worker pool."""
 
-    service: Rapport
-    default_tz: str = "UTC"
-    reminders: Reminders | None = None  # Done / Snooze / Stop on reminder DMs
+    rapport: Rapport
     users: UserDirectory = field(default_factory=UserDirectory)
     answered: RecentEvents = field(default_factory=RecentEvents)
     background: Executor = field(default_factory=_background_pool)
@@ -153,7 +150,7 @@ class Deps:
 
     def tz_for(self, user_id: str) -> str:
         """The zone for fallback texts; Slack's `<!date>` tokens already show each reader's zone."""
-        return self.users.cached_tz(user_id) or self.default_tz
+        return self.users.cached_tz(user_id) or self.rapport.default_tz
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -184,8 +181,8 @@ def actor_from_interaction(body: Mapping[str, Any]) -> Actor:
 
 
 def prepare_actor(deps: Deps, client: WebClient, actor: Actor) -> Actor:
-    """On first contact, ask Slack for the user's zone and name; the service caches the zone."""
-    if not deps.service.user_needs_tz(actor=actor):
+    """On first contact, ask Slack for the user's zone and name; Rapport caches the zone."""
+    if not deps.rapport.users.needs_tz(actor=actor):
         return actor
     user = deps.users.lookup(client, actor.user_id)
     if user is None:
@@ -194,7 +191,7 @@ def prepare_actor(deps: Deps, client: WebClient, actor: Actor) -> Actor:
         actor = Actor(
             workspace_id=actor.workspace_id, user_id=actor.user_id, display_name=user.name
         )
-    deps.service.set_user_tz(actor=actor, tz=user.tz)
+    deps.rapport.users.set_tz(actor=actor, tz=user.tz)
     return actor
 
 

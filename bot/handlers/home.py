@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 
 from bot.blocks import MAX_SURFACE_BLOCKS, fit, home_view
 from bot.handlers.common import Deps, actor_from_event, prepare_actor
-from bot.handlers.standing import standing_for
 from bot.standing_blocks import home_blocks
 
 
@@ -19,18 +18,16 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
         actor = prepare_actor(deps, client, actor_from_event(body, event))
-        home = deps.service.home(actor=actor)
-        due: list[tuple[str, list[str]]] = []
-        if deps.reminders is not None:
-            upcoming = deps.reminders.upcoming(actor=actor)
-            due = [
-                ("Due today", [item.text for item in upcoming.today]),
-                ("This week", [item.text for item in upcoming.this_week]),
-            ]
-        tz, now = deps.tz_for(actor.user_id), deps.service.clock()
+        home = deps.rapport.recall.home(actor=actor)
+        upcoming = deps.rapport.due.upcoming(actor=actor)
+        due = [
+            ("Due today", [item.text for item in upcoming.today]),
+            ("This week", [item.text for item in upcoming.this_week]),
+        ]
+        tz, now = deps.tz_for(actor.user_id), deps.rapport.clock()
         view = home_view(home, tz=tz, now=now, due=due)
         # Your next five and your focus list come first: what to do, then what is owed.
-        standing = standing_for(deps)
+        standing = deps.rapport.standing
         top = home_blocks(
             standing.next_actions(actor=actor), standing.focus_list(actor=actor), tz=tz, now=now
         )

@@ -54,23 +54,23 @@ def handle_text(
         actor = prepare_actor(deps, client, actor)
         text = from_slack(raw_text, user_name=names_via(deps, client)).strip()
         tz = deps.tz_for(actor.user_id)
-        now = deps.service.clock()
+        now = deps.rapport.clock()
         if not text or text.lower().strip(" !.") in HELP_WORDS:
             if deps.answered.first_time(event_id):
                 reply("How to use Rapport", help_blocks(usage_lines()))
             return
-        if deps.service.is_question(text):
+        if deps.rapport.notes.is_question(text):
             if not deps.answered.first_time(event_id):
                 return
-            subject = deps.service.who_knows_subject(text)  # "who knows someone at Globex?"
+            subject = deps.rapport.team.who_knows_subject(text)  # "who knows someone at Globex?"
             if subject is not None:
-                answer = deps.service.who_knows(actor=actor, query=subject)
+                answer = deps.rapport.team.who_knows(actor=actor, query=subject)
                 reply(f"Who knows {subject}", who_knows_blocks(answer, now=now))
                 return
-            result = deps.service.recall(actor=actor, query=text)
+            result = deps.rapport.recall.recall(actor=actor, query=text)
             reply(recall_fallback_text(result), recall_blocks(result, tz=tz, now=now))
             return
-        logged = deps.service.log(actor=actor, text=text, source=source, event_id=event_id)
+        logged = deps.rapport.notes.log(actor=actor, text=text, source=source, event_id=event_id)
         if logged.duplicate:
             return  # a retry of an event already filed (and already confirmed)
         reply(log_fallback_text(logged), log_confirmation(logged, tz=tz, now=now))

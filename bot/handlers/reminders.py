@@ -12,19 +12,12 @@ from slack_bolt import Ack, App, Respond
 
 if TYPE_CHECKING:
     from bot.domain.reminders import CadenceView
-    from bot.reminders.service import Reminders
 
 from bot.blocks import Block, context, escape, section, sections_from_lines, slack_date
 from bot.domain.errors import UserInputError
 from bot.handlers.common import Deps, actor_from_interaction, friendly_errors
 from bot.handlers.registry import Invocation, Subcommand
 from bot.reminders.render import ACTION_DONE, ACTION_SNOOZE, ACTION_STOP
-
-
-def _reminders(call: Invocation) -> Reminders:
-    if call.deps.reminders is None:
-        raise UserInputError("Reminders are not running in this app.")
-    return call.deps.reminders
 
 
 def _cadence_line(view: CadenceView, tz: str) -> str:
@@ -37,21 +30,21 @@ def _cadence_line(view: CadenceView, tz: str) -> str:
 
 
 def _cadence(call: Invocation) -> None:
-    reminders = _reminders(call)
+    cadences = call.deps.rapport.cadences
     if not call.rest:
-        views = reminders.cadences(actor=call.actor)
+        views = cadences.cadences(actor=call.actor)
         lines = [_cadence_line(v, call.tz) for v in views] or [
             "No cadences yet. Try `/rapport cadence Jane Doe every 30 days` or "
             "`/rapport cadence #investors quarterly`."
         ]
         call.reply("Your cadences", sections_from_lines(lines))
         return
-    view = reminders.set_cadence_text(actor=call.actor, text=call.rest)
+    view = cadences.set_cadence_text(actor=call.actor, text=call.rest)
     call.reply(f"Cadence for {view.target}", [section(_cadence_line(view, call.tz))])
 
 
 def _snooze(call: Invocation) -> None:
-    view = _reminders(call).snooze_text(actor=call.actor, text=call.rest)
+    view = call.deps.rapport.cadences.snooze_text(actor=call.actor, text=call.rest)
     until = slack_date(view.until, fallback_tz=call.tz)
     call.reply(
         f"Snoozed {view.target}", [section(f"Snoozed *{escape(view.target)}* until {until}.")]
@@ -59,7 +52,7 @@ def _snooze(call: Invocation) -> None:
 
 
 def _settings(call: Invocation) -> None:
-    view = _reminders(call).settings_text(actor=call.actor, text=call.rest)
+    view = call.deps.rapport.schedules.settings_text(actor=call.actor, text=call.rest)
     mode = "one DM a morning" if view.mode == "digest" else "one DM per reminder"
     text = (
         f"Digest at {view.digest_hour}:00 ({escape(view.tz)}), on {view.work_days}, working hours "
@@ -70,7 +63,7 @@ def _settings(call: Invocation) -> None:
 
 
 def _due(call: Invocation) -> None:
-    upcoming = _reminders(call).upcoming(actor=call.actor)
+    upcoming = call.deps.rapport.due.upcoming(actor=call.actor)
     blocks: list[Block] = []
     for title, items in (("Due today", upcoming.today), ("This week", upcoming.this_week)):
         if items:
@@ -111,9 +104,7 @@ def _action(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def register(app: App, deps: Deps) -> None:
-    reminders = deps.reminders
-    if reminders is None:
-        return
+    buttons = deps.rapport.reminder_buttons
 
     def tell(respond: Respond) -> Any:
         def reply(text: str, blocks: list[Block] | None) -> None:
@@ -127,7 +118,7 @@ def register(app: App, deps: Deps) -> None:
         reply = tell(respond)
         with friendly_errors(reply):
             key = str(_action(body).get("value") or "")
-            result = reminders.done(actor=actor_from_interaction(body), key=key)
+            result = buttons.done(actor=actor_from_interaction(body), key=key)
             reply(result.text, None)
 
     @app.action(ACTION_SNOOZE)
@@ -139,7 +130,7 @@ def register(app: App, deps: Deps) -> None:
             days, _, key = value.partition("|")
             if not days.isdigit() or not key:
                 raise UserInputError("That menu is out of date; please try again.")
-            result = reminders.snooze_item(
+            result = buttons.snooze_item(
                 actor=actor_from_interaction(body), key=key, days=int(days)
             )
             reply(result.text, None)
@@ -150,5 +141,5 @@ def register(app: App, deps: Deps) -> None:
         reply = tell(respond)
         with friendly_errors(reply):
             key = str(_action(body).get("value") or "")
-            result = reminders.stop(actor=actor_from_interaction(body), key=key)
+            result = buttons.stop(actor=actor_from_interaction(body), key=key)
             reply(result.text, None)

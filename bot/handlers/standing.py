@@ -1,14 +1,14 @@
 """/rapport fading, focus, unfocus, next and review, and the Focus / Unfocus and page buttons.
 
-Thin like every surface: pull fields, call bot.standing.Standing, render bot.standing_blocks.
+Thin like every surface: pull fields, call the standing use cases, render bot.standing_blocks.
 Button values carry a contact id or a page number; the actor is always the payload's user and
-team, and the service only ever reads or changes that user's own focus list.
+team, and the use cases only ever read or change that user's own focus list.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from slack_bolt import Ack, App, Respond
 
@@ -31,20 +31,9 @@ from bot.standing_blocks import (
     review_fallback_text,
 )
 
-if TYPE_CHECKING:
-    from bot.standing import Standing
-
 FADING_PAGE_SIZE: Final = 10  # two blocks a person: well inside one message's 50
 ACTION_FOCUS_PICK_PREFIX: Final = "standing_focus_pick"
 _TEAM_WORDS: Final = frozenset({"team", "--team", "everyone"})
-
-
-def standing_for(deps: Deps) -> Standing:
-    """The standing use cases over the same database and clock as the core service."""
-    from bot.standing import Standing
-
-    service = deps.service
-    return Standing(sessions=service.sessions, clock=service.clock, default_tz=deps.default_tz)
 
 
 def parse_fading_args(text: str) -> tuple[int, str | None, bool]:
@@ -68,7 +57,7 @@ def parse_fading_args(text: str) -> tuple[int, str | None, bool]:
 
 def _fading(call: Invocation) -> None:
     page, tag, team = parse_fading_args(call.rest)
-    found = standing_for(call.deps).fading(
+    found = call.deps.rapport.standing.fading(
         actor=call.actor, tag=tag, team=team, page=page, page_size=FADING_PAGE_SIZE
     )
     call.reply(fading_fallback_text(found), fading_blocks(found, tz=call.tz, now=call.now))
@@ -83,7 +72,7 @@ def _which(name: str, candidates: list[tuple[int, str]]) -> list[Block]:
 
 
 def _focus(call: Invocation) -> None:
-    standing = standing_for(call.deps)
+    standing = call.deps.rapport.standing
     if not call.rest:
         listed = standing.focus_list(actor=call.actor)
         call.reply("Your focus list", focus_list_blocks(listed, tz=call.tz, now=call.now))
@@ -97,12 +86,12 @@ def _focus(call: Invocation) -> None:
 
 
 def _unfocus(call: Invocation) -> None:
-    change = standing_for(call.deps).unfocus(actor=call.actor, name=call.rest)
+    change = call.deps.rapport.standing.unfocus(actor=call.actor, name=call.rest)
     call.reply(escape(focus_change_text(change)), focus_change_blocks(change))
 
 
 def _next(call: Invocation) -> None:
-    items = standing_for(call.deps).next_actions(actor=call.actor)
+    items = call.deps.rapport.standing.next_actions(actor=call.actor)
     blocks = next_actions_blocks(items) or [
         section("Nothing pressing: you're square with everyone you know.")
     ]
@@ -110,7 +99,7 @@ def _next(call: Invocation) -> None:
 
 
 def _review(call: Invocation) -> None:
-    standing = standing_for(call.deps)
+    standing = call.deps.rapport.standing
     words = call.rest.casefold().split()
     if words[:1] == ["weekly"]:
         if words[1:] not in (["on"], ["off"]):
@@ -176,10 +165,10 @@ def register(app: App, deps: Deps) -> None:
                 page, tag, team = parse_fading_page_value(str(_action(body).get("value")))
             except (ValueError, KeyError, TypeError):
                 raise UserInputError("That button is out of date; try `/rapport fading`.") from None
-            found = standing_for(deps).fading(
+            found = deps.rapport.standing.fading(
                 actor=actor, tag=tag, team=team, page=page, page_size=FADING_PAGE_SIZE
             )
-            tz, now = deps.tz_for(actor.user_id), deps.service.clock()
+            tz, now = deps.tz_for(actor.user_id), deps.rapport.clock()
             replace(fading_fallback_text(found), fading_blocks(found, tz=tz, now=now))
 
     @app.action(re.compile(rf"^({ACTION_FOCUS_PREFIX}|{ACTION_FOCUS_PICK_PREFIX}):"))
@@ -189,7 +178,7 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             contact_id = parse_int(_action(body).get("value"))
-            change = standing_for(deps).focus(actor=actor, contact_id=contact_id)
+            change = deps.rapport.standing.focus(actor=actor, contact_id=contact_id)
             tell(escape(focus_change_text(change)), focus_change_blocks(change))
 
     @app.action(re.compile(rf"^{ACTION_UNFOCUS_PREFIX}:"))
@@ -199,5 +188,5 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             contact_id = parse_int(_action(body).get("value"))
-            change = standing_for(deps).unfocus(actor=actor, contact_id=contact_id)
+            change = deps.rapport.standing.unfocus(actor=actor, contact_id=contact_id)
             tell(escape(focus_change_text(change)), focus_change_blocks(change))

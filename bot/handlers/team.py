@@ -108,7 +108,7 @@ def _pair(call: Invocation, example: str) -> tuple[str, str]:
 
 
 def _who_knows(call: Invocation) -> None:
-    answer = call.deps.service.who_knows(actor=call.actor, query=call.rest)
+    answer = call.deps.rapport.team.who_knows(actor=call.actor, query=call.rest)
     call.reply(escape(f"Who knows {answer.query}"), who_knows_blocks(answer, now=call.now))
 
 
@@ -128,7 +128,7 @@ def _alias(call: Invocation) -> None:
     _with_choice(
         call,
         lambda: _change(
-            call, call.deps.service.add_alias(actor=call.actor, name=name, alias=alias)
+            call, call.deps.rapport.contacts.add_alias(actor=call.actor, name=name, alias=alias)
         ),
     )
 
@@ -137,7 +137,9 @@ def _rename(call: Invocation) -> None:
     name, new = _pair(call, "Jon Smyth = Jonathan Smith")
     _with_choice(
         call,
-        lambda: _change(call, call.deps.service.rename(actor=call.actor, name=name, new_name=new)),
+        lambda: _change(
+            call, call.deps.rapport.contacts.rename(actor=call.actor, name=name, new_name=new)
+        ),
     )
 
 
@@ -145,13 +147,15 @@ def _merge(call: Invocation) -> None:
     keep, other = _pair(call, "Jane Doe = Jane Miller")
     _with_choice(
         call,
-        lambda: _change(call, call.deps.service.merge(actor=call.actor, keep=keep, other=other)),
+        lambda: _change(
+            call, call.deps.rapport.contacts.merge(actor=call.actor, keep=keep, other=other)
+        ),
     )
 
 
 def _forget(call: Invocation) -> None:
     def ask() -> None:
-        contact = call.deps.service.forget_preview(actor=call.actor, name=call.rest)
+        contact = call.deps.rapport.contacts.forget_preview(actor=call.actor, name=call.rest)
         call.reply(
             escape(f"Forget {contact.display_name}?"),
             forget_confirm_blocks(contact.id, contact.display_name, asked_by=call.actor.user_id),
@@ -220,7 +224,7 @@ def register(app: App, deps: Deps) -> None:
                 raise UserInputError(
                     "Only the person who asked to forget this contact can confirm."
                 )
-            change = deps.service.forget(actor=actor, contact_id=contact_id)
+            change = deps.rapport.contacts.forget(actor=actor, contact_id=contact_id)
             replace(escape(change.summary), change_blocks(change))
 
     @app.action(ACTION_FORGET_CANCEL)

@@ -74,7 +74,7 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(reply):
             actor = prepare_actor(deps, client, actor)
             about = resolve_mentions(_value(view, BLOCK_ABOUT), client).strip()
-            result = deps.service.log(
+            result = deps.rapport.notes.log(
                 actor=actor,
                 text=text.strip(),
                 about=[about] if about else [],
@@ -82,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
                 permalink=_permalink(client, meta.get("c"), meta.get("ts")),
             )
             blocks = log_confirmation(
-                result, tz=deps.tz_for(actor.user_id), now=deps.service.clock()
+                result, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
             )
             reply(log_fallback_text(result), blocks)
 
@@ -101,9 +101,9 @@ def register(app: App, deps: Deps) -> None:
         )
         with friendly_errors(tell):
             note_id = parse_int(str(meta.get("n") or ""))
-            result = deps.service.edit(actor=actor, note_id=note_id, text=text.strip())
+            result = deps.rapport.notes.edit(actor=actor, note_id=note_id, text=text.strip())
             blocks = log_confirmation(
-                result, tz=deps.tz_for(actor.user_id), now=deps.service.clock()
+                result, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
             )
             replace(log_fallback_text(result), blocks)
 

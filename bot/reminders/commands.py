@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from bot.app import Rapport
     from bot.config import Settings
-    from bot.reminders.service import Reminders
+    from bot.domain.refs import Actor
 
 COMMANDS: frozenset[str] = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
 
@@ -74,30 +75,29 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
 
 
-def dispatch(args: argparse.Namespace, settings: Settings) -> int:
+def dispatch(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: Actor) -> int:
     from bot.console import parse_when
     from bot.domain import reminders as views
-    from bot.wiring import console_actor
 
-    reminders = _reminders(settings)
-    actor = console_actor(settings, getattr(args, "as_user", None))
     out = _Out(json_mode=bool(getattr(args, "json", False)), tz=settings.tz)
     if args.command == "deliver":
-        return _deliver(args, settings, reminders)
+        return _deliver(args, settings, rapport)
     if args.command == "due":
         now = parse_when(args.now, settings.tz, date_hour=9, flag="--now") if args.now else None
-        report = reminders.due(actor=None if args.everyone else actor, now=now)
+        report = rapport.due.due(actor=None if args.everyone else actor, now=now)
         out.due(report)
         return 0
     if args.command == "cadence":
         if not args.words:
-            out.cadences(reminders.cadences(actor=actor))
+            out.cadences(rapport.cadences.cadences(actor=actor))
             return 0
-        view = reminders.set_cadence_text(actor=actor, text=" ".join(args.words))
+        view = rapport.cadences.set_cadence_text(actor=actor, text=" ".join(args.words))
         out.cadence(view)
         return 0
     if args.command == "snooze":
-        snoozed: views.SnoozeView = reminders.snooze_text(actor=actor, text=" ".join(args.words))
+        snoozed: views.SnoozeView = rapport.cadences.snooze_text(
+            actor=actor, text=" ".join(args.words)
+        )
         out.snooze(snoozed)
         return 0
     if args.command == "settings":
@@ -112,7 +112,7 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 raise UserInputError("--hours looks like 9-18") from None
         current: views.SettingsView
         if any(v is not None for v in (args.digest_hour, args.days, hours, args.cap, args.mode)):
-            current = reminders.update_settings(
+            current = rapport.schedules.update_settings(
                 actor=actor,
                 digest_hour=args.digest_hour,
                 work_days=args.days,
@@ -121,20 +121,13 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 mode=args.mode,
             )
         else:
-            current = reminders.settings(actor=actor)
+            current = rapport.schedules.settings(actor=actor)
         out.settings(current)
         return 0
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _reminders(settings: Settings) -> Reminders:
-    from bot.reminders.service import Reminders
-    from bot.wiring import sessions_for, utc_now
-
-    return Reminders(sessions=sessions_for(settings), clock=utc_now, default_tz=settings.tz)
-
-
-def _deliver(args: argparse.Namespace, settings: Settings, reminders: Reminders) -> int:
+def _deliver(args: argparse.Namespace, settings: Settings, rapport: Rapport) -> int:
     from datetime import timedelta
 
     from bot.console import parse_when
@@ -155,13 +148,13 @@ def _deliver(args: argparse.Namespace, settings: Settings, reminders: Reminders)
         now = (
             parse_when(args.now, settings.tz, date_hour=9, flag="--now")
             if args.now
-            else reminders.clock()
+            else rapport.clock()
         )
         report = tick(
-            sessions=reminders.sessions,
+            sessions=rapport.sessions,
             notifier=notifier,
             now=now,
-            clock=None if args.now else reminders.clock,
+            clock=None if args.now else rapport.clock,
             worker=args.worker,
             default_tz=settings.tz,
             batch=args.batch,
@@ -177,7 +170,8 @@ def _deliver(args: argparse.Namespace, settings: Settings, reminders: Reminders)
     from bot.reminders.scheduler import ReminderScheduler
 
     scheduler = ReminderScheduler(
-        sessions=reminders.sessions,
+        reviews=rapport.reviews,
+        sessions=rapport.sessions,
         notifier=notifier,
         default_tz=settings.tz,
         interval=args.interval,

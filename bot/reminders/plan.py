@@ -24,10 +24,10 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
-from bot import team
 from bot.domain.humanize import local_date as human_date
 from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, WAITING_ON, YOU_OWE, Item
 from bot.domain.zones import zone
+from bot.notes import team
 from bot.reminders import planner
 from bot.reminders.planner import TRACK_CADENCE, TRACK_LOOP, TRACK_OCCASION, Schedule
 from bot.standing import focus_contact_ids

@@ -23,8 +23,8 @@ from bot.store.db import SessionFactory
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.config import Settings
-    from bot.service import Rapport
+    from bot.app import Rapport
+    from bot.standing import Standing
 
 log = logging.getLogger("rapport.reminders.scheduler")
 
@@ -49,7 +49,9 @@ class ReminderScheduler:
         interval: float = DEFAULT_INTERVAL_SECONDS,
         worker: str | None = None,
         lease: timedelta = DEFAULT_LEASE,
+        reviews: Standing | None = None,
     ) -> None:
+        self.reviews = reviews
         self.sessions = sessions
         self.notifier = notifier
         self.clock = clock
@@ -81,11 +83,11 @@ class ReminderScheduler:
     def _weekly_reviews(self) -> None:
         """The opt-in weekly review DMs (Monday, at the digest hour); each week is claimed in the
         database first, so several processes ticking still send each review once."""
-        from bot.standing import Standing
         from bot.standing_blocks import review_sender
 
-        standing = Standing(sessions=self.sessions, clock=self.clock, default_tz=self.default_tz)
-        delivery = standing.deliver_reviews(
+        if self.reviews is None:
+            return
+        delivery = self.reviews.deliver_reviews(
             send=review_sender(self.notifier, tz=self.default_tz), now=self.clock()
         )
         if delivery.sent or delivery.failed:
@@ -137,8 +139,7 @@ class ReminderScheduler:
 
 def start_for_serve(
     *,
-    settings: Settings,
-    service: Rapport,
+    rapport: Rapport,
     client: WebClient,
     interval: float = DEFAULT_INTERVAL_SECONDS,
 ) -> ReminderScheduler:
@@ -147,11 +148,12 @@ def start_for_serve(
     from bot.reminders.slack_notifier import SlackNotifier
 
     scheduler = ReminderScheduler(
-        sessions=service.sessions,
+        sessions=rapport.sessions,
         notifier=SlackNotifier(client),
-        clock=service.clock,
-        default_tz=settings.tz,
+        clock=rapport.clock,
+        default_tz=rapport.default_tz,
         interval=interval,
+        reviews=rapport.reviews,
     )
     scheduler.start()
     return scheduler

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from bot.contact_lookup import find_contact
 from bot.domain.errors import NotFoundError, UserInputError
 from bot.domain.refs import Actor, ContactRef
 from bot.domain.reminders import (
@@ -32,6 +31,7 @@ from bot.domain.reminders import (
     SnoozeView,
     Upcoming,
 )
+from bot.notes.lookup import find_contact
 from bot.reminders import plan, planner
 from bot.reminders.notifier import Notifier
 from bot.reminders.planner import TRACK_CADENCE, Schedule

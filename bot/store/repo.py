@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, SQLModel, col, select
 
+from bot.store.focus_models import FocusContact
 from bot.store.models import (
     Contact,
     ContactAlias,
@@ -443,3 +444,19 @@ def upsert_occasion(
     session.add(occasion)
     session.flush()
     return occasion
+
+
+def move_focus(session: Session, *, keep_id: int, other_id: int) -> None:
+    """On a merge: focus on the merged-away contact becomes focus on the one kept."""
+    already = select(FocusContact.owner_id).where(col(FocusContact.contact_id) == keep_id)
+    session.execute(
+        FocusContact.__table__.delete().where(  # type: ignore[attr-defined]
+            col(FocusContact.contact_id) == other_id, col(FocusContact.owner_id).in_(already)
+        )
+    )
+    session.execute(
+        update(FocusContact)
+        .where(col(FocusContact.contact_id) == other_id)
+        .values(contact_id=keep_id)
+        .execution_options(synchronize_session=False)
+    )

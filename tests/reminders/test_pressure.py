@@ -233,21 +233,21 @@ def test_bob_and_sam_called_jane_three_times_so_alices_nudge_waits_a_week(world:
     nudge = f"stay_in_touch:contact:{jane}"
 
     world.later(hours=1)  # Wednesday 11:00
-    due = world.reminders.due(actor=alice)
+    due = world.app.due.due(actor=alice)
     assert nudge not in [item.key for item in due.items]
-    home = world.reminders.upcoming(actor=alice)
+    home = world.app.due.upcoming(actor=alice)
     (waiting,) = [item for item in home.this_week if item.key == nudge]
     assert "Bob and Sam were in touch with Jane 3 times in the last 7 days" in waiting.text
     assert "wait until Sun 8 Mar 2026" in waiting.text  # Bob's first call ages out then
     assert world.tick().sent == 0
 
     world.at(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))  # Friday: still held
-    assert nudge not in [item.key for item in world.reminders.due(actor=alice).items]
+    assert nudge not in [item.key for item in world.app.due.due(actor=alice).items]
     assert world.tick().sent == 0
     # The 7-day window passes (Bob's first call, Sunday 1 March, is a week old on Sunday the
     # 8th): Monday morning's digest has the nudge, saying who was in touch lately.
     world.at(datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
-    due = world.reminders.due(actor=alice)
+    due = world.app.due.due(actor=alice)
     (item,) = [item for item in due.items if item.key == nudge]
     assert item.text.endswith("Bob and Sam were in touch with Jane twice in the last 7 days.")
     assert world.tick().sent == 1

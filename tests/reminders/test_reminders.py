@@ -117,14 +117,14 @@ def test_a_tag_only_in_someone_elses_private_note_puts_nobody_under_your_tag_cad
 
 def test_snooze_moves_the_nudge_and_stop_ends_it(world: World) -> None:
     world.cadence("ana", "Jane Doe", 30)
-    view = world.reminders.snooze_text(actor=world.actor("ana"), text="Jane Doe 1w")
+    view = world.app.cadences.snooze_text(actor=world.actor("ana"), text="Jane Doe 1w")
     assert view.until == datetime(2026, 3, 11, 0, 0, tzinfo=UTC)
     world.later(hours=23)
     assert world.tick().sent == 0
     world.at(datetime(2026, 3, 11, 9, 0, tzinfo=UTC))
     assert world.tick().sent == 1
     key = world.keys_sent()[0]
-    world.reminders.stop(actor=world.actor("ana"), key=key)
+    world.app.reminder_buttons.stop(actor=world.actor("ana"), key=key)
     world.later(days=60)
     assert world.tick().sent == 0
 
@@ -165,7 +165,7 @@ def test_done_closes_a_loop_so_it_never_comes_back(world: World) -> None:
     loop = world.loop("ana", "Raj Patel", "the deck", due=datetime(2026, 3, 5, 12, tzinfo=UTC))
     world.at(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
     world.tick()
-    result = world.reminders.done(actor=world.actor("ana"), key=f"you_owe:loop:{loop}")
+    result = world.app.reminder_buttons.done(actor=world.actor("ana"), key=f"you_owe:loop:{loop}")
     assert "Closed" in result.text
     world.later(days=30)
     assert world.tick().sent == 0
@@ -175,12 +175,12 @@ def test_buttons_refuse_someone_elses_reminder(world: World) -> None:
     loop = world.loop("ana", "Raj Patel", "the deck")
     world.user("eve")
     with pytest.raises(NotFoundError):
-        world.reminders.done(actor=world.actor("eve"), key=f"you_owe:loop:{loop}")
+        world.app.reminder_buttons.done(actor=world.actor("eve"), key=f"you_owe:loop:{loop}")
     world.tick()  # ana's track exists now
     with pytest.raises(NotFoundError):
-        world.reminders.done(actor=world.actor("eve"), key=f"you_owe:loop:{loop}")
+        world.app.reminder_buttons.done(actor=world.actor("eve"), key=f"you_owe:loop:{loop}")
     with pytest.raises(NotFoundError):
-        world.reminders.done(actor=world.actor("eve"), key="nonsense")
+        world.app.reminder_buttons.done(actor=world.actor("eve"), key="nonsense")
 
 
 def test_birthdays_a_week_ahead_and_on_the_day_with_a_greeting(world: World) -> None:
@@ -256,7 +256,7 @@ def test_daily_cap_spreads_the_overflow_most_overdue_first(world: World) -> None
 def test_individual_mode_sends_one_dm_per_reminder(world: World) -> None:
     world.cadence("ana", "Jane Doe", 30)
     world.cadence("ana", "Raj Patel", 30)
-    world.reminders.update_settings(actor=world.actor("ana"), mode="individual")
+    world.app.schedules.update_settings(actor=world.actor("ana"), mode="individual")
     world.later(hours=23)
     world.tick()
     assert len(world.notifier.sent) == 2
@@ -267,11 +267,13 @@ def test_individual_mode_sends_one_dm_per_reminder(world: World) -> None:
 
 def test_working_days_and_digest_hour_are_the_users_own_in_their_zone(world: World) -> None:
     world.user("ana", tz="Europe/Berlin")
-    world.reminders.update_settings(actor=world.actor("ana"), digest_hour=8, work_days="sun-thu")
+    world.app.schedules.update_settings(
+        actor=world.actor("ana"), digest_hour=8, work_days="sun-thu"
+    )
     world.cadence("ana", "Jane Doe", 30)
     world.at(datetime(2026, 3, 5, 7, 0, tzinfo=UTC))  # Thu 08:00 Berlin
     assert world.tick().sent == 1
-    world.reminders.done(actor=world.actor("ana"), key=world.keys_sent()[0])
+    world.app.reminder_buttons.done(actor=world.actor("ana"), key=world.keys_sent()[0])
     # Done logged a touch now: 30 days on is Sat 4 Apr -> Sunday 5 Apr, 08:00 CEST = 06:00Z.
     world.at(datetime(2026, 4, 5, 5, 59, tzinfo=UTC))
     assert world.tick().sent == 0
@@ -281,7 +283,7 @@ def test_working_days_and_digest_hour_are_the_users_own_in_their_zone(world: Wor
 
 def test_dst_the_nine_oclock_digest_stays_at_nine_in_berlin(world: World) -> None:
     world.user("ana", tz="Europe/Berlin")
-    world.reminders.update_settings(actor=world.actor("ana"), work_days="all")
+    world.app.schedules.update_settings(actor=world.actor("ana"), work_days="all")
     world.at(datetime(2026, 3, 19, 11, 0, tzinfo=UTC))
     world.note("ana", "coffee", about=("Jane Doe",))
     world.cadence("ana", "Jane Doe", 7)
@@ -290,7 +292,7 @@ def test_dst_the_nine_oclock_digest_stays_at_nine_in_berlin(world: World) -> Non
     assert world.tick().sent == 0
     world.at(datetime(2026, 3, 26, 8, 0, tzinfo=UTC))
     assert world.tick().sent == 1
-    world.reminders.done(actor=world.actor("ana"), key=world.keys_sent()[-1])
+    world.app.reminder_buttons.done(actor=world.actor("ana"), key=world.keys_sent()[-1])
     # Thu 2 Apr, after the change (CEST, UTC+2): 09:00 local is 07:00Z.
     world.at(datetime(2026, 4, 2, 6, 59, tzinfo=UTC))
     assert world.tick().sent == 0
@@ -298,7 +300,7 @@ def test_dst_the_nine_oclock_digest_stays_at_nine_in_berlin(world: World) -> Non
     assert world.tick().sent == 1
     # October: touched Thu 22 Oct (CEST); due Thu 29 Oct after the change back (CET): 08:00Z.
     world.at(datetime(2026, 10, 22, 7, 0, tzinfo=UTC))
-    world.reminders.done(actor=world.actor("ana"), key=world.keys_sent()[-1])
+    world.app.reminder_buttons.done(actor=world.actor("ana"), key=world.keys_sent()[-1])
     world.at(datetime(2026, 10, 29, 7, 59, tzinfo=UTC))
     assert world.tick().sent == 0
     world.at(datetime(2026, 10, 29, 8, 0, tzinfo=UTC))
@@ -341,14 +343,14 @@ def test_due_lists_exactly_what_the_next_tick_sends(world: World) -> None:
     world.loop("ana", "Raj Patel", "the deck", due=datetime(2026, 3, 5, 12, tzinfo=UTC))
     world.occasion("bob", "Priya Nair", month=3, day=12)
     world.later(hours=23)
-    everyone = world.reminders.due()
-    ana = world.reminders.due(actor=world.actor("ana"))
+    everyone = world.app.due.due()
+    ana = world.app.due.due(actor=world.actor("ana"))
     assert {i.key for i in ana.items} < {i.key for i in everyone.items}
-    assert world.reminders.due().items == everyone.items  # due writes nothing
+    assert world.app.due.due().items == everyone.items  # due writes nothing
     world.tick()
     sent = sorted(world.keys_sent())
     assert sorted(i.key for i in everyone.items) == sent and len(sent) == 4
-    assert world.reminders.due().messages == ()
+    assert world.app.due.due().messages == ()
 
 
 def test_upcoming_for_app_home(world: World) -> None:
@@ -356,11 +358,11 @@ def test_upcoming_for_app_home(world: World) -> None:
     world.loop("ana", "Raj Patel", "the deck", due=datetime(2026, 3, 6, 12, tzinfo=UTC))
     world.loop("ana", "Tom Baker", "the intro", due=datetime(2026, 4, 30, 12, tzinfo=UTC))
     world.tick()
-    upcoming = world.reminders.upcoming(actor=world.actor("ana"))
+    upcoming = world.app.due.upcoming(actor=world.actor("ana"))
     assert [i.kind for i in upcoming.today] == []
     assert [i.contact.display_name for i in upcoming.this_week] == ["Jane Doe", "Raj Patel"]
     world.later(hours=23)
-    upcoming = world.reminders.upcoming(actor=world.actor("ana"))
+    upcoming = world.app.due.upcoming(actor=world.actor("ana"))
     assert [i.contact.display_name for i in upcoming.today] == ["Jane Doe"]
 
 
@@ -368,23 +370,23 @@ def test_names_resolve_like_the_core_and_ask_when_ambiguous(world: World) -> Non
     world.contact("Jane Doe")
     world.contact("Jane Smith")
     with pytest.raises(AmbiguousNameError):
-        world.reminders.set_cadence(actor=world.actor("ana"), target="Jane", every_days=30)
+        world.app.cadences.set_cadence(actor=world.actor("ana"), target="Jane", every_days=30)
     with pytest.raises(NotFoundError):
-        world.reminders.set_cadence(actor=world.actor("ana"), target="Zed", every_days=30)
-    view = world.reminders.set_cadence_text(actor=world.actor("ana"), text="jane doe monthly")
+        world.app.cadences.set_cadence(actor=world.actor("ana"), target="Zed", every_days=30)
+    view = world.app.cadences.set_cadence_text(actor=world.actor("ana"), text="jane doe monthly")
     assert view.contact is not None and view.contact.display_name == "Jane Doe"
-    view = world.reminders.set_cadence_text(
+    view = world.app.cadences.set_cadence_text(
         actor=world.actor("ana"), text="Jane Smth every 2 weeks"
     )
     assert view.target == "Jane Smith" and view.every_days == 14
-    assert [c.target for c in world.reminders.cadences(actor=world.actor("ana"))] == [
+    assert [c.target for c in world.app.cadences.cadences(actor=world.actor("ana"))] == [
         "Jane Doe",
         "Jane Smith",
     ]
 
 
 def test_settings_text(world: World) -> None:
-    view = world.reminders.settings_text(
+    view = world.app.schedules.settings_text(
         actor=world.actor("ana"), text="digest 8 days sun-thu hours 8-17 cap 3 individual"
     )
     assert (view.digest_hour, view.work_days, view.work_start, view.work_end) == (
@@ -415,7 +417,6 @@ def test_undoing_the_latest_note_brings_a_nudge_back_earlier_via_the_sweep(world
 
 
 def test_the_digest_puts_focus_first_and_adds_what_else_is_worth_doing(world: World) -> None:
-    from bot.standing import Standing
 
     world.note("ana", "coffee with Jane", about=("Jane Doe",), days_ago=45)
     world.note("ana", "lunch with Zoe", about=("Zoe Quist",), days_ago=40)
@@ -428,8 +429,7 @@ def test_the_digest_puts_focus_first_and_adds_what_else_is_worth_doing(world: Wo
     )
     world.cadence("ana", "Jane Doe", 30)
     world.cadence("ana", "Zoe Quist", 30)
-    standing = Standing(sessions=world.sessions, clock=lambda: world.now, default_tz="UTC")
-    standing.focus(actor=world.actor("ana"), name="Zoe Quist")
+    world.app.standing.focus(actor=world.actor("ana"), name="Zoe Quist")
     world.later(hours=23)  # Thursday 09:00: the digest
     assert world.tick().sent == 1
     (dm,) = world.notifier.sent

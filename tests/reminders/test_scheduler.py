@@ -36,14 +36,13 @@ def test_start_runs_a_tick_at_once_and_shutdown_stops(world: World) -> None:
 
 
 def test_each_tick_also_sends_the_opt_in_weekly_review_once(world: World) -> None:
-    from bot.standing import Standing
-
     monday = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)
     world.at(monday).note("ana", "coffee with Jane", about=("Jane Doe",), days_ago=2)
-    standing = Standing(sessions=world.sessions, clock=lambda: monday)
-    standing.update_settings(actor=world.actor("ana"), weekly_review=True)
+    world.app.standing.update_settings(actor=world.actor("ana"), weekly_review=True)
     notifier = MemoryNotifier()
-    scheduler = ReminderScheduler(sessions=world.sessions, notifier=notifier, clock=lambda: monday)
+    scheduler = ReminderScheduler(
+        sessions=world.sessions, notifier=notifier, clock=lambda: monday, reviews=world.app.reviews
+    )
     scheduler.run_once()
     scheduler.run_once()  # the week is claimed: no second review
     reviews = [sent for sent in notifier.sent if "week" in sent.text.lower()]

@@ -1,17 +1,15 @@
 """A small world builder for reminder tests: rows written with the SQLModel classes, at fixed
-times, plus the Reminders service over them. Reads like the story it sets up."""
+times, under the composition root's use cases (tests/world.py). Reads like the story it sets up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.domain.names import name_key
 from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
-from bot.reminders.service import Reminders
 from bot.reminders.tick import TickReport, tick
-from bot.store.db import SessionFactory
 from bot.store.models import (
     Contact,
     ContactTag,
@@ -22,38 +20,23 @@ from bot.store.models import (
     User,
     Workspace,
 )
+from tests.world import World as BaseWorld
 
 WS = "T1"
 
 
 @dataclass
-class World:
-    sessions: SessionFactory
-    now: datetime
-    default_tz: str = "UTC"
+class World(BaseWorld):
     users: dict[str, int] = field(default_factory=dict)
     contacts: dict[str, int] = field(default_factory=dict)
     notifier: MemoryNotifier = field(default_factory=MemoryNotifier)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         with self.sessions() as session:
             if session.get(Workspace, WS) is None:
                 session.add(Workspace(id=WS, name="Acme", created_at=self.now))
                 session.commit()
-
-    # --- clock ------------------------------------------------------------------------------
-
-    def at(self, when: datetime) -> World:
-        self.now = when.astimezone(UTC)
-        return self
-
-    def later(self, **delta: float) -> World:
-        self.now = self.now + timedelta(**delta)
-        return self
-
-    @property
-    def reminders(self) -> Reminders:
-        return Reminders(sessions=self.sessions, clock=lambda: self.now, default_tz=self.default_tz)
 
     def actor(self, user: str) -> Actor:
         return Actor(workspace_id=WS, user_id=user, display_name=user.title())
@@ -196,7 +179,7 @@ class World:
         self.user(owner)
         if not target.startswith("#"):
             self.contact(target)
-        self.reminders.set_cadence(actor=self.actor(owner), target=target, every_days=days)
+        self.app.cadences.set_cadence(actor=self.actor(owner), target=target, every_days=days)
 
     def tick(self, **options: object) -> TickReport:
         return tick(

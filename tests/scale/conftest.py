@@ -26,12 +26,11 @@ from typing import IO, Any
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
+from bot.app import Rapport, utc_now
 from bot.config import Settings
-from bot.service import Rapport
 from bot.slack_app import build_app
 from bot.store.db import make_engine, normalize_url, session_factory
 from bot.store.migrate import upgrade
-from bot.wiring import utc_now
 from tests.slack.conftest import make_settings, serve_in_thread
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.payloads import SECRET, SlackSender
@@ -56,8 +55,8 @@ def serve_app(url: str, fake: FakeSlack, **overrides: str | None) -> Iterator[Sl
     settings: Settings = make_settings(fake.api_url, RAPPORT_DATABASE_URL=url, **overrides)
     engine = make_engine(url)
     upgrade(engine)
-    service = Rapport(sessions=session_factory(engine), clock=utc_now, default_tz="UTC")
-    server, thread = serve_in_thread(build_app(service=service, settings=settings))
+    rapport = Rapport(sessions=session_factory(engine), clock=utc_now, default_tz="UTC")
+    server, thread = serve_in_thread(build_app(rapport=rapport, settings=settings))
     try:
         yield SlackSender(f"http://127.0.0.1:{server.server_port}", response_url_base=fake.url)
     finally:

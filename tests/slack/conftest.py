@@ -18,7 +18,7 @@ from tests.slack.payloads import SECRET, SlackSender
 from tests.slack.socket_server import SocketModeServer, running_socket_server
 
 if TYPE_CHECKING:
-    from bot.service import Rapport
+    from bot.app import Rapport
     from bot.store.db import SessionFactory
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -61,15 +61,15 @@ def clock() -> Callable[[], datetime]:
 
 
 @pytest.fixture
-def service(sessions: SessionFactory, clock: Callable[[], datetime]) -> Rapport:
-    from bot.service import Rapport
+def rapport(sessions: SessionFactory, clock: Callable[[], datetime]) -> Rapport:
+    from bot.app import Rapport
 
     return Rapport(sessions=sessions, clock=clock, default_tz="UTC")
 
 
 @pytest.fixture
-def app(service: Rapport, settings: Settings) -> App:
-    return build_app(service=service, settings=settings)
+def app(rapport: Rapport, settings: Settings) -> App:
+    return build_app(rapport=rapport, settings=settings)
 
 
 def serve_in_thread(app: App) -> tuple[ThreadingWSGIServer, threading.Thread]:

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from slack_bolt import App
 
+from bot.app import Rapport
 from bot.blocks import BLOCK_ABOUT, BLOCK_TEXT, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
 from bot.domain.refs import Actor
 from bot.handlers.common import STORAGE_UNAVAILABLE
-from bot.service import Rapport
 from bot.slack_app import build_app
 from tests.slack.conftest import NOW, serve_in_thread
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
@@ -61,13 +61,13 @@ def test_dm_note_then_question(slack: SlackSender, fake_slack: FakeSlack) -> Non
 
 
 def test_first_contact_fetches_the_users_zone_once(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     fake_slack.users["UALICE"] = {"tz": "America/New_York", "real_name": "Alice Smith"}
     log_by_dm(slack, fake_slack, "lunch with Raj Patel")
     log_by_dm(slack, fake_slack, "called Raj Patel about the deck")
     assert [c.params["user"] for c in fake_slack.calls("users.info")] == ["UALICE"]
-    assert service.user_needs_tz(actor=ALICE) is False
+    assert rapport.users.needs_tz(actor=ALICE) is False
 
 
 def test_the_bots_own_and_edited_messages_are_ignored(
@@ -103,7 +103,7 @@ def test_mention_answers_only_the_author_never_the_channel(
 
 
 def test_an_event_delivered_four_times_stores_one_note_and_confirms_once(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     event = dm("met Jane Doe for coffee, she wants a shelter dog")
     assert slack.event(event, event_id="EvRETRY").status == 200
@@ -113,11 +113,11 @@ def test_an_event_delivered_four_times_stores_one_note_and_confirms_once(
     fake_slack.settle(0.5)
     said = [c.params["text"] for c in fake_slack.calls("chat.postMessage")]
     assert said == ["Saved a note about Jane Doe"]
-    assert service.recall(actor=ALICE, query="shelter dog").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="shelter dog").total == 1
 
 
 def test_concurrent_redeliveries_still_store_one_note(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     import threading
 
@@ -136,11 +136,11 @@ def test_concurrent_redeliveries_still_store_one_note(
     fake_slack.settle(0.5)
     said = [c.params["text"] for c in fake_slack.calls("chat.postMessage")]
     assert said == ["Saved a note about Priya Raman"]
-    assert service.recall(actor=ALICE, query="contract").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="contract").total == 1
 
 
 def test_undo_by_another_user_is_refused_and_by_the_author_works(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     confirmation = log_by_dm(slack, fake_slack, "met Jane Doe for coffee, she wants a shelter dog")
     undo = buttons(confirmation)["Undo"]
@@ -154,13 +154,13 @@ def test_undo_by_another_user_is_refused_and_by_the_author_works(
         refusal.params.get("replace_original") is False
         and refusal.params["response_type"] == "ephemeral"
     )
-    assert service.recall(actor=ALICE, query="shelter dog").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="shelter dog").total == 1
 
     mine = block_action(undo["action_id"], undo["value"], response_url=fake_slack.response_url("a"))
     assert slack.interact(mine).status == 200
     replaced = fake_slack.wait_for("response_url", 2)[1]
     assert replaced.params["replace_original"] is True and "Removed" in replaced.text_dump()
-    assert service.recall(actor=ALICE, query="shelter dog").total == 0
+    assert rapport.recall.recall(actor=ALICE, query="shelter dog").total == 0
 
 
 def test_a_broadcast_in_a_note_is_echoed_escaped(slack: SlackSender, fake_slack: FakeSlack) -> None:
@@ -194,10 +194,10 @@ def test_a_broadcast_in_a_note_is_echoed_escaped(slack: SlackSender, fake_slack:
 
 
 def test_recall_with_30_hits_is_paginated_within_50_blocks(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     for i in range(30):
-        service.log(
+        rapport.notes.log(
             actor=ALICE,
             text=f"talked with Jane Doe about sailing, trip {i}",
             at=NOW - timedelta(days=i),
@@ -233,9 +233,9 @@ def test_rate_limited_confirmation_is_retried_and_delivered_once(
 
 @pytest.mark.parametrize("word", ["recall", "find", "search"])
 def test_recall_aliases(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport, word: str
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport, word: str
 ) -> None:
-    service.log(actor=ALICE, text="met Jane Doe for coffee, she wants a shelter dog")
+    rapport.notes.log(actor=ALICE, text="met Jane Doe for coffee, she wants a shelter dog")
     assert slack.command(f"{word} shelter dog").status == 200
     (answer,) = fake_slack.wait_for("response_url")
     assert answer.params["response_type"] == "ephemeral" and "Jane Doe" in answer.text_dump()
@@ -277,7 +277,7 @@ def test_log_who_and_loops_by_command(slack: SlackSender, fake_slack: FakeSlack)
 
 
 def test_save_as_note_opens_a_prefilled_modal_and_files_with_a_permalink(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     fake_slack.users["UPRIYA"] = {"real_name": "Priya Raman"}
     shortcut = message_shortcut(
@@ -320,11 +320,11 @@ def test_save_as_note_opens_a_prefilled_modal_and_files_with_a_permalink(
         confirmation.params["response_type"] == "ephemeral"
         and "Priya Raman" in confirmation.text_dump()
     )
-    assert service.recall(actor=ALICE, query="contract").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="contract").total == 1
 
 
 def test_save_as_note_opens_in_time_when_users_info_is_slow(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     fake_slack.users["UPRIYA"] = {"real_name": "Priya Raman"}
     fake_slack.delay_next("users.info", 2.0)
@@ -342,12 +342,12 @@ def test_save_as_note_opens_in_time_when_users_info_is_slow(
     )
     assert slack.interact(submit).status == 200
     fake_slack.wait_for("chat.postMessage")  # no response_url in this payload: answered by DM
-    hits = service.recall(actor=ALICE, query="demo").hits
+    hits = rapport.recall.recall(actor=ALICE, query="demo").hits
     assert [c.display_name for c in hits[0].contacts] == ["Priya Raman"]
 
 
 def test_edit_rewrites_the_note_and_refuses_empty_text(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     confirmation = log_by_dm(slack, fake_slack, "met Jane Doe for coffee, she wants a shelter dog")
     edit = buttons(confirmation)["Edit"]
@@ -375,7 +375,7 @@ def test_edit_rewrites_the_note_and_refuses_empty_text(
     assert slack.interact(forged).status == 200
     (refusal,) = fake_slack.wait_for("response_url")
     assert refusal.params["replace_original"] is False
-    assert service.recall(actor=ALICE, query="hijacked").total == 0
+    assert rapport.recall.recall(actor=ALICE, query="hijacked").total == 0
 
     fixed = view_submission(
         VIEW_EDIT_NOTE,
@@ -385,15 +385,15 @@ def test_edit_rewrites_the_note_and_refuses_empty_text(
     assert slack.interact(fixed).status == 200
     replaced = fake_slack.wait_for("response_url", 2)[1]
     assert replaced.params["replace_original"] is True and "rescue cat" in replaced.text_dump()
-    assert service.recall(actor=ALICE, query="rescue cat").total == 1
-    assert service.recall(actor=ALICE, query="shelter dog").total == 0
+    assert rapport.recall.recall(actor=ALICE, query="rescue cat").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="shelter dog").total == 0
 
 
 def test_which_jane_asks_and_files_after_the_choice(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="met Jane Doe at the gala")
-    service.log(actor=ALICE, text="met Jane Roe at the conference")
+    rapport.notes.log(actor=ALICE, text="met Jane Doe at the gala")
+    rapport.notes.log(actor=ALICE, text="met Jane Roe at the conference")
     question = log_by_dm(slack, fake_slack, "coffee with Jane, she wants a shelter dog")
     choices = buttons(question)
     if not choices or "Undo" in choices:
@@ -426,9 +426,9 @@ def test_which_jane_asks_and_files_after_the_choice(
 
 
 def test_app_home_shows_loops_and_recent_notes(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="I owe Raj Patel the deck by Friday")
+    rapport.notes.log(actor=ALICE, text="I owe Raj Patel the deck by Friday")
     assert slack.event(home_opened()).status == 200
     (published,) = fake_slack.wait_for("views.publish")
     assert published.params["user_id"] == "UALICE"
@@ -473,8 +473,8 @@ def test_database_unavailable_says_so(
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     engine = create_engine(f"sqlite:///{blocker}/rapport.db")
-    service = Rapport(sessions=session_factory(engine), clock=clock, default_tz="UTC")
-    app: App = build_app(service=service, settings=settings)
+    rapport = Rapport(sessions=session_factory(engine), clock=clock, default_tz="UTC")
+    app: App = build_app(rapport=rapport, settings=settings)
     server, thread = serve_in_thread(app)
     try:
         sender = SlackSender(

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from bot.app import Rapport
 from bot.domain.refs import Actor
-from bot.service import Rapport
-from bot.standing import Standing
 from tests.slack.conftest import NOW
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action
@@ -67,10 +66,10 @@ def click(slack: SlackSender, fake: FakeSlack, element: dict[str, Any], key: str
 
 
 def test_fading_pages_with_buttons_within_50_blocks(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
     for i, given in enumerate(FIRST_NAMES):
-        service.log(actor=ALICE, text=f"coffee with {given} Lee", at=NOW - timedelta(days=i))
+        rapport.notes.log(actor=ALICE, text=f"coffee with {given} Lee", at=NOW - timedelta(days=i))
     assert slack.command("fading", response_key="f1").status == 200
     (first,) = answers(fake_slack, 1)
     assert first.params["response_type"] == "ephemeral" and len(first.blocks) <= 50
@@ -91,10 +90,10 @@ def test_fading_pages_with_buttons_within_50_blocks(
 
 
 def test_focus_by_command_and_by_button(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="coffee with Jane Doe", at=NOW - timedelta(days=50))
-    service.log(actor=ALICE, text="lunch with Raj Patel", at=NOW - timedelta(days=80))
+    rapport.notes.log(actor=ALICE, text="coffee with Jane Doe", at=NOW - timedelta(days=50))
+    rapport.notes.log(actor=ALICE, text="lunch with Raj Patel", at=NOW - timedelta(days=80))
     assert slack.command("focus Jane Doe").status == 200
     (done,) = answers(fake_slack, 1)
     assert "Jane Doe is on your focus list (1 of 25)" in done.text_dump()
@@ -113,14 +112,14 @@ def test_focus_by_command_and_by_button(
 
     assert slack.command("unfocus Raj Patel").status == 200
     assert "Took Raj Patel off" in answers(fake_slack, 5)[4].text_dump()
-    standing = Standing(sessions=service.sessions, clock=service.clock)
-    assert [r.contact.display_name for r in standing.focus_list(actor=ALICE).rows] == ["Jane Doe"]
+    focused = rapport.standing.focus_list(actor=ALICE).rows
+    assert [r.contact.display_name for r in focused] == ["Jane Doe"]
 
 
 def test_someone_elses_click_changes_only_their_own_focus(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="coffee with Jane Doe", at=NOW - timedelta(days=5))
+    rapport.notes.log(actor=ALICE, text="coffee with Jane Doe", at=NOW - timedelta(days=5))
     assert slack.command("fading").status == 200
     (page,) = answers(fake_slack, 1)
     focus = buttons(page)["Focus"]
@@ -129,15 +128,14 @@ def test_someone_elses_click_changes_only_their_own_focus(
     )
     assert slack.interact(payload).status == 200
     answers(fake_slack, 2)
-    standing = Standing(sessions=service.sessions, clock=service.clock)
-    assert standing.focus_list(actor=ALICE).rows == ()
+    assert rapport.standing.focus_list(actor=ALICE).rows == ()
 
 
 def test_names_are_escaped_and_which_one_is_asked(
-    slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="coffee with Jane Doe", at=NOW - timedelta(days=5))
-    service.log(actor=ALICE, text="coffee with Jane Smith", at=NOW - timedelta(days=6))
+    rapport.notes.log(actor=ALICE, text="coffee with Jane Doe", at=NOW - timedelta(days=5))
+    rapport.notes.log(actor=ALICE, text="coffee with Jane Smith", at=NOW - timedelta(days=6))
     assert slack.command("focus Jane").status == 200
     (asked,) = answers(fake_slack, 1)
     pick = buttons(asked)
@@ -150,8 +148,10 @@ def test_names_are_escaped_and_which_one_is_asked(
     assert "<!channel>" not in refused.text_dump() and ":warning:" in refused.text_dump()
 
 
-def test_next_and_review(slack: SlackSender, fake_slack: FakeSlack, service: Rapport) -> None:
-    service.log(actor=ALICE, text="I owe Raj Patel the pricing deck", at=NOW - timedelta(days=2))
+def test_next_and_review(slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport) -> None:
+    rapport.notes.log(
+        actor=ALICE, text="I owe Raj Patel the pricing deck", at=NOW - timedelta(days=2)
+    )
     assert slack.command("next").status == 200
     (nxt,) = answers(fake_slack, 1)
     assert "You owe Raj Patel the pricing deck" in nxt.text_dump()

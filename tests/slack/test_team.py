@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from bot.app import Rapport
 from bot.blocks import card_team_lines, log_team_lines
 from bot.domain.refs import Actor
-from bot.service import Rapport
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action
 
@@ -40,10 +40,10 @@ def buttons(call: Call) -> dict[str, dict[str, Any]]:
 
 
 def test_who_knows_someone_at_globex(
-    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    team_slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=BOB, text="lunch with Raj Patel about the Globex pilot")
-    service.log(actor=ALICE, text="private: coffee with Lena Fischer <!channel> of Globex")
+    rapport.notes.log(actor=BOB, text="lunch with Raj Patel about the Globex pilot")
+    rapport.notes.log(actor=ALICE, text="private: coffee with Lena Fischer <!channel> of Globex")
     answer = ask(team_slack, fake_slack, "who-knows Globex", user="UCAROL")
     dump = answer.text_dump()
     assert answer.params["response_type"] == "ephemeral"
@@ -52,10 +52,10 @@ def test_who_knows_someone_at_globex(
 
 
 def test_alias_rename_merge_by_slash_command(
-    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    team_slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="coffee with Jennifer Park")
-    service.log(actor=ALICE, text="lunch with Jenny Parker")
+    rapport.notes.log(actor=ALICE, text="coffee with Jennifer Park")
+    rapport.notes.log(actor=ALICE, text="lunch with Jenny Parker")
     assert (
         "now means Jennifer Park"
         in ask(team_slack, fake_slack, "alias Jennifer Park = Jen").text_dump()
@@ -71,9 +71,9 @@ def test_alias_rename_merge_by_slash_command(
 
 
 def test_forget_needs_the_askers_own_click(
-    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    team_slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="coffee with Chris Young, he is going through a divorce")
+    rapport.notes.log(actor=ALICE, text="coffee with Chris Young, he is going through a divorce")
     prompt = ask(team_slack, fake_slack, "forget Chris Young")
     forget = buttons(prompt)["Forget"]
     assert forget["style"] == "danger"
@@ -88,7 +88,7 @@ def test_forget_needs_the_askers_own_click(
     assert team_slack.interact(forged).status == 200
     refusal = fake_slack.wait_for("response_url", 2)[-1]
     assert "Only the person who asked" in refusal.text_dump()
-    assert service.recall(actor=ALICE, query="divorce").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="divorce").total == 1
 
     # The same button from another workspace cannot reach this contact either.
     elsewhere = block_action(
@@ -99,7 +99,7 @@ def test_forget_needs_the_askers_own_click(
     )
     assert team_slack.interact(elsewhere).status == 200
     fake_slack.wait_for("response_url", 3)
-    assert service.recall(actor=ALICE, query="divorce").total == 1
+    assert rapport.recall.recall(actor=ALICE, query="divorce").total == 1
 
     mine = block_action(
         forget["action_id"], forget["value"], response_url=fake_slack.response_url("a")
@@ -107,28 +107,30 @@ def test_forget_needs_the_askers_own_click(
     assert team_slack.interact(mine).status == 200
     done = fake_slack.wait_for("response_url", 4)[-1]
     assert done.params["replace_original"] is True and "Forgot Chris Young" in done.text_dump()
-    assert service.recall(actor=ALICE, query="divorce").total == 0
+    assert rapport.recall.recall(actor=ALICE, query="divorce").total == 0
 
 
 def test_cancel_keeps_the_contact(
-    team_slack: SlackSender, fake_slack: FakeSlack, service: Rapport
+    team_slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
-    service.log(actor=ALICE, text="coffee with Chris Young")
+    rapport.notes.log(actor=ALICE, text="coffee with Chris Young")
     cancel = buttons(ask(team_slack, fake_slack, "forget Chris Young"))["Cancel"]
     team_slack.interact(
         block_action(cancel["action_id"], cancel["value"], response_url=fake_slack.response_url())
     )
     assert "Kept" in fake_slack.wait_for("response_url", 2)[-1].text_dump()
-    assert service.card(actor=ALICE, name="Chris Young").contact.display_name == "Chris Young"
+    assert (
+        rapport.recall.card(actor=ALICE, name="Chris Young").contact.display_name == "Chris Young"
+    )
 
 
-def test_card_and_confirmation_lines_for_the_team_view(service: Rapport) -> None:
+def test_card_and_confirmation_lines_for_the_team_view(rapport: Rapport) -> None:
     from tests.slack.conftest import NOW
 
     for who in (BOB, BOB, Actor(workspace_id=TEAM_ID, user_id="USAM", display_name="Sam")):
-        service.log(actor=who, text="called Jane Doe")
-    result = service.log(actor=ALICE, text="coffee with Jane Doe")
+        rapport.notes.log(actor=who, text="called Jane Doe")
+    result = rapport.notes.log(actor=ALICE, text="coffee with Jane Doe")
     lines = log_team_lines(result)
     assert lines and "heard from the team 3 times" in lines[0]
-    card_lines = card_team_lines(service.card(actor=ALICE, name="Jane Doe"), now=NOW)
+    card_lines = card_team_lines(rapport.recall.card(actor=ALICE, name="Jane Doe"), now=NOW)
     assert any(line.startswith("*Knows them best:* Bob (2)") for line in card_lines)

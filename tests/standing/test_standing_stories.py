@@ -10,7 +10,7 @@ from bot.domain.errors import AmbiguousNameError, NotFoundError
 from bot.domain.relationship import CHECK_IN, GREET, NUDGE, REACH_OUT, REPLY
 from bot.domain.standing import Review
 from bot.reminders.notifier import MemoryNotifier
-from bot.standing import move_focus
+from bot.store import repo
 from tests.standing.conftest import ANA, BOB, World
 
 
@@ -28,7 +28,7 @@ def notebook(world: World) -> None:
 
 def test_fading_puts_the_longest_silence_first_with_kind_and_state(world: World) -> None:
     notebook(world)
-    page = world.standing.fading(actor=ANA)
+    page = world.app.standing.fading(actor=ANA)
     assert names(page.rows) == ["Sam Lee", "Jane Doe", "Raj Patel", "Priya Nair"]
     sam, jane, raj, priya = page.rows
     assert (sam.last_kind, sam.label) == ("lunch", "cold")
@@ -42,18 +42,18 @@ def test_fading_puts_the_longest_silence_first_with_kind_and_state(world: World)
 
 def test_fading_pages_in_sql(world: World) -> None:
     notebook(world)
-    first = world.standing.fading(actor=ANA, page_size=3)
+    first = world.app.standing.fading(actor=ANA, page_size=3)
     assert names(first.rows) == ["Sam Lee", "Jane Doe", "Raj Patel"] and first.has_more
-    second = world.standing.fading(actor=ANA, page=2, page_size=3)
+    second = world.app.standing.fading(actor=ANA, page=2, page_size=3)
     assert names(second.rows) == ["Priya Nair"] and not second.has_more
-    assert world.standing.fading(actor=ANA, page=3, page_size=3).rows == ()
+    assert world.app.standing.fading(actor=ANA, page=3, page_size=3).rows == ()
 
 
 def test_fading_shows_the_cadence_status(world: World) -> None:
     notebook(world)
-    world.reminders.set_cadence(actor=ANA, target="Jane Doe", every_days=30)
-    world.reminders.set_cadence(actor=ANA, target="Priya Nair", every_days=14)
-    rows = {r.contact.display_name: r for r in world.standing.fading(actor=ANA).rows}
+    world.app.cadences.set_cadence(actor=ANA, target="Jane Doe", every_days=30)
+    world.app.cadences.set_cadence(actor=ANA, target="Priya Nair", every_days=14)
+    rows = {r.contact.display_name: r for r in world.app.standing.fading(actor=ANA).rows}
     jane, priya = rows["Jane Doe"].cadence, rows["Priya Nair"].cadence
     assert jane is not None and jane.text == "overdue by 70 days"
     assert priya is not None and priya.text == "due in 9 days"
@@ -63,9 +63,9 @@ def test_fading_shows_the_cadence_status(world: World) -> None:
 def test_a_tag_cadence_applies_and_a_stop_wins(world: World) -> None:
     world.log("lunch with Ken Adams #investors", days_ago=20)
     world.log("lunch with Lena Fischer #investors", days_ago=20)
-    world.reminders.set_cadence(actor=ANA, target="#investors", every_days=91)
-    world.reminders.stop_cadence(actor=ANA, target="Lena Fischer")
-    rows = {r.contact.display_name: r for r in world.standing.fading(actor=ANA).rows}
+    world.app.cadences.set_cadence(actor=ANA, target="#investors", every_days=91)
+    world.app.cadences.stop_cadence(actor=ANA, target="Lena Fischer")
+    rows = {r.contact.display_name: r for r in world.app.standing.fading(actor=ANA).rows}
     ken = rows["Ken Adams"].cadence
     assert ken is not None and (ken.every_days, ken.text) == (91, "due in 71 days")
     assert rows["Lena Fischer"].cadence is None
@@ -74,7 +74,7 @@ def test_a_tag_cadence_applies_and_a_stop_wins(world: World) -> None:
 def test_fading_by_tag(world: World) -> None:
     notebook(world)
     world.log("lunch with Ken Adams #investors", days_ago=20)
-    page = world.standing.fading(actor=ANA, tag="#Investors")
+    page = world.app.standing.fading(actor=ANA, tag="#Investors")
     assert names(page.rows) == ["Ken Adams"] and page.tag == "investors"
 
 
@@ -83,11 +83,11 @@ def test_a_private_tag_stays_private_in_fading_and_tag_cadences(world: World) ->
     world.log("private: call with Ken Adams #investors", days_ago=10, actor=BOB)
     world.log("coffee with Zoë Quist #café", days_ago=15)
     # Only Bob's private note tags Ken: Ana's tag filter and tag cadence don't see it.
-    assert names(world.standing.fading(actor=ANA, tag="investors").rows) == []
-    world.reminders.set_cadence(actor=ANA, target="#investors", every_days=30)
-    rows = {r.contact.display_name: r for r in world.standing.fading(actor=ANA).rows}
+    assert names(world.app.standing.fading(actor=ANA, tag="investors").rows) == []
+    world.app.cadences.set_cadence(actor=ANA, target="#investors", every_days=30)
+    rows = {r.contact.display_name: r for r in world.app.standing.fading(actor=ANA).rows}
     assert rows["Ken Adams"].cadence is None
-    assert names(world.standing.fading(actor=ANA, tag="café").rows) == ["Zoë Quist"]
+    assert names(world.app.standing.fading(actor=ANA, tag="café").rows) == ["Zoë Quist"]
 
 
 def test_fading_is_yours_unless_you_ask_for_the_team(world: World) -> None:
@@ -96,8 +96,8 @@ def test_fading_is_yours_unless_you_ask_for_the_team(world: World) -> None:
     world.log("private: dinner with Jane Doe", days_ago=2, actor=BOB)
     world.log("met Olga Petrova", days_ago=3, actor=BOB)
     world.log("private: met Tom Baker", days_ago=3, actor=BOB)
-    assert names(world.standing.fading(actor=ANA).rows) == ["Jane Doe"]
-    team = world.standing.fading(actor=ANA, team=True)
+    assert names(world.app.standing.fading(actor=ANA).rows) == ["Jane Doe"]
+    team = world.app.standing.fading(actor=ANA, team=True)
     # Bob's private dinner with Jane is not Ana's to see; Tom Baker only exists in private.
     assert names(team.rows) == ["Jane Doe", "Olga Petrova", "Ken Adams"]
     assert [r.last_by for r in team.rows] == ["Ana", "Bob", "Bob"]
@@ -106,29 +106,29 @@ def test_fading_is_yours_unless_you_ask_for_the_team(world: World) -> None:
 
 def test_focus_adds_a_monthly_cadence_unless_one_is_set(world: World) -> None:
     notebook(world)
-    world.reminders.set_cadence(actor=ANA, target="Raj Patel", every_days=14)
-    jane = world.standing.focus(actor=ANA, name="Jane")
+    world.app.cadences.set_cadence(actor=ANA, target="Raj Patel", every_days=14)
+    jane = world.app.standing.focus(actor=ANA, name="Jane")
     assert (jane.contact.display_name, jane.focused, jane.changed) == ("Jane Doe", True, True)
     assert (jane.cadence_days, jane.cadence_added, jane.count) == (30, True, 1)
-    cadences = {c.target: c.every_days for c in world.reminders.cadences(actor=ANA)}
+    cadences = {c.target: c.every_days for c in world.app.cadences.cadences(actor=ANA)}
     assert cadences == {"Jane Doe": 30, "Raj Patel": 14}
 
-    raj = world.standing.focus(actor=ANA, name="Raj Patel")
+    raj = world.app.standing.focus(actor=ANA, name="Raj Patel")
     assert (raj.cadence_days, raj.cadence_added, raj.count) == (14, False, 2)
-    again = world.standing.focus(actor=ANA, name="Jane Doe")
+    again = world.app.standing.focus(actor=ANA, name="Jane Doe")
     assert again.changed is False and again.count == 2
 
-    world.reminders.stop_cadence(actor=ANA, target="Sam Lee")
-    sam = world.standing.focus(actor=ANA, name="Sam Lee")
+    world.app.cadences.stop_cadence(actor=ANA, target="Sam Lee")
+    sam = world.app.standing.focus(actor=ANA, name="Sam Lee")
     assert sam.cadence_added is False and sam.cadence_days is None  # a stop is a choice
 
 
 def test_past_the_soft_limit_a_friendly_warning(world: World) -> None:
     notebook(world)
-    world.standing.update_settings(actor=ANA, focus_limit=2)
-    assert world.standing.focus(actor=ANA, name="Jane Doe").warning is None
-    assert world.standing.focus(actor=ANA, name="Raj Patel").warning is None
-    third = world.standing.focus(actor=ANA, name="Sam Lee")
+    world.app.standing.update_settings(actor=ANA, focus_limit=2)
+    assert world.app.standing.focus(actor=ANA, name="Jane Doe").warning is None
+    assert world.app.standing.focus(actor=ANA, name="Raj Patel").warning is None
+    third = world.app.standing.focus(actor=ANA, name="Sam Lee")
     assert third.focused and third.count == 3
     assert third.warning is not None and "Less is more" in third.warning
 
@@ -136,35 +136,35 @@ def test_past_the_soft_limit_a_friendly_warning(world: World) -> None:
 def test_unfocus_and_the_focus_list_most_in_need_first(world: World) -> None:
     notebook(world)
     for name in ("Priya Nair", "Jane Doe", "Sam Lee"):
-        world.standing.focus(actor=ANA, name=name)
-    listed = world.standing.focus_list(actor=ANA)
+        world.app.standing.focus(actor=ANA, name=name)
+    listed = world.app.standing.focus_list(actor=ANA)
     assert listed.limit == 25
     assert names(listed.rows) == ["Sam Lee", "Jane Doe", "Priya Nair"]
     assert all(r.focus for r in listed.rows)
     assert listed.rows[0].action is not None and listed.rows[0].action.kind == REACH_OUT
-    gone = world.standing.unfocus(actor=ANA, name="Sam Lee")
+    gone = world.app.standing.unfocus(actor=ANA, name="Sam Lee")
     assert (gone.focused, gone.changed, gone.count) == (False, True, 2)
     assert gone.cadence_days == 30  # the cadence focus gave stays until you stop it
-    assert world.standing.unfocus(actor=ANA, name="Sam Lee").changed is False
-    assert names(world.standing.focus_list(actor=ANA).rows) == ["Jane Doe", "Priya Nair"]
+    assert world.app.standing.unfocus(actor=ANA, name="Sam Lee").changed is False
+    assert names(world.app.standing.focus_list(actor=ANA).rows) == ["Jane Doe", "Priya Nair"]
 
 
 def test_focus_is_personal(world: World) -> None:
     notebook(world)
-    world.standing.focus(actor=ANA, name="Jane Doe")
-    assert world.standing.focus_list(actor=BOB).rows == ()
+    world.app.standing.focus(actor=ANA, name="Jane Doe")
+    assert world.app.standing.focus_list(actor=BOB).rows == ()
 
 
 def test_focus_asks_which_one_and_knows_when_nobody_matches(world: World) -> None:
     world.log("coffee with Jane Doe")
     world.log("coffee with Jane Smith")
     with pytest.raises(AmbiguousNameError) as asked:
-        world.standing.focus(actor=ANA, name="Jane")
+        world.app.standing.focus(actor=ANA, name="Jane")
     assert sorted(label for _, label in asked.value.candidates) == ["Jane Doe", "Jane Smith"]
-    chosen = world.standing.focus(actor=ANA, contact_id=asked.value.candidates[0][0])
+    chosen = world.app.standing.focus(actor=ANA, contact_id=asked.value.candidates[0][0])
     assert chosen.focused
     with pytest.raises(NotFoundError):
-        world.standing.focus(actor=ANA, name="Nobody Known")
+        world.app.standing.focus(actor=ANA, name="Nobody Known")
 
 
 def test_your_next_five_in_order(world: World) -> None:
@@ -174,10 +174,10 @@ def test_your_next_five_in_order(world: World) -> None:
     world.log("I owe Raj Patel the pricing deck by Friday", days_ago=10)
     world.log("Sam Lee birthday is November 23", days_ago=300)
     world.log("asked Priya Nair for the signed contract, waiting on her reply", days_ago=9)
-    world.standing.focus(actor=ANA, name="Jane Doe")
+    world.app.standing.focus(actor=ANA, name="Jane Doe")
     world.log("met Olga Petrova, she had a funeral in the family", days_ago=1, actor=BOB)
 
-    actions = world.standing.next_actions(actor=ANA)
+    actions = world.app.standing.next_actions(actor=ANA)
     assert [(a.contact.display_name, a.action.kind) for a in actions] == [
         ("Chris Park", CHECK_IN),  # the house fire: kindness, not the enterprise plan
         ("Raj Patel", REPLY),  # the deck was due last Friday
@@ -190,13 +190,13 @@ def test_your_next_five_in_order(world: World) -> None:
     assert actions[4].action.draft == "Ask how it's going: wants a shelter dog."
     assert actions[4].focus
     # Olga is only Bob's acquaintance: her news is his to act on.
-    assert "Olga Petrova" not in names(world.standing.next_actions(actor=ANA, limit=20))
+    assert "Olga Petrova" not in names(world.app.standing.next_actions(actor=ANA, limit=20))
 
 
 def test_the_card_can_show_state_and_action(world: World) -> None:
     world.log("coffee with Jane Doe", days_ago=10)
     world.log("I owe Jane Doe the pricing deck", days_ago=1)
-    standing = world.standing.contact(actor=ANA, name="Jane Doe")
+    standing = world.app.standing.contact(actor=ANA, name="Jane Doe")
     assert standing.label == "new"
     assert standing.action is not None and standing.action.kind == REPLY
     assert standing.action.text == "You owe Jane Doe the pricing deck."
@@ -213,9 +213,9 @@ def test_the_weekly_review(world: World) -> None:
     for days in range(30, 171, 14):
         world.log(f"coffee with Ken Adams, catch-up {days}", days_ago=days)
     world.log("call with Omar Haddad", days_ago=20)  # still warm
-    world.standing.focus(actor=ANA, name="Jane Doe")
+    world.app.standing.focus(actor=ANA, name="Jane Doe")
 
-    review = world.standing.review(actor=ANA)
+    review = world.app.reviews.review(actor=ANA)
     assert (review.interactions, review.people) == (5, 3)
     assert review.kinds == (("coffee", 1), ("lunch", 1))
     assert sorted((x.contact.display_name, x.what) for x in review.loops_opened) == [
@@ -231,19 +231,19 @@ def test_the_weekly_review(world: World) -> None:
 
 def test_weekly_review_dm_is_opt_in_once_a_week_on_monday_morning(world: World) -> None:
     world.log("coffee with Jane Doe", days_ago=3)
-    world.standing.review(actor=BOB)  # Bob exists but never opted in
+    world.app.reviews.review(actor=BOB)  # Bob exists but never opted in
     notifier = MemoryNotifier()
 
     def send(user: str, workspace: str, review: Review, key: str) -> bool:
         return notifier.send(user, workspace, f"{review.interactions}", [], key=key).ok
 
-    assert world.standing.settings(actor=ANA).weekly_review is False
-    world.standing.update_settings(actor=ANA, weekly_review=True)
+    assert world.app.standing.settings(actor=ANA).weekly_review is False
+    world.app.standing.update_settings(actor=ANA, weekly_review=True)
     monday = world.now + timedelta(days=3)  # Mon 23 Nov, 15:00 UTC
-    assert world.standing.deliver_reviews(send=send, now=monday - timedelta(hours=7)).sent == ()
-    assert world.standing.deliver_reviews(send=send, now=monday).sent == ("U_ANA",)
-    assert world.standing.deliver_reviews(send=send, now=monday + timedelta(hours=1)).sent == ()
-    assert world.standing.deliver_reviews(send=send, now=monday + timedelta(days=1)).sent == ()
+    assert world.app.reviews.deliver_reviews(send=send, now=monday - timedelta(hours=7)).sent == ()
+    assert world.app.reviews.deliver_reviews(send=send, now=monday).sent == ("U_ANA",)
+    assert world.app.reviews.deliver_reviews(send=send, now=monday + timedelta(hours=1)).sent == ()
+    assert world.app.reviews.deliver_reviews(send=send, now=monday + timedelta(days=1)).sent == ()
     assert [s.key for s in notifier.sent] == ["review:1:2026-W48"]
     assert notifier.sent[0].text == "1"
 
@@ -253,10 +253,12 @@ def test_weekly_review_dm_is_opt_in_once_a_week_on_monday_morning(world: World) 
         return next(failures, True)
 
     next_monday = monday + timedelta(days=7)
-    assert world.standing.deliver_reviews(send=flaky, now=next_monday).failed == ("U_ANA",)
-    assert world.standing.deliver_reviews(send=flaky, now=next_monday).sent == ("U_ANA",)
-    world.standing.update_settings(actor=ANA, weekly_review=False)
-    assert world.standing.deliver_reviews(send=send, now=next_monday + timedelta(days=7)).sent == ()
+    assert world.app.reviews.deliver_reviews(send=flaky, now=next_monday).failed == ("U_ANA",)
+    assert world.app.reviews.deliver_reviews(send=flaky, now=next_monday).sent == ("U_ANA",)
+    world.app.standing.update_settings(actor=ANA, weekly_review=False)
+    assert (
+        world.app.reviews.deliver_reviews(send=send, now=next_monday + timedelta(days=7)).sent == ()
+    )
 
 
 def test_forgetting_or_merging_a_focus_contact(world: World) -> None:
@@ -264,13 +266,13 @@ def test_forgetting_or_merging_a_focus_contact(world: World) -> None:
     world.log("coffee with Tom Baker")
     world.log("coffee with Jane Smith")
     for name in ("Jane Doe", "Tom Baker", "Jane Smith"):
-        world.standing.focus(actor=ANA, name=name)
-    world.rapport.forget(actor=ANA, name="Tom Baker")
-    assert names(world.standing.focus_list(actor=ANA).rows) == ["Jane Doe", "Jane Smith"]
-    keep = world.standing.contact(actor=ANA, name="Jane Doe").contact.id
-    other = world.standing.contact(actor=ANA, name="Jane Smith").contact.id
-    with world.rapport.sessions() as session:
-        move_focus(session, keep_id=keep, other_id=other)
+        world.app.standing.focus(actor=ANA, name=name)
+    world.app.contacts.forget(actor=ANA, name="Tom Baker")
+    assert names(world.app.standing.focus_list(actor=ANA).rows) == ["Jane Doe", "Jane Smith"]
+    keep = world.app.standing.contact(actor=ANA, name="Jane Doe").contact.id
+    other = world.app.standing.contact(actor=ANA, name="Jane Smith").contact.id
+    with world.sessions() as session:
+        repo.move_focus(session, keep_id=keep, other_id=other)
         session.commit()
-    world.rapport.merge(actor=ANA, keep="Jane Doe", other="Jane Smith")
-    assert names(world.standing.focus_list(actor=ANA).rows) == ["Jane Doe"]
+    world.app.contacts.merge(actor=ANA, keep="Jane Doe", other="Jane Smith")
+    assert names(world.app.standing.focus_list(actor=ANA).rows) == ["Jane Doe"]

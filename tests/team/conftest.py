@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import Rapport
 from bot.domain.refs import Actor
-from bot.service import Rapport
 from bot.store.db import SessionFactory
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)

@@ -29,13 +29,12 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
+from bot.app import Rapport
 from bot.console import to_jsonable
 from bot.domain.errors import NotFoundError
 from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
-from bot.reminders.service import Reminders
 from bot.reminders.tick import tick
-from bot.service import Rapport
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
 from tests.team.conftest import NOW
@@ -131,7 +130,7 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
         return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
 
     for ws, private_default in enumerate(defaults):
-        service.update_workspace(
+        service.workspace.update(
             actor=actor(ws, 0), default_visibility="private" if private_default else "team"
         )
 
@@ -143,7 +142,7 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
         if spec.visibility:
             text = f"{spec.visibility}: {text}"
         author = actor(spec.workspace, spec.author)
-        result = service.log(actor=author, text=text, at=NOW - timedelta(days=spec.days_ago))
+        result = service.notes.log(actor=author, text=text, at=NOW - timedelta(days=spec.days_ago))
         assert result.note_id is not None
         facts[mk] = (spec.workspace, spec.author, result.private)
         if spec.visibility:
@@ -158,25 +157,25 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
         may_see = allowed(facts, ws, user)
         shown: set[str] = set()
 
-        found = service.recall(actor=viewer, query="marmalade", limit=100)
+        found = service.recall.recall(actor=viewer, query="marmalade", limit=100)
         hits = markers(found)
         assert hits == may_see  # nothing hidden is shown, and nothing visible is missing
         shown |= hits
         for name in CONTACTS:
             try:
-                card = service.card(actor=viewer, name=name)
+                card = service.recall.card(actor=viewer, name=name)
             except NotFoundError:
                 continue
             shown |= markers(card)
             for known in card.knows_best:  # every teammate named has a note the viewer sees
                 assert known.user_id in authors_seen(facts, may_see, ws)
-        shown |= markers(service.loops(actor=viewer))
-        shown |= markers(service.home(actor=viewer))
-        answer = service.who_knows(actor=viewer, query="marmalade")
+        shown |= markers(service.recall.loops(actor=viewer))
+        shown |= markers(service.recall.home(actor=viewer))
+        answer = service.team.who_knows(actor=viewer, query="marmalade")
         shown |= markers(answer)
         for person in answer.teammates:
             assert person.user_id in authors_seen(facts, may_see, ws)
-        shown |= markers(service.export(actor=viewer, format="json"))
+        shown |= markers(service.transfer.export(actor=viewer, format="json"))
         assert shown <= may_see, f"{viewer} saw {sorted(shown - may_see)}"
 
 
@@ -267,14 +266,13 @@ def check_reminders(
     sessions: SessionFactory, specs: list[NoteSpec], defaults: tuple[bool, bool], plan: Cadences
 ) -> None:
     service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
-    reminders = Reminders(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
     workspaces = ("Wa", "Wb")
 
     def actor(ws: int, user: int) -> Actor:
         return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
 
     for ws, private_default in enumerate(defaults):
-        service.update_workspace(
+        service.workspace.update(
             actor=actor(ws, 0),
             default_visibility="private" if private_default else "team",
             pressure_threshold=1,
@@ -286,7 +284,7 @@ def check_reminders(
         text = REMINDER_TEMPLATES[spec.template].format(who=CONTACTS[spec.contact], mk=mk)
         if spec.visibility:
             text = f"{spec.visibility}: {text}"
-        result = service.log(
+        result = service.notes.log(
             actor=actor(spec.workspace, spec.author),
             text=text,
             at=NOW - timedelta(days=spec.days_ago),
@@ -298,27 +296,29 @@ def check_reminders(
     for index, (ws, user) in enumerate(viewers):
         for contact in sorted(plan.contacts[index]):
             try:
-                reminders.set_cadence(actor=actor(ws, user), target=CONTACTS[contact], every_days=7)
+                service.cadences.set_cadence(
+                    actor=actor(ws, user), target=CONTACTS[contact], every_days=7
+                )
             except NotFoundError:
                 continue  # no note in this workspace named them
         if plan.tag[index]:
-            reminders.set_cadence(actor=actor(ws, user), target="#crm", every_days=7)
-            reminders.set_cadence(actor=actor(ws, user), target="#mk0x", every_days=7)
+            service.cadences.set_cadence(actor=actor(ws, user), target="#crm", every_days=7)
+            service.cadences.set_cadence(actor=actor(ws, user), target="#mk0x", every_days=7)
 
     notifier = MemoryNotifier()
-    due = {(ws, user): reminders.due(actor=actor(ws, user), now=MONDAY) for ws, user in viewers}
+    due = {(ws, user): service.due.due(actor=actor(ws, user), now=MONDAY) for ws, user in viewers}
     tick(sessions=sessions, notifier=notifier, now=MONDAY, default_tz="UTC", worker="prop")
 
     for index, (ws, user) in enumerate(viewers):
         viewer = actor(ws, user)
         may_see = allowed(facts, ws, user)
         sent = [m for m in notifier.sent if m.workspace == workspaces[ws] and m.user == USERS[user]]
-        home = reminders.upcoming(actor=viewer)
+        home = service.due.upcoming(actor=viewer)
         shown = markers(due[(ws, user)]) | markers(home)
         shown |= markers([(m.text, m.blocks) for m in sent])
         for name in CONTACTS:
             try:
-                shown |= markers(service.card(actor=viewer, name=name))
+                shown |= markers(service.recall.card(actor=viewer, name=name))
             except NotFoundError:
                 continue
         assert shown <= may_see, f"{viewer} saw {sorted(shown - may_see)}"
@@ -358,10 +358,10 @@ def test_a_tag_in_a_private_note_is_only_on_its_authors_card(
     try:
         service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
         ana, bob = (Actor(workspace_id="T1", user_id=u, display_name=u) for u in ("ana", "bob"))
-        service.log(actor=ana, text="coffee with Jane Doe #investors")
-        service.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
-        assert service.card(actor=ana, name="Jane Doe").tags == ("investors",)
-        assert service.card(actor=bob, name="Jane Doe").tags == ("flightrisk", "investors")
+        service.notes.log(actor=ana, text="coffee with Jane Doe #investors")
+        service.notes.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
+        assert service.recall.card(actor=ana, name="Jane Doe").tags == ("investors",)
+        assert service.recall.card(actor=bob, name="Jane Doe").tags == ("flightrisk", "investors")
     finally:
         engine.dispose()
 
@@ -373,8 +373,8 @@ def test_export_lists_only_tags_from_notes_the_user_may_see(
     try:
         service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
         ana, bob = (Actor(workspace_id="T1", user_id=u, display_name=u) for u in ("ana", "bob"))
-        service.log(actor=ana, text="coffee with Jane Doe")
-        service.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
-        assert "flightrisk" not in service.export(actor=ana, format="json")
+        service.notes.log(actor=ana, text="coffee with Jane Doe")
+        service.notes.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
+        assert "flightrisk" not in service.transfer.export(actor=ana, format="json")
     finally:
         engine.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.serendipity import Need, Offer, best_match, clauses, content_stems, shared_stems
+from bot.notes.serendipity import Need, Offer, best_match, clauses, content_stems, shared_stems
 
 CASES = [
     ("wants a shelter dog", "his friend runs a dog rescue", {"dog", "shelter"}),

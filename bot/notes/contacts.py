@@ -1,16 +1,17 @@
 """Keeping contacts clean: aliases, rename, merge and forget, each leaving an audit row.
 
-Functions take an open session and contacts already resolved in the actor's workspace (the
-service finds them, asking "which Jane?" when needed); the caller commits. Merge moves everything
-(note links, loops, occasions, tags, aliases, reminder rows) so nothing is lost, and the old name
-becomes an alias. Forget erases the notes that were only about that person, every link, loop,
-occasion, alias, tag and reminder about them, and records who did it and when — never what the
-notes said, nor the name.
+`Contacts` finds the contact (asking "which Jane?" when a name is ambiguous) in the actor's
+workspace and commits; the functions below do the change inside that one transaction. Merge moves
+everything (note links, loops, occasions, tags, aliases, reminder rows) so nothing is lost, and the
+old name becomes an alias. Forget erases the notes that were only about that person, every link,
+loop, occasion, alias, tag and reminder about them, and records who did it and when — never what
+the notes said, nor the name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -20,8 +21,8 @@ from sqlmodel import Session, SQLModel, col, select
 from bot.domain.errors import UserInputError
 from bot.domain.names import name_key
 from bot.domain.notes import ContactChange
-from bot.domain.refs import ContactRef
-from bot.standing import move_focus
+from bot.domain.refs import Actor, ContactRef
+from bot.notes.lookup import find_contact
 from bot.store import repo
 from bot.store.models import (
     Contact,
@@ -40,13 +41,99 @@ from bot.store.reminder_models import (
     ReminderTrack,
 )
 from bot.store.team_models import AuditEvent
+from bot.usecases import UseCases, contact_ref
 
 MAX_NAME = 200
 
 
-def _ref(contact: Contact) -> ContactRef:
-    assert contact.id is not None
-    return ContactRef(id=contact.id, display_name=contact.display_name)
+class Contacts(UseCases):
+    """Alias, rename, merge and forget contacts in the actor's workspace."""
+
+    @contextmanager
+    def _changing(self, actor: Actor) -> Iterator[tuple[Session, User]]:
+        """One transaction for one change, committed when the change returns."""
+        with self._session() as session:
+            yield session, self._user(session, actor)
+            session.commit()
+
+    def _find(
+        self, session: Session, actor: Actor, name: str | None, contact_id: int | None
+    ) -> Contact:
+        return find_contact(
+            session, workspace_id=actor.workspace_id, name=name, contact_id=contact_id
+        )
+
+    def add_alias(
+        self, *, actor: Actor, name: str, alias: str, contact_id: int | None = None
+    ) -> ContactChange:
+        """ "Jen" = "Jennifer Park": notes that say Jen are filed under Jennifer Park."""
+        with self._changing(actor) as (session, user):
+            contact = self._find(session, actor, name, contact_id)
+            return _add_alias(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                contact=contact,
+                alias=alias,
+                now=self._now(),
+            )
+
+    def rename(
+        self, *, actor: Actor, name: str, new_name: str, contact_id: int | None = None
+    ) -> ContactChange:
+        with self._changing(actor) as (session, user):
+            contact = self._find(session, actor, name, contact_id)
+            return _rename(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                contact=contact,
+                new_name=new_name,
+                now=self._now(),
+            )
+
+    def merge(
+        self,
+        *,
+        actor: Actor,
+        keep: str | None = None,
+        other: str | None = None,
+        keep_id: int | None = None,
+        other_id: int | None = None,
+    ) -> ContactChange:
+        """Fold `other` into `keep`; nothing is lost and `other`'s name becomes an alias."""
+        with self._changing(actor) as (session, user):
+            kept = self._find(session, actor, keep, keep_id)
+            folded = self._find(session, actor, other, other_id)
+            return _merge(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                keep=kept,
+                other=folded,
+                now=self._now(),
+            )
+
+    def forget_preview(
+        self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
+    ) -> ContactRef:
+        """The contact `forget` would erase (for a confirmation step); raises like `card`."""
+        with self._changing(actor) as (session, _user):
+            return contact_ref(self._find(session, actor, name, contact_id))
+
+    def forget(
+        self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
+    ) -> ContactChange:
+        """Erase a contact, the notes only about them, their loops and occasions; audit who."""
+        with self._changing(actor) as (session, user):
+            contact = self._find(session, actor, name, contact_id)
+            return _forget(
+                session,
+                workspace_id=actor.workspace_id,
+                user=user,
+                contact=contact,
+                now=self._now(),
+            )
 
 
 def audit(
@@ -95,7 +182,7 @@ def _name_taken(session: Session, workspace_id: str, key: str, contact: Contact)
         raise UserInputError(f"“{key}” already means {owner.display_name}.")
 
 
-def add_alias(
+def _add_alias(
     session: Session,
     *,
     workspace_id: str,
@@ -126,7 +213,7 @@ def add_alias(
         )
     return ContactChange(
         action="alias",
-        contact=_ref(contact),
+        contact=contact_ref(contact),
         summary=f"“{display}” now means {contact.display_name}.",
     )
 
@@ -147,7 +234,7 @@ def _keep_alias(session: Session, workspace_id: str, contact: Contact, old: str)
     return True
 
 
-def rename(
+def _rename(
     session: Session,
     *,
     workspace_id: str,
@@ -160,7 +247,9 @@ def rename(
     display, key = _clean_name(new_name, "name")
     old = contact.display_name
     if display == old:
-        return ContactChange(action="rename", contact=_ref(contact), summary="Nothing to change.")
+        return ContactChange(
+            action="rename", contact=contact_ref(contact), summary="Nothing to change."
+        )
     if key != contact.name_key:
         _name_taken(session, workspace_id, key, contact)
     # The new name may have been an alias of this very contact: it is now the name instead.
@@ -183,11 +272,11 @@ def rename(
     )
     also = f" “{old}” still finds them." if kept else ""
     return ContactChange(
-        action="rename", contact=_ref(contact), summary=f"Renamed {old} to {display}.{also}"
+        action="rename", contact=contact_ref(contact), summary=f"Renamed {old} to {display}.{also}"
     )
 
 
-def merge(
+def _merge(
     session: Session,
     *,
     workspace_id: str,
@@ -244,7 +333,7 @@ def merge(
     _move_reminders(session, keep_id=k, other_id=o)
     old_name = other.display_name
     session.flush()
-    move_focus(session, keep_id=k, other_id=o)
+    repo.move_focus(session, keep_id=k, other_id=o)
     repo.delete_contact(session, contact_id=o)
     session.flush()
     _keep_alias(session, workspace_id, keep, old_name)
@@ -264,7 +353,7 @@ def merge(
         extra = f" Kept {keep.display_name}'s {', '.join(conflicts)} where the two differed."
     return ContactChange(
         action="merge",
-        contact=_ref(keep),
+        contact=contact_ref(keep),
         summary=(
             f"Merged {old_name} into {keep.display_name}: {notes} notes, "
             f"{_rowcount(loops)} loops and {occasions_moved} occasions moved; "
@@ -298,7 +387,7 @@ def _reminder_columns() -> list[tuple[type[SQLModel], Any, Any, Any]]:
     ]
 
 
-def forget(
+def _forget(
     session: Session,
     *,
     workspace_id: str,

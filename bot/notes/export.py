@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bot.store import repo
+from bot.store.batches import chunks
 from bot.store.models import Contact, ContactAlias, Loop, Note, NoteContact
 
 FORMATS = ("json", "csv", "vcf")
@@ -73,7 +74,7 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
     ).all()
     note_ids = [n.id for n in notes if n.id is not None]
     links: dict[int, list[int]] = defaultdict(list)  # note → contacts
-    for chunk in _chunks(note_ids):
+    for chunk in chunks(note_ids):
         for note_id, contact_id in session.exec(
             select(NoteContact.note_id, NoteContact.contact_id).where(
                 col(NoteContact.note_id).in_(chunk)
@@ -169,10 +170,6 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
         notes=note_rows,
         loops=loop_rows,
     )
-
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def render(data: ExportData, fmt: str) -> str:

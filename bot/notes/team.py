@@ -1,9 +1,10 @@
-"""What the team knows together: who knows a contact best, who knows someone at Globex, and
-contact pressure (teammates already reached this person several times this week).
+"""What the team knows together: who knows a contact best, who knows someone at Globex, and contact
+pressure (teammates already reached this person several times this week).
 
-Functions take an open session and the viewer's user id: every query is scoped to one workspace
-and applies the one visibility rule (`repo.visible`), so a private note never counts towards an
-answer shown to anyone but its author — not even as a number.
+`Team` is the use case (who knows whom); the functions take an open session and the viewer's user
+id, for the card, the log confirmation and the reminders to call in their transactions. Every query
+is scoped to one workspace and applies the one visibility rule (`repo.visible`), so a private note
+never counts towards an answer shown to anyone but its author — not even as a number.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from bot.domain.errors import UserInputError
 from bot.domain.notes import Acquaintance, PressureNote, WhoKnows, WhoKnowsContact, WhoKnowsPerson
-from bot.domain.refs import ContactRef
+from bot.domain.refs import Actor, ContactRef
 from bot.store import repo
 from bot.store.models import Contact, Note, NoteContact, Workspace
+from bot.store.reminder_models import ReminderCadence
 from bot.store.search import query_words, search_notes
+from bot.usecases import UseCases
 
 PRESSURE_WINDOW = timedelta(days=7)
 DEFAULT_PRESSURE_THRESHOLD = 3
@@ -311,8 +315,6 @@ def last_by_team(
 
 def cadence_days(session: Session, *, owner_id: int, contact_id: int) -> int | None:
     """The owner's own stay-in-touch cadence with the contact (read from the reminders' table)."""
-    from bot.store.reminder_models import ReminderCadence
-
     row = session.exec(
         select(ReminderCadence).where(
             ReminderCadence.owner_id == owner_id,
@@ -482,3 +484,28 @@ def _contacts_without_notes(session: Session, contacts: dict[int, Contact]) -> s
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Team(UseCases):
+    """ "Who knows someone at Globex?" for the acting user's workspace."""
+
+    def who_knows_subject(self, text: str) -> str | None:
+        """ "who knows someone at Globex?" → "Globex"; None for other text (recall it)."""
+        return who_knows_subject(text)
+
+    def who_knows(self, *, actor: Actor, query: str) -> WhoKnows:
+        """Teammates and the contacts behind them for a company, role or topic."""
+        subject = who_knows_subject(query) or query.strip()
+        if not subject:
+            raise UserInputError("Who knows whom? Try `who-knows Globex`.")
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            return who_knows(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                query=subject[:200],
+                now=self._now(),
+            )

@@ -1,0 +1,302 @@
+"""Logging a note: parse it, settle its names ("which Jane?"), file it; edit and undo it later.
+
+Every method takes the acting `Actor` (identity from the payload or --as, never from note text)
+and opens its own session; a retried Slack event (same `event_id`) files nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.notes import LogResult
+from bot.domain.refs import Actor
+from bot.notes.filing import file_note
+from bot.notes.resolve import people_to_resolve, resolve
+from bot.parsing import is_question, parse_note
+from bot.store import repo
+from bot.store.models import Note, PendingNote, ProcessedEvent, User
+from bot.usecases import UseCases
+
+MAX_NOTE_CHARS = 10_000
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SHARED_PREFIX = re.compile(r"^\s*(?:team|shared)\s*:\s*", re.IGNORECASE)
+
+
+class Logbook(UseCases):
+    """Log, choose ("which Jane?"), edit and undo notes."""
+
+    def is_question(self, text: str) -> bool:
+        return is_question(text)
+
+    def log(
+        self,
+        *,
+        actor: Actor,
+        text: str,
+        at: datetime | None = None,
+        source: str = "console",
+        event_id: str | None = None,
+        permalink: str | None = None,
+        choices: Mapping[str, int] | None = None,
+        about: Sequence[str] = (),
+    ) -> LogResult:
+        """Parse and file a note. Raises UserInputError for empty text.
+
+        `about` names people the note is about whether or not the text names them (the Save as
+        note form's "About" field); the first of them is the note's main person.
+
+        With an `event_id` already seen in this workspace, stores nothing and returns
+        `duplicate=True`. When a name is ambiguous and `choices` does not settle it, stores a
+        pending note and returns `note_id=None`, `pending_id` set and `ambiguities` filled.
+        """
+        check_text(text)
+        if at is not None and at.tzinfo is None:
+            raise ValueError("`at` must be an aware datetime")
+        with self._session() as session:
+            if event_id is not None and not repo.claim_event(
+                session, workspace_id=actor.workspace_id, event_id=event_id, now=self._now()
+            ):
+                # Another delivery of this event claimed it first (on PostgreSQL this waited
+                # for that delivery's transaction to end): file nothing, confirm nothing.
+                session.rollback()
+                seen = repo.event_seen(session, workspace_id=actor.workspace_id, event_id=event_id)
+                assert seen is not None
+                return _duplicate(seen, text)
+            user = self._user(session, actor)
+            result = self._file(
+                session,
+                actor=actor,
+                user=user,
+                text=text,
+                at=at,
+                source=source,
+                permalink=permalink,
+                choices=dict(choices or {}),
+                event_id=event_id,
+                about=[name.strip() for name in about if name.strip()],
+            )
+            session.commit()
+            return result
+
+    def _file(
+        self,
+        session: Session,
+        *,
+        actor: Actor,
+        user: User,
+        text: str,
+        at: datetime | None,
+        source: str,
+        permalink: str | None,
+        choices: dict[str, int],
+        event_id: str | None,
+        note: Note | None = None,
+        about: Sequence[str] = (),
+    ) -> LogResult:
+        """Parse, resolve names, and either file the note or park it until a name is chosen."""
+        now = self._now()
+        assert user.id is not None
+        tz = self._tz(actor, user)
+        as_written = text  # a pending note keeps the "team:" prefix for when it is filed
+        shared, text = _shared_prefix(text)
+        parsed = parse_note(text, now=at or now, tz=tz)
+        resolution = resolve(
+            session,
+            workspace_id=actor.workspace_id,
+            author_id=user.id,
+            people=people_to_resolve(parsed, about),
+            choices=choices,
+            now=now,
+        )
+        if resolution.ambiguities and note is not None:
+            names = "; ".join(
+                f'"{a.name}" could be ' + " or ".join(c.display_name for c in a.candidates)
+                for a in resolution.ambiguities
+            )
+            raise UserInputError(f"{names}. Please write the full name.")
+        if resolution.ambiguities:
+            pending = PendingNote(
+                workspace_id=actor.workspace_id,
+                author_id=user.id,
+                text=as_written,
+                occurred_at=at,
+                source=source,
+                permalink=permalink,
+                event_id=event_id,
+                choices=choices,
+                about=list(about),
+                created_at=now,
+            )
+            session.add(pending)
+            session.flush()
+            return LogResult(
+                note_id=None,
+                text=parsed.text,
+                contacts=(),
+                created_contacts=(),
+                kind=parsed.kind,
+                occurred_at=parsed.occurred_at or at or now,
+                private=parsed.private,
+                ambiguities=tuple(resolution.ambiguities),
+                pending_id=pending.id,
+                not_understood=parsed.not_understood,
+            )
+        return file_note(
+            session,
+            workspace_id=actor.workspace_id,
+            user=user,
+            parsed=parsed,
+            resolution=resolution,
+            at=at,
+            source=source,
+            permalink=permalink,
+            event_id=event_id,
+            note=note,
+            now=now,
+            tz=tz,
+            shared=shared,
+        )
+
+    def choose(self, *, actor: Actor, pending_id: int, name: str, contact_id: int) -> LogResult:
+        """The author chose `contact_id` for `name` in a pending note; file it once none is open."""
+        with self._session() as session:
+            user = self._user(session, actor)
+            pending = session.get(PendingNote, pending_id)
+            if (
+                pending is None
+                or pending.author_id != user.id
+                or pending.workspace_id != actor.workspace_id
+            ):
+                raise NotFoundError("That note is no longer waiting for a choice.")
+            if (
+                repo.get_contact(session, workspace_id=actor.workspace_id, contact_id=contact_id)
+                is None
+            ):
+                raise NotFoundError("That contact no longer exists.")
+            choices = dict(pending.choices)
+            choices[name] = contact_id
+            at = pending.occurred_at
+            text, source, permalink, event_id, about = (
+                pending.text,
+                pending.source,
+                pending.permalink,
+                pending.event_id,
+                list(pending.about),
+            )
+            session.delete(pending)
+            session.flush()
+            result = self._file(
+                session,
+                actor=actor,
+                user=user,
+                text=text,
+                at=at,
+                source=source,
+                permalink=permalink,
+                choices=choices,
+                event_id=event_id,
+                about=about,
+            )
+            session.commit()
+            return result
+
+    # --- changing notes ---------------------------------------------------------------------
+
+    def _own_note(self, session: Session, actor: Actor, note_id: int) -> tuple[User, Note]:
+        user = repo.get_user(session, workspace_id=actor.workspace_id, external_id=actor.user_id)
+        note = session.get(Note, note_id)
+        if (
+            user is None
+            or note is None
+            or note.workspace_id != actor.workspace_id
+            or note.author_id != user.id
+        ):
+            raise NotFoundError("That note doesn't exist, or it isn't yours to change.")
+        return user, note
+
+    def undo(self, *, actor: Actor, note_id: int) -> None:
+        """Delete a note the actor wrote (and the loops and occasions it created)."""
+        with self._session() as session:
+            _user, note = self._own_note(session, actor, note_id)
+            contact_ids = repo.delete_note(session, note=note)
+            for contact_id in contact_ids:
+                if repo.contact_is_orphan(session, contact_id=contact_id):
+                    repo.delete_contact(session, contact_id=contact_id)
+            session.commit()
+
+    def edit(self, *, actor: Actor, note_id: int, text: str) -> LogResult:
+        """Replace the text of a note the actor wrote and re-file it."""
+        check_text(text)
+        with self._session() as session:
+            user, note = self._own_note(session, actor, note_id)
+            keep = Note(
+                workspace_id=note.workspace_id,
+                author_id=note.author_id,
+                text="",
+                logged_at=note.logged_at,
+                source=note.source,
+                permalink=note.permalink,
+            )
+            old_contacts = repo.delete_note(session, note=note)
+            keep.id = note_id
+            result = self._file(
+                session,
+                actor=actor,
+                user=user,
+                text=text,
+                at=None,
+                source=keep.source,
+                permalink=keep.permalink,
+                choices={},
+                event_id=None,
+                note=keep,
+            )
+            kept = {c.id for c in result.contacts}
+            for contact_id in old_contacts:
+                if contact_id not in kept and repo.contact_is_orphan(
+                    session, contact_id=contact_id
+                ):
+                    repo.delete_contact(session, contact_id=contact_id)
+            session.commit()
+            return result
+
+
+def check_text(text: str) -> None:
+    """A note worth filing: some words, not too long (a recall query shares the limit)."""
+    if not text or not text.strip():
+        raise UserInputError(
+            "That note is empty. Tell me what happened, e.g. `met Jane Doe for coffee`."
+        )
+    if not _WORD.search(text):
+        raise UserInputError("I couldn't find any words in that note, so I didn't save it.")
+    if len(text) > MAX_NOTE_CHARS:
+        raise UserInputError(
+            f"That note is {len(text):,} characters; the limit is {MAX_NOTE_CHARS:,}. "
+            "Please split it into shorter notes."
+        )
+
+
+def _shared_prefix(text: str) -> tuple[bool, str]:
+    """ "team: met Jane…" → (True, "met Jane…"): visible to the team whatever the default."""
+    match = _SHARED_PREFIX.match(text)
+    if match is None or not text[match.end() :].strip():
+        return False, text
+    return True, text[match.end() :]
+
+
+def _duplicate(seen: ProcessedEvent, text: str) -> LogResult:
+    return LogResult(
+        note_id=seen.note_id,
+        text=text,
+        contacts=(),
+        created_contacts=(),
+        kind=None,
+        occurred_at=seen.received_at,
+        private=False,
+        duplicate=True,
+    )

@@ -1,0 +1,254 @@
+"""Reading the team's memory back: recall (search), one note, a contact's card, your open loops
+and the App Home summary. Only what the actor may see: team notes and their own private ones.
+
+The card shows where the relationship stands (bot.standing); the composition root hands that
+query in as `standing_of`, so the notes feature does not depend on the standing feature.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.notes import ContactCard, Home, LoopList, RecallHit, RecallResult, TimelineEntry
+from bot.domain.refs import Actor
+from bot.domain.standing import ContactStanding
+from bot.notes import team
+from bot.notes.log import MAX_NOTE_CHARS
+from bot.notes.lookup import find_contact
+from bot.notes.values import loop_view, occasion_view, sorted_loops, timeline
+from bot.parsing import Direction, parse_query
+from bot.store import repo
+from bot.store.db import SessionFactory
+from bot.store.models import Note, NoteContact, User
+from bot.store.search import search_notes
+from bot.usecases import Clock, UseCases, contact_ref
+
+SENSITIVE_COOLDOWN = timedelta(days=30)
+TIMELINE_LIMIT = 50
+BIRTHDAYS_AHEAD_DAYS = 30
+
+
+class StandingOf(Protocol):
+    """Where the viewer stands with one contact, inside the card's transaction."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        workspace_id: str,
+        viewer_id: int,
+        contact_id: int,
+        now: datetime,
+        tz: str,
+    ) -> ContactStanding | None: ...
+
+
+class Recall(UseCases):
+    """Recall, one note, a contact's card, open loops and the App Home summary."""
+
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        default_tz: str = "UTC",
+        standing_of: StandingOf,
+    ) -> None:
+        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+        self.standing_of = standing_of
+
+    def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:
+        """One note the actor may see (NotFoundError otherwise)."""
+        with self._session() as session:
+            user = repo.get_user(
+                session, workspace_id=actor.workspace_id, external_id=actor.user_id
+            )
+            note = session.get(Note, note_id)
+            if user is None or note is None or not _may_see(note, actor.workspace_id, user):
+                raise NotFoundError("That note doesn't exist, or it isn't visible to you.")
+            return timeline(session, [note])[0]
+
+    def recall(self, *, actor: Actor, query: str, limit: int = 10, offset: int = 0) -> RecallResult:
+        if not query.strip():
+            raise UserInputError("What should I look for? Try `recall shelter dog`.")
+        parsed = parse_query(query[:MAX_NOTE_CHARS])
+        if not parsed.terms:
+            return RecallResult(query=query, terms=(), hits=(), total=0, offset=offset)
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            ranked, total = search_notes(
+                session,
+                workspace_id=actor.workspace_id,
+                viewer_id=user.id,
+                terms=parsed.terms,
+                limit=max(1, min(limit, 100)),
+                offset=max(0, offset),
+                now=self._now(),
+            )
+            notes = repo.notes_by_id(session, [note_id for note_id, _ in ranked])
+            contacts = repo.contacts_of_notes(session, notes)
+            authors = repo.users_by_id(session, [n.author_id for n in notes.values()])
+            hits = []
+            for note_id, score in ranked:
+                note = notes.get(note_id)
+                if note is None or not _may_see(note, actor.workspace_id, user):
+                    continue
+                author = authors.get(note.author_id)
+                hits.append(
+                    RecallHit(
+                        note_id=note_id,
+                        text=note.text,
+                        contacts=tuple(contact_ref(c) for c in contacts.get(note_id, [])),
+                        occurred_at=note.occurred_at,
+                        author=author.display_name if author else "someone",
+                        author_id=author.external_id if author else "",
+                        private=note.visibility == "private",
+                        kind=note.kind,
+                        score=score,
+                    )
+                )
+            return RecallResult(
+                query=query, terms=parsed.terms, hits=tuple(hits), total=total, offset=offset
+            )
+
+    def card(
+        self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
+    ) -> ContactCard:
+        """A contact's card. NotFoundError, or AmbiguousNameError with candidates."""
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            contact = find_contact(
+                session, workspace_id=actor.workspace_id, name=name, contact_id=contact_id
+            )
+            assert contact.id is not None
+            now = self._now()
+            tz = self._tz(actor, user)
+            ws, me, cid = actor.workspace_id, user.id, contact.id
+            notes = repo.visible_notes_of_contact(
+                session, workspace_id=ws, viewer_id=me, contact_id=cid, limit=TIMELINE_LIMIT
+            )
+            entries = timeline(session, notes)
+            mine = repo.last_visible_note_of_contact(
+                session, workspace_id=ws, viewer_id=me, contact_id=cid, author_id=me
+            )
+            loops = repo.open_loops(session, owner_id=user.id, contact_ids=[contact.id])
+            by_id = {contact.id: contact}
+            sensitive: list[tuple[str, datetime]] = []
+            needs: list[str] = []
+            team_note = team.last_by_team(session, workspace_id=ws, viewer_id=me, contact_id=cid)
+            per_month = team.notes_per_month(
+                session, workspace_id=ws, viewer_id=me, contact_id=cid, now=now, tz=tz
+            )
+            pressure = team.pressure(
+                session, workspace_id=ws, viewer_id=me, contacts=[contact], now=now
+            )
+            for note in notes:
+                if now - note.occurred_at <= SENSITIVE_COOLDOWN:
+                    sensitive.extend((topic, note.occurred_at) for topic in note.sensitive)
+                needs.extend(n for n in note.needs if n not in needs)
+            return ContactCard(
+                contact=contact_ref(contact),
+                aliases=tuple(repo.aliases_of(session, contact_id=contact.id)),
+                company=contact.company,
+                role=contact.role,
+                timeline=tuple(entries),
+                last_interaction=entries[0] if entries else None,
+                last_by_you=timeline(session, [mine])[0] if mine else None,
+                open_loops=tuple(sorted_loops([loop_view(lp, by_id, now) for lp in loops])),
+                occasions=tuple(
+                    occasion_view(o, by_id, now, tz)
+                    for o in repo.visible_occasions(
+                        session, workspace_id=ws, viewer_id=me, contact_id=cid
+                    )
+                ),
+                sensitive=tuple(sensitive),
+                needs=tuple(needs),
+                tags=_visible_tags(session, workspace_id=ws, viewer_id=me, contact_id=cid),
+                last_by_team=timeline(session, [team_note])[0] if team_note else None,
+                per_month=per_month,
+                sparkline=team.sparkline(per_month),
+                knows_best=team.knows_best(
+                    session, workspace_id=ws, viewer_id=me, contact_id=cid, now=now
+                ),
+                cadence_days=team.cadence_days(session, owner_id=user.id, contact_id=contact.id),
+                pressure=pressure[0] if pressure else None,
+                standing=self.standing_of(
+                    session, workspace_id=ws, viewer_id=me, contact_id=cid, now=now, tz=tz
+                ),
+            )
+
+    def loops(self, *, actor: Actor) -> LoopList:
+        with self._session() as session:
+            user = self._user(session, actor)
+            session.commit()
+            return self._loop_list(session, user)
+
+    def _loop_list(self, session: Session, user: User) -> LoopList:
+        assert user.id is not None
+        now = self._now()
+        loops = repo.open_loops(session, owner_id=user.id)
+        contacts = repo.contacts_by_id(session, [lp.contact_id for lp in loops])
+        views = sorted_loops([loop_view(lp, contacts, now) for lp in loops])
+        return LoopList(
+            you_owe=tuple(v for v in views if v.direction == Direction.YOU_OWE.value),
+            waiting_on=tuple(v for v in views if v.direction == Direction.THEY_OWE.value),
+        )
+
+    def home(self, *, actor: Actor) -> Home:
+        """Open loops, birthdays in the next 30 days and the ten latest notes you may see."""
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            session.commit()
+            now = self._now()
+            tz = self._tz(actor, user)
+            recent = repo.recent_visible_notes(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id, limit=10
+            )
+            occasions = repo.visible_occasions(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id
+            )
+            contacts = repo.contacts_by_id(session, [o.contact_id for o in occasions])
+            upcoming = sorted(
+                (occasion_view(o, contacts, now, tz) for o in occasions),
+                key=lambda v: v.next_date,
+            )
+            today = now.astimezone(ZoneInfo(tz)).date()
+            horizon = (today + timedelta(days=BIRTHDAYS_AHEAD_DAYS)).isoformat()
+            return Home(
+                loops=self._loop_list(session, user),
+                recent=tuple(timeline(session, recent)),
+                birthdays=tuple(v for v in upcoming if v.next_date <= horizon),
+            )
+
+
+def _visible_tags(
+    session: Session, *, workspace_id: str, viewer_id: int, contact_id: int
+) -> tuple[str, ...]:
+    """The card's #tags: those written in notes about the contact that the viewer may see.
+
+    ContactTag rows (kept for #tag cadences) don't say which note a tag came from, so a tag
+    written in someone's private note would show on everyone's card; each note's own `tags`
+    does. All visible notes count, not just the timeline's latest 50.
+    """
+    rows = session.exec(
+        select(Note.tags)
+        .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
+        .where(NoteContact.contact_id == contact_id, *repo.visible(workspace_id, viewer_id))
+    ).all()
+    return tuple(sorted({str(tag) for tags in rows for tag in (tags or [])}))
+
+
+def _may_see(note: Note, workspace_id: str, user: User) -> bool:
+    return note.workspace_id == workspace_id and (
+        note.visibility == "team" or note.author_id == user.id
+    )
