@@ -21,7 +21,9 @@ from bot.notes.transfer import Transfer
 from bot.notes.users import Users
 from bot.notes.workspace import Workspaces
 from bot.reminders.service import Reminders
-from bot.standing import Standing, contact_standing
+from bot.standing.facts import contact_standing
+from bot.standing.lists import Standing
+from bot.standing.review import Reviews
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
 from bot.usecases import Clock
@@ -63,9 +65,8 @@ class Rapport:
         self.reminder_buttons = reminders
         self.delivery = reminders
         # standing
-        standing = Standing(**shared)
-        self.standing = standing
-        self.reviews = standing
+        self.standing = Standing(**shared, set_cadence=reminders.set_cadence)
+        self.reviews = Reviews(**shared)
 
     @classmethod
     def from_settings(

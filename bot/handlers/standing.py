@@ -114,7 +114,7 @@ def _review(call: Invocation) -> None:
         return
     if words:
         raise UserInputError("`/rapport review` takes nothing, or `weekly on` / `weekly off`.")
-    review = standing.review(actor=call.actor)
+    review = call.deps.rapport.reviews.review(actor=call.actor)
     call.reply(review_fallback_text(review), review_blocks(review, tz=call.tz))
 
 

@@ -30,7 +30,7 @@ from bot.domain.zones import zone
 from bot.notes import team
 from bot.reminders import planner
 from bot.reminders.planner import TRACK_CADENCE, TRACK_LOOP, TRACK_OCCASION, Schedule
-from bot.standing import focus_contact_ids
+from bot.standing.facts import focus_contact_ids
 from bot.store.db import SessionFactory
 from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, Occasion, User
 from bot.store.reminder_models import (

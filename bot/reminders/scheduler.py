@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.app import Rapport
-    from bot.standing import Standing
+    from bot.standing.review import Reviews
 
 log = logging.getLogger("rapport.reminders.scheduler")
 
@@ -49,7 +49,7 @@ class ReminderScheduler:
         interval: float = DEFAULT_INTERVAL_SECONDS,
         worker: str | None = None,
         lease: timedelta = DEFAULT_LEASE,
-        reviews: Standing | None = None,
+        reviews: Reviews | None = None,
     ) -> None:
         self.reviews = reviews
         self.sessions = sessions

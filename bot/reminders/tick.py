@@ -214,7 +214,7 @@ def _worth_doing(
 ) -> list[dict[str, Any]]:
     """The morning digest's "also worth doing today": up to three next best actions about
     people its reminders don't already name (bot.standing, from notes the user may see)."""
-    from bot.standing import next_actions_for
+    from bot.standing.next import next_actions_for
     from bot.standing_blocks import digest_blocks
 
     with sessions() as session:

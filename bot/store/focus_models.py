@@ -3,7 +3,7 @@
 A focus row belongs to one user (focus is personal: "the few people *I* want to grow"), so it
 is keyed by (owner, contact). Deleting a contact deletes its focus rows in the database
 (ON DELETE CASCADE), so forgetting a contact needs no code here; a merge moves them with
-`bot.standing.move_focus`.
+`bot.store.repo.move_focus`.
 """
 
 from __future__ import annotations
