@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
+from bot.app import Rapport  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.reminders.slack_notifier import SlackNotifier  # noqa: E402
-from bot.reminders.tick import tick  # noqa: E402
 from bot.slack_client import build_client  # noqa: E402
 from bot.store.db import make_engine, session_factory  # noqa: E402
 from bot.store.migrate import upgrade  # noqa: E402
@@ -163,11 +163,9 @@ def main() -> int:
             def clock() -> Any:
                 return NINE + timedelta(seconds=time.time() - clock_base)
 
-            report = tick(
-                sessions=session_factory(engine),
+            rapport = Rapport(sessions=session_factory(engine), clock=clock)
+            report = rapport.delivery.tick(
                 notifier=SlackNotifier(build_client(settings)),
-                now=clock(),
-                clock=clock,
                 worker="bench",
                 batch=args.batch,
                 plan_first=False,

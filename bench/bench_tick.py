@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 
-from bot.reminders import plan
+from bot.app import Rapport
+from bot.reminders.collect import collect, sweep
 from bot.reminders.notifier import MemoryNotifier
-from bot.reminders.tick import tick
+from bot.reminders.tracks import ingest
 from bot.store.db import make_engine, session_factory
 from bot.store.migrate import upgrade
 from bot.store.models import Contact, Note, NoteContact, User, Workspace
@@ -152,9 +153,9 @@ def find_once(engine: Engine) -> tuple[float, int]:
     sessions = session_factory(engine)
     started = time.perf_counter()
     with sessions() as session:
-        plan.ingest(session, now=NOW)
-        plan.sweep(session, now=NOW, default_tz="UTC")
-        plans = plan.collect(session, now=NOW, default_tz="UTC")
+        ingest(session, now=NOW)
+        sweep(session, now=NOW, default_tz="UTC")
+        plans = collect(session, now=NOW, default_tz="UTC")
         session.rollback()
     elapsed = time.perf_counter() - started
     items = sum(len(m.items) for p in plans for m in p.messages) + sum(len(p.held) for p in plans)
@@ -175,7 +176,8 @@ def measure(url: str, *, contacts: int, users: int, due: int, repeat: int) -> di
     if "--no-tick" not in sys.argv:
         notifier = MemoryNotifier()
         started = time.perf_counter()
-        report = tick(sessions=session_factory(engine), notifier=notifier, now=NOW, worker="bench")
+        rapport = Rapport(sessions=session_factory(engine), clock=lambda: NOW)
+        report = rapport.delivery.tick(notifier=notifier, now=NOW, worker="bench")
         result["tick_ms"] = (time.perf_counter() - started) * 1000
         result["sent"] = report.sent
         result["items_sent"] = len(report.sent_items)

@@ -9,10 +9,14 @@ cadence), the link is made here, so the features themselves import only downward
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import TypedDict
 
+from bot.blocks import MAX_MESSAGE_BLOCKS, mrkdwn_to_text
 from bot.config import Settings
+from bot.domain.reminders import Item
+from bot.domain.standing import ReviewDelivery
 from bot.notes.contacts import Contacts
 from bot.notes.log import Logbook
 from bot.notes.recall import Recall
@@ -20,13 +24,24 @@ from bot.notes.team import Team
 from bot.notes.transfer import Transfer
 from bot.notes.users import Users
 from bot.notes.workspace import Workspaces
-from bot.reminders.service import Reminders
+from bot.reminders.buttons import ReminderButtons
+from bot.reminders.cadences import Cadences
+from bot.reminders.due import Due
+from bot.reminders.notifier import Block, Notifier
+from bot.reminders.outbox import DEFAULT_LEASE
+from bot.reminders.render import item_line, render
+from bot.reminders.scheduler import DEFAULT_INTERVAL_SECONDS, Job, Scheduler
+from bot.reminders.schedules import Schedules
+from bot.reminders.tick import Delivery, Outgoing, TickReport
 from bot.standing.facts import contact_standing
 from bot.standing.lists import Standing
 from bot.standing.review import Reviews
+from bot.standing_blocks import digest_blocks, review_sender
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
 from bot.usecases import Clock
+
+log = logging.getLogger("rapport")
 
 
 def utc_now() -> datetime:
@@ -58,14 +73,13 @@ class Rapport:
         self.users = Users(**shared)
         self.transfer = Transfer(**shared)
         # reminders
-        reminders = Reminders(**shared)
-        self.cadences = reminders
-        self.schedules = reminders
-        self.due = reminders
-        self.reminder_buttons = reminders
-        self.delivery = reminders
+        self.cadences = Cadences(**shared)
+        self.schedules = Schedules(**shared)
+        self.due = Due(**shared, describe=_sentence)
+        self.reminder_buttons = ReminderButtons(**shared, cadences=self.cadences)
+        self.delivery = Delivery(**shared, render=self._render_dm)
         # standing
-        self.standing = Standing(**shared, set_cadence=reminders.set_cadence)
+        self.standing = Standing(**shared, set_cadence=self.cadences.set_cadence)
         self.reviews = Reviews(**shared)
 
     @classmethod
@@ -77,3 +91,59 @@ class Rapport:
         if migrate:
             upgrade(engine)
         return cls(sessions=session_factory(engine), clock=clock, default_tz=settings.tz)
+
+    # --- what the reminders are handed -------------------------------------------------------
+
+    def _render_dm(self, message: Outgoing, now: datetime, tz: str) -> tuple[str, list[Block]]:
+        """A reminder DM in Block Kit; the morning digest adds up to three next best actions
+        about people its reminders don't already name (from notes the user may see)."""
+        text, blocks = render(
+            message.items, now=now, tz=tz, due_at=message.due_at, digest=message.digest
+        )
+        if message.digest:
+            also = self.standing.also_worth_doing(
+                user_id=message.user_id,
+                workspace_id=message.workspace_id,
+                now=now,
+                tz=tz,
+                exclude_contact_ids={item.contact_id for item in message.items},
+            )
+            blocks = (blocks + digest_blocks(also))[:MAX_MESSAGE_BLOCKS]
+        return text, blocks
+
+    def jobs(
+        self, notifier: Notifier, *, worker: str | None = None, lease: timedelta = DEFAULT_LEASE
+    ) -> tuple[Job, ...]:
+        """What every scheduler run does: plan and deliver reminders, then send the opt-in
+        weekly reviews (each week is claimed in the database first, so several processes
+        ticking still send each review once)."""
+
+        def deliver_reminders() -> TickReport:
+            report = self.delivery.tick(notifier=notifier, worker=worker, lease=lease)
+            if report.planned_messages or report.claimed:
+                log.info("reminders: %s", report.summary())
+            return report
+
+        def send_weekly_reviews() -> ReviewDelivery:
+            sent = self.reviews.deliver_reviews(send=review_sender(notifier, tz=self.default_tz))
+            if sent.sent or sent.failed:
+                log.info("weekly reviews: %d sent, %d failed", len(sent.sent), len(sent.failed))
+            return sent
+
+        return (deliver_reminders, send_weekly_reviews)
+
+    def scheduler(
+        self,
+        notifier: Notifier,
+        *,
+        interval: float = DEFAULT_INTERVAL_SECONDS,
+        worker: str | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> Scheduler:
+        """A scheduler (not started) that runs `jobs(notifier)` every `interval` seconds."""
+        return Scheduler(self.jobs(notifier, worker=worker, lease=lease), interval=interval)
+
+
+def _sentence(item: Item, now: datetime, tz: str) -> str:
+    """A reminder as one plain sentence (`rapport due`, App Home): the DM's own line, as text."""
+    return mrkdwn_to_text(item_line(item, now=now, tz=tz))

@@ -62,6 +62,15 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def mrkdwn_to_text(text: str, *, keep_entities: bool = False) -> str:
+    """mrkdwn back to plain text, for the console and for a notification's fallback: no bold;
+    the escaped `&`, `<`, `>` decoded, unless the text goes back to Slack (`keep_entities`)."""
+    plain = text.replace("*", "")
+    if keep_entities:
+        return plain
+    return plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def truncate(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text

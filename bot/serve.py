@@ -328,9 +328,11 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREACHABLE
-    from bot.reminders.scheduler import start_for_serve
+    from bot.reminders.slack_notifier import SlackNotifier
 
-    reminders = start_for_serve(rapport=rapport, client=client)
+    # Reminders go out as Slack DMs through the same client (and its retry handlers).
+    reminders = rapport.scheduler(SlackNotifier(client))
+    reminders.start()
     try:
         if http:
             return serve_http(app, host=host, port=port)

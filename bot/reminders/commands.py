@@ -132,7 +132,6 @@ def _deliver(args: argparse.Namespace, settings: Settings, rapport: Rapport) -> 
 
     from bot.console import parse_when
     from bot.reminders.notifier import ConsoleNotifier, Notifier
-    from bot.reminders.tick import tick
 
     notifier: Notifier
     if settings.slack_bot_token and not args.print_only:
@@ -145,18 +144,10 @@ def _deliver(args: argparse.Namespace, settings: Settings, rapport: Rapport) -> 
         notifier = ConsoleNotifier(sys.stderr if getattr(args, "json", False) else sys.stdout)
     lease = timedelta(seconds=args.lease)
     if args.once or args.now:
-        now = (
-            parse_when(args.now, settings.tz, date_hour=9, flag="--now")
-            if args.now
-            else rapport.clock()
-        )
-        report = tick(
-            sessions=rapport.sessions,
+        report = rapport.delivery.tick(
             notifier=notifier,
-            now=now,
-            clock=None if args.now else rapport.clock,
+            now=parse_when(args.now, settings.tz, date_hour=9, flag="--now") if args.now else None,
             worker=args.worker,
-            default_tz=settings.tz,
             batch=args.batch,
             lease=lease,
         )
@@ -167,17 +158,7 @@ def _deliver(args: argparse.Namespace, settings: Settings, rapport: Rapport) -> 
         else:
             print(f"rapport: {report.summary()}", file=sys.stderr)
         return 0
-    from bot.reminders.scheduler import ReminderScheduler
-
-    scheduler = ReminderScheduler(
-        reviews=rapport.reviews,
-        sessions=rapport.sessions,
-        notifier=notifier,
-        default_tz=settings.tz,
-        interval=args.interval,
-        worker=args.worker,
-        lease=lease,
-    )
+    scheduler = rapport.scheduler(notifier, interval=args.interval, worker=args.worker, lease=lease)
     print(
         f"rapport: delivering reminders every {args.interval:g} s (Ctrl-C stops)", file=sys.stderr
     )

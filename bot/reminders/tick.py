@@ -1,7 +1,10 @@
 """One tick: plan what is due into the outbox, then deliver what the outbox holds.
 
-A plain function with every dependency passed in, so tests call it with a fixed clock and
-`rapport deliver --once` calls it from cron; bot.reminders.scheduler only decides when to call it.
+`tick` is a plain function with every dependency passed in, including how a DM is rendered:
+the composition root hands in Block Kit (and the digest's "also worth doing today"), so the
+reminders core imports no adapter. `Delivery` is the use case around it that the scheduler's
+job, `rapport deliver` and the tests call with a fixed or a real clock; the scheduler only
+decides when.
 """
 
 from __future__ import annotations
@@ -18,13 +21,17 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import col, select
 
 from bot.domain.reminders import Item
-from bot.reminders import outbox, plan
-from bot.reminders.notifier import DeliveryResult, Notifier
+from bot.reminders import outbox
+from bot.reminders.collect import collect, sweep
+from bot.reminders.enqueue import enqueue
+from bot.reminders.facts import load_schedules
+from bot.reminders.notifier import Block, DeliveryResult, Notifier
 from bot.reminders.planner import Schedule, quiet_until
-from bot.reminders.render import render
+from bot.reminders.tracks import ingest
 from bot.store.db import SessionFactory
 from bot.store.models import User
 from bot.store.reminder_models import ReminderOutbox
+from bot.usecases import UseCases
 
 log = logging.getLogger("rapport.reminders")
 
@@ -32,6 +39,26 @@ Clock = Callable[[], datetime]
 DEFAULT_BATCH = 50
 MAX_PLAN_ROUNDS = 10
 MAX_DELIVERY_BATCHES = 200
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One DM about to leave: whose, which kind (a digest or one item's kind), what it holds."""
+
+    user_id: int
+    workspace_id: str
+    kind: str
+    items: tuple[Item, ...]
+    due_at: datetime
+
+    @property
+    def digest(self) -> bool:
+        return self.kind == "digest"
+
+
+# (message, now, the recipient's zone) -> (notification text, blocks), rendered at send time so
+# "3 days late" is true when read.
+Render = Callable[[Outgoing, datetime, str], tuple[str, list[Block]]]
 
 
 def default_worker() -> str:
@@ -70,18 +97,18 @@ def plan_due(
     report = report or TickReport()
     try:
         with sessions() as session:
-            plan.ingest(session, now=now)
-            plan.sweep(session, now=now, default_tz=default_tz)
+            ingest(session, now=now)
+            sweep(session, now=now, default_tz=default_tz)
             session.commit()
     except (IntegrityError, OperationalError, DBAPIError) as exc:
         # Another process ingested or swept the same rows at the same moment; it did the work.
         log.info("reminders: ingest/sweep skipped this tick: %s", exc.__class__.__name__)
     for _ in range(MAX_PLAN_ROUNDS):
         with sessions() as session:
-            plans = plan.collect(session, now=now, default_tz=default_tz)
+            plans = collect(session, now=now, default_tz=default_tz)
         if not plans:
             break
-        result = plan.enqueue(sessions, plans, now=now)
+        result = enqueue(sessions, plans, now=now)
         report.planned_messages += result.messages
         report.planned_items += result.items
         report.held += result.held
@@ -95,6 +122,7 @@ def tick(
     *,
     sessions: SessionFactory,
     notifier: Notifier,
+    render: Render,
     now: datetime,
     clock: Clock | None = None,
     worker: str | None = None,
@@ -120,6 +148,7 @@ def tick(
             sessions,
             claimed,
             notifier=notifier,
+            render=render,
             clock=clock,
             worker=worker,
             lease=lease,
@@ -134,6 +163,7 @@ def deliver(
     claimed: Sequence[outbox.Claimed],
     *,
     notifier: Notifier,
+    render: Render,
     clock: Clock,
     worker: str,
     lease: timedelta,
@@ -158,11 +188,9 @@ def deliver(
         if not outbox.renew(sessions, row, worker=worker, until=now + lease):
             report.lost += 1
             continue
-        items = [Item.from_json(i) for i in row.payload.get("items", [])]
-        digest = row.kind == "digest"
-        text, blocks = render(items, now=now, tz=schedule.tz, due_at=row.due_at, digest=digest)
-        if digest:
-            blocks = (blocks + _worth_doing(sessions, row, items, now=now, tz=schedule.tz))[:50]
+        items = tuple(Item.from_json(i) for i in row.payload.get("items", []))
+        message = Outgoing(row.user_id, row.workspace_id, row.kind, items, row.due_at)
+        text, blocks = render(message, now, schedule.tz)
         try:
             result = notifier.send(
                 user,
@@ -204,37 +232,11 @@ def deliver(
                 report.retried += 1
 
 
-def _worth_doing(
-    sessions: SessionFactory,
-    row: outbox.Claimed,
-    items: Sequence[Item],
-    *,
-    now: datetime,
-    tz: str,
-) -> list[dict[str, Any]]:
-    """The morning digest's "also worth doing today": up to three next best actions about
-    people its reminders don't already name (bot.standing, from notes the user may see)."""
-    from bot.standing.next import next_actions_for
-    from bot.standing_blocks import digest_blocks
-
-    with sessions() as session:
-        actions = next_actions_for(
-            session,
-            workspace_id=row.workspace_id,
-            viewer_id=row.user_id,
-            now=now,
-            tz=tz,
-            limit=3,
-            exclude_contact_ids={item.contact_id for item in items},
-        )
-    return digest_blocks(actions)
-
-
 def _recipients(
     sessions: SessionFactory, user_ids: set[int], *, default_tz: str
 ) -> dict[int, tuple[str, Schedule]]:
     with sessions() as session:
-        users, schedules = plan.load_schedules(session, user_ids, default_tz=default_tz)
+        users, schedules = load_schedules(session, user_ids, default_tz=default_tz)
     return {uid: (users[uid].external_id, schedules[uid]) for uid in users}
 
 
@@ -266,3 +268,40 @@ def pending(
         }
         for row in rows
     ]
+
+
+class Delivery(UseCases):
+    """One planning and delivery pass, rendered by what the composition root hands in."""
+
+    def __init__(
+        self, *, sessions: SessionFactory, clock: Clock, default_tz: str = "UTC", render: Render
+    ) -> None:
+        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+        self.render = render
+
+    def tick(
+        self,
+        *,
+        notifier: Notifier,
+        now: datetime | None = None,
+        worker: str | None = None,
+        batch: int = DEFAULT_BATCH,
+        lease: timedelta = outbox.DEFAULT_LEASE,
+        plan_first: bool = True,
+        max_batches: int = MAX_DELIVERY_BATCHES,
+    ) -> TickReport:
+        """Plan and deliver as of `now` (a fixed instant: leases are timed by it too), or as of
+        the clock (leases timed by the clock while sending)."""
+        return tick(
+            sessions=self.sessions,
+            notifier=notifier,
+            render=self.render,
+            now=now or self._now(),
+            clock=None if now else self.clock,
+            worker=worker,
+            default_tz=self.default_tz,
+            batch=batch,
+            lease=lease,
+            plan_first=plan_first,
+            max_batches=max_batches,
+        )

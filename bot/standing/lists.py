@@ -9,6 +9,8 @@ unless one applies: the composition root hands in the reminders' `set_cadence` f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Final, Protocol
 
 from sqlalchemy import func
@@ -186,6 +188,29 @@ class Standing(UseCases):
                 now=self._now(),
                 tz=self._tz(actor, user),
                 limit=limit,
+            )
+
+    def also_worth_doing(
+        self,
+        *,
+        user_id: int,
+        workspace_id: str,
+        now: datetime,
+        tz: str,
+        exclude_contact_ids: Iterable[int],
+        limit: int = 3,
+    ) -> tuple[NextAction, ...]:
+        """For the morning digest, at send time: next best actions about people its reminders
+        don't already name (the digest is for a user id, not an acting Slack user)."""
+        with self._session() as session:
+            return next_actions_for(
+                session,
+                workspace_id=workspace_id,
+                viewer_id=user_id,
+                now=now,
+                tz=tz,
+                limit=limit,
+                exclude_contact_ids=exclude_contact_ids,
             )
 
     # --- focus ------------------------------------------------------------------------------

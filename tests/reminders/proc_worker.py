@@ -20,10 +20,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.app import Rapport
 from bot.config import Settings
 from bot.reminders.notifier import Block, DeliveryResult
 from bot.reminders.slack_notifier import SlackNotifier
-from bot.reminders.tick import tick
 from bot.slack_client import build_client
 from bot.store.db import make_engine, session_factory
 from bot.store.reminder_models import ReminderOutbox, ReminderTrack
@@ -71,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     engine = make_engine(args.db, pool_size=2)
     sessions = session_factory(engine)
+    rapport = Rapport(sessions=sessions, clock=clock)
     settings = Settings(  # type: ignore[call-arg]
         SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=args.api, RAPPORT_DATABASE_URL=args.db
     )
@@ -80,11 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop_at = time.monotonic() + args.deadline
     print(json.dumps({"event": "started", "worker": args.worker}), flush=True)
     while time.monotonic() < stop_at:
-        report = tick(
-            sessions=sessions,
+        report = rapport.delivery.tick(
             notifier=notifier,
-            now=clock(),
-            clock=clock,
             worker=args.worker,
             batch=args.batch,
             lease=timedelta(seconds=args.lease),

@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from bot.reminders import outbox
 from bot.reminders.notifier import DeliveryResult, MemoryNotifier
-from bot.reminders.tick import tick
 from bot.store.db import SessionFactory
 from bot.store.reminder_models import ReminderDelivery, ReminderOutbox
 from tests.reminders.world import WS, World
@@ -103,16 +102,15 @@ def test_transient_failures_back_off_then_deliver_exactly_once(world: World) -> 
 
     notifier = MemoryNotifier(script=flaky)
     now = NINE
-    report = tick(sessions=world.sessions, notifier=notifier, now=now, plan_first=False)
+    report = world.app.delivery.tick(notifier=notifier, now=now, plan_first=False)
     assert (report.sent, report.retried) == (1, 2)
     # Retry-After 120 s beats the 30 s first backoff: nothing is tried a minute later.
-    report = tick(
-        sessions=world.sessions, notifier=notifier, now=now + timedelta(minutes=1), plan_first=False
+    report = world.app.delivery.tick(
+        notifier=notifier, now=now + timedelta(minutes=1), plan_first=False
     )
     assert report.claimed == 0
     for minutes in (3, 10, 30):
-        tick(
-            sessions=world.sessions,
+        world.app.delivery.tick(
             notifier=notifier,
             now=now + timedelta(minutes=minutes),
             plan_first=False,
@@ -128,11 +126,10 @@ def test_permanent_errors_are_recorded_not_retried(world: World) -> None:
     gone = MemoryNotifier(
         script=lambda user, k: DeliveryResult(ok=False, error="user_not_found", permanent=True)
     )
-    report = tick(sessions=world.sessions, notifier=gone, now=NINE, plan_first=False)
+    report = world.app.delivery.tick(notifier=gone, now=NINE, plan_first=False)
     assert report.failed == 1
     for hours in (1, 24, 24 * 7):
-        tick(
-            sessions=world.sessions,
+        world.app.delivery.tick(
             notifier=gone,
             now=NINE + timedelta(hours=hours),
             plan_first=False,
@@ -148,7 +145,7 @@ def test_a_failure_that_never_ends_is_given_up_after_max_attempts(world: World) 
     down = MemoryNotifier(script=lambda user, k: DeliveryResult(ok=False, error="fatal_error"))
     now = NINE
     for _ in range(outbox.MAX_ATTEMPTS + 5):  # daily, on work days (nights are quiet hours)
-        tick(sessions=world.sessions, notifier=down, now=now, plan_first=False)
+        world.app.delivery.tick(notifier=down, now=now, plan_first=False)
         now += timedelta(days=1 if now.weekday() < 4 else 3)
     assert down.attempts == outbox.MAX_ATTEMPTS
     row = rows(world.sessions)[key]
@@ -164,6 +161,6 @@ def test_a_notifier_that_raises_does_not_stop_the_others(world: World) -> None:
         return None
 
     notifier = MemoryNotifier(script=broken)
-    report = tick(sessions=world.sessions, notifier=notifier, now=NINE, plan_first=False)
+    report = world.app.delivery.tick(notifier=notifier, now=NINE, plan_first=False)
     assert (report.sent, report.retried) == (2, 1)
     assert "RuntimeError: adapter bug" in (rows(world.sessions)[keys[1]].last_error or "")

@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.reminders import HEADS_UP, STAY_IN_TOUCH, YOU_OWE, Item
-from bot.reminders import plan, planner
-from bot.reminders.plan import Facts
+from bot.reminders import planner
+from bot.reminders.evaluate import evaluate
+from bot.reminders.facts import Facts
 from bot.reminders.planner import Schedule
 from bot.reminders.render import item_line
+from bot.reminders.tracks import EPOCH
 from bot.store.models import Contact, Loop, User
 from bot.store.reminder_models import ReminderCadence, ReminderTrack
 from tests.reminders.world import World
@@ -75,7 +77,7 @@ def cadence_track(next_due_at: datetime = NOW - timedelta(hours=1)) -> ReminderT
         subject=f"contact:{JANE}",
         contact_id=JANE,
         next_due_at=next_due_at,
-        verified_at=plan.EPOCH,
+        verified_at=EPOCH,
         created_at=NOW - timedelta(days=90),
     )
 
@@ -94,12 +96,12 @@ def cadence_track(next_due_at: datetime = NOW - timedelta(hours=1)) -> ReminderT
 def test_a_stay_in_touch_nudge_waits_for_the_hold_then_comes_back(
     hold: datetime | None, expected_slot: datetime, due_now: bool
 ) -> None:
-    evaluation = plan.evaluate(cadence_track(), facts(hold=hold), NOW)
+    evaluation = evaluate(cadence_track(), facts(hold=hold), NOW)
     assert evaluation.item is not None and evaluation.item.kind == STAY_IN_TOUCH
     assert evaluation.next_due_at == expected_slot  # postponed, never dropped (None)
     assert evaluation.due is due_now
     # Once its slot comes and the hold is over, it is due.
-    later = plan.evaluate(cadence_track(expected_slot), facts(hold=hold), expected_slot)
+    later = evaluate(cadence_track(expected_slot), facts(hold=hold), expected_slot)
     assert later.due and later.item is not None and later.item.kind == STAY_IN_TOUCH
 
 
@@ -124,10 +126,10 @@ def test_a_held_contacts_other_reminders_still_go_out_and_carry_the_hold() -> No
         subject="loop:9",
         contact_id=JANE,
         next_due_at=NOW - timedelta(hours=1),
-        verified_at=plan.EPOCH,
+        verified_at=EPOCH,
         created_at=NOW - timedelta(days=2),
     )
-    evaluation = plan.evaluate(track, found, NOW)
+    evaluation = evaluate(track, found, NOW)
     assert evaluation.due and evaluation.item is not None
     assert evaluation.item.kind == YOU_OWE
     assert evaluation.item.held_until == utc(2026, 3, 8, 12)
@@ -135,7 +137,7 @@ def test_a_held_contacts_other_reminders_still_go_out_and_carry_the_hold() -> No
 
 def test_bad_news_still_gives_its_heads_up_at_once_and_the_nudge_waits_for_both() -> None:
     found = facts(hold=utc(2026, 3, 6, 15), sensitive_days=2)
-    heads = plan.evaluate(cadence_track(), found, NOW)
+    heads = evaluate(cadence_track(), found, NOW)
     assert heads.due and heads.item is not None and heads.item.kind == HEADS_UP
     assert heads.item.held_until == utc(2026, 3, 6, 15)
 

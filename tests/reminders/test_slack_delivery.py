@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.reminders.slack_notifier import SlackNotifier
-from bot.reminders.tick import tick
 from bot.slack_client import build_client
 from tests.reminders.fakes import ReminderSlack
 from tests.reminders.world import World
@@ -50,7 +49,7 @@ def story(world: World, users: int = 3) -> list[str]:
 def deliver_until_done(world: World, notifier: SlackNotifier, *, rounds: int = 12) -> list[int]:
     sent_per_round = []
     for _ in range(rounds):
-        report = tick(sessions=world.sessions, notifier=notifier, now=world.now, worker="w1")
+        report = world.app.delivery.tick(notifier=notifier, now=world.now, worker="w1")
         sent_per_round.append(report.sent)
         world.later(minutes=61)  # past any backoff
     return sent_per_round
@@ -61,7 +60,7 @@ def test_a_reminder_dm_opens_the_dm_and_posts_block_kit_with_buttons(
 ) -> None:
     story(world, users=1)
     notifier = SlackNotifier(client_for(fake))
-    report = tick(sessions=world.sessions, notifier=notifier, now=world.now)
+    report = world.app.delivery.tick(notifier=notifier, now=world.now)
     assert report.sent == 1
     (opened,) = fake.calls("conversations.open")
     assert opened.params["users"] == "U000"
@@ -106,10 +105,10 @@ def test_a_timeout_after_slack_took_the_message_is_not_sent_twice(
     # Slack accepts the first post but answers after the client gave up (1 s timeout).
     fake.stall_next("chat.postMessage", seconds=1.5)
     notifier = SlackNotifier(client_for(fake, timeout=1))
-    first = tick(sessions=world.sessions, notifier=notifier, now=world.now, worker="w1")
+    first = world.app.delivery.tick(notifier=notifier, now=world.now, worker="w1")
     assert first.retried == 1 and first.sent == len(users) - 1
     world.later(minutes=5)
-    second = tick(sessions=world.sessions, notifier=notifier, now=world.now, worker="w1")
+    second = world.app.delivery.tick(notifier=notifier, now=world.now, worker="w1")
     assert second.sent == 1
     assert len(fake.calls("conversations.history")) == 1  # the retry looked before posting
     keys = fake.reminder_keys()
@@ -141,6 +140,6 @@ def test_gone_users_are_recorded_as_failed_and_not_retried(
 def test_a_reminder_sent_late_says_so(world: World, fake: ReminderSlack) -> None:
     story(world, users=1)
     world.later(days=4, hours=1)  # Monday 10:00: Rapport was down since Thursday
-    tick(sessions=world.sessions, notifier=SlackNotifier(client_for(fake)), now=world.now)
+    world.app.delivery.tick(notifier=SlackNotifier(client_for(fake)), now=world.now)
     (post,) = fake.calls("chat.postMessage")
     assert "Sent late: this was due Thu 5 Mar 2026 09:00 (4 days ago)" in post.text_dump()

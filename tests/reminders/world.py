@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.domain.names import name_key
 from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
-from bot.reminders.tick import TickReport, tick
+from bot.reminders.tick import TickReport
 from bot.store.models import (
     Contact,
     ContactTag,
@@ -182,11 +182,9 @@ class World(BaseWorld):
         self.app.cadences.set_cadence(actor=self.actor(owner), target=target, every_days=days)
 
     def tick(self, **options: object) -> TickReport:
-        return tick(
-            sessions=self.sessions,
+        return self.app.delivery.tick(
             notifier=self.notifier,
             now=self.now,
-            default_tz=self.default_tz,
             worker="test",
             **options,  # type: ignore[arg-type]
         )

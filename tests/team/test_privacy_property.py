@@ -34,7 +34,6 @@ from bot.console import to_jsonable
 from bot.domain.errors import NotFoundError
 from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
-from bot.reminders.tick import tick
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
 from tests.team.conftest import NOW
@@ -307,7 +306,7 @@ def check_reminders(
 
     notifier = MemoryNotifier()
     due = {(ws, user): service.due.due(actor=actor(ws, user), now=MONDAY) for ws, user in viewers}
-    tick(sessions=sessions, notifier=notifier, now=MONDAY, default_tz="UTC", worker="prop")
+    service.delivery.tick(notifier=notifier, now=MONDAY, worker="prop")
 
     for index, (ws, user) in enumerate(viewers):
         viewer = actor(ws, user)
