@@ -270,7 +270,7 @@ def bench_ack(url: str, size: Size) -> list[Row]:
 
     from bot.app import Rapport
     from bot.config import Settings
-    from bot.slack_app import build_app
+    from bot.slack.app import build_app
     from tests.slack.fakeslack import FakeSlack
     from tests.slack.payloads import SECRET
 

@@ -3,7 +3,7 @@
     python bench/bench_ack.py [--notes 100000] [--requests 1000] [--quick]
 
 Fills a fresh SQLite database with `--notes` notes (bulk inserts, as bench_recall does), serves
-Rapport's real app through bot/serve.py's threaded WSGI server on loopback, and sends signed
+Rapport's real app through bot/slack/server.py's threaded WSGI server on loopback, and sends signed
 `/rapport log …` and `/rapport recall …` commands one after another, timing each HTTP round trip
 (the ack Slack waits for, 3 s at most). The work after the ack (parse, store, search, answer on the
 response_url) goes on in the background, as in production, against a local fake Slack. The same
@@ -33,9 +33,9 @@ from slack_bolt import Ack, App  # noqa: E402
 
 from bot.app import Rapport  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.serve import make_http_server  # noqa: E402
-from bot.slack_app import build_app  # noqa: E402
-from bot.slack_client import build_client  # noqa: E402
+from bot.slack.app import build_app  # noqa: E402
+from bot.slack.client import build_client  # noqa: E402
+from bot.slack.server import make_http_server  # noqa: E402
 from tests.slack.fakeslack import FakeSlack  # noqa: E402
 from tests.slack.payloads import SECRET, SlackSender, command_payload  # noqa: E402
 

@@ -32,8 +32,8 @@ from sqlalchemy import insert  # noqa: E402
 
 from bot.app import Rapport  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.reminders.slack_notifier import SlackNotifier  # noqa: E402
-from bot.slack_client import build_client  # noqa: E402
+from bot.slack.client import build_client  # noqa: E402
+from bot.slack.notifier import SlackNotifier  # noqa: E402
 from bot.store.db import make_engine, session_factory  # noqa: E402
 from bot.store.migrate import upgrade  # noqa: E402
 from bot.store.models import User, Workspace  # noqa: E402

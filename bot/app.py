@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import TypedDict
 
-from bot.blocks import MAX_MESSAGE_BLOCKS, mrkdwn_to_text
+from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text
+from bot.blocks.reminders import item_line, render
+from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
 from bot.config import Settings
 from bot.domain.reminders import Item
-from bot.domain.standing import ReviewDelivery
+from bot.domain.standing import Review, ReviewDelivery
 from bot.notes.contacts import Contacts
 from bot.notes.log import Logbook
 from bot.notes.recall import Recall
@@ -29,29 +30,21 @@ from bot.reminders.cadences import Cadences
 from bot.reminders.due import Due
 from bot.reminders.notifier import Block, Notifier
 from bot.reminders.outbox import DEFAULT_LEASE
-from bot.reminders.render import item_line, render
 from bot.reminders.scheduler import DEFAULT_INTERVAL_SECONDS, Job, Scheduler
 from bot.reminders.schedules import Schedules
 from bot.reminders.tick import Delivery, Outgoing, TickReport
 from bot.standing.facts import contact_standing
 from bot.standing.lists import Standing
 from bot.standing.review import Reviews
-from bot.standing_blocks import digest_blocks, review_sender
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
-from bot.usecases import Clock
+from bot.usecases import Clock, Shared
 
 log = logging.getLogger("rapport")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class _Shared(TypedDict):
-    sessions: SessionFactory
-    clock: Clock
-    default_tz: str
 
 
 class Rapport:
@@ -63,7 +56,7 @@ class Rapport:
         self.sessions = sessions
         self.clock = clock
         self.default_tz = default_tz
-        shared: _Shared = {"sessions": sessions, "clock": clock, "default_tz": default_tz}
+        shared: Shared = {"sessions": sessions, "clock": clock, "default_tz": default_tz}
         # notes
         self.notes = Logbook(**shared)
         self.recall = Recall(**shared, standing_of=contact_standing)
@@ -125,12 +118,23 @@ class Rapport:
             return report
 
         def send_weekly_reviews() -> ReviewDelivery:
-            sent = self.reviews.deliver_reviews(send=review_sender(notifier, tz=self.default_tz))
+            sent = self.send_weekly_reviews(notifier)
             if sent.sent or sent.failed:
                 log.info("weekly reviews: %d sent, %d failed", len(sent.sent), len(sent.failed))
             return sent
 
         return (deliver_reminders, send_weekly_reviews)
+
+    def send_weekly_reviews(
+        self, notifier: Notifier, *, now: datetime | None = None
+    ) -> ReviewDelivery:
+        """The weekly reviews due now, each as a Block Kit DM through `notifier`."""
+
+        def send(user: str, workspace: str, review: Review, key: str) -> bool:
+            blocks = review_blocks(review, tz=self.default_tz)
+            return notifier.send(user, workspace, review_fallback_text(review), blocks, key=key).ok
+
+        return self.reviews.deliver_reviews(send=send, now=now)
 
     def scheduler(
         self,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypedDict
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session
@@ -19,6 +20,14 @@ from bot.store.db import SessionFactory
 from bot.store.models import Contact, User
 
 Clock = Callable[[], datetime]
+
+
+class Shared(TypedDict):
+    """What the composition root hands every use case."""
+
+    sessions: SessionFactory
+    clock: Clock
+    default_tz: str
 
 
 class UseCases:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 
@@ -36,10 +36,14 @@ def ago(when: datetime, now: datetime) -> str:
     return f"in {label}" if future else f"{label} ago"
 
 
+def day_label(day: date) -> str:
+    """`Tue 3 Mar 2026`."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
 def local_date(when: datetime, tz: str) -> str:
     """`Tue 3 Mar 2026` in the reader's zone."""
-    local = when.astimezone(ZoneInfo(tz))
-    return f"{local:%a} {local.day} {local:%b %Y}"
+    return day_label(when.astimezone(ZoneInfo(tz)).date())
 
 
 def local_datetime(when: datetime, tz: str) -> str:

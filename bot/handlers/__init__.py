@@ -1,4 +1,5 @@
 """One module per Slack surface, each with `register(app, deps)`.
 
-Thin: ack, pull fields, call the service, render blocks. No SQL, no parsing, no business rules.
+Bolt listeners only: ack, pull fields, call the use cases they are handed (Deps.rapport),
+render with bot/blocks/. No SQL, no parsing, no business rules, no renderers of their own.
 """

@@ -1,7 +1,7 @@
 """Buttons: Undo, Edit, "which Jane?", "which contact?" for cards, and recall pagination.
 
 Button values come back from the client and are not trusted for identity: the actor is always
-the payload's user and team, and the service refuses (NotFoundError) a note that isn't theirs.
+the payload's user and team, and the use case refuses (NotFoundError) a note that isn't theirs.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import (
+from bot.blocks.card import card_blocks, card_fallback_text
+from bot.blocks.ids import (
     ACTION_CARD_PREFIX,
     ACTION_CHOOSE_PREFIX,
     ACTION_EDIT,
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_UNDO,
+)
+from bot.blocks.modals import edit_note_modal
+from bot.blocks.notes import (
     RECALL_PAGE_SIZE,
-    Block,
-    card_fallback_text,
-    edit_note_modal,
     log_confirmation,
     log_fallback_text,
     parse_choice_value,
@@ -34,40 +35,23 @@ from bot.blocks import (
 from bot.domain.errors import UserInputError
 from bot.handlers.common import (
     Deps,
-    Reply,
     actor_from_interaction,
+    first_action,
     friendly_errors,
     parse_int,
     prepare_actor,
+    replies,
 )
-from bot.standing_blocks import contact_card_blocks
-
-
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    found = (body.get("actions") or [{}])[0]
-    return found if isinstance(found, dict) else {}
-
-
-def _replies(respond: Respond) -> tuple[Reply, Reply]:
-    """(replace the message the button is on, say something new to the clicker only)."""
-
-    def replace(text: str, blocks: list[Block] | None) -> None:
-        respond(text=text, blocks=blocks, replace_original=True)
-
-    def tell(text: str, blocks: list[Block] | None) -> None:
-        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-
-    return replace, tell
 
 
 def register(app: App, deps: Deps) -> None:
     @app.action(ACTION_UNDO)
     def on_undo(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        replace, tell = _replies(respond)
+        replace, tell = replies(respond)
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
-            note_id = parse_int(_action(body).get("value"))
+            note_id = parse_int(first_action(body).get("value"))
             note = deps.rapport.recall.note(
                 actor=actor, note_id=note_id
             )  # NotFoundError if not theirs
@@ -77,10 +61,10 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ACTION_EDIT)
     def on_edit(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        _, tell = _replies(respond)
+        _, tell = replies(respond)
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
-            note_id = parse_int(_action(body).get("value"))
+            note_id = parse_int(first_action(body).get("value"))
             note = deps.rapport.recall.note(actor=actor, note_id=note_id)
             metadata = json.dumps({"n": note_id, "r": body.get("response_url")})
             client.views_open(
@@ -91,46 +75,44 @@ def register(app: App, deps: Deps) -> None:
     @app.action(re.compile(rf"^{ACTION_CHOOSE_PREFIX}:"))
     def on_choose(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        replace, tell = _replies(respond)
+        replace, tell = replies(respond)
         with friendly_errors(tell):
             actor = prepare_actor(deps, client, actor_from_interaction(body))
             try:
-                pending_id, name, contact_id = parse_choice_value(str(_action(body).get("value")))
+                pending_id, name, contact_id = parse_choice_value(
+                    str(first_action(body).get("value"))
+                )
             except (ValueError, KeyError, TypeError):
                 raise UserInputError("That button is out of date; please try again.") from None
             result = deps.rapport.notes.choose(
                 actor=actor, pending_id=pending_id, name=name, contact_id=contact_id
             )
-            blocks = log_confirmation(
-                result, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
-            )
+            blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(log_fallback_text(result), blocks)
 
     @app.action(re.compile(rf"^{ACTION_CARD_PREFIX}:"))
     def on_card(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        replace, tell = _replies(respond)
+        replace, tell = replies(respond)
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
-            contact_id = parse_int(_action(body).get("value"))
+            contact_id = parse_int(first_action(body).get("value"))
             card = deps.rapport.recall.card(actor=actor, contact_id=contact_id)
-            blocks = contact_card_blocks(
-                card, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
-            )
+            blocks = card_blocks(card, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(card_fallback_text(card), blocks)
 
     @app.action(re.compile(rf"^{ACTION_RECALL_PAGE_PREFIX}:"))
     def on_page(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        replace, tell = _replies(respond)
+        replace, tell = replies(respond)
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             try:
-                query, offset = parse_recall_page_value(str(_action(body).get("value")))
+                query, offset = parse_recall_page_value(str(first_action(body).get("value")))
             except (ValueError, KeyError, TypeError):
                 raise UserInputError("That button is out of date; please search again.") from None
             found = deps.rapport.recall.recall(
                 actor=actor, query=query, limit=RECALL_PAGE_SIZE, offset=offset
             )
-            blocks = recall_blocks(found, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock())
+            blocks = recall_blocks(found, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(recall_fallback_text(found), blocks)

@@ -7,16 +7,14 @@ from typing import Any, Final
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import (
-    RECALL_ALIASES,
+from bot.blocks.card import candidates_blocks, card_blocks, card_fallback_text, loops_blocks
+from bot.blocks.ids import COMMAND
+from bot.blocks.kit import Block
+from bot.blocks.notes import (
     RECALL_PAGE_SIZE,
-    Block,
-    candidates_blocks,
-    card_fallback_text,
     help_blocks,
     log_confirmation,
     log_fallback_text,
-    loops_blocks,
     recall_blocks,
     recall_fallback_text,
 )
@@ -34,9 +32,8 @@ from bot.handlers.registry import Invocation, Subcommand
 from bot.handlers.reminders import SUBCOMMANDS as reminder_subcommands
 from bot.handlers.standing import SUBCOMMANDS as standing_subcommands
 from bot.handlers.team import SUBCOMMANDS as team_subcommands
-from bot.standing_blocks import contact_card_blocks
 
-COMMAND = "/rapport"
+RECALL_ALIASES: Final = ("recall", "find", "search")
 
 
 def register(app: App, deps: Deps) -> None:
@@ -72,7 +69,7 @@ def _who(call: Invocation) -> None:
     except AmbiguousNameError as exc:
         call.reply(str(exc), candidates_blocks(exc.name, exc.candidates))
         return
-    call.reply(card_fallback_text(card), contact_card_blocks(card, tz=call.tz, now=call.now))
+    call.reply(card_fallback_text(card), card_blocks(card, tz=call.tz, now=call.now))
 
 
 def _loops(call: Invocation) -> None:
@@ -140,6 +137,6 @@ def run_subcommand(deps: Deps, client: WebClient, *, body: dict[str, Any], reply
             rest=rest,
             reply=reply,
             tz=deps.tz_for(actor.user_id),
-            now=deps.rapport.clock(),
+            now=deps.now(),
         )
     )

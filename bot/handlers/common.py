@@ -15,12 +15,16 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.webhook import WebhookClient
 
-from bot.blocks import Block, error_blocks
+from bot.blocks.kit import Block
+from bot.blocks.notes import error_blocks
 from bot.domain.errors import StorageUnavailableError, UserInputError
 from bot.domain.refs import Actor
 
@@ -148,6 +152,9 @@ class Deps:
 
         self.background.submit(run)
 
+    def now(self) -> datetime:
+        return self.rapport.clock()
+
     def tz_for(self, user_id: str) -> str:
         """The zone for fallback texts; Slack's `<!date>` tokens already show each reader's zone."""
         return self.users.cached_tz(user_id) or self.rapport.default_tz
@@ -261,6 +268,24 @@ def friendly_errors(reply: Reply) -> Iterator[None]:
         reply(str(exc), error_blocks(str(exc)))
 
 
+def first_action(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The clicked element of a block action (its value comes from the client: check it)."""
+    found = (body.get("actions") or [{}])[0]
+    return found if isinstance(found, dict) else {}
+
+
+def replies(respond: Respond) -> tuple[Reply, Reply]:
+    """(replace the message the button is on, say something new to the clicker only)."""
+
+    def replace(text: str, blocks: list[Block] | None) -> None:
+        respond(text=text, blocks=blocks, replace_original=True)
+
+    def tell(text: str, blocks: list[Block] | None) -> None:
+        respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+    return replace, tell
+
+
 def parse_int(value: str | None) -> int:
     try:
         return int(value or "")
@@ -272,15 +297,13 @@ def dm_or_webhook_reply(
     client: WebClient, *, response_url: str | None, user_id: str, replace_original: bool = False
 ) -> Reply:
     """Answer through a response_url (ephemeral, or replacing the message it came from); without
-    one, or when it has expired, in the person's DM with the bot."""
-    from slack_sdk.webhook import WebhookClient
-
-    from bot.slack_client import retry_handlers
+    one, or when it has expired, in the person's DM with the bot. The webhook retries as the
+    Web API client does (the same retry handlers)."""
 
     def reply(text: str, blocks: list[Block] | None) -> None:
         if response_url:
             try:
-                hook = WebhookClient(response_url, timeout=10, retry_handlers=retry_handlers())
+                hook = WebhookClient(response_url, timeout=10, retry_handlers=client.retry_handlers)
                 sent = hook.send(
                     text=text,
                     blocks=blocks,

@@ -7,9 +7,10 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.blocks import MAX_SURFACE_BLOCKS, fit, home_view
+from bot.blocks.card import home_view
+from bot.blocks.kit import MAX_SURFACE_BLOCKS, fit
+from bot.blocks.standing import home_blocks
 from bot.handlers.common import Deps, actor_from_event, prepare_actor
-from bot.standing_blocks import home_blocks
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,7 +25,7 @@ def register(app: App, deps: Deps) -> None:
             ("Due today", [item.text for item in upcoming.today]),
             ("This week", [item.text for item in upcoming.this_week]),
         ]
-        tz, now = deps.tz_for(actor.user_id), deps.rapport.clock()
+        tz, now = deps.tz_for(actor.user_id), deps.now()
         view = home_view(home, tz=tz, now=now, due=due)
         # Your next five and your focus list come first: what to do, then what is owed.
         standing = deps.rapport.standing

@@ -3,7 +3,7 @@
 A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally: notes and
 recall results never appear in a channel. Events are acked by bolt before these run, and the work
 goes to the worker pool (`Deps.later`) so bolt's listener threads stay free for other acks; a
-retried event carries the same `event_id`, which the service uses to store a note once.
+retried event carries the same `event_id`, which the log use case uses to store a note once.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from typing import Any, Final
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks import (
-    Block,
+from bot.blocks.kit import Block
+from bot.blocks.notes import (
     help_blocks,
     log_confirmation,
     log_fallback_text,
     recall_blocks,
     recall_fallback_text,
 )
+from bot.blocks.team import who_knows_blocks
 from bot.domain.refs import Actor
 from bot.handlers.commands import usage_lines
 from bot.handlers.common import (
@@ -34,7 +35,6 @@ from bot.handlers.common import (
     prepare_actor,
     strip_mention,
 )
-from bot.handlers.team import who_knows_blocks
 
 HELP_WORDS: Final = frozenset({"help", "?", "hi", "hello", "usage"})
 
@@ -54,7 +54,7 @@ def handle_text(
         actor = prepare_actor(deps, client, actor)
         text = from_slack(raw_text, user_name=names_via(deps, client)).strip()
         tz = deps.tz_for(actor.user_id)
-        now = deps.rapport.clock()
+        now = deps.now()
         if not text or text.lower().strip(" !.") in HELP_WORDS:
             if deps.answered.first_time(event_id):
                 reply("How to use Rapport", help_blocks(usage_lines()))
@@ -76,6 +76,32 @@ def handle_text(
         reply(log_fallback_text(logged), log_confirmation(logged, tz=tz, now=now))
 
 
+def answer_later(
+    deps: Deps,
+    client: WebClient,
+    body: Mapping[str, Any],
+    event: Mapping[str, Any],
+    raw_text: str,
+    source: str,
+    reply: Reply,
+) -> None:
+    """Queue the conversation for the worker pool; the listener returns at once."""
+    actor = actor_from_event(body, event)
+    event_id = body.get("event_id")
+    deps.later(
+        lambda: handle_text(
+            deps,
+            client,
+            actor=actor,
+            raw_text=raw_text,
+            source=source,
+            event_id=event_id,
+            reply=reply,
+        ),
+        reply=reply,
+    )
+
+
 def register(app: App, deps: Deps) -> None:
     @app.event("message")
     def on_message(
@@ -88,21 +114,7 @@ def register(app: App, deps: Deps) -> None:
         def reply(text: str, blocks: list[Block] | None) -> None:
             client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
 
-        actor = actor_from_event(body, event)
-        raw_text = str(event.get("text") or "")
-        event_id = body.get("event_id")
-        deps.later(
-            lambda: handle_text(
-                deps,
-                client,
-                actor=actor,
-                raw_text=raw_text,
-                source="dm",
-                event_id=event_id,
-                reply=reply,
-            ),
-            reply=reply,
-        )
+        answer_later(deps, client, body, event, str(event.get("text") or ""), "dm", reply)
 
     @app.event("app_mention")
     def on_mention(
@@ -120,21 +132,8 @@ def register(app: App, deps: Deps) -> None:
                 channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
             )
 
-        actor = actor_from_event(body, event)
         raw_text = strip_mention(str(event.get("text") or ""), context.bot_user_id)
-        event_id = body.get("event_id")
-        deps.later(
-            lambda: handle_text(
-                deps,
-                client,
-                actor=actor,
-                raw_text=raw_text,
-                source="mention",
-                event_id=event_id,
-                reply=reply,
-            ),
-            reply=reply,
-        )
+        answer_later(deps, client, body, event, raw_text, "mention", reply)
 
 
 def _is_person_dm(event: Mapping[str, Any], context: BoltContext) -> bool:

@@ -9,16 +9,16 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.blocks import save_note_modal
+from bot.blocks.ids import SHORTCUT_SAVE_AS_NOTE
+from bot.blocks.modals import save_note_modal
 from bot.handlers.common import Deps, from_slack, names_via
 
-CALLBACK_ID = "save_as_note"
 # The trigger_id dies 3 s after the click: a slow users.info must not take the modal with it.
 NAME_BUDGET_SECONDS = 0.8
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.message_shortcut(CALLBACK_ID)
+    @app.message_shortcut(SHORTCUT_SAVE_AS_NOTE)
     def on_save_as_note(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
         message = body.get("message") or {}

@@ -1,6 +1,6 @@
 """/rapport fading, focus, unfocus, next and review, and the Focus / Unfocus and page buttons.
 
-Thin like every surface: pull fields, call the standing use cases, render bot.standing_blocks.
+Thin like every surface: pull fields, call the standing use cases, render bot/blocks/standing.py.
 Button values carry a contact id or a page number; the actor is always the payload's user and
 team, and the use cases only ever read or change that user's own focus list.
 """
@@ -12,27 +12,39 @@ from typing import Any, Final
 
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks import Block, actions, button, escape, section
-from bot.domain.errors import AmbiguousNameError, UserInputError
-from bot.handlers.common import Deps, actor_from_interaction, friendly_errors, parse_int
-from bot.handlers.registry import Invocation, Subcommand
-from bot.standing_blocks import (
+from bot.blocks.card import candidates_blocks
+from bot.blocks.ids import (
     ACTION_FADING_PAGE_PREFIX,
+    ACTION_FOCUS_PICK_PREFIX,
     ACTION_FOCUS_PREFIX,
     ACTION_UNFOCUS_PREFIX,
+)
+from bot.blocks.kit import escape, section
+from bot.blocks.standing import (
     fading_blocks,
     fading_fallback_text,
     focus_change_blocks,
     focus_change_text,
     focus_list_blocks,
     next_actions_blocks,
+    nothing_pressing_sentence,
     parse_fading_page_value,
     review_blocks,
     review_fallback_text,
+    weekly_review_sentence,
 )
+from bot.domain.errors import AmbiguousNameError, UserInputError
+from bot.handlers.common import (
+    Deps,
+    actor_from_interaction,
+    first_action,
+    friendly_errors,
+    parse_int,
+    replies,
+)
+from bot.handlers.registry import Invocation, Subcommand
 
 FADING_PAGE_SIZE: Final = 10  # two blocks a person: well inside one message's 50
-ACTION_FOCUS_PICK_PREFIX: Final = "standing_focus_pick"
 _TEAM_WORDS: Final = frozenset({"team", "--team", "everyone"})
 
 
@@ -63,14 +75,6 @@ def _fading(call: Invocation) -> None:
     call.reply(fading_fallback_text(found), fading_blocks(found, tz=call.tz, now=call.now))
 
 
-def _which(name: str, candidates: list[tuple[int, str]]) -> list[Block]:
-    buttons = [
-        button(label, f"{ACTION_FOCUS_PICK_PREFIX}:{i}", str(contact_id))
-        for i, (contact_id, label) in enumerate(candidates[:25])
-    ]
-    return [section(f"Which *{escape(name)}* did you mean?"), actions(buttons)]
-
-
 def _focus(call: Invocation) -> None:
     standing = call.deps.rapport.standing
     if not call.rest:
@@ -80,7 +84,10 @@ def _focus(call: Invocation) -> None:
     try:
         change = standing.focus(actor=call.actor, name=call.rest)
     except AmbiguousNameError as exc:
-        call.reply(str(exc), _which(exc.name, exc.candidates))
+        which = candidates_blocks(
+            exc.name, exc.candidates, action_prefix=ACTION_FOCUS_PICK_PREFIX, block_id=None
+        )
+        call.reply(str(exc), which)
         return
     call.reply(escape(focus_change_text(change)), focus_change_blocks(change))
 
@@ -92,9 +99,7 @@ def _unfocus(call: Invocation) -> None:
 
 def _next(call: Invocation) -> None:
     items = call.deps.rapport.standing.next_actions(actor=call.actor)
-    blocks = next_actions_blocks(items) or [
-        section("Nothing pressing: you're square with everyone you know.")
-    ]
+    blocks = next_actions_blocks(items) or [section(nothing_pressing_sentence())]
     call.reply("Your next five", blocks)
 
 
@@ -105,11 +110,7 @@ def _review(call: Invocation) -> None:
         if words[1:] not in (["on"], ["off"]):
             raise UserInputError("Say `/rapport review weekly on` or `/rapport review weekly off`.")
         view = standing.update_settings(actor=call.actor, weekly_review=words[1] == "on")
-        text = (
-            "You'll get a weekly review every Monday morning."
-            if view.weekly_review
-            else "No more weekly review DMs."
-        )
+        text = weekly_review_sentence(view.weekly_review)
         call.reply(text, [section(text)])
         return
     if words:
@@ -140,21 +141,7 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
 )
 
 
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    found = (body.get("actions") or [{}])[0]
-    return found if isinstance(found, dict) else {}
-
-
 def register(app: App, deps: Deps) -> None:
-    def replies(respond: Respond) -> tuple[Any, Any]:
-        def replace(text: str, blocks: list[Block] | None) -> None:
-            respond(text=text, blocks=blocks, replace_original=True)
-
-        def tell(text: str, blocks: list[Block] | None) -> None:
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-
-        return replace, tell
-
     @app.action(re.compile(rf"^{ACTION_FADING_PAGE_PREFIX}:"))
     def on_page(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -162,13 +149,13 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
             try:
-                page, tag, team = parse_fading_page_value(str(_action(body).get("value")))
+                page, tag, team = parse_fading_page_value(str(first_action(body).get("value")))
             except (ValueError, KeyError, TypeError):
                 raise UserInputError("That button is out of date; try `/rapport fading`.") from None
             found = deps.rapport.standing.fading(
                 actor=actor, tag=tag, team=team, page=page, page_size=FADING_PAGE_SIZE
             )
-            tz, now = deps.tz_for(actor.user_id), deps.rapport.clock()
+            tz, now = deps.tz_for(actor.user_id), deps.now()
             replace(fading_fallback_text(found), fading_blocks(found, tz=tz, now=now))
 
     @app.action(re.compile(rf"^({ACTION_FOCUS_PREFIX}|{ACTION_FOCUS_PICK_PREFIX}):"))
@@ -177,7 +164,7 @@ def register(app: App, deps: Deps) -> None:
         _replace, tell = replies(respond)
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
-            contact_id = parse_int(_action(body).get("value"))
+            contact_id = parse_int(first_action(body).get("value"))
             change = deps.rapport.standing.focus(actor=actor, contact_id=contact_id)
             tell(escape(focus_change_text(change)), focus_change_blocks(change))
 
@@ -187,6 +174,6 @@ def register(app: App, deps: Deps) -> None:
         _replace, tell = replies(respond)
         with friendly_errors(tell):
             actor = actor_from_interaction(body)
-            contact_id = parse_int(_action(body).get("value"))
+            contact_id = parse_int(first_action(body).get("value"))
             change = deps.rapport.standing.unfocus(actor=actor, contact_id=contact_id)
             tell(escape(focus_change_text(change)), focus_change_blocks(change))

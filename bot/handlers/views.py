@@ -1,7 +1,7 @@
 """Modal submissions: "Save as note" and "Edit note".
 
 Empty text is refused inside the modal (`response_action: errors`); otherwise the modal closes at
-once (the ack) and the service does the work, answering through the original message's
+once (the ack) and the use case does the work, answering through the original message's
 response_url or, failing that, in the person's DM.
 """
 
@@ -16,15 +16,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.blocks import (
-    BLOCK_ABOUT,
-    BLOCK_TEXT,
-    INPUT_ACTION,
-    VIEW_EDIT_NOTE,
-    VIEW_SAVE_NOTE,
-    log_confirmation,
-    log_fallback_text,
-)
+from bot.blocks.ids import BLOCK_ABOUT, BLOCK_TEXT, INPUT_ACTION, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
+from bot.blocks.notes import log_confirmation, log_fallback_text
 from bot.handlers.common import (
     Deps,
     actor_from_interaction,
@@ -47,6 +40,16 @@ def _value(view: dict[str, Any], block_id: str) -> str:
     return str(field.get("value") or "")
 
 
+def _submitted_text(ack: Ack, view: dict[str, Any]) -> str | None:
+    """The note's text, the modal closed; or None, the modal kept open with "write something"."""
+    text = _value(view, BLOCK_TEXT)
+    if not text.strip():
+        ack(response_action="errors", errors={BLOCK_TEXT: EMPTY_NOTE})
+        return None
+    ack()
+    return text
+
+
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     try:
         data = json.loads(view.get("private_metadata") or "{}")
@@ -63,11 +66,9 @@ def register(app: App, deps: Deps) -> None:
 
     @app.view(VIEW_SAVE_NOTE)
     def on_save(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        text = _value(view, BLOCK_TEXT)
-        if not text.strip():
-            ack(response_action="errors", errors={BLOCK_TEXT: EMPTY_NOTE})
+        text = _submitted_text(ack, view)
+        if text is None:
             return
-        ack()
         meta = _metadata(view)
         actor = actor_from_interaction(body)
         reply = dm_or_webhook_reply(client, response_url=meta.get("r"), user_id=actor.user_id)
@@ -81,18 +82,14 @@ def register(app: App, deps: Deps) -> None:
                 source="shortcut",
                 permalink=_permalink(client, meta.get("c"), meta.get("ts")),
             )
-            blocks = log_confirmation(
-                result, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
-            )
+            blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
             reply(log_fallback_text(result), blocks)
 
     @app.view(VIEW_EDIT_NOTE)
     def on_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        text = _value(view, BLOCK_TEXT)
-        if not text.strip():
-            ack(response_action="errors", errors={BLOCK_TEXT: EMPTY_NOTE})
+        text = _submitted_text(ack, view)
+        if text is None:
             return
-        ack()
         meta = _metadata(view)
         actor = actor_from_interaction(body)
         tell = dm_or_webhook_reply(client, response_url=meta.get("r"), user_id=actor.user_id)
@@ -102,9 +99,7 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             note_id = parse_int(str(meta.get("n") or ""))
             result = deps.rapport.notes.edit(actor=actor, note_id=note_id, text=text.strip())
-            blocks = log_confirmation(
-                result, tz=deps.tz_for(actor.user_id), now=deps.rapport.clock()
-            )
+            blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(log_fallback_text(result), blocks)
 
 

@@ -8,7 +8,7 @@ query in as `standing_of`, so the notes feature does not depend on the standing 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, Unpack
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -23,10 +23,9 @@ from bot.notes.lookup import find_contact
 from bot.notes.values import loop_view, occasion_view, sorted_loops, timeline
 from bot.parsing import Direction, parse_query
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.models import Note, NoteContact, User
 from bot.store.search import search_notes
-from bot.usecases import Clock, UseCases, contact_ref
+from bot.usecases import Shared, UseCases, contact_ref
 
 SENSITIVE_COOLDOWN = timedelta(days=30)
 TIMELINE_LIMIT = 50
@@ -51,15 +50,8 @@ class StandingOf(Protocol):
 class Recall(UseCases):
     """Recall, one note, a contact's card, open loops and the App Home summary."""
 
-    def __init__(
-        self,
-        *,
-        sessions: SessionFactory,
-        clock: Clock,
-        default_tz: str = "UTC",
-        standing_of: StandingOf,
-    ) -> None:
-        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+    def __init__(self, *, standing_of: StandingOf, **shared: Unpack[Shared]) -> None:
+        super().__init__(**shared)
         self.standing_of = standing_of
 
     def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:

@@ -7,6 +7,7 @@ that the clicking user owns the track it names (NotFoundError otherwise).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Unpack
 
 from sqlmodel import Session, select
 
@@ -27,12 +28,11 @@ from bot.reminders.cadences import Cadences, snooze_subject
 from bot.reminders.facts import schedule_for
 from bot.reminders.tracks import subject_id, touch_track
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.models import Loop, Note, NoteContact, User
 from bot.store.reminder_models import (
     ReminderTrack,
 )
-from bot.usecases import Clock, UseCases
+from bot.usecases import Shared, UseCases
 
 STOPPED = timedelta(days=365 * 100)  # "Stop" on a loop or occasion: a snooze for good
 
@@ -40,15 +40,8 @@ STOPPED = timedelta(days=365 * 100)  # "Stop" on a loop or occasion: a snooze fo
 class ReminderButtons(UseCases):
     """Done, Snooze and Stop on a reminder, for the user who owns it."""
 
-    def __init__(
-        self,
-        *,
-        sessions: SessionFactory,
-        clock: Clock,
-        default_tz: str = "UTC",
-        cadences: Cadences,
-    ) -> None:
-        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+    def __init__(self, *, cadences: Cadences, **shared: Unpack[Shared]) -> None:
+        super().__init__(**shared)
         self.cadences = cadences  # Stop on a stay-in-touch nudge stops the cadence
 
     def _own_track(self, session: Session, user: User, key: str) -> tuple[str, ReminderTrack]:

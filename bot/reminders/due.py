@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Unpack
 
 from sqlmodel import col, select
 
@@ -26,11 +27,10 @@ from bot.reminders.facts import load_facts, load_holds, schedule_for
 from bot.reminders.tick import pending
 from bot.reminders.tracks import ingest
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.reminder_models import (
     ReminderTrack,
 )
-from bot.usecases import Clock, UseCases
+from bot.usecases import Shared, UseCases
 
 Describe = Callable[[Item, datetime, str], str]  # (item, now, zone) -> one plain sentence
 
@@ -38,15 +38,8 @@ Describe = Callable[[Item, datetime, str], str]  # (item, now, zone) -> one plai
 class Due(UseCases):
     """What the next tick would send (`rapport due`), and what is coming this week (App Home)."""
 
-    def __init__(
-        self,
-        *,
-        sessions: SessionFactory,
-        clock: Clock,
-        default_tz: str = "UTC",
-        describe: Describe,
-    ) -> None:
-        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+    def __init__(self, *, describe: Describe, **shared: Unpack[Shared]) -> None:
+        super().__init__(**shared)
         self.describe = describe  # the DM's sentence for an item, from the composition root
 
     def due(self, *, actor: Actor | None = None, now: datetime | None = None) -> DueReport:

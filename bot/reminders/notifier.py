@@ -1,13 +1,12 @@
-"""The Notifier port (how a reminder leaves Rapport) and two adapters that need no Slack:
-an in-memory one for tests and a console one for `rapport deliver` without a Slack token.
-"""
+"""The Notifier port: how a DM leaves Rapport (Slack: bot/slack/notifier.py; the terminal:
+bot/console/notifier.py), and an in-memory one that records what was sent, for tests."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
 Block = dict[str, Any]
 
@@ -85,41 +84,3 @@ class MemoryNotifier:
 
     def to(self, user: str) -> list[Sent]:
         return [s for s in self.sent if s.user == user]
-
-
-@dataclass
-class ConsoleNotifier:
-    """Prints each DM: the console stands in for Slack when there is no bot token."""
-
-    stream: TextIO
-    count: int = 0
-
-    def send(
-        self,
-        user: str,
-        workspace: str,
-        text: str,
-        blocks: Sequence[Block],
-        *,
-        key: str | None = None,
-        maybe_sent: bool = False,
-    ) -> DeliveryResult:
-        self.count += 1
-        print(f"→ DM to {user}:", file=self.stream)
-        for block in blocks:
-            for line in _block_text(block):
-                print(f"  {line}", file=self.stream)
-        if not blocks:
-            print(f"  {text}", file=self.stream)
-        self.stream.flush()
-        return DeliveryResult(ok=True, channel="console", ts=str(self.count))
-
-
-def _block_text(block: Block) -> list[str]:
-    kind = block.get("type")
-    if kind in ("header", "section"):
-        text = block.get("text", {}).get("text", "")
-        return [str(text).replace("*", "")]
-    if kind == "context":
-        return [f"  {e.get('text', '')}" for e in block.get("elements", [])]
-    return []

@@ -15,7 +15,7 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Unpack
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import col, select
@@ -31,7 +31,7 @@ from bot.reminders.tracks import ingest
 from bot.store.db import SessionFactory
 from bot.store.models import User
 from bot.store.reminder_models import ReminderOutbox
-from bot.usecases import UseCases
+from bot.usecases import Shared, UseCases
 
 log = logging.getLogger("rapport.reminders")
 
@@ -273,10 +273,8 @@ def pending(
 class Delivery(UseCases):
     """One planning and delivery pass, rendered by what the composition root hands in."""
 
-    def __init__(
-        self, *, sessions: SessionFactory, clock: Clock, default_tz: str = "UTC", render: Render
-    ) -> None:
-        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+    def __init__(self, *, render: Render, **shared: Unpack[Shared]) -> None:
+        super().__init__(**shared)
         self.render = render
 
     def tick(

@@ -149,7 +149,7 @@ def ingest(session: Session, *, now: datetime) -> int:
 def expand_tags(session: Session, *, now: datetime, cadence_id: int | None = None) -> int:
     """Give every contact carrying a tag with a cadence its own stay-in-touch track.
 
-    Contacts get tags when notes are logged (by the core service), so this runs again for each
+    Contacts get tags when notes are logged (by the notes feature), so this runs again for each
     tag cadence about once an hour; `cadence_id` runs it for one cadence right away.
     """
     query = select(ReminderCadence).where(

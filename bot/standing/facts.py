@@ -380,6 +380,37 @@ def focus_contact_ids(session: Session, *, owner_ids: Iterable[int]) -> set[tupl
     return found
 
 
+def most_met(
+    session: Session,
+    *,
+    workspace_id: str,
+    viewer_id: int,
+    since: datetime,
+    now: datetime,
+    limit: int,
+    not_since: datetime | None = None,
+) -> list[int]:
+    """The contacts of the viewer's own notes between `since` and `now`, most notes first
+    (bounded); with `not_since`, only those met at least twice but not since then."""
+    count = func.count().label("n")
+    query = (
+        sa_select(col(NoteContact.contact_id), count)
+        .join(Note, col(Note.id) == col(NoteContact.note_id))
+        .where(
+            *notes_counted(workspace_id, viewer_id, team=False),
+            col(Note.occurred_at) >= since,
+            col(Note.occurred_at) <= now,
+        )
+        .group_by(col(NoteContact.contact_id))
+    )
+    if not_since is not None:
+        query = query.having(and_(func.count() >= 2, func.max(Note.occurred_at) < not_since))
+    rows = session.execute(
+        query.order_by(count.desc(), col(NoteContact.contact_id)).limit(limit)
+    ).all()
+    return [int(row[0]) for row in rows]
+
+
 def by_attention(rows: Sequence[ContactStanding]) -> list[ContactStanding]:
     """Those with something to do first (by its rank), then the coldest, then the longest
     silence."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Final, Protocol, Unpack
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
@@ -38,11 +38,10 @@ from bot.standing.facts import (
 )
 from bot.standing.next import NEXT_LIMIT, next_actions_for
 from bot.store import repo
-from bot.store.db import SessionFactory
 from bot.store.focus_models import DEFAULT_FOCUS_LIMIT, FocusContact, StandingSettings
 from bot.store.models import Contact, Note, NoteContact, User
 from bot.store.reminder_models import ReminderCadence
-from bot.usecases import Clock, UseCases, contact_ref
+from bot.usecases import Shared, UseCases, contact_ref
 
 FOCUS_CADENCE_DAYS: Final = 30  # a focus contact without a cadence gets this one
 FADING_PAGE_SIZE: Final = 10
@@ -60,15 +59,8 @@ class SetCadence(Protocol):
 class Standing(UseCases):
     """Where each relationship stands: fading, focus, one contact, your next five."""
 
-    def __init__(
-        self,
-        *,
-        sessions: SessionFactory,
-        clock: Clock,
-        default_tz: str = "UTC",
-        set_cadence: SetCadence,
-    ) -> None:
-        super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
+    def __init__(self, *, set_cadence: SetCadence, **shared: Unpack[Shared]) -> None:
+        super().__init__(**shared)
         self.set_cadence = set_cadence
 
     def _contact(

@@ -12,8 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, func, or_
-from sqlalchemy import select as sa_select
+from sqlalchemy import String, and_, cast, or_
 from sqlmodel import Session, col, select
 
 from bot.domain import relationship
@@ -21,7 +20,7 @@ from bot.domain.standing import (
     NextAction,
 )
 from bot.domain.zones import pick_zone
-from bot.standing.facts import gather, notes_counted, occasions_visible_to
+from bot.standing.facts import gather, most_met, occasions_visible_to
 from bot.store import repo
 from bot.store.focus_models import FocusContact
 from bot.store.models import Loop, Note, NoteContact, Occasion
@@ -158,23 +157,15 @@ def _candidates(
         ).all()
     )
     # People you met often in the last half-year but not in the last three weeks.
-    long = now - timedelta(days=relationship.LONG_DAYS)
-    quiet = now - timedelta(days=relationship.MIN_RHYTHM)
-    count = func.count().label("n")
     found.update(
-        int(row[0])
-        for row in session.execute(
-            sa_select(col(NoteContact.contact_id), count)
-            .join(Note, col(Note.id) == col(NoteContact.note_id))
-            .where(
-                *notes_counted(workspace_id, viewer_id, team=False),
-                col(Note.occurred_at) >= long,
-                col(Note.occurred_at) <= now,
-            )
-            .group_by(col(NoteContact.contact_id))
-            .having(and_(func.count() >= 2, func.max(Note.occurred_at) < quiet))
-            .order_by(count.desc(), col(NoteContact.contact_id))
-            .limit(COOLING_CANDIDATES)
-        ).all()
+        most_met(
+            session,
+            workspace_id=workspace_id,
+            viewer_id=viewer_id,
+            since=now - timedelta(days=relationship.LONG_DAYS),
+            now=now,
+            limit=COOLING_CANDIDATES,
+            not_since=now - timedelta(days=relationship.MIN_RHYTHM),
+        )
     )
     return found

@@ -22,7 +22,7 @@ from bot.domain.standing import (
     ReviewDelivery,
     ReviewLoop,
 )
-from bot.standing.facts import by_attention, gather, notes_counted, standing_row
+from bot.standing.facts import by_attention, gather, most_met, notes_counted, standing_row
 from bot.standing.next import next_actions_for
 from bot.store import repo
 from bot.store.focus_models import FocusContact, StandingSettings
@@ -137,22 +137,14 @@ class Reviews(UseCases):
         ws = user.workspace_id
         then = now - timedelta(days=REVIEW_DAYS)
         window = now - timedelta(days=relationship.COLD_DAYS + REVIEW_DAYS)
-        count = func.count().label("n")
-        ids = [
-            int(row[0])
-            for row in session.execute(
-                sa_select(col(NoteContact.contact_id), count)
-                .join(Note, col(Note.id) == col(NoteContact.note_id))
-                .where(
-                    *notes_counted(ws, user.id, team=False),
-                    col(Note.occurred_at) >= window,
-                    col(Note.occurred_at) <= now,
-                )
-                .group_by(col(NoteContact.contact_id))
-                .order_by(count.desc(), col(NoteContact.contact_id))
-                .limit(REVIEW_CANDIDATES)
-            ).all()
-        ]
+        ids = most_met(
+            session,
+            workspace_id=ws,
+            viewer_id=user.id,
+            since=window,
+            now=now,
+            limit=REVIEW_CANDIDATES,
+        )
         before = gather(
             session, workspace_id=ws, viewer_id=user.id, contact_ids=ids, now=then, tz=tz
         )

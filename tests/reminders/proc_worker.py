@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 from bot.app import Rapport
 from bot.config import Settings
 from bot.reminders.notifier import Block, DeliveryResult
-from bot.reminders.slack_notifier import SlackNotifier
-from bot.slack_client import build_client
+from bot.slack.client import build_client
+from bot.slack.notifier import SlackNotifier
 from bot.store.db import make_engine, session_factory
 from bot.store.reminder_models import ReminderOutbox, ReminderTrack
 

@@ -30,7 +30,7 @@ def test_help_lists_the_reminder_commands_without_heavy_imports() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, bot.reminders.commands; print(sorted(m for m in "
+            "import sys, bot.console.reminders; print(sorted(m for m in "
             "('sqlmodel','sqlalchemy','slack_sdk','apscheduler') if m in sys.modules))",
         ],
         capture_output=True,
@@ -82,7 +82,7 @@ def test_settings_snooze_and_cadences(db: str, capsys: pytest.CaptureFixture[str
     )
     assert code == 0
     assert out.strip() == (
-        "Digest at 8:00 UTC, on mon,tue,wed,thu,sun, working hours 8-18, at most 3 a day, "
+        "Digest at 8:00 UTC, on mon,tue,wed,thu,sun, working hours 8-18, at most 3 nudges a day, "
         "one DM a morning."
     )
     code, out, _ = run(capsys, "settings", "--db", db, "--individual", "--json")

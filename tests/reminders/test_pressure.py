@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.blocks.reminders import item_line
 from bot.domain.reminders import HEADS_UP, STAY_IN_TOUCH, YOU_OWE, Item
 from bot.reminders import planner
 from bot.reminders.evaluate import evaluate
 from bot.reminders.facts import Facts
 from bot.reminders.planner import Schedule
-from bot.reminders.render import item_line
 from bot.reminders.tracks import EPOCH
 from bot.store.models import Contact, Loop, User
 from bot.store.reminder_models import ReminderCadence, ReminderTrack

@@ -10,8 +10,8 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.reminders.slack_notifier import SlackNotifier
-from bot.slack_client import build_client
+from bot.slack.client import build_client
+from bot.slack.notifier import SlackNotifier
 from tests.reminders.fakes import ReminderSlack
 from tests.reminders.world import World
 

@@ -1,6 +1,6 @@
 """Helpers for load, fault, fuzz and replica tests: Rapport served for real on loopback.
 
-- `serve_app(url, fake)`: the real app, in this process, behind bot/serve.py's threaded server.
+- `serve_app(url, fake)`: the real app, in this process, behind bot/slack/server.py's server.
 - `Replica`: a real `rapport serve --http` subprocess (its own interpreter, its own GIL).
 - `TcpProxy`: a loopback TCP relay between the app and PostgreSQL that a test can cut (close every
   relayed connection and refuse new ones) and restore, without touching the shared server.
@@ -28,7 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from bot.app import Rapport, utc_now
 from bot.config import Settings
-from bot.slack_app import build_app
+from bot.slack.app import build_app
 from bot.store.db import make_engine, normalize_url, session_factory
 from bot.store.migrate import upgrade
 from tests.slack.conftest import make_settings, serve_in_thread

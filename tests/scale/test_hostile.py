@@ -1,7 +1,7 @@
 """Malformed and hostile Slack requests: a 4xx or a polite refusal, never a 500, a crash or a leak.
 
-Each request goes through bot/serve.py's real HTTP server and bolt's signature check, as Slack's
-would. After each batch the server must still answer a well-formed command.
+Each request goes through bot/slack/server.py's real HTTP server and bolt's signature check, as
+Slack's would. After each batch the server must still answer a well-formed command.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.blocks import ACTION_CARD_PREFIX, ACTION_EDIT, ACTION_UNDO
+from bot.blocks.ids import ACTION_CARD_PREFIX, ACTION_EDIT, ACTION_UNDO
 from tests.scale.conftest import count, serve_app
 from tests.slack.fakeslack import FakeSlack, running_fake_slack
 from tests.slack.payloads import (

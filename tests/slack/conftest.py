@@ -11,8 +11,8 @@ import pytest
 from slack_bolt import App
 
 from bot.config import Settings
-from bot.serve import ThreadingWSGIServer, make_http_server
-from bot.slack_app import build_app
+from bot.slack.app import build_app
+from bot.slack.server import ThreadingWSGIServer, make_http_server
 from tests.slack.fakeslack import FakeSlack, running_fake_slack
 from tests.slack.payloads import SECRET, SlackSender
 from tests.slack.socket_server import SocketModeServer, running_socket_server
@@ -83,7 +83,7 @@ def serve_in_thread(app: App) -> tuple[ThreadingWSGIServer, threading.Thread]:
 
 @pytest.fixture
 def slack(app: App, fake_slack: FakeSlack) -> Iterator[SlackSender]:
-    """Signed requests into bot/serve.py's real HTTP server, on an ephemeral loopback port."""
+    """Signed requests into bot/slack/server.py's real HTTP server, on a loopback port."""
     server, thread = serve_in_thread(app)
     try:
         yield SlackSender(

@@ -9,7 +9,17 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import blocks as bk
+from bot.blocks.card import card_blocks, home_view
+from bot.blocks.ids import BLOCK_ABOUT, BLOCK_TEXT, VIEW_SAVE_NOTE
+from bot.blocks.kit import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, MAX_SURFACE_BLOCKS, escape
+from bot.blocks.modals import save_note_modal
+from bot.blocks.notes import (
+    help_blocks,
+    log_confirmation,
+    parse_choice_value,
+    parse_recall_page_value,
+    recall_blocks,
+)
 from bot.domain.notes import (
     Ambiguity,
     Candidate,
@@ -94,7 +104,7 @@ def hit(i: int, text: str = "wants a shelter dog") -> RecallHit:
 
 
 def test_escape_turns_markup_into_text() -> None:
-    assert bk.escape("<!channel> & <http://evil.example|your bank>") == (
+    assert escape("<!channel> & <http://evil.example|your bank>") == (
         "&lt;!channel&gt; &amp; &lt;http://evil.example|your bank&gt;"
     )
 
@@ -109,7 +119,7 @@ def test_confirmation_shows_everything_understood_with_undo_and_edit() -> None:
         not_understood=("by Fridy",),
         tags=("donor",),
     )
-    blocks = bk.log_confirmation(result, tz="Europe/Berlin", now=NOW)
+    blocks = log_confirmation(result, tz="Europe/Berlin", now=NOW)
     dump = "\n".join(texts(blocks))
     for expected in (
         "*Jane Doe* (new contact)",
@@ -133,7 +143,7 @@ def test_confirmation_shows_everything_understood_with_undo_and_edit() -> None:
 
 
 def test_user_text_is_echoed_escaped() -> None:
-    blocks = bk.log_confirmation(log_result(text="ping <!channel> & <@U999>"), tz="UTC", now=NOW)
+    blocks = log_confirmation(log_result(text="ping <!channel> & <@U999>"), tz="UTC", now=NOW)
     dump = "\n".join(texts(blocks))
     assert "&lt;!channel&gt; &amp; &lt;@U999&gt;" in dump
     assert "<!channel>" not in dump and "<@U999>" not in dump
@@ -146,11 +156,11 @@ def test_ambiguity_asks_which_one_with_a_button_per_candidate() -> None:
     result = log_result(
         note_id=None, pending_id=42, ambiguities=(amb,), contacts=(), created_contacts=()
     )
-    blocks = bk.log_confirmation(result, tz="UTC", now=NOW)
+    blocks = log_confirmation(result, tz="UTC", now=NOW)
     assert "Which *Jane*?" in "\n".join(texts(blocks))
     found = buttons(blocks)
     assert [b["text"]["text"] for b in found] == ["Jane Doe (last note 3 days ago)", "Jane Roe"]
-    assert [bk.parse_choice_value(b["value"]) for b in found] == [(42, "Jane", 1), (42, "Jane", 3)]
+    assert [parse_choice_value(b["value"]) for b in found] == [(42, "Jane", 1), (42, "Jane", 3)]
     assert len({b["action_id"] for b in found}) == 2  # unique within the message
 
 
@@ -161,10 +171,10 @@ def test_recall_with_30_hits_is_paginated_within_50_blocks() -> None:
         page = RecallResult(
             "shelter dog", ("shelter", "dog"), hits[offset : offset + 10], total=30, offset=offset
         )
-        blocks = bk.recall_blocks(page, tz="UTC", now=NOW)
-        assert len(blocks) <= bk.MAX_MESSAGE_BLOCKS
+        blocks = recall_blocks(page, tz="UTC", now=NOW)
+        assert len(blocks) <= MAX_MESSAGE_BLOCKS
         pages.append(
-            {b["text"]["text"]: bk.parse_recall_page_value(b["value"]) for b in buttons(blocks)}
+            {b["text"]["text"]: parse_recall_page_value(b["value"]) for b in buttons(blocks)}
         )
     assert pages == [
         {"Next": ("shelter dog", 10)},
@@ -175,14 +185,14 @@ def test_recall_with_30_hits_is_paginated_within_50_blocks() -> None:
 
 def test_recall_never_exceeds_a_message_even_with_a_huge_page() -> None:
     hits = tuple(hit(i) for i in range(80))
-    blocks = bk.recall_blocks(
+    blocks = recall_blocks(
         RecallResult("dog", ("dog",), hits, total=80), tz="UTC", now=NOW, page_size=80
     )
-    assert len(blocks) <= bk.MAX_MESSAGE_BLOCKS
+    assert len(blocks) <= MAX_MESSAGE_BLOCKS
 
 
 def test_recall_hit_shows_contact_author_date_and_age() -> None:
-    blocks = bk.recall_blocks(RecallResult("dog", ("dog",), (hit(3),), total=1), tz="UTC", now=NOW)
+    blocks = recall_blocks(RecallResult("dog", ("dog",), (hit(3),), total=1), tz="UTC", now=NOW)
     dump = "\n".join(texts(blocks))
     assert "*Jane Doe*: wants a shelter dog 3" in dump
     assert "logged by Alice" in dump and "3 days ago" in dump and "<!date^" in dump
@@ -190,7 +200,7 @@ def test_recall_hit_shows_contact_author_date_and_age() -> None:
 
 
 def test_recall_with_nothing_found_says_so() -> None:
-    blocks = bk.recall_blocks(RecallResult("<zebra>", ("zebra",), (), total=0), tz="UTC", now=NOW)
+    blocks = recall_blocks(RecallResult("<zebra>", ("zebra",), (), total=0), tz="UTC", now=NOW)
     assert "nothing for “&lt;zebra&gt;”" in texts(blocks)[0]
 
 
@@ -203,10 +213,10 @@ def test_home_stays_within_100_blocks_with_many_loops() -> None:
         ),
         birthdays=(OccasionView("birthday", 3, 14, 1990, JANE, "2026-03-14"),),
     )
-    view = bk.home_view(home, tz="UTC", now=NOW)
+    view = home_view(home, tz="UTC", now=NOW)
     assert view["type"] == "home"
-    assert len(view["blocks"]) <= bk.MAX_SURFACE_BLOCKS
-    assert all(len(t) <= bk.MAX_SECTION_TEXT for t in texts(view["blocks"]))
+    assert len(view["blocks"]) <= MAX_SURFACE_BLOCKS
+    assert all(len(t) <= MAX_SECTION_TEXT for t in texts(view["blocks"]))
     dump = "\n".join(texts(view["blocks"]))
     assert ":red_circle: *overdue*" in dump
     assert "*Jane Doe*'s birthday: Sat 14 Mar 2026 (turns 36)" in dump
@@ -230,8 +240,8 @@ def test_card_stays_within_a_message() -> None:
         needs=("a dog",),
         tags=("vip",),
     )
-    blocks = bk.card_blocks(card, tz="UTC", now=NOW)
-    assert len(blocks) <= bk.MAX_MESSAGE_BLOCKS
+    blocks = card_blocks(card, tz="UTC", now=NOW)
+    assert len(blocks) <= MAX_MESSAGE_BLOCKS
     dump = "\n".join(texts(blocks))
     assert "CTO at Acme" in dump and "Heads-up" in dump and "JD" in dump
 
@@ -239,7 +249,7 @@ def test_card_stays_within_a_message() -> None:
 def test_help_lists_every_subcommand() -> None:
     from bot.handlers.commands import all_subcommands, usage_lines
 
-    dump = "\n".join(texts(bk.help_blocks(usage_lines())))
+    dump = "\n".join(texts(help_blocks(usage_lines())))
     for sub in all_subcommands():
         for word in sub.words:
             assert f"`{word}`" in dump or f"/rapport {word}" in dump, word
@@ -247,22 +257,22 @@ def test_help_lists_every_subcommand() -> None:
 
 
 def test_modals_carry_metadata_and_prefill() -> None:
-    view = bk.save_note_modal(
+    view = save_note_modal(
         text="we should talk", about="Priya Raman", private_metadata='{"c":"C1"}'
     )
-    assert view["callback_id"] == bk.VIEW_SAVE_NOTE and view["private_metadata"] == '{"c":"C1"}'
+    assert view["callback_id"] == VIEW_SAVE_NOTE and view["private_metadata"] == '{"c":"C1"}'
     initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]}
-    assert initial == {bk.BLOCK_ABOUT: "Priya Raman", bk.BLOCK_TEXT: "we should talk"}
+    assert initial == {BLOCK_ABOUT: "Priya Raman", BLOCK_TEXT: "we should talk"}
     json.dumps(view)
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(min_size=0, max_size=7000))
 def test_any_note_text_renders_within_limits_and_escaped(text: str) -> None:
-    blocks = bk.log_confirmation(log_result(text=text), tz="UTC", now=NOW)
-    assert len(blocks) <= bk.MAX_MESSAGE_BLOCKS
+    blocks = log_confirmation(log_result(text=text), tz="UTC", now=NOW)
+    assert len(blocks) <= MAX_MESSAGE_BLOCKS
     for t in texts(blocks):
-        assert len(t) <= bk.MAX_SECTION_TEXT
+        assert len(t) <= MAX_SECTION_TEXT
     quoted = blocks[0]["text"]["text"]
     body = quoted.split("\n", 1)[1]
     assert "<" not in body and ">" not in body.replace("&gt; ", "")

@@ -12,10 +12,10 @@ import pytest
 from slack_bolt import App
 
 from bot.app import Rapport
-from bot.blocks import BLOCK_ABOUT, BLOCK_TEXT, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
+from bot.blocks.ids import BLOCK_ABOUT, BLOCK_TEXT, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
 from bot.domain.refs import Actor
 from bot.handlers.common import STORAGE_UNAVAILABLE
-from bot.slack_app import build_app
+from bot.slack.app import build_app
 from tests.slack.conftest import NOW, serve_in_thread
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import (
@@ -494,8 +494,8 @@ def test_database_unavailable_says_so(
 def test_reminder_buttons_match_the_notifier_and_refuse_other_peoples_reminders(
     slack: SlackSender, fake_slack: FakeSlack
 ) -> None:
+    from bot.blocks import reminders as render
     from bot.handlers import reminders as handlers
-    from bot.reminders import render
 
     assert (handlers.ACTION_DONE, handlers.ACTION_SNOOZE, handlers.ACTION_STOP) == (
         render.ACTION_DONE,

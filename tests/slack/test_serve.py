@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.serve import EXIT_CONFIG, check_settings, run
+from bot.slack.server import EXIT_CONFIG, check_settings, run
 from tests.slack.conftest import make_settings
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.payloads import SlackSender, command_payload, dm, event_envelope

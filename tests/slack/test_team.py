@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import Rapport
-from bot.blocks import card_team_lines, log_team_lines
+from bot.blocks.team import card_team_lines, log_team_lines
 from bot.domain.refs import Actor
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action

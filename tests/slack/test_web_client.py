@@ -1,4 +1,4 @@
-"""bot/slack_client.py against the fake Slack: base_url honoured, slack_sdk's retry handlers on."""
+"""bot/slack/client.py against the fake Slack: base_url honoured, slack_sdk's retry handlers on."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.slack_client import build_client
+from bot.slack.client import build_client
 from tests.slack.conftest import make_settings
 from tests.slack.fakeslack import FakeSlack
 

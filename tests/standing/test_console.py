@@ -32,7 +32,7 @@ def test_help_lists_the_commands_without_heavy_imports() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, bot.standing_commands; print(sorted(m for m in "
+            "import sys, bot.console.standing; print(sorted(m for m in "
             "('sqlmodel','sqlalchemy','slack_sdk') if m in sys.modules))",
         ],
         capture_output=True,

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
 from bot.app import Rapport
-from bot.console import to_jsonable
+from bot.console.output import to_jsonable
 from bot.domain.errors import NotFoundError
 from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier

@@ -1,32 +1,55 @@
-"""Reminder DMs as text and Block Kit, rendered at send time so "3 days late" is true when read.
+"""Reminder DMs in Block Kit, rendered at send time so "3 days late" is true when read; and the
+lines /rapport cadence, snooze, settings and due answer with.
 
 User text (names, what a loop is about, topics) is escaped (`&`, `<`, `>`) so a contact called
 `<!channel>` cannot ping anyone. Each item carries Done / Snooze / Stop controls whose values are
-the item's key; the Slack handlers pass them back to `Reminders.done/snooze_item/stop`, which
-re-check that the clicking user owns the reminder.
-"""
+the item's key; the handlers pass them back to the reminder buttons use case, which re-checks that
+the clicking user owns the reminder."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from bot.blocks import escape
-from bot.domain.humanize import ago, local_date, local_datetime
+from bot.blocks.ids import (
+    ACTION_DONE,
+    ACTION_SNOOZE,
+    ACTION_STOP,
+    COMMAND,
+)
+from bot.blocks.kit import (
+    MAX_FALLBACK_TEXT,
+    MAX_MESSAGE_BLOCKS,
+    Block,
+    actions,
+    button,
+    context,
+    escape,
+    header,
+    mrkdwn_to_text,
+    section,
+    sections_from_lines,
+    slack_date,
+)
+from bot.domain.humanize import ago, day_label, local_date, local_datetime
 from bot.domain.names import first_name
-from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, WAITING_ON, YOU_OWE, Item
+from bot.domain.reminders import (
+    HEADS_UP,
+    OCCASION,
+    STAY_IN_TOUCH,
+    WAITING_ON,
+    YOU_OWE,
+    CadenceView,
+    Item,
+    SettingsView,
+    SnoozeView,
+    Upcoming,
+)
 from bot.domain.zones import zone
-from bot.reminders.planner import local_midnight
 
-Block = dict[str, Any]
-
-ACTION_DONE: Final = "reminder_done"
-ACTION_SNOOZE: Final = "reminder_snooze"  # an overflow menu; option values "DAYS|KEY"
-ACTION_STOP: Final = "reminder_stop"
 SNOOZE_CHOICES: Final = ((1, "Snooze 1 day"), (7, "Snooze 1 week"), (30, "Snooze 1 month"))
 LATE_AFTER: Final = timedelta(hours=1)
-MAX_SECTION: Final = 2900
 
 
 def _days_between(day_a: Any, day_b: Any) -> int:
@@ -91,7 +114,7 @@ def _main_line(item: Item, *, now: datetime, tz: str) -> str:
         label = item.occasion or "birthday"
         today = now.astimezone(zone(tz)).date()
         days = _days_between(today, item.occasion_on)
-        day = local_date(local_midnight(item.occasion_on, zone(tz)), tz)
+        day = day_label(item.occasion_on)
         if days == 0:
             return f":tada: It's {who}'s {label} today!"
         if days == 1:
@@ -135,40 +158,26 @@ def late_line(due_at: datetime, *, now: datetime, tz: str) -> str | None:
 
 
 def controls(item: Item, index: int) -> Block:
-    elements: list[Block] = [
-        {
-            "type": "button",
-            "text": {"type": "plain_text", "text": "Done", "emoji": True},
-            "action_id": ACTION_DONE,
-            "value": item.key,
-            "style": "primary",
-        },
-        {
-            "type": "overflow",
-            "action_id": ACTION_SNOOZE,
-            "options": [
-                {"text": {"type": "plain_text", "text": label}, "value": f"{days}|{item.key}"}
-                for days, label in SNOOZE_CHOICES
-            ],
-        },
-    ]
+    """Done, a Snooze menu and (but on a heads-up) Stop, each carrying the item's key."""
+    snooze: Block = {
+        "type": "overflow",
+        "action_id": ACTION_SNOOZE,
+        "options": [
+            {"text": {"type": "plain_text", "text": label}, "value": f"{days}|{item.key}"}
+            for days, label in SNOOZE_CHOICES
+        ],
+    }
+    elements = [button("Done", ACTION_DONE, item.key, style="primary"), snooze]
     if item.kind != HEADS_UP:
         stop_label = "Stop" if item.kind == STAY_IN_TOUCH else "Don't remind me"
-        elements.append(
-            {
-                "type": "button",
-                "text": {"type": "plain_text", "text": stop_label, "emoji": True},
-                "action_id": ACTION_STOP,
-                "value": item.key,
-                "confirm": {
-                    "title": {"type": "plain_text", "text": "Stop these reminders?"},
-                    "text": {"type": "plain_text", "text": _stop_text(item)},
-                    "confirm": {"type": "plain_text", "text": "Stop"},
-                    "deny": {"type": "plain_text", "text": "Keep"},
-                },
-            }
-        )
-    return {"type": "actions", "block_id": f"reminder_{index}", "elements": elements}
+        confirm = {
+            "title": {"type": "plain_text", "text": "Stop these reminders?"},
+            "text": {"type": "plain_text", "text": _stop_text(item)},
+            "confirm": {"type": "plain_text", "text": "Stop"},
+            "deny": {"type": "plain_text", "text": "Keep"},
+        }
+        elements.append(button(stop_label, ACTION_STOP, item.key, confirm=confirm))
+    return actions(elements, block_id=f"reminder_{index}")
 
 
 def _stop_text(item: Item) -> str:
@@ -187,30 +196,71 @@ def render(
     lines = [item_line(item, now=now, tz=tz) for item in items]
     if digest:
         title = f"Your reminders for {local_date(now, tz)}"
-        blocks.append({"type": "header", "text": {"type": "plain_text", "text": title}})
-        fallback = f"{title}: " + "; ".join(_plain(line) for line in lines)
+        blocks.append(header(title))
+        fallback = f"{title}: " + "; ".join(_fallback(line) for line in lines)
     else:
-        fallback = _plain(lines[0]) if lines else "A reminder from Rapport"
+        fallback = _fallback(lines[0]) if lines else "A reminder from Rapport"
     late = late_line(due_at, now=now, tz=tz)
     if late:
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": late}]})
+        blocks.append(context(late))
     for index, (item, line) in enumerate(zip(items, lines, strict=True)):
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line[:MAX_SECTION]}})
+        blocks.append(section(line))
         extra = [escape(c) for c in item.context]
         if item.greeting and item.phase == "day":
             extra.append(f"Draft: “{escape(item.greeting)}”")
         elif item.greeting:
             extra.append(f"On the day you could say: “{escape(item.greeting)}”")
         if extra:
-            blocks.append(
-                {
-                    "type": "context",
-                    "elements": [{"type": "mrkdwn", "text": e[:MAX_SECTION]} for e in extra[:10]],
-                }
-            )
+            blocks.append(context(*extra))
         blocks.append(controls(item, index))
-    return fallback[:3000], blocks[:50]
+    return fallback[:MAX_FALLBACK_TEXT], blocks[:MAX_MESSAGE_BLOCKS]
 
 
-def _plain(line: str) -> str:
-    return line.replace("*", "")
+def _fallback(line: str) -> str:
+    """A notification's text is mrkdwn too: no bold, but still escaped."""
+    return mrkdwn_to_text(line, keep_entities=True)
+
+
+# --- what /rapport cadence, snooze, settings and due say (the console prints them as text) ---
+
+
+def cadence_line(view: CadenceView, *, when: Callable[[datetime], str]) -> str:
+    """ "*Jane Doe*: every 30 days; next nudge Tue 3 Mar." — `when` writes the date as the
+    surface does (Slack's date token, or the console's local time)."""
+    if view.stopped:
+        return f"*{escape(view.target)}*: no stay-in-touch nudges."
+    line = f"*{escape(view.target)}*: every {view.every_days} days"
+    if view.next_due is not None:
+        line += f"; next nudge {when(view.next_due)}"
+    return line + "."
+
+
+def no_cadences_sentence(command: str = COMMAND) -> str:
+    return (
+        f"No cadences yet. Try `{command} cadence Jane Doe every 30 days` or "
+        f"`{command} cadence #investors quarterly`."
+    )
+
+
+def snooze_sentence(view: SnoozeView, *, when: Callable[[datetime], str]) -> str:
+    return f"Snoozed *{escape(view.target)}* until {when(view.until)}."
+
+
+def settings_sentence(view: SettingsView) -> str:
+    mode = "one DM a morning" if view.mode == "digest" else "one DM per reminder"
+    return (
+        f"Digest at {view.digest_hour}:00 {escape(view.tz)}, on {view.work_days}, working hours "
+        f"{view.work_start}-{view.work_end}, at most {view.daily_cap} nudges a day, {mode}."
+    )
+
+
+def upcoming_blocks(upcoming: Upcoming, *, tz: str) -> list[Block]:
+    """`/rapport due`: today's reminders and this week's, each with its slot."""
+    blocks: list[Block] = []
+    for title, items in (("Due today", upcoming.today), ("This week", upcoming.this_week)):
+        if items:
+            blocks.append(section(f"*{title}*"))
+            blocks += sections_from_lines(
+                f"• {escape(item.text)} — {slack_date(item.slot, fallback_tz=tz)}" for item in items
+            )
+    return blocks or [section("Nothing is due this week.")]

@@ -1,6 +1,6 @@
 """The Slack adapter of the Notifier port: open the DM, post the reminder, classify failures.
 
-Retries inside one send are slack_sdk's own handlers on the WebClient (bot.slack_client builds
+Retries inside one send are slack_sdk's own handlers on the WebClient (bot.slack.client builds
 it): 429 waits for Retry-After, 5xx and dropped connections are tried again. What is still
 failing after those is classified here: permanent errors (the user is gone, the bot was removed,
 the token is bad) are reported as such so the outbox records them and stops; anything else is

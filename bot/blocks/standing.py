@@ -1,18 +1,23 @@
-"""Block Kit for where relationships stand: pure functions from bot.standing_views to blocks.
+"""Block Kit for where relationships stand: the fading and focus lists, the next five (App Home,
+the digest), the card's standing and the weekly review.
 
-The same rules as bot/blocks.py: every piece of user text is escaped, sections stay under 3000
-characters, a message stays within 50 blocks (App Home within 100). Button values carry ids and
-page numbers only; the handlers take identity from the payload, never from a value.
-"""
+Button values carry ids and page numbers only; the handlers take identity from the payload,
+never from a value."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-from bot.blocks import (
+from bot.blocks.ids import (
+    ACTION_FADING_PAGE_PREFIX,
+    ACTION_FOCUS_PREFIX,
+    ACTION_UNFOCUS_PREFIX,
+    COMMAND,
+)
+from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
     Block,
     actions,
@@ -25,9 +30,7 @@ from bot.blocks import (
     sections_from_lines,
     truncate,
 )
-from bot.blocks import card_blocks as blocks_card_blocks
 from bot.domain.humanize import ago, local_date
-from bot.domain.notes import ContactCard
 from bot.domain.relationship import Action
 from bot.domain.standing import (
     ContactStanding,
@@ -39,16 +42,12 @@ from bot.domain.standing import (
     ReviewLoop,
 )
 
-if TYPE_CHECKING:
-    from bot.reminders.notifier import Notifier
-
-# action_ids: bot/handlers/standing.py registers exactly these.
-ACTION_FADING_PAGE_PREFIX: Final = "standing_fading_page"
-ACTION_FOCUS_PREFIX: Final = "standing_focus"
-ACTION_UNFOCUS_PREFIX: Final = "standing_unfocus"
-
 LABEL_ICONS: Final = {"new": ":seedling:", "warm": ":fire:", "cooling": ":snowflake:"}
+
+
 LABEL_ICONS_COLD: Final = ":ice_cube:"
+
+
 KIND_ICONS: Final = {
     "check_in": ":hugging_face:",
     "reply": ":outbox_tray:",
@@ -56,6 +55,8 @@ KIND_ICONS: Final = {
     "nudge": ":wave:",
     "reach_out": ":telephone_receiver:",
 }
+
+
 DRAFT_CHARS: Final = 300
 
 
@@ -100,9 +101,6 @@ def _row_blocks(row: ContactStanding, index: int, *, tz: str, now: datetime) -> 
     if row.action is not None:
         details.append(action_line(row.action))
     return [block, context(*details)]
-
-
-# --- the fading list ----------------------------------------------------------------------------
 
 
 def fading_page_value(page: int, tag: str | None, team: bool) -> str:
@@ -165,9 +163,6 @@ def fading_fallback_text(page: FadingPage) -> str:
     return escape(f"Fading: {', '.join(r.contact.display_name for r in page.rows[:10])}")
 
 
-# --- focus --------------------------------------------------------------------------------------
-
-
 def focus_change_text(change: FocusChange) -> str:
     """One sentence (plain, not escaped) for the console and Slack."""
     name = change.contact.display_name
@@ -196,23 +191,31 @@ def focus_change_blocks(change: FocusChange) -> list[Block]:
     return blocks
 
 
+def empty_focus_sentence(command: str = COMMAND) -> str:
+    return (
+        "Your focus list is empty. Pick the few people you want to keep close: "
+        f"`{command} focus Jane Doe`."
+    )
+
+
+def nothing_pressing_sentence() -> str:
+    return "Nothing pressing: you're square with everyone you know."
+
+
+def weekly_review_sentence(on: bool) -> str:
+    """What turning the weekly review DM on or off says."""
+    return "Weekly review DM on: every Monday morning." if on else "Weekly review DM off."
+
+
 def focus_list_blocks(focus: FocusList, *, tz: str, now: datetime) -> list[Block]:
     if not focus.rows:
-        return [
-            section(
-                "Your focus list is empty. Pick the few people you want to keep close: "
-                "`/rapport focus Jane Doe`."
-            )
-        ]
+        return [section(empty_focus_sentence())]
     count = len(focus.rows)
     blocks: list[Block] = [section(f"*Your focus list* ({count} of {focus.limit})")]
     room = (MAX_MESSAGE_BLOCKS - 1) // 2
     for index, row in enumerate(focus.rows[:room]):
         blocks += _row_blocks(row, index, tz=tz, now=now)
     return fit(blocks, MAX_MESSAGE_BLOCKS)
-
-
-# --- next actions: App Home, the digest, the card -----------------------------------------------
 
 
 def next_action_lines(items: Sequence[NextAction]) -> list[str]:
@@ -262,7 +265,7 @@ def home_blocks(
     return blocks
 
 
-def card_blocks(standing: ContactStanding) -> list[Block]:
+def card_standing_blocks(standing: ContactStanding) -> list[Block]:
     """For the contact card, under the last-contact line: the state, why, the next best action,
     and a Focus / Unfocus button."""
     lines = [
@@ -276,9 +279,6 @@ def card_blocks(standing: ContactStanding) -> list[Block]:
     block = section("\n".join(lines))
     block["accessory"] = _focus_button(standing, 0)
     return [block]
-
-
-# --- the weekly review --------------------------------------------------------------------------
 
 
 def _loop_text(loop: ReviewLoop) -> str:
@@ -334,19 +334,3 @@ def review_fallback_text(review: Review) -> str:
         f"Your weekly review: {review.interactions} notes with {review.people} people, "
         f"{len(review.loops_closed)} loops closed, {len(review.cooled)} cooled"
     )
-
-
-def contact_card_blocks(card: ContactCard, *, tz: str, now: datetime) -> list[Block]:
-    """The whole card as Slack shows it: bot.blocks.card_blocks with this card's standing."""
-    standing = card_blocks(card.standing) if card.standing is not None else []
-    return blocks_card_blocks(card, tz=tz, now=now, standing=standing)
-
-
-def review_sender(notifier: Notifier, *, tz: str) -> Callable[[str, str, Review, str], bool]:
-    """`send` for Standing.deliver_reviews: the weekly review as a DM through `notifier`."""
-
-    def send(user: str, workspace: str, review: Review, key: str) -> bool:
-        blocks = review_blocks(review, tz=tz)
-        return notifier.send(user, workspace, review_fallback_text(review), blocks, key=key).ok
-
-    return send

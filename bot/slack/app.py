@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
-from bot.blocks import error_blocks
+from bot.blocks.notes import error_blocks
 from bot.config import Settings
 from bot.handlers import (
     actions,
@@ -23,7 +23,7 @@ from bot.handlers import (
     views,
 )
 from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
-from bot.slack_client import build_client
+from bot.slack.client import build_client
 
 if TYPE_CHECKING:  # importing the composition root pulls in the store; only its type is needed
     from bot.app import Rapport

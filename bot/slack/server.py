@@ -312,8 +312,8 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
     from slack_sdk.errors import SlackRequestError
 
     from bot.app import Rapport
-    from bot.slack_app import build_app
-    from bot.slack_client import build_client
+    from bot.slack.app import build_app
+    from bot.slack.client import build_client
 
     rapport = Rapport.from_settings(settings)
     client = build_client(settings)
@@ -328,7 +328,7 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREACHABLE
-    from bot.reminders.slack_notifier import SlackNotifier
+    from bot.slack.notifier import SlackNotifier
 
     # Reminders go out as Slack DMs through the same client (and its retry handlers).
     reminders = rapport.scheduler(SlackNotifier(client))

@@ -1,0 +1,38 @@
+"""Every identifier Slack sends back to Rapport: action_ids, callback_ids, block and input ids,
+the slash command. Buttons on messages already sent carry these, so their values never change;
+renderers put them on blocks and the handlers register exactly these.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+COMMAND: Final = "/rapport"
+SHORTCUT_SAVE_AS_NOTE: Final = "save_as_note"  # the message shortcut's callback_id
+
+# notes: log confirmation, "which Jane?", cards, recall pages, modals
+ACTION_UNDO: Final = "note_undo"
+ACTION_EDIT: Final = "note_edit"
+ACTION_CHOOSE_PREFIX: Final = "choose_contact"
+ACTION_CARD_PREFIX: Final = "card_contact"
+ACTION_RECALL_PAGE_PREFIX: Final = "recall_page"
+VIEW_SAVE_NOTE: Final = "save_note_submit"
+VIEW_EDIT_NOTE: Final = "edit_note_submit"
+BLOCK_TEXT: Final = "note_text"
+BLOCK_ABOUT: Final = "note_about"
+INPUT_ACTION: Final = "value"
+
+# team: forget, after a confirmation
+ACTION_FORGET_CONFIRM: Final = "team_forget_confirm"
+ACTION_FORGET_CANCEL: Final = "team_forget_cancel"
+
+# standing: fading pages, Focus / Unfocus, "which one?" for focus
+ACTION_FADING_PAGE_PREFIX: Final = "standing_fading_page"
+ACTION_FOCUS_PREFIX: Final = "standing_focus"
+ACTION_UNFOCUS_PREFIX: Final = "standing_unfocus"
+ACTION_FOCUS_PICK_PREFIX: Final = "standing_focus_pick"
+
+# reminders: the controls on every reminder in a DM
+ACTION_DONE: Final = "reminder_done"
+ACTION_SNOOZE: Final = "reminder_snooze"  # an overflow menu; option values "DAYS|KEY"
+ACTION_STOP: Final = "reminder_stop"

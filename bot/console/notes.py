@@ -1,0 +1,452 @@
+"""The notes in the console: `rapport log`, `recall`, `who`, `loops`, and the team's words
+(`who-knows`, `workspace`, `alias`, `rename`, `merge`, `forget`, `import`, `export`); their
+arguments, running them, and what they print."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from bot.blocks.kit import mrkdwn_to_text
+from bot.blocks.team import nobody_knows_sentence, pressure_sentence
+from bot.console.inputs import parse_when
+from bot.console.output import Output
+from bot.domain.errors import AmbiguousNameError
+from bot.domain.humanize import plural
+from bot.domain.notes import (
+    Ambiguity,
+    Candidate,
+    ContactCard,
+    ContactChange,
+    ImportSummary,
+    LogResult,
+    LoopList,
+    LoopView,
+    PressureNote,
+    RecallResult,
+    TimelineEntry,
+    WhoKnows,
+    WhoKnowsContact,
+    WorkspaceSettings,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Rapport
+    from bot.domain.refs import Actor
+
+EXIT_USER_ERROR: Final = 1
+CORE_COMMANDS: Final = frozenset({"log", "recall", "who", "loops"})
+TEAM_COMMANDS: Final = frozenset(
+    {"who-knows", "workspace", "alias", "rename", "merge", "forget", "import", "export"}
+)
+COMMANDS: Final = CORE_COMMANDS | TEAM_COMMANDS
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """log, recall, who, loops (console is added by bot.cli, beside them)."""
+    log = sub.add_parser("log", parents=[common], help='log a note: rapport log "met Jane…"')
+    log.add_argument("text", nargs="+", help="what happened, in plain words")
+    log.add_argument(
+        "--at",
+        metavar="WHEN",
+        help="when it happened (2026-07-01 or 2026-07-01T09:30), to backdate",
+    )
+    recall = sub.add_parser("recall", parents=[common], help="find notes: rapport recall dog")
+    recall.add_argument("query", nargs="+", help="keywords or a question")
+    recall.add_argument("--limit", type=int, default=10, help="how many answers (default 10)")
+    who = sub.add_parser("who", parents=[common], help="a contact's card: rapport who Jane")
+    who.add_argument("name", nargs="+")
+    sub.add_parser("loops", parents=[common], help="what you owe and what you wait on")
+
+
+def add_team_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    knows = sub.add_parser(
+        "who-knows", parents=[common], help="teammates who know someone: rapport who-knows Globex"
+    )
+    knows.add_argument("query", nargs="+", help="a company, role or topic")
+    workspace = sub.add_parser(
+        "workspace", parents=[common], help="show or change the workspace's defaults"
+    )
+    workspace.add_argument(
+        "--default-visibility",
+        choices=["team", "private"],
+        help="who sees a new note unless it says `private:` or `team:`",
+    )
+    workspace.add_argument(
+        "--pressure-threshold",
+        type=int,
+        metavar="N",
+        help="warn when teammates reached a contact N times in 7 days (default 3)",
+    )
+    alias = sub.add_parser(
+        "alias", parents=[common], help='another name: rapport alias "Jennifer Park" Jen'
+    )
+    alias.add_argument("name")
+    alias.add_argument("alias")
+    rename = sub.add_parser(
+        "rename", parents=[common], help="rename a contact (the old name stays an alias)"
+    )
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    merge = sub.add_parser("merge", parents=[common], help="merge OTHER into KEEP; nothing is lost")
+    merge.add_argument("keep")
+    merge.add_argument("other")
+    forget = sub.add_parser(
+        "forget", parents=[common], help="erase a contact and the notes only about them"
+    )
+    forget.add_argument("name", nargs="+")
+    forget.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
+    imp = sub.add_parser(
+        "import", parents=[common], help="import contacts from a .vcf or Google .csv"
+    )
+    imp.add_argument("file", help="a vCard (.vcf) or Google Contacts CSV (.csv) file")
+    exp = sub.add_parser("export", parents=[common], help="export everything you may see")
+    exp.add_argument("--format", choices=["json", "csv", "vcf"], default="json")
+    exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")
+
+
+def run(args: argparse.Namespace, rapport: Rapport, actor: Actor, tz: str) -> int:
+    out = Output(json=args.json, tz=tz, now=rapport.clock())
+    if args.command == "log":
+        at = parse_when(args.at, tz) if args.at else None
+        result = log_interactively(rapport, actor, " ".join(args.text), at=at)
+        out.show(result, log_lines(result, out))
+        return 0 if result.note_id is not None else EXIT_USER_ERROR
+    if args.command == "recall":
+        found = rapport.recall.recall(actor=actor, query=" ".join(args.query), limit=args.limit)
+        out.show(found, recall_lines(found, out))
+    elif args.command == "who":
+        card = card_interactively(rapport, actor, " ".join(args.name))
+        out.show(card, card_lines(card, out))
+    elif args.command == "loops":
+        loops = rapport.recall.loops(actor=actor)
+        out.show(loops, loops_lines(loops, out))
+    else:
+        return _team(args, rapport, actor, out)
+    return 0
+
+
+def _team(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Output) -> int:
+    if args.command == "who-knows":
+        answer = rapport.team.who_knows(actor=actor, query=" ".join(args.query))
+        out.show(answer, who_knows_lines(answer, out))
+    elif args.command == "workspace":
+        if args.default_visibility is None and args.pressure_threshold is None:
+            settings = rapport.workspace.settings(actor=actor)
+        else:
+            settings = rapport.workspace.update(
+                actor=actor,
+                default_visibility=args.default_visibility,
+                pressure_threshold=args.pressure_threshold,
+            )
+        out.show(settings, workspace_lines(settings))
+    elif args.command == "alias":
+        change = rapport.contacts.add_alias(actor=actor, name=args.name, alias=args.alias)
+        out.show(change, [change.summary])
+    elif args.command == "rename":
+        change = rapport.contacts.rename(actor=actor, name=args.name, new_name=args.new_name)
+        out.show(change, [change.summary])
+    elif args.command == "merge":
+        change = rapport.contacts.merge(actor=actor, keep=args.keep, other=args.other)
+        out.show(change, [change.summary])
+    elif args.command == "forget":
+        return _forget(args, rapport, actor, out)
+    elif args.command == "import":
+        summary = rapport.transfer.import_contacts(
+            actor=actor, path=Path(args.file), progress=_progress_line()
+        )
+        out.show(summary, import_lines(summary))
+    elif args.command == "export":
+        text = rapport.transfer.export(actor=actor, format=args.format)
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"Wrote {args.out}.", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+    return 0
+
+
+def _forget(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Output) -> int:
+    contact = rapport.contacts.forget_preview(actor=actor, name=" ".join(args.name))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                f"rapport: forgetting {contact.display_name} erases notes; "
+                "add --yes to confirm from a script.",
+                file=sys.stderr,
+            )
+            return EXIT_USER_ERROR
+        answer = input(
+            f"Forget {contact.display_name}, the notes only about them, their loops and "
+            "occasions? This cannot be undone. [y/N] "
+        )
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("Kept.")
+            return 0
+    change: ContactChange = rapport.contacts.forget(actor=actor, contact_id=contact.id)
+    out.show(change, [change.summary])
+    return 0
+
+
+# --- "which Jane?", asked in the terminal --------------------------------------------------------
+
+
+def log_interactively(
+    rapport: Rapport,
+    actor: Actor,
+    text: str,
+    *,
+    at: datetime | None = None,
+    ask: Callable[[str], str] | None = None,
+) -> LogResult:
+    """Log a note; when a name is ambiguous, ask which contact was meant (if someone can answer)."""
+    result = rapport.notes.log(actor=actor, text=text, at=at, source="console")
+    if ask is None and not _interactive():
+        return result
+    prompt = ask or input
+    while result.note_id is None and result.pending_id is not None and result.ambiguities:
+        ambiguity = result.ambiguities[0]
+        chosen = _ask(ambiguity, prompt)
+        if chosen is None:
+            break
+        result = rapport.notes.choose(
+            actor=actor, pending_id=result.pending_id, name=ambiguity.name, contact_id=chosen
+        )
+    return result
+
+
+def card_interactively(
+    rapport: Rapport, actor: Actor, name: str, *, ask: Callable[[str], str] | None = None
+) -> ContactCard:
+    try:
+        return rapport.recall.card(actor=actor, name=name)
+    except AmbiguousNameError as exc:
+        if ask is None and not _interactive():
+            raise
+        ambiguity = Ambiguity(
+            name=exc.name, candidates=tuple(Candidate(cid, label) for cid, label in exc.candidates)
+        )
+        chosen = _ask(ambiguity, ask or input)
+        if chosen is None:
+            raise
+        return rapport.recall.card(actor=actor, contact_id=chosen)
+
+
+def _ask(ambiguity: Ambiguity, ask: Callable[[str], str]) -> int | None:
+    lines = [f'Which "{ambiguity.name}"?']
+    for number, candidate in enumerate(ambiguity.candidates, start=1):
+        hint = f" ({candidate.hint})" if candidate.hint else ""
+        lines.append(f"  {number}) {candidate.display_name}{hint}")
+    answer = ask("\n".join(lines) + "\nNumber: ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(ambiguity.candidates):
+        return ambiguity.candidates[int(answer) - 1].contact_id
+    return None
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _progress_line() -> Callable[[int, int], None]:
+    """ "importing 2500/10000" on stderr, rewritten in place; only for files worth waiting on."""
+
+    def show(done: int, total: int) -> None:
+        if total < 1000:
+            return
+        end = "\n" if done >= total else ""
+        print(f"\rimporting {done:,}/{total:,} contacts", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+# --- what the notes look like as text ----------------------------------------------------------
+
+
+def log_lines(result: LogResult, out: Output) -> Iterator[str]:
+    if result.note_id is None:
+        for ambiguity in result.ambiguities:
+            names = ", ".join(c.display_name for c in ambiguity.candidates)
+            yield f'Not saved yet: "{ambiguity.name}" could be {names}.'
+        yield "Log it again with the full name, or from `rapport console` to pick one."
+        return
+    who = ", ".join(c.display_name for c in result.contacts) or "no one in particular"
+    new = [c.display_name for c in result.created_contacts]
+    lines = [f"Saved note #{result.note_id}{' (private)' if result.private else ''} about {who}."]
+    if new:
+        lines.append(f"  New contact{'s' if len(new) > 1 else ''}: {', '.join(new)}")
+    what = result.kind or "note"
+    lines.append(f"  {what.capitalize()}, {out.when(result.occurred_at)}")
+    for loop in result.loops_opened:
+        lines.append(f"  {loop_line(loop, out)}")
+    for loop in result.loops_closed:
+        lines.append(f"  Closed: {loop_line(loop, out)}")
+    for occasion in result.occasions:
+        lines.append(
+            f"  {occasion.contact.display_name}'s {occasion.kind}: "
+            f"{date(2000, occasion.month, occasion.day):%-d %B}"
+        )
+    if result.needs:
+        lines.append(f"  Wants: {'; '.join(result.needs)}")
+    if result.tags:
+        lines.append(f"  Tags: {' '.join('#' + t for t in result.tags)}")
+    if result.sensitive:
+        lines.append(f"  Heads-up: {', '.join(result.sensitive)} (reminders will go gently)")
+    for item in result.not_understood:
+        lines.append(f"  Didn't understand: {item}")
+    lines += [f"  {pressure_line(p)}" for p in result.pressure]
+    if result.serendipity is not None:
+        lines.append(f"  Idea: {result.serendipity.text}")
+    yield "\n".join(lines)
+
+
+def recall_lines(result: RecallResult, out: Output) -> Iterator[str]:
+    if not result.terms:
+        yield "Nothing to search for in that; try a few keywords, e.g. `recall dog`."
+        return
+    if not result.hits:
+        yield f"No notes match {' '.join(result.terms)}."
+        return
+    for number, hit in enumerate(result.hits, start=result.offset + 1):
+        who = ", ".join(c.display_name for c in hit.contacts) or "no contact"
+        private = " · private" if hit.private else ""
+        yield f"{number}. {who} — {out.when(hit.occurred_at)}, noted by {hit.author}{private}"
+        yield f"   {_clip(hit.text, 300)}"
+    shown = result.offset + len(result.hits)
+    if result.total > shown:
+        yield f"({result.total - shown} more; use --limit to see more)"
+
+
+def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
+    extra = ", ".join(x for x in (card.role, card.company) if x)
+    yield f"{card.contact.display_name}{f' — {extra}' if extra else ''}"
+    if card.aliases:
+        yield f"  Also known as: {', '.join(card.aliases)}"
+    if card.last_interaction:
+        yield f"  Last interaction: {_entry_line(card.last_interaction, out)}"
+    if card.last_by_you and card.last_by_you != card.last_interaction:
+        yield f"  Last by you: {_entry_line(card.last_by_you, out)}"
+    if card.last_by_team and card.last_by_team != card.last_interaction:
+        yield f"  Last by the team: {_entry_line(card.last_by_team, out)}"
+    if card.standing is not None:
+        focus = " (focus)" if card.standing.focus else ""
+        yield f"  {card.standing.label.capitalize()}{focus}: {card.standing.why}"
+        action = card.standing.action
+        if action is not None:
+            yield f"  Next: {action.text}"
+            if action.draft:
+                yield f"    “{action.draft}”"
+    if card.per_month and any(card.per_month):
+        yield f"  Last 12 months: {card.sparkline}  ({plural(sum(card.per_month), 'note')})"
+    if card.knows_best:
+        best = ", ".join(
+            f"{a.user} ({a.interactions} interaction{'s' if a.interactions != 1 else ''}"
+            f"{', both ways' if a.two_way else ''}, last {out.ago(a.last_at)})"
+            for a in card.knows_best
+        )
+        yield f"  Knows them best: {best}"
+    if card.cadence_days:
+        yield f"  Stay in touch: every {card.cadence_days} days"
+    if card.pressure is not None:
+        yield f"  {pressure_line(card.pressure)}"
+    for topic, when in card.sensitive:
+        yield f"  Heads-up: {topic}, {out.ago(when)}"
+    for occasion in card.occasions:
+        day = date.fromisoformat(occasion.next_date)
+        yield f"  {occasion.kind.capitalize()}: {day:%-d %B} (next {day.isoformat()})"
+    if card.needs:
+        yield f"  Wants: {'; '.join(card.needs)}"
+    if card.tags:
+        yield f"  Tags: {' '.join('#' + t for t in card.tags)}"
+    for loop in card.open_loops:
+        yield f"  {loop_line(loop, out)}"
+    if not card.timeline:
+        yield "  No notes you can see yet."
+        return
+    yield "  Timeline:"
+    for entry in card.timeline:
+        # Who noted it and how long ago: "Sun 21 Sep 2025 (14 months ago) · Sam: …".
+        private = " (private)" if entry.private else ""
+        yield (
+            f"    {out.when(entry.occurred_at)} · {entry.author}{private}: {_clip(entry.text, 200)}"
+        )
+
+
+def loops_lines(loops: LoopList, out: Output) -> Iterator[str]:
+    if not loops.you_owe and not loops.waiting_on:
+        yield "No open loops. Nice."
+        return
+    for title, views in (("You owe:", loops.you_owe), ("Waiting on:", loops.waiting_on)):
+        if views:
+            yield title
+            yield from (f"  {loop_line(loop, out, arrow=False)}" for loop in views)
+
+
+def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
+    if not result.contacts:
+        yield mrkdwn_to_text(nobody_knows_sentence(result.query))
+        return
+    for person in result.teammates:
+        yield f"{person.user} knows:"
+        yield from (f"  {_who_knows_line(known, out)}" for known in person.contacts)
+    unknown = [
+        c
+        for c in result.contacts
+        if not any(c.contact in [k.contact for k in p.contacts] for p in result.teammates)
+    ]
+    if unknown:
+        yield "Contacts with no teammate's notes you can see:"
+        yield from (f"  {_who_knows_line(known, out)}" for known in unknown)
+
+
+def import_lines(summary: ImportSummary) -> Iterator[str]:
+    yield (
+        f"Imported {summary.total} records: {summary.created} new contacts, "
+        f"{summary.merged} existing ones updated, {summary.skipped} already known; "
+        f"{summary.occasions} birthdays added."
+    )
+    for problem in summary.problems[:50]:
+        yield f"  line {problem.line}: {problem.message}"
+    if len(summary.problems) > 50:
+        yield f"  …and {len(summary.problems) - 50} more problems."
+
+
+def workspace_lines(settings: WorkspaceSettings) -> Iterator[str]:
+    yield (
+        f"Workspace {settings.workspace_id}: new notes are {settings.default_visibility} "
+        f"by default; contact pressure warns at {settings.pressure_threshold} teammate "
+        "interactions in 7 days."
+    )
+
+
+def pressure_line(pressure: PressureNote) -> str:
+    return "Heads-up: " + mrkdwn_to_text(pressure_sentence(pressure))
+
+
+def loop_line(loop: LoopView, out: Output, *, arrow: bool = True) -> str:
+    due = ""
+    if loop.due_at is not None:
+        due = f", due {out.local_date(loop.due_at)}" + (" — OVERDUE" if loop.overdue else "")
+    if not arrow:
+        return f"{loop.contact.display_name}: {loop.what}{due}"
+    if loop.direction == "you_owe":
+        return f"You owe {loop.contact.display_name}: {loop.what}{due}"
+    return f"Waiting on {loop.contact.display_name}: {loop.what}{due}"
+
+
+def _who_knows_line(known: WhoKnowsContact, out: Output) -> str:
+    about = ", ".join(x for x in (known.role, known.company) if x)
+    last = f", last note {out.ago(known.last_at)}" if known.last_at else ""
+    return f"{known.contact.display_name}{f' ({about})' if about else ''} — {known.why}{last}"
+
+
+def _clip(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _entry_line(entry: TimelineEntry, out: Output) -> str:
+    return f"{entry.kind or 'note'}, {out.when(entry.occurred_at)}, noted by {entry.author}"

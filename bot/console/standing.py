@@ -1,0 +1,178 @@
+"""Where relationships stand, in the console: `rapport fading`, `focus`, `unfocus`, `next`,
+`review`; their arguments, running them, and what they print."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from bot.blocks.kit import mrkdwn_to_text
+from bot.blocks.standing import (
+    empty_focus_sentence,
+    focus_change_text,
+    nothing_pressing_sentence,
+    review_text_lines,
+    weekly_review_sentence,
+)
+from bot.console.inputs import parse_when
+from bot.console.notifier import notifier_for
+from bot.console.output import Output
+from bot.domain.standing import (
+    ContactStanding,
+    FadingPage,
+    FocusChange,
+    FocusList,
+    NextAction,
+    Review,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Rapport
+    from bot.config import Settings
+    from bot.domain.refs import Actor
+
+COMMANDS: Final = frozenset({"fading", "focus", "unfocus", "next", "review"})
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add fading, focus, unfocus, next and review to `sub`."""
+    fading = sub.add_parser("fading", parents=[common], help="your contacts, longest silence first")
+    fading.add_argument("--tag", metavar="TAG", help="only contacts tagged TAG (e.g. investors)")
+    fading.add_argument(
+        "--team",
+        action="store_true",
+        help="count anyone's interactions you may see, not just yours",
+    )
+    fading.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    fading.add_argument("--limit", type=int, default=20, help="people per page (default 20)")
+
+    focus = sub.add_parser(
+        "focus", parents=[common], help="keep a few people close: rapport focus Jane Doe"
+    )
+    focus.add_argument("name", nargs="*", help="who; nothing lists your focus list")
+    focus.add_argument(
+        "--limit", type=int, metavar="N", help="your soft limit (default 25): past it, a warning"
+    )
+    unfocus = sub.add_parser("unfocus", parents=[common], help="rapport unfocus Jane Doe")
+    unfocus.add_argument("name", nargs="+")
+
+    nxt = sub.add_parser("next", parents=[common], help="your next best actions")
+    nxt.add_argument("--limit", type=int, default=5, help="how many (default 5)")
+
+    review = sub.add_parser(
+        "review", parents=[common], help="your week in relationships; --weekly on for a DM"
+    )
+    review.add_argument(
+        "--weekly", choices=["on", "off"], help="a review DM every Monday morning (opt-in)"
+    )
+    review.add_argument(
+        "--send",
+        action="store_true",
+        help="send the weekly DMs that are due (cron); prints them without SLACK_BOT_TOKEN",
+    )
+    review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
+
+
+def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: Actor) -> int:
+    out = Output(json=bool(getattr(args, "json", False)), tz=settings.tz, now=rapport.clock())
+    standing = rapport.standing
+    if args.command == "fading":
+        page = standing.fading(
+            actor=actor, tag=args.tag, team=args.team, page=args.page, page_size=args.limit
+        )
+        out.show(page, fading_lines(page, out))
+    elif args.command == "focus":
+        if args.limit is not None:
+            standing.update_settings(actor=actor, focus_limit=args.limit)
+        if not args.name:
+            focus = standing.focus_list(actor=actor)
+            out.show(focus, focus_list_lines(focus, out))
+        else:
+            change = standing.focus(actor=actor, name=" ".join(args.name))
+            out.show(change, focus_change_lines(change))
+    elif args.command == "unfocus":
+        change = standing.unfocus(actor=actor, name=" ".join(args.name))
+        out.show(change, focus_change_lines(change))
+    elif args.command == "next":
+        items = standing.next_actions(actor=actor, limit=args.limit)
+        out.show(items, next_action_lines(items))
+    elif args.command == "review":
+        now = parse_when(args.now, settings.tz, date_hour=9, flag="--now") if args.now else None
+        if args.send:
+            notifier = notifier_for(settings, print_only=False, json_mode=out.json)
+            report = rapport.send_weekly_reviews(notifier, now=now)
+            if out.json:
+                out.show(report, [])
+            else:
+                print(
+                    f"rapport: {len(report.sent)} reviews sent, {len(report.failed)} failed",
+                    file=sys.stderr,
+                )
+            return 0 if not report.failed else 1
+        if args.weekly is not None:
+            view = standing.update_settings(actor=actor, weekly_review=args.weekly == "on")
+            out.show(view, [weekly_review_sentence(view.weekly_review)])
+        else:
+            review = rapport.reviews.review(actor=actor, now=now)
+            out.show(review, review_lines(review, out))
+    return 0
+
+
+def fading_lines(page: FadingPage, out: Output) -> Iterator[str]:
+    if not page.rows:
+        yield "Nobody to show." if page.page > 1 else "No notes yet, so nobody is fading."
+        return
+    for row in page.rows:
+        yield from _row_lines(row, out)
+    if page.has_more:
+        yield f"(more: --page {page.page + 1})"
+
+
+def focus_list_lines(focus: FocusList, out: Output) -> Iterator[str]:
+    if not focus.rows:
+        yield mrkdwn_to_text(empty_focus_sentence("rapport"))
+        return
+    yield f"Your focus list ({len(focus.rows)} of {focus.limit}):"
+    for row in focus.rows:
+        yield from _row_lines(row, out)
+
+
+def focus_change_lines(change: FocusChange) -> Iterator[str]:
+    yield focus_change_text(change)
+    if change.warning:
+        yield change.warning
+
+
+def next_action_lines(items: Sequence[NextAction]) -> Iterator[str]:
+    if not items:
+        yield mrkdwn_to_text(nothing_pressing_sentence())
+        return
+    for index, item in enumerate(items, 1):
+        star = " (focus)" if item.focus else ""
+        yield f"{index}. {item.action.text}{star}"
+        if item.action.draft:
+            yield f"   {item.action.draft}"
+
+
+def review_lines(review: Review, out: Output) -> Iterator[str]:
+    yield from (mrkdwn_to_text(line) for line in review_text_lines(review, tz=out.tz))
+    if review.next_actions:
+        yield "Next:"
+        yield from next_action_lines(review.next_actions)
+
+
+def _row_lines(row: ContactStanding, out: Output) -> Iterator[str]:
+    star = " *" if row.focus else ""
+    if row.last_at is not None:
+        kind = f", {row.last_kind}" if row.last_kind else ""
+        by = f" by {row.last_by}" if row.last_by else ""
+        last = f"last {out.local_date(row.last_at)} ({out.ago(row.last_at)}{kind}){by}"
+    else:
+        last = "not in touch yet"
+    cadence = f"; every {row.cadence.every_days} days, {row.cadence.text}" if row.cadence else ""
+    yield f"{row.contact.display_name}{star} — {row.label}, {last}{cadence}"
+    yield f"    {row.why}"
+    if row.action is not None:
+        yield f"    next: {row.action.text}"
