@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -183,8 +183,6 @@ def render(data: ExportData, fmt: str) -> str:
 
 
 def to_json(data: ExportData) -> str:
-    from dataclasses import asdict
-
     payload = {
         "workspace": data.workspace,
         "user": data.user,

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackRequestError
+
+from bot.app import Rapport
 from bot.config import Settings
+from bot.slack.app import build_app
+from bot.slack.client import build_client
+from bot.slack.notifier import SlackNotifier
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -308,13 +315,6 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
 
-    from slack_bolt.error import BoltError
-    from slack_sdk.errors import SlackRequestError
-
-    from bot.app import Rapport
-    from bot.slack.app import build_app
-    from bot.slack.client import build_client
-
     rapport = Rapport.from_settings(settings)
     client = build_client(settings)
     try:
@@ -328,8 +328,6 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREACHABLE
-    from bot.slack.notifier import SlackNotifier
-
     # Reminders go out as Slack DMs through the same client (and its retry handlers).
     reminders = rapport.scheduler(SlackNotifier(client))
     reminders.start()
