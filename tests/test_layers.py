@@ -1,7 +1,8 @@
 """The tree is the dependency graph (docs/architecture.md): each layer of `bot/` imports only the
 layers its row allows, there is no import cycle — counting `TYPE_CHECKING` and function-level
-imports — function-level imports of `bot.*` stay where they keep `rapport --help` light, the
-domain imports only the standard library, and only the composition root builds use cases.
+imports — function-level imports of `bot.*` stay where they keep `rapport --help` light (and it
+is: the parser's modules import nothing heavy), the domain imports only the standard library,
+and only the composition root builds use cases.
 
 The checks run on a module graph read from source with `ast`; the same functions are run on
 synthetic graphs below, so each rule is shown to fail on a violation, not only to pass on main.
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.kit import heavy_imports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -232,6 +235,22 @@ def test_function_level_imports_only_keep_help_light(edges: list[Edge]) -> None:
 
 def test_the_domain_imports_only_the_standard_library() -> None:
     assert third_party(ROOT / "bot", "domain") == []
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "bot.cli",
+        "bot.console.notes",
+        "bot.console.reminders",
+        "bot.console.standing",
+        "bot.console.repl",
+    ],
+)
+def test_rapport_help_imports_nothing_heavy(module: str) -> None:
+    """`rapport --help` builds the parser from these: none loads the store, bolt, slack_sdk,
+    the scheduler, pydantic or dateparser (DESIGN: keep light commands light)."""
+    assert heavy_imports(module) == []
 
 
 def test_only_the_composition_root_builds_use_cases() -> None:

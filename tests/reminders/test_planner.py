@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +10,10 @@ import pytest
 from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, YOU_OWE, Item
 from bot.reminders import planner
 from bot.reminders.planner import Schedule
+from tests.kit import utc
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
 
 
 def local(tz: ZoneInfo, *args: int) -> datetime:

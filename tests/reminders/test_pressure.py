@@ -17,15 +17,12 @@ from bot.reminders.planner import Schedule
 from bot.reminders.tracks import EPOCH
 from bot.store.models import Contact, Loop, User
 from bot.store.reminder_models import ReminderCadence, ReminderTrack
+from tests.kit import utc
 from tests.reminders.world import World
 
 # Wednesday 4 March 2026, 10:00 UTC.
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 OWNER, JANE, TRACK = 1, 7, 100
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
 
 
 def facts(

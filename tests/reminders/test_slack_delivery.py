@@ -76,6 +76,7 @@ def test_a_reminder_dm_opens_the_dm_and_posts_block_kit_with_buttons(
     assert post.params.get("link_names") in (None, False)
 
 
+@pytest.mark.slow
 def test_a_429_storm_with_retry_after_delivers_each_reminder_once(
     world: World, fake: ReminderSlack
 ) -> None:
@@ -88,6 +89,7 @@ def test_a_429_storm_with_retry_after_delivers_each_reminder_once(
     assert len(keys) == len(users) and set(keys.values()) == {1}
 
 
+@pytest.mark.slow
 def test_5xx_answers_are_retried_and_delivered_once(world: World, fake: ReminderSlack) -> None:
     users = story(world)
     # Three 503s exhaust the client's two retries for one message: the outbox takes over.
@@ -98,6 +100,7 @@ def test_5xx_answers_are_retried_and_delivered_once(world: World, fake: Reminder
     assert len(keys) == len(users) and set(keys.values()) == {1}
 
 
+@pytest.mark.slow
 def test_a_timeout_after_slack_took_the_message_is_not_sent_twice(
     world: World, fake: ReminderSlack
 ) -> None:

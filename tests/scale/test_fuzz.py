@@ -61,6 +61,7 @@ texts = st.builds(lambda w, rest: f"{w} {rest}".strip(), words, st.text(max_size
     command=st.sampled_from(["/rapport", "/rapport", "/other", "", None]),
     extra=st.dictionaries(st.text(max_size=10), st.text(max_size=30), max_size=3),
 )
+@pytest.mark.slow
 def test_any_slash_command_fields_answer_below_500(
     served: tuple[SlackSender, FakeSlack, str],
     team: str | None,
@@ -146,6 +147,7 @@ payloads = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(payload=payloads)
 def test_any_interaction_payload_answers_below_500_and_files_nothing(

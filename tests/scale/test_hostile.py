@@ -115,6 +115,7 @@ MALFORMED_COMMANDS = [
 ]
 
 
+@pytest.mark.slow  # a battery of cases, each on a fresh server
 @pytest.mark.parametrize("change", MALFORMED_COMMANDS)
 def test_malformed_commands_never_answer_500(
     served: tuple[SlackSender, FakeSlack, str], change: dict[str, str | None]
@@ -186,6 +187,7 @@ MALFORMED_BODIES = [
 ]
 
 
+@pytest.mark.slow  # a battery of cases, each on a fresh server
 @pytest.mark.parametrize(("body", "content_type"), MALFORMED_BODIES)
 def test_malformed_events_and_interactions_never_answer_500(
     served: tuple[SlackSender, FakeSlack, str], body: bytes, content_type: str

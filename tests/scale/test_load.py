@@ -81,6 +81,7 @@ def test_200_concurrent_commands_are_acked_in_time_and_stored_once(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_concurrent_first_mentions_make_one_contact(pg_database: str, tmp_path: Path) -> None:
     from tests.conftest import reset_postgres

@@ -10,6 +10,7 @@ from bot.app import Rapport
 from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
 from bot.domain.refs import Actor
 from bot.store.db import SessionFactory
+from tests.world import World
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ME = Actor(workspace_id="T1", user_id="U_ME", display_name="Ana", tz="Europe/Berlin")
@@ -39,7 +40,7 @@ NOTEBOOK = [
 
 @pytest.fixture
 def rapport(sessions: SessionFactory) -> Rapport:
-    return Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+    return World(sessions=sessions, now=NOW).app
 
 
 def at(day: str) -> datetime:

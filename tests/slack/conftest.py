@@ -1,9 +1,10 @@
-"""Fixtures for the Slack suite: a fake Slack, the real service and app, served over real HTTP."""
+"""Fixtures for the Slack suite: a fake Slack, the real use cases (tests/world.py) and app, served
+over real HTTP."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from bot.slack.server import ThreadingWSGIServer, make_http_server
 from tests.slack.fakeslack import FakeSlack, running_fake_slack
 from tests.slack.payloads import SECRET, SlackSender
 from tests.slack.socket_server import SocketModeServer, running_socket_server
+from tests.world import World
 
 if TYPE_CHECKING:
     from bot.app import Rapport
@@ -56,15 +58,13 @@ def settings(fake_slack: FakeSlack) -> Settings:
 
 
 @pytest.fixture
-def clock() -> Callable[[], datetime]:
-    return lambda: NOW
+def world(sessions: SessionFactory) -> World:
+    return World(sessions=sessions, now=NOW)
 
 
 @pytest.fixture
-def rapport(sessions: SessionFactory, clock: Callable[[], datetime]) -> Rapport:
-    from bot.app import Rapport
-
-    return Rapport(sessions=sessions, clock=clock, default_tz="UTC")
+def rapport(world: World) -> Rapport:
+    return world.app
 
 
 @pytest.fixture

@@ -71,7 +71,10 @@ class FakeSlack:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-slack", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},  # shutdown waits one poll: keep teardowns short
+            name="fake-slack",
+            daemon=True,
         )
 
     # --- lifecycle -----------------------------------------------------------------------------

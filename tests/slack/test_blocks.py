@@ -34,6 +34,7 @@ from bot.domain.notes import (
     TimelineEntry,
 )
 from bot.domain.refs import ContactRef
+from tests.kit import button_list
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
 JANE = ContactRef(1, "Jane Doe")
@@ -56,10 +57,6 @@ def texts(blocks: list[dict[str, Any]]) -> list[str]:
 
     walk(blocks)
     return found
-
-
-def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
 def loop(i: int, direction: str = "you_owe", *, overdue: bool = False) -> LoopView:
@@ -136,7 +133,7 @@ def test_confirmation_shows_everything_understood_with_undo_and_edit() -> None:
         "2 hours ago",
     ):
         assert expected in dump, expected
-    assert [(b["action_id"], b["value"]) for b in buttons(blocks)] == [
+    assert [(b["action_id"], b["value"]) for b in button_list(blocks)] == [
         ("note_undo", "7"),
         ("note_edit", "7"),
     ]
@@ -158,7 +155,7 @@ def test_ambiguity_asks_which_one_with_a_button_per_candidate() -> None:
     )
     blocks = log_confirmation(result, tz="UTC", now=NOW)
     assert "Which *Jane*?" in "\n".join(texts(blocks))
-    found = buttons(blocks)
+    found = button_list(blocks)
     assert [b["text"]["text"] for b in found] == ["Jane Doe (last note 3 days ago)", "Jane Roe"]
     assert [parse_choice_value(b["value"]) for b in found] == [(42, "Jane", 1), (42, "Jane", 3)]
     assert len({b["action_id"] for b in found}) == 2  # unique within the message
@@ -174,7 +171,7 @@ def test_recall_with_30_hits_is_paginated_within_50_blocks() -> None:
         blocks = recall_blocks(page, tz="UTC", now=NOW)
         assert len(blocks) <= MAX_MESSAGE_BLOCKS
         pages.append(
-            {b["text"]["text"]: parse_recall_page_value(b["value"]) for b in buttons(blocks)}
+            {b["text"]["text"]: parse_recall_page_value(b["value"]) for b in button_list(blocks)}
         )
     assert pages == [
         {"Next": ("shelter dog", 10)},
@@ -196,7 +193,7 @@ def test_recall_hit_shows_contact_author_date_and_age() -> None:
     dump = "\n".join(texts(blocks))
     assert "*Jane Doe*: wants a shelter dog 3" in dump
     assert "logged by Alice" in dump and "3 days ago" in dump and "<!date^" in dump
-    assert not buttons(blocks)
+    assert not button_list(blocks)
 
 
 def test_recall_with_nothing_found_says_so() -> None:

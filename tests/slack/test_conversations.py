@@ -16,6 +16,7 @@ from bot.blocks.ids import BLOCK_ABOUT, BLOCK_TEXT, VIEW_EDIT_NOTE, VIEW_SAVE_NO
 from bot.domain.refs import Actor
 from bot.handlers.common import STORAGE_UNAVAILABLE
 from bot.slack.app import build_app
+from tests.kit import buttons
 from tests.slack.conftest import NOW, serve_in_thread
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import (
@@ -27,19 +28,9 @@ from tests.slack.payloads import (
     message_shortcut,
     view_submission,
 )
+from tests.world import World
 
 ALICE = Actor(workspace_id=TEAM_ID, user_id="UALICE")
-
-
-def buttons(call: Call) -> dict[str, dict[str, Any]]:
-    """Buttons in a message, by their label."""
-    return {
-        e["text"]["text"]: e
-        for b in call.blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["type"] == "button"
-    }
 
 
 def log_by_dm(slack: SlackSender, fake: FakeSlack, text: str, *, user: str = "UALICE") -> Call:
@@ -220,6 +211,7 @@ def test_recall_with_30_hits_is_paginated_within_50_blocks(
     assert set(buttons(second)) == {"Previous", "Next"} and "11–20" in second.text_dump()
 
 
+@pytest.mark.slow
 def test_rate_limited_confirmation_is_retried_and_delivered_once(
     slack: SlackSender, fake_slack: FakeSlack
 ) -> None:
@@ -323,6 +315,7 @@ def test_save_as_note_opens_a_prefilled_modal_and_files_with_a_permalink(
     assert rapport.recall.recall(actor=ALICE, query="contract").total == 1
 
 
+@pytest.mark.slow
 def test_save_as_note_opens_in_time_when_users_info_is_slow(
     slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
 ) -> None:
@@ -441,6 +434,7 @@ def test_app_home_shows_loops_and_recent_notes(
     assert len(fake_slack.calls("views.publish")) == 1
 
 
+@pytest.mark.slow
 def test_acks_come_back_fast_even_when_slack_is_slow_to_answer(
     slack: SlackSender, fake_slack: FakeSlack
 ) -> None:
@@ -463,9 +457,7 @@ def test_slack_api_failure_reaches_the_error_handler_and_the_user_hears_about_it
     )
 
 
-def test_database_unavailable_says_so(
-    fake_slack: FakeSlack, tmp_path: Path, settings: Any, clock: Any
-) -> None:
+def test_database_unavailable_says_so(fake_slack: FakeSlack, tmp_path: Path, settings: Any) -> None:
     from sqlalchemy import create_engine
 
     from bot.store.db import session_factory
@@ -473,8 +465,8 @@ def test_database_unavailable_says_so(
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     engine = create_engine(f"sqlite:///{blocker}/rapport.db")
-    rapport = Rapport(sessions=session_factory(engine), clock=clock, default_tz="UTC")
-    app: App = build_app(rapport=rapport, settings=settings)
+    unreachable = World(sessions=session_factory(engine), now=NOW)
+    app: App = build_app(rapport=unreachable.app, settings=settings)
     server, thread = serve_in_thread(app)
     try:
         sender = SlackSender(

@@ -16,6 +16,9 @@ from tests.slack.fakeslack import FakeSlack
 from tests.slack.payloads import block_action, command_payload, dm, event_envelope
 from tests.slack.socket_server import SocketModeServer
 
+# slack_sdk's client takes seconds to connect, reconnect and close: the quick loop skips these.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def socket_handler(app: App, socket_server: SocketModeServer) -> Iterator[SocketModeHandler]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.app import Rapport
 from bot.domain.refs import Actor
+from tests.kit import buttons
 from tests.slack.conftest import NOW
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action
@@ -40,18 +41,6 @@ FIRST_NAMES = [
     "Yara",
 ]
 ALICE = Actor(workspace_id=TEAM_ID, user_id="UALICE", display_name="Alice")
-
-
-def buttons(call: Call) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for block in call.blocks:
-        elements = list(block.get("elements", [])) if block["type"] == "actions" else []
-        if "accessory" in block:
-            elements.append(block["accessory"])
-        for element in elements:
-            if element.get("type") == "button":
-                found.setdefault(element["text"]["text"], element)
-    return found
 
 
 def answers(fake: FakeSlack, count: int) -> list[Call]:

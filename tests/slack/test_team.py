@@ -4,13 +4,12 @@ signed requests into the real HTTP server, the real service behind it, the fake 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.app import Rapport
 from bot.blocks.team import card_team_lines, log_team_lines
 from bot.domain.refs import Actor
+from tests.kit import buttons
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import SlackSender, block_action
 
@@ -27,16 +26,6 @@ def ask(slack: SlackSender, fake: FakeSlack, text: str, *, user: str = "UALICE")
     before = len(fake.calls("response_url"))
     assert slack.command(text, user=user).status == 200
     return fake.wait_for("response_url", before + 1)[-1]
-
-
-def buttons(call: Call) -> dict[str, dict[str, Any]]:
-    return {
-        e["text"]["text"]: e
-        for b in call.blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["type"] == "button"
-    }
 
 
 def test_who_knows_someone_at_globex(

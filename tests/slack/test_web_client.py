@@ -19,6 +19,7 @@ def test_calls_go_to_the_configured_base_url_with_the_bot_token(fake_slack: Fake
     assert call.headers["authorization"] == "Bearer xoxb-test-token"
 
 
+@pytest.mark.slow
 def test_a_429_with_retry_after_is_retried_and_delivered_once(fake_slack: FakeSlack) -> None:
     client = build_client(make_settings(fake_slack.api_url))
     fake_slack.rate_limit_next("chat.postMessage", retry_after=1)
@@ -31,6 +32,7 @@ def test_a_429_with_retry_after_is_retried_and_delivered_once(fake_slack: FakeSl
     assert [c.params["text"] for c in calls] == ["hello", "hello"]
 
 
+@pytest.mark.slow
 def test_server_errors_are_retried(fake_slack: FakeSlack) -> None:
     client = build_client(make_settings(fake_slack.api_url))
     fake_slack.server_error_next("chat.postEphemeral", times=2, status=503)

@@ -9,6 +9,7 @@ import pytest
 from bot.app import Rapport
 from bot.domain.refs import Actor
 from bot.store.db import SessionFactory
+from tests.world import World
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ANA = Actor(workspace_id="T1", user_id="U_ANA", display_name="Ana", tz="Europe/Berlin")
@@ -23,4 +24,4 @@ def days_ago(n: float) -> datetime:
 
 @pytest.fixture
 def rapport(sessions: SessionFactory) -> Rapport:
-    return Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+    return World(sessions=sessions, now=NOW).app

@@ -29,7 +29,6 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
-from bot.app import Rapport
 from bot.console.output import to_jsonable
 from bot.domain.errors import NotFoundError
 from bot.domain.refs import Actor
@@ -37,6 +36,7 @@ from bot.reminders.notifier import MemoryNotifier
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
 from tests.team.conftest import NOW
+from tests.world import World
 
 MARKER = re.compile(r"\bmk\d+x\b")
 USERS = ("U1", "U2")  # the same external ids in both workspaces: the nastiest case
@@ -112,6 +112,7 @@ def markers(value: object) -> set[str]:
     return set(MARKER.findall(json.dumps(to_jsonable(value), ensure_ascii=False, default=str)))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=500,
     deadline=None,
@@ -122,7 +123,7 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
     sessions: SessionFactory, specs: list[NoteSpec], defaults: tuple[bool, bool]
 ) -> None:
     run = next(_counter)
-    service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+    service = World(sessions=sessions, now=NOW).app
     workspaces = (f"W{run}a", f"W{run}b")
 
     def actor(ws: int, user: int) -> Actor:
@@ -230,6 +231,7 @@ cadences_strategy = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=120,
     deadline=None,
@@ -264,7 +266,7 @@ def test_no_reminder_draws_on_a_note_its_recipient_may_not_see(
 def check_reminders(
     sessions: SessionFactory, specs: list[NoteSpec], defaults: tuple[bool, bool], plan: Cadences
 ) -> None:
-    service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+    service = World(sessions=sessions, now=NOW).app
     workspaces = ("Wa", "Wb")
 
     def actor(ws: int, user: int) -> Actor:
@@ -355,7 +357,7 @@ def test_a_tag_in_a_private_note_is_only_on_its_authors_card(
 ) -> None:
     sessions, engine = blank()
     try:
-        service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+        service = World(sessions=sessions, now=NOW).app
         ana, bob = (Actor(workspace_id="T1", user_id=u, display_name=u) for u in ("ana", "bob"))
         service.notes.log(actor=ana, text="coffee with Jane Doe #investors")
         service.notes.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
@@ -370,7 +372,7 @@ def test_export_lists_only_tags_from_notes_the_user_may_see(
 ) -> None:
     sessions, engine = blank()
     try:
-        service = Rapport(sessions=sessions, clock=lambda: NOW, default_tz="UTC")
+        service = World(sessions=sessions, now=NOW).app
         ana, bob = (Actor(workspace_id="T1", user_id=u, display_name=u) for u in ("ana", "bob"))
         service.notes.log(actor=ana, text="coffee with Jane Doe")
         service.notes.log(actor=bob, text="private: Jane Doe is leaving, #flightrisk")
