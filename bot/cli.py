@@ -1,9 +1,9 @@
 """`rapport`: the entry point. Reads the environment once, builds the use cases (bot/app.py) and
 hands them to a console command, `rapport console` or `rapport serve`; maps errors to exit codes.
 
-The parser is built from the console modules, which import nothing heavy. SQLModel, bolt and
-dateparser are imported only once a command runs (`Rapport.from_settings`, `rapport serve`), so
-`rapport --help` and argument errors stay fast.
+The parser is built from bot/console/args.py, which imports only argparse; everything else —
+the use cases (SQLModel), the console's renderers, bolt, dateparser — is imported once a command
+runs, so `rapport --help` and argument errors stay fast.
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.console import notes, reminders, standing
-from bot.console.inputs import console_actor
-from bot.console.repl import repl
+from bot.console import args as commands
 from bot.domain.errors import RapportError, StorageUnavailableError, UserInputError
 
 if TYPE_CHECKING:
@@ -40,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    notes.add_commands(sub, common)
+    commands.add_notes(sub, common)
     console = sub.add_parser(
         "console", parents=[common], help="talk to Rapport here, as you would in a DM"
     )
@@ -53,9 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     serve.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
-    reminders.add_commands(sub, common)
-    notes.add_team_commands(sub, common)
-    standing.add_commands(sub, common)
+    commands.add_reminders(sub, common)
+    commands.add_team(sub, common)
+    commands.add_standing(sub, common)
     return parser
 
 
@@ -121,16 +119,19 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args.action, settings)
     from bot.app import Rapport
+    from bot.console import notes, reminders, standing
+    from bot.console.inputs import console_actor
+    from bot.console.repl import repl
 
     rapport = Rapport.from_settings(settings)
     actor = console_actor(settings, getattr(args, "as_user", None))
-    if args.command in reminders.COMMANDS:
+    if args.command in commands.REMINDERS:
         return reminders.run(args, settings, rapport, actor)
-    if args.command in standing.COMMANDS:
+    if args.command in commands.STANDING:
         return standing.run(args, settings, rapport, actor)
     if args.command == "console":
         return repl(rapport, actor, tz=settings.tz)
-    if args.command in notes.COMMANDS:
+    if args.command in commands.NOTES:
         return notes.run(args, rapport, actor, settings.tz)
     raise AssertionError(f"unhandled command {args.command}")
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from bot.blocks.kit import mrkdwn_to_text
 from bot.blocks.team import nobody_knows_sentence, pressure_sentence
@@ -39,74 +39,6 @@ if TYPE_CHECKING:
     from bot.domain.refs import Actor
 
 EXIT_USER_ERROR: Final = 1
-CORE_COMMANDS: Final = frozenset({"log", "recall", "who", "loops"})
-TEAM_COMMANDS: Final = frozenset(
-    {"who-knows", "workspace", "alias", "rename", "merge", "forget", "import", "export"}
-)
-COMMANDS: Final = CORE_COMMANDS | TEAM_COMMANDS
-
-
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    """log, recall, who, loops (console is added by bot.cli, beside them)."""
-    log = sub.add_parser("log", parents=[common], help='log a note: rapport log "met Jane…"')
-    log.add_argument("text", nargs="+", help="what happened, in plain words")
-    log.add_argument(
-        "--at",
-        metavar="WHEN",
-        help="when it happened (2026-07-01 or 2026-07-01T09:30), to backdate",
-    )
-    recall = sub.add_parser("recall", parents=[common], help="find notes: rapport recall dog")
-    recall.add_argument("query", nargs="+", help="keywords or a question")
-    recall.add_argument("--limit", type=int, default=10, help="how many answers (default 10)")
-    who = sub.add_parser("who", parents=[common], help="a contact's card: rapport who Jane")
-    who.add_argument("name", nargs="+")
-    sub.add_parser("loops", parents=[common], help="what you owe and what you wait on")
-
-
-def add_team_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    knows = sub.add_parser(
-        "who-knows", parents=[common], help="teammates who know someone: rapport who-knows Globex"
-    )
-    knows.add_argument("query", nargs="+", help="a company, role or topic")
-    workspace = sub.add_parser(
-        "workspace", parents=[common], help="show or change the workspace's defaults"
-    )
-    workspace.add_argument(
-        "--default-visibility",
-        choices=["team", "private"],
-        help="who sees a new note unless it says `private:` or `team:`",
-    )
-    workspace.add_argument(
-        "--pressure-threshold",
-        type=int,
-        metavar="N",
-        help="warn when teammates reached a contact N times in 7 days (default 3)",
-    )
-    alias = sub.add_parser(
-        "alias", parents=[common], help='another name: rapport alias "Jennifer Park" Jen'
-    )
-    alias.add_argument("name")
-    alias.add_argument("alias")
-    rename = sub.add_parser(
-        "rename", parents=[common], help="rename a contact (the old name stays an alias)"
-    )
-    rename.add_argument("name")
-    rename.add_argument("new_name")
-    merge = sub.add_parser("merge", parents=[common], help="merge OTHER into KEEP; nothing is lost")
-    merge.add_argument("keep")
-    merge.add_argument("other")
-    forget = sub.add_parser(
-        "forget", parents=[common], help="erase a contact and the notes only about them"
-    )
-    forget.add_argument("name", nargs="+")
-    forget.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
-    imp = sub.add_parser(
-        "import", parents=[common], help="import contacts from a .vcf or Google .csv"
-    )
-    imp.add_argument("file", help="a vCard (.vcf) or Google Contacts CSV (.csv) file")
-    exp = sub.add_parser("export", parents=[common], help="export everything you may see")
-    exp.add_argument("--format", choices=["json", "csv", "vcf"], default="json")
-    exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")
 
 
 def run(args: argparse.Namespace, rapport: Rapport, actor: Actor, tz: str) -> int:

@@ -8,7 +8,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
 
 from bot.blocks.kit import mrkdwn_to_text
 from bot.blocks.reminders import (
@@ -27,63 +27,6 @@ if TYPE_CHECKING:
     from bot.app import Rapport
     from bot.config import Settings
     from bot.domain.refs import Actor
-
-COMMANDS: Final = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
-
-
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add the reminder subcommands (deliver, due, cadence, snooze, settings) to `sub`."""
-    deliver = sub.add_parser(
-        "deliver",
-        parents=[common],
-        help="send due reminders: --once for one tick (cron), else keep ticking",
-    )
-    deliver.add_argument("--once", action="store_true", help="run one tick and exit")
-    deliver.add_argument("--now", metavar="WHEN", help="pretend it is WHEN (2026-07-01T09:00)")
-    deliver.add_argument(
-        "--print",
-        dest="print_only",
-        action="store_true",
-        help="print the DMs here instead of sending them to Slack",
-    )
-    deliver.add_argument("--interval", type=float, default=60, help="seconds between ticks")
-    deliver.add_argument("--lease", type=float, default=120, help="claim lease in seconds")
-    deliver.add_argument("--batch", type=int, default=50, help="DMs claimed per statement")
-    deliver.add_argument("--worker", help="this process's name in the outbox (default host:pid)")
-
-    due = sub.add_parser("due", parents=[common], help="what the next tick would send you")
-    due.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-01T09:00)")
-    due.add_argument("--everyone", action="store_true", help="for every user, not just you")
-
-    cadence = sub.add_parser(
-        "cadence",
-        parents=[common],
-        help="stay in touch: rapport cadence Jane Doe every 30 days | '#tag' quarterly",
-    )
-    cadence.add_argument(
-        "words",
-        nargs="*",
-        help="NAME or '#tag', then every N days|weeks|months, weekly, monthly, quarterly, or "
-        "stop; nothing lists your cadences",
-    )
-
-    snooze = sub.add_parser("snooze", parents=[common], help="rapport snooze Jane Doe 1w")
-    snooze.add_argument("words", nargs="+", help="NAME then 1d, 1w, 1m, '2 weeks', tomorrow")
-
-    settings = sub.add_parser(
-        "settings", parents=[common], help="reminder settings: digest hour, days, cap, mode"
-    )
-    settings.add_argument("--digest-hour", type=int, metavar="H", help="local hour of the DM")
-    settings.add_argument("--days", metavar="DAYS", help="working days, e.g. mon-fri, sun-thu")
-    settings.add_argument("--hours", metavar="START-END", help="working hours, e.g. 9-18")
-    settings.add_argument("--cap", type=int, metavar="N", help="at most N reminders a day")
-    mode = settings.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--individual", dest="mode", action="store_const", const="individual", help="one DM each"
-    )
-    mode.add_argument(
-        "--digest", dest="mode", action="store_const", const="digest", help="one DM a morning"
-    )
 
 
 def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: Actor) -> int:

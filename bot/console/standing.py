@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
 
 from bot.blocks.kit import mrkdwn_to_text
 from bot.blocks.standing import (
@@ -32,47 +32,6 @@ if TYPE_CHECKING:
     from bot.app import Rapport
     from bot.config import Settings
     from bot.domain.refs import Actor
-
-COMMANDS: Final = frozenset({"fading", "focus", "unfocus", "next", "review"})
-
-
-def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add fading, focus, unfocus, next and review to `sub`."""
-    fading = sub.add_parser("fading", parents=[common], help="your contacts, longest silence first")
-    fading.add_argument("--tag", metavar="TAG", help="only contacts tagged TAG (e.g. investors)")
-    fading.add_argument(
-        "--team",
-        action="store_true",
-        help="count anyone's interactions you may see, not just yours",
-    )
-    fading.add_argument("--page", type=int, default=1, help="page number (default 1)")
-    fading.add_argument("--limit", type=int, default=20, help="people per page (default 20)")
-
-    focus = sub.add_parser(
-        "focus", parents=[common], help="keep a few people close: rapport focus Jane Doe"
-    )
-    focus.add_argument("name", nargs="*", help="who; nothing lists your focus list")
-    focus.add_argument(
-        "--limit", type=int, metavar="N", help="your soft limit (default 25): past it, a warning"
-    )
-    unfocus = sub.add_parser("unfocus", parents=[common], help="rapport unfocus Jane Doe")
-    unfocus.add_argument("name", nargs="+")
-
-    nxt = sub.add_parser("next", parents=[common], help="your next best actions")
-    nxt.add_argument("--limit", type=int, default=5, help="how many (default 5)")
-
-    review = sub.add_parser(
-        "review", parents=[common], help="your week in relationships; --weekly on for a DM"
-    )
-    review.add_argument(
-        "--weekly", choices=["on", "off"], help="a review DM every Monday morning (opt-in)"
-    )
-    review.add_argument(
-        "--send",
-        action="store_true",
-        help="send the weekly DMs that are due (cron); prints them without SLACK_BOT_TOKEN",
-    )
-    review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
 
 
 def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: Actor) -> int:

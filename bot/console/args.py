@@ -1,0 +1,175 @@
+"""Every console subcommand's arguments, and which module runs each word.
+
+Only argparse here: `rapport --help` builds the whole parser from this module, and the modules
+that run the commands (bot/console/notes.py, reminders.py, standing.py) are imported once one
+does (bot/cli.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Final
+
+NOTES: Final = frozenset(
+    {"log", "recall", "who", "loops"}
+    | {"who-knows", "workspace", "alias", "rename", "merge", "forget", "import", "export"}
+)
+REMINDERS: Final = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
+STANDING: Final = frozenset({"fading", "focus", "unfocus", "next", "review"})
+
+
+def add_notes(sub: Any, common: argparse.ArgumentParser) -> None:
+    """log, recall, who, loops (console is added by bot.cli, beside them)."""
+    log = sub.add_parser("log", parents=[common], help='log a note: rapport log "met Jane…"')
+    log.add_argument("text", nargs="+", help="what happened, in plain words")
+    log.add_argument(
+        "--at",
+        metavar="WHEN",
+        help="when it happened (2026-07-01 or 2026-07-01T09:30), to backdate",
+    )
+    recall = sub.add_parser("recall", parents=[common], help="find notes: rapport recall dog")
+    recall.add_argument("query", nargs="+", help="keywords or a question")
+    recall.add_argument("--limit", type=int, default=10, help="how many answers (default 10)")
+    who = sub.add_parser("who", parents=[common], help="a contact's card: rapport who Jane")
+    who.add_argument("name", nargs="+")
+    sub.add_parser("loops", parents=[common], help="what you owe and what you wait on")
+
+
+def add_team(sub: Any, common: argparse.ArgumentParser) -> None:
+    knows = sub.add_parser(
+        "who-knows", parents=[common], help="teammates who know someone: rapport who-knows Globex"
+    )
+    knows.add_argument("query", nargs="+", help="a company, role or topic")
+    workspace = sub.add_parser(
+        "workspace", parents=[common], help="show or change the workspace's defaults"
+    )
+    workspace.add_argument(
+        "--default-visibility",
+        choices=["team", "private"],
+        help="who sees a new note unless it says `private:` or `team:`",
+    )
+    workspace.add_argument(
+        "--pressure-threshold",
+        type=int,
+        metavar="N",
+        help="warn when teammates reached a contact N times in 7 days (default 3)",
+    )
+    alias = sub.add_parser(
+        "alias", parents=[common], help='another name: rapport alias "Jennifer Park" Jen'
+    )
+    alias.add_argument("name")
+    alias.add_argument("alias")
+    rename = sub.add_parser(
+        "rename", parents=[common], help="rename a contact (the old name stays an alias)"
+    )
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    merge = sub.add_parser("merge", parents=[common], help="merge OTHER into KEEP; nothing is lost")
+    merge.add_argument("keep")
+    merge.add_argument("other")
+    forget = sub.add_parser(
+        "forget", parents=[common], help="erase a contact and the notes only about them"
+    )
+    forget.add_argument("name", nargs="+")
+    forget.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
+    imp = sub.add_parser(
+        "import", parents=[common], help="import contacts from a .vcf or Google .csv"
+    )
+    imp.add_argument("file", help="a vCard (.vcf) or Google Contacts CSV (.csv) file")
+    exp = sub.add_parser("export", parents=[common], help="export everything you may see")
+    exp.add_argument("--format", choices=["json", "csv", "vcf"], default="json")
+    exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")
+
+
+def add_reminders(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the reminder subcommands (deliver, due, cadence, snooze, settings) to `sub`."""
+    deliver = sub.add_parser(
+        "deliver",
+        parents=[common],
+        help="send due reminders: --once for one tick (cron), else keep ticking",
+    )
+    deliver.add_argument("--once", action="store_true", help="run one tick and exit")
+    deliver.add_argument("--now", metavar="WHEN", help="pretend it is WHEN (2026-07-01T09:00)")
+    deliver.add_argument(
+        "--print",
+        dest="print_only",
+        action="store_true",
+        help="print the DMs here instead of sending them to Slack",
+    )
+    deliver.add_argument("--interval", type=float, default=60, help="seconds between ticks")
+    deliver.add_argument("--lease", type=float, default=120, help="claim lease in seconds")
+    deliver.add_argument("--batch", type=int, default=50, help="DMs claimed per statement")
+    deliver.add_argument("--worker", help="this process's name in the outbox (default host:pid)")
+
+    due = sub.add_parser("due", parents=[common], help="what the next tick would send you")
+    due.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-01T09:00)")
+    due.add_argument("--everyone", action="store_true", help="for every user, not just you")
+
+    cadence = sub.add_parser(
+        "cadence",
+        parents=[common],
+        help="stay in touch: rapport cadence Jane Doe every 30 days | '#tag' quarterly",
+    )
+    cadence.add_argument(
+        "words",
+        nargs="*",
+        help="NAME or '#tag', then every N days|weeks|months, weekly, monthly, quarterly, or "
+        "stop; nothing lists your cadences",
+    )
+
+    snooze = sub.add_parser("snooze", parents=[common], help="rapport snooze Jane Doe 1w")
+    snooze.add_argument("words", nargs="+", help="NAME then 1d, 1w, 1m, '2 weeks', tomorrow")
+
+    settings = sub.add_parser(
+        "settings", parents=[common], help="reminder settings: digest hour, days, cap, mode"
+    )
+    settings.add_argument("--digest-hour", type=int, metavar="H", help="local hour of the DM")
+    settings.add_argument("--days", metavar="DAYS", help="working days, e.g. mon-fri, sun-thu")
+    settings.add_argument("--hours", metavar="START-END", help="working hours, e.g. 9-18")
+    settings.add_argument("--cap", type=int, metavar="N", help="at most N reminders a day")
+    mode = settings.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--individual", dest="mode", action="store_const", const="individual", help="one DM each"
+    )
+    mode.add_argument(
+        "--digest", dest="mode", action="store_const", const="digest", help="one DM a morning"
+    )
+
+
+def add_standing(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add fading, focus, unfocus, next and review to `sub`."""
+    fading = sub.add_parser("fading", parents=[common], help="your contacts, longest silence first")
+    fading.add_argument("--tag", metavar="TAG", help="only contacts tagged TAG (e.g. investors)")
+    fading.add_argument(
+        "--team",
+        action="store_true",
+        help="count anyone's interactions you may see, not just yours",
+    )
+    fading.add_argument("--page", type=int, default=1, help="page number (default 1)")
+    fading.add_argument("--limit", type=int, default=20, help="people per page (default 20)")
+
+    focus = sub.add_parser(
+        "focus", parents=[common], help="keep a few people close: rapport focus Jane Doe"
+    )
+    focus.add_argument("name", nargs="*", help="who; nothing lists your focus list")
+    focus.add_argument(
+        "--limit", type=int, metavar="N", help="your soft limit (default 25): past it, a warning"
+    )
+    unfocus = sub.add_parser("unfocus", parents=[common], help="rapport unfocus Jane Doe")
+    unfocus.add_argument("name", nargs="+")
+
+    nxt = sub.add_parser("next", parents=[common], help="your next best actions")
+    nxt.add_argument("--limit", type=int, default=5, help="how many (default 5)")
+
+    review = sub.add_parser(
+        "review", parents=[common], help="your week in relationships; --weekly on for a DM"
+    )
+    review.add_argument(
+        "--weekly", choices=["on", "off"], help="a review DM every Monday morning (opt-in)"
+    )
+    review.add_argument(
+        "--send",
+        action="store_true",
+        help="send the weekly DMs that are due (cron); prints them without SLACK_BOT_TOKEN",
+    )
+    review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
