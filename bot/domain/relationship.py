@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Final
 
 from bot.domain.names import first_name
+from bot.domain.occasions import greeting
 
 NEW_DAYS: Final = 30  # a first interaction this recent: the relationship is new
 RECENT_DAYS: Final = 90
@@ -269,10 +270,7 @@ def _occasion_action(facts: Facts, first: str) -> Action | None:
         return None
     when = {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
     kind = facts.occasion.replace("_", " ")
-    if facts.occasion == "anniversary":
-        draft = f"Happy anniversary, {first}! Wishing you both a wonderful day."
-    else:
-        draft = f"Happy birthday, {first}! Hope you have a wonderful day and a great year ahead."
+    draft = greeting(facts.occasion, facts.name)
     turns = (
         f" (turns {facts.occasion_years})"
         if facts.occasion_years and facts.occasion == "birthday"

@@ -34,6 +34,7 @@ from bot.blocks.notes import (
 )
 from bot.domain.errors import UserInputError
 from bot.handlers.common import (
+    BUTTON_OUT_OF_DATE,
     Deps,
     actor_from_interaction,
     first_action,
@@ -83,7 +84,7 @@ def register(app: App, deps: Deps) -> None:
                     str(first_action(body).get("value"))
                 )
             except (ValueError, KeyError, TypeError):
-                raise UserInputError("That button is out of date; please try again.") from None
+                raise UserInputError(BUTTON_OUT_OF_DATE) from None
             result = deps.rapport.notes.choose(
                 actor=actor, pending_id=pending_id, name=name, contact_id=contact_id
             )

@@ -38,6 +38,7 @@ SOMETHING_WENT_WRONG: Final = (
     "Something went wrong on my side and I couldn't finish that. "
     "It has been logged; please try again."
 )
+BUTTON_OUT_OF_DATE: Final = "That button is out of date; please try again."
 USER_CACHE_SECONDS: Final = 24 * 3600
 # Threads that do the work after an ack (parse, store, search, answer). Bounded: on two cores more
 # threads only fight over the GIL; a burst waits in the queue instead (a response_url is good for
@@ -290,7 +291,7 @@ def parse_int(value: str | None) -> int:
     try:
         return int(value or "")
     except ValueError:
-        raise UserInputError("That button is out of date; please try again.") from None
+        raise UserInputError(BUTTON_OUT_OF_DATE) from None
 
 
 def dm_or_webhook_reply(

@@ -27,7 +27,14 @@ from bot.blocks.team import (
 )
 from bot.domain.errors import AmbiguousNameError, UserInputError
 from bot.domain.notes import ContactChange
-from bot.handlers.common import Deps, actor_from_interaction, first_action, friendly_errors, replies
+from bot.handlers.common import (
+    BUTTON_OUT_OF_DATE,
+    Deps,
+    actor_from_interaction,
+    first_action,
+    friendly_errors,
+    replies,
+)
 from bot.handlers.registry import Invocation, Subcommand
 
 # --- subcommands ------------------------------------------------------------------------------
@@ -139,7 +146,7 @@ def register(app: App, deps: Deps) -> None:
             try:
                 contact_id, asked_by = parse_forget_value(str(first_action(body).get("value")))
             except (ValueError, KeyError, TypeError):
-                raise UserInputError("That button is out of date; please try again.") from None
+                raise UserInputError(BUTTON_OUT_OF_DATE) from None
             if asked_by != actor.user_id:
                 raise UserInputError(
                     "Only the person who asked to forget this contact can confirm."

@@ -74,7 +74,9 @@ class Cadences(UseCases):
                 )
                 session.commit()
                 return CadenceView(target=f"#{tag}", every_days=every_days, tag=tag)
-            contact = self._pick_contact(session, actor, target, contact_id)
+            contact = find_contact(
+                session, workspace_id=actor.workspace_id, name=target, contact_id=contact_id
+            )
             assert contact.id is not None
             self._upsert_cadence(
                 session,
@@ -95,18 +97,6 @@ class Cadences(UseCases):
             touch_track(session, user.id, f"contact:{contact.id}", now)
             session.commit()
             return self._cadence_view(session, actor, user, contact)
-
-    def _pick_contact(
-        self, session: Session, actor: Actor, name: str, contact_id: int | None
-    ) -> Contact:
-        if contact_id is not None:
-            found = repo.get_contact(
-                session, workspace_id=actor.workspace_id, contact_id=contact_id
-            )
-            if found is None:
-                raise NotFoundError("I don't know that contact.")
-            return found
-        return find_contact(session, workspace_id=actor.workspace_id, name=name)
 
     def _upsert_cadence(
         self,
@@ -165,7 +155,9 @@ class Cadences(UseCases):
                 return CadenceView(
                     target=f"#{tag}", every_days=cadence.every_days, tag=tag, stopped=True
                 )
-            contact = self._pick_contact(session, actor, target, contact_id)
+            contact = find_contact(
+                session, workspace_id=actor.workspace_id, name=target, contact_id=contact_id
+            )
             assert contact.id is not None
             # A stop row, even without a cadence of its own: it overrides any #tag cadence.
             self._upsert_cadence(
@@ -259,7 +251,9 @@ class Cadences(UseCases):
             raise UserInputError("Snooze for 1 day up to 10 years, e.g. `1d`, `1w`, `1m`.")
         with self._session() as session:
             user = self._user(session, actor)
-            contact = self._pick_contact(session, actor, target, contact_id)
+            contact = find_contact(
+                session, workspace_id=actor.workspace_id, name=target, contact_id=contact_id
+            )
             assert user.id is not None and contact.id is not None
             until = snooze_subject(
                 session,

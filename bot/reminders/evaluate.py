@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.domain.occasions import greeting
 from bot.domain.reminders import (
     HEADS_UP,
     OCCASION,
@@ -304,7 +305,7 @@ def _eval_occasion(
             occasion=occasion.kind,
             occasion_on=phase.on,
             phase=phase.phase,
-            greeting=planner.greeting(occasion.kind, name, years=years if years else None),
+            greeting=greeting(occasion.kind, name, years=years if years else None),
         )
         return item, raw
 

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from bot.domain.names import first_name
 from bot.domain.occasions import next_occurrence
 from bot.domain.reminders import (
     Item,
@@ -156,22 +155,6 @@ def occasion_phase(month: int, day: int, today: date, last_key_part: str | None)
     if last_key_part == f"ahead:{on.isoformat()}" or today >= on:
         return OccasionPhase("day", on, on)
     return OccasionPhase("ahead", on, ahead)
-
-
-def greeting(kind: str, full_name: str, *, years: int | None = None) -> str:
-    """A short draft the user can paste, with the person's first name."""
-    first = first_name(full_name, default="there")
-    if kind == "anniversary":
-        what = f"happy {ordinal(years)} anniversary" if years else "happy anniversary"
-        return f"{what.capitalize()}, {first}! Wishing you both a wonderful day."
-    return f"Happy birthday, {first}! Hope you have a wonderful day and a great year ahead."
-
-
-def ordinal(n: int | None) -> str:
-    if n is None:
-        return ""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def muted_until(sensitive_at: Iterable[datetime], now: datetime) -> datetime | None:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.occasions import greeting
 from bot.domain.reminders import HEADS_UP, OCCASION, STAY_IN_TOUCH, YOU_OWE, Item
 from bot.reminders import planner
 from bot.reminders.planner import Schedule
@@ -238,7 +239,7 @@ def test_occasion_phases(
 def test_greeting_uses_the_first_name(
     kind: str, name: str, years: int | None, expected: str
 ) -> None:
-    assert planner.greeting(kind, name, years=years).startswith(expected)
+    assert greeting(kind, name, years=years).startswith(expected)
 
 
 def test_cadence_counts_from_the_last_touch_or_is_due_at_once() -> None:
