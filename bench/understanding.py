@@ -416,7 +416,7 @@ def _canonical(ref: Any, known: Known) -> str:
     if known_as:
         return str(known_as)
     if ref.slack_user_id:
-        return known.slack_users.get(ref.slack_user_id, "@" + ref.slack_user_id)
+        return known.slack_users.get(ref.slack_user_id, str(ref.name))
     return str(ref.name)
 
 
@@ -776,6 +776,41 @@ def missed_targets(scored: Scored) -> list[str]:
     return out
 
 
+def show(note_id: str) -> int:
+    """The parser's whole answer for one note, with the knowledge it was handed."""
+    from bot.parsing import parse_note
+
+    for story in load_corpus():
+        known = Known.start(story)
+        for note in story.notes:
+            if note.id == note_id:
+                parsed = parse_note(note.text, now=note.at, tz=story.tz, known=_knowledge(known))
+                print(note.text)
+                for name in ParsedNoteFields:
+                    print(f"  {name}: {getattr(parsed, name, None)!r}")
+                return 0
+            known.learn(note)
+    print(f"no note {note_id!r}", file=sys.stderr)
+    return 1
+
+
+ParsedNoteFields = (
+    "people",
+    "organisations",
+    "kind",
+    "occurred_at",
+    "loops",
+    "settles",
+    "occasions",
+    "needs",
+    "tags",
+    "sensitive",
+    "sensitivity",
+    "private",
+    "not_understood",
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench understanding", description=(__doc__ or "").splitlines()[0]
@@ -785,7 +820,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--readers", default="parser", help=f"comma-separated columns ({', '.join(READERS)})"
     )
+    parser.add_argument("--show", metavar="NOTE", help="print what the parser made of one note")
     args = parser.parse_args(argv)
+    if args.show:
+        return show(args.show)
     stories = load_corpus(only=args.story)
     columns = {name: score(stories, READERS[name]) for name in args.readers.split(",")}
     first = next(iter(columns.values()))

@@ -24,6 +24,9 @@ WORD_RE = re.compile(r"(?<!\w)[^\W\d_]+(?:['\-][^\W\d_]+)*(?!\w)")
 # "<#C123|general>" is a channel, and "&#39;" an entity: neither may precede the "#".
 TAG_RE = re.compile(r"(?<![<\w&#/])#(\w[\w-]{0,63})")
 _SENTENCE_GAP_RE = re.compile(r"[.!?\n:;•]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_EMOJI_RE = re.compile(r"(?<![\w:]):[a-z0-9_+\-]{1,40}:(?![\w:])")
+_MRKDWN_RE = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)|`")
 # Where a clause ends, for "what is owed" phrases: punctuation (not inside numbers) and the
 # conjunctions that start a new thought.
 # The lookahead lets the engine skip most spaces without trying each conjunction.
@@ -175,8 +178,16 @@ def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
     text = raw
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u2018", "'")
+        # Zero-width characters (pasted from docs and chat apps) must never split a name.
+        text = text.translate(_INVISIBLE)
     if "\x00" in text:
         text = text.replace("\x00", " ")
+    if ":" in text:
+        text = _EMOJI_RE.sub(" ", text)  # ":tada:", ":coffee:" are pictures, not words
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        # Slack mrkdwn: *bold*, _italic_, ~strike~, `code`. Only the markers go; "snake_case"
+        # inside a word stays.
+        text = _MRKDWN_RE.sub(" ", text)
     mentions: dict[str, Mention] = {}
     if "<" not in text and "#" not in text and "&" not in text:
         return text, mentions
@@ -194,6 +205,13 @@ def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
     # Slack escapes only these three; an escaped "<" must never turn into markup.
     text = text.replace("&amp;", "&").replace("&lt;", " ").replace("&gt;", " ")
     return text, mentions
+
+
+def _is_acronym(word: str) -> bool:
+    """ "CEO", "SDRs", "KPIs": upper case, maybe with a plural s. Not "Jane", not "O'Brien"."""
+    if word.isupper():
+        return True
+    return len(word) > 2 and word[-1] == "s" and word[:-1].isupper()
 
 
 def make_doc(raw: str) -> Doc:
@@ -230,7 +248,7 @@ def make_doc(raw: str) -> Doc:
                 start + len(word),
                 possessive,
                 sentence_start,
-                upper and not (len(word) > 1 and word.isupper()),
+                upper and not (len(word) > 1 and _is_acronym(word)),
                 not upper and not first.islower(),
             )
         )

@@ -5,24 +5,31 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from bot.parsing import facts, kinds, loops
+from bot.parsing import facts, kinds, loops, organisations
 from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
-from bot.parsing.model import ParsedNote
-from bot.parsing.people import find_names, people
+from bot.parsing.known import index
+from bot.parsing.model import NOTHING_KNOWN, Knowledge, ParsedNote
+from bot.parsing.people import find_names, known_things, people, resolve_spans
 from bot.parsing.subjects import Names
 
 _PRIVATE_RE = re.compile(r"^\s*private\s*:\s*", re.IGNORECASE)
 
 
-def parse_note(text: str, *, now: datetime, tz: str | tzinfo) -> ParsedNote:
+def parse_note(
+    text: str, *, now: datetime, tz: str | tzinfo, known: Knowledge = NOTHING_KNOWN
+) -> ParsedNote:
     """Read a note written at `now` by someone in time zone `tz`.
 
     Dates are read in `tz` and returned as aware UTC datetimes. `occurred_at` leans to the past
     ("on Tuesday" is the last Tuesday; a bare date is noon local), loop due dates to the future
     ("by Friday" is the next Friday; a bare date is 17:00 local, the end of a working day).
     `occurred_at` is None when the note names no date for the interaction.
+
+    `known` is what the workspace knows (contacts, aliases, organisations, Slack users,
+    corrections, the author's date order): names resolve against it (`PersonRef.known_as`,
+    `candidates`), and nothing it calls an organisation or "not a person" becomes a person.
 
     Never raises: on input it cannot read it returns the text with nothing extracted.
     """
@@ -34,18 +41,30 @@ def parse_note(text: str, *, now: datetime, tz: str | tzinfo) -> ParsedNote:
         private = True
         stripped = stripped[m.end() :].strip()
     try:
-        return parse_body(stripped, private=private, now=now, tz=tz)
+        return parse_body(stripped, private=private, now=now, tz=tz, known=known)
     except Exception:  # a note is always saved; an unreadable part must not lose it
         return ParsedNote(text=stripped, private=private)
 
 
-def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> ParsedNote:
+def parse_body(
+    text: str,
+    *,
+    private: bool,
+    now: datetime,
+    tz: str | tzinfo,
+    known: Knowledge = NOTHING_KNOWN,
+) -> ParsedNote:
     """The extraction itself, without the safety net (tests call this to see real errors)."""
     clock = make_clock(now, tz)
+    idx = index(known)
     doc = make_doc(text)
     hits = find_dates(doc.text, doc.words)
     date_spans = [(h.start, h.end) for h in hits]
-    spans = find_names(doc, SpanSet(date_spans))
+    things = known_things(doc, idx)
+    spans = find_names(doc, SpanSet(date_spans), things)
+    resolve_spans(doc, spans, idx)
+    found = organisations.find(doc, spans, things, idx)
+    spans = found.spans
     names = Names(spans, date_spans)
 
     occasions, used, problems = facts.occasions(doc, names, hits, clock)
@@ -59,7 +78,7 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
     )
     return ParsedNote(
         text=text,
-        people=people(doc, spans),
+        people=people(doc, spans, found.facts),
         kind=kinds.kind(doc, loop_spans),
         occurred_at=_occurred(doc, names, hits, claimed, clock),
         initiator=kinds.initiator(doc, names, loop_spans),
@@ -71,6 +90,7 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
         sensitive=facts.sensitive(doc.text, doc.words),
         private=private,
         not_understood=tuple(dict.fromkeys(not_understood)),
+        organisations=tuple(found.orgs),
     )
 
 

@@ -1,26 +1,49 @@
-"""People named in a note: Slack mentions, capitalised names, and "her husband Mark"."""
+"""People named in a note: Slack mentions, people the workspace knows (however they are written),
+capitalised names, and "her husband Mark".
+
+Known names are found first, in any case and by any alias ("w/ yusuf", "AL's bday", "Berg says");
+then capitalised words that look like new people. What the workspace knows to be an organisation
+or not a person, and capitalised runs that name places, events, products and companies ("at the
+RetailX Expo", "raised a Series C", "migrating to Snowflake"), are never people.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.parsing.doc import Doc, SpanSet, Token
+from bot.parsing.known import NOBODY, Index, Resolved, fold, resolve
 from bot.parsing.lexicon import (
     CALENDAR_WORDS,
+    COMMON_NAME_WORDS,
     FULL_WEEKDAYS,
+    LOWER_NAME_TRIGGERS,
     NAME_PARTICLES,
     NAME_TRIGGERS,
     NOT_NAMES,
     PERSON_VERBS,
     PLACE_PREPOSITIONS,
     RELATIONS,
+    THING_NOUNS,
     TITLES,
     TRAVEL_VERBS,
+    words,
 )
 from bot.parsing.model import PersonRef
 
+
+class PersonFacts(Protocol):
+    company: str | None
+    role: str | None
+    aliases: list[str]
+
+
 MAX_NAME_WORDS = 3
 MAX_CASELESS_LEN = 12
+# Triggers too weak to make a month or short weekday a person: "for April", "by May".
+_WEAK_TRIGGERS = words("for by to and from")
 
 
 @dataclass(slots=True)
@@ -32,6 +55,17 @@ class NameSpan:
     last: int
     possessive: bool
     mention: bool
+    known: Resolved = NOBODY
+    title: str | None = None
+
+
+@dataclass(slots=True)
+class KnownThings:
+    """What the snapshot recognised in the note, by token index."""
+
+    people: dict[int, tuple[int, Resolved]] = field(default_factory=dict)  # first -> (last, who)
+    orgs: list[tuple[int, int, str]] = field(default_factory=list)  # (first, last, org name)
+    blocked: set[int] = field(default_factory=set)  # tokens of orgs and "not a person"
 
 
 def _joined(doc: Doc, a: Token, b: Token, *, slash: bool = False) -> bool:
@@ -53,11 +87,16 @@ def _prev(doc: Doc, i: int) -> Token | None:
     return p if _joined(doc, p, t, slash=p.lower == "w") else None
 
 
-def _is_person_context(doc: Doc, i: int) -> bool:
+def _is_person_context(doc: Doc, i: int, *, strong: bool = False) -> bool:
     """A person is clearly meant: "with X", "met X", "X said", "X's"."""
     t = doc.tokens[i]
     p = _prev(doc, i)
-    if p is not None and p.lower in NAME_TRIGGERS and not p.possessive:
+    if (
+        p is not None
+        and p.lower in NAME_TRIGGERS
+        and not p.possessive
+        and not (strong and p.lower in _WEAK_TRIGGERS)
+    ):
         return True
     if t.possessive:
         return True
@@ -68,6 +107,120 @@ def _is_person_context(doc: Doc, i: int) -> bool:
     return False
 
 
+# --- what the workspace knows ------------------------------------------------------------------
+
+
+def _list_gap(doc: Doc, a: Token, b: Token) -> bool:
+    """ "Yusuf, Omar, Fatima & Khalid", "Pieter + Sanne": a list of people goes on."""
+    gap = doc.text[a.end + (2 if a.possessive else 0) : b.start].strip()
+    return gap in (",", "&", "+", "/", "and", ", and", "&amp;")
+
+
+def _lower_context(doc: Doc, i: int, j: int, previous_person: int) -> bool:
+    """A lower-case known name counts where a person is clearly meant."""
+    t, last = doc.tokens[i], doc.tokens[j]
+    if i > 0 and not t.sentence_start:
+        p = doc.tokens[i - 1]
+        if p.lower in LOWER_NAME_TRIGGERS and _joined(doc, p, t, slash=p.lower == "w"):
+            return True
+        if p.lower == "and" and previous_person == i - 2:
+            return True
+        if previous_person == i - 1 and _list_gap(doc, p, t):
+            return True
+    if last.possessive:
+        return True
+    if j + 1 < len(doc.tokens):
+        n = doc.tokens[j + 1]
+        if _joined(doc, last, n) and n.lower in PERSON_VERBS:
+            return True
+    after = doc.text[last.end : last.end + 3]
+    return t.sentence_start and after.lstrip(" ")[:1] in (":", "-", "–", "—")
+
+
+def known_things(doc: Doc, idx: Index) -> KnownThings:
+    """Known people, organisations and corrections in the note, longest match first."""
+    found = KnownThings()
+    if idx.empty:
+        return found
+    tokens = doc.tokens
+    n = len(tokens)
+    previous_person = -9
+    i = 0
+    while i < n:
+        t = tokens[i]
+        head = fold(t.text)
+        if head not in idx.heads or t.text in doc.mentions:
+            i += 1
+            continue
+        best: tuple[int, str, str] | None = None  # (last token, key, what)
+        key = head
+        j = i
+        while True:
+            if key in idx.not_people:
+                best = (j, key, "not")
+            elif key in idx.orgs:
+                best = (j, key, "org")
+            elif key in idx.full or key in idx.last or (j == i and key in idx.first):
+                best = (j, key, "person")
+            if j + 1 >= n or j - i + 1 >= idx.max_words or tokens[j].possessive:
+                break
+            nxt = tokens[j + 1]
+            if not _joined(doc, tokens[j], nxt):
+                break
+            j += 1
+            key = f"{key} {fold(nxt.text)}"
+        if best is None:
+            i += 1
+            continue
+        j, key, what = best
+        if what == "person" and not _accept_person(doc, idx, i, j, key, previous_person):
+            i += 1
+            continue
+        if what == "org" and i == j and not _accept_single(t):
+            i += 1
+            continue
+        if what == "person":
+            found.people[i] = (j, resolve(idx, key))
+            previous_person = j
+        else:
+            if what == "org":
+                found.orgs.append((i, j, idx.orgs[key]))
+            found.blocked.update(range(i, j + 1))
+        i = j + 1
+    return found
+
+
+def _accept_single(t: Token) -> bool:
+    return (t.capitalised or t.text.isupper()) or (
+        t.lower not in NOT_NAMES and t.lower not in COMMON_NAME_WORDS
+    )
+
+
+def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_person: int) -> bool:
+    t = doc.tokens[i]
+    if j > i:  # a whole known name or a multi-word alias: "kai berg", "aoife b"
+        return t.capitalised or t.lower not in NOT_NAMES or _lower_context(doc, i, j, -9)
+    low = t.lower
+    alias = idx.aliases.get(key)
+    if t.text.isupper() and len(t.text) <= 4:
+        return alias is not None and alias == t.text  # "AL", "JP", "D": as the alias is written
+    if j + 1 < len(doc.tokens) and not t.possessive:
+        n = doc.tokens[j + 1]
+        if n.capitalised and _joined(doc, t, n) and n.lower not in NOT_NAMES:
+            return False  # "Tom Reilly" is someone new, not the known Tom Becker
+    common = low in NOT_NAMES or low in COMMON_NAME_WORDS or low in CALENDAR_WORDS
+    if t.capitalised or t.caseless:
+        if not common:
+            return True
+        return _is_person_context(doc, i, strong=True)
+    if common or (key not in idx.first and key not in idx.full):
+        return False  # a lower-case surname alone is a word: "park", "berg"
+    return _lower_context(doc, i, j, previous_person)
+
+
+# --- new names ---------------------------------------------------------------------------------
+
+
 def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> bool:
     if prev.possessive or not _joined(doc, prev, t):
         return False
@@ -76,6 +229,12 @@ def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> boo
     if t.lower in FULL_WEEKDAYS or t.text.startswith("Zzq"):
         return False
     return not date_spans.covers(t.start)
+
+
+def _verb_like(t: Token) -> bool:
+    """ "Rescheduled", "Whatsapp'd", "Interviewed": a sentence that opens with its verb."""
+    low = t.lower
+    return (len(low) > 5 and low.endswith("ed")) or low.endswith("'d")
 
 
 def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
@@ -93,35 +252,85 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
             and len(t.text) <= MAX_CASELESS_LEN
             and not t.possessive
         )
-    if not t.capitalised or low in NOT_NAMES:
+    if not t.capitalised or low in NOT_NAMES or len(t.text) == 1:
         return False
     if low in CALENDAR_WORDS:
-        return _is_person_context(doc, i)
+        return _is_person_context(doc, i, strong=True)
     p = _prev(doc, i)
     if p is not None and p.lower in PLACE_PREPOSITIONS and p.lower not in NAME_TRIGGERS:
         return False  # "at Acme", "in Berlin"
-    if p is not None and p.lower == "to" and i >= 2 and doc.tokens[i - 2].lower in TRAVEL_VERBS:
-        return False  # "moving to Lisbon"
+    if p is not None and p.lower == "to" and _travel_before(doc, i - 1):
+        return False  # "moving to Lisbon", "migrating to Snowflake", "move HQ to Jakarta"
+    if p is not None and p.lower in ("for", "from") and i >= 2:
+        q = doc.tokens[i - 2]
+        if q.lower in ("leaving", "left", "leave", "headed", "heading", "bound"):
+            return False  # "leaving for Stripe"
     if t.sentence_start or (p is not None and p.lower in TITLES):
         if p is not None and p.lower in TITLES:
             return True
+        if _verb_like(t):
+            return False
         # Sentence-initial capitals are usually just capitals: "Great lunch", "Prefers tea".
         if _is_person_context(doc, i):
             return True
         if i + 1 < len(doc.tokens):
             n = doc.tokens[i + 1]
-            return _continues_name(doc, t, n, date_spans) and (
+            if n.lower == "from" and i + 2 < len(doc.tokens) and doc.tokens[i + 2].capitalised:
+                return _joined(doc, t, n)  # "Sunil from Plaid intro'd me"
+            if not _continues_name(doc, t, n, date_spans):
+                return False
+            after = doc.text[n.end + (2 if n.possessive else 0) :].lstrip(" ")[:1]
+            return (
                 n.possessive
                 or i + 2 >= len(doc.tokens)
                 or doc.tokens[i + 2].lower in PERSON_VERBS
                 or not doc.tokens[i + 2].capitalised
+                or after in ("(", ",", ":", "—", "–", "-")
             )
         return False
     return True
 
 
-def find_names(doc: Doc, date_spans: SpanSet) -> list[NameSpan]:
+def _travel_before(doc: Doc, to: int) -> bool:
+    """A travel or migration verb one or two words before "to" at token `to`."""
+    return any(
+        0 <= k < len(doc.tokens) and doc.tokens[k].lower in TRAVEL_VERBS for k in (to - 1, to - 2)
+    )
+
+
+def _skip_run(doc: Doc, i: int) -> int:
+    """The index after a run of capitalised words joined to token i: "the Staff Eng role",
+    "at Sobrino de Botín", "the Salon du Chocolat"."""
+    j = i
+    while j + 1 < len(doc.tokens):
+        n = doc.tokens[j + 1]
+        if not _joined(doc, doc.tokens[j], n):
+            break
+        if n.lower in NAME_PARTICLES and j + 2 < len(doc.tokens):
+            m = doc.tokens[j + 2]
+            if m.capitalised and _joined(doc, n, m):
+                j += 2
+                continue
+        if not (n.capitalised or n.text.isupper()):
+            break
+        j += 1
+    return j + 1
+
+
+def _thing_after(doc: Doc, j: int) -> bool:
+    """ "Stripe Connect pilot", "RetailX Expo", "SaaStr Europa meetup": a thing, not a person."""
+    t = doc.tokens[j]
+    if t.lower in THING_NOUNS and not t.possessive:
+        return True
+    if t.possessive or j + 1 >= len(doc.tokens):
+        return False
+    n = doc.tokens[j + 1]
+    return n.lower in THING_NOUNS and _joined(doc, t, n)
+
+
+def find_names(doc: Doc, date_spans: SpanSet, things: KnownThings | None = None) -> list[NameSpan]:
     """Name spans left to right. Mentions count as names (their placeholder word stands in)."""
+    things = things or KnownThings()
     spans: list[NameSpan] = []
     tokens = doc.tokens
     i = 0
@@ -131,32 +340,94 @@ def find_names(doc: Doc, date_spans: SpanSet) -> list[NameSpan]:
             spans.append(NameSpan(t.text, t.start, t.end, i, i, t.possessive, True))
             i += 1
             continue
-        if not _starts_name(doc, i, date_spans):
+        if i in things.people:
+            j, who = things.people[i]
+            name = doc.text[t.start : tokens[j].end]
+            spans.append(
+                NameSpan(
+                    " ".join(name.split()),
+                    t.start,
+                    tokens[j].end,
+                    i,
+                    j,
+                    tokens[j].possessive,
+                    False,
+                    who,
+                    _title_before(doc, i),
+                )
+            )
+            i = j + 1
+            continue
+        if i in things.blocked:
             i += 1
             continue
-        j = i
-        words = [t.text]
-        while len(words) < MAX_NAME_WORDS and j + 1 < len(tokens) and not tokens[j].possessive:
-            n = tokens[j + 1]
-            if _continues_name(doc, tokens[j], n, date_spans):
-                words.append(n.text)
-                j += 1
-            elif (
-                n.lower in NAME_PARTICLES
-                and j + 2 < len(tokens)
-                and _joined(doc, tokens[j], n)
-                and _continues_name(doc, n, tokens[j + 2], date_spans)
-                and len(words) + 2 <= MAX_NAME_WORDS + 1
+        if not _starts_name(doc, i, date_spans):
+            if (
+                t.capitalised
+                and (p := _prev(doc, i)) is not None
+                and (p.lower in PLACE_PREPOSITIONS or p.lower == "to")
             ):
-                words.extend((n.text, tokens[j + 2].text))
-                j += 2
+                i = _skip_run(doc, i)  # the whole of "the Boston Fintech Summit"
             else:
+                i += 1
+            continue
+        j = i
+        count = 1
+        while count < MAX_NAME_WORDS and j + 1 < len(tokens) and not tokens[j].possessive:
+            n = tokens[j + 1]
+            if j + 1 in things.people or j + 1 in things.blocked:
                 break
+            if _continues_name(doc, tokens[j], n, date_spans):
+                count += 1
+                j += 1
+                continue
+            # particles: "van den Heuvel", "de la Fuente", "bin Said", "ibn Rashid"
+            k = j + 1
+            while k < len(tokens) and k - j <= 2 and tokens[k].lower in NAME_PARTICLES:
+                if not _joined(doc, tokens[k - 1], tokens[k]):
+                    break
+                k += 1
+            if (
+                k > j + 1
+                and k < len(tokens)
+                and _joined(doc, tokens[k - 1], tokens[k])
+                and tokens[k].capitalised
+                and not date_spans.covers(tokens[k].start)
+                and k not in things.people
+                and k not in things.blocked
+            ):
+                count += 1
+                j = k
+                continue
+            break
+        if _thing_after(doc, j):
+            i = j + 1
+            continue
+        name = " ".join(tok.text for tok in tokens[i : j + 1])
         spans.append(
-            NameSpan(" ".join(words), t.start, tokens[j].end, i, j, tokens[j].possessive, False)
+            NameSpan(
+                name,
+                t.start,
+                tokens[j].end,
+                i,
+                j,
+                tokens[j].possessive,
+                False,
+                NOBODY,
+                _title_before(doc, i),
+            )
         )
         i = j + 1
     return spans
+
+
+def _title_before(doc: Doc, i: int) -> str | None:
+    if i == 0:
+        return None
+    p = doc.tokens[i - 1]
+    if p.lower in TITLES and doc.text[p.end : doc.tokens[i].start].strip(" .") == "":
+        return p.text
+    return None
 
 
 def name_starting_at(spans: list[NameSpan], pos: int) -> NameSpan | None:
@@ -168,33 +439,105 @@ def name_starting_at(spans: list[NameSpan], pos: int) -> NameSpan | None:
     return None
 
 
-def people(doc: Doc, spans: list[NameSpan]) -> tuple[PersonRef, ...]:
-    """PersonRefs in order of first appearance, "Jane" folded into an earlier "Jane Doe"."""
+# --- PersonRefs ----------------------------------------------------------------------------------
+
+
+def resolve_spans(doc: Doc, spans: list[NameSpan], idx: Index) -> None:
+    """Resolve what the known-name scan did not: heuristic names, and mentions."""
+    if idx.empty:
+        return
+    for s in spans:
+        if s.mention:
+            uid = doc.mentions[s.name].slack_user_id
+            name = idx.slack.get(uid)
+            if name is not None:
+                s.known = Resolved(name)
+        elif not s.known.found:
+            s.known = resolve(idx, s.name)
+
+
+def people(
+    doc: Doc, spans: list[NameSpan], facts: Mapping[int, PersonFacts] | None = None
+) -> tuple[PersonRef, ...]:
+    """PersonRefs in order of first appearance; "Jane" folded into an earlier "Jane Doe", and
+    every mention of one known person into one. `facts` (company, role, aliases) are by the
+    start of the person's first span."""
+    facts = facts or {}
     refs: list[PersonRef] = []
     seen: set[str] = set()
-    full_first_words: set[str] = set()
+    parts: dict[str, str] = {}  # first name or surname key -> the full name written earlier
     last_person: str | None = None
     for s in spans:
         if s.mention:
             m = doc.mentions[s.name]
             key = "@" + m.slack_user_id
-            if key not in seen:
+            known_key = f"={s.known.known_as}" if s.known.known_as else None
+            if key not in seen and (known_key is None or known_key not in seen):
                 seen.add(key)
-                refs.append(PersonRef(name=m.name, slack_user_id=m.slack_user_id))
+                if known_key:
+                    seen.add(known_key)
+                f = facts.get(s.start)
+                refs.append(
+                    PersonRef(
+                        name=m.name,
+                        slack_user_id=m.slack_user_id,
+                        known_as=s.known.known_as,
+                        company=f.company if f else None,
+                        role=f.role if f else None,
+                        aliases=tuple(f.aliases) if f else (),
+                    )
+                )
             last_person = m.name
             continue
-        key = s.name.casefold()
-        if key in seen or (" " not in s.name and key in full_first_words):
-            last_person = _full_name_for(refs, s.name) or last_person
+        key = fold(s.name)
+        if s.known.known_as is not None:
+            known_key = f"={s.known.known_as}"
+            if known_key in seen:
+                last_person = _written_for(refs, s.known.known_as) or last_person
+                continue
+        else:
+            known_key = None
+        if key in seen or (" " not in key and key in parts):
+            last_person = parts.get(key) or _full_name_for(refs, s.name) or last_person
             continue
+        if known_key is None and s.known.candidates:
+            # "Kai" in a note that also names "Kai Berg" is him, not a question
+            owner = next((c for c in s.known.candidates if f"={c}" in seen), None)
+            if owner is not None:
+                last_person = _written_for(refs, owner) or last_person
+                continue
         relation, related_to = _relation(doc, s, last_person)
         seen.add(key)
-        if " " in s.name:
-            full_first_words.add(s.name.split(" ", 1)[0].casefold())
-        refs.append(PersonRef(name=s.name, relation=relation, related_to=related_to))
+        if known_key:
+            seen.add(known_key)
+        words_ = key.split(" ")
+        if len(words_) > 1:
+            parts.setdefault(words_[0], s.name)
+            parts.setdefault(words_[-1], s.name)
+        f = facts.get(s.start)
+        refs.append(
+            PersonRef(
+                name=s.name,
+                relation=relation,
+                related_to=related_to,
+                known_as=s.known.known_as,
+                candidates=s.known.candidates,
+                company=f.company if f else None,
+                role=f.role if f else None,
+                aliases=tuple(f.aliases) if f else (),
+                title=s.title.rstrip(".") if s.title else None,
+            )
+        )
         if relation is None:
             last_person = s.name
     return tuple(refs)
+
+
+def _written_for(refs: list[PersonRef], known_as: str) -> str | None:
+    for r in refs:
+        if r.known_as == known_as:
+            return r.name
+    return None
 
 
 def _full_name_for(refs: list[PersonRef], first: str) -> str | None:
@@ -224,15 +567,15 @@ def _relation(doc: Doc, s: NameSpan, last_person: str | None) -> tuple[str | Non
 
 def _owner_name(doc: Doc, k: int) -> str:
     # Walk back over a capitalised run ending in the possessive: "Jane Doe's".
-    words = [doc.tokens[k].text]
+    words_ = [doc.tokens[k].text]
     while (
         k > 0
-        and len(words) < MAX_NAME_WORDS
+        and len(words_) < MAX_NAME_WORDS
         and doc.tokens[k - 1].capitalised
         and not doc.tokens[k - 1].possessive
         and not doc.tokens[k].sentence_start
         and doc.tokens[k - 1].lower not in NOT_NAMES
     ):
         k -= 1
-        words.insert(0, doc.tokens[k].text)
-    return " ".join(words)
+        words_.insert(0, doc.tokens[k].text)
+    return " ".join(words_)
