@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.parsing.lexicon import MONTHS, WEEKDAYS
+from bot.parsing.lexicon import MONTHS, WEEKDAYS, words
 
 
 class Lean(Enum):
@@ -74,12 +74,33 @@ class DayOfMonth:
 
 
 @dataclass(slots=True)
+class NumericDate:
+    """ "3/14", "14.03.", "12/15/26": which part is the day depends on the author's locale."""
+
+    a: int
+    b: int
+    year: int | None
+    text: str
+    day_first: bool | None  # True for "14.03." (always day-first), None: ask the locale
+
+
+@dataclass(slots=True)
 class Fallback:
     text: str  # what dateparser gets
     day: int | None = None  # "early/mid/late March" pins the day afterwards
 
 
-Spec = DayOffset | MonthOffset | WeekdayRef | WeekRel | MonthEnd | MonthDay | DayOfMonth | Fallback
+Spec = (
+    DayOffset
+    | MonthOffset
+    | WeekdayRef
+    | WeekRel
+    | MonthEnd
+    | MonthDay
+    | DayOfMonth
+    | NumericDate
+    | Fallback
+)
 
 
 @dataclass(slots=True)
@@ -100,7 +121,7 @@ class Clock:
     zone_name: str
     local_now: datetime  # aware, in `zone`
     today: date
-    date_order: str  # "MDY" in the Americas, else "DMY": only numeric dates like 3/7 care
+    date_order: str | None  # "MDY" or "DMY" for numeric dates like 3/7; None: the zone can't say
 
     def moment(self, day: date, hm: tuple[int, int]) -> datetime:
         return datetime(day.year, day.month, day.day, hm[0], hm[1], tzinfo=self.zone).astimezone(
@@ -116,7 +137,35 @@ def _zone(name: str) -> ZoneInfo | None:
         return None
 
 
-def make_clock(now: datetime, tz: str | tzinfo) -> Clock:
+# Zones whose people write the month first in "3/7": the US and English Canada, the Philippines;
+# and East Asia, where a two-part date is month/day too. Elsewhere the day comes first, and UTC
+# or an unknown zone says nothing about the author: "3/4" is then a question, not a guess.
+_MONTH_FIRST_PREFIXES = ("US/", "Canada/", "America/Indiana/", "America/Kentucky/")
+_MONTH_FIRST_ZONES = words(
+    """
+    America/New_York America/Chicago America/Denver America/Los_Angeles America/Phoenix
+    America/Anchorage America/Detroit America/Boise America/Juneau America/Adak America/Nome
+    America/Sitka America/Yakutat America/Metlakatla America/Menominee America/Toronto
+    America/Vancouver America/Edmonton America/Winnipeg America/Halifax America/St_Johns
+    America/Regina America/Whitehorse America/Yellowknife America/Moncton America/Montreal
+    America/North_Dakota/Center America/North_Dakota/New_Salem America/North_Dakota/Beulah
+    America/Puerto_Rico Pacific/Honolulu Pacific/Guam Asia/Manila Asia/Tokyo Asia/Seoul
+    Asia/Shanghai Asia/Taipei Asia/Chongqing Asia/Harbin Asia/Urumqi
+    """
+)
+_NO_ORDER_ZONES = frozenset({"UTC", "GMT", "Etc/UTC", "Etc/GMT", "Universal", "Zulu", ""})
+
+
+def zone_date_order(name: str) -> str | None:
+    """ "MDY", "DMY", or None when the zone says nothing about how its people write dates."""
+    if name in _NO_ORDER_ZONES or name.startswith("Etc/") or "/" not in name:
+        return None
+    if name in _MONTH_FIRST_ZONES or name.startswith(_MONTH_FIRST_PREFIXES):
+        return "MDY"
+    return "DMY"
+
+
+def make_clock(now: datetime, tz: str | tzinfo, date_order: str | None = None) -> Clock:
     zone: tzinfo
     if isinstance(tz, tzinfo):
         zone = tz
@@ -127,7 +176,11 @@ def make_clock(now: datetime, tz: str | tzinfo) -> Clock:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     local = now.astimezone(zone)
-    order = "MDY" if name.startswith(("America/", "US/", "Canada/")) else "DMY"
+    order = date_order.upper() if date_order else zone_date_order(name)
+    if order == "YMD":
+        order = "MDY"  # "3/7" in Tokyo is March 7; only four-digit years lead
+    if order not in ("MDY", "DMY", None):
+        order = zone_date_order(name)
     return Clock(now.astimezone(UTC), zone, name, local, local.date(), order)
 
 
@@ -137,7 +190,8 @@ _NUM = (
     r"(?P<num>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|few|several)"
 )
-_UNIT = r"(?P<unit>day|week|month|year|fortnight)s?"
+_UNIT = r"(?P<unit>days?|d|weeks?|wks?|w|months?|mos?|mths?|years?|yrs?|y|fortnights?)(?![\w'])"
+_GAP = r"(?:(?<=\d)\s*|\s+)"  # "3 days", "3days", "1d"; words need a space: "a week"
 _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -164,15 +218,18 @@ _NUM_WORDS = {
 _PART_TIMES = {"morning": (9, 0), "afternoon": (15, 0), "evening": (19, 0), "night": (20, 0)}
 
 _I = re.IGNORECASE
+_YESTERDAY = r"yesterday|yday|yest|ystd|yesterdy|yesteday|yestarday"
+_TOMORROW = r"tomorrow|tmrw|tmr|tmw|tomorow|tommorow|tommorrow|tomorrw|2moro|2morrow|2mrw"
+_TONIGHT = r"tonight|tonite|2nite"
 _REL_DAY_RE = re.compile(
-    r"\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow|yesterday"
-    r"|today|tomorrow|tmrw|tmr|tonight|last\s+night|this\s+(?:morning|afternoon|evening))\b"
-    + _PART,
+    r"\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow"
+    rf"|{_YESTERDAY}|today|{_TOMORROW}|{_TONIGHT}|last\s+night"
+    r"|this\s+(?:morning|afternoon|evening|arvo))\b" + _PART,
     _I,
 )
-_IN_RE = re.compile(rf"\b(?:in|within)\s+{_NUM}\s+{_UNIT}\b", _I)
-_FROM_NOW_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+from\s+(?:now|today)\b", _I)
-_AGO_RE = re.compile(rf"\b{_NUM}\s+{_UNIT}\s+ago\b", _I)
+_IN_RE = re.compile(rf"\b(?:in|within)\s+{_NUM}{_GAP}{_UNIT}", _I)
+_FROM_NOW_RE = re.compile(rf"\b{_NUM}{_GAP}{_UNIT}\s+from\s+(?:now|today)\b", _I)
+_AGO_RE = re.compile(rf"\b{_NUM}{_GAP}{_UNIT}\s+ago\b", _I)
 _PERIOD_RE = re.compile(
     r"\b(?P<which>last|next|this\s+coming|coming|this|over\s+the)\s+(?P<period>week|month|year"
     r"|weekend)\b",
@@ -195,7 +252,7 @@ _MD_RE = re.compile(
     _I,
 )
 _DM_RE = re.compile(
-    rf"\b(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b\.?" + _YEAR, _I
+    rf"\b(?:the\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?\s+(?:of\s+)?{_MONTH}\b\.?" + _YEAR, _I
 )
 _ISO_RE = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")
 _NUMERIC_RE = re.compile(
@@ -206,7 +263,7 @@ _MONTH_ONLY_RE = re.compile(
     rf"{_MONTH}\b(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
     _I,
 )
-_ON_THE_RE = re.compile(r"\b(?P<pre>on|by)\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b", _I)
+_ON_THE_RE = re.compile(r"\b(?P<pre>on|by)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", _I)
 _PREFIX_RE = re.compile(
     r"\b(?P<p>on|by|before|until|till|due(?:\s+(?:on|by))?|no\s+later\s+than|from|since|around)"
     r"\s+$",
@@ -253,19 +310,22 @@ def _rel_day(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str 
     table: dict[str, tuple[Lean, int]] = {
         "day before yesterday": (Lean.PAST, -2),
         "day after tomorrow": (Lean.FUTURE, 2),
-        "yesterday": (Lean.PAST, -1),
         "last night": (Lean.PAST, -1),
-        "tomorrow": (Lean.FUTURE, 1),
-        "tmrw": (Lean.FUTURE, 1),
-        "tmr": (Lean.FUTURE, 1),
     }
-    lean, days = table.get(rel, (Lean.EITHER, 0))
+    if rel in table:
+        lean, days = table[rel]
+    elif re.fullmatch(_YESTERDAY, rel):
+        lean, days = Lean.PAST, -1
+    elif re.fullmatch(_TOMORROW, rel):
+        lean, days = Lean.FUTURE, 1
+    else:
+        lean, days = Lean.EITHER, 0
     return lean, DayOffset(days), None
 
 
 def _offset(m: re.Match[str], future: bool) -> tuple[Lean, Spec | None, str | None]:
     n = min(_num(m), 999)
-    unit = m.group("unit").lower()
+    unit = _UNITS.get(m.group("unit").lower().rstrip("s") or "s", "day")
     sign = 1 if future else -1
     lean = Lean.FUTURE if future else Lean.PAST
     if unit == "month":
@@ -274,6 +334,22 @@ def _offset(m: re.Match[str], future: bool) -> tuple[Lean, Spec | None, str | No
         return lean, MonthOffset(sign * n * 12), None
     days = {"day": 1, "week": 7, "fortnight": 14}[unit]
     return lean, DayOffset(sign * n * days), None
+
+
+_UNITS = {
+    "day": "day",
+    "d": "day",
+    "week": "week",
+    "wk": "week",
+    "w": "week",
+    "month": "month",
+    "mo": "month",
+    "mth": "month",
+    "year": "year",
+    "yr": "year",
+    "y": "year",
+    "fortnight": "fortnight",
+}
 
 
 def _period(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -351,15 +427,76 @@ def _iso(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | No
     return Lean.EITHER, MonthDay(mo, d, y), None
 
 
+_NOT_BEFORE_NUMERIC = words(
+    """
+    score scored rated rating rate ratio split out of about approx roughly nearly over under
+    than
+    """
+)
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)\s+$")
+
+
 def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
-    if m.group("y") is None and pre is None:
-        return None  # "1/2 the team", "3.5": bare pairs of numbers are rarely dates
-    if m.group("sep") == "." and m.group("y") is None:
-        return None
+    text = m.string
+    dotted = m.group("sep") == "."
+    trailing_dot = dotted and text[m.end() : m.end() + 1] == "."
+    year_s = m.group("y")
+    if dotted and year_s is None and not trailing_dot and pre is None:
+        return None  # "3.5 million"
+    if year_s is None and pre is None and not trailing_dot:
+        # "call w/ raj 2/2": a bare pair right after a word; not "1/2 the team", "— 4/5,"
+        w = _WORD_BEFORE_RE.search(text, max(0, m.start() - 24), m.start())
+        nxt = text[m.end() : m.end() + 6].lstrip(" ").lower()
+        if (
+            w is None
+            or w.group(1).lower() in _NOT_BEFORE_NUMERIC
+            or nxt.startswith(("of", "the", "%", "people", "ppl"))
+        ):
+            return None
     a, b = int(m.group("a")), int(m.group("b"))
-    if not (1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)):
+    if not (1 <= a <= 31 and 1 <= b <= 31):
         return None
-    return Lean.EITHER, Fallback(m.group(0)), None
+    year = None
+    if year_s is not None:
+        year = int(year_s) + (2000 if len(year_s) == 2 else 0)
+    core = m.group(0) + ("." if trailing_dot else "")
+    spec = NumericDate(a, b, year, core, True if dotted else None)
+    if not _valid(b, a, year) and not _valid(a, b, year):
+        return Lean.EITHER, None, f'no such date "{core}"'
+    return Lean.EITHER, spec, None
+
+
+def numeric_order(spec: NumericDate, order: str | None) -> tuple[int, int] | str:
+    """(month, day) for a numeric date, or why it can't be read: "3/4" when the locale is
+    unknown could be either, so it is asked about rather than guessed."""
+    dmy = (spec.b, spec.a)  # month, day when the day comes first
+    mdy = (spec.a, spec.b)
+    ok_dmy = _valid(dmy[0], dmy[1], spec.year)
+    ok_mdy = _valid(mdy[0], mdy[1], spec.year)
+    if spec.day_first:
+        return dmy if ok_dmy else f'no such date "{spec.text}"'
+    if ok_dmy and ok_mdy and dmy != mdy:
+        if order == "DMY":
+            return dmy
+        if order == "MDY":
+            return mdy
+        first = f"{spec.a} {calendar.month_name[spec.b]}"
+        second = f"{calendar.month_name[spec.a]} {spec.b}"
+        return f'"{spec.text}": {first} or {second}? Write the month as a word'
+    if ok_dmy:
+        return dmy
+    if ok_mdy:
+        return mdy
+    return f'no such date "{spec.text}"'
+
+
+def check_numeric(hits: list[DateHit], order: str | None) -> None:
+    """Turn numeric dates the locale cannot settle into "didn't understand" entries."""
+    for h in hits:
+        if isinstance(h.spec, NumericDate):
+            got = numeric_order(h.spec, order)
+            if isinstance(got, str):
+                h.error, h.spec = got, None
 
 
 def _month_only(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -385,17 +522,23 @@ def _month_only(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, s
 def _on_the(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
     day = int(m.group("day"))
     if not 1 <= day <= 31:
-        return None
+        return Lean.EITHER, None, f'no such date "{_core_text(m)}"'  # "on the 32nd"
     lean = Lean.FUTURE if m.group("pre").lower() == "by" else Lean.EITHER
     return lean, DayOfMonth(day), None
 
 
-_REL_WORDS = frozenset(
-    {"yesterday", "today", "tomorrow", "tmrw", "tmr", "tonight", "night", "morning", "afternoon"}
-    | {"evening"}
+_REL_WORDS = words(
+    """
+    yesterday yday yest ystd yesterdy yesteday yestarday today tomorrow tmrw tmr tmw tomorow
+    tommorow tommorrow tomorrw moro morrow mrw tonight tonite nite night morning afternoon
+    evening arvo
+    """
 )
-_UNIT_WORDS = frozenset(
-    {"day", "days", "week", "weeks", "month", "months", "year", "years", "fortnight", "fortnights"}
+_UNIT_WORDS = words(
+    """
+    day days week weeks month months year years fortnight fortnights d w wk wks mo mos mth mths
+    y yr yrs ago
+    """
 )
 _END_WORDS = frozenset({"end", "eod", "eow", "eom", "cob", "business"})
 _PERIOD_WORDS = frozenset({"week", "month", "year", "weekend"})
@@ -407,7 +550,7 @@ _NO_WORDS: frozenset[str] = frozenset()
 # anchor words are absent is not run at all, so most notes cost a set lookup, not 13 scans.
 _PATTERNS: tuple[tuple[re.Pattern[str], _Builder, frozenset[str], bool], ...] = (
     (_REL_DAY_RE, _rel_day, _REL_WORDS, False),
-    (_IN_RE, lambda m, pre: _offset(m, future=True), _UNIT_WORDS, False),
+    (_IN_RE, lambda m, pre: _offset(m, future=True), frozenset({"in", "within"}), False),
     (_FROM_NOW_RE, lambda m, pre: _offset(m, future=True), _UNIT_WORDS, False),
     (_AGO_RE, lambda m, pre: _offset(m, future=False), _UNIT_WORDS, False),
     (_END_RE, _end, _END_WORDS, False),
@@ -424,13 +567,16 @@ _DIGIT_RE = re.compile(r"\d")
 _LETTERS_RE = re.compile(r"[a-z]+")
 
 
-def find_dates(text: str, words: frozenset[str] | None = None) -> list[DateHit]:
+def find_dates(
+    text: str, words: frozenset[str] | None = None, *, order: str | None = "DMY"
+) -> list[DateHit]:
     """Every date-like span in `text`, left to right, never overlapping.
 
-    `words` (the note's words in lower case) may be passed when already known.
+    `words` is accepted for compatibility; the anchors are the note's runs of letters, which
+    also finds "d" in "1d ago" and "moro" in "2moro". `order` is the author's date order for
+    numeric dates ("DMY", "MDY", or None when unknown: an ambiguous "3/4" becomes an error).
     """
-    if words is None:
-        words = frozenset(_LETTERS_RE.findall(text.lower()))
+    words = frozenset(_LETTERS_RE.findall(text.lower()))
     has_digit = _DIGIT_RE.search(text) is not None
     found: list[tuple[int, int, Lean, Spec | None, str | None, tuple[int, int] | None]] = []
     for pattern, build, anchors, needs_digit in _PATTERNS:
@@ -464,6 +610,7 @@ def find_dates(text: str, words: frozenset[str] | None = None) -> list[DateHit]:
         time, end = _time_near(text, start, end)
         hits.append(DateHit(start, end, text[start:end], lean, spec, time or hm, error))
         last_end = end
+    check_numeric(hits, order)
     return hits
 
 
@@ -598,6 +745,13 @@ def resolve_day(hit: DateHit, clock: Clock, prefer: Lean) -> date | None:
             return _yearly(today, spec.month, spec.day, prefer)
         if isinstance(spec, DayOfMonth):
             return _monthly(today, spec.day, prefer)
+        if isinstance(spec, NumericDate):
+            got = numeric_order(spec, clock.date_order)
+            if isinstance(got, str):
+                return None
+            if spec.year is not None:
+                return date(spec.year, got[0], got[1])
+            return _yearly(today, got[0], got[1], prefer)
         if isinstance(spec, Fallback):
             return _dateparser(spec, clock, prefer)
     except (ValueError, OverflowError):
@@ -632,6 +786,9 @@ def month_day(hit: DateHit, clock: Clock) -> tuple[int, int, int | None] | None:
     """A yearly date: month, day and the year only when the note gives one."""
     if isinstance(hit.spec, MonthDay):
         return hit.spec.month, hit.spec.day, hit.spec.year
+    if isinstance(hit.spec, NumericDate):
+        got = numeric_order(hit.spec, clock.date_order)
+        return None if isinstance(got, str) else (got[0], got[1], hit.spec.year)
     day = resolve_day(hit, clock, Lean.FUTURE)
     return (day.month, day.day, None) if day is not None else None
 

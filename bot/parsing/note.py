@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from bot.parsing import facts, kinds, loops, organisations
+from bot.parsing import facts, kinds, loops, organisations, tense
 from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
@@ -55,10 +55,10 @@ def parse_body(
     known: Knowledge = NOTHING_KNOWN,
 ) -> ParsedNote:
     """The extraction itself, without the safety net (tests call this to see real errors)."""
-    clock = make_clock(now, tz)
+    clock = make_clock(now, tz, known.date_order)
     idx = index(known)
     doc = make_doc(text)
-    hits = find_dates(doc.text, doc.words)
+    hits = find_dates(doc.text, order=clock.date_order)
     date_spans = [(h.start, h.end) for h in hits]
     things = known_things(doc, idx)
     spans = find_names(doc, SpanSet(date_spans), things)
@@ -101,12 +101,17 @@ def _occurred(
 
     A date in a clause about someone else's life ("she adopted a dog last year", "he is moving
     in March") is not when we met, unless the clause names an interaction ("Raj called me
-    yesterday").
+    yesterday"). A date that can lean either way is read by its clause: a plan ("kicking off
+    their pilot Thursday", "meeting set for 4 June", "flying back tonight") is not when anything
+    happened; without a tense to go by, the nearer of the two readings wins ("for the May 4
+    hackathon", written on April 20, is ahead).
     """
     for i, h in enumerate(hits):
         if i in claimed or h.error is not None or h.lean is Lean.FUTURE:
             continue
         if _about_someone_else(doc, names, h.start):
+            continue
+        if h.lean is Lean.EITHER and not tense.happened(doc, h, clock):
             continue
         return occurred_at(h, clock)
     return None
@@ -120,7 +125,10 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
             return False
         first = doc.tokens[k]
         named = names.by_start.get(first.start) is not None
-        third = first.lower.split("'", 1)[0] in ("she", "he", "they") or named
+        third = (
+            first.lower.split("'", 1)[0] in ("she", "he", "they", "her", "his", "their", "my")
+            or named
+        )
         if not third:
             return False
         while k < len(doc.tokens) and doc.tokens[k].start < ce:
