@@ -459,10 +459,12 @@ def parser_got(parsed: Any, known: Known, open_loops: dict[str, LoopLabel]) -> G
         GotLoop(x.direction.value, person(x.person), x.what, _local_day(x.due, known.tz))
         for x in parsed.loops
     ]
+    still_open = dict(open_loops)
     for s in parsed.settles:
-        loop_id = closed_by(s.direction.value, person(s.person), s.what, open_loops)
+        loop_id = closed_by(s.direction.value, person(s.person), s.what, still_open)
         if loop_id is not None:
             got.closes.add(loop_id)
+            del still_open[loop_id]
     got.occasions = {
         (o.kind, person(o.person) or "", o.month, o.day, o.year) for o in parsed.occasions
     }
@@ -501,7 +503,11 @@ def closed_by(
         for loop_id, loop in open_loops.items()
         if loop.direction == direction and loop.person == person and rule(what, loop.what)
     ]
-    return candidates[0][0] if candidates else None
+    if not candidates:
+        return None
+    # the best-matching one, the oldest first among equals
+    best = max(candidates, key=lambda c: len(content_words(what) & content_words(c[1].what)))
+    return best[0]
 
 
 def read_with_parser(story: Story) -> Iterator[tuple[NoteLabel, Got]]:

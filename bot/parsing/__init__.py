@@ -18,6 +18,7 @@ from bot.parsing.model import (
 )
 from bot.parsing.note import parse_note
 from bot.parsing.query import is_question, parse_query
+from bot.parsing.settling import settles_loop
 
 __all__ = [
     "NOTHING_KNOWN",
@@ -36,5 +37,6 @@ __all__ = [
     "is_question",
     "parse_note",
     "parse_query",
+    "settles_loop",
     "warm_up",
 ]

@@ -31,7 +31,7 @@ _MRKDWN_RE = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)|`")
 # conjunctions that start a new thought.
 # The lookahead lets the engine skip most spaces without trying each conjunction.
 CLAUSE_EDGE_RE = re.compile(
-    r"[,.;!?\n()\"]|\s(?=[-–—abstwpABSTWP])(?:[-–—]+\s"
+    r"[,.;:!?\n()\"•|\u2600-\u27bf\U0001f000-\U0001faff]|\s(?=[-–—abstwpABSTWP])(?:[-–—]+\s"
     r"|(?:and|but|so|because|then|while|although|though|since|whereas|plus)\b)",
     re.IGNORECASE,
 )
@@ -137,7 +137,7 @@ class Doc:
 def _inside_number(text: str, i: int) -> bool:
     """ "3.5", "10,000": a point or comma between digits ends no clause."""
     return (
-        text[i] in ",."
+        text[i] in ",.:"
         and 0 < i < len(text) - 1
         and text[i - 1].isdigit()
         and text[i + 1].isdigit()

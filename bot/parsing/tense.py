@@ -8,6 +8,8 @@ Tuesday is ahead and "lunch with Sam Monday" written on a Wednesday is behind.
 
 from __future__ import annotations
 
+import re
+
 from bot.parsing.dates import Clock, DateHit, Lean, WeekdayRef, resolve_day
 from bot.parsing.doc import Doc, Token
 from bot.parsing.lexicon import words
@@ -45,9 +47,33 @@ def _is_be(t: Token) -> bool:
     return t.lower in _BE or (t.possessive and t.lower in _PRONOUNS_WITH_IS)
 
 
+_PUNCT_RE = re.compile(r"[,.;:!?\n()\"•]")
+WINDOW = 240
+
+
+def _punct_clause(text: str, pos: int) -> tuple[int, int]:
+    """The stretch between punctuation around `pos`: a tense reaches across an emoji or an
+    "and", not across a comma ("mom passed away, funeral Saturday")."""
+    start = max(0, pos - WINDOW)
+    cs = start
+    for m in _PUNCT_RE.finditer(text, start, pos):
+        if not _in_number(text, m.start()):
+            cs = m.end()
+    m2 = None
+    for m in _PUNCT_RE.finditer(text, pos, min(len(text), pos + WINDOW)):
+        if not _in_number(text, m.start()):
+            m2 = m
+            break
+    return cs, (m2.start() if m2 is not None else min(len(text), pos + WINDOW))
+
+
+def _in_number(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
 def clause_tense(doc: Doc, pos: int) -> tuple[bool, bool]:
     """(past, future): which tenses the clause holding `pos` shows."""
-    cs, ce = doc.clause_start(pos), doc.clause_end(pos)
+    cs, ce = _punct_clause(doc.text, pos)
     k = doc.token_index_at(cs)
     past = future = False
     if k is None:
@@ -83,7 +109,7 @@ def happened(doc: Doc, hit: DateHit, clock: Clock) -> bool:
         return False  # "funeral is on Saturday", "party's Friday"
     past, future = clause_tense(doc, hit.start)
     low = hit.text.lower()
-    if any(w in low for w in ("tonight", "tonite", "2nite")) and not past:
+    if any(w in low for w in ("tonight", "tonite", "2nite")):
         return clock.local_now.hour >= 17  # "drinks with Felix tonight" written late is today
     if past and not future:
         return True
