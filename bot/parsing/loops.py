@@ -676,7 +676,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent)\b)"
+    r"|resent|confirmed)\b)"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)",
     re.IGNORECASE,
@@ -687,7 +687,7 @@ _SETTLE_ANCHORS = words(
     """
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
-    delivered resent texted received recieved followed
+    delivered resent texted received recieved followed confirmed
     """
 )
 
@@ -704,6 +704,12 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.OTHER:
+            passive = _passive(doc, names, m, end)
+            if passive is not None:
+                key = (passive.direction, passive.what.lower(), passive.person)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(passive)
             continue
         got = _one_settle(doc, names, m, subj, end)
         if got is None:
@@ -714,6 +720,32 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
                 seen.add(key)
                 out.append(one)
     return out
+
+
+def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> Settlement | None:
+    """ "security review sent over to Liv", "Hana: PO received", "headcount confirmed": the
+    thing before the verb."""
+    kind = m.lastgroup
+    if kind not in ("sent", "got"):
+        return None
+    cs = doc.clause_start(m.start())
+    what = _tidy(doc, doc.text[cs : m.start()])
+    if not what or len(what.split()) > 6 or what.lower() in _PRONOUN_WHATS:
+        return None
+    if any(cs <= sp.start < m.start() for sp in names.spans):
+        return None
+    rest = doc.text[m.end() : end]
+    if kind == "sent":
+        r = re.match(r"\s*(?:over\s+|across\s+|back\s+)?to\s+", rest)
+        if r is None:
+            return None
+        o = obj_at(doc, names, m.end() + r.end())
+        if o is None or o.kind == "me":
+            return None
+        return Settlement(Direction.YOU_OWE, what, o.name)
+    if m.group(0).lower() in ("received", "recieved") and not rest.strip(" !.,"):
+        return Settlement(Direction.THEY_OWE, what, None)
+    return None
 
 
 _AND_THING_RE = re.compile(
@@ -735,8 +767,25 @@ def _split_settlement(
         m = _AND_THING_RE.match(doc.text, ce)
         if m is not None:
             what = _tidy(doc, m.group("what"))
+            person = got.person
+            to = re.search(r"\s+to\s+(?P<who>\S.*)$", what)
+            if to is not None:  # "the deck to Hugo and the pricing to Léa"
+                person, what = to.group("who"), what[: to.start()]
             if what:
-                out.append(Settlement(got.direction, what, got.person))
+                out.append(Settlement(got.direction, what, person))
+    pronoun = [o for o in out if o.what.lower() in _PRONOUN_WHATS]
+    if pronoun:
+        # "Signed the DPA and sent it back to Jonas": "it" is the thing named before
+        before = doc.text[max(0, doc.clause_start(end) - 120) : doc.clause_start(end)]
+        things = re.findall(r"\b(?:the|our|their|a|an)\s+(\w[\w\- ]{0,40}?)(?=\s+(?:and|to|for)\b|$)",
+                            before.strip(" ,"))
+        if things:
+            out = [
+                Settlement(o.direction, f"the {things[-1]}", o.person)
+                if o.what.lower() in _PRONOUN_WHATS
+                else o
+                for o in out
+            ]
     return out or [got]
 
 

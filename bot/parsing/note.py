@@ -10,7 +10,7 @@ from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occu
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
 from bot.parsing.known import index
-from bot.parsing.model import NOTHING_KNOWN, Knowledge, ParsedNote
+from bot.parsing.model import NOTHING_KNOWN, Direction, Knowledge, ParsedNote, Settlement
 from bot.parsing.people import find_names, known_things, people, resolve_spans
 from bot.parsing.subjects import Names
 
@@ -72,6 +72,10 @@ def parse_body(
     loop_specs, loop_list = loops.find_loops(doc, names, hits, claimed, clock)
     loop_spans = SpanSet(loop_list)
     settles = loops.find_settles(doc, names, hits)
+    kind = kinds.kind(doc, loop_spans)
+    if kind in ("call", "video call") and not any(x.what == "a call" for x in loop_specs):
+        # the call itself settles "a follow-up call" owed to the person called
+        settles.append(Settlement(Direction.YOU_OWE, "a call", None))
     not_understood = list(problems)
     not_understood.extend(
         h.error for i, h in enumerate(hits) if h.error is not None and i not in used
@@ -79,7 +83,7 @@ def parse_body(
     return ParsedNote(
         text=text,
         people=people(doc, spans, found.facts),
-        kind=kinds.kind(doc, loop_spans),
+        kind=kind,
         occurred_at=_occurred(doc, names, hits, claimed, clock),
         initiator=kinds.initiator(doc, names, loop_spans),
         loops=tuple(loop_specs),
