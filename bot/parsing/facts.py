@@ -27,66 +27,6 @@ def tags(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# --- sensitive news -----------------------------------------------------------------------
-
-# (topic, words one of which must be in the note, pattern)
-_SENSITIVE: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
-    (topic, words(anchors), re.compile(pattern, _I))
-    for topic, anchors, pattern in (
-        (
-            "house fire",
-            "fire burned burnt",
-            r"\b(?:house|home|apartment|flat)\s+fire\b|\bfire\s+(?:at|in|destroyed)\s+"
-            r"(?:(?:her|his|their|the|our|my)\s+)?(?:home|house|place|apartment|flat)\b"
-            r"|\b(?:house|home|apartment|flat)\s+(?:burn(?:ed|t)\s+down|caught\s+fire)\b",
-        ),
-        (
-            "illness",
-            "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
-            " covid",
-            r"\b(?:ill|illness|sick|unwell|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke"
-            r"|heart\s+attack|covid)\b",
-        ),
-        (
-            "hospital",
-            "hospital hospitalised hospitalized hospitalisation hospitalization icu er",
-            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b",
-        ),
-        ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
-        ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
-        (
-            "bereavement",
-            "passed died dies death bereaved bereavement condolences lost",
-            r"\bpassed\s+away\b|\b(?:died|dies|death|bereave(?:d|ment)|condolences)\b"
-            r"|\blost\s+(?:her|his|their)\s+(?:mother|father|mom|mum|dad|husband|wife|partner"
-            r"|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|baby|child)\b",
-        ),
-        (
-            "laid off",
-            "laid layoff layoffs lay lost fired let made redundant redundancy",
-            r"\blaid\s+off\b|\blay-?offs?\b|\blost\s+(?:her|his|their|my)\s+job\b"
-            r"|\b(?:was|got|been)\s+(?:fired|let\s+go|made\s+redundant)\b|\bredundan(?:t|cy)\b",
-        ),
-        (
-            "divorce",
-            "divorce divorced divorcing separated",
-            r"\bdivorc(?:e|ed|ing)\b|\bseparated\b",
-        ),
-        ("breakup", "broke breakup break split", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
-        ("miscarriage", "miscarriage lost", r"\bmiscarriage\b|\blost\s+the\s+baby\b"),
-        ("accident", "accident crash", r"\baccident\b|\bcar\s+crash\b"),
-    )
-)
-
-
-def sensitive(text: str, note_words: frozenset[str]) -> tuple[str, ...]:
-    return tuple(
-        topic
-        for topic, anchors, pattern in _SENSITIVE
-        if not anchors.isdisjoint(note_words) and pattern.search(text)
-    )
-
-
 # --- needs --------------------------------------------------------------------------------
 
 _NEED_RE = re.compile(

@@ -748,6 +748,9 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> Settlement |
     return None
 
 
+_THING_BEFORE_RE = re.compile(
+    r"\b(?:the|our|their|a|an)\s+(\w[\w\- ]{0,40}?)(?=\s+(?:and|to|for)\b|$)"
+)
 _AND_THING_RE = re.compile(
     r"\s*(?:,\s*)?(?:and|&|\+)\s+(?P<what>(?:the|a|an|our|their|his|her|some)\s+[^,.;:!?\n]{1,60})",
     re.IGNORECASE,
@@ -777,8 +780,7 @@ def _split_settlement(
     if pronoun:
         # "Signed the DPA and sent it back to Jonas": "it" is the thing named before
         before = doc.text[max(0, doc.clause_start(end) - 120) : doc.clause_start(end)]
-        things = re.findall(r"\b(?:the|our|their|a|an)\s+(\w[\w\- ]{0,40}?)(?=\s+(?:and|to|for)\b|$)",
-                            before.strip(" ,"))
+        things = _THING_BEFORE_RE.findall(before.strip(" ,"))
         if things:
             out = [
                 Settlement(o.direction, f"the {things[-1]}", o.person)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from bot.parsing import facts, kinds, loops, organisations, tense
+from bot.parsing import facts, kinds, loops, organisations, sensitivity, tense
 from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
@@ -80,9 +80,13 @@ def parse_body(
     not_understood.extend(
         h.error for i, h in enumerate(hits) if h.error is not None and i not in used
     )
+    refs = people(doc, spans, found.facts)
+    news = sensitivity.find(
+        doc, names, sensitivity.family_of([(r.name, r.relation, r.related_to) for r in refs])
+    )
     return ParsedNote(
         text=text,
-        people=people(doc, spans, found.facts),
+        people=refs,
         kind=kind,
         occurred_at=_occurred(doc, names, hits, claimed, clock),
         initiator=kinds.initiator(doc, names, loop_spans),
@@ -91,10 +95,11 @@ def parse_body(
         occasions=tuple(occasions),
         needs=facts.needs(doc, hits, loop_spans),
         tags=facts.tags(text),
-        sensitive=facts.sensitive(doc.text, doc.words),
+        sensitive=tuple(dict.fromkeys(n.topic for n in news if not n.mine)),
         private=private,
         not_understood=tuple(dict.fromkeys(not_understood)),
         organisations=tuple(found.orgs),
+        sensitivity=tuple(news),
     )
 
 
