@@ -433,7 +433,7 @@ _NOT_BEFORE_NUMERIC = words(
     than
     """
 )
-_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)\s+$")
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+):?\s+$")
 
 
 def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -686,6 +686,11 @@ def _yearly(today: date, month: int, day: int, prefer: Lean) -> date | None:
             if (d >= today) if prefer is Lean.FUTURE else (d <= today):
                 return d
     return None
+
+
+def next_yearly(today: date, month: int, day: int) -> date | None:
+    """The next time a yearly date comes round, today included."""
+    return _yearly(today, month, day, Lean.FUTURE)
 
 
 def _monthly(today: date, day: int, prefer: Lean) -> date | None:

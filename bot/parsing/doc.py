@@ -134,14 +134,17 @@ class Doc:
         return s
 
 
+_DOTTED_DATE_END_RE = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}$")
+
+
 def _inside_number(text: str, i: int) -> bool:
-    """ "3.5", "10,000": a point or comma between digits ends no clause."""
-    return (
-        text[i] in ",.:"
-        and 0 < i < len(text) - 1
-        and text[i - 1].isdigit()
-        and text[i + 1].isdigit()
-    )
+    """ "3.5", "10,000", "10:30": a point, comma or colon between digits ends no clause; nor
+    does the last dot of a date written "14.05."."""
+    if text[i] not in ",.:" or not 0 < i < len(text) - 1:
+        return False
+    if text[i - 1].isdigit() and text[i + 1].isdigit():
+        return True
+    return text[i] == "." and _DOTTED_DATE_END_RE.search(text, max(0, i - 5), i) is not None
 
 
 def anchored(

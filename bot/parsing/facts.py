@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from bot.parsing.dates import Clock, DateHit, month_day
+from bot.parsing.dates import Clock, DateHit, month_day, next_yearly
 from bot.parsing.doc import TAG_RE, Doc, SpanSet
 from bot.parsing.lexicon import words
 from bot.parsing.model import OccasionSpec
@@ -30,7 +30,8 @@ def tags(raw: str) -> tuple[str, ...]:
 # --- needs --------------------------------------------------------------------------------
 
 _NEED_RE = re.compile(
-    r"\b(?P<verb>(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
+    r"\b(?P<verb>(?:is\s+|are\s+|'s\s+|'re\s+)after(?=\s+(?:a|an|some|new|the)\b)"
+    r"|(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
     r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:hiring|raising|seeking|keen\s+on|interested\s+in"
     r"|trying\s+to\s+find|in\s+the\s+market\s+for)"
     r"|would\s+(?:really\s+)?(?:like|love)|'d\s+(?:really\s+)?(?:like|love)"
@@ -46,7 +47,7 @@ _DETERMINER_BEFORE_RE = re.compile(r"\b(?:their|his|her|its|our|my|your|the|a|an
 _CONTRACTED = {"'s": "is", "'re": "are", "'d": "would"}
 _NEED_ANCHORS = words(
     """
-    looking searching hiring raising seeking keen interested trying market like love wants
+    after looking searching hiring raising seeking keen interested trying market like love wants
     wanted want needs needed dreams hopes hoping use
     """
 )
@@ -68,6 +69,8 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
             text, max(0, m.start() - 12), m.start()
         ):
             continue  # "their hiring plans": an adjective, not a verb
+        if verb.startswith(_BARE_PARTICIPLES) and not _participle_ok(doc, m.start()):
+            continue  # "covers hiring meanwhile", "with hiring mgr": a noun
         if _NOT_NEED_AFTER.match(text, m.end()):
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
@@ -85,6 +88,19 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
         if phrase not in out:
             out.append(phrase)
     return tuple(out)
+
+
+def _participle_ok(doc: Doc, pos: int) -> bool:
+    """A bare "hiring"/"raising" is a verb at the start of a clause or after "and", a subject
+    or an adverb: "and hiring 4 SDRs", "Kenji's team hiring"; not "covers hiring"."""
+    k = doc.token_index_at(pos)
+    if k is None or k == 0:
+        return True
+    prev = doc.tokens[k - 1]
+    gap = doc.text[prev.end : pos]
+    if any(c in gap for c in ",;:.—–-\n"):
+        return True
+    return prev.lower in ("and", "also", "still", "now", "currently", "actively", "they", "she")
 
 
 def _verb_text(m: re.Match[str]) -> str:
@@ -109,10 +125,22 @@ def _first_person(text: str, pos: int) -> bool:
 
 _OCCASION_RE = re.compile(
     r"\b(?P<kind>birthday|bday|b-day|birth\s+day|date\s+of\s+birth|dob|born"
-    r"|(?:wedding\s+)?anniversary)\b",
+    r"|(?:wedding\s+)?anniversary|turns\s+\d{1,3}|turning\s+\d{1,3})\b",
     _I,
 )
-_OCCASION_ANCHORS = words("birthday birthdays bday bdays b-day b birth dob born anniversary")
+_OCCASION_ANCHORS = words(
+    "birthday birthdays bday bdays b-day b birth dob born anniversary turns turning"
+)
+# How old, or how long married: "turns 50", "her 40th birthday", "married 10 yrs".
+_AGE_RE = re.compile(
+    r"\bturn(?:s|ing)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b",
+    _I,
+)
+_YEARS_MARRIED_RE = re.compile(
+    r"\b(?:married|together)\s+(?:for\s+)?(?P<a>\d{1,2})\s*(?:yrs?|years)\b"
+    r"|\b(?P<b>\d{1,2})(?:st|nd|rd|th)\s+(?:wedding\s+)?anniversary\b",
+    _I,
+)
 _BETWEEN_RE = re.compile(
     r"^[\s:=,\-]*(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
     _I,
@@ -152,8 +180,22 @@ def occasions(
         if md is None:
             continue
         month, day, year = md
+        if year is None:
+            year = _year_from_age(text, kind, month, day, clock)
         out.append(OccasionSpec(kind=kind, month=month, day=day, year=year, person=owner))
     return out, used, problems
+
+
+def _year_from_age(text: str, kind: str, month: int, day: int, clock: Clock) -> int | None:
+    """ "turns 50 on Oct 3": born 50 years before the next Oct 3."""
+    m = (_AGE_RE if kind == "birthday" else _YEARS_MARRIED_RE).search(text)
+    if m is None:
+        return None
+    n = int(m.group("a") or m.group("b"))
+    nxt = next_yearly(clock.today, month, day)
+    if nxt is None or not 0 < n < 130:
+        return None
+    return nxt.year - n
 
 
 def _hit_after(text: str, hits: list[DateHit], starts: list[int], pos: int) -> int | None:

@@ -72,7 +72,12 @@ def parse_body(
     loop_specs, loop_list = loops.find_loops(doc, names, hits, claimed, clock)
     loop_spans = SpanSet(loop_list)
     settles = loops.find_settles(doc, names, hits)
-    kind = kinds.kind(doc, loop_spans)
+    plans = [
+        (doc.clause_start(h.start), doc.clause_end(h.end))
+        for i, h in enumerate(hits)
+        if i not in claimed and tense.is_plan(doc, h, clock)
+    ]
+    kind = kinds.kind(doc, SpanSet(loop_list + plans))
     if kind in ("call", "video call") and not any(x.what == "a call" for x in loop_specs):
         # the call itself settles "a follow-up call" owed to the person called
         settles.append(Settlement(Direction.YOU_OWE, "a call", None))

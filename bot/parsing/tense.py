@@ -123,3 +123,12 @@ def happened(doc: Doc, hit: DateHit, clock: Clock) -> bool:
     if behind is None or ahead is None or ahead <= clock.today:
         return True
     return (clock.today - behind) <= (ahead - clock.today)
+
+
+def is_plan(doc: Doc, hit: DateHit, clock: Clock) -> bool:
+    """A date that points ahead in its clause: "Meeting Thursday", "mtg w maria tmrw 2pm"."""
+    if hit.error is not None:
+        return False
+    if hit.lean is Lean.FUTURE:
+        return True
+    return hit.lean is Lean.EITHER and not happened(doc, hit, clock)
