@@ -511,8 +511,9 @@ def closed_by(
 
 
 def read_with_parser(story: Story) -> Iterator[tuple[NoteLabel, Got]]:
-    from bot.parsing import parse_note
+    from bot.parsing import parse_note, warm_up
 
+    warm_up()  # dateparser's tables, once: not any one note's cost
     takes_known = "known" in inspect.signature(parse_note).parameters
     known = Known.start(story)
     for note in story.notes:

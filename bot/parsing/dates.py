@@ -47,7 +47,7 @@ class MonthOffset:
 @dataclass(slots=True)
 class WeekdayRef:
     weekday: int  # Monday is 0
-    mode: str  # "last" | "next" | "this" | "bare"
+    mode: str  # "last" | "next" | "this" | "bare" ("on Friday") | "plain" ("Friday retro")
 
 
 @dataclass(slots=True)
@@ -397,6 +397,8 @@ def _weekday(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str 
         return Lean.FUTURE, WeekdayRef(wd, "next"), None
     if mode == "this":
         return Lean.EITHER, WeekdayRef(wd, "this"), None
+    if pre is None:
+        return Lean.EITHER, WeekdayRef(wd, "plain"), None  # "Friday retro", "lunch Monday"
     return Lean.EITHER, WeekdayRef(wd, "bare"), None
 
 
@@ -670,7 +672,9 @@ def _weekday_date(today: date, ref: WeekdayRef, prefer: Lean) -> date:
         return today - timedelta(days=back or 7)
     if ref.mode == "next":
         return today + timedelta(days=fwd or 7)
-    if ref.mode == "this":
+    if ref.mode == "this" or (ref.mode == "plain" and back == 0 and prefer is not Lean.FUTURE):
+        # "Friday retro" written on a Friday is today's; "from us Monday" said on a Monday is
+        # still next week's
         return today - timedelta(days=back) if prefer is Lean.PAST else today + timedelta(days=fwd)
     if prefer is Lean.FUTURE:
         return today + timedelta(days=fwd or 7)

@@ -692,10 +692,38 @@ _SETTLE_ANCHORS = words(
 )
 
 
+_PARTIAL_RE = re.compile(r"^\s*(?:\d+|one|two|some|half|part)\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_WENT_WELL_RE = re.compile(
+    r"^\s*(?:the\s+|our\s+)?(?P<what>[^\W\d][\w\s-]{0,30}?)\s+(?:w/|with)\s+",
+    re.IGNORECASE,
+)
+_DONE_RE = re.compile(
+    r"\s*(?:went|was|is|got)\s+(?:really\s+|very\s+|super\s+)?(?:well|great|fine|good|done"
+    r"|ok|okay)\b",
+    re.IGNORECASE,
+)
+
+
+def _it_happened(doc: Doc, names: Names) -> Settlement | None:
+    """ "training w/ Tom went well", "demo with Raj was great": the thing owed took place."""
+    m = _WENT_WELL_RE.match(doc.text)
+    if m is None:
+        return None
+    o = obj_at(doc, names, m.end())
+    if o is None or o.kind != "name" or not _DONE_RE.match(doc.text, o.end):
+        return None
+    what = m.group("what").strip()
+    return Settlement(Direction.YOU_OWE, what, o.name) if what else None
+
+
 def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement]:
     text = doc.text
     out: list[Settlement] = []
     seen: set[tuple[Direction, str, str | None]] = set()
+    happened = _it_happened(doc, names)
+    if happened is not None:
+        out.append(happened)
+        seen.add((happened.direction, happened.what.lower(), happened.person))
     starts = [h.start for h in hits]
     for m in anchored(doc, _SETTLE_RE, _SETTLE_ANCHORS):
         if _NEGATION_RE.search(text, max(0, m.start() - 30), m.start()):
@@ -712,8 +740,8 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
                     out.append(passive)
             continue
         got = _one_settle(doc, names, m, subj, end)
-        if got is None:
-            continue
+        if got is None or _PARTIAL_RE.match(got.what):
+            continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
         for one in _split_settlement(doc, got, m.lastgroup, end, ce):
             key = (one.direction, one.what.lower(), one.person)
             if key not in seen:
