@@ -545,6 +545,203 @@ def read_with_service(story: Story) -> Iterator[tuple[NoteLabel, Got]]:
 READERS: dict[str, Reader] = {"parser": read_with_parser}
 
 
+# --- libraries weighed -------------------------------------------------------------------------
+# Each variant post-processes the parser's answer with one candidate library, so its effect on
+# the corpus (and its cost per note, and to import) is measured on the same notes and labels.
+
+
+def _import_ms(module: str, runs: int = 5) -> float | None:
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    best = None
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        for line in out.stderr.splitlines():
+            if line.rstrip().endswith(f"| {module}"):
+                ms = int(line.split("|")[1]) / 1000
+                best = ms if best is None else min(best, ms)
+    return best
+
+
+def _variant_reader(post: Callable[[Any, Known], Any]) -> Reader:
+    def read(story: Story) -> Iterator[tuple[NoteLabel, Got]]:
+        from bot.parsing import parse_note, warm_up
+
+        warm_up()
+        known = Known.start(story)
+        for note in story.notes:
+            started = time.perf_counter()
+            parsed = parse_note(note.text, now=note.at, tz=story.tz, known=_knowledge(known))
+            parsed = post(parsed, known)
+            seconds = time.perf_counter() - started
+            got = parser_got(parsed, known, dict(known.open_loops))
+            got.seconds = seconds
+            yield note, got
+            known.learn(note)
+
+    return read
+
+
+def _new_people(parsed: Any) -> list[Any]:
+    return [p for p in parsed.people if not p.known_as and not p.candidates and not p.slack_user_id]
+
+
+def _with_probablepeople(parsed: Any, known: Known) -> Any:
+    """Drop new 'people' that probablepeople's CRF calls a corporation."""
+    import dataclasses
+
+    import probablepeople
+
+    keep = []
+    for p in parsed.people:
+        if p in _new_people(parsed):
+            try:
+                _, label = probablepeople.tag(p.name)
+            except probablepeople.RepeatedLabelError:
+                label = "Ambiguous"
+            if label == "Corporation":
+                continue
+        keep.append(p)
+    return dataclasses.replace(parsed, people=tuple(keep))
+
+
+_DETECTOR: Any = None
+
+
+def _with_gazetteer(parsed: Any, known: Known) -> Any:
+    """Keep a new person only when gender-guesser's first-name list knows the first name."""
+    import dataclasses
+
+    import gender_guesser.detector
+
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = gender_guesser.detector.Detector()
+    new = _new_people(parsed)
+    keep = [
+        p
+        for p in parsed.people
+        if p not in new or _DETECTOR.get_gender(p.name.split(" ")[0]) != "unknown"
+    ]
+    return dataclasses.replace(parsed, people=tuple(keep))
+
+
+def _with_nameparser(parsed: Any, known: Known) -> Any:
+    """Write new people's names as nameparser's HumanName reads them (title, first, last)."""
+    import dataclasses
+
+    from nameparser import HumanName
+
+    new = _new_people(parsed)
+    out = []
+    for p in parsed.people:
+        if p in new:
+            h = HumanName(p.name)
+            name = " ".join(x for x in (h.first, h.middle, h.last) if x) or p.name
+            p = dataclasses.replace(p, name=name)
+        out.append(p)
+    return dataclasses.replace(parsed, people=tuple(out))
+
+
+def _with_cleanco(parsed: Any, known: Known) -> Any:
+    """Organisation names through cleanco's basename (legal suffixes dropped)."""
+    import dataclasses
+
+    from cleanco import basename
+
+    orgs = tuple(
+        dataclasses.replace(o, name=basename(o.name) or o.name) for o in parsed.organisations
+    )
+    return dataclasses.replace(parsed, organisations=orgs)
+
+
+def _dateparser_numeric_reader() -> Reader:
+    """Numeric dates ("3/14", "14.03.") resolved by dateparser with DATE_ORDER from the locale,
+    instead of the parser's own reading."""
+    import bot.parsing.dates as dates
+
+    base = _variant_reader(lambda parsed, known: parsed)
+
+    def numeric_order(spec: Any, order: str | None) -> tuple[int, int] | str:
+        import dateparser
+
+        got = dateparser.parse(
+            spec.text.rstrip("."),
+            languages=["en"],
+            settings={"DATE_ORDER": order or "DMY", "PREFER_DAY_OF_MONTH": "first"},
+        )
+        if got is None:
+            return f'no such date "{spec.text}"'
+        return got.month, got.day
+
+    def read(story: Story) -> Iterator[tuple[NoteLabel, Got]]:
+        saved = dates.numeric_order
+        dates.numeric_order = numeric_order  # type: ignore[assignment]
+        try:
+            yield from base(story)
+        finally:
+            dates.numeric_order = saved  # type: ignore[assignment]
+
+    return read
+
+
+LIBRARIES: dict[str, tuple[str | None, Callable[[], Reader]]] = {
+    "parser alone": (None, lambda: read_with_parser),
+    "+ probablepeople (drop corporations)": (
+        "probablepeople",
+        lambda: _variant_reader(_with_probablepeople),
+    ),
+    "+ gender-guesser first names (gazetteer)": (
+        "gender_guesser.detector",
+        lambda: _variant_reader(_with_gazetteer),
+    ),
+    "+ nameparser (HumanName)": ("nameparser", lambda: _variant_reader(_with_nameparser)),
+    "+ cleanco (organisation basenames)": ("cleanco", lambda: _variant_reader(_with_cleanco)),
+    "dateparser DATE_ORDER for numeric dates": ("dateparser", _dateparser_numeric_reader),
+}
+LIBRARY_FIELDS = ("contacts", "organisations", "occurred", "loops", "occasions", "unclear")
+
+
+def libraries(stories: Sequence[Story]) -> str:
+    import importlib.util
+
+    head = ["variant", *(f"{f} P/R" for f in LIBRARY_FIELDS), "contacts exact", "µs/note", "import"]
+    rows = [head]
+    for label, (module, make) in LIBRARIES.items():
+        if module is not None and importlib.util.find_spec(module.split(".")[0]) is None:
+            rows.append([label, *(["not installed"] + [""] * (len(head) - 2))])
+            continue
+        scored = score(stories, make())
+        t = scored.tallies
+        secs = sorted(scored.seconds)
+        med = secs[len(secs) // 2] * 1e6 if secs else 0.0
+        imp = _import_ms(module) if module else None
+        rows.append(
+            [
+                label,
+                *(f"{t[f].precision:.2f}/{t[f].recall:.2f}" for f in LIBRARY_FIELDS),
+                f"{t['contacts'].exact}/{t['contacts'].notes}",
+                f"{med:.0f}",
+                f"{imp:.0f} ms" if imp is not None else "",
+            ]
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = []
+    for k, r in enumerate(rows):
+        lines.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+        if k == 0:
+            lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
 # --- scoring ------------------------------------------------------------------------------------
 
 
@@ -828,9 +1025,17 @@ def main(argv: list[str] | None = None) -> int:
         "--readers", default="parser", help=f"comma-separated columns ({', '.join(READERS)})"
     )
     parser.add_argument("--show", metavar="NOTE", help="print what the parser made of one note")
+    parser.add_argument(
+        "--libraries",
+        action="store_true",
+        help="score the parser with each candidate library (those installed) beside it",
+    )
     args = parser.parse_args(argv)
     if args.show:
         return show(args.show)
+    if args.libraries:
+        print(libraries(load_corpus(only=args.story)))
+        return 0
     stories = load_corpus(only=args.story)
     columns = {name: score(stories, READERS[name]) for name in args.readers.split(",")}
     first = next(iter(columns.values()))

@@ -803,7 +803,16 @@ def month_day(hit: DateHit, clock: Clock) -> tuple[int, int, int | None] | None:
 
 
 def warm_up() -> None:
-    """Import dateparser and let it build its English tables once, off the first user's clock."""
+    """Import dateparser and let it build its English tables once, off the first user's clock;
+    and parse one note that touches every lazily compiled pattern."""
     clock = make_clock(datetime.now(UTC), "UTC")
     _dateparser(Fallback("March 2025"), clock, Lean.PAST)
     _dateparser(Fallback("3/7/2026"), clock, Lean.FUTURE)
+    from bot.parsing.note import parse_note  # the parser imports this module: import it late
+
+    parse_note(
+        "Jane's house fire: lost their home, in hospital after surgery; her dad passed away, "
+        "funeral Friday; he was laid off; divorce; a miscarriage; a car accident; cancer",
+        now=clock.now,
+        tz="UTC",
+    )

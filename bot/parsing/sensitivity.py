@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.parsing.doc import Doc
 from bot.parsing.lexicon import words
@@ -27,9 +28,10 @@ _KIN = (
 )
 _HOME = r"(?:home|house|apartment|flat|place|condo|kitchen|garage|basement)"
 
-# (topic, words one of which must be in the note, pattern)
-_TOPICS: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
-    (topic, words(anchors), re.compile(pattern, _I))
+# (topic, words one of which must be in the note, pattern). Patterns compile on first use:
+# importing the parser stays light, and a note with no anchor word never needs them.
+_TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
+    (topic, words(anchors), pattern)
     for topic, anchors, pattern in (
         (
             "house fire",
@@ -106,6 +108,11 @@ _THIRD = words("her his their she he they them him")
 _QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
 
 
+@lru_cache(maxsize=32)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _I)
+
+
 @dataclass(frozen=True)
 class _Owner:
     mine: bool = False
@@ -123,7 +130,7 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
     for topic, anchors, pattern in _TOPICS:
         if anchors.isdisjoint(doc.words):
             continue
-        for m in pattern.finditer(text):
+        for m in _compiled(pattern).finditer(text):
             quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
             owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
             last_owner = owner
