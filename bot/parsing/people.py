@@ -44,6 +44,12 @@ MAX_NAME_WORDS = 3
 MAX_CASELESS_LEN = 12
 # Triggers too weak to make a month or short weekday a person: "for April", "by May".
 _WEAK_TRIGGERS = words("for by to and from")
+_FROM_PLACE_VERBS = words(
+    """
+    leaving left leave headed heading bound returned returning flew flying home came coming
+    arrived arriving travelling traveling
+    """
+)
 
 
 @dataclass(slots=True)
@@ -263,8 +269,10 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
         return False  # "moving to Lisbon", "migrating to Snowflake", "move HQ to Jakarta"
     if p is not None and p.lower in ("for", "from") and i >= 2:
         q = doc.tokens[i - 2]
-        if q.lower in ("leaving", "left", "leave", "headed", "heading", "bound"):
-            return False  # "leaving for Stripe"
+        if q.lower in _FROM_PLACE_VERBS:
+            return False  # "leaving for Stripe", "flew in from Lagos"
+        if q.lower == "back" and i >= 3 and doc.tokens[i - 3].lower in ("is", "just", "was"):
+            return False  # "is back from Penang"; not "heard back from Priya"
     if t.sentence_start or (p is not None and p.lower in TITLES):
         if p is not None and p.lower in TITLES:
             return True
