@@ -230,6 +230,13 @@ def make_doc(raw: str) -> Doc:
         if word.endswith("'s") and len(word) > 2:
             word = word[:-2]
             possessive = True
+        elif (
+            word[-1] in "sz"
+            and text[m.end() : m.end() + 2] == "' "
+            and word[0].isupper()
+            and len(word) > 2
+        ):
+            possessive = True  # "Ines' father", "Léa Dubois' birthday"
         start = m.start()
         lower = word.lower()
         if not tokens:

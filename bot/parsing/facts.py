@@ -168,6 +168,8 @@ def occasions(
         if index is not None:
             owner_ok, owner = _owner_before(doc, names, m.start())
         else:
+            index, owner_ok, owner = _listed(doc, names, hits, starts, m.end())
+        if index is None:
             index, owner_ok, owner = _hit_before(doc, names, hits, starts, m.start())
         if index is None or index in used or not owner_ok:
             continue
@@ -196,6 +198,27 @@ def _year_from_age(text: str, kind: str, month: int, day: int, clock: Clock) -> 
     if nxt is None or not 0 < n < 130:
         return None
     return nxt.year - n
+
+
+_LISTED_RE = re.compile(r"\s*:\s*$")
+_LISTED_GAP_RE = re.compile(r"^\s*[-–—:,]\s*$")
+
+
+def _listed(
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], pos: int
+) -> tuple[int | None, bool, str | None]:
+    """ "birthday: Lena Ortiz - Aug 9": a name, then its date."""
+    colon = re.match(r"\s*:\s*", doc.text[pos : pos + 6])
+    if colon is None:
+        return None, False, None
+    span = names.by_start.get(pos + colon.end())
+    if span is None:
+        return None, False, None
+    end = span.end + (2 if span.possessive else 0)
+    i = bisect_left(starts, end)
+    if i < len(hits) and starts[i] - end <= 6 and _LISTED_GAP_RE.match(doc.text[end : starts[i]]):
+        return i, True, doc.restore(span.name)
+    return None, False, None
 
 
 def _hit_after(text: str, hits: list[DateHit], starts: list[int], pos: int) -> int | None:

@@ -53,6 +53,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
             " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
+            r"(?!\s+(?:of|and\s+tired))"
             r"|\b(?:illness|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke|heart\s+attack"
             r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b",
         ),
@@ -176,6 +177,9 @@ def _owner(
         k -= 1
     if last.person is not None or last.mine:
         return last  # "…passed away on Tuesday, funeral is on Saturday"
+    after = [s for s in names.spans if pos <= s.start and not doc.text[pos : s.start].count(".")]
+    if after:
+        return _Owner(False, doc.restore(after[0].name))  # "smoke damage throughout Raj's flat"
     return _nearest_name(doc, names, pos) or _Owner()
 
 
