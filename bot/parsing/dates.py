@@ -156,6 +156,7 @@ _MONTH_FIRST_ZONES = words(
 _NO_ORDER_ZONES = frozenset({"UTC", "GMT", "Etc/UTC", "Etc/GMT", "Universal", "Zulu", ""})
 
 
+@lru_cache(maxsize=256)
 def zone_date_order(name: str) -> str | None:
     """ "MDY", "DMY", or None when the zone says nothing about how its people write dates."""
     if name in _NO_ORDER_ZONES or name.startswith("Etc/") or "/" not in name:
@@ -574,12 +575,15 @@ def find_dates(
 ) -> list[DateHit]:
     """Every date-like span in `text`, left to right, never overlapping.
 
-    `words` is accepted for compatibility; the anchors are the note's runs of letters, which
-    also finds "d" in "1d ago" and "moro" in "2moro". `order` is the author's date order for
+    `words` (the note's words in lower case) may be passed when already known; with digits in
+    the note, runs of letters count too ("d" in "1d ago", "moro" in "2moro"). `order` is the
+    author's date order for
     numeric dates ("DMY", "MDY", or None when unknown: an ambiguous "3/4" becomes an error).
     """
-    words = frozenset(_LETTERS_RE.findall(text.lower()))
     has_digit = _DIGIT_RE.search(text) is not None
+    if words is None or has_digit:
+        # letters next to digits ("1d ago", "2moro") are no words of the note's own
+        words = frozenset(_LETTERS_RE.findall(text.lower())) | (words or frozenset())
     found: list[tuple[int, int, Lean, Spec | None, str | None, tuple[int, int] | None]] = []
     for pattern, build, anchors, needs_digit in _PATTERNS:
         if (needs_digit and not has_digit) or (anchors and anchors.isdisjoint(words)):

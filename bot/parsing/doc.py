@@ -230,12 +230,7 @@ def make_doc(raw: str) -> Doc:
         if word.endswith("'s") and len(word) > 2:
             word = word[:-2]
             possessive = True
-        elif (
-            word[-1] in "sz"
-            and text[m.end() : m.end() + 2] == "' "
-            and word[0].isupper()
-            and len(word) > 2
-        ):
+        elif word[-1] in "sz" and text.startswith("' ", m.end()) and word[0].isupper():
             possessive = True  # "Ines' father", "Léa Dubois' birthday"
         start = m.start()
         lower = word.lower()
@@ -258,7 +253,7 @@ def make_doc(raw: str) -> Doc:
                 start + len(word),
                 possessive,
                 sentence_start,
-                upper and not (len(word) > 1 and _is_acronym(word)),
+                upper and not (len(word) > 1 and word[1].isupper() and _is_acronym(word)),
                 not upper and not first.islower(),
             )
         )

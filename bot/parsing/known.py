@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.parsing.lexicon import NAME_PARTICLES, TITLES
 from bot.parsing.model import NOTHING_KNOWN, Knowledge
@@ -17,12 +18,14 @@ from bot.parsing.model import NOTHING_KNOWN, Knowledge
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """A lookup key: lower case, no accents, no dots, one space between words."""
+    if text.isascii():
+        return " ".join(text.replace(".", " ").lower().split())
     s = text.translate(_ZERO_WIDTH).replace("\u2019", "'").replace(".", " ")
-    if not s.isascii():
-        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-        s = s.replace("đ", "d").replace("Đ", "d").replace("ø", "o").replace("ł", "l")
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = s.replace("đ", "d").replace("Đ", "d").replace("ø", "o").replace("ł", "l")
     return " ".join(s.casefold().split())
 
 

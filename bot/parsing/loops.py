@@ -704,8 +704,14 @@ _DONE_RE = re.compile(
 )
 
 
+_DONE_WORDS = words("went was is got")
+_WITH_WORDS = words("w with")
+
+
 def _it_happened(doc: Doc, names: Names) -> Settlement | None:
     """ "training w/ Tom went well", "demo with Raj was great": the thing owed took place."""
+    if doc.words.isdisjoint(_DONE_WORDS) or doc.words.isdisjoint(_WITH_WORDS):
+        return None
     m = _WENT_WELL_RE.match(doc.text)
     if m is None:
         return None

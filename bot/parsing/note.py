@@ -58,7 +58,7 @@ def parse_body(
     clock = make_clock(now, tz, known.date_order)
     idx = index(known)
     doc = make_doc(text)
-    hits = find_dates(doc.text, order=clock.date_order)
+    hits = find_dates(doc.text, doc.words, order=clock.date_order)
     date_spans = [(h.start, h.end) for h in hits]
     things = known_things(doc, idx)
     spans = find_names(doc, SpanSet(date_spans), things)

@@ -39,6 +39,10 @@ _LEAVE_VERBS = words("leaving left leave quit quitting")
 _MOVE_VERBS = words("moving moved move going went")
 _BY_VERBS = words("led backed funded acquired owned bought")
 _VERBS = _WORK_VERBS | _JOIN_VERBS | _LEAVE_VERBS | _MOVE_VERBS
+_CUE_WORDS = _ROLE_ACRONYMS | _ROLE_WORDS | _ROLE_HEADS | words("from at by aka goes known called")
+_ROLE_START = _ROLE_ACRONYMS | _ROLE_WORDS | _ROLE_HEADS
+_FROM_AT = words("from at @")
+_ALIAS_WORDS = words("goes go aka known called")
 _ALIAS_INTROS = ("goes by", "go by", "aka", "a.k.a.", "known as", "called")
 MAX_ORG_WORDS = 4
 
@@ -159,22 +163,35 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
 
     for _first, _last, name in things.orgs:
         add_org(name)
+    text = doc.text
+    if not (
+        "(" in text
+        or "," in text
+        or "'" in text
+        or not doc.words.isdisjoint(_CUE_WORDS)
+        or not doc.words.isdisjoint(_VERBS)
+    ):
+        return Found(list(orgs.values()), facts, spans)  # nothing here can name a company
 
     tokens = doc.tokens
+    aliases_named = not doc.words.isdisjoint(_ALIAS_WORDS)
+    roles_named = not doc.words.isdisjoint(_ROLE_START)
+    has_paren = "(" in text
+    from_at = "@" in text or not doc.words.isdisjoint(_FROM_AT)
     for s in spans:
         if s.mention and s.start in not_people:
             continue
         last = tokens[s.last]
         after_k = s.last + 1
         nxt = _tok(doc, after_k)
-        if nxt is not None and _gap(doc, last, nxt).strip().startswith("("):
+        if has_paren and nxt is not None and _gap(doc, last, nxt).strip().startswith("("):
             # "Jean-Pierre Roux (JP) from Carrefour": look past the parenthetical
             close = doc.text.find(")", last.end, last.end + 62)
             k2 = doc.token_index_at(close) if close > 0 else None
             if k2 is not None:
                 after_k, nxt = k2, doc.tokens[k2]
         # "Sunil from Plaid", "Oliver Grant from Acme"; "Charlotte Dubois at Vandelay" (known)
-        if nxt is not None and nxt.lower in ("from", "at", "@") and after_k + 1 < len(tokens):
+        if from_at and nxt is not None and nxt.lower in _FROM_AT and after_k + 1 < len(tokens):
             gap = doc.text[last.end : nxt.start].strip(" ")
             if not gap or gap.endswith(")"):
                 run = _org_after(doc, after_k + 1, by_first, things, idx)
@@ -188,17 +205,18 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                     fact(s).company = add_org(org)
                     _drop(by_first, after_k + 1, end, not_people)
         # "Kai Berg (Vandelay)", "Anna-Lena Vogt (AL)", "(Stark Industries CFO)", "(goes by Mai)"
-        rest = doc.text[last.end + (2 if last.possessive else 0) :]
+        after_end = last.end + (2 if last.possessive else 0)
+        rest = doc.text[after_end : after_end + 80]
         stripped = rest.lstrip(" ")
         if stripped.startswith("("):
             close = stripped.find(")")
             if 0 < close <= 60:
                 _parenthetical(doc, s, stripped[1:close].strip(), fact, add_org, idx)
-                p0 = len(doc.text) - len(stripped) + 1
+                p0 = after_end + (len(rest) - len(stripped)) + 1
                 _drop_between(spans, p0, p0 + close, not_people)
         # "Mei Tanaka, COO at Initrode"
-        if stripped.startswith(","):
-            k = doc.token_index_at(len(doc.text) - len(stripped) + 1)
+        if roles_named and stripped.startswith(","):
+            k = doc.token_index_at(after_end + (len(rest) - len(stripped)) + 1)
             role = _role_at(doc, k) if k is not None else None
             if role is not None:
                 end, title = role
@@ -212,8 +230,12 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                         _drop(by_first, end + 2, run[0], not_people)
                 elif doc.text[tokens[end].end :].lstrip(" ")[:1] in (",", "", ".", ";"):
                     fact(s).role = title
-        _before(doc, s, fact, add_org, by_first, not_people, things, idx)
-        _alias_phrase(doc, s, fact, idx)
+        if roles_named and any(
+            t.lower in _ROLE_START for t in tokens[max(0, s.first - 4) : s.first]
+        ):
+            _before(doc, s, fact, add_org, by_first, not_people, things, idx)
+        if aliases_named:
+            _alias_phrase(doc, s, fact, idx)
 
     _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
     people = [s for s in spans if s.start not in not_people]
@@ -358,6 +380,8 @@ def _verb_facts(
     idx: Index,
 ) -> None:
     """ "works at Hooli", "joined Globex", "moved to Acme as VP Eng", "is leaving Hooli"."""
+    if doc.words.isdisjoint(_VERBS) and "by" not in doc.words:
+        return
     tokens = doc.tokens
     people = [s for s in spans if s.start not in not_people]
     for k, t in enumerate(tokens):

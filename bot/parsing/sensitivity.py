@@ -97,6 +97,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
     )
 )
+_ALL_ANCHORS = frozenset().union(*(anchors for _, anchors, _ in _TOPICS))
 _FAMILY = words(
     """
     husband wife partner spouse boyfriend girlfriend fiancé fiancée fiance fiancee son daughter
@@ -123,6 +124,8 @@ class _Owner:
 def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNews]:
     """Each piece of bad news once per person. `relations` maps a relative's name to whom they
     are family of ("Minh" -> "Lê Thị Hoa"), from "her husband Minh"."""
+    if _ALL_ANCHORS.isdisjoint(doc.words):
+        return []
     text = doc.text
     out: list[SensitiveNews] = []
     seen: set[tuple[str, str | None, bool]] = set()
