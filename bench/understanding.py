@@ -3,6 +3,7 @@
     python -m bench understanding              # the table
     python -m bench understanding --failures   # and every failing case: id, field, expected, got
     python -m bench understanding --story s05  # only stories whose id starts with s05
+    python -m bench understanding --corpus tests/corpus/blind  # another directory of stories
 
 Each story in tests/corpus/*.toml says what the workspace already knows, then gives notes in
 order; tests/corpus/README.md describes the schema and how each field is matched. A *reader*
@@ -980,11 +981,11 @@ def missed_targets(scored: Scored) -> list[str]:
     return out
 
 
-def show(note_id: str) -> int:
+def show(note_id: str, directory: Path = CORPUS) -> int:
     """The parser's whole answer for one note, with the knowledge it was handed."""
     from bot.parsing import parse_note
 
-    for story in load_corpus():
+    for story in load_corpus(directory):
         known = Known.start(story)
         for note in story.notes:
             if note.id == note_id:
@@ -1015,12 +1016,26 @@ ParsedNoteFields = (
 )
 
 
+def _shown(directory: Path) -> str:
+    try:
+        return str(directory.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(directory)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench understanding", description=(__doc__ or "").splitlines()[0]
     )
     parser.add_argument("--failures", action="store_true", help="list every failing case")
     parser.add_argument("--story", help="only stories whose id starts with this")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        metavar="DIR",
+        help="directory of story files (its *.toml only, not subfolders; default tests/corpus)",
+    )
     parser.add_argument(
         "--readers", default="parser", help=f"comma-separated columns ({', '.join(READERS)})"
     )
@@ -1032,17 +1047,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.show:
-        return show(args.show)
+        return show(args.show, args.corpus)
     if args.libraries:
-        print(libraries(load_corpus(only=args.story)))
+        print(libraries(load_corpus(args.corpus, only=args.story)))
         return 0
-    stories = load_corpus(only=args.story)
+    stories = load_corpus(args.corpus, only=args.story)
     columns = {name: score(stories, READERS[name]) for name in args.readers.split(",")}
     first = next(iter(columns.values()))
     hard = sum(1 for s in stories for n in s.notes if n.hard)
     print(
         f"Understanding — {first.notes} notes in {len(stories)} stories "
-        f"({hard} marked hard), tests/corpus\n"
+        f"({hard} marked hard), {_shown(args.corpus)}\n"
     )
     print(render(columns))
     for name, scored in columns.items():
