@@ -101,7 +101,7 @@ def build(known: Knowledge) -> Index:
         if org.strip():
             idx.orgs[fold(org)] = org
     idx.not_people = {fold(x) for x in known.not_people if x.strip()}
-    keys = [*idx.full, *idx.orgs, *idx.not_people]
+    keys = [*idx.full, *idx.orgs, *idx.not_people, *idx.last, *idx.prefix]
     idx.max_words = max((k.count(" ") + 1 for k in keys), default=1)
     idx.heads = {k.split(" ", 1)[0] for k in keys}
     return idx

@@ -61,7 +61,7 @@ def parse_body(
     hits = find_dates(doc.text, doc.words, order=clock.date_order)
     date_spans = [(h.start, h.end) for h in hits]
     things = known_things(doc, idx)
-    spans = find_names(doc, SpanSet(date_spans), things)
+    spans = find_names(doc, SpanSet(date_spans), things, idx)
     resolve_spans(doc, spans, idx)
     found = organisations.find(doc, spans, things, idx)
     spans = found.spans

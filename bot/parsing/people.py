@@ -9,11 +9,13 @@ RetailX Expo", "raised a Series C", "migrating to Snowflake"), are never people.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.parsing.doc import Doc, SpanSet, Token
+from bot.parsing.gazetteer import COMMON_WORD, gazetteer, is_place, not_a_name
 from bot.parsing.known import NOBODY, Index, Resolved, fold, resolve
 from bot.parsing.lexicon import (
     CALENDAR_WORDS,
@@ -44,6 +46,12 @@ MAX_NAME_WORDS = 3
 MAX_CASELESS_LEN = 12
 # Triggers too weak to make a month or short weekday a person: "for April", "by May".
 _WEAK_TRIGGERS = words("for by to and from")
+_STRONG_TRIGGERS = words(
+    """
+    with w met meet called rang phoned emailed texted messaged pinged dm'd introduced intro'd told
+    thanked congratulated
+    """
+)
 _FROM_PLACE_VERBS = words(
     """
     leaving left leave headed heading bound returned returning flew flying home came coming
@@ -204,6 +212,23 @@ def _accept_single(t: Token) -> bool:
 
 def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_person: int) -> bool:
     t = doc.tokens[i]
+    if key not in idx.full and key not in idx.first:
+        # A surname alone ("Berg", "bin Said") is not the tail of a longer name being written:
+        # "Tariq bin Said" is someone new even when Omar bin Said is known.
+        if t.lower in NAME_PARTICLES and not t.capitalised:
+            p = doc.tokens[i - 1] if i > 0 else None
+            if p is not None and p.capitalised and _joined(doc, p, t):
+                return False
+        p = _prev(doc, i)
+        if (
+            p is not None
+            and p.capitalised
+            and not p.possessive
+            and p.lower not in NOT_NAMES
+            and p.lower not in NAME_TRIGGERS
+            and p.lower not in TITLES
+        ):
+            return False
     if j > i:  # a whole known name or a multi-word alias: "kai berg", "aoife b"
         return t.capitalised or t.lower not in NOT_NAMES or _lower_context(doc, i, j, -9)
     low = t.lower
@@ -336,7 +361,86 @@ def _thing_after(doc: Doc, j: int) -> bool:
     return n.lower in THING_NOUNS and _joined(doc, t, n)
 
 
-def find_names(doc: Doc, date_spans: SpanSet, things: KnownThings | None = None) -> list[NameSpan]:
+_STREET_SUFFIXES = words(
+    """
+    st street rd road ave avenue blvd boulevard lane ln drive dr way place pl crescent cres court
+    ct terrace tce parade pde highway hwy square sq close grove esplanade quay wharf
+    """
+)
+# Inner capitals in a person's name come after these: "McKenzie", "MacLeod", "DeShawn",
+# "LaToya", "DiCaprio", "VanDyke", "O'Brien". Elsewhere they mark a brand: "PyLadies", "MoU".
+_INNER_CAPITAL_PREFIXES = ("mc", "mac", "de", "la", "le", "di", "da", "van", "von", "du", "st")
+
+
+# What someone is good at, or has years of, is a skill: "weak on Terraform", "5 yrs Rust".
+_SKILL_BEFORE_RE = re.compile(
+    r"(?:\b(?:strong|weak|solid|shaky|good|great|decent|expert|fluent|rusty|deep|experienced"
+    r"|experience|background|skills?|knowledge|proficient|certified)\s+(?:on|in|with|at)"
+    r"|\b\d+\+?\s*(?:yrs?|years?)(?:\s+of)?(?:\s+exp(?:erience)?(?:\s+(?:in|with))?)?"
+    r"|\byears?\s+of)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _camel(word: str) -> bool:
+    """ "PyLadies", "BrightDesk", "RetailX", "MoU": capitals inside a word mark a brand."""
+    for k in range(1, len(word)):
+        c = word[k]
+        if c.isupper() and word[k - 1].islower():
+            return word[:k].lower() not in _INNER_CAPITAL_PREFIXES
+    return False
+
+
+_OWNED_BY_PEOPLE = words(
+    """
+    birthday bday b-day anniversary husband wife partner mum mom dad kids son daughter brother
+    sister family wedding funeral
+    """
+)
+
+
+def _clearly_a_person(doc: Doc, i: int) -> bool:
+    """Only a person fits: "met Sun", "with Hope", "Paddy's anniversary"."""
+    t = doc.tokens[i]
+    p = _prev(doc, i)
+    if p is not None and p.lower in _STRONG_TRIGGERS:
+        return True
+    if t.possessive and i + 1 < len(doc.tokens):
+        return doc.tokens[i + 1].lower in _OWNED_BY_PEOPLE
+    return False
+
+
+def _not_a_person(doc: Doc, i: int, j: int) -> bool:
+    """A capitalised run that cannot be a new person: a brand, an address, a place, a language
+    or a common word that is nobody's name ("Spark", "Oracle TMS", "Ferrars St", "Madurai")."""
+    run = doc.tokens[i : j + 1]
+    if any(_camel(t.text) for t in run):
+        return True
+    if len(run) > 1 and (run[-1].lower in _STREET_SUFFIXES or run[0].lower in ("st", "saint")):
+        return True  # "14 Ferrars St", "St Paddy's"
+    before = doc.text[max(0, run[0].start - 3) : run[0].start]
+    if before.rstrip().endswith("@"):
+        return True  # "coffee w/ Minh @ Philz": a venue
+    if _SKILL_BEFORE_RE.search(doc.text, max(0, run[0].start - 30), run[0].start):
+        return True  # "strong on Spark", "6 yrs Scala", "experience in Rust"
+    keys = [fold(t.text) for t in run]
+    if len(keys) == 1:
+        key = keys[0]
+        if "-" in key:  # "Anna-Lena", "Ji-woo": judged whole, not by its parts
+            return gazetteer().word_zipf(key) >= COMMON_WORD or is_place(key)
+        if _clearly_a_person(doc, i):
+            g = gazetteer()  # "met Sun", "Paddy's bday": only a place or a language is no one
+            return key in g.languages or (is_place(key) and not g.is_name_part(key))
+        return not_a_name(key)
+    g = gazetteer()
+    if any(g.is_name_part(k) for k in keys):
+        return False
+    return not_a_name(keys[0])
+
+
+def find_names(
+    doc: Doc, date_spans: SpanSet, things: KnownThings | None = None, idx: Index | None = None
+) -> list[NameSpan]:
     """Name spans left to right. Mentions count as names (their placeholder word stands in)."""
     things = things or KnownThings()
     spans: list[NameSpan] = []
@@ -408,7 +512,12 @@ def find_names(doc: Doc, date_spans: SpanSet, things: KnownThings | None = None)
                 j = k
                 continue
             break
-        if _thing_after(doc, j):
+        if _thing_after(doc, j) or (
+            _not_a_person(doc, i, j)
+            and not (
+                idx is not None and resolve(idx, " ".join(x.text for x in tokens[i : j + 1])).found
+            )
+        ):
             i = j + 1
             continue
         name = " ".join(tok.text for tok in tokens[i : j + 1])

