@@ -39,6 +39,10 @@ class Index:
     first: dict[str, set[str]] = field(default_factory=dict)  # first words of names
     last: dict[str, set[str]] = field(default_factory=dict)  # surnames, with their particles
     prefix: dict[str, set[str]] = field(default_factory=dict)  # "wei ling" of "Wei Ling Tan"
+    suffix: dict[str, set[str]] = field(default_factory=dict)  # "wei ming" of "Tan Wei Ming"
+    nick: dict[str, set[str]] = field(default_factory=dict)  # "rafa" of Rafaela, "sam" of Samuel
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # person -> (given, surname)
+    one_word: dict[str, set[str]] = field(default_factory=dict)  # "joaquin" for a one-name contact
     aliases: dict[str, str] = field(default_factory=dict)  # alias key -> alias as written
     orgs: dict[str, str] = field(default_factory=dict)  # organisation key -> its name
     not_people: set[str] = field(default_factory=set)
@@ -80,11 +84,19 @@ def build(known: Knowledge) -> Index:
         for k in range(2, len(words)):  # "wei ling" of "Wei Ling Tan", "josé maría" of ...
             if words[k - 1] not in NAME_PARTICLES:
                 _add(idx.prefix, " ".join(words[:k]), p.name)
+            if words[len(words) - k] not in NAME_PARTICLES:  # "wei ming" of "Tan Wei Ming"
+                _add(idx.suffix, " ".join(words[len(words) - k :]), p.name)
+        given = words[0].split("-")[0]
+        for k in range(3, len(given)):  # a nickname is how a given name starts: Rafa, Sam, Alex
+            _add(idx.nick, given[:k], p.name)
         surname = _surname(words)
         if surname is not None:
             _add(idx.last, surname, p.name)
             if surname != words[-1]:
                 _add(idx.last, words[-1], p.name)
+            idx.parts[p.name] = (words[0], surname)
+        else:
+            _add(idx.one_word, key, p.name)
         for alias in p.aliases:
             akey = fold(alias)
             if akey:
@@ -101,7 +113,7 @@ def build(known: Knowledge) -> Index:
         if org.strip():
             idx.orgs[fold(org)] = org
     idx.not_people = {fold(x) for x in known.not_people if x.strip()}
-    keys = [*idx.full, *idx.orgs, *idx.not_people, *idx.last, *idx.prefix]
+    keys = [*idx.full, *idx.orgs, *idx.not_people, *idx.last, *idx.prefix, *idx.suffix]
     idx.max_words = max((k.count(" ") + 1 for k in keys), default=1)
     idx.heads = {k.split(" ", 1)[0] for k in keys}
     return idx
@@ -153,10 +165,44 @@ def resolve(idx: Index, name: str) -> Resolved:
         found = idx.first.get(key, set()) | idx.last.get(key, set())
         if found:
             return _one(found)
-    hits = idx.prefix.get(key)
+    hits = idx.prefix.get(key) or idx.suffix.get(key)
     if hits:
         return _one(hits)
-    return NOBODY
+    words = key.split(" ")
+    if len(words) > 1:
+        found = _short_form(idx, words[0], " ".join(words[1:]))
+        if not found:
+            found = idx.one_word.get(words[0], set())  # "Joaquín Ibarra" for a known Joaquín
+        return _one(found) if found else NOBODY
+    hits = idx.nick.get(key)
+    return _one(hits) if hits else NOBODY
+
+
+def _initials(surname: str) -> tuple[str, str]:
+    """ "okonjo-iweala" -> ("oi", "o"); "van den heuvel" -> ("vdh", "h")."""
+    parts = [w for w in surname.replace("-", " ").split(" ") if w]
+    core = [w for w in parts if w not in NAME_PARTICLES] or parts
+    return "".join(w[0] for w in parts), core[0][0]
+
+
+def _short_form(idx: Index, first: str, rest: str) -> set[str]:
+    """Known people written as a given name, alias or nickname with their surname or its
+    initials: "Tom H", "Camille L-D", "Elo Martin", "Sam Adebayo-Klein"."""
+    letters = rest.replace("-", "").replace(" ", "")
+    initial = len(letters) <= 3 and len(rest) <= 5
+    out = set()
+    for person, (given, surname) in idx.parts.items():
+        aliases = idx.known_aliases.get(person, set())
+        base = given.split("-")[0]
+        if (
+            first != given
+            and first not in aliases
+            and not (len(first) >= 3 and base.startswith(first) and len(base) > len(first))
+        ):
+            continue
+        if rest in (surname, surname.split(" ")[-1]) or (initial and letters in _initials(surname)):
+            out.add(person)
+    return out
 
 
 def is_known_alias(idx: Index, person: str, alias: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.parsing.doc import Doc, Token
-from bot.parsing.known import Index, fold, is_known_alias
+from bot.parsing.known import Index, Resolved, fold, is_known_alias
 from bot.parsing.lexicon import NOT_NAMES, RELATIONS, THING_NOUNS, words
 from bot.parsing.model import OrgRef
 from bot.parsing.people import KnownThings, NameSpan
@@ -239,7 +239,22 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
 
     _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
     people = [s for s in spans if s.start not in not_people]
+    _which_by_company(people, facts, idx)
     return Found(list(orgs.values()), facts, people)
+
+
+def _which_by_company(spans: list[NameSpan], facts: dict[int, Facts], idx: Index) -> None:
+    """Two known Priyas, and the note says "Priya at Indigo Angels": the company says which."""
+    for s in spans:
+        if s.known.known_as is not None or not s.known.candidates:
+            continue
+        f = facts.get(s.start)
+        if f is None or not f.company:
+            continue
+        company = fold(f.company)
+        match = [c for c in s.known.candidates if fold(idx.company.get(c, "")) == company]
+        if len(match) == 1:
+            s.known = Resolved(match[0])
 
 
 def _drop(by_first: dict[int, NameSpan], i: int, j: int, not_people: set[int]) -> None:

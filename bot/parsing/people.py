@@ -42,7 +42,7 @@ class PersonFacts(Protocol):
     aliases: list[str]
 
 
-MAX_NAME_WORDS = 3
+MAX_NAME_WORDS = 4
 MAX_CASELESS_LEN = 12
 # Triggers too weak to make a month or short weekday a person: "for April", "by May".
 _WEAK_TRIGGERS = words("for by to and from")
@@ -71,6 +71,7 @@ class NameSpan:
     mention: bool
     known: Resolved = NOBODY
     title: str | None = None
+    nickname: str | None = None  # "Itzik" in "Yitzhak 'Itzik' Levi"
 
 
 @dataclass(slots=True)
@@ -174,7 +175,12 @@ def known_things(doc: Doc, idx: Index) -> KnownThings:
                 best = (j, key, "not")
             elif key in idx.orgs:
                 best = (j, key, "org")
-            elif key in idx.full or key in idx.last or (j == i and key in idx.first):
+            elif (
+                key in idx.full
+                or key in idx.last
+                or (j == i and key in idx.first)
+                or (j > i and key in idx.suffix)
+            ):
                 best = (j, key, "person")
             if j + 1 >= n or j - i + 1 >= idx.max_words or tokens[j].possessive:
                 break
@@ -237,8 +243,10 @@ def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_pers
         return alias is not None and alias == t.text  # "AL", "JP", "D": as the alias is written
     if j + 1 < len(doc.tokens) and not t.possessive:
         n = doc.tokens[j + 1]
-        if n.capitalised and _joined(doc, t, n) and n.lower not in NOT_NAMES:
-            return False  # "Tom Reilly" is someone new, not the known Tom Becker
+        if _joined(doc, t, n) and (
+            (n.capitalised and n.lower not in NOT_NAMES) or _is_initial(doc, n)
+        ):
+            return False  # "Tom Reilly" is someone new, not Tom Becker; "Tom H" is read whole
     common = low in NOT_NAMES or low in COMMON_NAME_WORDS or low in CALENDAR_WORDS
     if t.capitalised or t.caseless:
         if not common:
@@ -255,11 +263,29 @@ def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_pers
 def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> bool:
     if prev.possessive or not _joined(doc, prev, t):
         return False
+    if len(t.text) == 1 and t.text.isupper() and prev.capitalised:
+        return _is_initial(doc, t)
     if not t.capitalised or t.lower in NOT_NAMES or t.lower in CALENDAR_WORDS:
         return False
     if t.lower in FULL_WEEKDAYS or t.text.startswith("Zzq"):
         return False
     return not date_spans.covers(t.start)
+
+
+_AFTER_AN_INITIAL = words("re from at about and with w for on in to of")
+
+
+def _is_initial(doc: Doc, t: Token) -> bool:
+    """A capital letter after a name is a surname initial ("Tom H", "Tomás I. the card",
+    "Tomás I re: pallets"); "I" only where the pronoun cannot be ("Raj I think" is the pronoun)."""
+    if len(t.text) != 1 or not t.text.isupper():
+        return False
+    if t.text != "I":
+        return True
+    rest = doc.text[t.end : t.end + 12].lstrip(" ")
+    if not rest or rest[0] in ".,:;)—–-+&!?":
+        return True
+    return rest.split(" ", 1)[0].lower().rstrip(":") in _AFTER_AN_INITIAL
 
 
 def _verb_like(t: Token) -> bool:
@@ -485,10 +511,16 @@ def find_names(
             continue
         j = i
         count = 1
+        nickname: int | None = None
         while count < MAX_NAME_WORDS and j + 1 < len(tokens) and not tokens[j].possessive:
             n = tokens[j + 1]
             if j + 1 in things.people or j + 1 in things.blocked:
                 break
+            if nickname is None and j + 2 < len(tokens) and _quoted_nickname(doc, j, date_spans):
+                nickname = j + 1  # "Yitzhak 'Itzik' Levi": the nickname sits inside the name
+                count += 1
+                j += 2
+                continue
             if _continues_name(doc, tokens[j], n, date_spans):
                 count += 1
                 j += 1
@@ -520,7 +552,7 @@ def find_names(
         ):
             i = j + 1
             continue
-        name = " ".join(tok.text for tok in tokens[i : j + 1])
+        name = " ".join(tokens[k].text for k in range(i, j + 1) if k != nickname)
         spans.append(
             NameSpan(
                 name,
@@ -532,10 +564,32 @@ def find_names(
                 False,
                 NOBODY,
                 _title_before(doc, i),
+                tokens[nickname].text if nickname is not None else None,
             )
         )
         i = j + 1
     return spans
+
+
+_OPEN_QUOTES = ("'", '"', "“")
+_CLOSE_QUOTES = ("'", '"', "”")
+
+
+def _quoted_nickname(doc: Doc, j: int, date_spans: SpanSet) -> bool:
+    """Token j+1 is a nickname in quotes between two parts of a name: "Dmitri 'Dima' Volkov"."""
+    a, n, b = doc.tokens[j], doc.tokens[j + 1], doc.tokens[j + 2]
+    before = doc.text[a.end : n.start]
+    after = doc.text[n.end : b.start]
+    return (
+        before.strip(" ") in _OPEN_QUOTES
+        and before.startswith(" ")
+        and after.strip(" ") in _CLOSE_QUOTES
+        and after.endswith(" ")
+        and n.capitalised
+        and b.capitalised
+        and b.lower not in NOT_NAMES
+        and not date_spans.covers(b.start)
+    )
 
 
 def _title_before(doc: Doc, i: int) -> str | None:
@@ -614,7 +668,7 @@ def people(
                 continue
         else:
             known_key = None
-        if key in seen or (" " not in key and key in parts):
+        if key in seen or key in parts:
             last_person = parts.get(key) or _full_name_for(refs, s.name) or last_person
             continue
         if known_key is None and s.known.candidates:
@@ -631,7 +685,13 @@ def people(
         if len(words_) > 1:
             parts.setdefault(words_[0], s.name)
             parts.setdefault(words_[-1], s.name)
+            for k in range(2, len(words_)):  # "Siew Ling" after "Goh Siew Ling"
+                parts.setdefault(" ".join(words_[:k]), s.name)
+                parts.setdefault(" ".join(words_[-k:]), s.name)
         f = facts.get(s.start)
+        aliases = tuple(f.aliases) if f else ()
+        if s.nickname and s.nickname not in aliases:
+            aliases = (*aliases, s.nickname)
         refs.append(
             PersonRef(
                 name=s.name,
@@ -641,7 +701,7 @@ def people(
                 candidates=s.known.candidates,
                 company=f.company if f else None,
                 role=f.role if f else None,
-                aliases=tuple(f.aliases) if f else (),
+                aliases=aliases,
                 title=s.title.rstrip(".") if s.title else None,
             )
         )
