@@ -35,6 +35,7 @@ class Gazetteer:
     surnames: frozenset[str]
     places: frozenset[str]
     languages: frozenset[str]
+    roles: frozenset[str]
     zipf: dict[str, float]
 
     def is_name_part(self, key: str) -> bool:
@@ -58,6 +59,7 @@ def gazetteer() -> Gazetteer:
         surnames=frozenset(_lines("surnames.txt")),
         places=frozenset(_lines("places.txt")),
         languages=frozenset(_lines("languages.txt")),
+        roles=frozenset(_lines("roles.txt")),
         zipf=zipf,
     )
 
@@ -70,12 +72,22 @@ def not_a_name(key: str) -> bool:
         return True
     if key in g.given:
         return False
+    if is_role(key):
+        return True  # "Headteacher is Mrs. Nwosu", "Treasurer says"
     if key in g.places:
         return True
     z = g.word_zipf(key)
     if key in g.surnames:
         return z >= VERY_COMMON_WORD
     return z >= COMMON_WORD
+
+
+def is_role(key: str) -> bool:
+    """What someone does, as one word: "treasurer", "recruiter", "headteacher" (a teacher)."""
+    roles = gazetteer().roles
+    if key in roles:
+        return True
+    return any(key[k:] in roles for k in range(3, len(key) - 4))
 
 
 def is_place(key: str) -> bool:

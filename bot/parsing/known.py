@@ -26,7 +26,7 @@ def fold(text: str) -> str:
     s = text.translate(_ZERO_WIDTH).replace("\u2019", "'").replace(".", " ")
     s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = s.replace("đ", "d").replace("Đ", "d").replace("ø", "o").replace("ł", "l")
-    return " ".join(s.casefold().split())
+    return " ".join(s.casefold().replace("ı", "i").split())
 
 
 def _words(key: str) -> list[str]:
@@ -111,7 +111,8 @@ def build(known: Knowledge) -> Index:
         idx.slack.setdefault(uid, name)
     for org in known.organisations:
         if org.strip():
-            idx.orgs[fold(org)] = org
+            # "Kühne & Sohn" is matched word by word; the "&" is no word of the note
+            idx.orgs[" ".join(w for w in fold(org).split(" ") if w not in ("&", "+"))] = org
     idx.not_people = {fold(x) for x in known.not_people if x.strip()}
     keys = [*idx.full, *idx.orgs, *idx.not_people, *idx.last, *idx.prefix, *idx.suffix]
     idx.max_words = max((k.count(" ") + 1 for k in keys), default=1)

@@ -128,7 +128,8 @@ NAME_TRIGGERS = words(
     """
     with w met meet and called rang phoned emailed texted messaged pinged dm'd from to introduced
     intro'd intro asked owe owes told saw visited invited thank thanked congratulate congratulated
-    for by ping call email text message remind tell ask meeting lunch coffee dinner drinks
+    for by ping call email text message remind tell ask meeting lunch coffee dinner drinks sent
+    send sending gave give giving showed show handed forwarded
     """
 )
 

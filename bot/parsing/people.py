@@ -131,6 +131,12 @@ def _list_gap(doc: Doc, a: Token, b: Token) -> bool:
     return gap in (",", "&", "+", "/", "and", ", and", "&amp;")
 
 
+def _ampersand(doc: Doc, a: Token, b: Token) -> bool:
+    """ "Kühne & Sohn", "Mwangi + Otieno": joined by an ampersand, as firms' names are."""
+    gap = doc.text[a.end : b.start]
+    return len(gap) <= 3 and gap.strip(" ") in ("&", "+")
+
+
 def _lower_context(doc: Doc, i: int, j: int, previous_person: int) -> bool:
     """A lower-case known name counts where a person is clearly meant."""
     t, last = doc.tokens[i], doc.tokens[j]
@@ -185,7 +191,7 @@ def known_things(doc: Doc, idx: Index) -> KnownThings:
             if j + 1 >= n or j - i + 1 >= idx.max_words or tokens[j].possessive:
                 break
             nxt = tokens[j + 1]
-            if not _joined(doc, tokens[j], nxt):
+            if not _joined(doc, tokens[j], nxt) and not _ampersand(doc, tokens[j], nxt):
                 break
             j += 1
             key = f"{key} {fold(nxt.text)}"
@@ -334,20 +340,53 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
             return True
         if i + 1 < len(doc.tokens):
             n = doc.tokens[i + 1]
+            if _couple(doc, i) is not None:
+                return True  # "Ines & Marco Bianchi rang"
             if n.lower == "from" and i + 2 < len(doc.tokens) and doc.tokens[i + 2].capitalised:
                 return _joined(doc, t, n)  # "Sunil from Plaid intro'd me"
             if not _continues_name(doc, t, n, date_spans):
                 return False
+            # the whole run of capitals ("Cheng Hui Ling from …"), then what follows it
+            k = i + 1
+            while (
+                k + 1 < len(doc.tokens)
+                and k - i + 1 < MAX_NAME_WORDS
+                and _continues_name(doc, doc.tokens[k], doc.tokens[k + 1], date_spans)
+            ):
+                k += 1
+            n = doc.tokens[k]
             after = doc.text[n.end + (2 if n.possessive else 0) :].lstrip(" ")[:1]
             return (
                 n.possessive
-                or i + 2 >= len(doc.tokens)
-                or doc.tokens[i + 2].lower in PERSON_VERBS
-                or not doc.tokens[i + 2].capitalised
+                or k + 1 >= len(doc.tokens)
+                or doc.tokens[k + 1].lower in PERSON_VERBS
+                or not doc.tokens[k + 1].capitalised
                 or after in ("(", ",", ":", "—", "–", "-")
             )
         return False
     return True
+
+
+def _couple(doc: Doc, i: int) -> int | None:
+    """ "Ines & Marco Bianchi": a given name, then "&" and a full name whose surname they
+    share, as couples are written. ("Florence and Jordan Ellis" may be two families: not read so.)
+    Returns the index of the surname's token."""
+    tokens = doc.tokens
+    t = tokens[i]
+    k = i + 1
+    if k >= len(tokens) or not _ampersand(doc, t, tokens[k]):
+        return None
+    if k + 1 >= len(tokens) or t.possessive:
+        return None
+    n, last = tokens[k], tokens[k + 1]
+    if not (_joined(doc, n, last) and last.capitalised and n.capitalised):
+        return None
+    if k + 2 < len(tokens) and _joined(doc, last, tokens[k + 2]) and tokens[k + 2].capitalised:
+        return None  # "Ines & Marco Bianchi Rossi": not sure which part is the surname
+    g = gazetteer()
+    if fold(t.text) in g.given and fold(n.text) in g.given:
+        return k + 1
+    return None
 
 
 def _travel_before(doc: Doc, to: int) -> bool:
@@ -398,6 +437,12 @@ _STREET_SUFFIXES = words(
 _INNER_CAPITAL_PREFIXES = ("mc", "mac", "de", "la", "le", "di", "da", "van", "von", "du", "st")
 
 
+_AFTER_STREET_RE = re.compile(
+    r"\b\d+[a-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:"
+    + "|".join(sorted(_STREET_SUFFIXES, key=len, reverse=True))
+    + r")\b\.?\s*,\s*$",
+    re.IGNORECASE,
+)
 # What someone is good at, or has years of, is a skill: "weak on Terraform", "5 yrs Rust".
 _SKILL_BEFORE_RE = re.compile(
     r"(?:\b(?:strong|weak|solid|shaky|good|great|decent|expert|fluent|rusty|deep|experienced"
@@ -447,6 +492,8 @@ def _not_a_person(doc: Doc, i: int, j: int) -> bool:
     before = doc.text[max(0, run[0].start - 3) : run[0].start]
     if before.rstrip().endswith("@"):
         return True  # "coffee w/ Minh @ Philz": a venue
+    if _AFTER_STREET_RE.search(doc.text, max(0, run[0].start - 60), run[0].start):
+        return True  # "14 Ferrars St, Albert Park": the suburb after a street
     if _SKILL_BEFORE_RE.search(doc.text, max(0, run[0].start - 30), run[0].start):
         return True  # "strong on Spark", "6 yrs Scala", "experience in Rust"
     keys = [fold(t.text) for t in run]
@@ -553,6 +600,9 @@ def find_names(
             i = j + 1
             continue
         name = " ".join(tokens[k].text for k in range(i, j + 1) if k != nickname)
+        shared = _couple(doc, i) if j == i else None
+        if shared is not None:
+            name = f"{name} {tokens[shared].text}"  # "Ines & Marco Bianchi": Ines Bianchi
         spans.append(
             NameSpan(
                 name,
@@ -688,6 +738,9 @@ def people(
             for k in range(2, len(words_)):  # "Siew Ling" after "Goh Siew Ling"
                 parts.setdefault(" ".join(words_[:k]), s.name)
                 parts.setdefault(" ".join(words_[-k:]), s.name)
+            given = words_[0].split("-")[0]
+            for k in range(3, len(given)):  # "Nat" after "Nathaniel Osei"
+                parts.setdefault(given[:k], s.name)
         f = facts.get(s.start)
         aliases = tuple(f.aliases) if f else ()
         if s.nickname and s.nickname not in aliases:

@@ -73,6 +73,25 @@ NEW_NAMES = [
     ),
     ("surname-first-then-given", "met Goh Siew Ling; Siew Ling runs ops", ("Goh Siew Ling",), ()),
     ("new-surname-with-known-first", "breakfast with Grace Wambui", ("Grace Wambui",), ()),
+    (
+        "nickname-of-a-name-in-the-note",
+        "dinner w/ Dr. Nathaniel Osei. Nat's 50th is in May",
+        ("Nathaniel Osei",),
+        (),
+    ),
+    (
+        "couple-sharing-a-surname",
+        "Ines & Marco Bianchi rang re: the flat",
+        ("Ines Bianchi", "Marco Bianchi"),
+        (),
+    ),
+    (
+        "sentence-start-three-part-name",
+        "Cheng Mei Lin from finance emailed",
+        ("Cheng Mei Lin",),
+        (),
+    ),
+    ("initial-after-sent", "Sent Jan the release notes", ("Jan",), ()),
 ]
 
 

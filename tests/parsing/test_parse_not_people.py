@@ -18,7 +18,8 @@ KNOWN = Knowledge(
         KnownPerson("Wanjiru Kamau"),
         KnownPerson("Hoang Thi Lan", aliases=("Lan",)),
         KnownPerson("Bongani Dlamini"),
-    )
+    ),
+    organisations=("Mwangi & Otieno",),
 )
 
 
@@ -54,6 +55,13 @@ NOT_PEOPLE = [
     ("camel-case-brands", "Lan moved the team from HubSpot to PipeDrive", ("Hoang Thi Lan",)),
     ("street-address", "viewing at 22 Ngong Rd with Wanjiru", ("Wanjiru Kamau",)),
     ("street-name-alone", "Wanjiru prefers the Moi Avenue flat", ("Wanjiru Kamau",)),
+    (
+        "suburb-after-street",
+        "open home at 9 Riara Rd, Kilimani Heights — Lan came",
+        ("Hoang Thi Lan",),
+    ),
+    ("role-at-start", "Treasurer is Mrs. Achieng Odhiambo, very sharp", ("Achieng Odhiambo",)),
+    ("known-firm-with-ampersand", "Bongani says Mwangi &amp; Otieno signed", ("Bongani Dlamini",)),
     ("venue-after-at-sign", "coffee w/ Lan @ Java House", ("Hoang Thi Lan",)),
     ("venue-after-at-sign-single", "drinks w/ Bongani @ Alchemist", ("Bongani Dlamini",)),
 ]

