@@ -689,6 +689,8 @@ def people(
     parts: dict[str, str] = {}  # first name or surname key -> the full name written earlier
     last_person: str | None = None
     for s in spans:
+        if _in_passing(doc, s):
+            continue
         if s.mention:
             m = doc.mentions[s.name]
             key = "@" + m.slack_user_id
@@ -761,6 +763,29 @@ def people(
         if relation is None:
             last_person = s.name
     return tuple(refs)
+
+
+_SUBJECTS = words("i we you he she they it who that which would 'd really also just")
+
+
+def _in_passing(doc: Doc, s: NameSpan) -> bool:
+    """Named only to say who it isn't or whom someone resembles: "…, not Aoife", "from Enugu
+    like Emeka". Such a name is not what the note is about."""
+    i = s.first
+    if i == 0:
+        return False
+    p = doc.tokens[i - 1]
+    if not _joined(doc, p, doc.tokens[i]):
+        return False
+    if p.lower == "not":
+        return i < 2 or doc.tokens[i - 2].lower not in ("if", "or", "and", "but", "only")
+    if p.lower in ("like", "unlike"):
+        return (
+            i >= 2
+            and doc.tokens[i - 2].lower not in _SUBJECTS
+            and not doc.tokens[i - 2].lower.endswith("'d")
+        )
+    return False
 
 
 def _written_for(refs: list[PersonRef], known_as: str) -> str | None:

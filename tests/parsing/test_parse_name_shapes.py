@@ -113,6 +113,21 @@ def test_new_names_in_their_shapes(
     assert tuple(a for p in found for a in p.aliases) == aliases
 
 
+IN_PASSING = [
+    ("who-it-isnt", "Tomás H is running the rollout, not Bene", ("Tomás Herrera",)),
+    ("resemblance", "Grace is from Kisumu like Rafa", ("Grace Otieno",)),
+    ("liking-is-no-resemblance", "I like Bene a lot, he called", ("Benedikt Schäfer",)),
+    ("named-again-properly", "not Bene this time; Bene called later", ("Benedikt Schäfer",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in IN_PASSING], ids=[r[0] for r in IN_PASSING]
+)
+def test_names_in_passing_are_not_filed(text: str, expected: tuple[str, ...]) -> None:
+    assert filed(text) == expected
+
+
 def test_two_with_the_first_name_is_still_a_question() -> None:
     (ref,) = refs("Tomás wants the contract")
     assert ref.candidates == ("Tomás Herrera", "Tomás Iglesias")
