@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.parsing.lexicon import MONTHS, WEEKDAYS, words
+from bot.parsing.lexicon import FULL_WEEKDAYS, MONTHS, WEEKDAYS, words
 
 
 class Lean(Enum):
@@ -224,16 +224,22 @@ _TOMORROW = r"tomorrow|tmrw|tmr|tmw|tomorow|tommorow|tommorrow|tomorrw|2moro|2mo
 _TONIGHT = r"tonight|tonite|2nite"
 _REL_DAY_RE = re.compile(
     r"\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|(?:the\s+)?day\s+after\s+tomorrow"
-    rf"|{_YESTERDAY}|today|{_TOMORROW}|{_TONIGHT}|last\s+night"
-    r"|this\s+(?:morning|afternoon|evening|arvo))\b" + _PART,
+    rf"|{_YESTERDAY}|today|tdy|2day|{_TOMORROW}|{_TONIGHT}|last\s+night"
+    r"|this\s+(?:morning|afternoon|evening|arvo|am|pm))\b" + _PART,
     _I,
 )
 _IN_RE = re.compile(rf"\b(?:in|within)\s+{_NUM}{_GAP}{_UNIT}", _I)
 _FROM_NOW_RE = re.compile(rf"\b{_NUM}{_GAP}{_UNIT}\s+from\s+(?:now|today)\b", _I)
 _AGO_RE = re.compile(rf"\b{_NUM}{_GAP}{_UNIT}\s+ago\b", _I)
 _PERIOD_RE = re.compile(
-    r"\b(?P<which>last|next|this\s+coming|coming|this|over\s+the)\s+(?P<period>week|month|year"
-    r"|weekend)\b",
+    r"\b(?P<which>last|next|nxt|this\s+coming|coming|this|over\s+the)\s+(?P<period>week|wk"
+    r"|month|mth|year|yr|weekend)\b",
+    _I,
+)
+# "1st wk of July", "the last week of June", "mid-July" is handled with the months
+_WEEK_OF_RE = re.compile(
+    r"\b(?:the\s+)?(?P<nth>1st|first|2nd|second|3rd|third|4th|fourth|last)\s+(?:wk|week)"
+    rf"\s+(?:of|in)\s+{_MONTH}\b",
     _I,
 )
 _END_RE = re.compile(
@@ -266,7 +272,8 @@ _MONTH_ONLY_RE = re.compile(
 )
 _ON_THE_RE = re.compile(r"\b(?P<pre>on|by)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", _I)
 _PREFIX_RE = re.compile(
-    r"\b(?P<p>on|by|before|until|till|due(?:\s+(?:on|by))?|no\s+later\s+than|from|since|around)"
+    r"\b(?P<p>on|by|before|b4|until|till|til|due(?:\s+(?:on|by))?|no\s+later\s+than|from|since"
+    r"|around|ideally\s+(?:by|before))"
     r"\s+$",
     _I,
 )
@@ -281,7 +288,7 @@ _TIME_BEFORE_RE = re.compile(
     r"(?:at|@)\s*(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap])?\.?m?\.?\s+(?:on\s+)?$",
     _I,
 )
-_FUTURE_PREFIXES = ("by", "before", "until", "till", "due", "no")
+_FUTURE_PREFIXES = ("by", "before", "b4", "until", "till", "til", "due", "no", "ideally")
 
 
 def _num(m: re.Match[str]) -> int:
@@ -354,8 +361,9 @@ _UNITS = {
 
 
 def _period(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
-    which = re.sub(r"\s+", " ", m.group("which").lower())
-    period = m.group("period").lower()
+    which = re.sub(r"\s+", " ", m.group("which").lower()).replace("nxt", "next")
+    period = {"wk": "week", "mth": "month", "yr": "year"}.get(m.group("period").lower())
+    period = period or m.group("period").lower()
     if period == "weekend":
         weeks = {"last": -1, "next": 1}.get(which, 0)
         lean = {"last": Lean.PAST, "next": Lean.FUTURE, "coming": Lean.FUTURE}.get(
@@ -365,7 +373,12 @@ def _period(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str |
             return lean, WeekdayRef(5, "this"), None
         return lean, WeekRel(weeks, 5), None
     if which in ("this", "over the"):
-        return None  # "this week" names no day
+        # "this week" names no day it happened on, but a thing owed this week is due by its end
+        if period == "week":
+            return Lean.FUTURE, WeekRel(0, 4), None
+        if period == "month":
+            return Lean.FUTURE, MonthEnd(0), None
+        return None
     sign = -1 if which == "last" else 1
     lean = Lean.PAST if sign < 0 else Lean.FUTURE
     if period == "week":
@@ -373,6 +386,17 @@ def _period(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str |
     if period == "month":
         return lean, MonthOffset(sign), None
     return lean, MonthOffset(12 * sign), None
+
+
+def _week_of(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
+    """ "1st wk of July": due by the end of that week (the 7th), "last week of June" by the end
+    of the month."""
+    nth = m.group("nth").lower()
+    month = _month_of(m.group("mon"))
+    if nth == "last":
+        return Lean.EITHER, MonthDay(month, calendar.monthrange(2001, month)[1], None), None
+    k = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3}.get(nth, 4)
+    return Lean.EITHER, MonthDay(month, min(7 * k, 28), None), None
 
 
 def _end(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -534,7 +558,7 @@ _REL_WORDS = words(
     """
     yesterday yday yest ystd yesterdy yesteday yestarday today tomorrow tmrw tmr tmw tomorow
     tommorow tommorrow tomorrw moro morrow mrw tonight tonite nite night morning afternoon
-    evening arvo
+    evening arvo tdy 2day am pm
     """
 )
 _UNIT_WORDS = words(
@@ -544,7 +568,7 @@ _UNIT_WORDS = words(
     """
 )
 _END_WORDS = frozenset({"end", "eod", "eow", "eom", "cob", "business"})
-_PERIOD_WORDS = frozenset({"week", "month", "year", "weekend"})
+_PERIOD_WORDS = frozenset({"week", "wk", "month", "mth", "year", "yr", "weekend"})
 _MONTH_WORDS = frozenset(MONTHS)
 _WEEKDAY_WORDS = frozenset(WEEKDAYS)
 _NO_WORDS: frozenset[str] = frozenset()
@@ -559,6 +583,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder, frozenset[str], bool], ...] = 
     (_END_RE, _end, _END_WORDS, False),
     (_PERIOD_RE, _period, _PERIOD_WORDS, False),
     (_WEEKDAY_RE, _weekday, _WEEKDAY_WORDS, False),
+    (_WEEK_OF_RE, _week_of, frozenset({"wk", "week"}), False),
     (_ISO_RE, _iso, _NO_WORDS, True),
     (_MD_RE, _month_day, _MONTH_WORDS, True),
     (_DM_RE, _month_day, _MONTH_WORDS, True),
@@ -607,6 +632,7 @@ def find_dates(
             if hm is None and spec is not None:
                 hm = _part_of_rel(m)
             found.append((start, m.end(), lean, spec, error, hm))
+    found.extend(_other_day_words(text, words))
     found.sort(key=lambda f: (f[0], f[0] - f[1]))
     hits: list[DateHit] = []
     last_end = -1
@@ -614,10 +640,114 @@ def find_dates(
         if start < last_end:
             continue
         time, end = _time_near(text, start, end)
-        hits.append(DateHit(start, end, text[start:end], lean, spec, time or hm, error))
+        prev = hits[-1] if hits else None
+        if (
+            prev is not None
+            and isinstance(prev.spec, WeekdayRef)
+            and isinstance(spec, (MonthDay, NumericDate, DayOfMonth))
+            and text[prev.end : start].strip(" ,") == ""
+        ):
+            # "Fri 10/4", "mardi 21/4", "Tues 12th": one day, named twice; the date says which
+            hits[-1] = DateHit(
+                prev.start, end, text[prev.start : end], prev.lean, spec, time or hm, error
+            )
+        else:
+            hits.append(DateHit(start, end, text[start:end], lean, spec, time or hm, error))
         last_end = end
     check_numeric(hits, order)
     return hits
+
+
+_Found = tuple[int, int, Lean, "Spec | None", "str | None", "tuple[int, int] | None"]
+# Prepositions of the languages in foreign_days.txt that make a day a deadline: "até sexta",
+# "antes del viernes", "avant jeudi", "bis Freitag", "voor vrijdag", "entro venerdì".
+_FOREIGN_BY_RE = re.compile(
+    r"(?:\b(?:até|ate|antes\s+del?|avant|bis|vóór|voor|entro|hasta\s+el|by|before|b4|until|till"
+    r"|due)\s+)$",
+    _I,
+)
+_FOREIGN_ON_RE = re.compile(r"(?:\b(?:on|this|next|el|le|am|op|il|na|no|em)\s+)$", _I)
+
+
+@lru_cache(maxsize=1)
+def _foreign_days() -> dict[str, tuple[str, int]]:
+    from bot.parsing.gazetteer import read_list  # the lists load on first use, not at import
+
+    out: dict[str, tuple[str, int]] = {}
+    for line in read_list("foreign_days.txt"):
+        kind, n, word = line.split(" ", 2)
+        out[word] = (kind, int(n))
+    return out
+
+
+def _weekday_typo(word: str) -> int | None:
+    """ "wendesday", "thrusday", "wednsday": a weekday misspelt by a letter or two."""
+    if not 6 <= len(word) <= 11 or word in FULL_WEEKDAYS or not word.endswith(("day", "dy")):
+        return None
+    for name in FULL_WEEKDAYS:
+        if name[0] == word[0] and _distance(word, name) <= 2:
+            return WEEKDAYS[name]
+    return None
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance with transpositions ("thrusday" is one swap from "thursday")."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _other_day_words(text: str, words: frozenset[str]) -> list[_Found]:
+    """Days written in another language or misspelt: "hier", "gestern", "até sexta-feira",
+    "by wendesday". Found word by word, since a note rarely has any."""
+    from bot.parsing.known import fold
+
+    table = _foreign_days()
+    wanted: dict[str, tuple[str, int]] = {}
+    for w in words:
+        if len(w) < 3:
+            continue
+        got = table.get(fold(w))
+        if got is not None:
+            wanted[w] = got
+        else:
+            n = _weekday_typo(w)
+            if n is not None:
+                wanted[w] = ("weekday", n)
+    if not wanted:
+        return []
+    out: list[_Found] = []
+    alternatives = "|".join(re.escape(w) for w in sorted(wanted, key=len, reverse=True))
+    for m in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text, _I):
+        kind, n = wanted[m.group(0).lower()]
+        by = _FOREIGN_BY_RE.search(text, max(0, m.start() - 16), m.start())
+        on = _FOREIGN_ON_RE.search(text, max(0, m.start() - 6), m.start())
+        if kind == "abbr" and by is None and on is None:
+            continue  # "qui", "ter" alone are other words; "by qui" is Thursday
+        if kind == "weekday" and by is None and on is None and m.group(0)[0].isupper():
+            from bot.parsing.gazetteer import gazetteer
+
+            if fold(m.group(0)) in gazetteer().given:
+                continue  # "met Domingo": a name, unless "on Domingo", "até Domingo"
+        start = by.start() if by is not None else m.start()
+        lean = Lean.FUTURE if by is not None else Lean.EITHER
+        if kind == "day":
+            lean = Lean.PAST if n < 0 else (Lean.FUTURE if n > 0 else Lean.EITHER)
+            if by is not None:
+                lean = Lean.FUTURE
+            spec: Spec = DayOffset(n)
+        else:
+            spec = WeekdayRef(n, "bare" if on is not None else "plain")
+        out.append((start, m.end(), lean, spec, None, None))
+    return out
 
 
 def _part_of_rel(m: re.Match[str]) -> tuple[int, int] | None:

@@ -23,6 +23,11 @@ COMMON_WORD = 3.0
 VERY_COMMON_WORD = 5.0
 
 
+def read_list(name: str) -> list[str]:
+    """The entries of one list in bot/parsing/data (its first line names the source)."""
+    return _lines(name)
+
+
 def _lines(name: str) -> list[str]:
     with open(os.path.join(_DATA, name), encoding="utf-8") as f:
         text = f.read()

@@ -10,6 +10,7 @@ from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occu
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
 from bot.parsing.known import index
+from bot.parsing.lexicon import RELATIONS, words
 from bot.parsing.model import NOTHING_KNOWN, Direction, Knowledge, ParsedNote, Settlement
 from bot.parsing.people import find_names, known_things, people, resolve_spans
 from bot.parsing.subjects import Names
@@ -123,12 +124,56 @@ def _occurred(
     for i, h in enumerate(hits):
         if i in claimed or h.error is not None or h.lean is Lean.FUTURE:
             continue
-        if _about_someone_else(doc, names, h.start):
+        if _about_someone_else(doc, names, h.start) or _aside(doc, h.start):
             continue
-        if h.lean is Lean.EITHER and not tense.happened(doc, h, clock):
+        if h.lean is Lean.EITHER and (
+            not tense.happened(doc, h, clock) or tense.far_behind(h, clock)
+        ):
             continue
         return occurred_at(h, clock)
     return None
+
+
+def _aside(doc: Doc, pos: int) -> bool:
+    """A date in brackets without an interaction word is about the thing before it:
+    "out on medical leave (surgery last wk)"."""
+    open_ = doc.text.rfind("(", max(0, pos - 60), pos)
+    if open_ < 0 or ")" in doc.text[open_:pos]:
+        return False
+    close = doc.text.find(")", pos)
+    inner = doc.text[open_ + 1 : close if close > 0 else pos]
+    return not any(w in INTERACTION_WORDS for w in inner.lower().split())
+
+
+_LEADING_ADVERBS = words("also and but so plus then apparently btw fyi oh")
+_THIRD_SUBJECTS = words("he she they he's she's they've")
+_POSSESSIVE_DETERMINERS = words("his her their")
+
+
+def _subclause_of_someone_else(doc: Doc, k: int, pos: int) -> bool:
+    """ "Dimi told me his wife had a miscarriage last month": after the interaction, a new
+    subject ("his wife", "she", "their baby") with a verb of its own owns the date."""
+    tokens = doc.tokens
+    while k < len(tokens) and tokens[k].start < pos:
+        t = tokens[k]
+        if t.lower in _THIRD_SUBJECTS or t.lower in _POSSESSIVE_DETERMINERS:
+            j = k + 1
+            if t.lower in _POSSESSIVE_DETERMINERS:
+                if j >= len(tokens) or tokens[j].lower not in RELATIONS:
+                    k += 1
+                    continue
+                j += 1
+            if j < len(tokens) and tokens[j].start < pos and _past_verb(tokens[j].lower):
+                return True
+        k += 1
+    return False
+
+
+def _past_verb(word: str) -> bool:
+    return word in _PAST_VERBS or (word.endswith("ed") and len(word) > 4)
+
+
+_PAST_VERBS = words("had was were got passed died lost went gave fell broke left became")
 
 
 def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
@@ -137,17 +182,20 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
         k = doc.token_index_at(cs)
         if k is None:
             return False
+        while k < len(doc.tokens) - 1 and doc.tokens[k].lower in _LEADING_ADVERBS:
+            k += 1  # "also their warehouse flooded last wk"
         first = doc.tokens[k]
         named = names.by_start.get(first.start) is not None
         third = (
             first.lower.split("'", 1)[0] in ("she", "he", "they", "her", "his", "their", "my")
+            or first.lower in RELATIONS
             or named
         )
         if not third:
-            return False
+            return _subclause_of_someone_else(doc, k, pos)
         while k < len(doc.tokens) and doc.tokens[k].start < ce:
             if doc.tokens[k].lower in INTERACTION_WORDS:
-                return False
+                return _subclause_of_someone_else(doc, k + 1, pos)
             k += 1
         # "lunch w/ Sam Lee and Priya Nair yesterday": a name after "and" or a comma continues a
         # list of people, so the clause before it decides.

