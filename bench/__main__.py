@@ -3,6 +3,7 @@
     python -m bench                      # 10,000 users, 1,000,000 notes, 100,000 contacts, SQLite
     python -m bench --quick              # a small workspace, for CI (well under 2 minutes)
     python -m bench --db postgresql+psycopg://postgres@127.0.0.1:5432/bench   # on PostgreSQL
+    python -m bench understanding        # the labelled corpus, scored field by field (--failures)
 
 Generates a synthetic workspace (realistic note text, bulk inserts through the production schema
 and its full-text triggers), then measures, reusing the scripts beside this file:
@@ -575,6 +576,11 @@ def render(rows: list[Row]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["understanding"]:  # the corpus score: no workspace, no database
+        from understanding import main as understanding
+
+        return understanding(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=(__doc__ or "").splitlines()[0]
     )

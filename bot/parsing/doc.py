@@ -24,11 +24,14 @@ WORD_RE = re.compile(r"(?<!\w)[^\W\d_]+(?:['\-][^\W\d_]+)*(?!\w)")
 # "<#C123|general>" is a channel, and "&#39;" an entity: neither may precede the "#".
 TAG_RE = re.compile(r"(?<![<\w&#/])#(\w[\w-]{0,63})")
 _SENTENCE_GAP_RE = re.compile(r"[.!?\n:;•]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_EMOJI_RE = re.compile(r"(?<![\w:]):[a-z0-9_+\-]{1,40}:(?![\w:])")
+_MRKDWN_RE = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)|`")
 # Where a clause ends, for "what is owed" phrases: punctuation (not inside numbers) and the
 # conjunctions that start a new thought.
 # The lookahead lets the engine skip most spaces without trying each conjunction.
 CLAUSE_EDGE_RE = re.compile(
-    r"[,.;!?\n()\"]|\s(?=[-–—abstwpABSTWP])(?:[-–—]+\s"
+    r"[,.;:!?\n()\"•|\u2600-\u27bf\U0001f000-\U0001faff]|\s(?=[-–—abstwpABSTWP])(?:[-–—]+\s"
     r"|(?:and|but|so|because|then|while|although|though|since|whereas|plus)\b)",
     re.IGNORECASE,
 )
@@ -131,14 +134,17 @@ class Doc:
         return s
 
 
+_DOTTED_DATE_END_RE = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}$")
+
+
 def _inside_number(text: str, i: int) -> bool:
-    """ "3.5", "10,000": a point or comma between digits ends no clause."""
-    return (
-        text[i] in ",."
-        and 0 < i < len(text) - 1
-        and text[i - 1].isdigit()
-        and text[i + 1].isdigit()
-    )
+    """ "3.5", "10,000", "10:30": a point, comma or colon between digits ends no clause; nor
+    does the last dot of a date written "14.05."."""
+    if text[i] not in ",.:" or not 0 < i < len(text) - 1:
+        return False
+    if text[i - 1].isdigit() and text[i + 1].isdigit():
+        return True
+    return text[i] == "." and _DOTTED_DATE_END_RE.search(text, max(0, i - 5), i) is not None
 
 
 def anchored(
@@ -175,8 +181,16 @@ def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
     text = raw
     if not text.isascii():
         text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u2018", "'")
+        # Zero-width characters (pasted from docs and chat apps) must never split a name.
+        text = text.translate(_INVISIBLE)
     if "\x00" in text:
         text = text.replace("\x00", " ")
+    if ":" in text:
+        text = _EMOJI_RE.sub(" ", text)  # ":tada:", ":coffee:" are pictures, not words
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        # Slack mrkdwn: *bold*, _italic_, ~strike~, `code`. Only the markers go; "snake_case"
+        # inside a word stays.
+        text = _MRKDWN_RE.sub(" ", text)
     mentions: dict[str, Mention] = {}
     if "<" not in text and "#" not in text and "&" not in text:
         return text, mentions
@@ -196,6 +210,13 @@ def _clean(raw: str) -> tuple[str, dict[str, Mention]]:
     return text, mentions
 
 
+def _is_acronym(word: str) -> bool:
+    """ "CEO", "SDRs", "KPIs": upper case, maybe with a plural s. Not "Jane", not "O'Brien"."""
+    if word.isupper():
+        return True
+    return len(word) > 2 and word[-1] == "s" and word[:-1].isupper()
+
+
 def make_doc(raw: str) -> Doc:
     text, mentions = _clean(raw)
     tokens: list[Token] = []
@@ -209,6 +230,8 @@ def make_doc(raw: str) -> Doc:
         if word.endswith("'s") and len(word) > 2:
             word = word[:-2]
             possessive = True
+        elif word[-1] in "sz" and text.startswith("' ", m.end()) and word[0].isupper():
+            possessive = True  # "Ines' father", "Léa Dubois' birthday"
         start = m.start()
         lower = word.lower()
         if not tokens:
@@ -230,7 +253,7 @@ def make_doc(raw: str) -> Doc:
                 start + len(word),
                 possessive,
                 sentence_start,
-                upper and not (len(word) > 1 and word.isupper()),
+                upper and not (len(word) > 1 and word[1].isupper() and _is_acronym(word)),
                 not upper and not first.islower(),
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from bot.parsing.dates import Clock, DateHit, month_day
+from bot.parsing.dates import Clock, DateHit, month_day, next_yearly
 from bot.parsing.doc import TAG_RE, Doc, SpanSet
 from bot.parsing.lexicon import words
 from bot.parsing.model import OccasionSpec
@@ -27,70 +27,11 @@ def tags(raw: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# --- sensitive news -----------------------------------------------------------------------
-
-# (topic, words one of which must be in the note, pattern)
-_SENSITIVE: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
-    (topic, words(anchors), re.compile(pattern, _I))
-    for topic, anchors, pattern in (
-        (
-            "house fire",
-            "fire burned burnt",
-            r"\b(?:house|home|apartment|flat)\s+fire\b|\bfire\s+(?:at|in|destroyed)\s+"
-            r"(?:(?:her|his|their|the|our|my)\s+)?(?:home|house|place|apartment|flat)\b"
-            r"|\b(?:house|home|apartment|flat)\s+(?:burn(?:ed|t)\s+down|caught\s+fire)\b",
-        ),
-        (
-            "illness",
-            "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
-            " covid",
-            r"\b(?:ill|illness|sick|unwell|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke"
-            r"|heart\s+attack|covid)\b",
-        ),
-        (
-            "hospital",
-            "hospital hospitalised hospitalized hospitalisation hospitalization icu er",
-            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b",
-        ),
-        ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
-        ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
-        (
-            "bereavement",
-            "passed died dies death bereaved bereavement condolences lost",
-            r"\bpassed\s+away\b|\b(?:died|dies|death|bereave(?:d|ment)|condolences)\b"
-            r"|\blost\s+(?:her|his|their)\s+(?:mother|father|mom|mum|dad|husband|wife|partner"
-            r"|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|baby|child)\b",
-        ),
-        (
-            "laid off",
-            "laid layoff layoffs lay lost fired let made redundant redundancy",
-            r"\blaid\s+off\b|\blay-?offs?\b|\blost\s+(?:her|his|their|my)\s+job\b"
-            r"|\b(?:was|got|been)\s+(?:fired|let\s+go|made\s+redundant)\b|\bredundan(?:t|cy)\b",
-        ),
-        (
-            "divorce",
-            "divorce divorced divorcing separated",
-            r"\bdivorc(?:e|ed|ing)\b|\bseparated\b",
-        ),
-        ("breakup", "broke breakup break split", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
-        ("miscarriage", "miscarriage lost", r"\bmiscarriage\b|\blost\s+the\s+baby\b"),
-        ("accident", "accident crash", r"\baccident\b|\bcar\s+crash\b"),
-    )
-)
-
-
-def sensitive(text: str, note_words: frozenset[str]) -> tuple[str, ...]:
-    return tuple(
-        topic
-        for topic, anchors, pattern in _SENSITIVE
-        if not anchors.isdisjoint(note_words) and pattern.search(text)
-    )
-
-
 # --- needs --------------------------------------------------------------------------------
 
 _NEED_RE = re.compile(
-    r"\b(?P<verb>(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
+    r"\b(?P<verb>(?:is\s+|are\s+|'s\s+|'re\s+)after(?=\s+(?:a|an|some|new|the)\b)"
+    r"|(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
     r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:hiring|raising|seeking|keen\s+on|interested\s+in"
     r"|trying\s+to\s+find|in\s+the\s+market\s+for)"
     r"|would\s+(?:really\s+)?(?:like|love)|'d\s+(?:really\s+)?(?:like|love)"
@@ -106,7 +47,7 @@ _DETERMINER_BEFORE_RE = re.compile(r"\b(?:their|his|her|its|our|my|your|the|a|an
 _CONTRACTED = {"'s": "is", "'re": "are", "'d": "would"}
 _NEED_ANCHORS = words(
     """
-    looking searching hiring raising seeking keen interested trying market like love wants
+    after looking searching hiring raising seeking keen interested trying market like love wants
     wanted want needs needed dreams hopes hoping use
     """
 )
@@ -128,6 +69,8 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
             text, max(0, m.start() - 12), m.start()
         ):
             continue  # "their hiring plans": an adjective, not a verb
+        if verb.startswith(_BARE_PARTICIPLES) and not _participle_ok(doc, m.start()):
+            continue  # "covers hiring meanwhile", "with hiring mgr": a noun
         if _NOT_NEED_AFTER.match(text, m.end()):
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
@@ -145,6 +88,19 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
         if phrase not in out:
             out.append(phrase)
     return tuple(out)
+
+
+def _participle_ok(doc: Doc, pos: int) -> bool:
+    """A bare "hiring"/"raising" is a verb at the start of a clause or after "and", a subject
+    or an adverb: "and hiring 4 SDRs", "Kenji's team hiring"; not "covers hiring"."""
+    k = doc.token_index_at(pos)
+    if k is None or k == 0:
+        return True
+    prev = doc.tokens[k - 1]
+    gap = doc.text[prev.end : pos]
+    if any(c in gap for c in ",;:.—–-\n"):
+        return True
+    return prev.lower in ("and", "also", "still", "now", "currently", "actively", "they", "she")
 
 
 def _verb_text(m: re.Match[str]) -> str:
@@ -169,10 +125,22 @@ def _first_person(text: str, pos: int) -> bool:
 
 _OCCASION_RE = re.compile(
     r"\b(?P<kind>birthday|bday|b-day|birth\s+day|date\s+of\s+birth|dob|born"
-    r"|(?:wedding\s+)?anniversary)\b",
+    r"|(?:wedding\s+)?anniversary|turns\s+\d{1,3}|turning\s+\d{1,3})\b",
     _I,
 )
-_OCCASION_ANCHORS = words("birthday birthdays bday bdays b-day b birth dob born anniversary")
+_OCCASION_ANCHORS = words(
+    "birthday birthdays bday bdays b-day b birth dob born anniversary turns turning"
+)
+# How old, or how long married: "turns 50", "her 40th birthday", "married 10 yrs".
+_AGE_RE = re.compile(
+    r"\bturn(?:s|ing)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b",
+    _I,
+)
+_YEARS_MARRIED_RE = re.compile(
+    r"\b(?:married|together)\s+(?:for\s+)?(?P<a>\d{1,2})\s*(?:yrs?|years)\b"
+    r"|\b(?P<b>\d{1,2})(?:st|nd|rd|th)\s+(?:wedding\s+)?anniversary\b",
+    _I,
+)
 _BETWEEN_RE = re.compile(
     r"^[\s:=,\-]*(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
     _I,
@@ -200,6 +168,8 @@ def occasions(
         if index is not None:
             owner_ok, owner = _owner_before(doc, names, m.start())
         else:
+            index, owner_ok, owner = _listed(doc, names, hits, starts, m.end())
+        if index is None:
             index, owner_ok, owner = _hit_before(doc, names, hits, starts, m.start())
         if index is None or index in used or not owner_ok:
             continue
@@ -212,8 +182,43 @@ def occasions(
         if md is None:
             continue
         month, day, year = md
+        if year is None:
+            year = _year_from_age(text, kind, month, day, clock)
         out.append(OccasionSpec(kind=kind, month=month, day=day, year=year, person=owner))
     return out, used, problems
+
+
+def _year_from_age(text: str, kind: str, month: int, day: int, clock: Clock) -> int | None:
+    """ "turns 50 on Oct 3": born 50 years before the next Oct 3."""
+    m = (_AGE_RE if kind == "birthday" else _YEARS_MARRIED_RE).search(text)
+    if m is None:
+        return None
+    n = int(m.group("a") or m.group("b"))
+    nxt = next_yearly(clock.today, month, day)
+    if nxt is None or not 0 < n < 130:
+        return None
+    return nxt.year - n
+
+
+_LISTED_RE = re.compile(r"\s*:\s*$")
+_LISTED_GAP_RE = re.compile(r"^\s*[-–—:,]\s*$")
+
+
+def _listed(
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], pos: int
+) -> tuple[int | None, bool, str | None]:
+    """ "birthday: Lena Ortiz - Aug 9": a name, then its date."""
+    colon = re.match(r"\s*:\s*", doc.text[pos : pos + 6])
+    if colon is None:
+        return None, False, None
+    span = names.by_start.get(pos + colon.end())
+    if span is None:
+        return None, False, None
+    end = span.end + (2 if span.possessive else 0)
+    i = bisect_left(starts, end)
+    if i < len(hits) and starts[i] - end <= 6 and _LISTED_GAP_RE.match(doc.text[end : starts[i]]):
+        return i, True, doc.restore(span.name)
+    return None, False, None
 
 
 def _hit_after(text: str, hits: list[DateHit], starts: list[int], pos: int) -> int | None:

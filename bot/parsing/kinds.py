@@ -15,6 +15,14 @@ _I = re.IGNORECASE
 # called later" is a lunch); "meeting" is the weakest reading and only used when nothing else is.
 _KIND_TABLE: tuple[tuple[str, str], ...] = (
     (
+        "interview",
+        r"\binterview(?:ed|s)?\b|\bphone[\s-]+screen(?:ed|ing)?\b|\bscreening\s+call\b",
+    ),
+    (
+        "voice note",
+        r"\bvoice[\s-]*(?:note|memo|message|msg)s?\b|\bvoice\s+clip\b",
+    ),
+    (
         "video call",
         r"\bvideo[\s-]*(?:call|chat)s?\b|\bzoom(?:ed)?\b|\bgoogle\s+meet\b|\bg-?meet\b"
         r"|\bface-?time(?:d)?\b|\bteams\s+call\b|\bskyped?\b|\bwebex\b|\bhangouts?\b",
@@ -22,10 +30,10 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     (
         "call",
         r"\bphone\s+call\b|\bcall(?:ed|s)?\b|\brang\b|\bphoned\b|\bspoke\s+on\s+the\s+phone\b"
-        r"|\bon\s+the\s+phone\b",
+        r"|\bon\s+the\s+phone\b|\bvoicemails?\b|\bhuddle[sd]?\b",
     ),
     ("coffee", r"\bcoffees?\b|\bespresso\b|\blatte\b|\bcappuccino\b|\bflat\s+white\b"),
-    ("breakfast", r"\bbreakfast\b|\bbrunch\b"),
+    ("breakfast", r"\bbreakfast\b|\bbrunch\b|\bbrekkie\b|\bbrekky\b"),
     ("lunch", r"\blunch(?:ed|es)?\b"),
     ("event", r"\bdinner\s+party\b"),
     ("dinner", r"\bdinners?\b|\bsupper\b"),
@@ -36,23 +44,33 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b"),
     (
         "text",
-        r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
-        r"|\bdm(?:'d|ed)?\b|\btelegram\b",
+        r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
+        r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail\b"
+        r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b",
     ),
     ("gift", r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b"),
     ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
+    (
+        "meeting",
+        r"\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
+        r"|\bin\s+person\b|\bone-on-one\b|\bmtg\b|\bmeting\b|\bmeeing\b|\bmeetng\b"
+        r"|\b(?:bumped|ran)\s+into\b|\bsync(?:ed)?\b|\bqbr\b|\bretro\b|\bstand-?up\b"
+        r"|\b1:1\b|\b1-on-1\b",
+    ),
     (
         "event",
         r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
         r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b",
     ),
-    (
-        "meeting",
-        r"\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
-        r"|\bin\s+person\b|\bone-on-one\b",
-    ),
 )
 _WEAK = "meeting"
+# An event named in a note is only the interaction when the author was at it: "Meetup recap",
+# "went to the conference"; "wants a booth at the expo" or "see you at the offsite" is not.
+_ATTENDED_RE = re.compile(
+    r"\brecap\b|\battended\b|\bwent\s+to\b|\b(?:was|were)\s+at\b|\bspoke\s+at\b"
+    r"|\bpresented\s+at\b|\bhosted\b|\bran\s+the\b|\bback\s+from\b",
+    _I,
+)
 # One pattern, alternatives in priority order ("dinner party" before "dinner"); group k{i} is
 # _KIND_TABLE[i].
 _KIND_RE = re.compile(
@@ -67,22 +85,61 @@ _KIND_ANCHORS = words(
     texted texts sms whatsapp whats-app whatsapped imessage message messaged messages dm dm'd dmed
     telegram gift gifts gifted flowers hamper card cards postcard postcards thank conference
     event party wedding meetup meet-up summit gala webinar workshop offsite trade tradeshow expo
-    festival meeting met meet catch catchup catch-up caught sat in one-on-one
+    festival meeting met meet catch catchup catch-up caught sat in one-on-one interview
+    interviewed interviews phone screening voice voicemail voicemails huddle huddles huddled
+    brekkie brekky ping pinged pings msg msgs inmail reached wechat wechatted mtg meting meeing
+    meetng bumped ran sync synced qbr retro standup stand-up whatsapp'd dms
     """
 )
 
 
 def kind(doc: Doc, skip: SpanSet) -> str | None:
-    """The first kind named outside a loop; "meeting" only when nothing more specific is."""
+    """The first kind named outside a loop or a plan; "meeting" only when nothing more specific
+    is, and an event only when the author was at it."""
     weak = False
+    event = False
+    first: str | None = None
+    first_clause = -1
     for m in anchored(doc, _KIND_RE, _KIND_ANCHORS):
         if skip.covers(m.start()):
             continue
         name = _KIND_TABLE[int(str(m.lastgroup)[1:])][0]
+        clause = doc.clause_start(m.start())
+        if first_clause < 0:
+            first_clause = clause
+        if name == "interview" and clause == first_clause:
+            return name  # "Zoom interview": what it was beats how it was held
+        if name == "event" and m.group(0).lower() != "dinner party":
+            event = event or _attended(doc, m.start())
+            continue
         if name != _WEAK:
-            return name
+            first = first or name
         weak = True
+    if first is not None:
+        return first
+    if event:
+        return "event"
     return _WEAK if weak else None
+
+
+_AT_EVENT_RE = re.compile(
+    r"(?P<before>[\w'-]+\s+)?\bat\s+(?:the\s+|a\s+|an\s+|their\s+|his\s+|her\s+|our\s+)?"
+    r"(?:[\w'&-]+\s+){0,3}$",
+    _I,
+)
+_NOT_ATTENDING = words("speaking speak talk talking booth stand slot table about space tickets")
+
+
+def _attended(doc: Doc, pos: int) -> bool:
+    """ "met Priya at the conference", "Raj at the Python meetup", "Meetup recap"."""
+    cs = doc.clause_start(pos)
+    if _ATTENDED_RE.search(doc.text, max(0, cs - 40), min(len(doc.text), pos + 40)):
+        return True
+    m = _AT_EVENT_RE.search(doc.text, max(0, pos - 60), pos)
+    if m is None:
+        return False
+    before = (m.group("before") or "").strip().lower()
+    return before not in _NOT_ATTENDING
 
 
 _CONTACT_RE = re.compile(

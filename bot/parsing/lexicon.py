@@ -104,7 +104,8 @@ NOT_NAMES = words(
     few several one two three four five six seven eight nine ten mentioned mention wrote write
     invited invite visited visit saw see seen heard hear thinks think thought thinking recommended
     suggested shared share bought buy gave give took take made make moved move works working lives
-    runs started joined left quit hired fired lost passed died sick ill news
+    runs started joined left quit hired fired lost passed died sick ill news world everyone
+    everybody folks guys all there here mubarak
     """
 )
 
@@ -127,7 +128,8 @@ NAME_TRIGGERS = words(
     """
     with w met meet and called rang phoned emailed texted messaged pinged dm'd from to introduced
     intro'd intro asked owe owes told saw visited invited thank thanked congratulate congratulated
-    for by ping call email text message remind tell ask meeting lunch coffee dinner drinks
+    for by ping call email text message remind tell ask meeting lunch coffee dinner drinks sent
+    send sending gave give giving showed show handed forwarded
     """
 )
 
@@ -143,13 +145,50 @@ PLACE_PREPOSITIONS = words(
 TRAVEL_VERBS = words(
     """
     move moving moved flew flying fly going went go trip travel travelling traveling relocate
-    relocating relocated headed heading drove drive driving commute
+    relocating relocated headed heading drove drive driving commute migrate migrating migrated
+    switch switching switched upgrade upgrading upgraded port porting ported
+    """
+)
+
+# Words after which a lower-case name the workspace knows is that person: "w/ yusuf",
+# "sent anna-lena the notes", "pinged kai", "demo for raj and tyler".
+LOWER_NAME_TRIGGERS = words(
+    """
+    with w met meet called call rang phoned emailed email texted text messaged message pinged ping
+    dm'd dmd dm sent send sending told tell gave give owe owes asked ask thank thanked intro'd
+    introduced intro cc cc'd to for from saw visited invited lunch coffee dinner drinks breakfast
+    mtg meeting chat zoom whatsapp'd whatsapped by and
+    """
+)
+
+# English words that are also first names or surnames: a known person called Grace, Will or
+# Jen Park only counts as written this way where a person is clearly meant.
+COMMON_NAME_WORDS = words(
+    """
+    will mark may june april august grace rose bill sun an hope faith joy dawn summer frank rob
+    sue pat art ray max chase hunter drew penny ruby amber iris lily holly ivy jade sky river guy
+    al ed dee bo jack van don ben mo tan park long young king brown green white black gray grey
+    rich hall page baker cook mason carter parker price wood stone lane bell rice cash gene
+    """
+)
+
+# Nouns that make the capitalised words before them a thing: "the RetailX Expo", "Stripe Connect
+# pilot", "SaaStr Europa meetup", "the Atlassian crew".
+THING_NOUNS = words(
+    """
+    expo summit conference meetup meet-up forum festival hackathon awards fair con camp gala
+    retreat offsite office hq team crew proposal account deal pilot launch booth stand event
+    renewal integration package docs api app platform round program programme project day
+    partnership webinar workshop roadshow campus store stores cafe café restaurant hotel bar pub
+    airport station
     """
 )
 
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})
-NAME_PARTICLES = frozenset(
-    {"van", "von", "de", "da", "del", "der", "di", "du", "le", "la", "bin", "al"}
+NAME_PARTICLES = words(
+    """
+    van von de da del della der den di du le la bin binti bint ibn al el dos das ter ten op y
+    """
 )
 
 RELATIONS = words(

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.parsing.dates import Clock, DateHit, Lean, due_at
+from bot.parsing.dates import Clock, DateHit, Fallback, Lean, MonthOffset, due_at
 from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
 from bot.parsing.model import Direction, LoopSpec, Settlement
@@ -24,11 +24,16 @@ MAX_WHAT_WORDS = 10
 
 _TRIGGER_RE = re.compile(
     r"(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
+    r"|(?P<request>\b(?:wants|wanted|needs|needed|requested|requests|(?:is\s+|'s\s+)?asking"
+    r"\s+for|asks\s+for)\b(?!\s+(?:to|me|us)\b))"
+    r"|(?P<progressive>\b(?:sending|emailing|sharing|forwarding|bringing|dropping|mailing"
+    r"|drafting|preparing|writing)\b)"
     r"|(?P<said>\bsaid\s+(?P<said_subj>I|we|she|he|they)(?:'d|'ll|\s+would|\s+will)\b)"
     r"|(?P<owe>\b(?:owe|owes|promised)\b(?!\s+to\b))"
     r"|(?P<asked>\basked\b)"
     r"|(?P<waiting>\b(?:still\s+)?(?:waiting|wait)\s+(?:on|for)\b"
     r"|\bwaiting\s+to\s+hear\s+(?:back\s+)?from\b|\bexpecting\b)"
+    r"|(?P<expected>\bexpected\b(?!\s+to\b))"
     r"|(?P<strong>\b(?:need\s+to|needs\s+to|have\s+to|has\s+to|must|should|got\s+to|gotta"
     r"|promised\s+to|agreed\s+to|offered\s+to|remember\s+to|don't\s+forget\s+to"
     r"|meant\s+to|supposed\s+to|todo:?|to-do:?)\b)"
@@ -40,9 +45,37 @@ _TRIGGER_ANCHORS = words(
     """
     wants wanted asked needs needed expects expected said owe owes promised still waiting wait
     expecting need have has must should got gotta agreed offered remember don't meant supposed
-    todo to-do will shall am is are going gonna want plan planning
+    todo to-do will shall am is are going gonna want plan planning requested requests asking
+    asks sending emailing sharing forwarding bringing dropping mailing drafting preparing
+    writing
     """
 )
+# A pronoun for what is owed refers back: "he asked for our SOC 2 report, I owe him that".
+_PRONOUN_WHATS = frozenset({"that", "it", "those", "these", "them", "this", "both", "one"})
+# Someone else wanting something is a loop on us when it is due, "our"s, or from us.
+_OURS_RE = re.compile(r"\b(?:our|ours|from\s+us)\b", re.IGNORECASE)
+_HOLIDAY_DUE_RE = re.compile(
+    r"\b(?:by|before|until|till)\s+(?:the\s+)?(?:Eid|Christmas|Xmas|Easter|Ramadan|Diwali"
+    r"|Thanksgiving|Hanukkah|holidays|NYE|new\s+year)\b",
+    re.IGNORECASE,
+)
+_NEED_BEFORE_RE = re.compile(
+    r"\b(?:wants|wanted|needs|needed|asked\s+for|asking\s+for|is\s+after|'s\s+after"
+    r"|looking\s+for|requested)\s+(?P<what>[^,.;:!?\n]{1,80})",
+    re.IGNORECASE,
+)
+_PROGRESSIVE_BASE = {
+    "sending": "send",
+    "emailing": "email",
+    "sharing": "share",
+    "forwarding": "forward",
+    "bringing": "bring",
+    "dropping": "drop",
+    "mailing": "mail",
+    "drafting": "draft",
+    "preparing": "prepare",
+    "writing": "write",
+}
 # Third parties owe only through promises: "she'll send", "he promised to", not "she should".
 _THEM_STRONG = ("promised", "agreed", "offered")
 
@@ -59,7 +92,8 @@ _SEND_VERBS = words(
     """
     send email e-mail mail forward share give pass bring show drop lend return resend get text
     message sent emailed mailed forwarded shared gave handed passed returned delivered resent
-    texted messaged brought showed lent got
+    texted messaged brought showed lent got sending emailing sharing forwarding bringing dropping
+    mailing
     """
 )
 _BARE_WHAT = {
@@ -74,7 +108,8 @@ _BARE_WHAT = {
 }
 _FILLER_TAIL_RE = re.compile(
     r"(?:[\s,]+(?:asap|soon|later|please|pls|too|also|again|as\s+well|as\s+promised|first"
-    r"|back|over|tho|though|yet|still|already|anyway|now|thing|stuff))+\s*$",
+    r"|back|over|tho|though|yet|still|already|anyway|now|thing|stuff"
+    r"|(?:before|by|on|for|until|till)(?:\s+(?:the|their|our|his|her))?))+\s*$",
     re.IGNORECASE,
 )
 _REPLY_NOUNS = frozenset({"reply", "response", "answer", "feedback", "call", "decision"})
@@ -263,20 +298,130 @@ def find_loops(
     Adds the indexes of the date hits used as due dates to `claimed`.
     """
     found: list[tuple[_Found, int | None]] = []
+    covered: list[tuple[int, int]] = []
     starts = [h.start for h in hits]
     for m in anchored(doc, _TRIGGER_RE, _TRIGGER_ANCHORS, contractions=True):
         cs = doc.clause_start(m.start())
-        ce = doc.clause_end(m.end())
+        ce = _extend_over_names(doc, names, doc.clause_end(m.end()), starts)
         vp_end = _what_end(starts, m.end(), ce)
         got = _one_loop(doc, names, m, vp_end)
         if got is None:
             continue
+        if m.lastgroup == "request" and not _request_is_ours(doc, hits, starts, claimed, m, ce):
+            continue  # "Grace wants a demo": a need, unless it's due, ours or from us
         due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
         found.append((_Found(got[0], got[1], got[2], m.start(), ce, got[3]), due_index))
         if due_index is not None:
             claimed.add(due_index)
+        if m.lastgroup in ("owe", "strong", "weak", "progressive"):
+            found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
+    found = _resolve_pronouns(doc, found, covered)
     loops = _merge(found, hits, clock)
-    return loops, [(f.start, f.end) for f, _ in found]
+    return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+def _extend_over_names(doc: Doc, names: Names, ce: int, starts: list[int]) -> int:
+    """ "set up onsites with Aoife and Mai next week": a list of names is not a new clause."""
+    text = doc.text
+    if text[ce : ce + 5].lower() != " and ":
+        return ce
+    span = names.by_start.get(ce + 5)
+    if span is None:
+        return ce
+    end = span.end + (2 if span.possessive else 0)
+    rest = text[end : end + 2]
+    i = bisect_left(starts, end)
+    at_date = i < len(starts) and text[end : starts[i]].strip() == ""
+    if rest[:1] in ("", ",", ".", ";", "!", "?", "\n") or at_date:
+        return doc.clause_end(end)
+    return ce
+
+
+def _request_is_ours(
+    doc: Doc, hits: list[DateHit], starts: list[int], claimed: set[int], m: re.Match[str], ce: int
+) -> bool:
+    segment = doc.text[m.end() : ce]
+    if _OURS_RE.search(segment) or _HOLIDAY_DUE_RE.search(segment):
+        return True
+    i = _due_for(hits, starts, claimed, m.start(), m.start(), ce)
+    # A day makes it a deadline on us; "wants a new job by March" is their own plan.
+    return i is not None and not isinstance(hits[i].spec, (Fallback, MonthOffset))
+
+
+def _coordinated(
+    doc: Doc,
+    names: Names,
+    hits: list[DateHit],
+    starts: list[int],
+    claimed: set[int],
+    direction: Direction,
+    ce: int,
+) -> list[tuple[_Found, int | None]]:
+    """ "I owe Ines the case study by Wednesday and Bruno a demo link next week": one verb,
+    several people, one loop each."""
+    out: list[tuple[_Found, int | None]] = []
+    text = doc.text
+    for _ in range(4):  # a short list; the bound keeps it linear
+        low = text[ce : ce + 6].lower()
+        if low.startswith(" and "):
+            pos = ce + 5
+        elif low.startswith(", and "):
+            pos = ce + 6
+        elif low.startswith(", "):
+            pos = ce + 2
+        else:
+            break
+        o = obj_at(doc, names, pos)
+        if o is None or o.kind != "name":
+            break
+        ce2 = doc.clause_end(o.end + 1)
+        end = _what_end(starts, o.end, ce2)
+        first = _word_at(doc, o.end)
+        if first is None or first[0] in _ACTION_VERBS or first[0].endswith("ed"):
+            break  # "… and Bruno called": a new clause, not another thing owed
+        what = _tidy(doc, text[o.end : end])
+        if not what:
+            break
+        due_index = _due_for(hits, starts, claimed, o.end, o.end, ce2)
+        if due_index is not None:
+            claimed.add(due_index)
+        out.append((_Found(direction, what, o.name, pos, ce2), due_index))
+        ce = ce2
+    return out
+
+
+def _resolve_pronouns(
+    doc: Doc, found: list[tuple[_Found, int | None]], covered: list[tuple[int, int]]
+) -> list[tuple[_Found, int | None]]:
+    """ "he asked for our SOC 2 report, I owe him that by Monday" is one loop: the report, due
+    Monday. "Khalid wants the case studies, owe him those" takes its thing from the request."""
+    out: list[tuple[_Found, int | None]] = []
+    for f, due in found:
+        if f.what.lower() not in _PRONOUN_WHATS:
+            out.append((f, due))
+            continue
+        earlier = [i for i, (g, _) in enumerate(out) if g.start < f.start]
+        if earlier:
+            k = earlier[-1]
+            g, g_due = out[k]
+            person = g.person or f.person
+            out[k] = (
+                _Found(g.direction, g.what, person, g.start, max(g.end, f.end), g.generic),
+                due if due is not None else g_due,
+            )
+            continue
+        window = doc.text[max(0, f.start - 200) : f.start]
+        needs = list(_NEED_BEFORE_RE.finditer(window))
+        if needs:
+            n = needs[-1]
+            what = _tidy(doc, n.group("what"))
+            if what and what.lower() not in _PRONOUN_WHATS:
+                base = max(0, f.start - 200)
+                covered.append((base + n.start(), base + n.end()))
+                out.append((_Found(f.direction, what, f.person, f.start, f.end), due))
+                continue
+        out.append((f, due))
+    return out
 
 
 def _one_loop(
@@ -284,6 +429,29 @@ def _one_loop(
 ) -> tuple[Direction, str, str | None, bool] | None:
     kind = m.lastgroup
     pos = m.end()
+    if kind == "request":
+        subj = subject_before(doc, names, m.start())
+        if subj.who is Who.ME and _subject_word(doc, m.start()) in ("i", "we"):
+            return None  # "I need a lawyer": the author's own need
+        what = _tidy(doc, doc.text[pos:vp_end])
+        if not what or what.lower() in _PRONOUN_WHATS:
+            return None
+        return Direction.YOU_OWE, what, subj.name, False
+    if kind == "progressive":
+        before = doc.text[max(0, m.start() - 8) : m.start()].lower()
+        if before.rstrip().endswith(("was", "were")):
+            return None  # "was sending": a story, not a plan
+        subj = subject_before(doc, names, m.start())
+        if subj.who is Who.OTHER:
+            return None
+        act = _action(doc, names, pos - len(m.group(0)), vp_end)
+        if act is None:
+            return None
+        if subj.who is Who.THEM:
+            return Direction.THEY_OWE, act[0], subj.name, False
+        return Direction.YOU_OWE, act[0], act[1], False
+    if kind == "expected":
+        return _expected(doc, names, m)
     if kind == "wantsme":
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.ME and subj.name is None and _starts_with_i(doc, m.start()):
@@ -305,7 +473,7 @@ def _one_loop(
         return _asked(doc, names, subj, pos, vp_end)
     if kind == "waiting":
         if subj.who is not Who.ME:
-            return None
+            return _waiting_on_us(doc, names, subj, pos, vp_end)
         return _waiting(doc, names, pos, vp_end)
     if kind == "strong":
         phrase = m.group(0).lower()
@@ -313,6 +481,48 @@ def _one_loop(
             return None
         return _modal(doc, names, subj, pos, vp_end, weak=False)
     return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+def _subject_word(doc: Doc, pos: int) -> str:
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    return doc.tokens[k].lower.split("'", 1)[0] if k >= 0 else ""
+
+
+def _waiting_on_us(
+    doc: Doc, names: Names, subj: Subject, pos: int, end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    """ "they're waiting on us for the security review", "he's expecting a revised SOW from us
+    Monday": someone else waits, so we owe."""
+    segment = doc.text[pos:end]
+    o = obj_at(doc, names, pos)
+    if o is not None and o.kind == "me":
+        f = _eat(doc, o.end, "for")
+        what = _tidy(doc, doc.text[f:end]) if f is not None else ""
+        return Direction.YOU_OWE, what or "a reply", subj.name, not what
+    fm = re.search(r"\s+from\s+us\b", segment, re.IGNORECASE)
+    if fm is None:
+        return None
+    what = _tidy(doc, segment[: fm.start()])
+    if not what:
+        return None
+    return Direction.YOU_OWE, what, subj.name, False
+
+
+def _expected(
+    doc: Doc, names: Names, m: re.Match[str]
+) -> tuple[Direction, str, str | None, bool] | None:
+    """ "signed order form expected Friday": the thing comes first, and they owe it."""
+    cs = doc.clause_start(m.start())
+    head = doc.text[cs : m.start()]
+    if re.search(r"\b(?:is|are|was|were|'s|'re|be|been|as|than)\s*$", head, re.IGNORECASE):
+        return None  # "she is expected", "better than expected"
+    what = _tidy(doc, head)
+    if not what or len(what.split()) > 6 or what.lower() in _PRONOUN_WHATS:
+        return None
+    if any(cs <= s.start < m.start() for s in names.spans):
+        return None  # a person before "expected" is a different sentence shape
+    return Direction.THEY_OWE, what, None, False
 
 
 def _starts_with_i(doc: Doc, pos: int) -> bool:
@@ -466,7 +676,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent)\b)"
+    r"|resent|confirmed)\b)"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)",
     re.IGNORECASE,
@@ -477,15 +687,49 @@ _SETTLE_ANCHORS = words(
     """
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
-    delivered resent texted received recieved followed
+    delivered resent texted received recieved followed confirmed
     """
 )
+
+
+_PARTIAL_RE = re.compile(r"^\s*(?:\d+|one|two|some|half|part)\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_WENT_WELL_RE = re.compile(
+    r"^\s*(?:the\s+|our\s+)?(?P<what>[^\W\d][\w\s-]{0,30}?)\s+(?:w/|with)\s+",
+    re.IGNORECASE,
+)
+_DONE_RE = re.compile(
+    r"\s*(?:went|was|is|got)\s+(?:really\s+|very\s+|super\s+)?(?:well|great|fine|good|done"
+    r"|ok|okay)\b",
+    re.IGNORECASE,
+)
+
+
+_DONE_WORDS = words("went was is got")
+_WITH_WORDS = words("w with")
+
+
+def _it_happened(doc: Doc, names: Names) -> Settlement | None:
+    """ "training w/ Tom went well", "demo with Raj was great": the thing owed took place."""
+    if doc.words.isdisjoint(_DONE_WORDS) or doc.words.isdisjoint(_WITH_WORDS):
+        return None
+    m = _WENT_WELL_RE.match(doc.text)
+    if m is None:
+        return None
+    o = obj_at(doc, names, m.end())
+    if o is None or o.kind != "name" or not _DONE_RE.match(doc.text, o.end):
+        return None
+    what = m.group("what").strip()
+    return Settlement(Direction.YOU_OWE, what, o.name) if what else None
 
 
 def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement]:
     text = doc.text
     out: list[Settlement] = []
     seen: set[tuple[Direction, str, str | None]] = set()
+    happened = _it_happened(doc, names)
+    if happened is not None:
+        out.append(happened)
+        seen.add((happened.direction, happened.what.lower(), happened.person))
     starts = [h.start for h in hits]
     for m in anchored(doc, _SETTLE_RE, _SETTLE_ANCHORS):
         if _NEGATION_RE.search(text, max(0, m.start() - 30), m.start()):
@@ -494,15 +738,91 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.OTHER:
+            passive = _passive(doc, names, m, end)
+            if passive is not None:
+                key = (passive.direction, passive.what.lower(), passive.person)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(passive)
             continue
         got = _one_settle(doc, names, m, subj, end)
-        if got is None:
-            continue
-        key = (got.direction, got.what.lower(), got.person)
-        if key not in seen:
-            seen.add(key)
-            out.append(got)
+        if got is None or _PARTIAL_RE.match(got.what):
+            continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
+        for one in _split_settlement(doc, got, m.lastgroup, end, ce):
+            key = (one.direction, one.what.lower(), one.person)
+            if key not in seen:
+                seen.add(key)
+                out.append(one)
     return out
+
+
+def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> Settlement | None:
+    """ "security review sent over to Liv", "Hana: PO received", "headcount confirmed": the
+    thing before the verb."""
+    kind = m.lastgroup
+    if kind not in ("sent", "got"):
+        return None
+    cs = doc.clause_start(m.start())
+    what = _tidy(doc, doc.text[cs : m.start()])
+    if not what or len(what.split()) > 6 or what.lower() in _PRONOUN_WHATS:
+        return None
+    if any(cs <= sp.start < m.start() for sp in names.spans):
+        return None
+    rest = doc.text[m.end() : end]
+    if kind == "sent":
+        r = re.match(r"\s*(?:over\s+|across\s+|back\s+)?to\s+", rest)
+        if r is None:
+            return None
+        o = obj_at(doc, names, m.end() + r.end())
+        if o is None or o.kind == "me":
+            return None
+        return Settlement(Direction.YOU_OWE, what, o.name)
+    if m.group(0).lower() in ("received", "recieved") and not rest.strip(" !.,"):
+        return Settlement(Direction.THEY_OWE, what, None)
+    return None
+
+
+_THING_BEFORE_RE = re.compile(
+    r"\b(?:the|our|their|a|an)\s+(\w[\w\- ]{0,40}?)(?=\s+(?:and|to|for)\b|$)"
+)
+_AND_THING_RE = re.compile(
+    r"\s*(?:,\s*)?(?:and|&|\+)\s+(?P<what>(?:the|a|an|our|their|his|her|some)\s+[^,.;:!?\n]{1,60})",
+    re.IGNORECASE,
+)
+
+
+def _split_settlement(
+    doc: Doc, got: Settlement, kind: str | None, end: int, ce: int
+) -> list[Settlement]:
+    """ "emailed Yusuf the SOC 2 report + the roadmap deck", "sent Marcus the W-9 and the MSA":
+    one delivery per thing, so each closes its own loop."""
+    if kind != "sent":
+        return [got]
+    parts = [p for p in re.split(r"\s+(?:\+|&|and)\s+", got.what) if p.strip()]
+    out = [Settlement(got.direction, doc.restore(p.strip()), got.person) for p in parts]
+    if end == ce:
+        m = _AND_THING_RE.match(doc.text, ce)
+        if m is not None:
+            what = _tidy(doc, m.group("what"))
+            person = got.person
+            to = re.search(r"\s+to\s+(?P<who>\S.*)$", what)
+            if to is not None:  # "the deck to Hugo and the pricing to Léa"
+                person, what = to.group("who"), what[: to.start()]
+            if what:
+                out.append(Settlement(got.direction, what, person))
+    pronoun = [o for o in out if o.what.lower() in _PRONOUN_WHATS]
+    if pronoun:
+        # "Signed the DPA and sent it back to Jonas": "it" is the thing named before
+        before = doc.text[max(0, doc.clause_start(end) - 120) : doc.clause_start(end)]
+        things = _THING_BEFORE_RE.findall(before.strip(" ,"))
+        if things:
+            out = [
+                Settlement(o.direction, f"the {things[-1]}", o.person)
+                if o.what.lower() in _PRONOUN_WHATS
+                else o
+                for o in out
+            ]
+    return out or [got]
 
 
 def _one_settle(

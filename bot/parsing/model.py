@@ -23,12 +23,78 @@ class Initiator(StrEnum):
 
 @dataclass(frozen=True)
 class PersonRef:
-    """A person named in a note, as written. The service resolves it to a contact."""
+    """A person named in a note, as written. The service resolves it to a contact.
 
-    name: str
+    With a `Knowledge` snapshot the parser resolves what it can itself: `known_as` is the known
+    contact's name ("yusuf" -> "Yusuf Rahimi", "AL" -> "Anna-Lena Vogt"), and `candidates` lists
+    the known people a name could be when it cannot tell ("kai" with Kai Berg and Kai Tan known):
+    ask, don't guess. Neither is set for a new person.
+    """
+
+    name: str  # as written, title dropped ("Dr. Nkechi Eze" -> "Nkechi Eze")
     slack_user_id: str | None = None  # for `<@U123>` mentions; name is then the raw mention
     relation: str | None = None  # "husband" in "Jane Doe and her husband Mark"
     related_to: str | None = None  # "Jane Doe" in the same phrase
+    known_as: str | None = None  # the known contact this is, by its name in the snapshot
+    candidates: tuple[str, ...] = ()  # known contacts it could be, when more than one
+    company: str | None = None  # "Initrode" in "Mei Tanaka, COO at Initrode", "Sunil from Plaid"
+    role: str | None = None  # "COO"
+    aliases: tuple[str, ...] = ()  # nicknames the note gives: "Anna-Lena Vogt (AL)", "goes by Mai"
+    title: str | None = None  # "Dr", "Prof", "Mr": dropped from the name, kept here
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """An organisation named in a note: a company, a university. Never a contact."""
+
+    name: str  # as the workspace knows it when it does, else as written
+    known: bool = False  # the snapshot has a record of it
+
+
+@dataclass(frozen=True)
+class SensitiveNews:
+    """Bad news in a note, and whose it is.
+
+    `mine` is the author's own news ("my dad is in hospital"): it mutes nobody. Otherwise
+    `person` is whom it is about, as written (None: the note's main person), e.g. "Lior" in
+    "Ben's cofounder Lior has cancer".
+    """
+
+    topic: str  # "house fire", "lost home", "illness", "hospital", "surgery", "bereavement", ...
+    person: str | None = None
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """A contact the workspace knows, as the parser needs it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    slack_user_id: str | None = None
+    company: str | None = None
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the workspace knows, handed to the parser so it stays pure.
+
+    `not_people` and `organisations` carry people's corrections ("Expo is not a person",
+    "Plaid is a company"). `date_order` ("DMY", "MDY" or "YMD") is the author's setting; None
+    lets the author's zone decide, and a zone that says nothing makes "3/4" a question.
+    """
+
+    people: tuple[KnownPerson, ...] = ()
+    organisations: tuple[str, ...] = ()
+    not_people: tuple[str, ...] = ()
+    slack_users: tuple[tuple[str, str], ...] = ()  # (Slack user id, display name)
+    date_order: str | None = None
+    # Lookup tables bot.parsing.known builds from this snapshot on first use, so a service that
+    # keeps one snapshot per workspace pays for them once, not per note.
+    cache: dict[str, object] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+
+NOTHING_KNOWN = Knowledge()
 
 
 @dataclass(frozen=True)
@@ -75,9 +141,11 @@ class ParsedNote:
     occasions: tuple[OccasionSpec, ...] = ()
     needs: tuple[str, ...] = ()  # "wants a shelter dog", "is hiring a data engineer"
     tags: tuple[str, ...] = ()  # lower-case, without '#'
-    sensitive: tuple[str, ...] = ()  # "house fire", "funeral", ...
+    sensitive: tuple[str, ...] = ()  # topics of news about the note's people, not the author's
     private: bool = False
     not_understood: tuple[str, ...] = field(default=())  # e.g. 'no such date "Feb 30"'
+    organisations: tuple[OrgRef, ...] = ()
+    sensitivity: tuple[SensitiveNews, ...] = ()  # each piece of bad news, and whose it is
 
 
 @dataclass(frozen=True)

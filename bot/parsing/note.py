@@ -5,24 +5,32 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
-from bot.parsing import facts, kinds, loops
+from bot.parsing import facts, kinds, loops, organisations, sensitivity, tense
 from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
-from bot.parsing.model import ParsedNote
-from bot.parsing.people import find_names, people
+from bot.parsing.known import index
+from bot.parsing.lexicon import RELATIONS, words
+from bot.parsing.model import NOTHING_KNOWN, Direction, Knowledge, ParsedNote, Settlement
+from bot.parsing.people import find_names, known_things, people, resolve_spans
 from bot.parsing.subjects import Names
 
 _PRIVATE_RE = re.compile(r"^\s*private\s*:\s*", re.IGNORECASE)
 
 
-def parse_note(text: str, *, now: datetime, tz: str | tzinfo) -> ParsedNote:
+def parse_note(
+    text: str, *, now: datetime, tz: str | tzinfo, known: Knowledge = NOTHING_KNOWN
+) -> ParsedNote:
     """Read a note written at `now` by someone in time zone `tz`.
 
     Dates are read in `tz` and returned as aware UTC datetimes. `occurred_at` leans to the past
     ("on Tuesday" is the last Tuesday; a bare date is noon local), loop due dates to the future
     ("by Friday" is the next Friday; a bare date is 17:00 local, the end of a working day).
     `occurred_at` is None when the note names no date for the interaction.
+
+    `known` is what the workspace knows (contacts, aliases, organisations, Slack users,
+    corrections, the author's date order): names resolve against it (`PersonRef.known_as`,
+    `candidates`), and nothing it calls an organisation or "not a person" becomes a person.
 
     Never raises: on input it cannot read it returns the text with nothing extracted.
     """
@@ -34,18 +42,30 @@ def parse_note(text: str, *, now: datetime, tz: str | tzinfo) -> ParsedNote:
         private = True
         stripped = stripped[m.end() :].strip()
     try:
-        return parse_body(stripped, private=private, now=now, tz=tz)
+        return parse_body(stripped, private=private, now=now, tz=tz, known=known)
     except Exception:  # a note is always saved; an unreadable part must not lose it
         return ParsedNote(text=stripped, private=private)
 
 
-def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> ParsedNote:
+def parse_body(
+    text: str,
+    *,
+    private: bool,
+    now: datetime,
+    tz: str | tzinfo,
+    known: Knowledge = NOTHING_KNOWN,
+) -> ParsedNote:
     """The extraction itself, without the safety net (tests call this to see real errors)."""
-    clock = make_clock(now, tz)
+    clock = make_clock(now, tz, known.date_order)
+    idx = index(known)
     doc = make_doc(text)
-    hits = find_dates(doc.text, doc.words)
+    hits = find_dates(doc.text, doc.words, order=clock.date_order)
     date_spans = [(h.start, h.end) for h in hits]
-    spans = find_names(doc, SpanSet(date_spans))
+    things = known_things(doc, idx)
+    spans = find_names(doc, SpanSet(date_spans), things, idx)
+    resolve_spans(doc, spans, idx)
+    found = organisations.find(doc, spans, things, idx)
+    spans = found.spans
     names = Names(spans, date_spans)
 
     occasions, used, problems = facts.occasions(doc, names, hits, clock)
@@ -53,14 +73,27 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
     loop_specs, loop_list = loops.find_loops(doc, names, hits, claimed, clock)
     loop_spans = SpanSet(loop_list)
     settles = loops.find_settles(doc, names, hits)
+    plans = [
+        (doc.clause_start(h.start), doc.clause_end(h.end))
+        for i, h in enumerate(hits)
+        if i not in claimed and tense.is_plan(doc, h, clock)
+    ]
+    kind = kinds.kind(doc, SpanSet(loop_list + plans))
+    if kind in ("call", "video call") and not any(x.what == "a call" for x in loop_specs):
+        # the call itself settles "a follow-up call" owed to the person called
+        settles.append(Settlement(Direction.YOU_OWE, "a call", None))
     not_understood = list(problems)
     not_understood.extend(
         h.error for i, h in enumerate(hits) if h.error is not None and i not in used
     )
+    refs = people(doc, spans, found.facts)
+    news = sensitivity.find(
+        doc, names, sensitivity.family_of([(r.name, r.relation, r.related_to) for r in refs])
+    )
     return ParsedNote(
         text=text,
-        people=people(doc, spans),
-        kind=kinds.kind(doc, loop_spans),
+        people=refs,
+        kind=kind,
         occurred_at=_occurred(doc, names, hits, claimed, clock),
         initiator=kinds.initiator(doc, names, loop_spans),
         loops=tuple(loop_specs),
@@ -68,9 +101,11 @@ def parse_body(text: str, *, private: bool, now: datetime, tz: str | tzinfo) -> 
         occasions=tuple(occasions),
         needs=facts.needs(doc, hits, loop_spans),
         tags=facts.tags(text),
-        sensitive=facts.sensitive(doc.text, doc.words),
+        sensitive=tuple(dict.fromkeys(n.topic for n in news if not n.mine)),
         private=private,
         not_understood=tuple(dict.fromkeys(not_understood)),
+        organisations=tuple(found.orgs),
+        sensitivity=tuple(news),
     )
 
 
@@ -81,15 +116,64 @@ def _occurred(
 
     A date in a clause about someone else's life ("she adopted a dog last year", "he is moving
     in March") is not when we met, unless the clause names an interaction ("Raj called me
-    yesterday").
+    yesterday"). A date that can lean either way is read by its clause: a plan ("kicking off
+    their pilot Thursday", "meeting set for 4 June", "flying back tonight") is not when anything
+    happened; without a tense to go by, the nearer of the two readings wins ("for the May 4
+    hackathon", written on April 20, is ahead).
     """
     for i, h in enumerate(hits):
         if i in claimed or h.error is not None or h.lean is Lean.FUTURE:
             continue
-        if _about_someone_else(doc, names, h.start):
+        if _about_someone_else(doc, names, h.start) or _aside(doc, h.start):
+            continue
+        if h.lean is Lean.EITHER and (
+            not tense.happened(doc, h, clock) or tense.far_behind(h, clock)
+        ):
             continue
         return occurred_at(h, clock)
     return None
+
+
+def _aside(doc: Doc, pos: int) -> bool:
+    """A date in brackets without an interaction word is about the thing before it:
+    "out on medical leave (surgery last wk)"."""
+    open_ = doc.text.rfind("(", max(0, pos - 60), pos)
+    if open_ < 0 or ")" in doc.text[open_:pos]:
+        return False
+    close = doc.text.find(")", pos)
+    inner = doc.text[open_ + 1 : close if close > 0 else pos]
+    return not any(w in INTERACTION_WORDS for w in inner.lower().split())
+
+
+_LEADING_ADVERBS = words("also and but so plus then apparently btw fyi oh")
+_THIRD_SUBJECTS = words("he she they he's she's they've")
+_POSSESSIVE_DETERMINERS = words("his her their")
+
+
+def _subclause_of_someone_else(doc: Doc, k: int, pos: int) -> bool:
+    """ "Dimi told me his wife had a miscarriage last month": after the interaction, a new
+    subject ("his wife", "she", "their baby") with a verb of its own owns the date."""
+    tokens = doc.tokens
+    while k < len(tokens) and tokens[k].start < pos:
+        t = tokens[k]
+        if t.lower in _THIRD_SUBJECTS or t.lower in _POSSESSIVE_DETERMINERS:
+            j = k + 1
+            if t.lower in _POSSESSIVE_DETERMINERS:
+                if j >= len(tokens) or tokens[j].lower not in RELATIONS:
+                    k += 1
+                    continue
+                j += 1
+            if j < len(tokens) and tokens[j].start < pos and _past_verb(tokens[j].lower):
+                return True
+        k += 1
+    return False
+
+
+def _past_verb(word: str) -> bool:
+    return word in _PAST_VERBS or (word.endswith("ed") and len(word) > 4)
+
+
+_PAST_VERBS = words("had was were got passed died lost went gave fell broke left became")
 
 
 def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
@@ -98,14 +182,20 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
         k = doc.token_index_at(cs)
         if k is None:
             return False
+        while k < len(doc.tokens) - 1 and doc.tokens[k].lower in _LEADING_ADVERBS:
+            k += 1  # "also their warehouse flooded last wk"
         first = doc.tokens[k]
         named = names.by_start.get(first.start) is not None
-        third = first.lower.split("'", 1)[0] in ("she", "he", "they") or named
+        third = (
+            first.lower.split("'", 1)[0] in ("she", "he", "they", "her", "his", "their", "my")
+            or first.lower in RELATIONS
+            or named
+        )
         if not third:
-            return False
+            return _subclause_of_someone_else(doc, k, pos)
         while k < len(doc.tokens) and doc.tokens[k].start < ce:
             if doc.tokens[k].lower in INTERACTION_WORDS:
-                return False
+                return _subclause_of_someone_else(doc, k + 1, pos)
             k += 1
         # "lunch w/ Sam Lee and Priya Nair yesterday": a name after "and" or a comma continues a
         # list of people, so the clause before it decides.

@@ -1,26 +1,63 @@
-"""People named in a note: Slack mentions, capitalised names, and "her husband Mark"."""
+"""People named in a note: Slack mentions, people the workspace knows (however they are written),
+capitalised names, and "her husband Mark".
+
+Known names are found first, in any case and by any alias ("w/ yusuf", "AL's bday", "Berg says");
+then capitalised words that look like new people. What the workspace knows to be an organisation
+or not a person, and capitalised runs that name places, events, products and companies ("at the
+RetailX Expo", "raised a Series C", "migrating to Snowflake"), are never people.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.parsing.doc import Doc, SpanSet, Token
+from bot.parsing.gazetteer import COMMON_WORD, gazetteer, is_place, not_a_name
+from bot.parsing.known import NOBODY, Index, Resolved, fold, resolve
 from bot.parsing.lexicon import (
     CALENDAR_WORDS,
+    COMMON_NAME_WORDS,
     FULL_WEEKDAYS,
+    LOWER_NAME_TRIGGERS,
     NAME_PARTICLES,
     NAME_TRIGGERS,
     NOT_NAMES,
     PERSON_VERBS,
     PLACE_PREPOSITIONS,
     RELATIONS,
+    THING_NOUNS,
     TITLES,
     TRAVEL_VERBS,
+    words,
 )
 from bot.parsing.model import PersonRef
 
-MAX_NAME_WORDS = 3
+
+class PersonFacts(Protocol):
+    company: str | None
+    role: str | None
+    aliases: list[str]
+
+
+MAX_NAME_WORDS = 4
 MAX_CASELESS_LEN = 12
+# Triggers too weak to make a month or short weekday a person: "for April", "by May".
+_WEAK_TRIGGERS = words("for by to and from")
+_STRONG_TRIGGERS = words(
+    """
+    with w met meet called rang phoned emailed texted messaged pinged dm'd introduced intro'd told
+    thanked congratulated
+    """
+)
+_FROM_PLACE_VERBS = words(
+    """
+    leaving left leave headed heading bound returned returning flew flying home came coming
+    arrived arriving travelling traveling
+    """
+)
 
 
 @dataclass(slots=True)
@@ -32,6 +69,18 @@ class NameSpan:
     last: int
     possessive: bool
     mention: bool
+    known: Resolved = NOBODY
+    title: str | None = None
+    nickname: str | None = None  # "Itzik" in "Yitzhak 'Itzik' Levi"
+
+
+@dataclass(slots=True)
+class KnownThings:
+    """What the snapshot recognised in the note, by token index."""
+
+    people: dict[int, tuple[int, Resolved]] = field(default_factory=dict)  # first -> (last, who)
+    orgs: list[tuple[int, int, str]] = field(default_factory=list)  # (first, last, org name)
+    blocked: set[int] = field(default_factory=set)  # tokens of orgs and "not a person"
 
 
 def _joined(doc: Doc, a: Token, b: Token, *, slash: bool = False) -> bool:
@@ -53,11 +102,16 @@ def _prev(doc: Doc, i: int) -> Token | None:
     return p if _joined(doc, p, t, slash=p.lower == "w") else None
 
 
-def _is_person_context(doc: Doc, i: int) -> bool:
+def _is_person_context(doc: Doc, i: int, *, strong: bool = False) -> bool:
     """A person is clearly meant: "with X", "met X", "X said", "X's"."""
     t = doc.tokens[i]
     p = _prev(doc, i)
-    if p is not None and p.lower in NAME_TRIGGERS and not p.possessive:
+    if (
+        p is not None
+        and p.lower in NAME_TRIGGERS
+        and not p.possessive
+        and not (strong and p.lower in _WEAK_TRIGGERS)
+    ):
         return True
     if t.possessive:
         return True
@@ -68,14 +122,182 @@ def _is_person_context(doc: Doc, i: int) -> bool:
     return False
 
 
+# --- what the workspace knows ------------------------------------------------------------------
+
+
+def _list_gap(doc: Doc, a: Token, b: Token) -> bool:
+    """ "Yusuf, Omar, Fatima & Khalid", "Pieter + Sanne": a list of people goes on."""
+    gap = doc.text[a.end + (2 if a.possessive else 0) : b.start].strip()
+    return gap in (",", "&", "+", "/", "and", ", and", "&amp;")
+
+
+def _ampersand(doc: Doc, a: Token, b: Token) -> bool:
+    """ "Kühne & Sohn", "Mwangi + Otieno": joined by an ampersand, as firms' names are."""
+    gap = doc.text[a.end : b.start]
+    return len(gap) <= 3 and gap.strip(" ") in ("&", "+")
+
+
+def _lower_context(doc: Doc, i: int, j: int, previous_person: int) -> bool:
+    """A lower-case known name counts where a person is clearly meant."""
+    t, last = doc.tokens[i], doc.tokens[j]
+    if i > 0 and not t.sentence_start:
+        p = doc.tokens[i - 1]
+        if p.lower in LOWER_NAME_TRIGGERS and _joined(doc, p, t, slash=p.lower == "w"):
+            return True
+        if p.lower == "and" and previous_person == i - 2:
+            return True
+        if previous_person == i - 1 and _list_gap(doc, p, t):
+            return True
+    if last.possessive:
+        return True
+    if j + 1 < len(doc.tokens):
+        n = doc.tokens[j + 1]
+        if _joined(doc, last, n) and n.lower in PERSON_VERBS:
+            return True
+    after = doc.text[last.end : last.end + 3]
+    return t.sentence_start and after.lstrip(" ")[:1] in (":", "-", "–", "—")
+
+
+def known_things(doc: Doc, idx: Index) -> KnownThings:
+    """Known people, organisations and corrections in the note, longest match first."""
+    found = KnownThings()
+    if idx.empty:
+        return found
+    tokens = doc.tokens
+    n = len(tokens)
+    previous_person = -9
+    i = 0
+    while i < n:
+        t = tokens[i]
+        head = fold(t.text)
+        if head not in idx.heads or t.text in doc.mentions:
+            i += 1
+            continue
+        best: tuple[int, str, str] | None = None  # (last token, key, what)
+        key = head
+        j = i
+        while True:
+            if key in idx.not_people:
+                best = (j, key, "not")
+            elif key in idx.orgs:
+                best = (j, key, "org")
+            elif (
+                key in idx.full
+                or key in idx.last
+                or (j == i and key in idx.first)
+                or (j > i and key in idx.suffix)
+            ):
+                best = (j, key, "person")
+            if j + 1 >= n or j - i + 1 >= idx.max_words or tokens[j].possessive:
+                break
+            nxt = tokens[j + 1]
+            if not _joined(doc, tokens[j], nxt) and not _ampersand(doc, tokens[j], nxt):
+                break
+            j += 1
+            key = f"{key} {fold(nxt.text)}"
+        if best is None:
+            i += 1
+            continue
+        j, key, what = best
+        if what == "person" and not _accept_person(doc, idx, i, j, key, previous_person):
+            i += 1
+            continue
+        if what == "org" and i == j and not _accept_single(t):
+            i += 1
+            continue
+        if what == "person":
+            found.people[i] = (j, resolve(idx, key))
+            previous_person = j
+        else:
+            if what == "org":
+                found.orgs.append((i, j, idx.orgs[key]))
+            found.blocked.update(range(i, j + 1))
+        i = j + 1
+    return found
+
+
+def _accept_single(t: Token) -> bool:
+    return (t.capitalised or t.text.isupper()) or (
+        t.lower not in NOT_NAMES and t.lower not in COMMON_NAME_WORDS
+    )
+
+
+def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_person: int) -> bool:
+    t = doc.tokens[i]
+    if key not in idx.full and key not in idx.first:
+        # A surname alone ("Berg", "bin Said") is not the tail of a longer name being written:
+        # "Tariq bin Said" is someone new even when Omar bin Said is known.
+        if t.lower in NAME_PARTICLES and not t.capitalised:
+            p = doc.tokens[i - 1] if i > 0 else None
+            if p is not None and p.capitalised and _joined(doc, p, t):
+                return False
+        p = _prev(doc, i)
+        if (
+            p is not None
+            and p.capitalised
+            and not p.possessive
+            and p.lower not in NOT_NAMES
+            and p.lower not in NAME_TRIGGERS
+            and p.lower not in TITLES
+        ):
+            return False
+    if j > i:  # a whole known name or a multi-word alias: "kai berg", "aoife b"
+        return t.capitalised or t.lower not in NOT_NAMES or _lower_context(doc, i, j, -9)
+    low = t.lower
+    alias = idx.aliases.get(key)
+    if t.text.isupper() and len(t.text) <= 4:
+        return alias is not None and alias == t.text  # "AL", "JP", "D": as the alias is written
+    if j + 1 < len(doc.tokens) and not t.possessive:
+        n = doc.tokens[j + 1]
+        if _joined(doc, t, n) and (
+            (n.capitalised and n.lower not in NOT_NAMES) or _is_initial(doc, n)
+        ):
+            return False  # "Tom Reilly" is someone new, not Tom Becker; "Tom H" is read whole
+    common = low in NOT_NAMES or low in COMMON_NAME_WORDS or low in CALENDAR_WORDS
+    if t.capitalised or t.caseless:
+        if not common:
+            return True
+        return _is_person_context(doc, i, strong=True)
+    if common or (key not in idx.first and key not in idx.full):
+        return False  # a lower-case surname alone is a word: "park", "berg"
+    return _lower_context(doc, i, j, previous_person)
+
+
+# --- new names ---------------------------------------------------------------------------------
+
+
 def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> bool:
     if prev.possessive or not _joined(doc, prev, t):
         return False
+    if len(t.text) == 1 and t.text.isupper() and prev.capitalised:
+        return _is_initial(doc, t)
     if not t.capitalised or t.lower in NOT_NAMES or t.lower in CALENDAR_WORDS:
         return False
     if t.lower in FULL_WEEKDAYS or t.text.startswith("Zzq"):
         return False
     return not date_spans.covers(t.start)
+
+
+_AFTER_AN_INITIAL = words("re from at about and with w for on in to of")
+
+
+def _is_initial(doc: Doc, t: Token) -> bool:
+    """A capital letter after a name is a surname initial ("Tom H", "Tomás I. the card",
+    "Tomás I re: pallets"); "I" only where the pronoun cannot be ("Raj I think" is the pronoun)."""
+    if len(t.text) != 1 or not t.text.isupper():
+        return False
+    if t.text != "I":
+        return True
+    rest = doc.text[t.end : t.end + 12].lstrip(" ")
+    if not rest or rest[0] in ".,:;)—–-+&!?":
+        return True
+    return rest.split(" ", 1)[0].lower().rstrip(":") in _AFTER_AN_INITIAL
+
+
+def _verb_like(t: Token) -> bool:
+    """ "Rescheduled", "Whatsapp'd", "Interviewed": a sentence that opens with its verb."""
+    low = t.lower
+    return (len(low) > 5 and low.endswith("ed")) or low.endswith("'d")
 
 
 def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
@@ -93,35 +315,207 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
             and len(t.text) <= MAX_CASELESS_LEN
             and not t.possessive
         )
-    if not t.capitalised or low in NOT_NAMES:
+    if not t.capitalised or low in NOT_NAMES or len(t.text) == 1:
         return False
     if low in CALENDAR_WORDS:
-        return _is_person_context(doc, i)
+        return _is_person_context(doc, i, strong=True)
     p = _prev(doc, i)
     if p is not None and p.lower in PLACE_PREPOSITIONS and p.lower not in NAME_TRIGGERS:
         return False  # "at Acme", "in Berlin"
-    if p is not None and p.lower == "to" and i >= 2 and doc.tokens[i - 2].lower in TRAVEL_VERBS:
-        return False  # "moving to Lisbon"
+    if p is not None and p.lower == "to" and _travel_before(doc, i - 1):
+        return False  # "moving to Lisbon", "migrating to Snowflake", "move HQ to Jakarta"
+    if p is not None and p.lower in ("for", "from") and i >= 2:
+        q = doc.tokens[i - 2]
+        if q.lower in _FROM_PLACE_VERBS:
+            return False  # "leaving for Stripe", "flew in from Lagos"
+        if q.lower == "back" and i >= 3 and doc.tokens[i - 3].lower in ("is", "just", "was"):
+            return False  # "is back from Penang"; not "heard back from Priya"
     if t.sentence_start or (p is not None and p.lower in TITLES):
         if p is not None and p.lower in TITLES:
             return True
+        if _verb_like(t):
+            return False
         # Sentence-initial capitals are usually just capitals: "Great lunch", "Prefers tea".
         if _is_person_context(doc, i):
             return True
         if i + 1 < len(doc.tokens):
             n = doc.tokens[i + 1]
-            return _continues_name(doc, t, n, date_spans) and (
+            if _couple(doc, i) is not None:
+                return True  # "Ines & Marco Bianchi rang"
+            if n.lower == "from" and i + 2 < len(doc.tokens) and doc.tokens[i + 2].capitalised:
+                return _joined(doc, t, n)  # "Sunil from Plaid intro'd me"
+            if not _continues_name(doc, t, n, date_spans):
+                return False
+            # the whole run of capitals ("Cheng Hui Ling from …"), then what follows it
+            k = i + 1
+            while (
+                k + 1 < len(doc.tokens)
+                and k - i + 1 < MAX_NAME_WORDS
+                and _continues_name(doc, doc.tokens[k], doc.tokens[k + 1], date_spans)
+            ):
+                k += 1
+            n = doc.tokens[k]
+            after = doc.text[n.end + (2 if n.possessive else 0) :].lstrip(" ")[:1]
+            return (
                 n.possessive
-                or i + 2 >= len(doc.tokens)
-                or doc.tokens[i + 2].lower in PERSON_VERBS
-                or not doc.tokens[i + 2].capitalised
+                or k + 1 >= len(doc.tokens)
+                or doc.tokens[k + 1].lower in PERSON_VERBS
+                or not doc.tokens[k + 1].capitalised
+                or after in ("(", ",", ":", "—", "–", "-")
             )
         return False
     return True
 
 
-def find_names(doc: Doc, date_spans: SpanSet) -> list[NameSpan]:
+def _couple(doc: Doc, i: int) -> int | None:
+    """ "Ines & Marco Bianchi": a given name, then "&" and a full name whose surname they
+    share, as couples are written. ("Florence and Jordan Ellis" may be two families: not read so.)
+    Returns the index of the surname's token."""
+    tokens = doc.tokens
+    t = tokens[i]
+    k = i + 1
+    if k >= len(tokens) or not _ampersand(doc, t, tokens[k]):
+        return None
+    if k + 1 >= len(tokens) or t.possessive:
+        return None
+    n, last = tokens[k], tokens[k + 1]
+    if not (_joined(doc, n, last) and last.capitalised and n.capitalised):
+        return None
+    if k + 2 < len(tokens) and _joined(doc, last, tokens[k + 2]) and tokens[k + 2].capitalised:
+        return None  # "Ines & Marco Bianchi Rossi": not sure which part is the surname
+    g = gazetteer()
+    if fold(t.text) in g.given and fold(n.text) in g.given:
+        return k + 1
+    return None
+
+
+def _travel_before(doc: Doc, to: int) -> bool:
+    """A travel or migration verb one or two words before "to" at token `to`."""
+    return any(
+        0 <= k < len(doc.tokens) and doc.tokens[k].lower in TRAVEL_VERBS for k in (to - 1, to - 2)
+    )
+
+
+def _skip_run(doc: Doc, i: int) -> int:
+    """The index after a run of capitalised words joined to token i: "the Staff Eng role",
+    "at Sobrino de Botín", "the Salon du Chocolat"."""
+    j = i
+    while j + 1 < len(doc.tokens):
+        n = doc.tokens[j + 1]
+        if not _joined(doc, doc.tokens[j], n):
+            break
+        if n.lower in NAME_PARTICLES and j + 2 < len(doc.tokens):
+            m = doc.tokens[j + 2]
+            if m.capitalised and _joined(doc, n, m):
+                j += 2
+                continue
+        if not (n.capitalised or n.text.isupper()):
+            break
+        j += 1
+    return j + 1
+
+
+def _thing_after(doc: Doc, j: int) -> bool:
+    """ "Stripe Connect pilot", "RetailX Expo", "SaaStr Europa meetup": a thing, not a person."""
+    t = doc.tokens[j]
+    if t.lower in THING_NOUNS and not t.possessive:
+        return True
+    if t.possessive or j + 1 >= len(doc.tokens):
+        return False
+    n = doc.tokens[j + 1]
+    return n.lower in THING_NOUNS and _joined(doc, t, n)
+
+
+_STREET_SUFFIXES = words(
+    """
+    st street rd road ave avenue blvd boulevard lane ln drive dr way place pl crescent cres court
+    ct terrace tce parade pde highway hwy square sq close grove esplanade quay wharf
+    """
+)
+# Inner capitals in a person's name come after these: "McKenzie", "MacLeod", "DeShawn",
+# "LaToya", "DiCaprio", "VanDyke", "O'Brien". Elsewhere they mark a brand: "PyLadies", "MoU".
+_INNER_CAPITAL_PREFIXES = ("mc", "mac", "de", "la", "le", "di", "da", "van", "von", "du", "st")
+
+
+_AFTER_STREET_RE = re.compile(
+    r"\b\d+[a-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:"
+    + "|".join(sorted(_STREET_SUFFIXES, key=len, reverse=True))
+    + r")\b\.?\s*,\s*$",
+    re.IGNORECASE,
+)
+# What someone is good at, or has years of, is a skill: "weak on Terraform", "5 yrs Rust".
+_SKILL_BEFORE_RE = re.compile(
+    r"(?:\b(?:strong|weak|solid|shaky|good|great|decent|expert|fluent|rusty|deep|experienced"
+    r"|experience|background|skills?|knowledge|proficient|certified)\s+(?:on|in|with|at)"
+    r"|\b\d+\+?\s*(?:yrs?|years?)(?:\s+of)?(?:\s+exp(?:erience)?(?:\s+(?:in|with))?)?"
+    r"|\byears?\s+of)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _camel(word: str) -> bool:
+    """ "PyLadies", "BrightDesk", "RetailX", "MoU": capitals inside a word mark a brand."""
+    for k in range(1, len(word)):
+        c = word[k]
+        if c.isupper() and word[k - 1].islower():
+            return word[:k].lower() not in _INNER_CAPITAL_PREFIXES
+    return False
+
+
+_OWNED_BY_PEOPLE = words(
+    """
+    birthday bday b-day anniversary husband wife partner mum mom dad kids son daughter brother
+    sister family wedding funeral
+    """
+)
+
+
+def _clearly_a_person(doc: Doc, i: int) -> bool:
+    """Only a person fits: "met Sun", "with Hope", "Paddy's anniversary"."""
+    t = doc.tokens[i]
+    p = _prev(doc, i)
+    if p is not None and p.lower in _STRONG_TRIGGERS:
+        return True
+    if t.possessive and i + 1 < len(doc.tokens):
+        return doc.tokens[i + 1].lower in _OWNED_BY_PEOPLE
+    return False
+
+
+def _not_a_person(doc: Doc, i: int, j: int) -> bool:
+    """A capitalised run that cannot be a new person: a brand, an address, a place, a language
+    or a common word that is nobody's name ("Spark", "Oracle TMS", "Ferrars St", "Madurai")."""
+    run = doc.tokens[i : j + 1]
+    if any(_camel(t.text) for t in run):
+        return True
+    if len(run) > 1 and (run[-1].lower in _STREET_SUFFIXES or run[0].lower in ("st", "saint")):
+        return True  # "14 Ferrars St", "St Paddy's"
+    before = doc.text[max(0, run[0].start - 3) : run[0].start]
+    if before.rstrip().endswith("@"):
+        return True  # "coffee w/ Minh @ Philz": a venue
+    if _AFTER_STREET_RE.search(doc.text, max(0, run[0].start - 60), run[0].start):
+        return True  # "14 Ferrars St, Albert Park": the suburb after a street
+    if _SKILL_BEFORE_RE.search(doc.text, max(0, run[0].start - 30), run[0].start):
+        return True  # "strong on Spark", "6 yrs Scala", "experience in Rust"
+    keys = [fold(t.text) for t in run]
+    if len(keys) == 1:
+        key = keys[0]
+        if "-" in key:  # "Anna-Lena", "Ji-woo": judged whole, not by its parts
+            return gazetteer().word_zipf(key) >= COMMON_WORD or is_place(key)
+        if _clearly_a_person(doc, i):
+            g = gazetteer()  # "met Sun", "Paddy's bday": only a place or a language is no one
+            return key in g.languages or (is_place(key) and not g.is_name_part(key))
+        return not_a_name(key)
+    g = gazetteer()
+    if any(g.is_name_part(k) for k in keys):
+        return False
+    return not_a_name(keys[0])
+
+
+def find_names(
+    doc: Doc, date_spans: SpanSet, things: KnownThings | None = None, idx: Index | None = None
+) -> list[NameSpan]:
     """Name spans left to right. Mentions count as names (their placeholder word stands in)."""
+    things = things or KnownThings()
     spans: list[NameSpan] = []
     tokens = doc.tokens
     i = 0
@@ -131,32 +525,130 @@ def find_names(doc: Doc, date_spans: SpanSet) -> list[NameSpan]:
             spans.append(NameSpan(t.text, t.start, t.end, i, i, t.possessive, True))
             i += 1
             continue
-        if not _starts_name(doc, i, date_spans):
+        if i in things.people:
+            j, who = things.people[i]
+            name = doc.text[t.start : tokens[j].end]
+            spans.append(
+                NameSpan(
+                    " ".join(name.split()),
+                    t.start,
+                    tokens[j].end,
+                    i,
+                    j,
+                    tokens[j].possessive,
+                    False,
+                    who,
+                    _title_before(doc, i),
+                )
+            )
+            i = j + 1
+            continue
+        if i in things.blocked:
             i += 1
             continue
-        j = i
-        words = [t.text]
-        while len(words) < MAX_NAME_WORDS and j + 1 < len(tokens) and not tokens[j].possessive:
-            n = tokens[j + 1]
-            if _continues_name(doc, tokens[j], n, date_spans):
-                words.append(n.text)
-                j += 1
-            elif (
-                n.lower in NAME_PARTICLES
-                and j + 2 < len(tokens)
-                and _joined(doc, tokens[j], n)
-                and _continues_name(doc, n, tokens[j + 2], date_spans)
-                and len(words) + 2 <= MAX_NAME_WORDS + 1
+        if not _starts_name(doc, i, date_spans):
+            if (
+                t.capitalised
+                and (p := _prev(doc, i)) is not None
+                and (p.lower in PLACE_PREPOSITIONS or p.lower == "to")
             ):
-                words.extend((n.text, tokens[j + 2].text))
-                j += 2
+                i = _skip_run(doc, i)  # the whole of "the Boston Fintech Summit"
             else:
+                i += 1
+            continue
+        j = i
+        count = 1
+        nickname: int | None = None
+        while count < MAX_NAME_WORDS and j + 1 < len(tokens) and not tokens[j].possessive:
+            n = tokens[j + 1]
+            if j + 1 in things.people or j + 1 in things.blocked:
                 break
+            if nickname is None and j + 2 < len(tokens) and _quoted_nickname(doc, j, date_spans):
+                nickname = j + 1  # "Yitzhak 'Itzik' Levi": the nickname sits inside the name
+                count += 1
+                j += 2
+                continue
+            if _continues_name(doc, tokens[j], n, date_spans):
+                count += 1
+                j += 1
+                continue
+            # particles: "van den Heuvel", "de la Fuente", "bin Said", "ibn Rashid"
+            k = j + 1
+            while k < len(tokens) and k - j <= 2 and tokens[k].lower in NAME_PARTICLES:
+                if not _joined(doc, tokens[k - 1], tokens[k]):
+                    break
+                k += 1
+            if (
+                k > j + 1
+                and k < len(tokens)
+                and _joined(doc, tokens[k - 1], tokens[k])
+                and tokens[k].capitalised
+                and not date_spans.covers(tokens[k].start)
+                and k not in things.people
+                and k not in things.blocked
+            ):
+                count += 1
+                j = k
+                continue
+            break
+        if _thing_after(doc, j) or (
+            _not_a_person(doc, i, j)
+            and not (
+                idx is not None and resolve(idx, " ".join(x.text for x in tokens[i : j + 1])).found
+            )
+        ):
+            i = j + 1
+            continue
+        name = " ".join(tokens[k].text for k in range(i, j + 1) if k != nickname)
+        shared = _couple(doc, i) if j == i else None
+        if shared is not None:
+            name = f"{name} {tokens[shared].text}"  # "Ines & Marco Bianchi": Ines Bianchi
         spans.append(
-            NameSpan(" ".join(words), t.start, tokens[j].end, i, j, tokens[j].possessive, False)
+            NameSpan(
+                name,
+                t.start,
+                tokens[j].end,
+                i,
+                j,
+                tokens[j].possessive,
+                False,
+                NOBODY,
+                _title_before(doc, i),
+                tokens[nickname].text if nickname is not None else None,
+            )
         )
         i = j + 1
     return spans
+
+
+_OPEN_QUOTES = ("'", '"', "“")
+_CLOSE_QUOTES = ("'", '"', "”")
+
+
+def _quoted_nickname(doc: Doc, j: int, date_spans: SpanSet) -> bool:
+    """Token j+1 is a nickname in quotes between two parts of a name: "Dmitri 'Dima' Volkov"."""
+    a, n, b = doc.tokens[j], doc.tokens[j + 1], doc.tokens[j + 2]
+    before = doc.text[a.end : n.start]
+    after = doc.text[n.end : b.start]
+    return (
+        before.strip(" ") in _OPEN_QUOTES
+        and before.startswith(" ")
+        and after.strip(" ") in _CLOSE_QUOTES
+        and after.endswith(" ")
+        and n.capitalised
+        and b.capitalised
+        and b.lower not in NOT_NAMES
+        and not date_spans.covers(b.start)
+    )
+
+
+def _title_before(doc: Doc, i: int) -> str | None:
+    if i == 0:
+        return None
+    p = doc.tokens[i - 1]
+    if p.lower in TITLES and doc.text[p.end : doc.tokens[i].start].strip(" .") == "":
+        return p.text
+    return None
 
 
 def name_starting_at(spans: list[NameSpan], pos: int) -> NameSpan | None:
@@ -168,33 +660,139 @@ def name_starting_at(spans: list[NameSpan], pos: int) -> NameSpan | None:
     return None
 
 
-def people(doc: Doc, spans: list[NameSpan]) -> tuple[PersonRef, ...]:
-    """PersonRefs in order of first appearance, "Jane" folded into an earlier "Jane Doe"."""
+# --- PersonRefs ----------------------------------------------------------------------------------
+
+
+def resolve_spans(doc: Doc, spans: list[NameSpan], idx: Index) -> None:
+    """Resolve what the known-name scan did not: heuristic names, and mentions."""
+    if idx.empty:
+        return
+    for s in spans:
+        if s.mention:
+            uid = doc.mentions[s.name].slack_user_id
+            name = idx.slack.get(uid)
+            if name is not None:
+                s.known = Resolved(name)
+        elif not s.known.found:
+            s.known = resolve(idx, s.name)
+
+
+def people(
+    doc: Doc, spans: list[NameSpan], facts: Mapping[int, PersonFacts] | None = None
+) -> tuple[PersonRef, ...]:
+    """PersonRefs in order of first appearance; "Jane" folded into an earlier "Jane Doe", and
+    every mention of one known person into one. `facts` (company, role, aliases) are by the
+    start of the person's first span."""
+    facts = facts or {}
     refs: list[PersonRef] = []
     seen: set[str] = set()
-    full_first_words: set[str] = set()
+    parts: dict[str, str] = {}  # first name or surname key -> the full name written earlier
     last_person: str | None = None
     for s in spans:
+        if _in_passing(doc, s):
+            continue
         if s.mention:
             m = doc.mentions[s.name]
             key = "@" + m.slack_user_id
-            if key not in seen:
+            known_key = f"={s.known.known_as}" if s.known.known_as else None
+            if key not in seen and (known_key is None or known_key not in seen):
                 seen.add(key)
-                refs.append(PersonRef(name=m.name, slack_user_id=m.slack_user_id))
+                if known_key:
+                    seen.add(known_key)
+                f = facts.get(s.start)
+                refs.append(
+                    PersonRef(
+                        name=m.name,
+                        slack_user_id=m.slack_user_id,
+                        known_as=s.known.known_as,
+                        company=f.company if f else None,
+                        role=f.role if f else None,
+                        aliases=tuple(f.aliases) if f else (),
+                    )
+                )
             last_person = m.name
             continue
-        key = s.name.casefold()
-        if key in seen or (" " not in s.name and key in full_first_words):
-            last_person = _full_name_for(refs, s.name) or last_person
+        key = fold(s.name)
+        if s.known.known_as is not None:
+            known_key = f"={s.known.known_as}"
+            if known_key in seen:
+                last_person = _written_for(refs, s.known.known_as) or last_person
+                continue
+        else:
+            known_key = None
+        if key in seen or key in parts:
+            last_person = parts.get(key) or _full_name_for(refs, s.name) or last_person
             continue
+        if known_key is None and s.known.candidates:
+            # "Kai" in a note that also names "Kai Berg" is him, not a question
+            owner = next((c for c in s.known.candidates if f"={c}" in seen), None)
+            if owner is not None:
+                last_person = _written_for(refs, owner) or last_person
+                continue
         relation, related_to = _relation(doc, s, last_person)
         seen.add(key)
-        if " " in s.name:
-            full_first_words.add(s.name.split(" ", 1)[0].casefold())
-        refs.append(PersonRef(name=s.name, relation=relation, related_to=related_to))
+        if known_key:
+            seen.add(known_key)
+        words_ = key.split(" ")
+        if len(words_) > 1:
+            parts.setdefault(words_[0], s.name)
+            parts.setdefault(words_[-1], s.name)
+            for k in range(2, len(words_)):  # "Siew Ling" after "Goh Siew Ling"
+                parts.setdefault(" ".join(words_[:k]), s.name)
+                parts.setdefault(" ".join(words_[-k:]), s.name)
+            given = words_[0].split("-")[0]
+            for k in range(3, len(given)):  # "Nat" after "Nathaniel Osei"
+                parts.setdefault(given[:k], s.name)
+        f = facts.get(s.start)
+        aliases = tuple(f.aliases) if f else ()
+        if s.nickname and s.nickname not in aliases:
+            aliases = (*aliases, s.nickname)
+        refs.append(
+            PersonRef(
+                name=s.name,
+                relation=relation,
+                related_to=related_to,
+                known_as=s.known.known_as,
+                candidates=s.known.candidates,
+                company=f.company if f else None,
+                role=f.role if f else None,
+                aliases=aliases,
+                title=s.title.rstrip(".") if s.title else None,
+            )
+        )
         if relation is None:
             last_person = s.name
     return tuple(refs)
+
+
+_SUBJECTS = words("i we you he she they it who that which would 'd really also just")
+
+
+def _in_passing(doc: Doc, s: NameSpan) -> bool:
+    """Named only to say who it isn't or whom someone resembles: "…, not Aoife", "from Enugu
+    like Emeka". Such a name is not what the note is about."""
+    i = s.first
+    if i == 0:
+        return False
+    p = doc.tokens[i - 1]
+    if not _joined(doc, p, doc.tokens[i]):
+        return False
+    if p.lower == "not":
+        return i < 2 or doc.tokens[i - 2].lower not in ("if", "or", "and", "but", "only")
+    if p.lower in ("like", "unlike"):
+        return (
+            i >= 2
+            and doc.tokens[i - 2].lower not in _SUBJECTS
+            and not doc.tokens[i - 2].lower.endswith("'d")
+        )
+    return False
+
+
+def _written_for(refs: list[PersonRef], known_as: str) -> str | None:
+    for r in refs:
+        if r.known_as == known_as:
+            return r.name
+    return None
 
 
 def _full_name_for(refs: list[PersonRef], first: str) -> str | None:
@@ -224,15 +822,15 @@ def _relation(doc: Doc, s: NameSpan, last_person: str | None) -> tuple[str | Non
 
 def _owner_name(doc: Doc, k: int) -> str:
     # Walk back over a capitalised run ending in the possessive: "Jane Doe's".
-    words = [doc.tokens[k].text]
+    words_ = [doc.tokens[k].text]
     while (
         k > 0
-        and len(words) < MAX_NAME_WORDS
+        and len(words_) < MAX_NAME_WORDS
         and doc.tokens[k - 1].capitalised
         and not doc.tokens[k - 1].possessive
         and not doc.tokens[k].sentence_start
         and doc.tokens[k - 1].lower not in NOT_NAMES
     ):
         k -= 1
-        words.insert(0, doc.tokens[k].text)
-    return " ".join(words)
+        words_.insert(0, doc.tokens[k].text)
+    return " ".join(words_)

@@ -17,7 +17,7 @@ from bot.parsing.people import NameSpan
 _ADVERBS = words(
     """
     also still then really definitely probably totally just now finally actually already really
-    quickly kindly apparently even never ever def prob again
+    quickly kindly apparently even never ever def prob again is are am was were been be
     """
 )
 

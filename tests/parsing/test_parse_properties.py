@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parsing import ParsedNote, Query, is_question, parse_note, parse_query
+from bot.parsing import (
+    Knowledge,
+    KnownPerson,
+    ParsedNote,
+    Query,
+    is_question,
+    parse_note,
+    parse_query,
+)
 from bot.parsing.note import parse_body
 
 NOW = datetime(2026, 7, 15, 8, 0, tzinfo=UTC)
@@ -115,3 +123,115 @@ def test_naive_now_is_taken_as_utc() -> None:
     naive = datetime(2026, 7, 15, 8, 0)  # noqa: DTZ001  (the point of the test)
     note = parse_note("lunch yesterday", now=naive, tz="UTC")
     assert note.occurred_at == datetime(2026, 7, 14, 12, tzinfo=UTC)
+
+
+# --- with a workspace snapshot -----------------------------------------------------------------
+
+_NAMES = st.sampled_from(
+    [
+        "Yusuf Rahimi",
+        "Kai Berg",
+        "Kai Tan",
+        "Anna-Lena Vogt",
+        "Trần Thị Mai",
+        "Pieter van den Heuvel",
+        "Zoë",
+        "Jane",
+        "An",
+        "May",
+        "D",
+        "",
+        "  ",
+        "<@U1>",
+        "O'",
+        "-",
+    ]
+)
+KNOWLEDGE = st.builds(
+    Knowledge,
+    people=st.lists(
+        st.builds(
+            KnownPerson,
+            name=_NAMES,
+            aliases=st.lists(_NAMES, max_size=2).map(tuple),
+            slack_user_id=st.sampled_from([None, "U1", "W2"]),
+            company=st.sampled_from([None, "Plaid", ""]),
+        ),
+        max_size=6,
+    ).map(tuple),
+    organisations=st.lists(
+        st.sampled_from(["Plaid", "Initrode", "Expo", "", "a b"]), max_size=3
+    ).map(tuple),
+    not_people=st.lists(st.sampled_from(["Expo", "Summit", "Jane", ""]), max_size=2).map(tuple),
+    slack_users=st.lists(st.tuples(st.sampled_from(["U1", "W2"]), _NAMES), max_size=2).map(tuple),
+    date_order=st.sampled_from([None, "DMY", "MDY", "YMD", "nonsense"]),
+)
+_NOTE_WORDS = st.sampled_from(
+    (
+        _VOCABULARY
+        + " yusuf kai kai berg AL an An may Expo Plaid's COO (Vandelay) from Initrode w/ "
+        "pinged sent owe him that and Bruno a demo link sending her flowers tonight 3/4 14.03. "
+        "13. April 1d ago 3mos ago yday tommorrow turns 50 on Oct 3 my dad is in the hospital "
+        "lost their home smoke damage dead in the water on fire interview voice note mtg "
+        "'Tony' (goes by Mai) + the roadmap deck he asked for our SOC 2 report"
+    ).split(" ")
+)
+KNOWN_NOTE = st.lists(_NOTE_WORDS, max_size=40).map(" ".join)
+TOPICS = {
+    "house fire",
+    "lost home",
+    "illness",
+    "hospital",
+    "surgery",
+    "funeral",
+    "bereavement",
+    "laid off",
+    "divorce",
+    "breakup",
+    "miscarriage",
+    "accident",
+}
+
+
+@settings(max_examples=250, deadline=None)
+@given(text=st.one_of(KNOWN_NOTE, st.text(max_size=300)), known=KNOWLEDGE, tz=ZONES, now=MOMENTS)
+def test_parse_with_a_snapshot_never_raises(
+    text: str, known: Knowledge, tz: str, now: datetime
+) -> None:
+    note = parse_body(text, private=False, now=now, tz=tz, known=known)
+    names = {p.name for p in known.people} | {name for _, name in known.slack_users}
+    for p in note.people:
+        assert p.name
+        assert p.known_as is None or p.known_as in names
+        assert set(p.candidates) <= names
+        assert not (p.known_as and p.candidates)
+    assert all(o.name for o in note.organisations)
+    assert all(n.topic in TOPICS and not (n.mine and n.person) for n in note.sensitivity)
+    assert set(note.sensitive) == {n.topic for n in note.sensitivity if not n.mine}
+    assert isinstance(parse_note(text, now=now, tz=tz, known=known), ParsedNote)
+
+
+@settings(max_examples=150, deadline=None)
+@given(before=KNOWN_NOTE, a=st.integers(1, 12), b=st.integers(1, 12))
+def test_an_ambiguous_date_is_listed_not_guessed(before: str, a: int, b: int) -> None:
+    """In a zone that says nothing about date order, "3/4" is listed under "didn't understand"."""
+    text = f"{before} met Jane on {a}/{b}"
+    note = parse_body(text, private=False, now=NOW, tz="UTC")
+    if a != b:
+        assert any(f"{a}/{b}" in line for line in note.not_understood), note.not_understood
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    a=st.integers(1, 31),
+    b=st.integers(1, 31),
+    tz=st.sampled_from(["America/New_York", "Europe/Berlin", "UTC"]),
+)
+def test_a_numeric_due_date_never_has_an_absurd_year(a: int, b: int, tz: str) -> None:
+    note = parse_body(f"owe Raj the deck by {a}/{b}", private=False, now=NOW, tz=tz)
+    (loop,) = note.loops
+    if loop.due is None:
+        assert any(f"{a}/{b}" in line for line in note.not_understood)
+    else:
+        # the next such day: this year or next, or the next leap year for "2/29"
+        assert NOW.year <= loop.due.year <= NOW.year + (4 if (a, b) in ((2, 29), (29, 2)) else 1)

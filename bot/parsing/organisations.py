@@ -1,0 +1,466 @@
+"""Organisations in a note, and what the note says about people's companies, roles and nicknames.
+
+"Sunil from Plaid", "Kai Berg (Vandelay)", "Initrode's COO Mei Tanaka", "Mei Tanaka, COO at
+Initrode", "Hooli's CTO, Dev Patel,", "(Stark Industries CFO)", "moving to Intercom as Head of
+Partnerships", "works at Hooli"; nicknames: "Anna-Lena Vogt (AL)", "Antoine Moreau ('Tony')",
+"(goes by Mai)". A name span that turns out to be an organisation stops being a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.parsing.doc import Doc, Token
+from bot.parsing.known import Index, Resolved, fold, is_known_alias
+from bot.parsing.lexicon import NOT_NAMES, RELATIONS, THING_NOUNS, words
+from bot.parsing.model import OrgRef
+from bot.parsing.people import KnownThings, NameSpan
+
+_ROLE_ACRONYMS = words(
+    "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo"
+)
+_ROLE_WORDS = words(
+    """
+    founder cofounder co-founder president chair chairman chairwoman chairperson partner
+    owner principal
+    """
+)
+_ROLE_HEADS = words("head director manager lead vp svp evp avp")
+_COMPANY_SUFFIXES = words(
+    """
+    inc inc. ltd ltd. llc llp plc gmbh ag sa sas sarl bv nv oy ab as corp corporation company co
+    industries labs group holdings capital ventures partners bank systems technologies
+    """
+)
+_JOIN_VERBS = words("joined joining join")
+_WORK_VERBS = words("works working worked")
+_LEAVE_VERBS = words("leaving left leave quit quitting")
+_MOVE_VERBS = words("moving moved move going went")
+_BY_VERBS = words("led backed funded acquired owned bought")
+_VERBS = _WORK_VERBS | _JOIN_VERBS | _LEAVE_VERBS | _MOVE_VERBS
+_CUE_WORDS = _ROLE_ACRONYMS | _ROLE_WORDS | _ROLE_HEADS | words("from at by aka goes known called")
+_ROLE_START = _ROLE_ACRONYMS | _ROLE_WORDS | _ROLE_HEADS
+_FROM_AT = words("from at @")
+_ALIAS_WORDS = words("goes go aka known called")
+_ALIAS_INTROS = ("goes by", "go by", "aka", "a.k.a.", "known as", "called")
+MAX_ORG_WORDS = 4
+
+
+@dataclass
+class Facts:
+    company: str | None = None
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+FactFor = Callable[[NameSpan], Facts]
+AddOrg = Callable[[str], str]
+
+
+@dataclass
+class Found:
+    orgs: list[OrgRef]
+    facts: dict[int, Facts]  # by the start of the person's first span
+    spans: list[NameSpan]  # the name spans that are still people
+
+
+def _tok(doc: Doc, i: int) -> Token | None:
+    return doc.tokens[i] if 0 <= i < len(doc.tokens) else None
+
+
+def _gap(doc: Doc, a: Token, b: Token) -> str:
+    return doc.text[a.end + (2 if a.possessive else 0) : b.start]
+
+
+def _cap_run(doc: Doc, i: int, spans_by_first: dict[int, NameSpan]) -> tuple[int, str] | None:
+    """A run of capitalised words starting at token i: "Stark Industries", "Globex Gulf"."""
+    t = _tok(doc, i)
+    if t is None or not (t.capitalised or (t.text.isupper() and len(t.text) > 1)):
+        return None
+    if t.lower in NOT_NAMES and not t.text.isupper():
+        return None
+    j = i
+    while j + 1 < len(doc.tokens) and j - i + 1 < MAX_ORG_WORDS and not doc.tokens[j].possessive:
+        n = doc.tokens[j + 1]
+        if not (n.capitalised or n.text.isupper()) or _gap(doc, doc.tokens[j], n).strip(" "):
+            break
+        if n.lower in _ROLE_ACRONYMS or n.lower in NOT_NAMES:
+            break
+        j += 1
+    return j, " ".join(doc.tokens[k].text for k in range(i, j + 1))
+
+
+def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
+    """A role starting at token k: "COO", "VP Eng", "head of data", "Head of Partnerships"."""
+    t = _tok(doc, k)
+    if t is None:
+        return None
+    low = t.lower
+    if low == "new" or low == "former":
+        got = _role_at(doc, k + 1)
+        return got
+    if low in _ROLE_ACRONYMS and t.text.isupper():
+        n = _tok(doc, k + 1)
+        if low in ("vp", "svp", "evp", "avp") and n is not None and not _gap(doc, t, n).strip():
+            if n.lower == "of":
+                m = _tok(doc, k + 2)
+                if m is not None:
+                    return k + 2, f"{t.text} of {m.text}"
+            if n.capitalised or n.lower in ("eng", "engineering", "sales", "marketing", "product"):
+                return k + 1, f"{t.text} {n.text}"
+        return k, t.text
+    if low in _ROLE_WORDS:
+        return k, t.text
+    if low in _ROLE_HEADS:
+        n = _tok(doc, k + 1)
+        if n is not None and n.lower == "of" and not _gap(doc, t, n).strip():
+            m = _tok(doc, k + 2)
+            if m is not None and not _gap(doc, n, m).strip() and m.lower not in NOT_NAMES:
+                return k + 2, f"{t.text} of {m.text}"
+    return None
+
+
+def _org_name(idx: Index, name: str) -> tuple[str, bool]:
+    key = fold(name)
+    if key in idx.orgs:
+        return idx.orgs[key], True
+    return name, False
+
+
+def _looks_like_alias(alias: str, name: str) -> bool:
+    """ "AL" for Anna-Lena Vogt, "JP" for Jean-Pierre Roux, "Liv" for Olivia."""
+    a = fold(alias).replace(" ", "")
+    if not a or len(a) > 12:
+        return False
+    parts = [p for p in fold(name).replace("-", " ").replace("'", " ").split(" ") if p]
+    initials = "".join(p[0] for p in parts)
+    if alias.isupper() and len(alias) <= 4 and (initials.startswith(a) or a in initials):
+        return True
+    return any(len(a) >= 2 and (p.startswith(a) or a in p) for p in parts)
+
+
+def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Found:
+    orgs: dict[str, OrgRef] = {}
+    facts: dict[int, Facts] = {}
+    not_people: set[int] = set()  # starts of spans that are organisations
+    by_first = {s.first: s for s in spans}
+    person_by_key: dict[str, int] = {}
+    for s in spans:  # facts go to the first span naming the person, where its PersonRef is made
+        person_by_key.setdefault(s.known.known_as or fold(s.name), s.start)
+
+    def owner_start(s: NameSpan) -> int:
+        key = s.known.known_as or fold(s.name)
+        return person_by_key.setdefault(key, s.start)
+
+    def add_org(name: str) -> str:
+        canonical, known = _org_name(idx, name)
+        orgs.setdefault(fold(canonical), OrgRef(canonical, known))
+        return canonical
+
+    def fact(s: NameSpan) -> Facts:
+        return facts.setdefault(owner_start(s), Facts())
+
+    for _first, _last, name in things.orgs:
+        add_org(name)
+    text = doc.text
+    if not (
+        "(" in text
+        or "," in text
+        or "'" in text
+        or not doc.words.isdisjoint(_CUE_WORDS)
+        or not doc.words.isdisjoint(_VERBS)
+    ):
+        return Found(list(orgs.values()), facts, spans)  # nothing here can name a company
+
+    tokens = doc.tokens
+    aliases_named = not doc.words.isdisjoint(_ALIAS_WORDS)
+    roles_named = not doc.words.isdisjoint(_ROLE_START)
+    has_paren = "(" in text
+    from_at = "@" in text or not doc.words.isdisjoint(_FROM_AT)
+    for s in spans:
+        if s.mention and s.start in not_people:
+            continue
+        last = tokens[s.last]
+        after_k = s.last + 1
+        nxt = _tok(doc, after_k)
+        if has_paren and nxt is not None and _gap(doc, last, nxt).strip().startswith("("):
+            # "Jean-Pierre Roux (JP) from Carrefour": look past the parenthetical
+            close = doc.text.find(")", last.end, last.end + 62)
+            k2 = doc.token_index_at(close) if close > 0 else None
+            if k2 is not None:
+                after_k, nxt = k2, doc.tokens[k2]
+        # "Sunil from Plaid", "Oliver Grant from Acme"; "Charlotte Dubois at Vandelay" (known)
+        if from_at and nxt is not None and nxt.lower in _FROM_AT and after_k + 1 < len(tokens):
+            gap = doc.text[last.end : nxt.start].strip(" ")
+            if not gap or gap.endswith(")"):
+                run = _org_after(doc, after_k + 1, by_first, things, idx)
+                is_known = any(a == after_k + 1 for a, _, _ in things.orgs)
+                end = run[0] if run is not None else 0
+                place = _tok(doc, end + 1) is not None and (
+                    doc.tokens[end + 1].lower in THING_NOUNS or doc.tokens[end + 1].text == "HQ"
+                )
+                if run is not None and (nxt.lower == "from" or (is_known and not place)):
+                    end, org = run
+                    fact(s).company = add_org(org)
+                    _drop(by_first, after_k + 1, end, not_people)
+        # "Kai Berg (Vandelay)", "Anna-Lena Vogt (AL)", "(Stark Industries CFO)", "(goes by Mai)"
+        after_end = last.end + (2 if last.possessive else 0)
+        rest = doc.text[after_end : after_end + 80]
+        stripped = rest.lstrip(" ")
+        if stripped.startswith("("):
+            close = stripped.find(")")
+            if 0 < close <= 60:
+                _parenthetical(doc, s, stripped[1:close].strip(), fact, add_org, idx)
+                p0 = after_end + (len(rest) - len(stripped)) + 1
+                _drop_between(spans, p0, p0 + close, not_people)
+        # "Mei Tanaka, COO at Initrode"
+        if roles_named and stripped.startswith(","):
+            k = doc.token_index_at(after_end + (len(rest) - len(stripped)) + 1)
+            role = _role_at(doc, k) if k is not None else None
+            if role is not None:
+                end, title = role
+                at = _tok(doc, end + 1)
+                if at is not None and at.lower in ("at", "of", "from"):
+                    run = _org_after(doc, end + 2, by_first, things, idx)
+                    if run is not None:
+                        f = fact(s)
+                        f.role = title
+                        f.company = add_org(run[1])
+                        _drop(by_first, end + 2, run[0], not_people)
+                elif doc.text[tokens[end].end :].lstrip(" ")[:1] in (",", "", ".", ";"):
+                    fact(s).role = title
+        if roles_named and any(
+            t.lower in _ROLE_START for t in tokens[max(0, s.first - 4) : s.first]
+        ):
+            _before(doc, s, fact, add_org, by_first, not_people, things, idx)
+        if aliases_named:
+            _alias_phrase(doc, s, fact, idx)
+
+    _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
+    people = [s for s in spans if s.start not in not_people]
+    _which_by_company(people, facts, idx)
+    return Found(list(orgs.values()), facts, people)
+
+
+def _which_by_company(spans: list[NameSpan], facts: dict[int, Facts], idx: Index) -> None:
+    """Two known Priyas, and the note says "Priya at Indigo Angels": the company says which."""
+    for s in spans:
+        if s.known.known_as is not None or not s.known.candidates:
+            continue
+        f = facts.get(s.start)
+        if f is None or not f.company:
+            continue
+        company = fold(f.company)
+        match = [c for c in s.known.candidates if fold(idx.company.get(c, "")) == company]
+        if len(match) == 1:
+            s.known = Resolved(match[0])
+
+
+def _drop(by_first: dict[int, NameSpan], i: int, j: int, not_people: set[int]) -> None:
+    for k in range(i, j + 1):
+        s = by_first.get(k)
+        if s is not None and not s.known.found:
+            not_people.add(s.start)
+
+
+def _drop_between(spans: list[NameSpan], a: int, b: int, not_people: set[int]) -> None:
+    for s in spans:
+        if a <= s.start < b and not s.known.found and not s.mention:
+            not_people.add(s.start)
+
+
+def _org_after(
+    doc: Doc, i: int, by_first: dict[int, NameSpan], things: KnownThings, idx: Index
+) -> tuple[int, str] | None:
+    for a, b, name in things.orgs:
+        if a == i:
+            return b, name
+    s = by_first.get(i)
+    if s is not None and s.known.found:
+        return None  # a known person: "an intro from Jane"
+    return _cap_run(doc, i, by_first)
+
+
+def _parenthetical(
+    doc: Doc, s: NameSpan, inner: str, fact: FactFor, add_org: AddOrg, idx: Index
+) -> None:
+    low = inner.lower()
+    for intro in _ALIAS_INTROS:
+        if low.startswith(intro + " "):
+            alias = inner[len(intro) :].strip(" '\"")
+            if alias:
+                _add_alias(s, alias, fact, idx)
+            return
+    quoted = len(inner) > 2 and inner[0] in "'\"" and inner[-1] in "'\""
+    bare = inner.strip(" '\"")
+    if not bare or len(bare.split()) > 4:
+        return
+    person = s.known.known_as or s.name
+    if quoted or (len(bare.split()) == 1 and _looks_like_alias(bare, person)):
+        _add_alias(s, bare, fact, idx)
+        return
+    if fold(bare) in idx.full:
+        return  # a known alias or person, not an organisation
+    ws = bare.split()
+    role_words: list[str] = []
+    while ws and (ws[-1].lower() in _ROLE_ACRONYMS or ws[-1].lower() in _ROLE_WORDS):
+        role_words.insert(0, ws.pop())
+    if not ws or not all(w[:1].isupper() for w in ws):
+        return
+    f = fact(s)
+    f.company = add_org(" ".join(ws))
+    if role_words:
+        f.role = " ".join(role_words)
+
+
+def _add_alias(s: NameSpan, alias: str, fact: FactFor, idx: Index) -> None:
+    person = s.known.known_as or s.name
+    if is_known_alias(idx, person, alias):
+        return
+    f = fact(s)
+    if alias not in f.aliases:
+        f.aliases.append(alias)
+
+
+def _alias_phrase(doc: Doc, s: NameSpan, fact: FactFor, idx: Index) -> None:
+    """ "Trần Thị Mai, goes by Mai", "Jo Smith aka JoJo"."""
+    last = doc.tokens[s.last]
+    rest = doc.text[last.end : last.end + 40].lstrip(" ,")
+    low = rest.lower()
+    for intro in _ALIAS_INTROS[:4]:
+        if low.startswith(intro + " "):
+            k = doc.token_index_at(last.end + (len(doc.text[last.end :]) - len(rest)) + len(intro))
+            t = _tok(doc, k) if k is not None else None
+            if t is not None:
+                _add_alias(s, t.text, fact, idx)
+            return
+
+
+def _before(
+    doc: Doc,
+    s: NameSpan,
+    fact: FactFor,
+    add_org: AddOrg,
+    by_first: dict[int, NameSpan],
+    not_people: set[int],
+    things: KnownThings,
+    idx: Index,
+) -> None:
+    """ "Initrode's COO Mei Tanaka", "Hooli's CTO, Dev Patel", "their CTO Elena Vidal",
+    "their new head of data, Grace Liu"."""
+    k = s.first - 1
+    t = _tok(doc, k)
+    if t is None:
+        return
+    if doc.text[t.end : doc.tokens[s.first].start].strip(" ,") != "":
+        return
+    # walk back over the role
+    for start in range(k, max(-1, k - 4), -1):
+        role = _role_at(doc, start)
+        if role is None or role[0] != k:
+            continue
+        title = role[1]
+        if title.lower() in RELATIONS:
+            return  # "his partner Youssef", "Ben's cofounder Lior": family and friends
+        owner = _tok(doc, start - 1)
+        f = fact(s)
+        f.role = title
+        if owner is not None and owner.possessive:
+            # the possessive run before the role is the organisation
+            first = start - 1
+            while first - 1 >= 0 and doc.tokens[first - 1].capitalised:
+                prev = doc.tokens[first - 1]
+                if prev.possessive or _gap(doc, prev, doc.tokens[first]).strip(" "):
+                    break
+                first -= 1
+            org_span = by_first.get(first)
+            if org_span is not None and org_span.known.found:
+                return  # "Ben's cofounder" is a relation, handled elsewhere
+            name = " ".join(doc.tokens[x].text for x in range(first, start))
+            if any(a == first for a, _, _ in things.orgs) or name[:1].isupper():
+                f.company = add_org(name)
+                _drop(by_first, first, start - 1, not_people)
+        return
+
+
+def _verb_facts(
+    doc: Doc,
+    spans: list[NameSpan],
+    fact: FactFor,
+    add_org: AddOrg,
+    by_first: dict[int, NameSpan],
+    not_people: set[int],
+    things: KnownThings,
+    idx: Index,
+) -> None:
+    """ "works at Hooli", "joined Globex", "moved to Acme as VP Eng", "is leaving Hooli"."""
+    if doc.words.isdisjoint(_VERBS) and "by" not in doc.words:
+        return
+    tokens = doc.tokens
+    people = [s for s in spans if s.start not in not_people]
+    for k, t in enumerate(tokens):
+        low = t.lower
+        if low == "by" and k > 0 and tokens[k - 1].lower in _BY_VERBS:
+            run = _org_after(doc, k + 1, by_first, things, idx)
+            if run is not None:  # "a Series C led by Sequoia", "acquired by Globex"
+                add_org(run[1])
+                _drop(by_first, k + 1, run[0], not_people)
+            continue
+        if low not in _VERBS:
+            continue
+        nxt = _tok(doc, k + 1)
+        if nxt is None:
+            continue
+        at = k + 1
+        if low in _WORK_VERBS:
+            if nxt.lower not in ("at", "for"):
+                continue
+            at = k + 2
+        elif low in _MOVE_VERBS:
+            if nxt.lower != "to":
+                continue
+            at = k + 2
+        elif low in _LEAVE_VERBS and nxt.lower == "for":
+            at = k + 2
+        run = _org_after(doc, at, by_first, things, idx)
+        if run is None:
+            continue
+        end, org = run
+        role = None
+        as_tok = _tok(doc, end + 1)
+        if as_tok is not None and as_tok.lower == "as":
+            got = _role_at(doc, end + 2)
+            if got is not None:
+                role = got[1]
+                _drop(by_first, end + 2, got[0], not_people)  # "Head of Partnerships"
+        known_org = any(a == at for a, _, _ in things.orgs)
+        if low in _MOVE_VERBS and role is None and not known_org:
+            continue  # "moving to Rotterdam" is a place
+        if low in _LEAVE_VERBS:
+            if known_org or nxt.lower == "for":  # "leaving Hooli", "leaving for Stripe"
+                add_org(org)
+                _drop(by_first, at, end, not_people)
+            continue  # which company they are at now is not said
+        subject = _subject(doc, people, k)
+        if subject is None:
+            continue
+        name = add_org(org)
+        _drop(by_first, at, end, not_people)
+        f = fact(subject)
+        f.company = name
+        if role:
+            f.role = role
+
+
+def _subject(doc: Doc, people: list[NameSpan], k: int) -> NameSpan | None:
+    """The person a verb at token k is about: the last one named before it in its sentence, or
+    the note's first person for "she"/"he"."""
+    before = [s for s in people if s.last < k]
+    sentence_start = k
+    while sentence_start > 0 and not doc.tokens[sentence_start].sentence_start:
+        sentence_start -= 1
+    in_sentence = [s for s in before if s.first >= sentence_start]
+    if in_sentence:
+        return in_sentence[-1]
+    return people[0] if people else None

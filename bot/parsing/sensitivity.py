@@ -1,0 +1,198 @@
+"""Bad news in a note, and whose it is.
+
+The fire story in its phrasings ("a fire in the kitchen of their house", "smoke damage", "lost
+their home", "temporary accommodation"), hospital, surgery, illness, bereavement, miscarriage,
+divorce, layoffs, accidents; never "dead in the water", "crushing it", "on fire this quarter" or
+"the old CRM died". Whose: the author's own ("my dad is in the hospital") mutes nobody; else the
+person the clause is about ("Ben's cofounder Lior has cancer" is Lior's, "Hoa's husband Minh had
+surgery" is Minh's and, as family news, Hoa's).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.parsing.doc import Doc
+from bot.parsing.lexicon import words
+from bot.parsing.model import SensitiveNews
+from bot.parsing.subjects import Names
+
+_I = re.IGNORECASE
+_KIN = (
+    r"(?:mother|father|mom|mum|dad|husband|wife|partner|spouse|son|daughter|baby|child|kid"
+    r"|brother|sister|grandmother|grandfather|grandma|grandpa|granny|nan|uncle|aunt|cousin"
+    r"|niece|nephew|stepdad|stepmom|father-in-law|mother-in-law|fianc[ée]e?|boyfriend"
+    r"|girlfriend|best\s+friend|friend|dog|cat)"
+)
+_HOME = r"(?:home|house|apartment|flat|place|condo|kitchen|garage|basement)"
+
+# (topic, words one of which must be in the note, pattern). Patterns compile on first use:
+# importing the parser stays light, and a note with no anchor word never needs them.
+_TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
+    (topic, words(anchors), pattern)
+    for topic, anchors, pattern in (
+        (
+            "house fire",
+            "fire fires burned burnt smoke wildfire wildfires blaze",
+            rf"\b{_HOME}\s+fire\b|\bfire\b[^.;!?\n]{{0,40}}\b{_HOME}\b"
+            rf"|\b{_HOME}\b[^.;!?\n]{{0,30}}\b(?:burn(?:ed|t)\s+down|caught\s+fire|fire)\b"
+            r"|\bsmoke\s+damage\b|\bwild\s?fires?\b|\bburn(?:ed|t)\s+down\b",
+        ),
+        (
+            "lost home",
+            "lost temporary flooded flood displaced homeless evacuated",
+            rf"\blost\s+(?:her|his|their|the|its)\s+{_HOME}\b"
+            r"|\btemporary\s+(?:housing|accommodation|accomodation|place|home)\b"
+            rf"|\b{_HOME}\s+(?:was\s+|got\s+|is\s+)?flooded\b|\bflooded\s+(?:their|her|his)\s+"
+            rf"{_HOME}\b|\bdisplaced\b|\bhomeless\b|\bevacuated\b",
+        ),
+        (
+            "illness",
+            "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
+            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers",
+            r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
+            r"(?!\s+(?:of|and\s+tired))"
+            r"|\b(?:illness|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke|heart\s+attack"
+            r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b",
+        ),
+        (
+            "hospital",
+            "hospital hospitalised hospitalized hospitalisation hospitalization icu er",
+            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b",
+        ),
+        ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
+        ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
+        (
+            "bereavement",
+            "passed died dies death bereaved bereavement condolences lost",
+            r"\bpassed\s+away\b|\b(?:bereave(?:d|ment)|condolences)\b"
+            rf"|\blost\s+(?:her|his|their|my|our)\s+{_KIN}\b"
+            rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b",
+        ),
+        (
+            "laid off",
+            "laid layoff layoffs lay lost fired let made redundant redundancy",
+            r"\blaid\s+off\b|\blay-?offs?\b|\blost\s+(?:her|his|their|my)\s+job\b"
+            r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
+            r"|\bredundan(?:t|cy|cies)\b",
+        ),
+        (
+            "divorce",
+            "divorce divorced divorcing separated",
+            r"\bdivorc(?:e|ed|ing)\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
+            r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b",
+        ),
+        ("breakup", "broke breakup break split", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
+        (
+            "miscarriage",
+            "miscarriage miscarried lost",
+            r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+baby\b",
+        ),
+        (
+            "accident",
+            "accident crash",
+            r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b",
+        ),
+    )
+)
+_ALL_ANCHORS = frozenset().union(*(anchors for _, anchors, _ in _TOPICS))
+_FAMILY = words(
+    """
+    husband wife partner spouse boyfriend girlfriend fiancé fiancée fiance fiancee son daughter
+    kid child brother sister mother father mom mum dad uncle aunt niece nephew grandmother
+    grandfather grandma grandpa cousin
+    """
+)
+_MINE = words("my i i'm i've i'd we we're our ours myself me")
+_THIRD = words("her his their she he they them him")
+_QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
+
+
+@lru_cache(maxsize=32)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _I)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    mine: bool = False
+    person: str | None = None  # as written; None: the note's main person
+
+
+def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNews]:
+    """Each piece of bad news once per person. `relations` maps a relative's name to whom they
+    are family of ("Minh" -> "Lê Thị Hoa"), from "her husband Minh"."""
+    if _ALL_ANCHORS.isdisjoint(doc.words):
+        return []
+    text = doc.text
+    out: list[SensitiveNews] = []
+    seen: set[tuple[str, str | None, bool]] = set()
+    quotes = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)] if '"' in text else []
+    last_owner = _Owner()
+    for topic, anchors, pattern in _TOPICS:
+        if anchors.isdisjoint(doc.words):
+            continue
+        for m in _compiled(pattern).finditer(text):
+            quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
+            owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
+            last_owner = owner
+            people = [owner.person]
+            if not owner.mine and owner.person in relations:
+                people.append(relations[owner.person])
+            for person in people:
+                key = (topic, person, owner.mine)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(SensitiveNews(topic, None if owner.mine else person, owner.mine))
+    return out
+
+
+def _owner(
+    doc: Doc,
+    names: Names,
+    pos: int,
+    topic: str,
+    quoted: tuple[int, int] | None,
+    last: _Owner,
+) -> _Owner:
+    """Whose news the words at `pos` are: walk back through the clause to the nearest person."""
+    if quoted is not None:
+        return _nearest_name(doc, names, quoted[0]) or _Owner()
+    start = max(0, pos - 160)
+    sentence = max(doc.text.rfind(c, start, pos) for c in ".!?\n;")
+    floor = sentence + 1 if sentence >= 0 else start
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    condolences = doc.text[pos : pos + 11].lower() == "condolences"
+    while k >= 0 and doc.tokens[k].start >= floor:
+        t = doc.tokens[k]
+        span = names.by_last_token.get(k)
+        if span is not None:
+            return _Owner(False, doc.restore(span.name))
+        low = t.lower.split("'", 1)[0] if not t.lower.startswith("i'") else "i"
+        if low in _MINE and not condolences:
+            return _Owner(mine=True)
+        if low in _THIRD:
+            found = _nearest_name(doc, names, t.start)
+            return found or _Owner()
+        k -= 1
+    if last.person is not None or last.mine:
+        return last  # "…passed away on Tuesday, funeral is on Saturday"
+    after = [s for s in names.spans if pos <= s.start and not doc.text[pos : s.start].count(".")]
+    if after:
+        return _Owner(False, doc.restore(after[0].name))  # "smoke damage throughout Raj's flat"
+    return _nearest_name(doc, names, pos) or _Owner()
+
+
+def _nearest_name(doc: Doc, names: Names, pos: int) -> _Owner | None:
+    before = [s for s in names.spans if s.end <= pos]
+    if not before:
+        return None
+    return _Owner(False, doc.restore(before[-1].name))
+
+
+def family_of(refs: list[tuple[str, str | None, str | None]]) -> dict[str, str]:
+    """(name, relation, related_to) -> {relative: whom they are family of}, family only."""
+    return {name: to for name, rel, to in refs if rel in _FAMILY and to}

@@ -1,0 +1,189 @@
+"""Commitments as people write them: pronoun objects, one verb for several people, plans in the
+making, requests of us, deadlines in a later clause; and settlements that close only their own
+loop."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.parsing import Direction, parse_note, settles_loop
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 4, 21, 14, 0, tzinfo=BERLIN)  # a Tuesday afternoon
+YOU, THEY = Direction.YOU_OWE, Direction.THEY_OWE
+Loop = tuple[Direction, str, str | None, date | None]
+
+
+def loops(text: str) -> tuple[Loop, ...]:
+    note = parse_note(text, now=NOW, tz="Europe/Berlin")
+    return tuple(
+        (x.direction, x.what, x.person, x.due.astimezone(BERLIN).date() if x.due else None)
+        for x in note.loops
+    )
+
+
+LOOPS = [
+    (
+        "pronoun-refers-back",
+        "Quick call with Yusuf: he asked for our SOC 2 report, I owe him that by Monday",
+        ((YOU, "our SOC 2 report", None, date(2026, 4, 27)),),
+    ),
+    (
+        "pronoun-refers-to-a-request",
+        "Khalid wants the case studies too, owe him those by Friday",
+        ((YOU, "the case studies", None, date(2026, 4, 24)),),
+    ),
+    (
+        "pronoun-later-clause-due",
+        "Bruno owes me feedback on the demo, he promised it before Friday's board meeting",
+        ((THEY, "feedback on the demo", "Bruno", date(2026, 4, 24)),),
+    ),
+    (
+        "pronoun-keeps-the-later-due",
+        "Léa wants a proposal by Friday, I'll send it Thursday",
+        ((YOU, "a proposal", "Léa", date(2026, 4, 23)),),
+    ),
+    (
+        "one-verb-two-people",
+        "I owe Ines the case study by Wednesday and Bruno a demo link next week",
+        (
+            (YOU, "the case study", "Ines", date(2026, 4, 22)),
+            (YOU, "a demo link", "Bruno", date(2026, 4, 28)),
+        ),
+    ),
+    (
+        "progressive-tonight",
+        "sending her the proposal tonight",
+        ((YOU, "the proposal", None, date(2026, 4, 21)),),
+    ),
+    (
+        "progressive-named",
+        "sending Rachel the pricing sheet tomorrow",
+        ((YOU, "the pricing sheet", "Rachel", date(2026, 4, 22)),),
+    ),
+    ("will-send-him", "will send him the SOW", ((YOU, "the SOW", None, None),)),
+    (
+        "they-are-sending",
+        "call w/ Lucía, she's sending the sponsor pack tmrw",
+        ((THEY, "the sponsor pack", None, date(2026, 4, 22)),),
+    ),
+    (
+        "needs-our-thing",
+        "he needs our W-9 by the 30th",
+        ((YOU, "our W-9", None, date(2026, 4, 30)),),
+    ),
+    (
+        "expecting-from-us",
+        "they're expecting a revised SOW from us Monday",
+        ((YOU, "a revised SOW", None, date(2026, 4, 27)),),
+    ),
+    (
+        "waiting-on-us",
+        "Liv is waiting on us for the security review",
+        ((YOU, "the security review", "Liv", None),),
+    ),
+    (
+        "wants-by-a-day",
+        "Arjun wants our term sheet by EOW",
+        ((YOU, "our term sheet", "Arjun", date(2026, 4, 24)),),
+    ),
+    (
+        "wants-an-intro-to-ours",
+        "Ciarán wants an intro to our CTO",
+        ((YOU, "an intro to our CTO", "Ciarán", None),),
+    ),
+    (
+        "asked-me-to",
+        "Sofia asked me to intro her to Charlotte",
+        ((YOU, "intro to Charlotte", "Sofia", None),),
+    ),
+    (
+        "asking-for-after-a-dash",
+        "Pieter shared his draft — asking for feedback by Monday",
+        ((YOU, "feedback", None, date(2026, 4, 27)),),
+    ),
+    (
+        "thing-expected",
+        "Ravi: signed order form expected Friday, chasing him",
+        ((THEY, "signed order form", None, date(2026, 4, 24)),),
+    ),
+    (
+        "list-of-names-in-the-thing",
+        "Nkechi asked me to set up onsites with Aoife and Mai next week",
+        ((YOU, "set up onsites with Aoife and Mai", "Nkechi", date(2026, 4, 28)),),
+    ),
+    ("their-own-plan-is-a-need", "Sam wants a new job by March", ()),
+    ("a-wish-is-a-need", "Grace wants a demo of the reporting module", ()),
+    ("my-need", "I need a lawyer", ()),
+    ("story-not-plan", "she was sending emails all day", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in LOOPS], ids=[r[0] for r in LOOPS])
+def test_loops(text: str, expected: tuple[Loop, ...]) -> None:
+    assert loops(text) == expected
+
+
+def settled(text: str) -> tuple[tuple[Direction, str, str | None], ...]:
+    note = parse_note(text, now=NOW, tz="Europe/Berlin")
+    return tuple((s.direction, s.what, s.person) for s in note.settles)
+
+
+SETTLES = [
+    (
+        "two-things-with-plus",
+        "emailed Yusuf the SOC 2 report + the roadmap deck",
+        ((YOU, "the SOC 2 report", "Yusuf"), (YOU, "the roadmap deck", "Yusuf")),
+    ),
+    (
+        "two-things-with-and",
+        "sent Marcus the W-9 and the MSA",
+        ((YOU, "the W-9", "Marcus"), (YOU, "the MSA", "Marcus")),
+    ),
+    (
+        "two-things-two-people",
+        "sent the deck to Hugo and the pricing to Léa",
+        ((YOU, "the deck", "Hugo"), (YOU, "the pricing", "Léa")),
+    ),
+    ("passive-sent-to", "security review sent over to Liv", ((YOU, "security review", "Liv"),)),
+    ("passive-received", "Hana: PO received", ((THEY, "PO", None),)),
+    (
+        "it-is-the-thing-before",
+        "Signed the DPA and sent it back to Jonas",
+        ((YOU, "the DPA", "Jonas"),),
+    ),
+    ("they-confirmed", "Fatima confirmed headcount: 220", ((THEY, "headcount", "Fatima"),)),
+    ("it-went-well", "training w/ Tom went well", ((YOU, "training", "Tom"),)),
+    ("partial-settles-nothing", "sent Khoa 2 of the 3 angel intros", ()),
+    ("a-call-settles-a-call", "call with Khalid this morning", ((YOU, "a call", None),)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in SETTLES], ids=[r[0] for r in SETTLES]
+)
+def test_settlements(text: str, expected: tuple[tuple[Direction, str, str | None], ...]) -> None:
+    assert settled(text) == expected
+
+
+MATCHES = [
+    ("same-thing", "the contract draft", "the contract draft", True),
+    ("different-thing", "the contract draft", "the roadmap deck", False),
+    ("plural", "the case studies", "case study", True),
+    ("determiners-dont-count", "our SOC 2 report", "the SOC 2 report", True),
+    ("reply-is-answer", "a reply", "an answer", True),
+    ("only-fillers", "it", "the deck", False),
+    ("follow-up-call", "a call", "a follow-up call", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("settlement", "loop", "expected"), [r[1:] for r in MATCHES], ids=[r[0] for r in MATCHES]
+)
+def test_a_settlement_closes_only_a_loop_it_matches(
+    settlement: str, loop: str, expected: bool
+) -> None:
+    assert settles_loop(settlement, loop) is expected

@@ -1,0 +1,131 @@
+"""Organisations named in a note, and what it says about people's companies, roles and
+nicknames."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.parsing import Knowledge, KnownPerson, parse_note
+
+NOW = datetime(2026, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+KNOWN = Knowledge(
+    people=(
+        KnownPerson("Niamh O'Brien", aliases=("Nee",)),
+        KnownPerson("Antoine Moreau", ("Tony",)),
+    ),
+    organisations=("Vandelay", "Stripe"),
+)
+
+
+def facts(text: str) -> tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]:
+    note = parse_note(text, now=NOW, tz="Europe/Berlin", known=KNOWN)
+    return tuple(
+        (p.known_as or p.name, p.company, p.role, p.aliases)
+        for p in note.people
+        if p.company or p.role or p.aliases
+    )
+
+
+def orgs(text: str) -> tuple[str, ...]:
+    return tuple(
+        o.name for o in parse_note(text, now=NOW, tz="Europe/Berlin", known=KNOWN).organisations
+    )
+
+
+FACTS = [
+    ("from", "Sunil from Plaid intro'd me", (("Sunil", "Plaid", None, ()),)),
+    ("from-full-name", "coffee with Oliver Grant from Acme", (("Oliver Grant", "Acme", None, ()),)),
+    ("parens", "coffee w/ Kai Berg (Vandelay)", (("Kai Berg", "Vandelay", None, ()),)),
+    (
+        "parens-company-role",
+        "Lunch with Abdullah ibn Rashid (Stark Industries CFO)",
+        (("Abdullah ibn Rashid", "Stark Industries", "CFO", ()),),
+    ),
+    (
+        "possessive-role",
+        "Initrode's COO Mei Tanaka reached out",
+        (("Mei Tanaka", "Initrode", "COO", ()),),
+    ),
+    (
+        "possessive-role-commas",
+        "Hooli's CTO, Dev Patel, joined the call",
+        (("Dev Patel", "Hooli", "CTO", ()),),
+    ),
+    (
+        "comma-role-at",
+        "Mei Tanaka, COO at Initrode, pitched us",
+        (("Mei Tanaka", "Initrode", "COO", ()),),
+    ),
+    ("their-role", "their CTO Elena Vidal is leaving", (("Elena Vidal", None, "CTO", ()),)),
+    (
+        "head-of-appositive",
+        "their new head of data, Grace Liu",
+        (("Grace Liu", None, "head of data", ()),),
+    ),
+    (
+        "moved-to-as",
+        "Emily Zhang moved to Acme as VP Eng",
+        (("Emily Zhang", "Acme", "VP Eng", ()),),
+    ),
+    (
+        "pronoun-moving-to-as",
+        "coffee w/ Niamh O'Brien, she's moving to Intercom as Head of Partnerships",
+        (("Niamh O'Brien", "Intercom", "Head of Partnerships", ()),),
+    ),
+    ("works-at", "Lars joined the slack, works at Hooli", (("Lars", "Hooli", None, ()),)),
+    (
+        "at-known-company",
+        "intro her to Charlotte Dubois at Vandelay",
+        (("Charlotte Dubois", "Vandelay", None, ()),),
+    ),
+    (
+        "initials-alias",
+        "Kickoff with Anna-Lena Vogt (AL)",
+        (("Anna-Lena Vogt", None, None, ("AL",)),),
+    ),
+    (
+        "initials-alias-then-from",
+        "Jean-Pierre Roux (JP) from Carrefour",
+        (("Jean-Pierre Roux", "Carrefour", None, ("JP",)),),
+    ),
+    (
+        "goes-by",
+        "Interviewed Trần Thị Mai (goes by Mai)",
+        (("Trần Thị Mai", None, None, ("Mai",)),),
+    ),
+    ("quoted-nickname", "met Robert Smith ('Bobby')", (("Robert Smith", None, None, ("Bobby",)),)),
+    ("known-alias-is-not-news", "coffee w/ Niamh O'Brien (Nee)", ()),
+    ("known-alias-quoted", "Antoine Moreau ('Tony') is moving", ()),
+    ("relation-is-not-a-role", "Ben's cofounder Lior has cancer", ()),
+    ("partner-is-family", "Ahmed and his partner Youssef", ()),
+    ("place-is-not-a-company", "Met Mei at Initrode HQ", ()),
+    ("moving-to-a-city", "Joost is moving to Rotterdam", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in FACTS], ids=[r[0] for r in FACTS])
+def test_company_role_and_alias_facts(
+    text: str, expected: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
+) -> None:
+    assert facts(text) == expected
+
+
+ORGS = [
+    ("from", "Sunil from Plaid intro'd me", ("Plaid",)),
+    ("known-lowercase", "jen from stripe called", ("Stripe",)),
+    ("possessive", "Initrode's COO Mei Tanaka", ("Initrode",)),
+    ("organisation-only", "Vandelay signed!", ("Vandelay",)),
+    ("investor", "raised a Series C led by Sequoia", ("Sequoia",)),
+    ("leaving-for", "she is leaving for Stripe", ("Stripe",)),
+    ("university", "Prof. Liam Walsh from MIT", ("MIT",)),
+    ("two-words", "Khalid Mansour from Globex Gulf", ("Globex Gulf",)),
+    ("none", "lunch with Sam at Nopa", ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [r[1:] for r in ORGS], ids=[r[0] for r in ORGS])
+def test_organisations(text: str, expected: tuple[str, ...]) -> None:
+    assert orgs(text) == expected
