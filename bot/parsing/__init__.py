@@ -1,6 +1,5 @@
 """Pure functions from text to meaning: `parse_note` and `parse_query`. No I/O here."""
 
-from bot.parsing.dates import warm_up
 from bot.parsing.model import (
     NOTHING_KNOWN,
     Direction,
@@ -16,7 +15,7 @@ from bot.parsing.model import (
     SensitiveNews,
     Settlement,
 )
-from bot.parsing.note import parse_note
+from bot.parsing.note import parse_note, warm_up
 from bot.parsing.query import is_question, parse_query
 from bot.parsing.settling import settles_loop
 

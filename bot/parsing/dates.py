@@ -25,6 +25,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.parsing.gazetteer import gazetteer, read_list
+from bot.parsing.known import fold
 from bot.parsing.lexicon import FULL_WEEKDAYS, MONTHS, WEEKDAYS, words
 
 
@@ -671,7 +673,6 @@ _FOREIGN_ON_RE = re.compile(r"(?:\b(?:on|this|next|el|le|am|op|il|na|no|em)\s+)$
 
 @lru_cache(maxsize=1)
 def _foreign_days() -> dict[str, tuple[str, int]]:
-    from bot.parsing.gazetteer import read_list  # the lists load on first use, not at import
 
     out: dict[str, tuple[str, int]] = {}
     for line in read_list("foreign_days.txt"):
@@ -708,7 +709,6 @@ def _distance(a: str, b: str) -> int:
 def _other_day_words(text: str, words: frozenset[str]) -> list[_Found]:
     """Days written in another language or misspelt: "hier", "gestern", "até sexta-feira",
     "by wendesday". Found word by word, since a note rarely has any."""
-    from bot.parsing.known import fold
 
     table = _foreign_days()
     wanted: dict[str, tuple[str, int]] = {}
@@ -732,11 +732,14 @@ def _other_day_words(text: str, words: frozenset[str]) -> list[_Found]:
         on = _FOREIGN_ON_RE.search(text, max(0, m.start() - 6), m.start())
         if kind == "abbr" and by is None and on is None:
             continue  # "qui", "ter" alone are other words; "by qui" is Thursday
-        if kind == "weekday" and by is None and on is None and m.group(0)[0].isupper():
-            from bot.parsing.gazetteer import gazetteer
-
-            if fold(m.group(0)) in gazetteer().given:
-                continue  # "met Domingo": a name, unless "on Domingo", "até Domingo"
+        bare = by is None and on is None
+        if (
+            kind == "weekday"
+            and bare
+            and m.group(0)[0].isupper()
+            and fold(m.group(0)) in gazetteer().given
+        ):
+            continue  # "met Domingo": a name, unless "on Domingo", "até Domingo"
         start = by.start() if by is not None else m.start()
         lean = Lean.FUTURE if by is not None else Lean.EITHER
         if kind == "day":
@@ -936,17 +939,8 @@ def month_day(hit: DateHit, clock: Clock) -> tuple[int, int, int | None] | None:
     return (day.month, day.day, None) if day is not None else None
 
 
-def warm_up() -> None:
-    """Import dateparser and let it build its English tables once, off the first user's clock;
-    and parse one note that touches every lazily compiled pattern."""
+def warm_up_dateparser() -> None:
+    """Import dateparser and let it build its English tables once, off the first user's clock."""
     clock = make_clock(datetime.now(UTC), "UTC")
     _dateparser(Fallback("March 2025"), clock, Lean.PAST)
     _dateparser(Fallback("3/7/2026"), clock, Lean.FUTURE)
-    from bot.parsing.note import parse_note  # the parser imports this module: import it late
-
-    parse_note(
-        "Jane's house fire: lost their home, in hospital after surgery; her dad passed away, "
-        "funeral Friday; he was laid off; divorce; a miscarriage; a car accident; cancer",
-        now=clock.now,
-        tz="UTC",
-    )

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from bot.parsing import facts, kinds, loops, organisations, sensitivity, tense
-from bot.parsing.dates import Clock, DateHit, Lean, find_dates, make_clock, occurred_at
+from bot.parsing.dates import (
+    Clock,
+    DateHit,
+    Lean,
+    find_dates,
+    make_clock,
+    occurred_at,
+    warm_up_dateparser,
+)
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
 from bot.parsing.known import index
@@ -204,3 +212,15 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
             return True
         pos = max(0, cs - len(before) - 1)
     return True
+
+
+def warm_up() -> None:
+    """Let dateparser build its tables and compile every lazily built pattern once, off the
+    first user's clock, by parsing one note that touches them all."""
+    warm_up_dateparser()
+    parse_note(
+        "Jane's house fire: lost their home, in hospital after surgery; her dad passed away, "
+        "funeral Friday; he was laid off; divorce; a miscarriage; a car accident; cancer",
+        now=datetime.now(UTC),
+        tz="UTC",
+    )
