@@ -52,10 +52,12 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
     (
         "meeting",
-        r"\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
+        r"(?:\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
         r"|\bin\s+person\b|\bone-on-one\b|\bmtg\b|\bmeting\b|\bmeeing\b|\bmeetng\b"
         r"|\b(?:bumped|ran)\s+into\b|\bsync(?:ed)?\b|\bqbr\b|\bretro\b|\bstand-?up\b"
-        r"|\b1:1\b|\b1-on-1\b",
+        r"|\b1:1\b|\b1-on-1\b)"
+        # "the QBR deck", "meeting notes": a document about a meeting is a thing, not a meeting
+        r"(?!\s+(?:deck|slides|notes|doc|docs|agenda|invite|summary|minutes|prep|template)\b)",
     ),
     (
         "event",
@@ -64,6 +66,9 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ),
 )
 _WEAK = "meeting"
+_OTHERS_PLAN_RE = re.compile(
+    r"\b(?:they're|they\s+are|they'll|they\s+will|they)\s+$", re.IGNORECASE
+)
 # An event named in a note is only the interaction when the author was at it: "Meetup recap",
 # "went to the conference"; "wants a booth at the expo" or "see you at the offsite" is not.
 _ATTENDED_RE = re.compile(
@@ -112,6 +117,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         if name == "event" and m.group(0).lower() != "dinner party":
             event = event or _attended(doc, m.start())
             continue
+        if name == _WEAK and _OTHERS_PLAN_RE.search(doc.text, max(0, m.start() - 14), m.start()):
+            continue  # "intro made, they're meeting Thursday": their meeting, not ours
         if name != _WEAK:
             first = first or name
         weak = True

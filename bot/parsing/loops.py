@@ -676,8 +676,9 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent|confirmed)\b)"
+    r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped)\b)"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
+    r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)",
     re.IGNORECASE,
 )
@@ -687,7 +688,8 @@ _SETTLE_ANCHORS = words(
     """
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
-    delivered resent texted received recieved followed confirmed
+    delivered resent texted received recieved followed confirmed signed countersigned dropped
+    done finished made sorted submitted arrived landed
     """
 )
 
@@ -753,33 +755,70 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             if key not in seen:
                 seen.add(key)
                 out.append(one)
-    return out
+    # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
+    named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
+    return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]
+
+
+_THEIRS_DONE = frozenset(
+    "signed countersigned arrived landed received recieved".split()  # noqa: SIM905
+)
+# What may follow "PO signed" in its clause and still leave the thing done: a cheer, a time.
+_AFTERWORDS = words(
+    "finally today yesterday now already at last this morning afternoon tonight just"
+)
+_NOT_YET_RE = re.compile(r"\b(?:almost|nearly|half|partly|mostly|not\s+yet|still\s+not)\s+$", re.I)
+_AND_VERB_RE = re.compile(r"\s*(?:and|&|\+)\s+[a-z]+ed\b", re.IGNORECASE)
 
 
 def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> Settlement | None:
-    """ "security review sent over to Liv", "Hana: PO received", "headcount confirmed": the
-    thing before the verb."""
+    """ "security review sent over to Liv", "Hana: PO received", "LOI signed 🎉", "QBR deck done
+    and shared", "Tariq's NDA arrived": the thing before the verb. Ours when we send, share or
+    finish it; theirs when it is signed, arrives or is received."""
     kind = m.lastgroup
-    if kind not in ("sent", "got"):
+    if kind not in ("sent", "got", "done"):
         return None
     cs = doc.clause_start(m.start())
+    person: str | None = None
+    inside = [sp for sp in names.spans if cs <= sp.start < m.start()]
+    if inside:
+        first = inside[0]
+        # "Tariq's signed NDA arrived": the thing is theirs; any other name makes it no passive
+        if len(inside) > 1 or not first.possessive or doc.text[cs : first.start].strip():
+            return None
+        person = doc.restore(first.name)
+        cs = first.end + 2
+    if _NOT_YET_RE.search(doc.text, max(cs, m.start() - 16), m.start()):
+        return None  # "deck almost done", "LOI nearly signed"
     what = _tidy(doc, doc.text[cs : m.start()])
+    what = re.sub(r"^(?:signed|countersigned)\s+", "", what, flags=re.IGNORECASE)
     if not what or len(what.split()) > 6 or what.lower() in _PRONOUN_WHATS:
         return None
-    if any(cs <= sp.start < m.start() for sp in names.spans):
+    if not re.search(r"[^\W\d_]", what):
         return None
+    verb = m.group(0).lower()
     rest = doc.text[m.end() : end]
-    if kind == "sent":
+    if kind == "sent" and verb not in _THEIRS_DONE:
         r = re.match(r"\s*(?:over\s+|across\s+|back\s+)?to\s+", rest)
-        if r is None:
-            return None
-        o = obj_at(doc, names, m.end() + r.end())
-        if o is None or o.kind == "me":
-            return None
-        return Settlement(Direction.YOU_OWE, what, o.name)
-    if m.group(0).lower() in ("received", "recieved") and not rest.strip(" !.,"):
-        return Settlement(Direction.THEY_OWE, what, None)
-    return None
+        if r is not None:
+            o = obj_at(doc, names, m.end() + r.end())
+            if o is None or o.kind == "me":
+                return None
+            return Settlement(Direction.YOU_OWE, what, o.name)
+    if not _finished_there(rest):
+        return None
+    if kind == "got" and verb not in ("received", "recieved"):
+        return None
+    theirs = verb in _THEIRS_DONE or verb.startswith("came")
+    return Settlement(Direction.THEY_OWE if theirs else Direction.YOU_OWE, what, person)
+
+
+def _finished_there(rest: str) -> bool:
+    """Nothing after the verb but a cheer, a time or another "and shared": the thing is done."""
+    if _AND_VERB_RE.match(rest):
+        return True
+    left = re.findall(r"[^\W\d_]+", rest.lower())
+    return all(w in _AFTERWORDS for w in left)
 
 
 _THING_BEFORE_RE = re.compile(

@@ -184,6 +184,18 @@ def _past_verb(word: str) -> bool:
 _PAST_VERBS = words("had was were got passed died lost went gave fell broke left became")
 
 
+_ARTICLES = words("a an the some another")
+_GOT_TOGETHER = words("a an coffee lunch dinner drinks breakfast together back on")
+
+
+def _got_something(doc: Doc, k: int) -> bool:
+    """ "her team got made redundant" is news; "got coffee with Sam", "got a call" is ours."""
+    if doc.tokens[k].lower != "got":
+        return False
+    nxt = doc.tokens[k + 1].lower if k + 1 < len(doc.tokens) else ""
+    return nxt not in _GOT_TOGETHER
+
+
 def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
     for _ in range(6):  # a list of names is short; the bound keeps long notes linear
         cs, ce = doc.clause_start(pos), doc.clause_end(pos)
@@ -199,10 +211,16 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
             or first.lower in RELATIONS
             or named
         )
+        before = doc.text[max(0, cs - 5) : cs].rstrip().lower()
+        if not third and before.endswith("and") and first.lower in _ARTICLES:
+            # "Maeve's dad had a fall and a bad car accident last week": no subject of its own,
+            # so the clause before "and" owns the date
+            pos = max(0, cs - len(before) - 1)
+            continue
         if not third:
             return _subclause_of_someone_else(doc, k, pos)
         while k < len(doc.tokens) and doc.tokens[k].start < ce:
-            if doc.tokens[k].lower in INTERACTION_WORDS:
+            if doc.tokens[k].lower in INTERACTION_WORDS and not _got_something(doc, k):
                 return _subclause_of_someone_else(doc, k + 1, pos)
             k += 1
         # "lunch w/ Sam Lee and Priya Nair yesterday": a name after "and" or a comma continues a

@@ -19,6 +19,18 @@ _FILLER = frozenset(
     """.split()  # noqa: SIM905  (a word block is easier to edit than a list literal)
 )
 _SAME = {"answer": "reply", "response": "reply", "responses": "reply", "replies": "reply"}
+# Paperwork is written both ways ("PO signed" settles "the purchase order").
+_SHORT = {
+    "po": ("purchase",),
+    "pos": ("purchase",),
+    "nda": ("disclosure",),
+    "sow": ("statement",),
+    "loi": ("intent",),
+    "msa": ("master",),
+    "dpa": ("processing",),
+    "rfp": ("rfp",),
+    "cv": ("resume",),
+}
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -28,6 +40,7 @@ def content_words(text: str) -> frozenset[str]:
             continue
         w = _SAME.get(w, w)
         out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+        out.update(_SHORT.get(w, ()))
     return frozenset(out)
 
 

@@ -150,6 +150,27 @@ SETTLES = [
     ),
     ("passive-sent-to", "security review sent over to Liv", ((YOU, "security review", "Liv"),)),
     ("passive-received", "Hana: PO received", ((THEY, "PO", None),)),
+    ("passive-signed", "Femi: PO signed 🎉 finally", ((THEY, "PO", None),)),
+    (
+        "passive-arrived",
+        "Tariq's signed NDA arrived, filed it with legal",
+        ((THEY, "NDA", "Tariq"),),
+    ),
+    ("passive-done-and-shared", "luca - QBR deck done and shared", ((YOU, "QBR deck", None),)),
+    (
+        "passive-made",
+        "Ingrid: intro to our CFO made, they're meeting Thursday",
+        ((YOU, "intro to our CFO", None),),
+    ),
+    ("passive-sent-tick", "EUR proposal sent ✔️", ((YOU, "EUR proposal", None),)),
+    (
+        "countersigned",
+        "Maeve Brennan countersigned the contract",
+        ((THEY, "the contract", "Maeve Brennan"),),
+    ),
+    ("not-done-yet", "QBR deck not done yet", ()),
+    ("almost-done", "QBR deck almost done", ()),
+    ("nearly-signed", "LOI nearly signed", ()),
     (
         "it-is-the-thing-before",
         "Signed the DPA and sent it back to Jonas",
