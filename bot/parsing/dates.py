@@ -246,7 +246,9 @@ _WEEK_OF_RE = re.compile(
 )
 _END_RE = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?P<which>the\s+|this\s+|next\s+)?(?P<period>day|week|month)"
-    r"|(?P<abbr>eod|eow|eom|cob|close\s+of\s+business))\b",
+    r"|(?P<abbr>eod|eow|eom|cob|close\s+of\s+business))\b"
+    # "by end of day tomorrow", "EOD tmrw": the end of tomorrow, not of today
+    r"(?P<tomorrow>\s+(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b)?",
     _I,
 )
 _WEEKDAY_RE = re.compile(
@@ -406,7 +408,7 @@ def _end(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | No
     period = (m.group("period") or "").lower()
     nxt = (m.group("which") or "").strip().lower() == "next"
     if abbr in ("eod", "cob") or abbr.startswith("close") or period == "day":
-        return Lean.FUTURE, DayOffset(0), None
+        return Lean.FUTURE, DayOffset(1 if m.group("tomorrow") else 0), None
     if abbr == "eow" or period == "week":
         return Lean.FUTURE, WeekRel(1 if nxt else 0, 4), None
     return Lean.FUTURE, MonthEnd(1 if nxt else 0), None

@@ -24,8 +24,10 @@ MAX_WHAT_WORDS = 10
 
 _TRIGGER_RE = re.compile(
     r"(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
-    r"|(?P<request>\b(?:wants|wanted|needs|needed|requested|requests|(?:is\s+|'s\s+)?asking"
-    r"\s+for|asks\s+for)\b(?!\s+(?:to|me|us)\b))"
+    r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
+    r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
+    r"(?!\s+(?:to|me|us|it)\b))"
+    r"|(?P<assigned>\b(?:I'm|I\s+am|we're|we\s+are)\s+to\b|(?<=[^\W\d_]\s)to\b(?=\s+[a-z]))"
     r"|(?P<progressive>\b(?:sending|emailing|sharing|forwarding|bringing|dropping|mailing"
     r"|drafting|preparing|writing)\b)"
     r"|(?P<said>\bsaid\s+(?P<said_subj>I|we|she|he|they)(?:'d|'ll|\s+would|\s+will)\b)"
@@ -47,8 +49,31 @@ _TRIGGER_ANCHORS = words(
     expecting need have has must should got gotta agreed offered remember don't meant supposed
     todo to-do will shall am is are going gonna want plan planning requested requests asking
     asks sending emailing sharing forwarding bringing dropping mailing drafting preparing
-    writing
+    writing to i'm we're
     """
+)
+# What only we can hand over: someone wanting one of these is a loop on us, due or not ("Devon
+# wants a revised quote"); "wants a new job", "needs a plumber" stay their needs.
+_DELIVERABLES = words(
+    """
+    quote quotes proposal proposals pricing price prices deck decks slides doc docs document
+    documents documentation link links key keys report reports results accounts summary template
+    templates list contacts intro intros introduction introductions blurb amendment rca estimate
+    ballpark numbers figures info details metadata sample samples contract contracts draft sow
+    nda msa dpa invoice invoices reference references portfolio photos plan roadmap timeline
+    agenda eta specs spec mockups mockup recording checklist letter account sandbox case study
+    studies demo walkthrough trial credentials login pack onboarding specification breakdown
+    """
+)
+_PREPOSITIONS = words("for on in of with from by to before after about at into")
+_CONTRACTED_ME = ("i'm", "i am", "we're", "we are")
+# An order to oneself at the start of a clause: "send him the checklist", "pls resend by Thurs".
+_IMPERATIVES = words(
+    "send resend reissue share forward draft prepare buy order book intro introduce"
+)
+_IMPERATIVE_LEAD = words("pls please plz and then also so must")
+_IMPERATIVE_OBJECTS = words(
+    "the a an our my him her them it both something some over by asap today tonight this that"
 )
 # A pronoun for what is owed refers back: "he asked for our SOC 2 report, I owe him that".
 _PRONOUN_WHATS = frozenset({"that", "it", "those", "these", "them", "this", "both", "one"})
@@ -303,6 +328,8 @@ def find_loops(
     for m in anchored(doc, _TRIGGER_RE, _TRIGGER_ANCHORS, contractions=True):
         cs = doc.clause_start(m.start())
         ce = _extend_over_names(doc, names, doc.clause_end(m.end()), starts)
+        if m.lastgroup == "request":
+            ce = _extend_over_things(doc, ce)
         vp_end = _what_end(starts, m.end(), ce)
         got = _one_loop(doc, names, m, vp_end)
         if got is None:
@@ -310,14 +337,56 @@ def find_loops(
         if m.lastgroup == "request" and not _request_is_ours(doc, hits, starts, claimed, m, ce):
             continue  # "Grace wants a demo": a need, unless it's due, ours or from us
         due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
-        found.append((_Found(got[0], got[1], got[2], m.start(), ce, got[3]), due_index))
+        if due_index is None:
+            due_index = _due_in_next_clause(doc, hits, starts, claimed, ce)
+        one = _Found(got[0], got[1], got[2], m.start(), ce, got[3])
+        for part in _split_things(one) if m.lastgroup == "request" else [one]:
+            found.append((part, due_index))
         if due_index is not None:
             claimed.add(due_index)
         if m.lastgroup in ("owe", "strong", "weak", "progressive"):
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
+    if not _IMPERATIVES.isdisjoint(doc.words):
+        found.extend(_imperatives(doc, names, hits, starts, claimed))
+        found.sort(key=lambda f: f[0].start)
     found = _resolve_pronouns(doc, found, covered)
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+_NEXT_THING_RE = re.compile(r"\s*(?:and|\+|&)\s+(?:the|a|an|our|some|their)\s", re.IGNORECASE)
+
+
+def _extend_over_things(doc: Doc, ce: int) -> int:
+    """ "they need the SOC 2 letter and a pen test summary by Fri": one list of things."""
+    for _ in range(4):
+        if _NEXT_THING_RE.match(doc.text, ce) is None:
+            return ce
+        ce = doc.clause_end(ce + 1)
+    return ce
+
+
+_DUE_LEAD_RE = re.compile(
+    r"\s*[,;–—-]?\s*(?:(?:he|she|they)\s+(?:said|says|promised)\s+)?"
+    r"(?:by|before|until|till|no\s+later\s+than|latest|due)\s",
+    re.IGNORECASE,
+)
+
+
+def _due_in_next_clause(
+    doc: Doc, hits: list[DateHit], starts: list[int], claimed: set[int], ce: int
+) -> int | None:
+    """ "she needs the DPA countersigned before legal signs off, by the 12th": a clause that is
+    only a deadline belongs to the loop before it."""
+    m = _DUE_LEAD_RE.match(doc.text, ce)
+    if m is None:
+        return None
+    i = bisect_left(starts, ce)
+    if i >= len(hits) or i in claimed or hits[i].error is not None or hits[i].lean is Lean.PAST:
+        return None
+    if doc.clause_end(hits[i].start) != doc.clause_end(ce + m.end() - m.start()):
+        return None
+    return i
 
 
 def _extend_over_names(doc: Doc, names: Names, ce: int, starts: list[int]) -> int:
@@ -342,6 +411,14 @@ def _request_is_ours(
 ) -> bool:
     segment = doc.text[m.end() : ce]
     if _OURS_RE.search(segment) or _HOLIDAY_DUE_RE.search(segment):
+        return True
+    head = []
+    for w in segment.lower().split()[:6]:
+        w = w.strip(".,;:!?")
+        if w in _PREPOSITIONS:
+            break  # "some flexibility on the timeline": the thing is the flexibility
+        head.append(w)
+    if not _DELIVERABLES.isdisjoint(head):
         return True
     i = _due_for(hits, starts, claimed, m.start(), m.start(), ce)
     # A day makes it a deadline on us; "wants a new job by March" is their own plan.
@@ -429,10 +506,14 @@ def _one_loop(
 ) -> tuple[Direction, str, str | None, bool] | None:
     kind = m.lastgroup
     pos = m.end()
+    if kind == "assigned":
+        return _assigned(doc, names, m, vp_end)
     if kind == "request":
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.ME and _subject_word(doc, m.start()) in ("i", "we"):
             return None  # "I need a lawyer": the author's own need
+        if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
+            return None  # "need a new laptop": the author's own, not someone's request
         what = _tidy(doc, doc.text[pos:vp_end])
         if not what or what.lower() in _PRONOUN_WHATS:
             return None
@@ -481,6 +562,69 @@ def _one_loop(
             return None
         return _modal(doc, names, subj, pos, vp_end, weak=False)
     return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+def _assigned(
+    doc: Doc, names: Names, m: re.Match[str], vp_end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    """ "Renata to send over the signed order form", "I'm to draft the plan": an action item."""
+    phrase = m.group(0).lower().strip()
+    first = _word_at(doc, m.end())
+    if first is None or first[0] not in _ACTION_VERBS:
+        return None
+    act = _action(doc, names, m.end(), vp_end)
+    if act is None:
+        return None
+    if phrase.startswith(_CONTRACTED_ME):
+        return Direction.YOU_OWE, act[0], act[1], False
+    k = doc.token_index_at(m.start())
+    span = names.by_last_token.get(k - 1) if k is not None else None
+    if span is None or span.possessive:
+        return None
+    before = doc.text[doc.clause_start(span.start) : span.start].strip(" -–—:").lower()
+    if before and before not in ("and", "then", "also", "so"):
+        return None  # "asked Priya to send…", "told Sam to…": another shape reads those
+    return Direction.THEY_OWE, act[0], doc.restore(span.name), False
+
+
+def _imperatives(
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], claimed: set[int]
+) -> list[tuple[_Found, int | None]]:
+    out: list[tuple[_Found, int | None]] = []
+    for t in doc.tokens:
+        if t.lower not in _IMPERATIVES:
+            continue
+        nxt = _word_at(doc, t.end)
+        if names.by_start.get(_skip_spaces(doc.text, t.end)) is None and (
+            nxt is None or nxt[0] not in _IMPERATIVE_OBJECTS
+        ):
+            continue  # "intro to our CFO made", "order confirmed": a noun, not an order
+        cs = doc.clause_start(t.start)
+        lead = doc.text[cs : t.start].lower().replace("!", " ").split()
+        if any(w not in _IMPERATIVE_LEAD for w in lead):
+            continue
+        ce = doc.clause_end(t.end)
+        end = _what_end(starts, t.end, ce)
+        act = _action(doc, names, t.start, end)
+        what, person = act if act is not None else ("it", None)
+        if not what:
+            what = "it"  # "pls resend by Thurs": the thing asked for before
+        due_index = _due_for(hits, starts, claimed, cs, t.start, ce)
+        if due_index is not None:
+            claimed.add(due_index)
+        out.append((_Found(Direction.YOU_OWE, what, person, t.start, ce), due_index))
+    return out
+
+
+_AND_ANOTHER_RE = re.compile(r"\s+(?:and|\+|&)\s+(?=(?:the|a|an|our|some|their)\s)", re.IGNORECASE)
+
+
+def _split_things(f: _Found) -> list[_Found]:
+    """ "they need the SOC 2 letter and a pen test summary": one loop per thing."""
+    parts = [p.strip() for p in _AND_ANOTHER_RE.split(f.what) if p.strip()]
+    if len(parts) < 2:
+        return [f]
+    return [_Found(f.direction, p, f.person, f.start, f.end, f.generic) for p in parts]
 
 
 def _subject_word(doc: Doc, pos: int) -> str:

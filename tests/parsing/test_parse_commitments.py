@@ -34,7 +34,7 @@ LOOPS = [
     (
         "pronoun-refers-to-a-request",
         "Khalid wants the case studies too, owe him those by Friday",
-        ((YOU, "the case studies", None, date(2026, 4, 24)),),
+        ((YOU, "the case studies", "Khalid", date(2026, 4, 24)),),
     ),
     (
         "pronoun-later-clause-due",
@@ -116,7 +116,53 @@ LOOPS = [
         ((YOU, "set up onsites with Aoife and Mai", "Nkechi", date(2026, 4, 28)),),
     ),
     ("their-own-plan-is-a-need", "Sam wants a new job by March", ()),
-    ("a-wish-is-a-need", "Grace wants a demo of the reporting module", ()),
+    ("a-wish-is-a-need", "Grace wants a shelter dog", ()),
+    ("their-own-plan", "Hiroshi wants a new job in Vancouver by the fall", ()),
+    ("flexibility-is-no-deliverable", "Luca asked for some flexibility on the timeline", ()),
+    (
+        "a-deliverable-wish-is-a-loop",
+        "Grace wants a demo of the reporting module",
+        ((YOU, "a demo of the reporting module", "Grace", None),),
+    ),
+    (
+        "they-need-two-things",
+        "call w/ Amara Okafor - they need the SOC 2 letter and a pen test summary by Fri",
+        (
+            (YOU, "the SOC 2 letter", None, date(2026, 4, 24)),
+            (YOU, "a pen test summary", None, date(2026, 4, 24)),
+        ),
+    ),
+    (
+        "name-to-do",
+        "Renata Silva to send over the signed order form by Wednesday",
+        ((THEY, "the signed order form", "Renata Silva", date(2026, 4, 22)),),
+    ),
+    (
+        "i-am-to-do",
+        "I'm to draft the integration plan by Friday",
+        ((YOU, "draft the integration plan", None, date(2026, 4, 24)),),
+    ),
+    (
+        "note-to-self",
+        "budget approved!! send him the onboarding checklist",
+        ((YOU, "the onboarding checklist", None, None),),
+    ),
+    (
+        "resend-it",
+        "they want our pricing in CAD, pls resend by Thurs",
+        ((YOU, "our pricing in CAD", None, date(2026, 4, 23)),),
+    ),
+    ("intro-made-is-no-order", "intro to our CFO made", ()),
+    (
+        "deadline-in-its-own-clause",
+        "Renata Silva needs the DPA countersigned before legal signs off, by the 30th",
+        ((YOU, "the DPA countersigned before legal signs off", "Renata Silva", date(2026, 4, 30)),),
+    ),
+    (
+        "eod-tomorrow",
+        "Devon Clarke asked for the API doc by end of day tomorrow",
+        ((YOU, "the API doc", "Devon Clarke", date(2026, 4, 22)),),
+    ),
     ("my-need", "I need a lawyer", ()),
     ("story-not-plan", "she was sending emails all day", ()),
 ]
