@@ -53,7 +53,19 @@ _NEED_ANCHORS = words(
 )
 
 
-def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
+# "wants to …" is a need only when it is after something someone could help with.
+_SEEKING_VERBS = words(
+    """
+    hire buy find get raise rent lease adopt learn meet pilot expand move relocate sell invest
+    switch upgrade migrate hire outsource replace book
+    """
+)
+_TO_VERB_RE = re.compile(r"\s+to\s+([a-z]+)\b", _I)
+_NEXT_WORD_RE = re.compile(r"\s+([a-z]+)\b", _I)
+_HIRING_NOUNS = words("freeze manager mgr plan plans process committee bar budget pipeline spree")
+
+
+def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[str, ...]:
     out: list[str] = []
     if _NEED_ANCHORS.isdisjoint(doc.words):
         return ()
@@ -75,6 +87,17 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
             continue
+        after = _TO_VERB_RE.match(text, m.end())
+        if after is not None and after.group(1).lower() not in _SEEKING_VERBS:
+            continue  # "wants to chat", "wants to surprise her": an intention, not a need
+        nxt = _NEXT_WORD_RE.match(text, m.end())
+        if verb.startswith("hiring") and nxt is not None and nxt.group(1).lower() in _HIRING_NOUNS:
+            continue  # "the hiring freeze is killing my Q2": a noun
+        if (
+            verb.endswith(("keen on", "interested in"))
+            and names.by_start.get(m.end() + 1) is not None
+        ):
+            continue  # "they're keen on Siobhán": a candidate, not a need
         end = doc.clause_end(m.end())
         i = bisect_left(starts, m.end())
         if i < len(starts) and starts[i] < end:

@@ -63,6 +63,7 @@ _DELIVERABLES = words(
     nda msa dpa invoice invoices reference references portfolio photos plan roadmap timeline
     agenda eta specs spec mockups mockup recording checklist letter account sandbox case study
     studies demo walkthrough trial credentials login pack onboarding specification breakdown
+    session training workshop
     """
 )
 _PREPOSITIONS = words("for on in of with from by to before after about at into")

@@ -107,7 +107,7 @@ def parse_body(
         loops=tuple(loop_specs),
         settles=tuple(settles),
         occasions=tuple(occasions),
-        needs=facts.needs(doc, hits, loop_spans),
+        needs=facts.needs(doc, hits, loop_spans, names),
         tags=facts.tags(text),
         sensitive=tuple(dict.fromkeys(n.topic for n in news if not n.mine)),
         private=private,
