@@ -174,7 +174,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         if name == "interview" and clause == first_clause:
             return name  # "Zoom interview": what it was beats how it was held
         if name == "event" and m.group(0).lower() != "dinner party":
-            event = event or _attended(doc, m.start())
+            # an open home is run by the author: being there is what it is
+            event = event or m[0].lower().startswith("open") or _attended(doc, m.start())
             continue
         if m[0].lower() in _ACTIVITIES and not _activity_happened(doc, m.start(), m.end()):
             continue  # "notes from the kickoff", "demo for Raj tomorrow": not what this was
