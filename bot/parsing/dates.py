@@ -464,7 +464,9 @@ _NOT_BEFORE_NUMERIC = words(
     than
     """
 )
-_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+):?\s+$")
+_WORD_BEFORE_RE = re.compile(
+    r"([^\W\d_]+):?\s+$|(birthday|bday|b-day|anniversary|dob)\s*[-–—:=]\s*$", re.I
+)
 
 
 def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -480,7 +482,7 @@ def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str 
         nxt = text[m.end() : m.end() + 6].lstrip(" ").lower()
         if (
             w is None
-            or w.group(1).lower() in _NOT_BEFORE_NUMERIC
+            or (w.group(1) or "").lower() in _NOT_BEFORE_NUMERIC
             or nxt.startswith(("of", "the", "%", "people", "ppl"))
         ):
             return None

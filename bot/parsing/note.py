@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 
 from bot.parsing import facts, kinds, loops, organisations, sensitivity, tense
@@ -19,7 +21,14 @@ from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
 from bot.parsing.known import index
 from bot.parsing.lexicon import RELATIONS, words
-from bot.parsing.model import NOTHING_KNOWN, Direction, Knowledge, ParsedNote, Settlement
+from bot.parsing.model import (
+    NOTHING_KNOWN,
+    Direction,
+    Knowledge,
+    ParsedNote,
+    PersonRef,
+    Settlement,
+)
 from bot.parsing.people import find_names, known_things, people, resolve_spans
 from bot.parsing.subjects import Names
 
@@ -98,6 +107,11 @@ def parse_body(
     news = sensitivity.find(
         doc, names, sensitivity.family_of([(r.name, r.relation, r.related_to) for r in refs])
     )
+    same = _SamePerson(refs)
+    occasions = [replace(o, person=same(o.person)) for o in occasions]
+    loop_specs = [replace(x, person=same(x.person)) for x in loop_specs]
+    settles = [replace(x, person=same(x.person)) for x in settles]
+    news = [replace(n, person=same(n.person)) for n in news]
     return ParsedNote(
         text=text,
         people=refs,
@@ -115,6 +129,35 @@ def parse_body(
         organisations=tuple(found.orgs),
         sensitivity=tuple(news),
     )
+
+
+class _SamePerson:
+    """ "Dr. Samuel Adebayo-Klein … Sam's 40th is 8/2": a short form of someone the note names
+    is that person, so the birthday, loop or news is filed under the name they were given."""
+
+    def __init__(self, refs: Sequence[PersonRef]) -> None:
+        self._names = {r.name for r in refs}
+        self._refs = refs
+
+    def __call__(self, name: str | None) -> str | None:
+        if name is None or name in self._names or len(name) < 3:
+            return name
+        low = name.casefold()
+        matches = [
+            r.name
+            for r in self._refs
+            if low in (a.casefold() for a in r.aliases)
+            or any(
+                part.casefold().startswith(low) and part.casefold() != low
+                for part in _given_names(r)
+            )
+        ]
+        return matches[0] if len(set(matches)) == 1 else name
+
+
+def _given_names(ref: PersonRef) -> list[str]:
+    parts = ref.name.split()
+    return parts[:-1] if len(parts) > 1 else parts
 
 
 def _occurred(

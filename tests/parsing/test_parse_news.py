@@ -180,6 +180,30 @@ OCCASIONS = [
         OccasionSpec("birthday", 8, 9, None, "Lena Ortiz"),
     ),
     (
+        "round-birthday-after-possessive",
+        "Mehmet's 50th is on 3 May!! send something",
+        "Europe/Berlin",
+        OccasionSpec("birthday", 5, 3, 1976, "Mehmet"),
+    ),
+    (
+        "birthday-dash-numeric",
+        "Bayo's birthday - 2/6. He's turning 60!",
+        "Africa/Lagos",
+        OccasionSpec("birthday", 6, 2, 1966, "Bayo"),
+    ),
+    (
+        "work-anniversary-years",
+        "Wei Ling's 5 yr work anniv at Zestline is 1 July",
+        "Asia/Singapore",
+        OccasionSpec("anniversary", 7, 1, 2021, "Wei Ling"),
+    ),
+    (
+        "short-form-of-a-named-person",
+        "dinner w/ Dr. Samuel Adebayo-Klein. Sam's 40th is 8/2, throwing a thing",
+        "America/Los_Angeles",
+        OccasionSpec("birthday", 8, 2, 1986, "Samuel Adebayo-Klein"),
+    ),
+    (
         "second-person-named",
         "lunch w/ Sam, Jo's birthday is June 2",
         "Europe/Berlin",
