@@ -60,6 +60,11 @@ _SEEKING_VERBS = words(
     switch upgrade migrate hire outsource replace book
     """
 )
+_CHANGE_REQUEST_RE = re.compile(
+    r"\s+(?:the|it|them|this|that|our)\s+(?:[\w-]+\s+){0,3}?(?:bigger|smaller|shorter|longer|"
+    r"brighter|darker|changed|moved|fixed|redone|updated|pushed\s+further|tweaked)\b",
+    _I,
+)
 _TO_VERB_RE = re.compile(r"\s+to\s+([a-z]+)\b", _I)
 _NEXT_WORD_RE = re.compile(r"\s+([a-z]+)\b", _I)
 _HIRING_NOUNS = words("freeze manager mgr plan plans process committee bar budget pipeline spree")
@@ -87,6 +92,8 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[s
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
             continue
+        if _CHANGE_REQUEST_RE.match(text, m.end()):
+            continue  # "wants the logo bigger": a change to our work, not a need
         after = _TO_VERB_RE.match(text, m.end())
         if after is not None and after.group(1).lower() not in _SEEKING_VERBS:
             continue  # "wants to chat", "wants to surprise her": an intention, not a need

@@ -347,6 +347,7 @@ def find_loops(
             claimed.add(due_index)
         if m.lastgroup in ("owe", "strong", "weak", "progressive"):
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
+    found.extend(_handovers_due(doc, names, hits, starts, claimed))
     if not _IMPERATIVES.isdisjoint(doc.words):
         found.extend(_imperatives(doc, names, hits, starts, claimed))
         found.sort(key=lambda f: f[0].start)
@@ -588,6 +589,51 @@ def _assigned(
     return Direction.THEY_OWE, act[0], doc.restore(span.name), False
 
 
+_HANDOVER_DUE_RE = re.compile(
+    r"(?P<what>[^\W\d_][^,.;:!?\n]{0,60}?)\s+to\s+(?P<who>her|him|them)?", re.IGNORECASE
+)
+
+
+def _handovers_due(
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], claimed: set[int]
+) -> list[tuple[_Found, int | None]]:
+    """ "music licence to Duarte by Friday", "onboarding doc to her by Mon": a thing, "to", a
+    person and a deadline, without a verb, is a note to self."""
+    out: list[tuple[_Found, int | None]] = []
+    for k, h in enumerate(hits):
+        if k in claimed or h.error is not None or h.lean is Lean.PAST:
+            continue
+        cs = doc.clause_start(h.start)
+        head = doc.text[cs : h.start].rstrip()
+        low = head.lower()
+        leads = ("by", "before", "on", "until", "till", "due")
+        if doc.text[h.start : h.end].lower().split(" ", 1)[0] not in leads:
+            lead = next((x for x in leads if low.endswith(" " + x)), None)
+            if lead is None:
+                continue
+            head = head[: -len(lead)].rstrip()
+        person: str | None = None
+        span = next((sp for sp in names.spans if cs <= sp.start and sp.end == cs + len(head)), None)
+        if span is not None:
+            person = doc.restore(span.name)
+            head = doc.text[cs : span.start].rstrip()
+        elif head.lower().endswith((" her", " him", " them")):
+            head = head.rsplit(" ", 1)[0]
+        else:
+            continue
+        if not head.lower().endswith(" to"):
+            continue
+        what = _tidy(doc, head[:-3])
+        if not what or len(what.split()) > 6 or what.split()[0].lower() in _NOT_A_THING:
+            continue
+        first = what.split()[0].lower()
+        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith(("ed", "ing")):
+            continue  # a verb reads it: "sent the deck to Sam by Friday"
+        claimed.add(k)
+        out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))
+    return out
+
+
 def _imperatives(
     doc: Doc, names: Names, hits: list[DateHit], starts: list[int], claimed: set[int]
 ) -> list[tuple[_Found, int | None]]:
@@ -823,7 +869,8 @@ _SETTLE_RE = re.compile(
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
     r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped)\b)"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
-    r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in)\b)"
+    r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
+    r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)",
     re.IGNORECASE,
 )
@@ -834,7 +881,8 @@ _SETTLE_ANCHORS = words(
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
     delivered resent texted received recieved followed confirmed signed countersigned dropped
-    done finished made sorted submitted arrived landed
+    done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
+    scheduled set in
     """
 )
 
@@ -885,8 +933,7 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.OTHER:
-            passive = _passive(doc, names, m, end)
-            if passive is not None:
+            for passive in _passive(doc, names, m, end):
                 key = (passive.direction, passive.what.lower(), passive.person)
                 if key not in seen:
                     seen.add(key)
@@ -900,13 +947,18 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             if key not in seen:
                 seen.add(key)
                 out.append(one)
+    for extra in _handed_over(doc, names) + _answered(doc, names):
+        key = (extra.direction, extra.what.lower(), extra.person)
+        if key not in seen:
+            seen.add(key)
+            out.append(extra)
     # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
     named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
     return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]
 
 
 _THEIRS_DONE = frozenset(
-    "signed countersigned arrived landed received recieved".split()  # noqa: SIM905
+    "signed countersigned arrived landed received recieved in".split()  # noqa: SIM905
 )
 # What may follow "PO signed" in its clause and still leave the thing done: a cheer, a time.
 _AFTERWORDS = words(
@@ -916,46 +968,154 @@ _NOT_YET_RE = re.compile(r"\b(?:almost|nearly|half|partly|mostly|not\s+yet|still
 _AND_VERB_RE = re.compile(r"\s*(?:and|&|\+)\s+[a-z]+ed\b", re.IGNORECASE)
 
 
-def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> Settlement | None:
+def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlement]:
     """ "security review sent over to Liv", "Hana: PO received", "LOI signed 🎉", "QBR deck done
-    and shared", "Tariq's NDA arrived": the thing before the verb. Ours when we send, share or
-    finish it; theirs when it is signed, arrives or is received."""
+    and shared", "Tariq's NDA arrived", "Cian proposal sent", "webhook docs + sandbox key sent to
+    WL and Priya N": the thing before the verb. Ours when we send, share, ship or finish it;
+    theirs when it is signed, arrives, comes in or is received."""
     kind = m.lastgroup
     if kind not in ("sent", "got", "done"):
-        return None
+        return []
     cs = doc.clause_start(m.start())
     person: str | None = None
     inside = [sp for sp in names.spans if cs <= sp.start < m.start()]
     if inside:
         first = inside[0]
-        # "Tariq's signed NDA arrived": the thing is theirs; any other name makes it no passive
-        if len(inside) > 1 or not first.possessive or doc.text[cs : first.start].strip():
-            return None
+        at_start = not doc.text[cs : first.start].strip(" -–—:")
+        # "Tariq's signed NDA arrived", "Kasia PO signed": the thing is theirs; a name anywhere
+        # else makes it another shape
+        if len(inside) > 1 or not at_start:
+            return []
         person = doc.restore(first.name)
-        cs = first.end + 2
+        cs = first.end + (2 if first.possessive else 0)
+    verb = m.group(0).lower()
+    if verb == "in" and not _IN_AS_DONE_RE.match(doc.text, m.end()):
+        return []  # "in person", "in March": only "term sheet in 🔥", "refs in ✅"
     if _NOT_YET_RE.search(doc.text, max(cs, m.start() - 16), m.start()):
-        return None  # "deck almost done", "LOI nearly signed"
+        return []  # "deck almost done", "LOI nearly signed"
     what = _tidy(doc, doc.text[cs : m.start()])
     what = re.sub(r"^(?:signed|countersigned)\s+", "", what, flags=re.IGNORECASE)
-    if not what or len(what.split()) > 6 or what.lower() in _PRONOUN_WHATS:
-        return None
-    if not re.search(r"[^\W\d_]", what):
-        return None
-    verb = m.group(0).lower()
+    what = re.sub(r"\s+(?:is|are|was|were|has\s+been|have\s+been|got)$", "", what, flags=re.I)
+    if not what or len(what.split()) > 8 or what.lower() in _PRONOUN_WHATS:
+        return []
+    if not re.search(r"[^\W\d_]", what) or what.split()[0].lower() in _NOT_A_THING:
+        return []
+    things = [t.strip() for t in _THING_SPLIT_RE.split(what) if t.strip()]
     rest = doc.text[m.end() : end]
-    if kind == "sent" and verb not in _THEIRS_DONE:
+    if (kind == "sent" and verb not in _THEIRS_DONE) or verb in ("shipped", "submitted"):
         r = re.match(r"\s*(?:over\s+|across\s+|back\s+)?to\s+", rest)
         if r is not None:
-            o = obj_at(doc, names, m.end() + r.end())
-            if o is None or o.kind == "me":
-                return None
-            return Settlement(Direction.YOU_OWE, what, o.name)
+            people = _recipients(doc, names, m.end() + r.end())
+            if not people:
+                return []
+            return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
     if not _finished_there(rest):
-        return None
+        return []
     if kind == "got" and verb not in ("received", "recieved"):
-        return None
+        return []
     theirs = verb in _THEIRS_DONE or verb.startswith("came")
-    return Settlement(Direction.THEY_OWE if theirs else Direction.YOU_OWE, what, person)
+    direction = Direction.THEY_OWE if theirs else Direction.YOU_OWE
+    return [Settlement(direction, t, person) for t in things]
+
+
+# "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox"
+_IN_AS_DONE_RE = re.compile(
+    r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
+)
+_THING_SPLIT_RE = re.compile(r"\s+(?:\+|&|and)\s+")
+# A clause that starts with one of these is not a thing being handed over.
+_NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're")
+
+
+# "data room link → Priya V ✅", "comps to Mei ✅", "section 32 to Liam, finally"
+_ARROW_RE = re.compile(r"\s*(?:→|->|=>|➡️?|⟶)\s*")
+_DONE_MARK_RE = re.compile(r"[✅✔☑👍]|\b(?:finally|done|sent|delivered|at\s+last)\b", re.IGNORECASE)
+_FUTURE_WORDS_RE = re.compile(
+    r"\b(?:by|before|tomorrow|tmrw|next|will|need|needs|to\s+do|todo|pending|asap)\b", re.I
+)
+
+
+def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
+    """A thing, an arrow or "to", a person, and a tick: handed over without a verb."""
+    text = doc.text
+    out: list[Settlement] = []
+    for span in names.spans:
+        cs = doc.clause_start(span.start)
+        head = text[cs : span.start]
+        arrow = _ARROW_RE.search(head)
+        if arrow is not None and arrow.end() == len(head):
+            what_raw = head[: arrow.start()]
+        elif head.rstrip().lower().endswith(" to") or head.lower().rstrip() == "to":
+            what_raw = head.rstrip()[:-2]
+        else:
+            continue
+        ce = doc.clause_end(span.end)
+        after = text[span.end : doc.clause_end(ce + 1) if ce < len(text) else ce]
+        if arrow is None and not _DONE_MARK_RE.search(after):
+            continue  # "onboarding doc to her by Mon" is a loop; only a tick makes it done
+        if _FUTURE_WORDS_RE.search(text[cs:ce]):
+            continue
+        what = _tidy(doc, what_raw)
+        if not what or len(what.split()) > 8 or what.split()[0].lower() in _NOT_A_THING:
+            continue
+        first = what.split()[0].lower()
+        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
+            continue  # "sent X to Sam" is read by the verb
+        people = _recipients(doc, names, span.start) or [doc.restore(span.name)]
+        out.extend(
+            Settlement(Direction.YOU_OWE, t.strip(), p)
+            for p in people
+            for t in _THING_SPLIT_RE.split(what)
+            if t.strip()
+        )
+    return out
+
+
+_ANSWER_RE = re.compile(
+    r"\s+(?:(?P<decided>accepted|declined|said\s+yes|said\s+no|signed\s+off|agreed|turned\s+(?:it|us)"
+    r"\s+down)|(?P<back>came\s+back|got\s+back|circled\s+back)\s+(?:to\s+(?:me|us)\s+)?"
+    r"(?:on|about|re:?|with)\s|(?P<paid>paid)\b)",
+    re.IGNORECASE,
+)
+
+
+def _answered(doc: Doc, names: Names) -> list[Settlement]:
+    """ "Siobhán accepted 🥳" (her decision), "Tom came back on Siobhán" (his feedback),
+    "PJ paid #1042": what they owed us, settled by what they did."""
+    out: list[Settlement] = []
+    for span in names.spans:
+        if span.possessive:
+            continue
+        m = _ANSWER_RE.match(doc.text, span.end)
+        if m is None:
+            continue
+        who = doc.restore(span.name)
+        if m.group("decided"):
+            out.append(Settlement(Direction.THEY_OWE, "a decision", who))
+        elif m.group("back"):
+            about = _tidy(doc, doc.text[m.end() : doc.clause_end(m.end())])
+            out.append(Settlement(Direction.THEY_OWE, f"feedback on {about}".strip(), who))
+        else:
+            ref = _tidy(doc, doc.text[m.end() : doc.clause_end(m.end())])
+            while ref and ref.split()[-1].lower() in _AFTERWORDS:
+                ref = ref.rsplit(" ", 1)[0] if " " in ref else ""
+            out.append(Settlement(Direction.THEY_OWE, f"payment {ref}".strip(), who))
+    return out
+
+
+def _recipients(doc: Doc, names: Names, pos: int) -> list[str]:
+    """ "to WL and Priya N", "to JP &amp; Rafa": everyone a thing went to."""
+    out: list[str] = []
+    for _ in range(5):
+        o = obj_at(doc, names, pos)
+        if o is None or o.kind != "name" or o.name is None:
+            break
+        out.append(o.name)
+        m = re.match(r"\s*(?:,\s*)?(?:and|&|\+|,)\s*", doc.text[o.end :])
+        if m is None:
+            break
+        pos = o.end + m.end()
+    return out
 
 
 def _finished_there(rest: str) -> bool:

@@ -18,7 +18,19 @@ _FILLER = frozenset(
     gave new over back all both
     """.split()  # noqa: SIM905  (a word block is easier to edit than a list literal)
 )
-_SAME = {"answer": "reply", "response": "reply", "responses": "reply", "replies": "reply"}
+_SAME = {
+    "answer": "reply",
+    "response": "reply",
+    "responses": "reply",
+    "replies": "reply",
+    "decision": "reply",  # "Siobhán accepted" settles "her decision on the offer"
+    "paid": "payment",
+    "inv": "invoice",
+    "refs": "reference",
+    "ref": "reference",
+    "comps": "comparable",
+    "comparables": "comparable",
+}
 # Paperwork is written both ways ("PO signed" settles "the purchase order").
 _SHORT = {
     "po": ("purchase",),

@@ -198,6 +198,51 @@ SETTLES = [
     ("passive-received", "Hana: PO received", ((THEY, "PO", None),)),
     ("passive-signed", "Femi: PO signed 🎉 finally", ((THEY, "PO", None),)),
     (
+        "arrow-tick",
+        "data room link → Priya Venkataraman ✅",
+        ((YOU, "data room link", "Priya Venkataraman"),),
+    ),
+    ("to-name-tick", "comps to Mei Chen ✅ 3 in Carlton", ((YOU, "comps", "Mei Chen"),)),
+    (
+        "to-name-finally",
+        "section 32 to Liam O'Sullivan, finally",
+        ((YOU, "section 32", "Liam O'Sullivan"),),
+    ),
+    ("to-name-by-is-a-loop", "onboarding doc to Ana Clara Ribeiro by Mon", ()),
+    (
+        "two-things-two-people",
+        "webhook docs + sandbox key sent to Wei Ling Tan and Priya Nair",
+        (
+            (YOU, "webhook docs", "Wei Ling Tan"),
+            (YOU, "sandbox key", "Wei Ling Tan"),
+            (YOU, "webhook docs", "Priya Nair"),
+            (YOU, "sandbox key", "Priya Nair"),
+        ),
+    ),
+    ("thing-in", "Karthik Subramanian: term sheet in 🔥🔥", ((THEY, "term sheet", None),)),
+    ("refs-in", "Arjun Malhotra's refs in ✅ both glowing", ((THEY, "refs", "Arjun Malhotra"),)),
+    ("in-person-is-no-delivery", "met Arjun Malhotra in person", ()),
+    (
+        "shipped",
+        "Rafa Yamamoto's swag box shipped, tracking sent",
+        ((YOU, "swag box", "Rafa Yamamoto"), (YOU, "tracking", None)),
+    ),
+    (
+        "accepted",
+        "Siobhán Ní Bhriain accepted 🥳 starts 1/7",
+        ((THEY, "a decision", "Siobhán Ní Bhriain"),),
+    ),
+    (
+        "came-back-on",
+        "Tom Becker came back on Siobhán, they loved her",
+        ((THEY, "feedback on Siobhán", "Tom Becker"),),
+    ),
+    (
+        "paid",
+        "Pieter Jansen paid invoice 1042 finally",
+        ((THEY, "payment invoice 1042", "Pieter Jansen"),),
+    ),
+    (
         "passive-arrived",
         "Tariq's signed NDA arrived, filed it with legal",
         ((THEY, "NDA", "Tariq"),),
