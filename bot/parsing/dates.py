@@ -270,7 +270,8 @@ _NUMERIC_RE = re.compile(
     r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?\b(?![/.]\d)"
 )
 _MONTH_ONLY_RE = re.compile(
-    rf"\b(?:(?P<mod>in|last|next|this|early|mid|late|since|by|until|till|before)[\s-]+)?"
+    rf"\b(?:(?P<mod>in|last|next|this|early|mid|late|since|by|until|till|before"
+    rf"|(?:by\s+|before\s+)?(?:the\s+)?end\s+of|fin)[\s-]+)?"
     rf"{_MONTH}\b(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
     _I,
 )
@@ -543,10 +544,15 @@ def _month_only(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, s
     if len(mon) == 3 and mon.lower() not in ("may",) and not year and mod in ("in", "this"):
         return None  # "in Jan" could be a person; full names only
     lean = Lean.EITHER
+    end_of = mod.endswith(" of") or mod == "fin"  # "by end of May", "fin avril"
     if mod in ("last", "since"):
         lean = Lean.PAST
-    elif mod in ("next", "by", "until", "till", "before"):
+    elif mod in ("next", "by", "until", "till", "before") or mod.startswith(("by", "before")):
         lean = Lean.FUTURE
+    if end_of:
+        month = _month_of(mon)
+        last = calendar.monthrange(int(year) if year else 2001, month)[1]
+        return lean, MonthDay(month, last, int(year) if year else None), None
     day = {"early": 5, "mid": 15, "late": 25}.get(mod)
     text = f"{mon} {year}" if year else mon
     return lean, Fallback(text, day), None

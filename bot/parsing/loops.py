@@ -627,7 +627,7 @@ def _handovers_due(
         if not what or len(what.split()) > 6 or what.split()[0].lower() in _NOT_A_THING:
             continue
         first = what.split()[0].lower()
-        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith(("ed", "ing")):
+        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
             continue  # a verb reads it: "sent the deck to Sam by Friday"
         claimed.add(k)
         out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))

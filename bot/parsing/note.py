@@ -14,6 +14,7 @@ from bot.parsing.dates import (
     Lean,
     find_dates,
     make_clock,
+    next_yearly,
     occurred_at,
     warm_up_dateparser,
 )
@@ -25,6 +26,8 @@ from bot.parsing.model import (
     NOTHING_KNOWN,
     Direction,
     Knowledge,
+    LoopSpec,
+    OccasionSpec,
     ParsedNote,
     PersonRef,
     Settlement,
@@ -107,6 +110,7 @@ def parse_body(
     news = sensitivity.find(
         doc, names, sensitivity.family_of([(r.name, r.relation, r.related_to) for r in refs])
     )
+    loop_specs = _due_on_the_day(loop_specs, occasions, clock)
     same = _SamePerson(refs)
     occasions = [replace(o, person=same(o.person)) for o in occasions]
     loop_specs = [replace(x, person=same(x.person)) for x in loop_specs]
@@ -131,6 +135,30 @@ def parse_body(
     )
 
 
+_FOR_THE_DAY_RE = re.compile(
+    r"\b(?:card|cards|gift|gifts|present|something|flowers|cake|hamper|bottle|wishes|note)\b",
+    re.IGNORECASE,
+)
+
+
+def _due_on_the_day(
+    specs: list[LoopSpec], occasions: list[OccasionSpec], clock: Clock
+) -> list[LoopSpec]:
+    """ "Mehmet's 50th is on 3 May!! send something": the card or gift is due on the day."""
+    if len(occasions) != 1:
+        return specs
+    o = occasions[0]
+    day = next_yearly(clock.today, o.month, o.day)
+    if day is None:
+        return specs
+    out = []
+    for x in specs:
+        if x.due is None and x.direction is Direction.YOU_OWE and _FOR_THE_DAY_RE.search(x.what):
+            x = replace(x, due=clock.moment(day, (9, 0)))
+        out.append(x)
+    return out
+
+
 class _SamePerson:
     """ "Dr. Samuel Adebayo-Klein … Sam's 40th is 8/2": a short form of someone the note names
     is that person, so the birthday, loop or news is filed under the name they were given."""
@@ -147,10 +175,7 @@ class _SamePerson:
             r.name
             for r in self._refs
             if low in (a.casefold() for a in r.aliases)
-            or any(
-                part.casefold().startswith(low) and part.casefold() != low
-                for part in _given_names(r)
-            )
+            or any(part.casefold().startswith(low) for part in _given_names(r))
         ]
         return matches[0] if len(set(matches)) == 1 else name
 
