@@ -58,7 +58,7 @@ _DELIVERABLES = words(
     """
     quote quotes proposal proposals pricing price prices deck decks slides doc docs document
     documents documentation link links key keys report reports results accounts summary template
-    templates list contacts intro intros introduction introductions blurb amendment rca estimate
+    templates list contacts blurb amendment rca estimate
     ballpark numbers figures info details metadata sample samples contract contracts draft sow
     nda msa dpa invoice invoices reference references portfolio photos plan roadmap timeline
     agenda eta specs spec mockups mockup recording checklist letter account sandbox case study
@@ -515,6 +515,8 @@ def _one_loop(
         if subj.who is Who.ME and _subject_word(doc, m.start()) in ("i", "we"):
             return None  # "I need a lawyer": the author's own need
         if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
+            subj = _carried_subject(doc, names, m.start()) or subj
+        if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
             return None  # "need a new laptop": the author's own, not someone's request
         what = _tidy(doc, doc.text[pos:vp_end])
         if not what or what.lower() in _PRONOUN_WHATS:
@@ -563,7 +565,37 @@ def _one_loop(
         if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
             return None
         return _modal(doc, names, subj, pos, vp_end, weak=False)
+    if kind == "weak" and subj.who is Who.ME:
+        carried = _carried_subject(doc, names, m.start())
+        if carried is not None and not _OBJECT_PRONOUN_RE.search(doc.text, pos, vp_end):
+            subj = carried  # "he thinks 20% is greedy, will share his template by Tues"
     return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+_OBJECT_PRONOUN_RE = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
+
+
+def _carried_subject(doc: Doc, names: Names, pos: int) -> Subject | None:
+    """A clause with no subject after a comma goes on with the subject before it: "they do
+    ₹25L cheques, want our data room link" is still them. After a full stop it is the author."""
+    cs = doc.clause_start(pos)
+    if doc.text[cs:pos].strip(" ,;") or cs == 0:
+        return None
+    edge = doc.text[max(0, cs - 2) : cs]
+    if "," not in edge and ";" not in edge:
+        return None
+    prev = doc.clause_start(max(0, cs - 2))
+    k = doc.token_index_at(prev)
+    if k is None:
+        return None
+    first = doc.tokens[k]
+    base = first.lower.split("'", 1)[0]
+    if base in ("he", "she", "they"):
+        return Subject(Who.THEM)
+    span = names.by_start.get(first.start)
+    if span is not None and not span.possessive:
+        return Subject(Who.THEM, doc.restore(span.name))
+    return None
 
 
 def _assigned(

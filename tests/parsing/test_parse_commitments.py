@@ -154,6 +154,22 @@ LOOPS = [
     ),
     ("intro-made-is-no-order", "intro to our CFO made", ()),
     (
+        "subject-carried-over-a-comma",
+        "Rohan Mehta thinks 20% is greedy, will share his advisor template by Friday",
+        ((THEY, "his advisor template", "Rohan Mehta", date(2026, 4, 24)),),
+    ),
+    (
+        "they-carried-over-a-comma",
+        "they do big cheques, want our data room link",
+        ((YOU, "our data room link", None, None),),
+    ),
+    (
+        "after-a-full-stop-it-is-me",
+        "Rohan Mehta loved it. Will send the deck by Friday",
+        ((YOU, "the deck", None, date(2026, 4, 24)),),
+    ),
+    ("intros-are-a-need", "Khoa Tran is raising, wants intros to SG angels", ()),
+    (
         "deadline-in-its-own-clause",
         "Renata Silva needs the DPA countersigned before legal signs off, by the 30th",
         ((YOU, "the DPA countersigned before legal signs off", "Renata Silva", date(2026, 4, 30)),),
