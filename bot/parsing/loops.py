@@ -111,7 +111,7 @@ _ACTION_VERBS = words(
     send email e-mail mail forward share give get intro introduce connect reply respond call ring
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
-    chase update tell ask thank reach dig drop pass bring show resend answer lend recommend
+    chase update tell ask thank reach drop pass bring show resend answer lend recommend
     """
 )
 _SEND_VERBS = words(
@@ -972,6 +972,13 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
                     out.append(passive)
             continue
         got = _one_settle(doc, names, m, subj, end)
+        if got is None and m.lastgroup == "done":
+            for passive in _passive(doc, names, m, end):  # "DDQ from Hauwa landed"
+                key = (passive.direction, passive.what.lower(), passive.person)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(passive)
+            continue
         if got is None or _PARTIAL_RE.match(got.what):
             continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
         for one in _split_settlement(doc, got, m.lastgroup, end, ce):
@@ -1011,21 +1018,28 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     cs = doc.clause_start(m.start())
     person: str | None = None
     inside = [sp for sp in names.spans if cs <= sp.start < m.start()]
+    what_end = m.start()
     if inside:
         first = inside[0]
         at_start = not doc.text[cs : first.start].strip(" -–—:")
-        # "Tariq's signed NDA arrived", "Kasia PO signed": the thing is theirs; a name anywhere
-        # else makes it another shape
-        if len(inside) > 1 or not at_start:
+        from_ = re.search(r"\s+from\s+$", doc.text[cs : first.start])
+        if len(inside) == 1 and from_ is not None and not doc.text[first.end : m.start()].strip():
+            # "DDQ from Hauwa landed": theirs, the thing before "from"
+            person = doc.restore(first.name)
+            what_end = cs + from_.start()
+        elif len(inside) > 1 or not at_start:
+            # "Tariq's signed NDA arrived", "Kasia PO signed": the thing is theirs; a name
+            # anywhere else makes it another shape
             return []
-        person = doc.restore(first.name)
-        cs = first.end + (2 if first.possessive else 0)
+        else:
+            person = doc.restore(first.name)
+            cs = first.end + (2 if first.possessive else 0)
     verb = m.group(0).lower()
     if verb == "in" and not _IN_AS_DONE_RE.match(doc.text, m.end()):
         return []  # "in person", "in March": only "term sheet in 🔥", "refs in ✅"
     if _NOT_YET_RE.search(doc.text, max(cs, m.start() - 16), m.start()):
         return []  # "deck almost done", "LOI nearly signed"
-    what = _tidy(doc, doc.text[cs : m.start()])
+    what = _tidy(doc, doc.text[cs:what_end])
     what = re.sub(r"^(?:signed|countersigned)\s+", "", what, flags=re.IGNORECASE)
     what = re.sub(r"\s+(?:is|are|was|were|has\s+been|have\s+been|got)$", "", what, flags=re.I)
     if not what or len(what.split()) > 8 or what.lower() in _PRONOUN_WHATS:

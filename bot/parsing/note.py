@@ -111,6 +111,7 @@ def parse_body(
         doc, names, sensitivity.family_of([(r.name, r.relation, r.related_to) for r in refs])
     )
     loop_specs = _due_on_the_day(loop_specs, occasions, clock)
+    loop_specs = _it_is_what_came(loop_specs, settles)
     same = _SamePerson(refs)
     occasions = [replace(o, person=same(o.person)) for o in occasions]
     loop_specs = [replace(x, person=same(x.person)) for x in loop_specs]
@@ -157,6 +158,17 @@ def _due_on_the_day(
             x = replace(x, due=clock.moment(day, (9, 0)))
         out.append(x)
     return out
+
+
+_PRONOUNS = frozenset({"it", "that", "them", "those", "this", "these"})
+
+
+def _it_is_what_came(specs: list[LoopSpec], settles: list[Settlement]) -> list[LoopSpec]:
+    """ "DDQ from Hauwa landed … owe it back to her by 29/5": "it" is the thing that came in."""
+    came = [x.what for x in settles if x.direction is Direction.THEY_OWE and x.what != "a reply"]
+    if len(came) != 1:
+        return specs
+    return [replace(x, what=came[0]) if x.what.lower() in _PRONOUNS else x for x in specs]
 
 
 class _SamePerson:

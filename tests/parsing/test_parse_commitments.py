@@ -170,6 +170,11 @@ LOOPS = [
     ),
     ("intros-are-a-need", "Khoa Tran is raising, wants intros to SG angels", ()),
     (
+        "it-is-what-came-in",
+        "DDQ from Hauwa Abdullahi landed. 40 questions, owe it back to her by Friday",
+        ((YOU, "DDQ", None, date(2026, 4, 24)),),
+    ),
+    (
         "deadline-in-its-own-clause",
         "Renata Silva needs the DPA countersigned before legal signs off, by the 30th",
         ((YOU, "the DPA countersigned before legal signs off", "Renata Silva", date(2026, 4, 30)),),
