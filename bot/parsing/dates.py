@@ -246,7 +246,9 @@ _WEEK_OF_RE = re.compile(
 )
 _END_RE = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?P<which>the\s+|this\s+|next\s+)?(?P<period>day|week|month)"
-    r"|(?P<abbr>eod|eow|eom|cob|close\s+of\s+business))\b",
+    r"|(?P<abbr>eod|eow|eom|cob|close\s+of\s+business))\b"
+    # "by end of day tomorrow", "EOD tmrw": the end of tomorrow, not of today
+    r"(?P<tomorrow>\s+(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b)?",
     _I,
 )
 _WEEKDAY_RE = re.compile(
@@ -268,7 +270,8 @@ _NUMERIC_RE = re.compile(
     r"\b(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?\b(?![/.]\d)"
 )
 _MONTH_ONLY_RE = re.compile(
-    rf"\b(?:(?P<mod>in|last|next|this|early|mid|late|since|by|until|till|before)[\s-]+)?"
+    rf"\b(?:(?P<mod>in|last|next|this|early|mid|late|since|by|until|till|before"
+    rf"|(?:by\s+|before\s+)?(?:the\s+)?end\s+of|fin)[\s-]+)?"
     rf"{_MONTH}\b(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
     _I,
 )
@@ -406,7 +409,7 @@ def _end(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | No
     period = (m.group("period") or "").lower()
     nxt = (m.group("which") or "").strip().lower() == "next"
     if abbr in ("eod", "cob") or abbr.startswith("close") or period == "day":
-        return Lean.FUTURE, DayOffset(0), None
+        return Lean.FUTURE, DayOffset(1 if m.group("tomorrow") else 0), None
     if abbr == "eow" or period == "week":
         return Lean.FUTURE, WeekRel(1 if nxt else 0, 4), None
     return Lean.FUTURE, MonthEnd(1 if nxt else 0), None
@@ -462,7 +465,9 @@ _NOT_BEFORE_NUMERIC = words(
     than
     """
 )
-_WORD_BEFORE_RE = re.compile(r"([^\W\d_]+):?\s+$")
+_WORD_BEFORE_RE = re.compile(
+    r"([^\W\d_]+):?\s+$|(birthday|bday|b-day|anniversary|dob)\s*[-–—:=]\s*$", re.I
+)
 
 
 def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -478,7 +483,7 @@ def _numeric(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str 
         nxt = text[m.end() : m.end() + 6].lstrip(" ").lower()
         if (
             w is None
-            or w.group(1).lower() in _NOT_BEFORE_NUMERIC
+            or (w.group(1) or "").lower() in _NOT_BEFORE_NUMERIC
             or nxt.startswith(("of", "the", "%", "people", "ppl"))
         ):
             return None
@@ -539,10 +544,15 @@ def _month_only(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, s
     if len(mon) == 3 and mon.lower() not in ("may",) and not year and mod in ("in", "this"):
         return None  # "in Jan" could be a person; full names only
     lean = Lean.EITHER
+    end_of = mod.endswith(" of") or mod == "fin"  # "by end of May", "fin avril"
     if mod in ("last", "since"):
         lean = Lean.PAST
-    elif mod in ("next", "by", "until", "till", "before"):
+    elif mod in ("next", "by", "until", "till", "before") or mod.startswith(("by", "before")):
         lean = Lean.FUTURE
+    if end_of:
+        month = _month_of(mon)
+        last = calendar.monthrange(int(year) if year else 2001, month)[1]
+        return lean, MonthDay(month, last, int(year) if year else None), None
     day = {"early": 5, "mid": 15, "late": 25}.get(mod)
     text = f"{mon} {year}" if year else mon
     return lean, Fallback(text, day), None

@@ -53,7 +53,24 @@ _NEED_ANCHORS = words(
 )
 
 
-def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
+# "wants to …" is a need only when it is after something someone could help with.
+_SEEKING_VERBS = words(
+    """
+    hire buy find get raise rent lease adopt learn meet pilot expand move relocate sell invest
+    switch upgrade migrate hire outsource replace book
+    """
+)
+_CHANGE_REQUEST_RE = re.compile(
+    r"\s+(?:the|it|them|this|that|our)\s+(?:[\w-]+\s+){0,3}?(?:bigger|smaller|shorter|longer|"
+    r"brighter|darker|changed|moved|fixed|redone|updated|pushed\s+further|tweaked)\b",
+    _I,
+)
+_TO_VERB_RE = re.compile(r"\s+to\s+([a-z]+)\b", _I)
+_NEXT_WORD_RE = re.compile(r"\s+([a-z]+)\b", _I)
+_HIRING_NOUNS = words("freeze manager mgr plan plans process committee bar budget pipeline spree")
+
+
+def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[str, ...]:
     out: list[str] = []
     if _NEED_ANCHORS.isdisjoint(doc.words):
         return ()
@@ -75,6 +92,19 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet) -> tuple[str, ...]:
             continue  # "wants me to", "wants to introduce me": a request of the author
         if _first_person(text, m.start()):
             continue
+        if _CHANGE_REQUEST_RE.match(text, m.end()):
+            continue  # "wants the logo bigger": a change to our work, not a need
+        after = _TO_VERB_RE.match(text, m.end())
+        if after is not None and after.group(1).lower() not in _SEEKING_VERBS:
+            continue  # "wants to chat", "wants to surprise her": an intention, not a need
+        nxt = _NEXT_WORD_RE.match(text, m.end())
+        if verb.startswith("hiring") and nxt is not None and nxt.group(1).lower() in _HIRING_NOUNS:
+            continue  # "the hiring freeze is killing my Q2": a noun
+        if (
+            verb.endswith(("keen on", "interested in"))
+            and names.by_start.get(m.end() + 1) is not None
+        ):
+            continue  # "they're keen on Siobhán": a candidate, not a need
         end = doc.clause_end(m.end())
         i = bisect_left(starts, m.end())
         if i < len(starts) and starts[i] < end:
@@ -125,24 +155,31 @@ def _first_person(text: str, pos: int) -> bool:
 
 _OCCASION_RE = re.compile(
     r"\b(?P<kind>birthday|bday|b-day|birth\s+day|date\s+of\s+birth|dob|born"
-    r"|(?:wedding\s+)?anniversary|turns\s+\d{1,3}|turning\s+\d{1,3})\b",
+    r"|(?:wedding\s+|work\s+)?anniv(?:ersary)?|turns\s+\d{1,3}|turning\s+\d{1,3}"
+    # "Mehmet's 50th is on 3 May", "Sam's 40th is 8/2": a round birthday, after a possessive
+    r"|(?<='s\s)(?:1[3-9]|[2-9]\d|1[01]\d)(?:st|nd|rd|th)(?=\s+(?:is|on|falls)\b))\b",
     _I,
 )
+_ROUND_RE = re.compile(r"'s\s\d{1,3}(?:st|nd|rd|th)\s")  # digits are not in doc.words
 _OCCASION_ANCHORS = words(
-    "birthday birthdays bday bdays b-day b birth dob born anniversary turns turning"
+    "birthday birthdays bday bdays b-day b birth dob born anniversary anniv turns turning"
 )
 # How old, or how long married: "turns 50", "her 40th birthday", "married 10 yrs".
 _AGE_RE = re.compile(
-    r"\bturn(?:s|ing)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b",
+    r"\bturn(?:s|ing)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day"
+    r"|is|on|falls)\b",
     _I,
 )
 _YEARS_MARRIED_RE = re.compile(
     r"\b(?:married|together)\s+(?:for\s+)?(?P<a>\d{1,2})\s*(?:yrs?|years)\b"
-    r"|\b(?P<b>\d{1,2})(?:st|nd|rd|th)\s+(?:wedding\s+)?anniversary\b",
+    r"|\b(?P<b>\d{1,2})(?:st|nd|rd|th)\s+(?:wedding\s+|work\s+)?anniv(?:ersary)?\b"
+    r"|\b(?P<c>\d{1,2})[\s-]*(?:yrs?|years?)\s+(?:work\s+|wedding\s+)?anniv(?:ersary)?\b",
     _I,
 )
 _BETWEEN_RE = re.compile(
-    r"^[\s:=,\-]*(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
+    # "5 yr work anniv at Zestline is 1 July": where it is counted may sit in between
+    r"^[\s:=,\-]*(?:at\s+[\w&.'-]+(?:\s+[A-Z][\w&.'-]*)?\s+)?"
+    r"(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
     _I,
 )
 _BEFORE_RE = re.compile(
@@ -158,11 +195,11 @@ def occasions(
     out: list[OccasionSpec] = []
     used: set[int] = set()
     problems: list[str] = []
-    if _OCCASION_ANCHORS.isdisjoint(doc.words):
+    if _OCCASION_ANCHORS.isdisjoint(doc.words) and not _ROUND_RE.search(doc.text):
         return out, used, problems
     starts = [h.start for h in hits]
     for m in _OCCASION_RE.finditer(text):
-        kind = "anniversary" if "anniversary" in m.group("kind").lower() else "birthday"
+        kind = "anniversary" if "anniv" in m.group("kind").lower() else "birthday"
         index = _hit_after(text, hits, starts, m.end())
         owner: str | None
         if index is not None:
@@ -193,7 +230,7 @@ def _year_from_age(text: str, kind: str, month: int, day: int, clock: Clock) -> 
     m = (_AGE_RE if kind == "birthday" else _YEARS_MARRIED_RE).search(text)
     if m is None:
         return None
-    n = int(m.group("a") or m.group("b"))
+    n = int(next(g for g in m.groups() if g))
     nxt = next_yearly(clock.today, month, day)
     if nxt is None or not 0 < n < 130:
         return None
@@ -228,11 +265,20 @@ def _hit_after(text: str, hits: list[DateHit], starts: list[int], pos: int) -> i
     return None
 
 
+_COUNT_GAP_RE = re.compile(r"^(?:'s|’s)?[\s\d-]*$")
+_COUNTING_RE = re.compile(r"^(?:\d+(?:st|nd|rd|th)?|yrs?|years?|work|wedding|-)$")
+
+
 def _owner_before(doc: Doc, names: Names, pos: int) -> tuple[bool, str | None]:
     """Whose occasion: "Sam's birthday" -> Sam; "her birthday" -> main person; "my" -> skip."""
     k = doc.token_index_at(pos)
     k = (len(doc.tokens) if k is None else k) - 1
-    if k < 0 or doc.tokens[k].end + 3 < pos:
+    while k > 0 and _COUNTING_RE.match(doc.tokens[k].lower) and doc.tokens[k].end + 3 >= pos:
+        pos = doc.tokens[k].start  # "Wei Ling's 5 yr work anniv": past the count to the owner
+        k -= 1
+    if k < 0 or (
+        doc.tokens[k].end + 3 < pos and not _COUNT_GAP_RE.match(doc.text[doc.tokens[k].end : pos])
+    ):
         return True, None
     t = doc.tokens[k]
     if t.lower in ("my", "our"):

@@ -25,50 +25,109 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     (
         "video call",
         r"\bvideo[\s-]*(?:call|chat)s?\b|\bzoom(?:ed)?\b|\bgoogle\s+meet\b|\bg-?meet\b"
-        r"|\bface-?time(?:d)?\b|\bteams\s+call\b|\bskyped?\b|\bwebex\b|\bhangouts?\b",
+        r"|\bface-?time(?:d)?\b|\bteams\s+call\b|\bskyped?\b|\bwebex\b|\bhangouts?\b"
+        r"|\bon\s+(?:meet|teams|whereby|jitsi)\b",
     ),
     (
         "call",
         r"\bphone\s+call\b|\bcall(?:ed|s)?\b|\brang\b|\bphoned\b|\bspoke\s+on\s+the\s+phone\b"
-        r"|\bon\s+the\s+phone\b|\bvoicemails?\b|\bhuddle[sd]?\b",
+        r"|\bon\s+the\s+phone\b|\bvoicemails?\b|\bhuddle[sd]?\b|\bdisco(?:very)?\b(?!\s+ball)"
+        r"|\bno\s+answer\b|\bpicked\s+up\b(?=\s*(?:[.!,;]|$))|\bappel\b|\bllamada\b"
+        r"|\banruf\b|\btelefonat\b|\bligação\b|\btelefonema\b",
     ),
-    ("coffee", r"\bcoffees?\b|\bespresso\b|\blatte\b|\bcappuccino\b|\bflat\s+white\b"),
-    ("breakfast", r"\bbreakfast\b|\bbrunch\b|\bbrekkie\b|\bbrekky\b"),
-    ("lunch", r"\blunch(?:ed|es)?\b"),
+    (
+        "coffee",
+        r"\bcoffees?\b|\bespresso\b|\blatte\b|\bcappuccino\b|\bflat\s+white\b|\bchai\b"
+        r"|\bkopi\b|\bmatcha\b|\bcafezinho\b|\bcafecito\b|\bcafé\s+com\b|\bcafé\s+avec\b",
+    ),
+    (
+        "breakfast",
+        r"\bbreakfast\b|\bbrunch\b|\bbrekkie\b|\bbrekky\b|\bpetit[\s-]d[ée]jeuner\b"
+        r"|\bdesayuno\b|\bfr[üu]hst[üu]ck\b",
+    ),
+    (
+        "lunch",
+        r"\blunch(?:ed|es)?\b|\balmo[çc]o\b|\bd[ée]jeuner\b|\balmuerzo\b|\bmittagessen\b"
+        r"|\bpranzo\b",
+    ),
     ("event", r"\bdinner\s+party\b"),
-    ("dinner", r"\bdinners?\b|\bsupper\b"),
+    ("dinner", r"\bdinners?\b|\bsupper\b|\bbbq\b|\bbarbecue\b|\bd[îi]ner\b|\bjantar\b"),
     (
         "drinks",
         r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
     ),
-    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b"),
+    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+[A-Z@<])|\bbcc\b"),
     (
         "text",
         r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
         r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail\b"
-        r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b",
+        r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b"
+        r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b",
     ),
     ("gift", r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b"),
     ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
     (
         "meeting",
-        r"\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
+        r"(?:\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
         r"|\bin\s+person\b|\bone-on-one\b|\bmtg\b|\bmeting\b|\bmeeing\b|\bmeetng\b"
         r"|\b(?:bumped|ran)\s+into\b|\bsync(?:ed)?\b|\bqbr\b|\bretro\b|\bstand-?up\b"
-        r"|\b1:1\b|\b1-on-1\b",
+        r"|\b1:1\b|\b1-on-1\b|\bdebrief\b|\bsite\s+visit\b|\bvisit\b|\bviewing\b"
+        r"|\bappraisal\b|\bkick-?off\b|\bboard\s+prep\b|\bwalk-?through\b|\bdemo\b"
+        r"|\btraining\b|\breuni[ãa]o\b|\br[ée]union\b|\brdv\b)"
+        # "the QBR deck", "meeting notes": a document about a meeting is a thing, not a meeting
+        r"(?!\s+(?:deck|slides|notes|doc|docs|agenda|invite|summary|minutes|prep|template|link"
+        r"|links|video|account|env|environment|script|recording|day)\b)",
     ),
     (
         "event",
         r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
-        r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b",
+        r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b"
+        r"|\bopen\s+(?:for\s+inspection|house|home)\b|\bhackathon\b",
     ),
 )
 _WEAK = "meeting"
+# Things one does with people that name the interaction only when this note is about them
+# having happened: "debrief", "site visit w/ Haruto"; not "demo for Raj tomorrow".
+_ACTIVITIES = words(
+    "debrief visit viewing appraisal kickoff kick-off walkthrough walk-through demo training"
+)
+_ACTIVITY_FUTURE_RE = re.compile(
+    r"\b(?:tomorrow|tmrw|tommorrow|tomorow|next|upcoming|later|tonight|soon|planned|planning)\b"
+    r"|\b(?:is|'s)\s+(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun|\d)",
+    re.IGNORECASE,
+)
+_ACTIVITY_OBJECT_RE = re.compile(
+    r"\b(?:from|of|after|before|since|about)\s+(?:the|our|their|his|her)\s+(?:\w+\s+)?$", re.I
+)
+
+
+def _activity_happened(doc: Doc, start: int, end: int) -> bool:
+    if _ACTIVITY_OBJECT_RE.search(doc.text, max(0, start - 30), start):
+        return False
+    stop = min(
+        (i for i in (doc.text.find(c, end) for c in ".!?\n") if i >= 0), default=len(doc.text)
+    )
+    sentence = doc.text[doc.clause_start(start) : stop]  # "demo for raj and tyler tmrw"
+    return _ACTIVITY_FUTURE_RE.search(sentence) is None
+
+
+_BOOKED_BEFORE_RE = re.compile(
+    r"\b(?:booked|scheduled|set\s+up|pencilled|penciled)\s+(?:a|an|the|our)?\s*(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_BOOKED_AFTER_RE = re.compile(
+    r"\s+(?:booked|scheduled|pencilled|penciled|set\s+for)\b", re.IGNORECASE
+)
+_CHANNEL_THEN_KIND_RE = re.compile(r"\s+(?:voice|video|call|calls|phone)\b", re.IGNORECASE)
+_OTHERS_PLAN_RE = re.compile(
+    r"\b(?:they're|they\s+are|they'll|they\s+will|they)\s+$", re.IGNORECASE
+)
 # An event named in a note is only the interaction when the author was at it: "Meetup recap",
 # "went to the conference"; "wants a booth at the expo" or "see you at the offsite" is not.
 _ATTENDED_RE = re.compile(
     r"\brecap\b|\battended\b|\bwent\s+to\b|\b(?:was|were)\s+at\b|\bspoke\s+at\b"
-    r"|\bpresented\s+at\b|\bhosted\b|\bran\s+the\b|\bback\s+from\b",
+    r"|\bpresented\s+at\b|\bhosted\b|\bran\s+the\b|\bback\s+from\b|\bdone\b|\bwrapped\b"
+    r"|\bgroups?\s+through\b|\bppl\b|\bpeople\s+came\b|\bturnout\b",
     _I,
 )
 # One pattern, alternatives in priority order ("dinner party" before "dinner"); group k{i} is
@@ -88,7 +147,12 @@ _KIND_ANCHORS = words(
     festival meeting met meet catch catchup catch-up caught sat in one-on-one interview
     interviewed interviews phone screening voice voicemail voicemails huddle huddles huddled
     brekkie brekky ping pinged pings msg msgs inmail reached wechat wechatted mtg meting meeing
-    meetng bumped ran sync synced qbr retro standup stand-up whatsapp'd dms
+    meetng bumped ran sync synced qbr retro standup stand-up whatsapp'd dms disco discovery no
+    picked appel llamada anruf telefonat ligação telefonema chai kopi matcha cafezinho cafecito
+    café petit desayuno frühstück fruhstuck almoço almoco déjeuner dejeuner almuerzo mittagessen
+    pranzo bbq barbecue dîner diner jantar cc cc'd cced bcc replied messaged wrote accepted
+    debrief site visit viewing appraisal kickoff kick-off board walkthrough walk-through demo
+    training reunião reuniao réunion reunion rdv open hackathon
     """
 )
 
@@ -110,8 +174,19 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         if name == "interview" and clause == first_clause:
             return name  # "Zoom interview": what it was beats how it was held
         if name == "event" and m.group(0).lower() != "dinner party":
-            event = event or _attended(doc, m.start())
+            # an open home is run by the author: being there is what it is
+            event = event or m[0].lower().startswith("open") or _attended(doc, m.start())
             continue
+        if m[0].lower() in _ACTIVITIES and not _activity_happened(doc, m.start(), m.end()):
+            continue  # "notes from the kickoff", "demo for Raj tomorrow": not what this was
+        if _BOOKED_BEFORE_RE.search(doc.text, max(0, m.start() - 16), m.start()) or (
+            _BOOKED_AFTER_RE.match(doc.text, m.end())
+        ):
+            continue  # "booked a disco call for Friday", "call booked 30/4": a plan
+        if name == "text" and _CHANNEL_THEN_KIND_RE.match(doc.text, m.end()):
+            continue  # "WhatsApp voice note", "WhatsApp call": the channel of the kind after it
+        if name == _WEAK and _OTHERS_PLAN_RE.search(doc.text, max(0, m.start() - 14), m.start()):
+            continue  # "intro made, they're meeting Thursday": their meeting, not ours
         if name != _WEAK:
             first = first or name
         weak = True

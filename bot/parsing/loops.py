@@ -24,8 +24,10 @@ MAX_WHAT_WORDS = 10
 
 _TRIGGER_RE = re.compile(
     r"(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
-    r"|(?P<request>\b(?:wants|wanted|needs|needed|requested|requests|(?:is\s+|'s\s+)?asking"
-    r"\s+for|asks\s+for)\b(?!\s+(?:to|me|us)\b))"
+    r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
+    r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
+    r"(?!\s+(?:to|me|us|it)\b))"
+    r"|(?P<assigned>\b(?:I'm|I\s+am|we're|we\s+are)\s+to\b|(?<=[^\W\d_]\s)to\b(?=\s+[a-z]))"
     r"|(?P<progressive>\b(?:sending|emailing|sharing|forwarding|bringing|dropping|mailing"
     r"|drafting|preparing|writing)\b)"
     r"|(?P<said>\bsaid\s+(?P<said_subj>I|we|she|he|they)(?:'d|'ll|\s+would|\s+will)\b)"
@@ -47,8 +49,32 @@ _TRIGGER_ANCHORS = words(
     expecting need have has must should got gotta agreed offered remember don't meant supposed
     todo to-do will shall am is are going gonna want plan planning requested requests asking
     asks sending emailing sharing forwarding bringing dropping mailing drafting preparing
-    writing
+    writing to i'm we're
     """
+)
+# What only we can hand over: someone wanting one of these is a loop on us, due or not ("Devon
+# wants a revised quote"); "wants a new job", "needs a plumber" stay their needs.
+_DELIVERABLES = words(
+    """
+    quote quotes proposal proposals pricing price prices deck decks slides doc docs document
+    documents documentation link links key keys report reports results accounts summary template
+    templates list contacts blurb amendment rca estimate
+    ballpark numbers figures info details metadata sample samples contract contracts draft sow
+    nda msa dpa invoice invoices reference references portfolio photos plan roadmap timeline
+    agenda eta specs spec mockups mockup recording checklist letter account sandbox case study
+    studies demo walkthrough trial credentials login pack onboarding specification breakdown
+    session training workshop
+    """
+)
+_PREPOSITIONS = words("for on in of with from by to before after about at into")
+_CONTRACTED_ME = ("i'm", "i am", "we're", "we are")
+# An order to oneself at the start of a clause: "send him the checklist", "pls resend by Thurs".
+_IMPERATIVES = words(
+    "send resend reissue share forward draft prepare buy order book intro introduce"
+)
+_IMPERATIVE_LEAD = words("pls please plz and then also so must")
+_IMPERATIVE_OBJECTS = words(
+    "the a an our my him her them it both something some over by asap today tonight this that"
 )
 # A pronoun for what is owed refers back: "he asked for our SOC 2 report, I owe him that".
 _PRONOUN_WHATS = frozenset({"that", "it", "those", "these", "them", "this", "both", "one"})
@@ -85,7 +111,7 @@ _ACTION_VERBS = words(
     send email e-mail mail forward share give get intro introduce connect reply respond call ring
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
-    chase update tell ask thank reach dig drop pass bring show resend answer lend recommend
+    chase update tell ask thank reach drop pass bring show resend answer lend recommend
     """
 )
 _SEND_VERBS = words(
@@ -303,6 +329,8 @@ def find_loops(
     for m in anchored(doc, _TRIGGER_RE, _TRIGGER_ANCHORS, contractions=True):
         cs = doc.clause_start(m.start())
         ce = _extend_over_names(doc, names, doc.clause_end(m.end()), starts)
+        if m.lastgroup == "request":
+            ce = _extend_over_things(doc, ce)
         vp_end = _what_end(starts, m.end(), ce)
         got = _one_loop(doc, names, m, vp_end)
         if got is None:
@@ -310,14 +338,57 @@ def find_loops(
         if m.lastgroup == "request" and not _request_is_ours(doc, hits, starts, claimed, m, ce):
             continue  # "Grace wants a demo": a need, unless it's due, ours or from us
         due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
-        found.append((_Found(got[0], got[1], got[2], m.start(), ce, got[3]), due_index))
+        if due_index is None:
+            due_index = _due_in_next_clause(doc, hits, starts, claimed, ce)
+        one = _Found(got[0], got[1], got[2], m.start(), ce, got[3])
+        for part in _split_things(one) if m.lastgroup == "request" else [one]:
+            found.append((part, due_index))
         if due_index is not None:
             claimed.add(due_index)
         if m.lastgroup in ("owe", "strong", "weak", "progressive"):
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
+    found.extend(_handovers_due(doc, names, hits, starts, claimed))
+    if not _IMPERATIVES.isdisjoint(doc.words):
+        found.extend(_imperatives(doc, names, hits, starts, claimed))
+        found.sort(key=lambda f: f[0].start)
     found = _resolve_pronouns(doc, found, covered)
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+_NEXT_THING_RE = re.compile(r"\s*(?:and|\+|&)\s+(?:the|a|an|our|some|their)\s", re.IGNORECASE)
+
+
+def _extend_over_things(doc: Doc, ce: int) -> int:
+    """ "they need the SOC 2 letter and a pen test summary by Fri": one list of things."""
+    for _ in range(4):
+        if _NEXT_THING_RE.match(doc.text, ce) is None:
+            return ce
+        ce = doc.clause_end(ce + 1)
+    return ce
+
+
+_DUE_LEAD_RE = re.compile(
+    r"\s*[,;–—-]?\s*(?:(?:he|she|they)\s+(?:said|says|promised)\s+)?"
+    r"(?:by|before|until|till|no\s+later\s+than|latest|due)\s",
+    re.IGNORECASE,
+)
+
+
+def _due_in_next_clause(
+    doc: Doc, hits: list[DateHit], starts: list[int], claimed: set[int], ce: int
+) -> int | None:
+    """ "she needs the DPA countersigned before legal signs off, by the 12th": a clause that is
+    only a deadline belongs to the loop before it."""
+    m = _DUE_LEAD_RE.match(doc.text, ce)
+    if m is None:
+        return None
+    i = bisect_left(starts, ce)
+    if i >= len(hits) or i in claimed or hits[i].error is not None or hits[i].lean is Lean.PAST:
+        return None
+    if doc.clause_end(hits[i].start) != doc.clause_end(ce + m.end() - m.start()):
+        return None
+    return i
 
 
 def _extend_over_names(doc: Doc, names: Names, ce: int, starts: list[int]) -> int:
@@ -342,6 +413,14 @@ def _request_is_ours(
 ) -> bool:
     segment = doc.text[m.end() : ce]
     if _OURS_RE.search(segment) or _HOLIDAY_DUE_RE.search(segment):
+        return True
+    head = []
+    for w in segment.lower().split()[:6]:
+        w = w.strip(".,;:!?")
+        if w in _PREPOSITIONS:
+            break  # "some flexibility on the timeline": the thing is the flexibility
+        head.append(w)
+    if not _DELIVERABLES.isdisjoint(head):
         return True
     i = _due_for(hits, starts, claimed, m.start(), m.start(), ce)
     # A day makes it a deadline on us; "wants a new job by March" is their own plan.
@@ -429,10 +508,16 @@ def _one_loop(
 ) -> tuple[Direction, str, str | None, bool] | None:
     kind = m.lastgroup
     pos = m.end()
+    if kind == "assigned":
+        return _assigned(doc, names, m, vp_end)
     if kind == "request":
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.ME and _subject_word(doc, m.start()) in ("i", "we"):
             return None  # "I need a lawyer": the author's own need
+        if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
+            subj = _carried_subject(doc, names, m.start()) or subj
+        if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
+            return None  # "need a new laptop": the author's own, not someone's request
         what = _tidy(doc, doc.text[pos:vp_end])
         if not what or what.lower() in _PRONOUN_WHATS:
             return None
@@ -480,7 +565,145 @@ def _one_loop(
         if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
             return None
         return _modal(doc, names, subj, pos, vp_end, weak=False)
+    if kind == "weak" and subj.who is Who.ME:
+        carried = _carried_subject(doc, names, m.start())
+        if carried is not None and not _OBJECT_PRONOUN_RE.search(doc.text, pos, vp_end):
+            subj = carried  # "he thinks 20% is greedy, will share his template by Tues"
     return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+_OBJECT_PRONOUN_RE = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
+
+
+def _carried_subject(doc: Doc, names: Names, pos: int) -> Subject | None:
+    """A clause with no subject after a comma goes on with the subject before it: "they do
+    ₹25L cheques, want our data room link" is still them. After a full stop it is the author."""
+    cs = doc.clause_start(pos)
+    if doc.text[cs:pos].strip(" ,;") or cs == 0:
+        return None
+    edge = doc.text[max(0, cs - 2) : cs]
+    if "," not in edge and ";" not in edge:
+        return None
+    prev = doc.clause_start(max(0, cs - 2))
+    k = doc.token_index_at(prev)
+    if k is None:
+        return None
+    first = doc.tokens[k]
+    base = first.lower.split("'", 1)[0]
+    if base in ("he", "she", "they"):
+        return Subject(Who.THEM)
+    span = names.by_start.get(first.start)
+    if span is not None and not span.possessive:
+        return Subject(Who.THEM, doc.restore(span.name))
+    return None
+
+
+def _assigned(
+    doc: Doc, names: Names, m: re.Match[str], vp_end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    """ "Renata to send over the signed order form", "I'm to draft the plan": an action item."""
+    phrase = m.group(0).lower().strip()
+    first = _word_at(doc, m.end())
+    if first is None or first[0] not in _ACTION_VERBS:
+        return None
+    act = _action(doc, names, m.end(), vp_end)
+    if act is None:
+        return None
+    if phrase.startswith(_CONTRACTED_ME):
+        return Direction.YOU_OWE, act[0], act[1], False
+    k = doc.token_index_at(m.start())
+    span = names.by_last_token.get(k - 1) if k is not None else None
+    if span is None or span.possessive:
+        return None
+    before = doc.text[doc.clause_start(span.start) : span.start].strip(" -–—:").lower()
+    if before and before not in ("and", "then", "also", "so"):
+        return None  # "asked Priya to send…", "told Sam to…": another shape reads those
+    return Direction.THEY_OWE, act[0], doc.restore(span.name), False
+
+
+_HANDOVER_DUE_RE = re.compile(
+    r"(?P<what>[^\W\d_][^,.;:!?\n]{0,60}?)\s+to\s+(?P<who>her|him|them)?", re.IGNORECASE
+)
+
+
+def _handovers_due(
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], claimed: set[int]
+) -> list[tuple[_Found, int | None]]:
+    """ "music licence to Duarte by Friday", "onboarding doc to her by Mon": a thing, "to", a
+    person and a deadline, without a verb, is a note to self."""
+    out: list[tuple[_Found, int | None]] = []
+    for k, h in enumerate(hits):
+        if k in claimed or h.error is not None or h.lean is Lean.PAST:
+            continue
+        cs = doc.clause_start(h.start)
+        head = doc.text[cs : h.start].rstrip()
+        low = head.lower()
+        leads = ("by", "before", "on", "until", "till", "due")
+        if doc.text[h.start : h.end].lower().split(" ", 1)[0] not in leads:
+            lead = next((x for x in leads if low.endswith(" " + x)), None)
+            if lead is None:
+                continue
+            head = head[: -len(lead)].rstrip()
+        person: str | None = None
+        span = next((sp for sp in names.spans if cs <= sp.start and sp.end == cs + len(head)), None)
+        if span is not None:
+            person = doc.restore(span.name)
+            head = doc.text[cs : span.start].rstrip()
+        elif head.lower().endswith((" her", " him", " them")):
+            head = head.rsplit(" ", 1)[0]
+        else:
+            continue
+        if not head.lower().endswith(" to"):
+            continue
+        what = _tidy(doc, head[:-3])
+        if not what or len(what.split()) > 6 or what.split()[0].lower() in _NOT_A_THING:
+            continue
+        first = what.split()[0].lower()
+        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
+            continue  # a verb reads it: "sent the deck to Sam by Friday"
+        claimed.add(k)
+        out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))
+    return out
+
+
+def _imperatives(
+    doc: Doc, names: Names, hits: list[DateHit], starts: list[int], claimed: set[int]
+) -> list[tuple[_Found, int | None]]:
+    out: list[tuple[_Found, int | None]] = []
+    for t in doc.tokens:
+        if t.lower not in _IMPERATIVES:
+            continue
+        nxt = _word_at(doc, t.end)
+        if names.by_start.get(_skip_spaces(doc.text, t.end)) is None and (
+            nxt is None or nxt[0] not in _IMPERATIVE_OBJECTS
+        ):
+            continue  # "intro to our CFO made", "order confirmed": a noun, not an order
+        cs = doc.clause_start(t.start)
+        lead = doc.text[cs : t.start].lower().replace("!", " ").split()
+        if any(w not in _IMPERATIVE_LEAD for w in lead):
+            continue
+        ce = doc.clause_end(t.end)
+        end = _what_end(starts, t.end, ce)
+        act = _action(doc, names, t.start, end)
+        what, person = act if act is not None else ("it", None)
+        if not what:
+            what = "it"  # "pls resend by Thurs": the thing asked for before
+        due_index = _due_for(hits, starts, claimed, cs, t.start, ce)
+        if due_index is not None:
+            claimed.add(due_index)
+        out.append((_Found(Direction.YOU_OWE, what, person, t.start, ce), due_index))
+    return out
+
+
+_AND_ANOTHER_RE = re.compile(r"\s+(?:and|\+|&)\s+(?=(?:the|a|an|our|some|their)\s)", re.IGNORECASE)
+
+
+def _split_things(f: _Found) -> list[_Found]:
+    """ "they need the SOC 2 letter and a pen test summary": one loop per thing."""
+    parts = [p.strip() for p in _AND_ANOTHER_RE.split(f.what) if p.strip()]
+    if len(parts) < 2:
+        return [f]
+    return [_Found(f.direction, p, f.person, f.start, f.end, f.generic) for p in parts]
 
 
 def _subject_word(doc: Doc, pos: int) -> str:
@@ -676,8 +899,10 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent|confirmed)\b)"
+    r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped)\b)"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
+    r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
+    r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)",
     re.IGNORECASE,
 )
@@ -687,7 +912,9 @@ _SETTLE_ANCHORS = words(
     """
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
-    delivered resent texted received recieved followed confirmed
+    delivered resent texted received recieved followed confirmed signed countersigned dropped
+    done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
+    scheduled set in
     """
 )
 
@@ -738,14 +965,20 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.OTHER:
-            passive = _passive(doc, names, m, end)
-            if passive is not None:
+            for passive in _passive(doc, names, m, end):
                 key = (passive.direction, passive.what.lower(), passive.person)
                 if key not in seen:
                     seen.add(key)
                     out.append(passive)
             continue
         got = _one_settle(doc, names, m, subj, end)
+        if got is None and m.lastgroup == "done":
+            for passive in _passive(doc, names, m, end):  # "DDQ from Hauwa landed"
+                key = (passive.direction, passive.what.lower(), passive.person)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(passive)
+            continue
         if got is None or _PARTIAL_RE.match(got.what):
             continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
         for one in _split_settlement(doc, got, m.lastgroup, end, ce):
@@ -753,33 +986,190 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             if key not in seen:
                 seen.add(key)
                 out.append(one)
+    for extra in _handed_over(doc, names) + _answered(doc, names):
+        key = (extra.direction, extra.what.lower(), extra.person)
+        if key not in seen:
+            seen.add(key)
+            out.append(extra)
+    # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
+    named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
+    return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]
+
+
+_THEIRS_DONE = frozenset(
+    "signed countersigned arrived landed received recieved in".split()  # noqa: SIM905
+)
+# What may follow "PO signed" in its clause and still leave the thing done: a cheer, a time.
+_AFTERWORDS = words(
+    "finally today yesterday now already at last this morning afternoon tonight just"
+)
+_NOT_YET_RE = re.compile(r"\b(?:almost|nearly|half|partly|mostly|not\s+yet|still\s+not)\s+$", re.I)
+_AND_VERB_RE = re.compile(r"\s*(?:and|&|\+)\s+[a-z]+ed\b", re.IGNORECASE)
+
+
+def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlement]:
+    """ "security review sent over to Liv", "Hana: PO received", "LOI signed 🎉", "QBR deck done
+    and shared", "Tariq's NDA arrived", "Cian proposal sent", "webhook docs + sandbox key sent to
+    WL and Priya N": the thing before the verb. Ours when we send, share, ship or finish it;
+    theirs when it is signed, arrives, comes in or is received."""
+    kind = m.lastgroup
+    if kind not in ("sent", "got", "done"):
+        return []
+    cs = doc.clause_start(m.start())
+    person: str | None = None
+    inside = [sp for sp in names.spans if cs <= sp.start < m.start()]
+    what_end = m.start()
+    if inside:
+        first = inside[0]
+        at_start = not doc.text[cs : first.start].strip(" -–—:")
+        from_ = re.search(r"\s+from\s+$", doc.text[cs : first.start])
+        if len(inside) == 1 and from_ is not None and not doc.text[first.end : m.start()].strip():
+            # "DDQ from Hauwa landed": theirs, the thing before "from"
+            person = doc.restore(first.name)
+            what_end = cs + from_.start()
+        elif len(inside) > 1 or not at_start:
+            # "Tariq's signed NDA arrived", "Kasia PO signed": the thing is theirs; a name
+            # anywhere else makes it another shape
+            return []
+        else:
+            person = doc.restore(first.name)
+            cs = first.end + (2 if first.possessive else 0)
+    verb = m.group(0).lower()
+    if verb == "in" and not _IN_AS_DONE_RE.match(doc.text, m.end()):
+        return []  # "in person", "in March": only "term sheet in 🔥", "refs in ✅"
+    if _NOT_YET_RE.search(doc.text, max(cs, m.start() - 16), m.start()):
+        return []  # "deck almost done", "LOI nearly signed"
+    what = _tidy(doc, doc.text[cs:what_end])
+    what = re.sub(r"^(?:signed|countersigned)\s+", "", what, flags=re.IGNORECASE)
+    what = re.sub(r"\s+(?:is|are|was|were|has\s+been|have\s+been|got)$", "", what, flags=re.I)
+    if not what or len(what.split()) > 8 or what.lower() in _PRONOUN_WHATS:
+        return []
+    if not re.search(r"[^\W\d_]", what) or what.split()[0].lower() in _NOT_A_THING:
+        return []
+    things = [t.strip() for t in _THING_SPLIT_RE.split(what) if t.strip()]
+    rest = doc.text[m.end() : end]
+    if (kind == "sent" and verb not in _THEIRS_DONE) or verb in ("shipped", "submitted"):
+        r = re.match(r"\s*(?:over\s+|across\s+|back\s+)?to\s+", rest)
+        if r is not None:
+            people = _recipients(doc, names, m.end() + r.end())
+            if not people:
+                return []
+            return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
+    if not _finished_there(rest):
+        return []
+    if kind == "got" and verb not in ("received", "recieved"):
+        return []
+    theirs = verb in _THEIRS_DONE or verb.startswith("came")
+    direction = Direction.THEY_OWE if theirs else Direction.YOU_OWE
+    return [Settlement(direction, t, person) for t in things]
+
+
+# "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox"
+_IN_AS_DONE_RE = re.compile(
+    r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
+)
+_THING_SPLIT_RE = re.compile(r"\s+(?:\+|&|and)\s+")
+# A clause that starts with one of these is not a thing being handed over.
+_NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're")
+
+
+# "data room link → Priya V ✅", "comps to Mei ✅", "section 32 to Liam, finally"
+_ARROW_RE = re.compile(r"\s*(?:→|->|=>|➡️?|⟶)\s*")
+_DONE_MARK_RE = re.compile(r"[✅✔☑👍]|\b(?:finally|done|sent|delivered|at\s+last)\b", re.IGNORECASE)
+_FUTURE_WORDS_RE = re.compile(
+    r"\b(?:by|before|tomorrow|tmrw|next|will|need|needs|to\s+do|todo|pending|asap)\b", re.I
+)
+
+
+def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
+    """A thing, an arrow or "to", a person, and a tick: handed over without a verb."""
+    text = doc.text
+    out: list[Settlement] = []
+    for span in names.spans:
+        cs = doc.clause_start(span.start)
+        head = text[cs : span.start]
+        arrow = _ARROW_RE.search(head)
+        if arrow is not None and arrow.end() == len(head):
+            what_raw = head[: arrow.start()]
+        elif head.rstrip().lower().endswith(" to") or head.lower().rstrip() == "to":
+            what_raw = head.rstrip()[:-2]
+        else:
+            continue
+        ce = doc.clause_end(span.end)
+        after = text[span.end : doc.clause_end(ce + 1) if ce < len(text) else ce]
+        if arrow is None and not _DONE_MARK_RE.search(after):
+            continue  # "onboarding doc to her by Mon" is a loop; only a tick makes it done
+        if _FUTURE_WORDS_RE.search(text[cs:ce]):
+            continue
+        what = _tidy(doc, what_raw)
+        if not what or len(what.split()) > 8 or what.split()[0].lower() in _NOT_A_THING:
+            continue
+        first = what.split()[0].lower()
+        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
+            continue  # "sent X to Sam" is read by the verb
+        people = _recipients(doc, names, span.start) or [doc.restore(span.name)]
+        out.extend(
+            Settlement(Direction.YOU_OWE, t.strip(), p)
+            for p in people
+            for t in _THING_SPLIT_RE.split(what)
+            if t.strip()
+        )
     return out
 
 
-def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> Settlement | None:
-    """ "security review sent over to Liv", "Hana: PO received", "headcount confirmed": the
-    thing before the verb."""
-    kind = m.lastgroup
-    if kind not in ("sent", "got"):
-        return None
-    cs = doc.clause_start(m.start())
-    what = _tidy(doc, doc.text[cs : m.start()])
-    if not what or len(what.split()) > 6 or what.lower() in _PRONOUN_WHATS:
-        return None
-    if any(cs <= sp.start < m.start() for sp in names.spans):
-        return None
-    rest = doc.text[m.end() : end]
-    if kind == "sent":
-        r = re.match(r"\s*(?:over\s+|across\s+|back\s+)?to\s+", rest)
-        if r is None:
-            return None
-        o = obj_at(doc, names, m.end() + r.end())
-        if o is None or o.kind == "me":
-            return None
-        return Settlement(Direction.YOU_OWE, what, o.name)
-    if m.group(0).lower() in ("received", "recieved") and not rest.strip(" !.,"):
-        return Settlement(Direction.THEY_OWE, what, None)
-    return None
+_ANSWER_RE = re.compile(
+    r"\s+(?:(?P<decided>accepted|declined|said\s+yes|said\s+no|signed\s+off|agreed|turned\s+(?:it|us)"
+    r"\s+down)|(?P<back>came\s+back|got\s+back|circled\s+back)\s+(?:to\s+(?:me|us)\s+)?"
+    r"(?:on|about|re:?|with)\s|(?P<paid>paid)\b)",
+    re.IGNORECASE,
+)
+
+
+def _answered(doc: Doc, names: Names) -> list[Settlement]:
+    """ "Siobhán accepted 🥳" (her decision), "Tom came back on Siobhán" (his feedback),
+    "PJ paid #1042": what they owed us, settled by what they did."""
+    out: list[Settlement] = []
+    for span in names.spans:
+        if span.possessive:
+            continue
+        m = _ANSWER_RE.match(doc.text, span.end)
+        if m is None:
+            continue
+        who = doc.restore(span.name)
+        if m.group("decided"):
+            out.append(Settlement(Direction.THEY_OWE, "a decision", who))
+        elif m.group("back"):
+            about = _tidy(doc, doc.text[m.end() : doc.clause_end(m.end())])
+            out.append(Settlement(Direction.THEY_OWE, f"feedback on {about}".strip(), who))
+        else:
+            ref = _tidy(doc, doc.text[m.end() : doc.clause_end(m.end())])
+            while ref and ref.split()[-1].lower() in _AFTERWORDS:
+                ref = ref.rsplit(" ", 1)[0] if " " in ref else ""
+            out.append(Settlement(Direction.THEY_OWE, f"payment {ref}".strip(), who))
+    return out
+
+
+def _recipients(doc: Doc, names: Names, pos: int) -> list[str]:
+    """ "to WL and Priya N", "to JP &amp; Rafa": everyone a thing went to."""
+    out: list[str] = []
+    for _ in range(5):
+        o = obj_at(doc, names, pos)
+        if o is None or o.kind != "name" or o.name is None:
+            break
+        out.append(o.name)
+        m = re.match(r"\s*(?:,\s*)?(?:and|&|\+|,)\s*", doc.text[o.end :])
+        if m is None:
+            break
+        pos = o.end + m.end()
+    return out
+
+
+def _finished_there(rest: str) -> bool:
+    """Nothing after the verb but a cheer, a time or another "and shared": the thing is done."""
+    if _AND_VERB_RE.match(rest):
+        return True
+    left = re.findall(r"[^\W\d_]+", rest.lower())
+    return all(w in _AFTERWORDS for w in left)
 
 
 _THING_BEFORE_RE = re.compile(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 
 from bot.parsing import facts, kinds, loops, organisations, sensitivity, tense
@@ -12,6 +14,7 @@ from bot.parsing.dates import (
     Lean,
     find_dates,
     make_clock,
+    next_yearly,
     occurred_at,
     warm_up_dateparser,
 )
@@ -19,7 +22,16 @@ from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
 from bot.parsing.known import index
 from bot.parsing.lexicon import RELATIONS, words
-from bot.parsing.model import NOTHING_KNOWN, Direction, Knowledge, ParsedNote, Settlement
+from bot.parsing.model import (
+    NOTHING_KNOWN,
+    Direction,
+    Knowledge,
+    LoopSpec,
+    OccasionSpec,
+    ParsedNote,
+    PersonRef,
+    Settlement,
+)
 from bot.parsing.people import find_names, known_things, people, resolve_spans
 from bot.parsing.subjects import Names
 
@@ -98,6 +110,13 @@ def parse_body(
     news = sensitivity.find(
         doc, names, sensitivity.family_of([(r.name, r.relation, r.related_to) for r in refs])
     )
+    loop_specs = _due_on_the_day(loop_specs, occasions, clock)
+    loop_specs = _it_is_what_came(loop_specs, settles)
+    same = _SamePerson(refs)
+    occasions = [replace(o, person=same(o.person)) for o in occasions]
+    loop_specs = [replace(x, person=same(x.person)) for x in loop_specs]
+    settles = [replace(x, person=same(x.person)) for x in settles]
+    news = [replace(n, person=same(n.person)) for n in news]
     return ParsedNote(
         text=text,
         people=refs,
@@ -107,7 +126,7 @@ def parse_body(
         loops=tuple(loop_specs),
         settles=tuple(settles),
         occasions=tuple(occasions),
-        needs=facts.needs(doc, hits, loop_spans),
+        needs=facts.needs(doc, hits, loop_spans, names),
         tags=facts.tags(text),
         sensitive=tuple(dict.fromkeys(n.topic for n in news if not n.mine)),
         private=private,
@@ -115,6 +134,67 @@ def parse_body(
         organisations=tuple(found.orgs),
         sensitivity=tuple(news),
     )
+
+
+_FOR_THE_DAY_RE = re.compile(
+    r"\b(?:card|cards|gift|gifts|present|something|flowers|cake|hamper|bottle|wishes|note)\b",
+    re.IGNORECASE,
+)
+
+
+def _due_on_the_day(
+    specs: list[LoopSpec], occasions: list[OccasionSpec], clock: Clock
+) -> list[LoopSpec]:
+    """ "Mehmet's 50th is on 3 May!! send something": the card or gift is due on the day."""
+    if len(occasions) != 1:
+        return specs
+    o = occasions[0]
+    day = next_yearly(clock.today, o.month, o.day)
+    if day is None:
+        return specs
+    out = []
+    for x in specs:
+        if x.due is None and x.direction is Direction.YOU_OWE and _FOR_THE_DAY_RE.search(x.what):
+            x = replace(x, due=clock.moment(day, (9, 0)))
+        out.append(x)
+    return out
+
+
+_PRONOUNS = frozenset({"it", "that", "them", "those", "this", "these"})
+
+
+def _it_is_what_came(specs: list[LoopSpec], settles: list[Settlement]) -> list[LoopSpec]:
+    """ "DDQ from Hauwa landed … owe it back to her by 29/5": "it" is the thing that came in."""
+    came = [x.what for x in settles if x.direction is Direction.THEY_OWE and x.what != "a reply"]
+    if len(came) != 1:
+        return specs
+    return [replace(x, what=came[0]) if x.what.lower() in _PRONOUNS else x for x in specs]
+
+
+class _SamePerson:
+    """ "Dr. Samuel Adebayo-Klein … Sam's 40th is 8/2": a short form of someone the note names
+    is that person, so the birthday, loop or news is filed under the name they were given."""
+
+    def __init__(self, refs: Sequence[PersonRef]) -> None:
+        self._names = {r.name for r in refs}
+        self._refs = refs
+
+    def __call__(self, name: str | None) -> str | None:
+        if name is None or name in self._names or len(name) < 3:
+            return name
+        low = name.casefold()
+        matches = [
+            r.name
+            for r in self._refs
+            if low in (a.casefold() for a in r.aliases)
+            or any(part.casefold().startswith(low) for part in _given_names(r))
+        ]
+        return matches[0] if len(set(matches)) == 1 else name
+
+
+def _given_names(ref: PersonRef) -> list[str]:
+    parts = ref.name.split()
+    return parts[:-1] if len(parts) > 1 else parts
 
 
 def _occurred(
@@ -184,6 +264,18 @@ def _past_verb(word: str) -> bool:
 _PAST_VERBS = words("had was were got passed died lost went gave fell broke left became")
 
 
+_ARTICLES = words("a an the some another")
+_GOT_TOGETHER = words("a an coffee lunch dinner drinks breakfast together back on")
+
+
+def _got_something(doc: Doc, k: int) -> bool:
+    """ "her team got made redundant" is news; "got coffee with Sam", "got a call" is ours."""
+    if doc.tokens[k].lower != "got":
+        return False
+    nxt = doc.tokens[k + 1].lower if k + 1 < len(doc.tokens) else ""
+    return nxt not in _GOT_TOGETHER
+
+
 def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
     for _ in range(6):  # a list of names is short; the bound keeps long notes linear
         cs, ce = doc.clause_start(pos), doc.clause_end(pos)
@@ -199,10 +291,16 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
             or first.lower in RELATIONS
             or named
         )
+        before = doc.text[max(0, cs - 5) : cs].rstrip().lower()
+        if not third and before.endswith("and") and first.lower in _ARTICLES:
+            # "Maeve's dad had a fall and a bad car accident last week": no subject of its own,
+            # so the clause before "and" owns the date
+            pos = max(0, cs - len(before) - 1)
+            continue
         if not third:
             return _subclause_of_someone_else(doc, k, pos)
         while k < len(doc.tokens) and doc.tokens[k].start < ce:
-            if doc.tokens[k].lower in INTERACTION_WORDS:
+            if doc.tokens[k].lower in INTERACTION_WORDS and not _got_something(doc, k):
                 return _subclause_of_someone_else(doc, k + 1, pos)
             k += 1
         # "lunch w/ Sam Lee and Priya Nair yesterday": a name after "and" or a comma continues a

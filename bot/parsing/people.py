@@ -338,6 +338,8 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
         # Sentence-initial capitals are usually just capitals: "Great lunch", "Prefers tea".
         if _is_person_context(doc, i):
             return True
+        if _action_item(doc, i):
+            return True
         if i + 1 < len(doc.tokens):
             n = doc.tokens[i + 1]
             if _couple(doc, i) is not None:
@@ -365,6 +367,26 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
             )
         return False
     return True
+
+
+_ITEM_VERBS = frozenset(
+    """
+    send confirm share review sign call email follow check get intro introduce book schedule
+    circle come look provide deliver draft write update chase loop return pay reply revert
+    """.split()  # noqa: SIM905
+)
+
+
+def _action_item(doc: Doc, i: int) -> bool:
+    """ "Hannah to confirm the start dates by eow": a given name, "to", a verb — an action item."""
+    tokens = doc.tokens
+    if (
+        i + 2 >= len(tokens)
+        or tokens[i + 1].lower != "to"
+        or tokens[i + 2].lower not in _ITEM_VERBS
+    ):
+        return False
+    return tokens[i].lower in gazetteer().given
 
 
 def _couple(doc: Doc, i: int) -> int | None:

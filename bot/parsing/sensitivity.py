@@ -27,6 +27,11 @@ _KIN = (
     r"|girlfriend|best\s+friend|friend|dog|cat)"
 )
 _HOME = r"(?:home|house|apartment|flat|place|condo|kitchen|garage|basement)"
+# A fire where someone works is their bad news too ("the clinic had a small fire").
+_PREMISES = (
+    r"(?:home|house|apartment|flat|place|condo|kitchen|garage|basement|office|shop|store"
+    r"|restaurant|warehouse|factory|studio|clinic|cafe|café|bakery|workshop|salon|plant|barn)"
+)
 
 # (topic, words one of which must be in the note, pattern). Patterns compile on first use:
 # importing the parser stays light, and a note with no anchor word never needs them.
@@ -36,8 +41,8 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "house fire",
             "fire fires burned burnt smoke wildfire wildfires blaze",
-            rf"\b{_HOME}\s+fire\b|\bfire\b[^.;!?\n]{{0,40}}\b{_HOME}\b"
-            rf"|\b{_HOME}\b[^.;!?\n]{{0,30}}\b(?:burn(?:ed|t)\s+down|caught\s+fire|fire)\b"
+            rf"\b{_PREMISES}\s+fire\b|\bfire\b[^.;!?\n]{{0,40}}\b{_HOME}\b"
+            rf"|\b{_PREMISES}\b[^.;!?\n]{{0,30}}\b(?:burn(?:ed|t)\s+down|caught\s+fire|fire)\b"
             r"|\bsmoke\s+damage\b|\bwild\s?fires?\b|\bburn(?:ed|t)\s+down\b",
         ),
         (
@@ -73,18 +78,28 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "laid off",
-            "laid layoff layoffs lay lost fired let made redundant redundancy",
-            r"\blaid\s+off\b|\blay-?offs?\b|\blost\s+(?:her|his|their|my)\s+job\b"
+            "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk",
+            r"\blaid\s+off\b|\blaying\s+off\b"
+            r"|\blay-?offs?\b(?!\s+at\s+(?:their|a|the|our)\s+(?:competitors?|rivals?|clients?|customers?))"
+            r"|\blost\s+(?:her|his|their|my)\s+job\b"
+            r"|\b(?:team|role|job|position|department)\s+(?:is|was)\s+(?:being\s+)?cut\b"
+            r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
             r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
             r"|\bredundan(?:t|cy|cies)\b",
         ),
         (
             "divorce",
-            "divorce divorced divorcing separated",
-            r"\bdivorc(?:e|ed|ing)\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
+            "divorce divorced divorcing separated separating separation",
+            r"\bdivorc(?:e|ed|ing)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
             r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b",
         ),
-        ("breakup", "broke breakup break split", r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+up\b"),
+        (
+            "breakup",
+            "broke breakup break split",
+            r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+(?:up|from)\b"
+            r"|\b(?:partner|husband|wife|boyfriend|girlfriend|spouse|fianc[ée]e?)\s+"
+            r"(?:have\s+|had\s+|just\s+|recently\s+)?split\b",
+        ),
         (
             "miscarriage",
             "miscarriage miscarried lost",
@@ -131,22 +146,29 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
     seen: set[tuple[str, str | None, bool]] = set()
     quotes = [(m.start(), m.end()) for m in _QUOTE_RE.finditer(text)] if '"' in text else []
     last_owner = _Owner()
-    for topic, anchors, pattern in _TOPICS:
-        if anchors.isdisjoint(doc.words):
-            continue
-        for m in _compiled(pattern).finditer(text):
-            quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
-            owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
-            last_owner = owner
-            people = [owner.person]
-            if not owner.mine and owner.person in relations:
-                people.append(relations[owner.person])
-            for person in people:
-                key = (topic, person, owner.mine)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(SensitiveNews(topic, None if owner.mine else person, owner.mine))
-    return out
+    found = [
+        (m.start(), topic, m)
+        for topic, anchors, pattern in _TOPICS
+        if not anchors.isdisjoint(doc.words)
+        for m in _compiled(pattern).finditer(text)
+    ]
+    # In the order written, so that "she" in a later clause can continue the news before it.
+    for _, topic, m in sorted(found, key=lambda f: f[0]):
+        quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
+        owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
+        last_owner = owner
+        if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
+            continue  # "our office had a small fire": the author's workplace, nobody's news
+        people = [owner.person]
+        if not owner.mine and owner.person in relations:
+            people.append(relations[owner.person])
+        for person in people:
+            key = (topic, person, owner.mine)
+            if key not in seen:
+                seen.add(key)
+                out.append(SensitiveNews(topic, None if owner.mine else person, owner.mine))
+    order = {topic: i for i, (topic, _, _) in enumerate(_TOPICS)}
+    return sorted(out, key=lambda n: order[n.topic])  # read in text order, told in topic order
 
 
 def _owner(
@@ -175,6 +197,8 @@ def _owner(
         if low in _MINE and not condolences:
             return _Owner(mine=True)
         if low in _THIRD:
+            if last.person is not None:
+                return last  # "Maeve's dad had an accident; Luca says she's been at the hospital"
             found = _nearest_name(doc, names, t.start)
             return found or _Owner()
         k -= 1

@@ -18,7 +18,31 @@ _FILLER = frozenset(
     gave new over back all both
     """.split()  # noqa: SIM905  (a word block is easier to edit than a list literal)
 )
-_SAME = {"answer": "reply", "response": "reply", "responses": "reply", "replies": "reply"}
+_SAME = {
+    "answer": "reply",
+    "response": "reply",
+    "responses": "reply",
+    "replies": "reply",
+    "decision": "reply",  # "Siobhán accepted" settles "her decision on the offer"
+    "paid": "payment",
+    "inv": "invoice",
+    "refs": "reference",
+    "ref": "reference",
+    "comps": "comparable",
+    "comparables": "comparable",
+}
+# Paperwork is written both ways ("PO signed" settles "the purchase order").
+_SHORT = {
+    "po": ("purchase",),
+    "pos": ("purchase",),
+    "nda": ("disclosure",),
+    "sow": ("statement",),
+    "loi": ("intent",),
+    "msa": ("master",),
+    "dpa": ("processing",),
+    "rfp": ("rfp",),
+    "cv": ("resume",),
+}
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -28,6 +52,7 @@ def content_words(text: str) -> frozenset[str]:
             continue
         w = _SAME.get(w, w)
         out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+        out.update(_SHORT.get(w, ()))
     return frozenset(out)
 
 

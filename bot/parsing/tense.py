@@ -95,10 +95,13 @@ def clause_tense(doc: Doc, pos: int) -> tuple[bool, bool]:
             future = True
         elif low in _PAST or (low.endswith("ed") and len(low) > 4):
             past = True
-        elif low.endswith("ing") and len(low) > 4 and low not in _ING_NOUNS:
+        elif low.endswith("ing") and len(low) > 4:
             prev = doc.tokens[k - 1] if k > first else None
-            if prev is None or _is_be(prev):
+            after_be = prev is not None and (_is_be(prev) or prev.lower.endswith(("'re", "’re")))
+            if low not in _ING_NOUNS and (prev is None or after_be):
                 future = True  # "kicking off their pilot", "she's flying home"
+            elif after_be and low == "meeting":
+                future = True  # "they're meeting Thursday": "meeting" as a verb, a plan
         if t.possessive and low in _PRONOUNS_WITH_IS:
             nxt = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
             if nxt is not None and nxt.lower.endswith("ing") and nxt.lower not in _ING_NOUNS:

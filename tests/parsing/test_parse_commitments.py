@@ -34,7 +34,7 @@ LOOPS = [
     (
         "pronoun-refers-to-a-request",
         "Khalid wants the case studies too, owe him those by Friday",
-        ((YOU, "the case studies", None, date(2026, 4, 24)),),
+        ((YOU, "the case studies", "Khalid", date(2026, 4, 24)),),
     ),
     (
         "pronoun-later-clause-due",
@@ -116,7 +116,74 @@ LOOPS = [
         ((YOU, "set up onsites with Aoife and Mai", "Nkechi", date(2026, 4, 28)),),
     ),
     ("their-own-plan-is-a-need", "Sam wants a new job by March", ()),
-    ("a-wish-is-a-need", "Grace wants a demo of the reporting module", ()),
+    ("a-wish-is-a-need", "Grace wants a shelter dog", ()),
+    ("their-own-plan", "Hiroshi wants a new job in Vancouver by the fall", ()),
+    ("flexibility-is-no-deliverable", "Luca asked for some flexibility on the timeline", ()),
+    (
+        "a-deliverable-wish-is-a-loop",
+        "Grace wants a demo of the reporting module",
+        ((YOU, "a demo of the reporting module", "Grace", None),),
+    ),
+    (
+        "they-need-two-things",
+        "call w/ Amara Okafor - they need the SOC 2 letter and a pen test summary by Fri",
+        (
+            (YOU, "the SOC 2 letter", None, date(2026, 4, 24)),
+            (YOU, "a pen test summary", None, date(2026, 4, 24)),
+        ),
+    ),
+    (
+        "name-to-do",
+        "Renata Silva to send over the signed order form by Wednesday",
+        ((THEY, "the signed order form", "Renata Silva", date(2026, 4, 22)),),
+    ),
+    (
+        "i-am-to-do",
+        "I'm to draft the integration plan by Friday",
+        ((YOU, "draft the integration plan", None, date(2026, 4, 24)),),
+    ),
+    (
+        "note-to-self",
+        "budget approved!! send him the onboarding checklist",
+        ((YOU, "the onboarding checklist", None, None),),
+    ),
+    (
+        "resend-it",
+        "they want our pricing in CAD, pls resend by Thurs",
+        ((YOU, "our pricing in CAD", None, date(2026, 4, 23)),),
+    ),
+    ("intro-made-is-no-order", "intro to our CFO made", ()),
+    (
+        "subject-carried-over-a-comma",
+        "Rohan Mehta thinks 20% is greedy, will share his advisor template by Friday",
+        ((THEY, "his advisor template", "Rohan Mehta", date(2026, 4, 24)),),
+    ),
+    (
+        "they-carried-over-a-comma",
+        "they do big cheques, want our data room link",
+        ((YOU, "our data room link", None, None),),
+    ),
+    (
+        "after-a-full-stop-it-is-me",
+        "Rohan Mehta loved it. Will send the deck by Friday",
+        ((YOU, "the deck", None, date(2026, 4, 24)),),
+    ),
+    ("intros-are-a-need", "Khoa Tran is raising, wants intros to SG angels", ()),
+    (
+        "it-is-what-came-in",
+        "DDQ from Hauwa Abdullahi landed. 40 questions, owe it back to her by Friday",
+        ((YOU, "DDQ", None, date(2026, 4, 24)),),
+    ),
+    (
+        "deadline-in-its-own-clause",
+        "Renata Silva needs the DPA countersigned before legal signs off, by the 30th",
+        ((YOU, "the DPA countersigned before legal signs off", "Renata Silva", date(2026, 4, 30)),),
+    ),
+    (
+        "eod-tomorrow",
+        "Devon Clarke asked for the API doc by end of day tomorrow",
+        ((YOU, "the API doc", "Devon Clarke", date(2026, 4, 22)),),
+    ),
     ("my-need", "I need a lawyer", ()),
     ("story-not-plan", "she was sending emails all day", ()),
 ]
@@ -150,6 +217,72 @@ SETTLES = [
     ),
     ("passive-sent-to", "security review sent over to Liv", ((YOU, "security review", "Liv"),)),
     ("passive-received", "Hana: PO received", ((THEY, "PO", None),)),
+    ("passive-signed", "Femi: PO signed 🎉 finally", ((THEY, "PO", None),)),
+    (
+        "arrow-tick",
+        "data room link → Priya Venkataraman ✅",
+        ((YOU, "data room link", "Priya Venkataraman"),),
+    ),
+    ("to-name-tick", "comps to Mei Chen ✅ 3 in Carlton", ((YOU, "comps", "Mei Chen"),)),
+    (
+        "to-name-finally",
+        "section 32 to Liam O'Sullivan, finally",
+        ((YOU, "section 32", "Liam O'Sullivan"),),
+    ),
+    ("to-name-by-is-a-loop", "onboarding doc to Ana Clara Ribeiro by Mon", ()),
+    (
+        "two-things-two-people",
+        "webhook docs + sandbox key sent to Wei Ling Tan and Priya Nair",
+        (
+            (YOU, "webhook docs", "Wei Ling Tan"),
+            (YOU, "sandbox key", "Wei Ling Tan"),
+            (YOU, "webhook docs", "Priya Nair"),
+            (YOU, "sandbox key", "Priya Nair"),
+        ),
+    ),
+    ("thing-in", "Karthik Subramanian: term sheet in 🔥🔥", ((THEY, "term sheet", None),)),
+    ("refs-in", "Arjun Malhotra's refs in ✅ both glowing", ((THEY, "refs", "Arjun Malhotra"),)),
+    ("in-person-is-no-delivery", "met Arjun Malhotra in person", ()),
+    (
+        "shipped",
+        "Rafa Yamamoto's swag box shipped, tracking sent",
+        ((YOU, "swag box", "Rafa Yamamoto"), (YOU, "tracking", None)),
+    ),
+    (
+        "accepted",
+        "Siobhán Ní Bhriain accepted 🥳 starts 1/7",
+        ((THEY, "a decision", "Siobhán Ní Bhriain"),),
+    ),
+    (
+        "came-back-on",
+        "Tom Becker came back on Siobhán, they loved her",
+        ((THEY, "feedback on Siobhán", "Tom Becker"),),
+    ),
+    (
+        "paid",
+        "Pieter Jansen paid invoice 1042 finally",
+        ((THEY, "payment invoice 1042", "Pieter Jansen"),),
+    ),
+    (
+        "passive-arrived",
+        "Tariq's signed NDA arrived, filed it with legal",
+        ((THEY, "NDA", "Tariq"),),
+    ),
+    ("passive-done-and-shared", "luca - QBR deck done and shared", ((YOU, "QBR deck", None),)),
+    (
+        "passive-made",
+        "Ingrid: intro to our CFO made, they're meeting Thursday",
+        ((YOU, "intro to our CFO", None),),
+    ),
+    ("passive-sent-tick", "EUR proposal sent ✔️", ((YOU, "EUR proposal", None),)),
+    (
+        "countersigned",
+        "Maeve Brennan countersigned the contract",
+        ((THEY, "the contract", "Maeve Brennan"),),
+    ),
+    ("not-done-yet", "QBR deck not done yet", ()),
+    ("almost-done", "QBR deck almost done", ()),
+    ("nearly-signed", "LOI nearly signed", ()),
     (
         "it-is-the-thing-before",
         "Signed the DPA and sent it back to Jonas",

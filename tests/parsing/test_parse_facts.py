@@ -17,6 +17,7 @@ def parse(text: str) -> ParsedNote:
 
 
 OCCASIONS = [
+    ("second-is-no-age", "Raj's 2nd is on Friday", ()),
     ("named-birthday", "Sam's birthday is March 3", (OccasionSpec("birthday", 3, 3, None, "Sam"),)),
     ("bday", "bday 14 July", (OccasionSpec("birthday", 7, 14),)),
     ("leap-day", "her birthday is on 29 Feb", (OccasionSpec("birthday", 2, 29),)),

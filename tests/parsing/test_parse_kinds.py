@@ -11,6 +11,16 @@ from bot.parsing import Initiator, parse_note
 
 NOW = datetime(2026, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
+NOT_KINDS = [
+    ("booked-call", "booked a disco call with Mamadou for Friday"),
+    ("call-booked", "call booked 30/4 with Wiktoria"),
+    ("demo-tomorrow", "demo for raj and tyler tommorrow"),
+    ("notes-from-kickoff", "sent anna-lena the notes from the kickoff"),
+    ("demo-link", "Sent Bruno the demo link"),
+    ("qbr-deck", "QBR deck done and shared"),
+    ("their-meeting", "intro made, they're meeting Thursday"),
+]
+
 KINDS = [
     ("coffee", "met Jane Doe for coffee", "coffee"),
     ("lunch", "lunch w/ Sam Lee", "lunch"),
@@ -38,6 +48,23 @@ KINDS = [
     ("postcard", "postcard from Raj", "card"),
     ("gift", "sent Raj a gift", "gift"),
     ("conference", "met Priya at the conference", "event"),
+    ("chai", "chai w/ Ananya at Third Wave", "coffee"),
+    ("almoco", "almoço c/ JP e Rafa", "lunch"),
+    ("dejeuner", "déjeuner avec Camille", "lunch"),
+    ("bbq", "Korean BBQ w/ Samuel", "dinner"),
+    ("appel", "appel avec Youssef hier", "call"),
+    ("disco-call", "disco w/ Mamadou done", "call"),
+    ("no-answer", "elodie - no answer x3", "call"),
+    ("picked-up", "Élodie finally picked up. Not interested", "call"),
+    ("on-meet", "Thiago on Meet: they want a hackathon", "video call"),
+    ("whatsapp-voice-note", "Khalid WhatsApp voice note: loved concept B", "voice note"),
+    ("replied-on-li", "Marie replied on LI: she left the company", "text"),
+    ("cc", "pentest summary sent to Arnaud, cc Camille", "email"),
+    ("site-visit", "site visit in Fremont w/ Haruto", "meeting"),
+    ("debrief", "Ferngrove debrief with Tomasz", "meeting"),
+    ("demo-went-great", "demo went great, Sarah's CEO joined", "meeting"),
+    ("meetup-done", "MEETUP DONE. 140 ppl!!!", "event"),
+    ("open-for-inspection", "open for inspection @ Albert Park - 23 groups through", "event"),
     ("wedding", "saw Sam at the wedding", "event"),
     ("meetup", "Raj at the Python meetup", "event"),
     ("dinner-party", "dinner party at Jane's", "event"),
@@ -78,3 +105,8 @@ INITIATORS = [
 )
 def test_initiator(text: str, expected: Initiator | None) -> None:
     assert parse_note(text, now=NOW, tz="Europe/Berlin").initiator == expected
+
+
+@pytest.mark.parametrize(("text",), [(t,) for _, t in NOT_KINDS], ids=[i for i, _ in NOT_KINDS])
+def test_a_plan_or_a_thing_is_no_interaction(text: str) -> None:
+    assert parse_note(text, now=NOW, tz="Europe/Berlin").kind is None
