@@ -12,21 +12,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.parsing.doc import Doc, Token
+from bot.parsing.gazetteer import gazetteer
 from bot.parsing.known import Index, Resolved, fold, is_known_alias
 from bot.parsing.lexicon import NOT_NAMES, RELATIONS, THING_NOUNS, words
 from bot.parsing.model import OrgRef
 from bot.parsing.people import KnownThings, NameSpan
 
 _ROLE_ACRONYMS = words(
-    "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo"
+    "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo hrbp"
+    " rssi dsi daf drh pm em"
 )
 _ROLE_WORDS = words(
     """
     founder cofounder co-founder president chair chairman chairwoman chairperson partner
-    owner principal
+    owner principal co-owner coowner treasurer recruiter headteacher headmaster headmistress
+    principal secretary trustee scout
     """
 )
 _ROLE_HEADS = words("head director manager lead vp svp evp avp")
+# "programme lead", "product manager", "account director": a noun, then a role head
+_ROLE_TAILS = words("lead manager director officer engineer designer partner coordinator")
 _COMPANY_SUFFIXES = words(
     """
     inc inc. ltd ltd. llc llp plc gmbh ag sa sas sarl bv nv oy ab as corp corporation company co
@@ -112,6 +117,16 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
         return k, t.text
     if low in _ROLE_WORDS:
         return k, t.text
+    n = _tok(doc, k + 1)
+    if (
+        n is not None
+        and n.lower in _ROLE_TAILS
+        and t.text.isalpha()
+        and t.text.islower()
+        and low not in NOT_NAMES
+        and not _gap(doc, t, n).strip()
+    ):
+        return k + 1, f"{t.text} {n.text}"
     if low in _ROLE_HEADS:
         n = _tok(doc, k + 1)
         if n is not None and n.lower == "of" and not _gap(doc, t, n).strip():
@@ -194,8 +209,12 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
         if from_at and nxt is not None and nxt.lower in _FROM_AT and after_k + 1 < len(tokens):
             gap = doc.text[last.end : nxt.start].strip(" ")
             if not gap or gap.endswith(")"):
-                run = _org_after(doc, after_k + 1, by_first, things, idx)
-                is_known = any(a == after_k + 1 for a, _, _ in things.orgs)
+                at_k = after_k + 1
+                the = _tok(doc, at_k)
+                if nxt.lower == "from" and the is not None and the.lower == "the":
+                    at_k += 1  # "Tunde from the Chevron Nigeria Foundation"
+                run = _org_after(doc, at_k, by_first, things, idx)
+                is_known = any(a == at_k for a, _, _ in things.orgs)
                 end = run[0] if run is not None else 0
                 place = _tok(doc, end + 1) is not None and (
                     doc.tokens[end + 1].lower in THING_NOUNS or doc.tokens[end + 1].text == "HQ"
@@ -203,7 +222,7 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                 if run is not None and (nxt.lower == "from" or (is_known and not place)):
                     end, org = run
                     fact(s).company = add_org(org)
-                    _drop(by_first, after_k + 1, end, not_people)
+                    _drop(by_first, at_k, end, not_people)
         # "Kai Berg (Vandelay)", "Anna-Lena Vogt (AL)", "(Stark Industries CFO)", "(goes by Mai)"
         after_end = last.end + (2 if last.possessive else 0)
         rest = doc.text[after_end : after_end + 80]
@@ -221,7 +240,7 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
             if role is not None:
                 end, title = role
                 at = _tok(doc, end + 1)
-                if at is not None and at.lower in ("at", "of", "from"):
+                if at is not None and at.lower in ("at", "of", "from", "@"):
                     run = _org_after(doc, end + 2, by_first, things, idx)
                     if run is not None:
                         f = fact(s)
@@ -294,7 +313,7 @@ def _parenthetical(
             return
     quoted = len(inner) > 2 and inner[0] in "'\"" and inner[-1] in "'\""
     bare = inner.strip(" '\"")
-    if not bare or len(bare.split()) > 4:
+    if not bare or len(bare.split()) > 6:
         return
     person = s.known.known_as or s.name
     if quoted or (len(bare.split()) == 1 and _looks_like_alias(bare, person)):
@@ -302,16 +321,37 @@ def _parenthetical(
         return
     if fold(bare) in idx.full:
         return  # a known alias or person, not an organisation
-    ws = bare.split()
+    head, _, after_comma = bare.partition(",")
+    ws = head.split()
     role_words: list[str] = []
-    while ws and (ws[-1].lower() in _ROLE_ACRONYMS or ws[-1].lower() in _ROLE_WORDS):
+    while ws and _role_word(ws[-1]):
         role_words.insert(0, ws.pop())
-    if not ws or not all(w[:1].isupper() for w in ws):
+    # "(Tessellate AI head of product)": the role begins at its head word
+    for i, w in enumerate(ws):
+        if i > 0 and w.lower() in ("head", "director", "vp", "svp", "evp") and w.islower():
+            role_words = ws[i:] + role_words
+            ws = ws[:i]
+            break
+    while ws and ws[-1].lower() in _DEPARTMENTS and not ws[-1][:1].isupper():
+        ws.pop()  # "(PortLink procurement)"
+    tail = after_comma.strip()
+    if tail and _role_word(tail.split()[-1]) and tail.lower() not in _DEPARTMENTS:
+        role_words = role_words or tail.split()  # "(Sakura Retail SG, HRBP)"
+    if not ws:
+        if role_words and len(role_words) <= 3:
+            fact(s).role = " ".join(role_words)  # "Olumide (treasurer)"
+        return
+    if not all(w[:1].isupper() for w in ws):
         return
     f = fact(s)
     f.company = add_org(" ".join(ws))
     if role_words:
         f.role = " ".join(role_words)
+
+
+def _role_word(w: str) -> bool:
+    low = w.lower()
+    return low in _ROLE_ACRONYMS or low in _ROLE_WORDS
 
 
 def _add_alias(s: NameSpan, alias: str, fact: FactFor, idx: Index) -> None:
@@ -337,6 +377,14 @@ def _alias_phrase(doc: Doc, s: NameSpan, fact: FactFor, idx: Index) -> None:
             return
 
 
+_TITLE_WORDS = words("dr mr mrs ms prof mx")
+# "(PortLink procurement)", "(Spedition Kraus, IT)": the team inside the company, not a role
+_DEPARTMENTS = words(
+    "procurement finance legal it hr ops operations marketing sales engineering eng product"
+    " security infosec compliance purchasing"
+)
+
+
 def _before(
     doc: Doc,
     s: NameSpan,
@@ -353,7 +401,12 @@ def _before(
     t = _tok(doc, k)
     if t is None:
         return
-    if doc.text[t.end : doc.tokens[s.first].start].strip(" ,") != "":
+    if t.lower.rstrip(".") in _TITLE_WORDS:  # "Sarah's CEO, Dr. Rania Haddad": past the title
+        k -= 1
+        t = _tok(doc, k)
+        if t is None:
+            return
+    if doc.text[t.end : doc.tokens[k + 1].start].strip(" ,.") != "":
         return
     # walk back over the role
     for start in range(k, max(-1, k - 4), -1):
@@ -375,8 +428,10 @@ def _before(
                     break
                 first -= 1
             org_span = by_first.get(first)
-            if org_span is not None and org_span.known.found:
-                return  # "Ben's cofounder" is a relation, handled elsewhere
+            if org_span is not None and (
+                org_span.known.found or fold(org_span.name.split()[0]) in gazetteer().given
+            ):
+                return  # "Ben's cofounder", "Sarah Goldberg's CEO": a person's, not a company's
             name = " ".join(doc.tokens[x].text for x in range(first, start))
             if any(a == first for a, _, _ in things.orgs) or name[:1].isupper():
                 f.company = add_org(name)

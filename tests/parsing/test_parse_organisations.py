@@ -99,6 +99,41 @@ FACTS = [
     ("quoted-nickname", "met Robert Smith ('Bobby')", (("Robert Smith", None, None, ("Bobby",)),)),
     ("known-alias-is-not-news", "coffee w/ Niamh O'Brien (Nee)", ()),
     ("known-alias-quoted", "Antoine Moreau ('Tony') is moving", ()),
+    (
+        "role-in-brackets",
+        "Board mtg: Olumide Adeyemi (treasurer) flagged cash",
+        (("Olumide Adeyemi", None, "treasurer", ()),),
+    ),
+    (
+        "department-is-not-a-role",
+        "Video call with Sanne van der Berg (PortLink procurement)",
+        (("Sanne van der Berg", "PortLink", None, ()),),
+    ),
+    (
+        "company-comma-role",
+        "video call w/ Yuki Nakamura (Sakura Retail SG, HRBP)",
+        (("Yuki Nakamura", "Sakura Retail SG", "HRBP", ()),),
+    ),
+    (
+        "company-then-role-in-brackets",
+        "prep call w/ Yael Mizrahi (Tessellate AI head of product)",
+        (("Yael Mizrahi", "Tessellate AI", "head of product", ()),),
+    ),
+    (
+        "noun-and-role-head",
+        "Zoom w/ Aisha Bello + her programme lead Hauwa Abdullahi",
+        (("Hauwa Abdullahi", None, "programme lead", ()),),
+    ),
+    (
+        "role-then-title",
+        "Sarah Goldberg's CEO, Dr. Rania Haddad, joined",
+        (("Rania Haddad", None, "CEO", ()),),
+    ),
+    (
+        "from-the",
+        "Tunde Bakare-Williams from the Chevron Nigeria Foundation reached out",
+        (("Tunde Bakare-Williams", "Chevron Nigeria Foundation", None, ()),),
+    ),
     ("relation-is-not-a-role", "Ben's cofounder Lior has cancer", ()),
     ("partner-is-family", "Ahmed and his partner Youssef", ()),
     ("place-is-not-a-company", "Met Mei at Initrode HQ", ()),
