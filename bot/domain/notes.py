@@ -153,6 +153,8 @@ class ContactCard:
     cadence_days: int | None = None  # your stay-in-touch cadence with them, if any
     pressure: PressureNote | None = None  # teammates' contact this week, when over the threshold
     standing: ContactStanding | None = None  # your relationship's state and the next best action
+    emails: tuple[str, ...] = ()  # every address the contact has, the first one first
+    phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
