@@ -52,7 +52,7 @@ def record_from_card(card: Card) -> Record | ImportProblem:
     if card.first("X-ABSHOWAS").upper() == "COMPANY" or (
         company and not _n_name(card) and name_key(name) == name_key(company)
     ):
-        return ImportProblem(line=card.line, message=_NOT_PEOPLE["org"], name=name)
+        return ImportProblem(line=card.line, message=_NOT_PEOPLE["org"], name=fn or name)
     emails = unique([e for p in card.all("EMAIL") if (e := normalise_email(p.value))])
     if not name_key(name):
         why = f"no name, only {emails[0]}" if emails else "no name"
