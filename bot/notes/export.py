@@ -235,14 +235,16 @@ def _birthday(contact: ExportContact, kind: str = "birthday") -> str:
 
 
 # C0 controls but tab and newline, DEL, and the C1 controls (0x80-0x9F; ESC's 8-bit twin CSI).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
     """A cell a spreadsheet shows as text: no control characters, and never a formula."""
-    text = _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    text = _CONTROLS.sub("", value)
+    guard = text.startswith(_FORMULA_STARTS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR rewrites a terminal line
+    return "'" + text if guard else text
 
 
 def to_csv(data: ExportData) -> str:
