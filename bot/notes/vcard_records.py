@@ -43,11 +43,11 @@ def _text(card: Card, name: str) -> str:
 def record_from_card(card: Card) -> Record | ImportProblem:
     version = card.version
     fn = _text(card, "FN")
-    kind = (card.first("KIND") or card.first("X-ADDRESSBOOKSERVER-KIND")).strip().lower()
-    if kind in _NOT_PEOPLE:
-        return ImportProblem(line=card.line, message=_NOT_PEOPLE[kind], name=fn)
     orgs = [components(p.value, version) for p in card.all("ORG") if p.value.strip()]
     company = next((o[0] for o in orgs if o and o[0]), None)
+    kind = (card.first("KIND") or card.first("X-ADDRESSBOOKSERVER-KIND")).strip().lower()
+    if kind in _NOT_PEOPLE:
+        return ImportProblem(line=card.line, message=_NOT_PEOPLE[kind], name=fn or company or "")
     name, alias = _name(card)
     if card.first("X-ABSHOWAS").upper() == "COMPANY" or (
         company and not _n_name(card) and name_key(name) == name_key(company)

@@ -171,6 +171,33 @@ PEOPLE = [
         ("67545678",),
         (),
     ),
+    (
+        "obsidian-vcf-2.1-charset-windows-1251.vcf",
+        "Иванов Иван Иванович",
+        "Организация",
+        "Работник",
+        ("example@email.domain",),
+        (),
+        (),
+    ),
+    (
+        "obsidian-vcf-3.0-two-bdays-text-anniversary.vcf",
+        "Huntelaar Jan",
+        None,
+        None,
+        (),
+        (),
+        (("birthday", 8, 17, 1980), ("anniversary", 9, 22, 2001)),
+    ),
+    (
+        "obsidian-vcf-4.0-two-fn-version-last.vcf",
+        "Zahra Ali",
+        "Mirage Dream Builders",
+        "Lead Vision Architect",
+        ("zahra.moon@miragemail.ae", "zahra@dreambuild.ae"),
+        ("+971501234567", "+971501234568", "+14165553333"),
+        (("birthday", 8, 8, 1990),),
+    ),
     # CSV exports
     (
         "google-contacts-outlook-csv-constructed.csv",
@@ -316,6 +343,11 @@ NOT_PEOPLE = [
     (
         "apple-addressbook-3.0-x-addressbookserver-group.vcf",
         [(1, "Shared Group", "a group, not a person")],
+        0,
+    ),
+    (
+        "obsidian-vcf-4.0-kind-org-no-fn.vcf",
+        [(1, "Tech Solutions Inc", "an organisation, not a person")],
         0,
     ),
     (
