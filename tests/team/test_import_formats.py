@@ -670,3 +670,12 @@ def test_dates_as_outlook_and_others_write_them(
     text: str, expected: tuple[int, int, int | None] | None
 ) -> None:
     assert parse_date(text) == expected
+
+
+def test_every_address_book_fixture_says_where_it_comes_from() -> None:
+    sources = (FIXTURES / "SOURCES.md").read_text(encoding="utf-8")
+    files = sorted([*VCARD.iterdir(), *CSV.iterdir()])
+    assert len(files) >= 70
+    assert [f.name for f in files if f"`{f.name}`" not in sources] == []
+    constructed = [f.name for f in files if "constructed" in f.name]
+    assert all(f"`{name}` |" in sources for name in constructed)
