@@ -362,6 +362,10 @@ def import_lines(summary: ImportSummary) -> Iterator[str]:
     if len(summary.problems) > 50:
         yield f"  …and {len(summary.problems) - 50} more problems."
     if summary.dry_run:
+        for label, names in (("new", summary.new_contacts), ("updated", summary.updated_contacts)):
+            if names:
+                more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+                yield f"  {label}: {', '.join(names[:20])}{more}"
         yield "Dry run: nothing was changed."
 
 

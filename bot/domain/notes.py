@@ -231,6 +231,8 @@ class ImportSummary:
     notes: int = 0  # notes restored from a Rapport JSON export
     loops: int = 0  # loops restored from a Rapport JSON export
     dry_run: bool = False  # nothing was written: this is what the import would do
+    new_contacts: tuple[str, ...] = ()  # names, in file order
+    updated_contacts: tuple[str, ...] = ()  # existing contacts that gained something
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,8 @@ def _get(row: dict[str, str], names: tuple[str, ...]) -> str:
 def _record(row: dict[str, str], headers: list[str], line: int) -> Record | ImportProblem:
     full = _get(row, _FULL)
     first, middle, last = _get(row, _FIRST), _get(row, _MIDDLE), _get(row, _LAST)
+    # LinkedIn people write credentials into the surname ("Chen, PhD"); no surname has a comma.
+    last = last.split(",")[0].strip()
     name = _without(full, _get(row, _PREFIX), _get(row, _SUFFIX)) if first or last else full
     name = name or " ".join(x for x in (first, middle, last) if x)
     emails = unique(

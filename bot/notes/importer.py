@@ -88,6 +88,7 @@ def apply(
         ).all()
     )
     counts = {"created": 0, "merged": 0, "skipped": 0}
+    names: dict[str, list[str]] = {"created": [], "merged": []}
     occasions = seen = 0
     problems: list[ImportProblem] = []
     pending = _Pending()
@@ -137,6 +138,8 @@ def apply(
                 alias_keys.add(nick_key)
                 pending.aliases.append((contact, nickname))
         counts[outcome] += 1
+        if outcome in names and contact.display_name not in names[outcome]:
+            names[outcome].append(contact.display_name)
         if seen % FLUSH_EVERY == 0:
             pending.flush(session, workspace_id, has_occasion)
     pending.flush(session, workspace_id, has_occasion)
@@ -147,6 +150,8 @@ def apply(
         skipped=counts["skipped"],
         problems=tuple(problems),
         occasions=occasions,
+        new_contacts=tuple(names["created"]),
+        updated_contacts=tuple(n for n in names["merged"] if n not in names["created"]),
     )
 
 

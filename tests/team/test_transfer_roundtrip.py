@@ -130,6 +130,7 @@ def test_export_then_import_into_a_new_database_in_the_console(
     code, out, _ = run(capsys, "import", "--db", fresh, "--dry-run", str(backup))
     assert code == 0
     assert out.startswith("Would import 1 record: 1 new contact")
+    assert "  new: Jane Doe" in out
     assert "2 notes and 1 loop restored" in out and "Dry run: nothing was changed." in out
     code, _, err = run(capsys, "who", "--db", fresh, "Jane Doe")
     assert code == 1 and "Jane Doe" in err
