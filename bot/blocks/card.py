@@ -48,6 +48,8 @@ def card_blocks(
         about.append(escape(" at ".join(x for x in (card.role, card.company) if x)))
     if card.aliases:
         about.append("also known as " + ", ".join(escape(a) for a in card.aliases))
+    about += [":email: " + ", ".join(escape(e) for e in card.emails)] if card.emails else []
+    about += [":phone: " + ", ".join(escape(p) for p in card.phones)] if card.phones else []
     if card.tags:
         about.append("tags: " + ", ".join(escape(t) for t in card.tags))
     if about:

@@ -73,9 +73,18 @@ def add_team(sub: Any, common: argparse.ArgumentParser) -> None:
     forget.add_argument("name", nargs="+")
     forget.add_argument("--yes", action="store_true", help="don't ask (for scripts)")
     imp = sub.add_parser(
-        "import", parents=[common], help="import contacts from a .vcf or Google .csv"
+        "import",
+        parents=[common],
+        help="import contacts from a .vcf or contacts .csv, or restore a Rapport .json export",
     )
-    imp.add_argument("file", help="a vCard (.vcf) or Google Contacts CSV (.csv) file")
+    imp.add_argument(
+        "file",
+        help="a vCard (.vcf), a contacts CSV (.csv: Google, Outlook, LinkedIn, Thunderbird…) "
+        "or a Rapport JSON export (.json)",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="say what the import would change; change nothing"
+    )
     exp = sub.add_parser("export", parents=[common], help="export everything you may see")
     exp.add_argument("--format", choices=["json", "csv", "vcf"], default="json")
     exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")

@@ -89,9 +89,11 @@ def _team(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Output)
         return _forget(args, rapport, actor, out)
     elif args.command == "import":
         summary = rapport.transfer.import_contacts(
-            actor=actor, path=Path(args.file), progress=_progress_line()
+            actor=actor, path=Path(args.file), progress=_progress_line(), dry_run=args.dry_run
         )
         out.show(summary, import_lines(summary))
+        if summary.created + summary.merged + summary.skipped == 0:
+            return EXIT_USER_ERROR  # nothing in the file was a person Rapport could import
     elif args.command == "export":
         text = rapport.transfer.export(actor=actor, format=args.format)
         if args.out:
@@ -257,6 +259,10 @@ def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
     yield f"{card.contact.display_name}{f' — {extra}' if extra else ''}"
     if card.aliases:
         yield f"  Also known as: {', '.join(card.aliases)}"
+    if card.emails:
+        yield f"  Email: {', '.join(card.emails)}"
+    if card.phones:
+        yield f"  Phone: {', '.join(card.phones)}"
     if card.last_interaction:
         yield f"  Last interaction: {_entry_line(card.last_interaction, out)}"
     if card.last_by_you and card.last_by_you != card.last_interaction:
@@ -335,15 +341,32 @@ def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
 
 
 def import_lines(summary: ImportSummary) -> Iterator[str]:
-    yield (
-        f"Imported {summary.total} records: {summary.created} new contacts, "
+    verb = "Would import" if summary.dry_run else "Imported"
+    line = (
+        f"{verb} {plural(summary.total, 'record')}: {plural(summary.created, 'new contact')}, "
         f"{summary.merged} existing ones updated, {summary.skipped} already known; "
-        f"{summary.occasions} birthdays added."
+        f"{plural(summary.occasions, 'occasion')} (birthdays, anniversaries) added"
     )
+    if summary.notes or summary.loops:
+        line += f", {plural(summary.notes, 'note')} and {plural(summary.loops, 'loop')} restored"
+    yield line + "."
+    if summary.created + summary.merged + summary.skipped == 0:
+        yield "Nothing was imported."
     for problem in summary.problems[:50]:
-        yield f"  line {problem.line}: {problem.message}"
+        where = f"line {problem.line}: " if problem.line else ""
+        who = f"{problem.name}: " if problem.name else ""  # imported, without what it says
+        if problem.skipped:
+            yield f"  {where}skipped {problem.name + ': ' if problem.name else ''}{problem.message}"
+        else:
+            yield f"  {where}{who}{problem.message}"
     if len(summary.problems) > 50:
         yield f"  …and {len(summary.problems) - 50} more problems."
+    if summary.dry_run:
+        for label, names in (("new", summary.new_contacts), ("updated", summary.updated_contacts)):
+            if names:
+                more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+                yield f"  {label}: {', '.join(names[:20])}{more}"
+        yield "Dry run: nothing was changed."
 
 
 def workspace_lines(settings: WorkspaceSettings) -> Iterator[str]:

@@ -153,6 +153,8 @@ class ContactCard:
     cadence_days: int | None = None  # your stay-in-touch cadence with them, if any
     pressure: PressureNote | None = None  # teammates' contact this week, when over the threshold
     standing: ContactStanding | None = None  # your relationship's state and the next best action
+    emails: tuple[str, ...] = ()  # every address the contact has, the first one first
+    phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ class ContactChange:
 class ImportProblem:
     line: int  # 1-based line of the file where the bad record starts
     message: str
+    name: str = ""  # whom the record names, when it names anyone
+    skipped: bool = True  # False: the record was imported, without what the message says
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,12 @@ class ImportSummary:
     merged: int  # existing contacts that gained an email, phone, company, birthday…
     skipped: int  # already known, nothing new
     problems: tuple[ImportProblem, ...] = ()
-    occasions: int = 0  # birthdays added
+    occasions: int = 0  # birthdays and anniversaries added
+    notes: int = 0  # notes restored from a Rapport JSON export
+    loops: int = 0  # loops restored from a Rapport JSON export
+    dry_run: bool = False  # nothing was written: this is what the import would do
+    new_contacts: tuple[str, ...] = ()  # names, in file order
+    updated_contacts: tuple[str, ...] = ()  # existing contacts that gained something
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,13 @@ workspace that are team-visible or the user's own; the user's own loops; occasio
 notes or imported; and the contacts those belong to (plus contacts with no notes at all, such as
 an imported address book). A contact known only through someone else's private notes is left out.
 
-CSV and vCard carry the notes in each contact's Notes/NOTE field, so an export imports back into
-Rapport (or Google Contacts, or a phone) without losing them.
+CSV and vCard carry the notes in each contact's Notes/NOTE field, so an export opens in Google
+Contacts or a phone; the JSON export is the one that imports back into Rapport whole (notes,
+loops and occasions: bot.notes.restore).
+
+A CSV is opened in spreadsheets, so every cell is made safe the way OWASP's "CSV Injection" page
+says: terminal control characters in stored text are dropped, and a cell that starts with `=`,
+`+`, `-`, `@`, a tab or a carriage return gets a leading `'` so that it is never run as a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -32,6 +38,8 @@ CSV_HEADER = (
     "Family Name",
     "Nickname",
     "Birthday",
+    "Event 1 - Label",
+    "Event 1 - Value",
     "Notes",
     "Organization 1 - Name",
     "Organization 1 - Title",
@@ -50,6 +58,8 @@ class ExportContact:
     role: str | None = None
     email: str | None = None
     phone: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     occasions: list[dict[str, Any]] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)
@@ -106,6 +116,8 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
             role=c.role,
             email=c.email,
             phone=c.phone,
+            emails=_all(c.email, c.emails),
+            phones=_all(c.phone, c.phones),
         )
         for c in all_contacts
         if c.id is not None and c.id in wanted
@@ -144,6 +156,7 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
                 "occurred_at": note.occurred_at.isoformat(),
                 "logged_at": note.logged_at.isoformat(),
                 "author": author.display_name if author else "someone",
+                "author_id": author.external_id if author else None,
                 "kind": note.kind,
                 "private": note.visibility == "private",
                 "contacts": about,
@@ -156,9 +169,12 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
             "direction": lp.direction,
             "what": lp.what,
             "contact": contacts[lp.contact_id].name if lp.contact_id in contacts else None,
+            "contact_id": lp.contact_id,
+            "note": lp.source_note_id,
             "due_at": lp.due_at.isoformat() if lp.due_at else None,
             "status": lp.status,
             "created_at": lp.created_at.isoformat(),
+            "closed_at": lp.closed_at.isoformat() if lp.closed_at else None,
         }
         for lp in loops
     ]
@@ -170,6 +186,10 @@ def gather(session: Session, *, workspace_id: str, viewer_id: int, now: datetime
         notes=note_rows,
         loops=loop_rows,
     )
+
+
+def _all(first: str | None, rest: list[str]) -> list[str]:
+    return list(dict.fromkeys(([first] if first else []) + list(rest)))
 
 
 def render(data: ExportData, fmt: str) -> str:
@@ -184,6 +204,8 @@ def render(data: ExportData, fmt: str) -> str:
 
 def to_json(data: ExportData) -> str:
     payload = {
+        "format": "rapport-export",
+        "version": 1,
         "workspace": data.workspace,
         "user": data.user,
         "exported_at": data.exported_at.isoformat(),
@@ -203,36 +225,50 @@ def _notes_text(data: ExportData, contact: ExportContact) -> str:
     return "\n".join(lines)
 
 
-def _birthday(contact: ExportContact) -> str:
+def _birthday(contact: ExportContact, kind: str = "birthday") -> str:
     for occasion in contact.occasions:
-        if occasion["kind"] == "birthday":
+        if occasion["kind"] == kind:
             year = occasion["year"]
             prefix = f"{year:04d}" if year else "-"  # Google writes " --MM-DD" without a year
             return f"{prefix}-{occasion['month']:02d}-{occasion['day']:02d}"
     return ""
 
 
+# C0 controls but tab and newline, DEL, and the C1 controls (0x80-0x9F; ESC's 8-bit twin CSI).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: no control characters, and never a formula."""
+    text = _CONTROLS.sub("", value)
+    guard = text.startswith(_FORMULA_STARTS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a bare CR rewrites a terminal line
+    return "'" + text if guard else text
+
+
 def to_csv(data: ExportData) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_HEADER)
     for contact in data.contacts:
         given, _, family = contact.name.partition(" ")
-        writer.writerow(
-            (
-                contact.name,
-                given,
-                family,
-                " ::: ".join(contact.aliases),
-                _birthday(contact),
-                _notes_text(data, contact),
-                contact.company or "",
-                contact.role or "",
-                contact.email or "",
-                contact.phone or "",
-                " ::: ".join(contact.tags),
-            )
+        row = (
+            contact.name,
+            given,
+            family,
+            " ::: ".join(contact.aliases),
+            _birthday(contact),
+            "Anniversary" if _birthday(contact, "anniversary") else "",
+            _birthday(contact, "anniversary"),
+            _notes_text(data, contact),
+            contact.company or "",
+            contact.role or "",
+            " ::: ".join(contact.emails),
+            " ::: ".join(contact.phones),
+            " ::: ".join(contact.tags),
         )
+        writer.writerow([safe_cell(cell) for cell in row])
     return out.getvalue()
 
 
@@ -247,10 +283,10 @@ def to_vcf(data: ExportData) -> str:
         card.add("n").value = vobject.vcard.Name(family=family, given=given)
         if contact.aliases:
             card.add("nickname").value = ",".join(contact.aliases)
-        if contact.email:
-            card.add("email").value = contact.email
-        if contact.phone:
-            card.add("tel").value = contact.phone
+        for email in contact.emails:
+            card.add("email").value = email
+        for phone in contact.phones:
+            card.add("tel").value = phone
         if contact.company:
             card.add("org").value = [contact.company]
         if contact.role:
@@ -258,6 +294,9 @@ def to_vcf(data: ExportData) -> str:
         birthday = _birthday(contact)
         if birthday:
             card.add("bday").value = birthday
+        anniversary = _birthday(contact, "anniversary")
+        if anniversary:
+            card.add("x-anniversary").value = anniversary  # 3.0 has no ANNIVERSARY
         notes = _notes_text(data, contact)
         if notes:
             card.add("note").value = notes

@@ -1,20 +1,17 @@
-"""Import an address book: vCard (.vcf, parsed by the maintained `vobject` library) or a Google
-Contacts CSV export. Names, emails, phones, company, title, nicknames; birthdays become occasions.
+"""Import an address book: vCard (.vcf, bot.notes.vcard_records), a contacts CSV from Google,
+Outlook, LinkedIn, Thunderbird or any sheet with a name column (bot.notes.contacts_csv), or a
+Rapport JSON export (bot.notes.restore). Names, every email and phone, company, title,
+nicknames; birthdays and anniversaries become occasions.
 
-Idempotent: a record matches an existing contact by email first, then by exact name (name key),
-and only fills in what that contact lacks, so importing the same file twice adds nothing.
-A bad record is reported with the line it starts on and the rest still imports.
-
-The file is split into cards by their BEGIN/END lines (so one broken card cannot stop the rest,
-and its line number is known); each card is then parsed by vobject.
+Idempotent: a record matches an existing contact by any of its emails first, then by exact name
+(name key), and only fills in what that contact lacks, so importing the same file twice adds
+nothing. A record that is not a person, or has no name, is reported with its line and why; a
+field that cannot be read is reported and the rest of the record still imports.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,208 +19,39 @@ from sqlmodel import Session, select
 
 from bot.domain.names import name_key
 from bot.domain.notes import ImportProblem, ImportSummary
+from bot.notes.contacts_csv import records_from_csv
+from bot.notes.fields import MonthDay, parse_date, unique
+from bot.notes.records import Record
+from bot.notes.vcard_records import records_from_vcards
 from bot.store.models import Contact, ContactAlias, Occasion, User
 
 Progress = Callable[[int, int], None]
 FLUSH_EVERY = 1000
 MAX_FIELD = 200
+SUFFIXES = (".vcf", ".vcard", ".csv", ".json")
 
 
-@dataclass
-class Record:
-    line: int
-    name: str
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    company: str | None = None
-    role: str | None = None
-    nicknames: list[str] = field(default_factory=list)
-    birthday: tuple[int, int, int | None] | None = None  # month, day, year
-
-
-_BDAY = (
-    re.compile(r"^(?P<y>\d{4})-?(?P<m>\d{2})-?(?P<d>\d{2})(?:T.*)?$"),  # 1990-03-14, 19900314
-    re.compile(r"^-{1,2}(?P<m>\d{2})-?(?P<d>\d{2})$"),  # --03-14, --0314 (no year)
-    re.compile(r"^(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})$"),  # 03/14/1990
-)
-
-
-def parse_birthday(text: str) -> tuple[int, int, int | None] | None:
+def parse_birthday(text: str) -> MonthDay | None:
     """vCard and Google birthday spellings → (month, day, year or None); None if unreadable."""
-    value = text.strip()
-    for pattern in _BDAY:
-        match = pattern.match(value)
-        if match is None:
-            continue
-        parts = match.groupdict()
-        month, day = int(parts["m"]), int(parts["d"])
-        year = int(parts["y"]) if parts.get("y") else None
-        if year is not None and year < 1800:  # Apple writes 1604 for "no year"
-            year = None
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return month, day, year
-    return None
+    return parse_date(text)
 
 
 def count_records(path: Path) -> int:
     """A quick first pass, so the progress line can say "n of total"."""
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        if path.suffix.lower() == ".csv":
-            return max(0, sum(1 for _ in csv.reader(handle)) - 1)
-        return sum(1 for line in handle if line.strip().upper() == "BEGIN:VCARD")
+    data = path.read_bytes()
+    if path.suffix.lower() == ".csv":
+        return max(0, data.count(b"\n") - 1)
+    return data.upper().count(b"BEGIN:VCARD") or data.upper().count(b"B\x00E\x00G\x00I\x00N\x00")
 
 
 def read_records(path: Path) -> Iterator[Record | ImportProblem]:
     suffix = path.suffix.lower()
     if suffix in (".vcf", ".vcard"):
-        yield from read_vcards(path)
+        yield from records_from_vcards(path.read_bytes())
     elif suffix == ".csv":
-        yield from read_google_csv(path)
+        yield from records_from_csv(path.read_bytes())
     else:
-        yield ImportProblem(line=0, message=f"{path.name}: import takes .vcf or .csv files")
-
-
-def read_vcards(path: Path) -> Iterator[Record | ImportProblem]:
-    import vobject
-
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        start, chunk = 0, list[str]()
-        for number, line in enumerate(handle, start=1):
-            upper = line.strip().upper()
-            if upper == "BEGIN:VCARD":
-                if chunk:
-                    yield ImportProblem(line=start, message="a card without END:VCARD")
-                start, chunk = number, [line]
-                continue
-            if not chunk:
-                if line.strip():
-                    yield ImportProblem(line=number, message="text outside a card")
-                continue
-            chunk.append(line)
-            if upper == "END:VCARD":
-                try:
-                    card = vobject.readOne("".join(chunk))
-                    yield _from_vcard(card, start)
-                except Exception as exc:  # vobject raises many kinds; the rest must import
-                    yield ImportProblem(line=start, message=f"unreadable card: {exc}"[:300])
-                chunk = []
-        if chunk:
-            yield ImportProblem(line=start, message="a card without END:VCARD")
-
-
-def _values(card: object, name: str) -> list[str]:
-    contents = getattr(card, "contents", {})
-    out = []
-    for prop in contents.get(name, []):
-        value = prop.value
-        if isinstance(value, list):
-            value = " ".join(str(v) for v in value if v)
-        text = str(value).strip()
-        if text:
-            out.append(text)
-    return out
-
-
-def _from_vcard(card: object, line: int) -> Record | ImportProblem:
-    names = _values(card, "fn")
-    name = names[0] if names else ""
-    if not name:
-        for prop in getattr(card, "contents", {}).get("n", []):
-            n = prop.value
-            name = " ".join(x for x in (str(n.given), str(n.family)) if x).strip()
-    if not name_key(name):
-        return ImportProblem(line=line, message="a card with no name")
-    orgs = _values(card, "org")
-    titles = _values(card, "title")
-    nicknames = [n.strip() for v in _values(card, "nickname") for n in v.split(",") if n.strip()]
-    birthday = None
-    for raw in _values(card, "bday"):
-        birthday = parse_birthday(raw)
-        if birthday is None:
-            return ImportProblem(line=line, message=f"{name}: unreadable birthday {raw!r}")
-    return Record(
-        line=line,
-        name=name,
-        emails=_values(card, "email"),
-        phones=_values(card, "tel"),
-        company=orgs[0] if orgs else None,
-        role=titles[0] if titles else None,
-        nicknames=nicknames,
-        birthday=birthday,
-    )
-
-
-def _split(value: str | None) -> list[str]:
-    # Google joins several values of one field with " ::: ".
-    return [v.strip() for v in (value or "").split(":::") if v.strip()]
-
-
-def _first(row: dict[str, str], *keys: str) -> str:
-    for key in keys:
-        value = (row.get(key) or "").strip()
-        if value:
-            return value
-    return ""
-
-
-def read_google_csv(path: Path) -> Iterator[Record | ImportProblem]:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
-        headers = reader.fieldnames or []
-        if not any(h in headers for h in ("Name", "First Name", "Given Name")):
-            yield ImportProblem(line=1, message="not a Google Contacts CSV (no Name column)")
-            return
-        while True:
-            line = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield ImportProblem(line=line, message=f"unreadable row: {exc}")
-                continue
-            if None in row:  # more cells than headers
-                yield ImportProblem(line=line, message="more cells than the header has columns")
-                continue
-            yield _from_row(row, line)
-
-
-def _from_row(row: dict[str, str], line: int) -> Record | ImportProblem:
-    name = _first(row, "Name")
-    if not name:
-        parts = [
-            _first(row, "First Name", "Given Name"),
-            _first(row, "Middle Name", "Additional Name"),
-            _first(row, "Last Name", "Family Name"),
-        ]
-        name = " ".join(p for p in parts if p)
-    if not name_key(name):
-        return ImportProblem(line=line, message="a row with no name")
-    emails = [
-        e
-        for k, v in row.items()
-        if k and k.startswith("E-mail") and "Value" in k
-        for e in _split(v)
-    ]
-    phones = [
-        p for k, v in row.items() if k and k.startswith("Phone") and "Value" in k for p in _split(v)
-    ]
-    birthday = None
-    raw = _first(row, "Birthday")
-    if raw:
-        birthday = parse_birthday(raw)
-        if birthday is None:
-            return ImportProblem(line=line, message=f"{name}: unreadable birthday {raw!r}")
-    return Record(
-        line=line,
-        name=name,
-        emails=emails,
-        phones=phones,
-        company=_first(row, "Organization 1 - Name", "Organization Name") or None,
-        role=_first(row, "Organization 1 - Title", "Organization Title") or None,
-        nicknames=_split(_first(row, "Nickname")),
-        birthday=birthday,
-    )
+        yield ImportProblem(line=0, message=f"{path.name}: import takes .vcf, .csv or .json files")
 
 
 def _clip(value: str | None, limit: int = MAX_FIELD) -> str | None:
@@ -245,14 +73,13 @@ def apply(
     by_email: dict[str, Contact] = {}
     by_key: dict[str, Contact] = {}
     for contact in session.exec(select(Contact).where(Contact.workspace_id == workspace_id)):
-        if contact.email:
-            by_email.setdefault(contact.email.casefold(), contact)
+        for email in [contact.email or "", *contact.emails]:
+            if email:
+                by_email.setdefault(email.casefold(), contact)
         by_key.setdefault(contact.name_key, contact)
-    has_birthday = set(
+    has_occasion: set[tuple[int, str]] = set(
         session.exec(
-            select(Occasion.contact_id).where(
-                Occasion.workspace_id == workspace_id, Occasion.kind == "birthday"
-            )
+            select(Occasion.contact_id, Occasion.kind).where(Occasion.workspace_id == workspace_id)
         ).all()
     )
     alias_keys = set(
@@ -261,11 +88,10 @@ def apply(
         ).all()
     )
     counts = {"created": 0, "merged": 0, "skipped": 0}
+    names: dict[str, list[str]] = {"created": [], "merged": []}
     occasions = seen = 0
     problems: list[ImportProblem] = []
-    birthdays: list[tuple[Contact, tuple[int, int, int | None]]] = []
-    aliases: list[tuple[Contact, str]] = []
-    queued_ids: set[int] = set()  # contacts (by object) with a birthday waiting for the flush
+    pending = _Pending()
     for record in records:
         seen += 1
         if progress is not None and (seen % 250 == 0 or seen == total):
@@ -273,22 +99,16 @@ def apply(
         if isinstance(record, ImportProblem):
             problems.append(record)
             continue
+        problems += [
+            ImportProblem(line=record.line, message=w, name=record.name, skipped=False)
+            for w in record.warnings
+        ]
         emails = [e.casefold() for e in record.emails]
         key = name_key(record.name)
         found = next((by_email[e] for e in emails if e in by_email), None) or by_key.get(key)
         if found is not None:
             contact = found
-            outcome = "skipped"
-            for attr, value, limit in (
-                ("email", record.emails[0] if record.emails else None, 320),
-                ("phone", record.phones[0] if record.phones else None, 64),
-                ("company", record.company, MAX_FIELD),
-                ("role", record.role, MAX_FIELD),
-            ):
-                if value and not getattr(contact, attr):
-                    setattr(contact, attr, value[:limit])
-                    outcome = "merged"
-            session.add(contact)
+            outcome = "merged" if _fill_in(contact, record) else "skipped"
         else:
             contact = Contact(
                 workspace_id=workspace_id,
@@ -298,30 +118,31 @@ def apply(
                 role=_clip(record.role),
                 email=_clip(record.emails[0], 320) if record.emails else None,
                 phone=_clip(record.phones[0], 64) if record.phones else None,
+                emails=[e[:320] for e in record.emails],
+                phones=[p[:64] for p in record.phones],
                 created_by=user.id,
                 created_at=now,
             )
-            session.add(contact)
             outcome = "created"
+        session.add(contact)
         for email in emails:
             by_email.setdefault(email, contact)
         by_key.setdefault(key, contact)
-        queued = id(contact) in queued_ids
-        if record.birthday is not None and contact.id not in has_birthday and not queued:
-            birthdays.append((contact, record.birthday))
-            queued_ids.add(id(contact))
-            occasions += 1
-            outcome = "merged" if outcome == "skipped" else outcome
+        for kind, date in (("birthday", record.birthday), ("anniversary", record.anniversary)):
+            if date is not None and pending.occasion(contact, kind, date, has_occasion):
+                occasions += 1
+                outcome = "merged" if outcome == "skipped" else outcome
         for nickname in record.nicknames:
             nick_key = name_key(nickname)
             if nick_key and nick_key not in alias_keys and nick_key not in by_key:
                 alias_keys.add(nick_key)
-                aliases.append((contact, nickname))
+                pending.aliases.append((contact, nickname))
         counts[outcome] += 1
+        if outcome in names and contact.display_name not in names[outcome]:
+            names[outcome].append(contact.display_name)
         if seen % FLUSH_EVERY == 0:
-            _flush(session, workspace_id, birthdays, aliases, has_birthday)
-            queued_ids.clear()
-    _flush(session, workspace_id, birthdays, aliases, has_birthday)
+            pending.flush(session, workspace_id, has_occasion)
+    pending.flush(session, workspace_id, has_occasion)
     return ImportSummary(
         total=seen,
         created=counts["created"],
@@ -329,42 +150,81 @@ def apply(
         skipped=counts["skipped"],
         problems=tuple(problems),
         occasions=occasions,
+        new_contacts=tuple(names["created"]),
+        updated_contacts=tuple(n for n in names["merged"] if n not in names["created"]),
     )
 
 
-def _flush(
-    session: Session,
-    workspace_id: str,
-    birthdays: list[tuple[Contact, tuple[int, int, int | None]]],
-    aliases: list[tuple[Contact, str]],
-    has_birthday: set[int],
-) -> None:
-    session.flush()  # new contacts get their ids
-    for contact, (month, day, year) in birthdays:
-        assert contact.id is not None
-        if contact.id in has_birthday:
-            continue
-        has_birthday.add(contact.id)
-        session.add(
-            Occasion(
-                workspace_id=workspace_id,
-                contact_id=contact.id,
-                kind="birthday",
-                month=month,
-                day=day,
-                year=year,
+def _fill_in(contact: Contact, record: Record) -> bool:
+    """Give a known contact what the record has and it lacks; True when anything changed."""
+    changed = False
+    for attr, value, limit in (
+        ("email", record.emails[0] if record.emails else None, 320),
+        ("phone", record.phones[0] if record.phones else None, 64),
+        ("company", record.company, MAX_FIELD),
+        ("role", record.role, MAX_FIELD),
+    ):
+        if value and not getattr(contact, attr):
+            setattr(contact, attr, value[:limit])
+            changed = True
+    for attr, values, limit in (("emails", record.emails, 320), ("phones", record.phones, 64)):
+        known = list(getattr(contact, attr))
+        first = getattr(contact, attr[:-1])
+        merged = unique(([first] if first and first not in known else []) + known + values)
+        merged = [v[:limit] for v in merged]
+        if merged != known:
+            setattr(contact, attr, merged)  # a new list, so SQLAlchemy sees the JSON change
+            changed = True
+    return changed
+
+
+class _Pending:
+    """Occasions and aliases wait until a flush has given new contacts their ids."""
+
+    def __init__(self) -> None:
+        self.occasions: list[tuple[Contact, str, MonthDay]] = []
+        self.aliases: list[tuple[Contact, str]] = []
+        self._queued: set[tuple[int, str]] = set()  # (id of the object, kind)
+
+    def occasion(
+        self, contact: Contact, kind: str, date: MonthDay, known: set[tuple[int, str]]
+    ) -> bool:
+        if contact.id is not None and (contact.id, kind) in known:
+            return False
+        if (id(contact), kind) in self._queued:
+            return False
+        self._queued.add((id(contact), kind))
+        self.occasions.append((contact, kind, date))
+        return True
+
+    def flush(self, session: Session, workspace_id: str, known: set[tuple[int, str]]) -> None:
+        session.flush()  # new contacts get their ids
+        for contact, kind, (month, day, year) in self.occasions:
+            assert contact.id is not None
+            if (contact.id, kind) in known:
+                continue
+            known.add((contact.id, kind))
+            session.add(
+                Occasion(
+                    workspace_id=workspace_id,
+                    contact_id=contact.id,
+                    kind=kind,
+                    month=month,
+                    day=day,
+                    year=year,
+                )
             )
-        )
-    for contact, alias in aliases:
-        assert contact.id is not None
-        session.add(
-            ContactAlias(
-                workspace_id=workspace_id,
-                contact_id=contact.id,
-                alias=alias[:MAX_FIELD],
-                alias_key=name_key(alias)[:MAX_FIELD],
+        for contact, alias in self.aliases:
+            assert contact.id is not None
+            session.add(
+                ContactAlias(
+                    workspace_id=workspace_id,
+                    contact_id=contact.id,
+                    alias=alias[:MAX_FIELD],
+                    alias_key=name_key(alias)[:MAX_FIELD],
+                )
             )
-        )
-    birthdays.clear()
-    aliases.clear()
-    session.flush()
+        self.occasions.clear()
+        self.aliases.clear()
+        self._queued.clear()
+        session.flush()

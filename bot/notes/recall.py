@@ -152,6 +152,8 @@ class Recall(UseCases):
                 aliases=tuple(repo.aliases_of(session, contact_id=contact.id)),
                 company=contact.company,
                 role=contact.role,
+                emails=_first_and_rest(contact.email, contact.emails),
+                phones=_first_and_rest(contact.phone, contact.phones),
                 timeline=tuple(entries),
                 last_interaction=entries[0] if entries else None,
                 last_by_you=timeline(session, [mine])[0] if mine else None,
@@ -244,3 +246,7 @@ def _may_see(note: Note, workspace_id: str, user: User) -> bool:
     return note.workspace_id == workspace_id and (
         note.visibility == "team" or note.author_id == user.id
     )
+
+
+def _first_and_rest(first: str | None, rest: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(([first] if first else []) + list(rest)))

@@ -49,6 +49,9 @@ class Contact(SQLModel, table=True):
     role: str | None = Field(default=None, max_length=200)
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=64)
+    # Every address and number, the first of each also in email/phone (migration 0010).
+    emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    phones: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = _dt()
 

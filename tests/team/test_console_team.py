@@ -72,16 +72,17 @@ def test_forget_asks_on_a_terminal(
 def test_import_then_export(db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "import", "--db", db, str(DATA / "contacts.vcf"))
     assert code == 0
-    assert out.startswith("Imported 5 records: 3 new contacts, 0 existing ones updated")
-    assert "line 18: Broken Birthday" in out and "line 23: a card with no name" in out
+    assert out.startswith("Imported 5 records: 4 new contacts, 0 existing ones updated")
+    assert "line 18: Broken Birthday: birthday 'sometime in spring' is not a date" in out
+    assert "line 23: skipped no name" in out
     code, out, _ = run(capsys, "import", "--db", db, str(DATA / "contacts.vcf"))
-    assert "0 new contacts, 0 existing ones updated, 3 already known" in out
+    assert "0 new contacts, 0 existing ones updated, 4 already known" in out
 
     target = tmp_path / "out.csv"
     code, _, err = run(capsys, "export", "--db", db, "--format", "csv", "--out", str(target))
     assert code == 0 and "Wrote" in err
     assert "Jane Doe" in target.read_text()
     code, out, _ = run(capsys, "export", "--db", db, "--format", "vcf")
-    assert out.count("BEGIN:VCARD") == 3
+    assert out.count("BEGIN:VCARD") == 4
     code, _, err = run(capsys, "import", "--db", db, str(tmp_path / "missing.vcf"))
     assert code == 1 and "no file" in err

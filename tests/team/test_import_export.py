@@ -18,11 +18,14 @@ DATA = Path(__file__).parent / "data"
 
 def test_a_vcard_file_imports_once_and_reports_bad_cards_by_line(rapport: Rapport) -> None:
     first = rapport.transfer.import_contacts(actor=ANA, path=DATA / "contacts.vcf")
-    assert (first.total, first.created, first.merged, first.skipped) == (5, 3, 0, 0)
-    assert [(p.line, p.message.split(":")[0]) for p in first.problems] == [
-        (18, "Broken Birthday"),
-        (23, "a card with no name"),
+    assert (first.total, first.created, first.merged, first.skipped) == (5, 4, 0, 0)
+    # A birthday that is no date costs the birthday, not the card; a card with no name is skipped.
+    assert [(p.line, p.name, p.skipped) for p in first.problems] == [
+        (18, "Broken Birthday", False),
+        (23, "", True),
     ]
+    assert "sometime in spring" in first.problems[0].message
+    assert first.problems[1].message == "no name"
     jane = rapport.recall.card(actor=BOB, name="JD")  # nicknames become aliases
     assert (jane.contact.display_name, jane.company, jane.role) == (
         "Jane Doe",
@@ -32,7 +35,7 @@ def test_a_vcard_file_imports_once_and_reports_bad_cards_by_line(rapport: Rappor
     assert [(o.kind, o.month, o.day, o.year) for o in jane.occasions] == [("birthday", 3, 14, 1990)]
 
     again = rapport.transfer.import_contacts(actor=ANA, path=DATA / "contacts.vcf")
-    assert (again.created, again.merged, again.skipped) == (0, 0, 3)
+    assert (again.created, again.merged, again.skipped) == (0, 0, 4)
     # Another workspace gets nothing of it.
     assert rapport.team.who_knows(actor=EVE, query="Globex").contacts == ()
 
@@ -40,14 +43,15 @@ def test_a_vcard_file_imports_once_and_reports_bad_cards_by_line(rapport: Rappor
 def test_google_csv_matches_by_email_first_and_fills_what_is_missing(rapport: Rapport) -> None:
     rapport.notes.log(actor=ANA, text="coffee with Jane Doe")
     summary = rapport.transfer.import_contacts(actor=ANA, path=DATA / "google.csv")
-    assert (summary.created, summary.merged, summary.skipped) == (1, 1, 0)
-    assert [p.line for p in summary.problems] == [4, 5]
+    assert (summary.created, summary.merged, summary.skipped) == (2, 1, 0)
+    # The empty row is nothing; Priya's impossible birthday is left out, Priya is not.
+    assert [(p.line, p.name, p.skipped) for p in summary.problems] == [(5, "Priya Nair", False)]
     lena = rapport.recall.card(actor=ANA, name="Lena Fischer")
     assert (lena.company, lena.role) == ("Acme", "CTO")
     assert [(o.month, o.day, o.year) for o in lena.occasions] == [(11, 2, None)]
     # The contact from a note gained an email; a second import changes nothing.
     again = rapport.transfer.import_contacts(actor=ANA, path=DATA / "google.csv")
-    assert (again.created, again.merged, again.skipped) == (0, 0, 2)
+    assert (again.created, again.merged, again.skipped) == (0, 0, 3)
     # Imported contacts answer who-knows through the importer.
     answer = rapport.team.who_knows(actor=BOB, query="Acme")
     assert [p.user for p in answer.teammates] == ["Ana"]
