@@ -173,7 +173,8 @@ _AGE_RE = re.compile(
 _YEARS_MARRIED_RE = re.compile(
     r"\b(?:married|together)\s+(?:for\s+)?(?P<a>\d{1,2})\s*(?:yrs?|years)\b"
     r"|\b(?P<b>\d{1,2})(?:st|nd|rd|th)\s+(?:wedding\s+|work\s+)?anniv(?:ersary)?\b"
-    r"|\b(?P<c>\d{1,2})[\s-]*(?:yrs?|years?)\s+(?:work\s+|wedding\s+)?anniv(?:ersary)?\b",
+    r"|\b(?P<c>\d{1,2})[\s-]*(?:yrs?|years?)\s+(?:work\s+|wedding\s+)?anniv(?:ersary)?\b"
+    r"|\b(?P<d>\d{1,2})\s*(?:yrs?|years)\s+(?:married|together)\b",
     _I,
 )
 _BETWEEN_RE = re.compile(

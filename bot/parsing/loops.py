@@ -72,6 +72,7 @@ _CONTRACTED_ME = ("i'm", "i am", "we're", "we are")
 _IMPERATIVES = words(
     "send resend reissue share forward draft prepare buy order book intro introduce"
 )
+_SENDING = words("send resend reissue share forward")
 _IMPERATIVE_LEAD = words("pls please plz and then also so must")
 _IMPERATIVE_OBJECTS = words(
     "the a an our my him her them it both something some over by asap today tonight this that"
@@ -686,6 +687,12 @@ def _imperatives(
         end = _what_end(starts, t.end, ce)
         act = _action(doc, names, t.start, end)
         what, person = act if act is not None else ("it", None)
+        if (
+            t.lower not in _SENDING
+            and person is None
+            and not _OBJECT_PRONOUN_RE.search(doc.text, t.end, end)
+        ):
+            continue  # "book a photographer for 12/10": an errand, not owed to anyone
         if not what:
             what = "it"  # "pls resend by Thurs": the thing asked for before
         due_index = _due_for(hits, starts, claimed, cs, t.start, ce)
@@ -1057,6 +1064,10 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
             return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
     if not _finished_there(rest):
         return []
+    if not theirs_verb(verb) and _STILL_TO_SEND_RE.search(
+        doc.text, m.end(), _sentence_end(doc, m.end())
+    ):
+        return []  # "ROI model done, sending to Deepika mon": made, not yet handed over
     if kind == "got" and verb not in ("received", "recieved"):
         return []
     theirs = verb in _THEIRS_DONE or verb.startswith("came")
@@ -1162,6 +1173,22 @@ def _recipients(doc: Doc, names: Names, pos: int) -> list[str]:
             break
         pos = o.end + m.end()
     return out
+
+
+_STILL_TO_SEND_RE = re.compile(
+    r"\b(?:sending|will\s+send|to\s+send|going\s+to\s+send|'ll\s+send|send(?:ing)?\s+(?:it\s+)?"
+    r"(?:over\s+)?(?:tmrw|tomorrow|mon|tue|wed|thu|fri|next|later|tonight))\b",
+    re.IGNORECASE,
+)
+
+
+def theirs_verb(verb: str) -> bool:
+    return verb in _THEIRS_DONE or verb.startswith("came")
+
+
+def _sentence_end(doc: Doc, pos: int) -> int:
+    ends = [i for i in (doc.text.find(c, pos) for c in ".!?\n") if i >= 0]
+    return min(ends, default=len(doc.text))
 
 
 def _finished_there(rest: str) -> bool:

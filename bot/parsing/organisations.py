@@ -321,7 +321,10 @@ def _parenthetical(
         return
     if fold(bare) in idx.full:
         return  # a known alias or person, not an organisation
-    head, _, after_comma = bare.partition(",")
+    head, _, after_comma = bare.replace(" @ ", ", ").partition(",")
+    if after_comma.strip() and _all_role(head) and after_comma.strip()[:1].isupper():
+        # "(CTO, Zepto)", "(VP Eng, Flipkart)", "(PM @ Toss)": the role first, then the company
+        head, after_comma = after_comma.strip(), head.strip()
     ws = head.split()
     role_words: list[str] = []
     while ws and _role_word(ws[-1]):
@@ -335,8 +338,8 @@ def _parenthetical(
     while ws and ws[-1].lower() in _DEPARTMENTS and not ws[-1][:1].isupper():
         ws.pop()  # "(PortLink procurement)"
     tail = after_comma.strip()
-    if tail and _role_word(tail.split()[-1]) and tail.lower() not in _DEPARTMENTS:
-        role_words = role_words or tail.split()  # "(Sakura Retail SG, HRBP)"
+    if tail and _all_role(tail) and tail.lower() not in _DEPARTMENTS:
+        role_words = role_words or tail.split()  # "(Sakura Retail SG, HRBP)", "(CTO, Zepto)"
     if not ws:
         if role_words and len(role_words) <= 3:
             fact(s).role = " ".join(role_words)  # "Olumide (treasurer)"
@@ -347,6 +350,17 @@ def _parenthetical(
     f.company = add_org(" ".join(ws))
     if role_words:
         f.role = " ".join(role_words)
+
+
+_ENG = words("eng engineer")
+
+
+def _all_role(text: str) -> bool:
+    """ "CTO", "VP Eng", "partner", "RF eng", "founder": a role and nothing else."""
+    ws = text.split()
+    if not ws or len(ws) > 3:
+        return False
+    return _role_word(ws[0]) or ws[-1].lower() in _ROLE_TAILS | _ENG
 
 
 def _role_word(w: str) -> bool:

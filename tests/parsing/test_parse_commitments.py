@@ -153,6 +153,7 @@ LOOPS = [
         ((YOU, "our pricing in CAD", None, date(2026, 4, 23)),),
     ),
     ("intro-made-is-no-order", "intro to our CFO made", ()),
+    ("errand-is-no-loop", "book a photographer for Friday", ()),
     (
         "subject-carried-over-a-comma",
         "Rohan Mehta thinks 20% is greedy, will share his advisor template by Friday",
@@ -281,6 +282,7 @@ SETTLES = [
         ((THEY, "the contract", "Maeve Brennan"),),
     ),
     ("not-done-yet", "QBR deck not done yet", ()),
+    ("made-but-not-sent", "ROI model done, sending to Deepika Rao mon am", ()),
     ("almost-done", "QBR deck almost done", ()),
     ("nearly-signed", "LOI nearly signed", ()),
     (

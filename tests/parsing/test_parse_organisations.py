@@ -134,6 +134,16 @@ FACTS = [
         "Tunde Bakare-Williams from the Chevron Nigeria Foundation reached out",
         (("Tunde Bakare-Williams", "Chevron Nigeria Foundation", None, ()),),
     ),
+    (
+        "role-comma-company",
+        "Breakfast w/ Arjun Nair-Menon (CTO, Zepto)",
+        (("Arjun Nair-Menon", "Zepto", "CTO", ()),),
+    ),
+    (
+        "role-at-company",
+        "met Ngozi Eze-Park (PM @ Toss) at the hackathon",
+        (("Ngozi Eze-Park", "Toss", "PM", ()),),
+    ),
     ("relation-is-not-a-role", "Ben's cofounder Lior has cancer", ()),
     ("partner-is-family", "Ahmed and his partner Youssef", ()),
     ("place-is-not-a-company", "Met Mei at Initrode HQ", ()),
