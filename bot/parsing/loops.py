@@ -627,6 +627,26 @@ _HANDOVER_DUE_RE = re.compile(
 )
 
 
+_THEIR_WORD_RE = re.compile(r"\b(?:says|said|told\s+me|per|promised|confirmed)\b", re.I)
+_SAYS_RE = re.compile(
+    r"(?P<who>\S+(?:\s+\S+)?)\s+(?:says|said|told\s+me|promised|confirmed)\b[^.!?\n]*$", re.I
+)
+
+
+def _speaker_before(doc: Doc, names: Names, cs: int) -> str | None:
+    """ "KS says it's a yes … term sheet by end of next week": who said it, in the sentence
+    before the deadline."""
+    floor = max(0, cs - 120)
+    end = len(doc.text[:cs].rstrip(" .!?\n🤞🎉🙌🔥"))  # back over the previous sentence's end
+    stop = max(doc.text.rfind(c, floor, end) for c in ".!?\n")
+    window_start = stop + 1 if stop >= 0 else floor
+    m = _SAYS_RE.search(doc.text[:end], window_start)
+    if m is None:
+        return None
+    before = [sp for sp in names.spans if window_start <= sp.start < m.end() and not sp.possessive]
+    return doc.restore(before[0].name) if before else None
+
+
 def _handovers_due(
     doc: Doc, names: Names, hits: list[DateHit], starts: list[int], claimed: set[int]
 ) -> list[tuple[_Found, int | None]]:
@@ -647,16 +667,29 @@ def _handovers_due(
             head = head[: -len(lead)].rstrip()
         person: str | None = None
         span = next((sp for sp in names.spans if cs <= sp.start and sp.end == cs + len(head)), None)
+        bare = False
         if span is not None:
             person = doc.restore(span.name)
             head = doc.text[cs : span.start].rstrip()
         elif head.lower().endswith((" her", " him", " them")):
             head = head.rsplit(" ", 1)[0]
         else:
+            bare = True  # "term sheet by end of next week", "signed copy by Fri"
+        if not bare and not head.lower().endswith(" to"):
             continue
-        if not head.lower().endswith(" to"):
+        what = _tidy(doc, head if bare else head[:-3])
+        if bare:
+            if not what or any(cs <= sp.start < h.start for sp in names.spans):
+                continue
+            if not _DELIVERABLES.isdisjoint(w.lower() for w in what.split()) or (
+                _THEIR_WORD_RE.search(doc.text, max(0, cs - 80), cs)
+            ):
+                speaker = _speaker_before(doc, names, cs)
+                if speaker is not None:
+                    claimed.add(k)
+                    out.append((_Found(Direction.THEY_OWE, what, speaker, cs, h.end), k))
+                    continue
             continue
-        what = _tidy(doc, head[:-3])
         if not what or len(what.split()) > 6 or what.split()[0].lower() in _NOT_A_THING:
             continue
         first = what.split()[0].lower()

@@ -155,6 +155,11 @@ LOOPS = [
     ("intro-made-is-no-order", "intro to our CFO made", ()),
     ("errand-is-no-loop", "book a photographer for Friday", ()),
     (
+        "their-deadline-after-they-said",
+        "Karthik Subramanian says it's a yes!!! term sheet by end of next week",
+        ((THEY, "term sheet", "Karthik Subramanian", date(2026, 5, 1)),),
+    ),
+    (
         "subject-carried-over-a-comma",
         "Rohan Mehta thinks 20% is greedy, will share his advisor template by Friday",
         ((THEY, "his advisor template", "Rohan Mehta", date(2026, 4, 24)),),
