@@ -39,8 +39,10 @@ def anything(rest: str) -> bool:
 # A name after a command word: a few words, not a question ("who is Jane?" recalls) and not a
 # sentence about someone ("who wanted a dog" recalls, "focus on the deck" is a note).
 _NOT_A_NAME: Final = frozenset(
-    "is was are were did does do has had have wanted wants said says knows knew owes owed "
-    "asked mentioned on for the a an to of about with at in this that my our it me".split()
+    {"is", "was", "are", "were", "did", "does", "do", "has", "had", "have", "it", "me"}
+    | {"wanted", "wants", "said", "says", "knows", "knew", "owes", "owed", "asked", "mentioned"}
+    | {"on", "for", "the", "a", "an", "to", "of", "about", "with", "at", "in", "this", "that"}
+    | {"my", "our"}
 )
 
 

@@ -2,10 +2,11 @@
 
 A DM is a conversation: a command (`next`, `loops`, `cadence Jane Doe monthly`, `undo`: every
 word of bot/domain/commands.py, run as `/rapport WORD` runs it), a question to recall, or a note
-to log. A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally: notes and
-recall results never appear in a channel. Events are acked by bolt before these run, and the work
-goes to the worker pool (`Deps.later`) so bolt's listener threads stay free for other acks; a
-retried event carries the same `event_id`, which the log use case uses to store a note once.
+to log. A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally:
+notes and recall results never appear in a channel. Events are acked by bolt before these run,
+and the work goes to the worker pool (`Deps.later`) so bolt's listener threads stay free for
+other acks; a retried event carries the same `event_id`, which the log use case uses to store a
+note once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Final
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.kit import Block
+from bot.blocks.kit import Block, escape, section
 from bot.blocks.notes import (
     help_blocks,
     log_confirmation,
@@ -25,7 +26,6 @@ from bot.blocks.notes import (
     recall_fallback_text,
 )
 from bot.blocks.team import who_knows_blocks
-from bot.blocks.kit import escape, section
 from bot.domain.commands import SLACK, Match, recognise
 from bot.domain.refs import Actor
 from bot.handlers.commands import run, subcommand_named, usage_lines
