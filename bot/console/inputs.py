@@ -16,7 +16,9 @@ if TYPE_CHECKING:  # pydantic-settings is not needed to build the parser
 
 def console_actor(settings: Settings, as_user: str | None) -> Actor:
     """Who acts in the console: `--as USER`, else RAPPORT_USER, in the console's workspace."""
-    user = as_user or settings.local_user
+    user = (settings.local_user if as_user is None else as_user).strip()
+    if not user:
+        raise UserInputError("--as needs a user name (or set RAPPORT_USER), e.g. --as sam")
     return Actor(workspace_id=settings.workspace, user_id=user, display_name=user, tz=settings.tz)
 
 
