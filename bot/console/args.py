@@ -68,7 +68,7 @@ def build_parser(*, in_console: bool = False) -> Parser:
     common = argparse.ArgumentParser(add_help=False)
     _common_options(common)
 
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub: Any = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     add_notes(sub, common)
     sub.add_parser("console", parents=[common], help="talk to Rapport here, as you would in a DM")
     db = sub.add_parser("db", help="database maintenance")

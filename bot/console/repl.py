@@ -10,6 +10,7 @@ history kept in the user's data directory; Ctrl-C clears the line, Ctrl-D leaves
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 from collections.abc import Callable
@@ -256,10 +257,8 @@ def _line_editing(history: Path | None) -> Callable[[], None] | None:
     path = history or history_path()
     readline.set_history_length(HISTORY_LENGTH)
     readline.set_auto_history(True)
-    try:
+    with contextlib.suppress(OSError):  # no history yet
         readline.read_history_file(path)
-    except OSError:
-        pass  # no history yet
 
     def save() -> None:
         try:

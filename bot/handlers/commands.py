@@ -59,8 +59,8 @@ def _replay_key(request: BoltRequest) -> str | None:
     """The request's signature: Slack signs `v0:{timestamp}:{body}`, so a new command always
     has a new one and a replayed request the same. (Socket Mode requests are not signed, and
     cannot be replayed by anyone but Slack.)"""
-    signature = (request.headers.get("x-slack-signature") or [None])[0]
-    return f"cmd:{signature}" if signature else None
+    signatures = request.headers.get("x-slack-signature") or []
+    return f"cmd:{signatures[0]}" if signatures else None
 
 
 def _log(call: Invocation) -> None:
