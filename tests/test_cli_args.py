@@ -3,6 +3,7 @@ make sense, settings named in `serve --help`, configuration errors in Rapport's 
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 
@@ -88,3 +89,14 @@ def test_configuration_errors_are_in_rapports_words(
 def test_an_empty_user_is_bad_input(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "loops", "--db", db, "--as", " ")
     assert code == 1 and "--as needs a user name" in err
+
+
+def test_the_shell_and_the_registry_know_the_same_commands() -> None:
+    from bot.console.args import build_parser
+    from bot.domain.commands import CLI, CONSOLE, words_for
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(sub.choices) == words_for(CLI) - {"find", "search"}
+    # Everything the shell runs (but the shell's own: console, db, serve) runs in the console.
+    assert set(sub.choices) - {"console", "db", "serve"} <= words_for(CONSOLE)
