@@ -1,14 +1,16 @@
 """Slack's edges: a note longer than a text input holds goes through the modals whole; a replayed
-signed slash command is filed once."""
+signed slash command is filed once; `/rapport due` and App Home escape once."""
 
 from __future__ import annotations
 
+import io
 import time
 from urllib.parse import urlencode
 
 from bot.app import Rapport
 from bot.blocks.ids import BLOCK_ABOUT, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
 from bot.blocks.kit import MAX_INPUT_LENGTH
+from bot.console.notifier import ConsoleNotifier
 from bot.domain.refs import Actor
 from bot.store.db import SessionFactory
 from tests.kit import buttons
@@ -17,6 +19,7 @@ from tests.slack.payloads import (
     SlackSender,
     block_action,
     command_payload,
+    home_opened,
     message_shortcut,
     view_submission,
 )
@@ -93,3 +96,20 @@ def test_a_replayed_slash_command_is_filed_once(
     assert slack.command("log lunch with Raj Patel").status == 200
     fake_slack.wait_for("response_url", 2)
     assert notes(sessions) == 2
+
+
+def test_due_and_app_home_escape_once(
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
+) -> None:
+    # As Slack sends it: `&`, `<`, `>` arrive escaped once.
+    typed = "log I owe Raj Patel the R&amp;D deck by Thursday"
+    assert slack.command(typed).status == 200
+    fake_slack.wait_for("response_url", 1)
+    rapport.delivery.tick(notifier=ConsoleNotifier(io.StringIO()))  # the reminders are tracked
+    assert slack.command("due").status == 200
+    due = fake_slack.wait_for("response_url", 2)[1]
+    assert slack.event(home_opened()).status == 200
+    (published,) = fake_slack.wait_for("views.publish")
+    for dump in (due.text_dump(), published.text_dump()):
+        assert "R&amp;D" in dump, dump
+        assert "&amp;amp;" not in dump, dump
