@@ -4,6 +4,7 @@ make sense, settings named in `serve --help`, configuration errors in Rapport's 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 
@@ -100,3 +101,12 @@ def test_the_shell_and_the_registry_know_the_same_commands() -> None:
     assert set(sub.choices) == words_for(CLI) - {"find", "search"}
     # Everything the shell runs (but the shell's own: console, db, serve) runs in the console.
     assert set(sub.choices) - {"console", "db", "serve"} <= words_for(CONSOLE)
+
+
+def test_the_consoles_help_names_every_command_it_takes() -> None:
+    from bot.console.repl import HELP
+    from bot.domain.commands import COMMANDS, CONSOLE
+
+    for command in COMMANDS:
+        if CONSOLE in command.where:
+            assert re.search(rf"\b{re.escape(command.name)}\b", HELP), command.name

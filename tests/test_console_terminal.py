@@ -5,6 +5,7 @@ stored text that cannot drive the terminal."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -149,7 +150,9 @@ def test_colour_on_a_terminal_plain_in_a_pipe(
     env: dict[str, str], console: pexpect.spawn[str]
 ) -> None:
     rapport(env, "log", "I owe Jane Doe the pricing deck by 2020-01-01")
-    assert "\x1b[" in typed(console, "loops")  # "You owe:" in bold
+    shown = typed(console, "loops")
+    assert "\x1b[" in shown  # colour
+    assert re.search(r"who.*what.*due", shown) and "Jane Doe" in shown  # a table
     piped = rapport(env, "loops")
     assert piped.returncode == 0 and "You owe:" in piped.stdout and "\x1b[" not in piped.stdout
     no_colour = pexpect.spawn(

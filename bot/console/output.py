@@ -14,11 +14,11 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TextIO
 
-from bot.console.style import styled
+from bot.console.style import styled, table
 from bot.domain.humanize import ago, local_date, local_datetime
 
 # The shortcodes Rapport's own sentences use (bot/blocks/), as the emoji Slack shows for them.
@@ -74,6 +74,10 @@ def wants_colour(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
+# Tables for a terminal: (title, column names, rows of cells), one or more.
+Grid = Sequence[tuple[str | None, Sequence[str], Sequence[Sequence[str]]]]
+
+
 def to_jsonable(value: Any) -> Any:
     """Result dataclasses as JSON-ready values for `--json`: fields, and properties such as a
     report's `items`; datetimes as ISO 8601."""
@@ -101,7 +105,14 @@ class Output:
         self.stream = stream or sys.stdout
         self.colour = not json and wants_colour(self.stream)
 
-    def show(self, value: object, lines: Iterable[str]) -> None:
+    def show(self, value: object, lines: Iterable[str], grid: Grid | None = None) -> None:
+        """`value` as JSON with --json; else `grid` as a table on a terminal, or `lines`."""
+        if grid is not None and self.colour and not self.json:
+            for title, columns, rows in grid:
+                table(
+                    title, columns, [[terminal_text(c) for c in row] for row in rows], self.stream
+                )
+            return
         if self.json:
             text = json.dumps(to_jsonable(value), indent=2, ensure_ascii=False)
             # JSON escapes C0 controls itself; C1 and bidi controls are escaped here, so the

@@ -1,4 +1,4 @@
-"""Colour for the console on a terminal: a few words that matter picked out, through rich.
+"""Colour and tables for the console on a terminal, through rich.
 
 Only bot/console/output.py calls this, and only when its stream is a terminal (never when
 piped, never with NO_COLOR). rich is imported on the first coloured line (about 25 ms here), so
@@ -9,11 +9,13 @@ control characters; rich's own markup is off, so a note reading `[red]` stays th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Final, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 # (pattern, style): what a reader's eye should land on.
 STYLES: Final = (
@@ -34,11 +36,30 @@ def _console(stream: TextIO) -> Console:
     return Console(file=stream, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
-def styled(text: str, stream: TextIO) -> None:
-    """Print one (plain) line or block to a terminal, with STYLES applied."""
+def _styled_text(text: str) -> Text:
     from rich.text import Text
 
-    line = Text(text)
+    styled_text = Text(text)
     for pattern, style in STYLES:
-        line.highlight_regex(pattern, style)
-    _console(stream).print(line)
+        styled_text.highlight_regex(pattern, style)
+    return styled_text
+
+
+def styled(text: str, stream: TextIO) -> None:
+    """Print one (plain) line or block to a terminal, with STYLES applied."""
+    _console(stream).print(_styled_text(text))
+
+
+def table(
+    title: str | None, columns: Sequence[str], rows: Sequence[Sequence[str]], stream: TextIO
+) -> None:
+    """Rows as a table with a header line, sized to the terminal (cells wrap, never cut)."""
+    from rich.box import SIMPLE_HEAD
+    from rich.table import Table
+
+    grid = Table(title=title, box=SIMPLE_HEAD, title_justify="left", title_style="bold")
+    for column in columns:
+        grid.add_column(column, overflow="fold", header_style="bold")
+    for row in rows:
+        grid.add_row(*(_styled_text(cell) for cell in row))
+    _console(stream).print(grid)
