@@ -50,6 +50,7 @@ Tell me what happened, in plain words, and I'll file it:
 Ask a question and I'll look it up:
   who wanted a shelter dog?
 Commands (the same as `rapport COMMAND` in a shell, and in a DM to the bot):
+  log TEXT          the same as just typing it (log --at 2026-07-01 TEXT backdates it)
   who NAME          a contact's card (timeline, loops, birthday)
   loops             what you owe and what you're waiting on
   next              your next best actions
@@ -61,7 +62,7 @@ Commands (the same as `rapport COMMAND` in a shell, and in a DM to the bot):
   recall WORDS      search your team's notes (also find, search)
   who-knows WORDS   teammates who know someone at a company or in a role
   alias NAME = ALIAS, rename NAME = NEW, merge KEEP = OTHER, forget NAME
-  import FILE · export --format csv --out FILE · workspace
+  import FILE · export --format csv --out FILE · workspace · deliver --once --print
   undo              remove the last note you logged here
   help              this text (COMMAND --help for one command's options)
   quit              leave (Ctrl-D works too; Ctrl-C clears the line)"""
