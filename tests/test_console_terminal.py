@@ -4,6 +4,7 @@ stored text that cannot drive the terminal."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -173,3 +174,12 @@ def test_terminal_text_has_no_shortcodes_or_backticks(env: dict[str, str]) -> No
     help_text = rapport(env, "recall", "the").stdout
     for text in (card, review, help_text):
         assert ":warning:" not in text and "`" not in text, text
+
+
+def test_json_keeps_stored_text_exactly_and_safely(env: dict[str, str]) -> None:
+    assert rapport(env, "log", f"met Jane Doe: {HOSTILE}").returncode == 0
+    shown = rapport(env, "recall", "pwned", "--json").stdout
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in shown, repr(control)  # escaped in the document…
+    (hit,) = json.loads(shown)["hits"]
+    assert HOSTILE in hit["text"]  # …and the same data once read
