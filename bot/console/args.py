@@ -36,6 +36,10 @@ def positive(value: str) -> int:
     return number
 
 
+class HelpShown(UserInputError):
+    """`COMMAND --help` typed in the console: printed; nothing else to say."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that, inside `rapport console`, reports a mistake as a UserInputError (one line,
     the console carries on) instead of exiting the process."""
@@ -44,13 +48,13 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if self.raise_errors:
-            raise UserInputError(f"{self.prog.removeprefix('rapport ')}: {message}")
+            raise UserInputError(message)
         super().error(message)
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if self.raise_errors:
             # `--help` inside the console: the help was printed; go back to the prompt.
-            raise UserInputError(message.strip() if message else "")
+            raise HelpShown(message.strip() if message else "")
         super().exit(status, message)
 
 

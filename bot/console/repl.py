@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final, TextIO
 
 from bot.blocks.kit import mrkdwn_to_text
 from bot.blocks.reminders import settings_sentence
-from bot.console.args import build_parser
+from bot.console.args import HelpShown, build_parser
 from bot.console.notes import (
     card_interactively,
     card_lines,
@@ -187,7 +187,14 @@ class _Session:
 
     def run(self, argv: list[str]) -> None:
         """The words as `rapport ARGV` would take them, on this console's database and user."""
-        args = self.parser.parse_args(argv)
+        try:
+            args = self.parser.parse_args(argv)
+        except HelpShown:
+            return
+        except UserInputError as exc:
+            raise UserInputError(
+                f"{argv[0]}: {exc}; `{argv[0]} --help` lists its options."
+            ) from None
         for name, option in (("db", "--db"), ("as_user", "--as")):
             if getattr(args, name, None) is not None:
                 raise UserInputError(
