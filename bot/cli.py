@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.console import args as commands
 from bot.domain.errors import RapportError, StorageUnavailableError, UserInputError
@@ -66,24 +66,15 @@ def _settings(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
 
     from bot.config import Settings
+    from bot.console.inputs import settings_problem
 
     try:
         settings = Settings()
     except ValidationError as exc:
-        raise ValueError("; ".join(_in_our_words(e) for e in exc.errors())) from exc
+        raise ValueError("; ".join(settings_problem(e) for e in exc.errors())) from exc
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": args.db})
     return settings
-
-
-def _in_our_words(error: Any) -> str:
-    """A settings error as Rapport says it: our validator's own sentence, or the variable and
-    what is wrong with it — not pydantic's "Value error, …" and its documentation links."""
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, ValueError):
-        return str(cause)
-    name = ".".join(str(part) for part in error.get("loc") or ()) or "a setting"
-    return f"{name} {str(error.get('msg') or 'is not valid').lower()}"
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import UserInputError
@@ -12,6 +13,16 @@ from bot.domain.refs import Actor
 
 if TYPE_CHECKING:  # pydantic-settings is not needed to build the parser
     from bot.config import Settings
+
+
+def settings_problem(error: Mapping[str, Any]) -> str:
+    """A settings error (one of pydantic's) as Rapport says it: our validator's own sentence,
+    or the variable and what is wrong with it — not "Value error, …" and a documentation link."""
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError):
+        return str(cause)
+    name = ".".join(str(part) for part in error.get("loc") or ()) or "a setting"
+    return f"{name} {str(error.get('msg') or 'is not valid').lower()}"
 
 
 def console_actor(settings: Settings, as_user: str | None) -> Actor:
