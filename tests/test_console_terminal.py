@@ -16,6 +16,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
+# Each case starts `rapport` in a pseudo-terminal (a second or more): the quick loop skips them.
+pytestmark = pytest.mark.slow
+
 PROMPT = "rapport> "
 UP = "\x1b[A"
 
