@@ -30,6 +30,7 @@ def _run(script: str, tmp: Path, env: dict[str, str]) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.slow  # four `rapport` processes and two sqlite3 runs: several seconds
 @pytest.mark.skipif(shutil.which("sqlite3") is None, reason="the sqlite3 command is not installed")
 def test_the_documented_backup_and_restore_work(tmp_path: Path) -> None:
     (tmp_path / "live").mkdir()
