@@ -24,49 +24,15 @@ EXIT_CONFIG = 2
 EXIT_STORAGE = 3
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="rapport",
-        description="Rapport: your team's memory for relationships. Log what happened in plain "
-        "words, recall it later, keep track of who owes whom.",
-        epilog='Try it: `rapport console`, or `rapport log "met Jane Doe for coffee"`.',
-    )
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
-    common.add_argument("--as", dest="as_user", metavar="USER", help="act as this user")
-    common.add_argument("--json", action="store_true", help="print JSON for scripts")
-
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_notes(sub, common)
-    console = sub.add_parser(
-        "console", parents=[common], help="talk to Rapport here, as you would in a DM"
-    )
-    console.set_defaults(json=False)
-    db = sub.add_parser("db", help="database maintenance")
-    db.add_argument("action", choices=["upgrade", "current"], help="upgrade: run migrations")
-    db.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
-    serve = sub.add_parser("serve", help="run the Slack app (Socket Mode, or --http)")
-    serve.add_argument("--http", action="store_true", help="serve HTTP at /slack/events")
-    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
-    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
-    serve.add_argument("--db", metavar="URL", help="database URL (default: RAPPORT_DATABASE_URL)")
-    commands.add_reminders(sub, common)
-    commands.add_team(sub, common)
-    commands.add_standing(sub, common)
-    return parser
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = commands.parse(None if argv is None else list(argv))
     if args.version:
         from bot import __version__
 
         print(__version__)
         return 0
     if args.command is None:
-        parser.print_help()
+        commands.build_parser().print_help()
         return 0
     try:
         settings = _settings(args)
@@ -100,11 +66,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     from pydantic import ValidationError
 
     from bot.config import Settings
+    from bot.console.inputs import settings_problem
 
     try:
         settings = Settings()
     except ValidationError as exc:
-        raise ValueError("; ".join(str(e["msg"]) for e in exc.errors())) from exc
+        raise ValueError("; ".join(settings_problem(e) for e in exc.errors())) from exc
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": args.db})
     return settings
@@ -119,21 +86,15 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args.action, settings)
     from bot.app import Rapport
-    from bot.console import notes, reminders, standing
     from bot.console.inputs import console_actor
     from bot.console.repl import repl
+    from bot.console.run import run_command
 
     rapport = Rapport.from_settings(settings)
-    actor = console_actor(settings, getattr(args, "as_user", None))
-    if args.command in commands.REMINDERS:
-        return reminders.run(args, settings, rapport, actor)
-    if args.command in commands.STANDING:
-        return standing.run(args, settings, rapport, actor)
+    actor = console_actor(settings, args.as_user)
     if args.command == "console":
-        return repl(rapport, actor, tz=settings.tz)
-    if args.command in commands.NOTES:
-        return notes.run(args, rapport, actor, settings.tz)
-    raise AssertionError(f"unhandled command {args.command}")
+        return repl(rapport, actor, settings=settings)
+    return run_command(args, settings, rapport, actor)
 
 
 def _db(action: str, settings: Settings) -> int:

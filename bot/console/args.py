@@ -1,14 +1,133 @@
 """Every console subcommand's arguments, and which module runs each word.
 
-Only argparse here: `rapport --help` builds the whole parser from this module, and the modules
-that run the commands (bot/console/notes.py, reminders.py, standing.py) are imported once one
-does (bot/cli.py).
+Only argparse here (and the command words of bot/domain/commands.py, standard library only):
+`rapport --help` builds the whole parser from this module, and the modules that run the
+commands (bot/console/notes.py, reminders.py, standing.py) are imported once one does
+(bot/cli.py). `rapport console` parses the lines it is typed with the same parser.
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any, Final
+from typing import Any, Final, NoReturn
+
+from bot.domain.errors import UserInputError
+
+# What `rapport serve` reads (bot/config.py), for its --help.
+SERVE_SETTINGS: Final = """settings (environment variables):
+  SLACK_BOT_TOKEN       the Bot User OAuth Token (xoxb-…), always needed
+  SLACK_APP_TOKEN       an app-level token (xapp-…) with connections:write: Socket Mode
+  SLACK_SIGNING_SECRET  the app's Signing Secret: needed with --http
+  SLACK_API_URL         the Web API base URL (default https://slack.com/api/)
+  RAPPORT_DATABASE_URL  sqlite:///path.db or postgresql://user@host/db (--db overrides it)
+  RAPPORT_TZ            the zone for users whose Slack profile has none (default UTC)
+
+See docs/slack.md for creating the Slack app from manifest.yml."""
+
+
+def positive(value: str) -> int:
+    """`--limit N`: a whole number of at least 1 (0 would ask for nothing)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small: it must be 1 or more")
+    return number
+
+
+class HelpShown(UserInputError):
+    """`COMMAND --help` typed in the console: printed; nothing else to say."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that, inside `rapport console`, reports a mistake as a UserInputError (one line,
+    the console carries on) instead of exiting the process."""
+
+    raise_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.raise_errors:
+            raise UserInputError(message)
+        super().error(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if self.raise_errors:
+            # `--help` inside the console: the help was printed; go back to the prompt.
+            raise HelpShown(message.strip() if message else "")
+        super().exit(status, message)
+
+
+def build_parser(*, in_console: bool = False) -> Parser:
+    """`rapport`'s whole parser. `--db`, `--as` and `--json` go before or after the command.
+    `in_console`: mistakes raise UserInputError instead of exiting."""
+    parser = Parser(
+        prog="rapport",
+        description="Rapport: your team's memory for relationships. Log what happened in plain "
+        "words, recall it later, keep track of who owes whom.",
+        epilog='Try it: `rapport console`, or `rapport log "met Jane Doe for coffee"`.',
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    _common_options(parser)
+    common = argparse.ArgumentParser(add_help=False)
+    _common_options(common)
+
+    sub: Any = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    add_notes(sub, common)
+    sub.add_parser("console", parents=[common], help="talk to Rapport here, as you would in a DM")
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "current"], help="upgrade: run migrations")
+    _db_option(db)
+    serve = sub.add_parser(
+        "serve",
+        help="run the Slack app (Socket Mode, or --http)",
+        epilog=SERVE_SETTINGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--http", action="store_true", help="serve HTTP at /slack/events")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP bind address (default 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    _db_option(serve)
+    add_reminders(sub, common)
+    add_team(sub, common)
+    add_standing(sub, common)
+    if in_console:
+        parser.raise_errors = True
+        for each in sub.choices.values():
+            each.raise_errors = True
+    return parser
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an option given before the command is not reset by the subcommand's default.
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database URL (default: RAPPORT_DATABASE_URL)",
+    )
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    _db_option(parser)
+    parser.add_argument(
+        "--as", dest="as_user", metavar="USER", default=argparse.SUPPRESS, help="act as this user"
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts"
+    )
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """`argv` parsed, with --db, --as and --json always present (None/False when not given)."""
+    args = build_parser().parse_args(argv)
+    for name, default in (("db", None), ("as_user", None), ("json", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    if args.command == "console":
+        args.json = False
+    return args
+
 
 NOTES: Final = frozenset(
     {"log", "recall", "who", "loops"}
@@ -29,7 +148,7 @@ def add_notes(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     recall = sub.add_parser("recall", parents=[common], help="find notes: rapport recall dog")
     recall.add_argument("query", nargs="+", help="keywords or a question")
-    recall.add_argument("--limit", type=int, default=10, help="how many answers (default 10)")
+    recall.add_argument("--limit", type=positive, default=10, help="how many answers (default 10)")
     who = sub.add_parser("who", parents=[common], help="a contact's card: rapport who Jane")
     who.add_argument("name", nargs="+")
     sub.add_parser("loops", parents=[common], help="what you owe and what you wait on")
@@ -107,7 +226,7 @@ def add_reminders(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     deliver.add_argument("--interval", type=float, default=60, help="seconds between ticks")
     deliver.add_argument("--lease", type=float, default=120, help="claim lease in seconds")
-    deliver.add_argument("--batch", type=int, default=50, help="DMs claimed per statement")
+    deliver.add_argument("--batch", type=positive, default=50, help="DMs claimed per statement")
     deliver.add_argument("--worker", help="this process's name in the outbox (default host:pid)")
 
     due = sub.add_parser("due", parents=[common], help="what the next tick would send you")
@@ -154,21 +273,24 @@ def add_standing(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="count anyone's interactions you may see, not just yours",
     )
-    fading.add_argument("--page", type=int, default=1, help="page number (default 1)")
-    fading.add_argument("--limit", type=int, default=20, help="people per page (default 20)")
+    fading.add_argument("--page", type=positive, default=1, help="page number (default 1)")
+    fading.add_argument("--limit", type=positive, default=20, help="people per page (default 20)")
 
     focus = sub.add_parser(
         "focus", parents=[common], help="keep a few people close: rapport focus Jane Doe"
     )
     focus.add_argument("name", nargs="*", help="who; nothing lists your focus list")
     focus.add_argument(
-        "--limit", type=int, metavar="N", help="your soft limit (default 25): past it, a warning"
+        "--limit",
+        type=positive,
+        metavar="N",
+        help="your soft limit (default 25): past it, a warning",
     )
     unfocus = sub.add_parser("unfocus", parents=[common], help="rapport unfocus Jane Doe")
     unfocus.add_argument("name", nargs="+")
 
     nxt = sub.add_parser("next", parents=[common], help="your next best actions")
-    nxt.add_argument("--limit", type=int, default=5, help="how many (default 5)")
+    nxt.add_argument("--limit", type=positive, default=5, help="how many (default 5)")
 
     review = sub.add_parser(
         "review", parents=[common], help="your week in relationships; --weekly on for a DM"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from bot.blocks.kit import mrkdwn_to_text
 from bot.blocks.team import nobody_knows_sentence, pressure_sentence
 from bot.console.inputs import parse_when
-from bot.console.output import Output
+from bot.console.output import Grid, Output
 from bot.domain.errors import AmbiguousNameError
 from bot.domain.humanize import plural
 from bot.domain.notes import (
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, rapport: Rapport, actor: Actor, tz: str) -> in
         out.show(card, card_lines(card, out))
     elif args.command == "loops":
         loops = rapport.recall.loops(actor=actor)
-        out.show(loops, loops_lines(loops, out))
+        out.show(loops, loops_lines(loops, out), loops_grid(loops, out))
     else:
         return _team(args, rapport, actor, out)
     return 0
@@ -321,6 +321,27 @@ def loops_lines(loops: LoopList, out: Output) -> Iterator[str]:
         if views:
             yield title
             yield from (f"  {loop_line(loop, out, arrow=False)}" for loop in views)
+
+
+def loops_grid(loops: LoopList, out: Output) -> Grid | None:
+    """The loops as tables on a terminal: who, what, when it is due."""
+    if not loops.you_owe and not loops.waiting_on:
+        return None
+    grid = []
+    for title, views in (("You owe", loops.you_owe), ("Waiting on", loops.waiting_on)):
+        if views:
+            rows = [
+                [
+                    loop.contact.display_name,
+                    loop.what,
+                    ""
+                    if loop.due_at is None
+                    else out.local_date(loop.due_at) + (" OVERDUE" if loop.overdue else ""),
+                ]
+                for loop in views
+            ]
+            grid.append((title, ("who", "what", "due"), rows))
+    return grid
 
 
 def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:

@@ -18,7 +18,7 @@ from bot.blocks.standing import (
 )
 from bot.console.inputs import parse_when
 from bot.console.notifier import notifier_for
-from bot.console.output import Output
+from bot.console.output import Grid, Output
 from bot.domain.standing import (
     ContactStanding,
     FadingPage,
@@ -41,13 +41,16 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
         page = standing.fading(
             actor=actor, tag=args.tag, team=args.team, page=args.page, page_size=args.limit
         )
-        out.show(page, fading_lines(page, out))
+        out.show(page, fading_lines(page, out), standing_grid(page.rows, out, more=page.has_more))
     elif args.command == "focus":
         if args.limit is not None:
             standing.update_settings(actor=actor, focus_limit=args.limit)
         if not args.name:
             focus = standing.focus_list(actor=actor)
-            out.show(focus, focus_list_lines(focus, out))
+            title = f"Your focus list ({len(focus.rows)} of {focus.limit})"
+            out.show(
+                focus, focus_list_lines(focus, out), standing_grid(focus.rows, out, title=title)
+            )
         else:
             change = standing.focus(actor=actor, name=" ".join(args.name))
             out.show(change, focus_change_lines(change))
@@ -120,6 +123,29 @@ def review_lines(review: Review, out: Output) -> Iterator[str]:
     if review.next_actions:
         yield "Next:"
         yield from next_action_lines(review.next_actions)
+
+
+def standing_grid(
+    rows: Sequence[ContactStanding], out: Output, *, title: str | None = None, more: bool = False
+) -> Grid | None:
+    """Contacts and where they stand, as a table on a terminal."""
+    if not rows:
+        return None
+    cells = []
+    for row in rows:
+        if row.last_at is not None:
+            kind = f", {row.last_kind}" if row.last_kind else ""
+            by = f" by {row.last_by}" if row.last_by else ""
+            last = f"{out.local_date(row.last_at)} ({out.ago(row.last_at)}{kind}){by}"
+        else:
+            last = "not in touch yet"
+        cadence = f"every {row.cadence.every_days} days, {row.cadence.text}" if row.cadence else ""
+        why = row.why + (f"; next: {row.action.text}" if row.action is not None else "")
+        name = row.contact.display_name + (" (focus)" if row.focus else "")
+        cells.append([name, row.label, last, cadence, why])
+    if more:
+        title = (title or "") + " (more: --page N)"
+    return [(title, ("who", "state", "last in touch", "cadence", "why"), cells)]
 
 
 def _row_lines(row: ContactStanding, out: Output) -> Iterator[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltRequest, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.card import candidates_blocks, card_blocks, card_fallback_text, loops_blocks
@@ -19,6 +19,7 @@ from bot.blocks.notes import (
     recall_fallback_text,
 )
 from bot.domain.errors import AmbiguousNameError
+from bot.domain.refs import Actor
 from bot.handlers.common import (
     Deps,
     Reply,
@@ -33,26 +34,42 @@ from bot.handlers.reminders import SUBCOMMANDS as reminder_subcommands
 from bot.handlers.standing import SUBCOMMANDS as standing_subcommands
 from bot.handlers.team import SUBCOMMANDS as team_subcommands
 
-RECALL_ALIASES: Final = ("recall", "find", "search")
-
 
 def register(app: App, deps: Deps) -> None:
     @app.command(COMMAND)
-    def on_rapport(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def on_rapport(
+        ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, request: BoltRequest
+    ) -> None:
         ack()  # within 3 s, before any database or Web API work
+        replay_key = _replay_key(request)
+        if not deps.answered.first_time(replay_key):
+            return  # the same signed request again (a replay within Slack's 5 minutes)
 
         def reply(text: str, blocks: list[Block] | None) -> None:
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
         def work() -> None:
             with friendly_errors(reply):
-                run_subcommand(deps, client, body=body, reply=reply)
+                run_subcommand(deps, client, body=body, reply=reply, event_id=replay_key)
 
         deps.later(work, reply=reply)
 
 
+def _replay_key(request: BoltRequest) -> str | None:
+    """The request's signature: Slack signs `v0:{timestamp}:{body}`, so a new command always
+    has a new one and a replayed request the same. (Socket Mode requests are not signed, and
+    cannot be replayed by anyone but Slack.)"""
+    signatures = request.headers.get("x-slack-signature") or []
+    return f"cmd:{signatures[0]}" if signatures else None
+
+
 def _log(call: Invocation) -> None:
-    result = call.deps.rapport.notes.log(actor=call.actor, text=call.rest, source="command")
+    result = call.deps.rapport.notes.log(
+        actor=call.actor, text=call.rest, source=call.source, event_id=call.event_id
+    )
+    if result.duplicate:
+        return  # filed (and answered) the first time this request came
+    call.remember_note(result.note_id)
     call.reply(log_fallback_text(result), log_confirmation(result, tz=call.tz, now=call.now))
 
 
@@ -84,16 +101,13 @@ CORE: Final = (
         "log",
         "`/rapport log met Jane Doe for coffee, she wants a shelter dog` saves a note",
         _log,
-        needs="what happened",
     ),
     Subcommand(
         "recall",
         "`/rapport recall shelter dog` finds notes (also `find`, `search`)",
         _recall,
-        aliases=RECALL_ALIASES[1:],
-        needs="something to look for",
     ),
-    Subcommand("who", "`/rapport who Jane Doe` shows a contact's card", _who, needs="a name"),
+    Subcommand("who", "`/rapport who Jane Doe` shows a contact's card", _who),
     Subcommand("loops", "`/rapport loops` lists what you owe and what you are waiting on", _loops),
 )
 HELP_USAGE: Final = "`/rapport help` shows this"
@@ -108,23 +122,46 @@ def usage_lines() -> list[str]:
     return [sub.usage for sub in all_subcommands()] + [HELP_USAGE]
 
 
-def run_subcommand(deps: Deps, client: WebClient, *, body: dict[str, Any], reply: Reply) -> None:
+def subcommand_named(word: str) -> Subcommand | None:
+    by_word = {w: sub for sub in all_subcommands() for w in sub.words}
+    return by_word.get(word.casefold())
+
+
+def run_subcommand(
+    deps: Deps, client: WebClient, *, body: dict[str, Any], reply: Reply, event_id: str | None
+) -> None:
     raw = str(body.get("text") or "").strip()
     word, _, rest_raw = raw.partition(" ")
     key = word.lower()
-    by_word = {w: sub for sub in all_subcommands() for w in sub.words}
     if key in ("", "help"):
         reply("How to use /rapport", help_blocks(usage_lines()))
         return
-    found = by_word.get(key)
+    found = subcommand_named(key)
     if found is None:
         reply("How to use /rapport", help_blocks(usage_lines(), unknown=word))
         return
     actor = prepare_actor(deps, client, actor_from_command(body))
     rest = from_slack(rest_raw, user_name=names_via(deps, client)).strip()
+    run(deps, client, found, actor=actor, word=key, rest=rest, reply=reply, event_id=event_id)
+
+
+def run(
+    deps: Deps,
+    client: WebClient,
+    found: Subcommand,
+    *,
+    actor: Actor,
+    word: str,
+    rest: str,
+    reply: Reply,
+    event_id: str | None,
+    source: str = "command",
+) -> None:
+    """Run one subcommand for `/rapport WORD REST` or a DM that is a command (`rest` is plain
+    text already, mentions turned into names)."""
     if found.needs and not rest:
         reply(
-            f"/rapport {key} needs {found.needs}",
+            f"{word} needs {found.needs}",
             help_blocks(usage_lines(), unknown=f"{word} (without {found.needs})"),
         )
         return
@@ -133,10 +170,12 @@ def run_subcommand(deps: Deps, client: WebClient, *, body: dict[str, Any], reply
             deps=deps,
             client=client,
             actor=actor,
-            word=key,
+            word=word,
             rest=rest,
             reply=reply,
             tz=deps.tz_for(actor.user_id),
             now=deps.now(),
+            event_id=event_id,
+            source=source,
         )
     )

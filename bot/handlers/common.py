@@ -119,6 +119,28 @@ class RecentEvents:
             return True
 
 
+class LastNotes:
+    """The last note each person logged through this process, for `undo` typed in a DM (the
+    confirmation's Undo button carries its note; a typed `undo` has nothing else to go on)."""
+
+    def __init__(self, *, size: int = 10_000) -> None:
+        self._size = size
+        self._notes: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, actor: Actor, note_id: int) -> None:
+        with self._lock:
+            key = (actor.workspace_id, actor.user_id)
+            self._notes.pop(key, None)
+            self._notes[key] = note_id
+            while len(self._notes) > self._size:
+                self._notes.popitem(last=False)
+
+    def take(self, actor: Actor) -> int | None:
+        with self._lock:
+            return self._notes.pop((actor.workspace_id, actor.user_id), None)
+
+
 def _background_pool() -> Executor:
     return ThreadPoolExecutor(max_workers=BACKGROUND_WORKERS, thread_name_prefix="rapport-work")
 
@@ -130,6 +152,7 @@ class Deps:
     rapport: Rapport
     users: UserDirectory = field(default_factory=UserDirectory)
     answered: RecentEvents = field(default_factory=RecentEvents)
+    last_notes: LastNotes = field(default_factory=LastNotes)
     background: Executor = field(default_factory=_background_pool)
 
     def later(self, work: Callable[[], None], *, reply: Reply) -> None:

@@ -1,9 +1,12 @@
 """Direct messages (message.im) and @mentions (app_mention).
 
-A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally: notes and
-recall results never appear in a channel. Events are acked by bolt before these run, and the work
-goes to the worker pool (`Deps.later`) so bolt's listener threads stay free for other acks; a
-retried event carries the same `event_id`, which the log use case uses to store a note once.
+A DM is a conversation: a command (`next`, `loops`, `cadence Jane Doe monthly`, `undo`: every
+word of bot/domain/commands.py, run as `/rapport WORD` runs it), a question to recall, or a note
+to log. A DM gets its answer in the DM. An @mention is answered only to its author, ephemerally:
+notes and recall results never appear in a channel. Events are acked by bolt before these run,
+and the work goes to the worker pool (`Deps.later`) so bolt's listener threads stay free for
+other acks; a retried event carries the same `event_id`, which the log use case uses to store a
+note once.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any, Final
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.kit import Block
+from bot.blocks.kit import Block, escape, section
 from bot.blocks.notes import (
     help_blocks,
     log_confirmation,
@@ -23,8 +26,9 @@ from bot.blocks.notes import (
     recall_fallback_text,
 )
 from bot.blocks.team import who_knows_blocks
+from bot.domain.commands import SLACK, Match, recognise
 from bot.domain.refs import Actor
-from bot.handlers.commands import usage_lines
+from bot.handlers.commands import run, subcommand_named, usage_lines
 from bot.handlers.common import (
     Deps,
     Reply,
@@ -59,6 +63,11 @@ def handle_text(
             if deps.answered.first_time(event_id):
                 reply("How to use Rapport", help_blocks(usage_lines()))
             return
+        match = recognise(text) if source == "dm" else None
+        if match is not None:
+            if deps.answered.first_time(event_id):
+                _command(deps, client, match, actor=actor, reply=reply, event_id=event_id)
+            return
         if deps.rapport.notes.is_question(text):
             if not deps.answered.first_time(event_id):
                 return
@@ -73,7 +82,56 @@ def handle_text(
         logged = deps.rapport.notes.log(actor=actor, text=text, source=source, event_id=event_id)
         if logged.duplicate:
             return  # a retry of an event already filed (and already confirmed)
+        if logged.note_id is not None:
+            deps.last_notes.remember(actor, logged.note_id)
         reply(log_fallback_text(logged), log_confirmation(logged, tz=tz, now=now))
+
+
+NOTHING_TO_UNDO: Final = (
+    "Nothing to undo here: I haven't filed a note from you since I last started. "
+    "The *Undo* button on a confirmation removes that note."
+)
+FILES_UNREAD: Final = (
+    "I can't read files or images. Tell me in words what happened, "
+    "e.g. _met Jane Doe for coffee, she wants a shelter dog_."
+)
+
+
+def _command(
+    deps: Deps,
+    client: WebClient,
+    match: Match,
+    *,
+    actor: Actor,
+    reply: Reply,
+    event_id: str | None,
+) -> None:
+    """A DM that is a command: what `/rapport WORD` does, answered in the DM."""
+    name = match.command.name
+    if name == "undo":
+        note_id = deps.last_notes.take(actor)
+        if note_id is None:
+            reply(NOTHING_TO_UNDO, [section(NOTHING_TO_UNDO)])
+            return
+        deps.rapport.notes.undo(actor=actor, note_id=note_id)
+        reply(f"Removed note #{note_id}.", [section(f"Removed note #{note_id}.")])
+        return
+    found = subcommand_named(name)
+    if found is None or SLACK not in match.command.where:
+        text = f"`{escape(match.word)}` works in the terminal: `rapport {escape(name)} --help`."
+        reply(text, [section(text)])
+        return
+    run(
+        deps,
+        client,
+        found,
+        actor=actor,
+        word=match.word,
+        rest=match.rest,
+        reply=reply,
+        event_id=event_id,
+        source="dm",
+    )
 
 
 def answer_later(
@@ -114,7 +172,13 @@ def register(app: App, deps: Deps) -> None:
         def reply(text: str, blocks: list[Block] | None) -> None:
             client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
 
-        answer_later(deps, client, body, event, str(event.get("text") or ""), "dm", reply)
+        text = str(event.get("text") or "")
+        if event.get("subtype") == "file_share" and not text.strip():
+            # A file alone: nothing to file, but say so rather than stay silent.
+            if deps.answered.first_time(body.get("event_id")):
+                deps.later(lambda: reply(FILES_UNREAD, [section(FILES_UNREAD)]), reply=reply)
+            return
+        answer_later(deps, client, body, event, text, "dm", reply)
 
     @app.event("app_mention")
     def on_mention(
@@ -136,11 +200,19 @@ def register(app: App, deps: Deps) -> None:
         answer_later(deps, client, body, event, raw_text, "mention", reply)
 
 
+# A person's own new words: a plain message, `/me …`, or a file with (or without) a caption.
+PERSON_SUBTYPES: Final = frozenset({None, "me_message", "file_share", "thread_broadcast"})
+
+
 def _is_person_dm(event: Mapping[str, Any], context: BoltContext) -> bool:
     """A person's own new message in a DM with the bot (no edits, joins, bots or our echoes)."""
     if event.get("channel_type") != "im":
         return False
-    if event.get("subtype") is not None or event.get("bot_id") or event.get("bot_profile"):
+    if (
+        event.get("subtype") not in PERSON_SUBTYPES
+        or event.get("bot_id")
+        or event.get("bot_profile")
+    ):
         return False
     user = event.get("user")
     return bool(user) and user != context.bot_user_id

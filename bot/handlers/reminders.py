@@ -70,7 +70,6 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
         "snooze",
         "`/rapport snooze Jane Doe 1w` pauses reminders about someone",
         _snooze,
-        needs="a name and how long",
     ),
     Subcommand(
         "settings",

@@ -131,7 +131,7 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
         "`/rapport focus Jane Doe` keeps someone close; `/rapport focus` lists them",
         _focus,
     ),
-    Subcommand("unfocus", "`/rapport unfocus Jane Doe` takes them off", _unfocus, needs="a name"),
+    Subcommand("unfocus", "`/rapport unfocus Jane Doe` takes them off", _unfocus),
     Subcommand("next", "`/rapport next` suggests your next five things to do", _next),
     Subcommand(
         "review",

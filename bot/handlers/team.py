@@ -103,31 +103,26 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
         "who-knows",
         "`/rapport who-knows Globex` lists teammates who know someone there",
         _who_knows,
-        needs="a company, role or topic",
     ),
     Subcommand(
         "alias",
         "`/rapport alias Jennifer Park = Jen` lets a short name find a contact",
         _alias,
-        needs="a name, `=` and the alias",
     ),
     Subcommand(
         "rename",
         "`/rapport rename Jon Smyth = Jonathan Smith` renames a contact",
         _rename,
-        needs="a name, `=` and the new name",
     ),
     Subcommand(
         "merge",
         "`/rapport merge Jane Doe = Jane Miller` folds the second contact into the first",
         _merge,
-        needs="two names separated by `=`",
     ),
     Subcommand(
         "forget",
         "`/rapport forget Jane Doe` erases a contact, after you confirm",
         _forget,
-        needs="a name",
     ),
 )
 

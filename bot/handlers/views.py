@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.ids import BLOCK_ABOUT, BLOCK_TEXT, INPUT_ACTION, VIEW_EDIT_NOTE, VIEW_SAVE_NOTE
+from bot.blocks.modals import joined_text
 from bot.blocks.notes import log_confirmation, log_fallback_text
 from bot.handlers.common import (
     Deps,
@@ -40,9 +41,20 @@ def _value(view: dict[str, Any], block_id: str) -> str:
     return str(field.get("value") or "")
 
 
+def _note_text(view: dict[str, Any]) -> str:
+    """The note's text: one box, or the parts a long note was shown in, joined again."""
+    values = (view.get("state") or {}).get("values") or {}
+    boxes = {
+        str(block_id): str(((fields or {}).get(INPUT_ACTION) or {}).get("value") or "")
+        for block_id, fields in values.items()
+        if isinstance(fields, dict)
+    }
+    return joined_text(boxes)
+
+
 def _submitted_text(ack: Ack, view: dict[str, Any]) -> str | None:
     """The note's text, the modal closed; or None, the modal kept open with "write something"."""
-    text = _value(view, BLOCK_TEXT)
+    text = _note_text(view)
     if not text.strip():
         ack(response_action="errors", errors={BLOCK_TEXT: EMPTY_NOTE})
         return None

@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.slack.app import build_app
 from bot.slack.client import build_client
 from bot.slack.notifier import SlackNotifier
+from bot.slack.socket_watch import SocketWatch
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -282,11 +283,13 @@ def serve_socket(app: App, *, app_token: str) -> int:
     _on_sigterm(stop.set)
     print("rapport: connecting to Slack over Socket Mode", file=sys.stderr)
     handler.client.connect()
+    watch = SocketWatch(handler.client).start()  # a dropped connection: back within seconds
     try:
         stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        watch.stop()
         handler.client.close()
     return 0
 

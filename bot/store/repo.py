@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import ColumnElement, String, and_, cast, delete, func, or_, text, update
 from sqlalchemy import inspect as sa_inspect
@@ -228,20 +228,31 @@ def last_note_at(session: Session, *, contact_id: int) -> datetime | None:
     ).first()
 
 
+# What goes with a contact when it goes: its tags, and the reminder tracks the tick derives from
+# its loops and cadences (rebuilt from those rows, so they keep nothing of their own).
+_GOES_WITH_CONTACT: Final = ("contacttag", "reminder_track")
+
+
 def contact_is_orphan(session: Session, *, contact_id: int) -> bool:
-    for model, column in (
-        (NoteContact, NoteContact.contact_id),
-        (Loop, Loop.contact_id),
-        (Occasion, Occasion.contact_id),
-        (ContactAlias, ContactAlias.contact_id),
-    ):
-        if session.exec(select(model).where(column == contact_id).limit(1)).first() is not None:
-            return False
+    """Nothing refers to the contact but what goes with it: no note, loop, occasion or alias —
+    and no cadence, snooze or focus someone set on them."""
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in _GOES_WITH_CONTACT:
+            continue
+        for key in table.foreign_keys:
+            if key.column.table.name != Contact.__tablename__:
+                continue
+            found = session.execute(select(key.parent).where(key.parent == contact_id).limit(1))
+            if found.first() is not None:
+                return False
     return True
 
 
 def delete_contact(session: Session, *, contact_id: int) -> None:
-    session.execute(delete(ContactTag).where(col(ContactTag.contact_id) == contact_id))
+    for name in _GOES_WITH_CONTACT:
+        table = SQLModel.metadata.tables.get(name)
+        if table is not None:
+            session.execute(delete(table).where(table.c.contact_id == contact_id))
     session.execute(delete(Contact).where(col(Contact.id) == contact_id))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -130,6 +131,16 @@ class SocketModeServer:
                     )
                 self._cond.wait(left)
             return self._acks[envelope_id]
+
+    def drop(self, *, clean: bool) -> None:
+        """End the newest connection: with a close frame (`clean`), or as a network that went
+        away does, the TCP connection shut with no goodbye."""
+        connection = self._current()
+        if clean:
+            connection.close()
+            return
+        connection.socket.shutdown(socket.SHUT_RDWR)
+        connection.socket.close()
 
     def send_disconnect(self, reason: str = "refresh_requested") -> None:
         self._current().send(

@@ -73,3 +73,52 @@ def test_handlers_import_no_storage_or_parsing_library(path: Path) -> None:
         name for name in _imports(path) for f in FORBIDDEN if name == f or name.startswith(f + ".")
     }
     assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+# --- Slack's own rules for manifest.yml (its app-manifest schema, as SchemaStore publishes it:
+# https://json.schemastore.org/slack-app-manifest.json, and the reference page it cites) -------
+
+
+def _manifest_value(key: str) -> str:
+    """A scalar (or `>-` folded) value of manifest.yml, without a YAML parser."""
+    lines = (ROOT / "manifest.yml").read_text().splitlines()
+    for index, line in enumerate(lines):
+        match = re.match(rf"\s*-?\s*{key}:\s*(.*)$", line)
+        if match is None:
+            continue
+        value = re.sub(r"\s+#.*$", "", match.group(1)).strip()
+        if value == ">-":
+            indent = len(lines[index + 1]) - len(lines[index + 1].lstrip())
+            folded = []
+            for nxt in lines[index + 1 :]:
+                if nxt.strip() and len(nxt) - len(nxt.lstrip()) < indent:
+                    break
+                folded.append(nxt.strip())
+            return " ".join(folded).strip()
+        return value.strip('"')
+    raise KeyError(key)
+
+
+def test_the_manifest_keeps_slacks_rules() -> None:
+    display_name = _manifest_value("display_name")
+    assert re.fullmatch(r"[a-z0-9._-]{1,80}", display_name), display_name
+    assert len(_manifest_value("name")) <= 35
+    assert len(_manifest_value("description")) <= 140
+    assert 174 <= len(_manifest_value("long_description")) <= 4000
+    usage = _manifest_value("usage_hint")
+    assert len(usage) <= 1000
+    assert "find" in usage and "search" in usage  # the recall aliases, where people look
+    assert len(_manifest_value("command")) <= 32
+    assert re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", _manifest_value("background_color"))
+
+
+SLACK_DOC = (ROOT / "docs" / "slack.md").read_text()
+
+
+@pytest.mark.parametrize("sub", ALL_SUBCOMMANDS)
+def test_every_subcommand_is_in_the_slack_setup_guide(sub: str) -> None:
+    assert re.search(rf"/rapport {re.escape(sub)}\b|`{re.escape(sub)}`", SLACK_DOC), sub
+
+
+def test_the_slack_guide_says_to_invite_the_bot_to_a_channel() -> None:
+    assert f"/invite @{_manifest_value('display_name')}" in SLACK_DOC

@@ -6,12 +6,15 @@ new URL from apps.connections.open and reconnect; a retried event (retry_attempt
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 
 import pytest
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.slack.socket_watch import SocketWatch
 from tests.slack.fakeslack import FakeSlack
 from tests.slack.payloads import block_action, command_payload, dm, event_envelope
 from tests.slack.socket_server import SocketModeServer
@@ -78,3 +81,47 @@ def test_disconnect_makes_the_client_reconnect_to_a_fresh_url(
     )
     socket_server.wait_for_ack(socket_server.push("interactive", payload))
     fake_slack.wait_for("response_url")
+
+
+@pytest.mark.parametrize("how", ["close frame", "dropped"])
+def test_a_dropped_connection_is_back_within_seconds(
+    socket_handler: SocketModeHandler,
+    socket_server: SocketModeServer,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    how: str,
+) -> None:
+    watch = SocketWatch(socket_handler.client).start()
+    try:
+        caplog.set_level(logging.INFO)
+        dropped_at = time.monotonic()
+        socket_server.drop(clean=how == "close frame")
+        socket_server.wait_for_connections(2, timeout=10)
+        assert time.monotonic() - dropped_at < 4.0
+        # The new connection carries a DM, and nothing was logged as an ERROR on the way.
+        envelope = socket_server.push_event(event_envelope(dm("help")))
+        socket_server.wait_for_ack(envelope)
+        fake_slack.wait_for("chat.postMessage")
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    finally:
+        watch.stop()
+
+
+def test_slack_unreachable_is_retried_quietly(
+    socket_handler: SocketModeHandler,
+    socket_server: SocketModeServer,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="rapport.serve")
+    fake_slack.error_next("apps.connections.open", "internal_error", times=2)
+    watch = SocketWatch(socket_handler.client).start()
+    try:
+        dropped_at = time.monotonic()
+        socket_server.drop(clean=False)
+        socket_server.wait_for_connections(2, timeout=30)
+        assert time.monotonic() - dropped_at < 12.0  # 1 s to notice, then 2 s and 4 s apart
+    finally:
+        watch.stop()
+    warnings = [r for r in caplog.records if r.name == "rapport.serve" and r.levelno >= 30]
+    assert len(warnings) == 1 and "retrying" in warnings[0].getMessage()
