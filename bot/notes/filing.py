@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.notes import LogResult
-from bot.notes import serendipity, team
+from bot.notes import news, serendipity, team
 from bot.notes.resolve import Resolution, pick, unique
 from bot.notes.values import loop_view, occasion_view
 from bot.parsing import ParsedNote
@@ -73,9 +73,17 @@ def file_note(
     assert note.id is not None
 
     contacts = unique(resolution.contacts)
+    whose = news.topics_by_contact(parsed, resolution, contacts)
     for contact in contacts:
         assert contact.id is not None
-        session.add(NoteContact(note_id=note.id, contact_id=contact.id, workspace_id=workspace_id))
+        session.add(
+            NoteContact(
+                note_id=note.id,
+                contact_id=contact.id,
+                workspace_id=workspace_id,
+                sensitive=whose.get(contact.id, []),
+            )
+        )
         if parsed.tags:
             repo.add_tags(
                 session, workspace_id=workspace_id, contact_id=contact.id, tags=parsed.tags
