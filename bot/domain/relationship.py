@@ -25,13 +25,14 @@ collaborator cools sooner than a once-a-quarter investor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
 from bot.domain.names import first_name
 from bot.domain.occasions import greeting
+from bot.domain.sensitive import check_in_draft, heads_up
 
 NEW_DAYS: Final = 30  # a first interaction this recent: the relationship is new
 RECENT_DAYS: Final = 90
@@ -41,6 +42,7 @@ DEFAULT_RHYTHM: Final = 60  # days, when there is too little history to know one
 MIN_RHYTHM: Final = 21
 MAX_RHYTHM: Final = 90
 SENSITIVE_DAYS: Final = 30  # the same cool-down the reminders use after bad news
+SENSITIVE_MEMORY_DAYS: Final = 60  # after it, suggestions still carry the heads-up this long
 OCCASION_SOON_DAYS: Final = 7
 NUDGE_AFTER_DAYS: Final = 7  # an undated "waiting on" is worth a nudge after a week
 STARTER_CHARS: Final = 140
@@ -83,8 +85,9 @@ class Facts:
     they_reached_out: int = 0  # in LONG_DAYS: notes that say they initiated ("Raj called me")
     you_reached_out: int = 0  # in LONG_DAYS: "I called Raj"
     loops: tuple[OpenLoop, ...] = ()  # your open loops with them
-    sensitive: str | None = None  # the latest bad news within SENSITIVE_DAYS ("house fire")
+    sensitive: str | None = None  # the latest bad news, in human words ("kitchen fire")
     sensitive_at: datetime | None = None
+    sensitive_kind: str | None = None  # its class, for the words of a check-in ("bereavement")
     occasion: str | None = None  # "birthday" | "anniversary", the next one
     occasion_in_days: int | None = None  # 0 = today
     occasion_years: int | None = None  # the age they turn / the years married, when known
@@ -218,15 +221,28 @@ def next_action(facts: Facts, state: State | None = None) -> Action | None:
         since = days_between(facts.sensitive_at, facts.now)
         if since <= SENSITIVE_DAYS:
             wait = f" ({owed[0].what} can wait)" if owed else ""
+            said = heads_up(facts.sensitive, facts.sensitive_at, facts.now)
             return Action(
                 kind=CHECK_IN,
-                text=f"Check in on {facts.name} kindly: {facts.sensitive}, {_days_ago(since)}. "
-                f"No business for now{wait}.",
+                text=f"Go gently with {facts.name} — {said}{wait}.",
                 rank=0,
-                draft=f"Hi {first}, I heard about the {facts.sensitive} and I'm so sorry. "
-                "Thinking of you — no need to reply.",
+                draft=check_in_draft(facts.sensitive_kind or "", first),
                 urgency=float(SENSITIVE_DAYS - since),
             )
+    action = _usual_action(facts, state, first, owed)
+    # After the cool-down the usual suggestion comes back, still saying why to go gently.
+    if (
+        action is not None
+        and facts.sensitive
+        and facts.sensitive_at is not None
+        and days_between(facts.sensitive_at, facts.now) <= SENSITIVE_MEMORY_DAYS
+    ):
+        said = heads_up(facts.sensitive, facts.sensitive_at, facts.now)
+        action = replace(action, text=f"{action.text.rstrip('.')} — {said}.")
+    return action
+
+
+def _usual_action(facts: Facts, state: State, first: str, owed: list[OpenLoop]) -> Action | None:
     occasion = _occasion_action(facts, first)
     if occasion is not None and facts.occasion_in_days == 0:
         return occasion

@@ -52,11 +52,12 @@ def evaluate(track: ReminderTrack, facts: Facts, now: datetime) -> Evaluation:
         return _dormant(track)
     found = _effective(found, track, schedule, now)
     if found.item is not None:
-        found = replace(found, item=_carried(track, facts, found.item, now))
+        item = _carried(track, facts, found.item, now)
         holds = facts.holds.get(track.owner_id, {})
-        held = planner.pressure_hold(holds, found.item.contact_id, now)
+        held = planner.pressure_hold(holds, item.contact_id, now)
         if held is not None:
-            found = replace(found, item=replace(found.item, held_until=held))
+            item = replace(item, held_until=held)
+        found = replace(found, item=item)
     return found
 
 

@@ -142,24 +142,48 @@ COLD_FOCUS = facts(
 )
 
 
+FIRE: dict[str, object] = {"sensitive": "kitchen fire", "sensitive_kind": "house fire"}
+
+
 @pytest.mark.parametrize(
     ("story", "kind", "text", "draft"),
     [
         pytest.param(
-            replace(COLD_FOCUS, sensitive="house fire", sensitive_at=ago(3), loops=(DECK,)),
+            replace(COLD_FOCUS, loops=(DECK,), **FIRE, sensitive_at=ago(3)),
             CHECK_IN,
-            "Check in on Chris Park kindly: house fire, 3 days ago. "
-            "No business for now (the pricing deck can wait).",
-            "Hi Chris, I heard about the house fire and I'm so sorry. "
-            "Thinking of you — no need to reply.",
+            "Go gently with Chris Park — heads-up: kitchen fire 3 days ago — check in, don't "
+            "pitch (the pricing deck can wait).",
+            "Hi Chris, I heard about the fire — I'm so sorry. I hope you're all holding up; "
+            "if there's anything I can do, just say.",
             id="the-house-fire-suppresses-the-pitch",
         ),
         pytest.param(
-            replace(COLD_FOCUS, sensitive="house fire", sensitive_at=ago(45)),
+            replace(COLD_FOCUS, **FIRE, sensitive_at=ago(45)),
+            REACH_OUT,
+            "Reach out to Chris Park: cold, last in touch 100 days ago — heads-up: kitchen fire "
+            "6 weeks ago — check in, don't pitch.",
+            "Last time (lunch, 100 days ago): “Lunch with Chris Park, pitched the enterprise plan”",
+            id="after-the-cool-down-the-focus-nudge-comes-back-still-saying-why",
+        ),
+        pytest.param(
+            replace(COLD_FOCUS, **FIRE, sensitive_at=ago(75)),
             REACH_OUT,
             "Reach out to Chris Park: cold, last in touch 100 days ago.",
             "Last time (lunch, 100 days ago): “Lunch with Chris Park, pitched the enterprise plan”",
-            id="after-the-cool-down-the-focus-nudge-comes-back",
+            id="long-after-the-news-the-nudge-is-plain",
+        ),
+        pytest.param(
+            replace(
+                COLD_FOCUS,
+                sensitive="the death of their father",
+                sensitive_kind="bereavement",
+                sensitive_at=ago(8),
+            ),
+            CHECK_IN,
+            "Go gently with Chris Park — heads-up: the death of their father 8 days ago — check "
+            "in, don't pitch.",
+            "Hi Chris, I was so sorry to hear of your loss. Thinking of you — no need to reply.",
+            id="a-bereavement-gets-condolences-not-the-word-bereavement",
         ),
         pytest.param(
             replace(COLD_FOCUS, name="Raj Patel", loops=(DECK,)),
