@@ -96,7 +96,7 @@ def words_for(topic: str, text: str) -> str:
         m = _FIRE_BEFORE.search(text) or _FIRE_IN.search(text)
         if m is not None:
             room = m.group(1).lower()
-            return "a house fire" if room in ("house", "home") else f"{room} fire"
+            return "house fire" if room in ("house", "home") else f"{room} fire"
         if _WILDFIRE.search(text):
             return "the wildfire"
     if topic == "illness":
