@@ -63,11 +63,23 @@ _ILLNESS = (
     (re.compile(r"\bdementia\b|\balzheimer", re.IGNORECASE), "a dementia diagnosis"),
     (re.compile(r"\bcovid\b", re.IGNORECASE), "covid"),
 )
-_KIN_DIED = re.compile(
-    r"\b(?:her|his|their)\s+(mother|father|mom|mum|dad|husband|wife|partner|son|daughter"
+_KIN = re.compile(
+    r"(?:\b(?:her|his|their)|'s)\s+(mother|father|mom|mum|dad|husband|wife|partner|son|daughter"
     r"|brother|sister|grandmother|grandfather|grandma|grandpa)\b",
     re.IGNORECASE,
 )
+# The relative is the one it happened to: "his wife had surgery", "Ana's dad is in hospital".
+_KIN_SUBJECT = re.compile(
+    _KIN.pattern + r"\s+(?:is|was|has|had|got|went|just|been|in|needs|needed)\b", re.IGNORECASE
+)
+_BURNED_DOWN = re.compile(rf"\b({_ROOMS})\s+(?:burned|burnt)\s+down\b", re.IGNORECASE)
+_LOST_HOME = (
+    (re.compile(r"\blost\s+(?:her|his|their|the)\s+\w+", re.IGNORECASE), "losing their home"),
+    (re.compile(r"\bflood", re.IGNORECASE), "a flood at home"),
+    (re.compile(r"\btemporary\b", re.IGNORECASE), "being out of their home"),
+    (re.compile(r"\bevacuated\b", re.IGNORECASE), "an evacuation"),
+)
+_LOST_JOB = re.compile(r"\blost\s+(?:her|his|their)\s+job\b", re.IGNORECASE)
 _CAR_CRASH = re.compile(r"\b(car|bike|motorbike)\s+(?:crash|accident)\b", re.IGNORECASE)
 
 
@@ -91,26 +103,42 @@ def primary(topics: Iterable[str]) -> str | None:
 
 
 def words_for(topic: str, text: str) -> str:
-    """The topic in the note's own words where they say more ("kitchen fire", "a stroke")."""
+    """The topic in the note's own words where they say more ("kitchen fire", "a stroke",
+    "their wife's surgery")."""
+    said = _specific(topic, text)
+    kin = _KIN_SUBJECT.search(text) if topic in HEALTH else None
+    if kin is not None:
+        base = said.removeprefix("a ").removeprefix("an ")
+        return f"their {kin.group(1).lower()}'s {base}"
+    return said
+
+
+def _specific(topic: str, text: str) -> str:
     if topic == "house fire":
-        m = _FIRE_BEFORE.search(text) or _FIRE_IN.search(text)
+        m = _FIRE_BEFORE.search(text) or _FIRE_IN.search(text) or _BURNED_DOWN.search(text)
         if m is not None:
             room = m.group(1).lower()
             return "house fire" if room in ("house", "home") else f"{room} fire"
         if _WILDFIRE.search(text):
             return "the wildfire"
+    if topic == "lost home":
+        for pattern, words in _LOST_HOME:
+            if pattern.search(text):
+                return words
     if topic == "illness":
         for pattern, said in _ILLNESS:
             if pattern.search(text):
                 return said
     if topic == "bereavement":
-        m = _KIN_DIED.search(text)
+        m = _KIN.search(text)
         if m is not None:
             return f"the death of their {m.group(1).lower()}"
     if topic == "accident":
         m = _CAR_CRASH.search(text)
         if m is not None:
             return f"a {m.group(1).lower()} accident"
+    if topic == "laid off" and _LOST_JOB.search(text):
+        return "losing their job"
     return _WORDS.get(topic, "difficult news")
 
 
@@ -124,8 +152,18 @@ def news(topics: Iterable[str], text: str, at: datetime, note_id: int = 0) -> Ne
 
 def heads_up(words: str, at: datetime | None, now: datetime) -> str:
     """ "heads-up: kitchen fire 2 weeks ago — check in, don't pitch" (plain text)."""
-    when = f" {ago(at, now)}" if at is not None else ""
+    when = f" {when_said(at, now)}" if at is not None else ""
     return f"heads-up: {words}{when} — check in, don't pitch"
+
+
+def when_said(at: datetime, now: datetime) -> str:
+    """ "today", "yesterday", then as `ago` says it: news is counted in days, not hours."""
+    hours = (now - at).total_seconds() / 3600
+    if hours < 12:
+        return "today"
+    if hours < 36:
+        return "yesterday"
+    return ago(at, now)
 
 
 def check_in_draft(topic: str, first: str) -> str:
