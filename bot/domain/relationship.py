@@ -80,6 +80,7 @@ class Facts:
     first_at: datetime | None = None  # the first one
     last_kind: str | None = None  # coffee, call, …
     last_text: str | None = None  # what the latest note said (a conversation starter)
+    last_initiator: str | None = None  # who reached out in the latest note: "me" | "them"
     in_recent: int = 0  # interactions in the last RECENT_DAYS
     in_long: int = 0  # interactions in the last LONG_DAYS (includes the recent ones)
     they_reached_out: int = 0  # in LONG_DAYS: notes that say they initiated ("Raj called me")
@@ -360,3 +361,63 @@ def conversation_starter(facts: Facts) -> str | None:
     kind = f"{facts.last_kind}, " if facts.last_kind else ""
     since = _days_ago(days_between(facts.last_at, facts.now)) if facts.last_at else ""
     return f"Last time ({kind}{since}): “{text}”"
+
+
+# --- whose turn ---------------------------------------------------------------------------------
+
+YOURS: Final = "yours"
+THEIRS: Final = "theirs"
+BOTH: Final = "both"
+NOBODY: Final = "nobody"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Whose move it is in the conversation with one person, and why, in one sentence."""
+
+    whose: str  # yours | theirs | both | nobody
+    text: str
+
+
+def whose_turn(facts: Facts) -> Turn:
+    """Open loops decide (what you owe is your move, what you wait on theirs); with none open,
+    who reached out last: after they did, the next move is yours; after you did, theirs."""
+    first = first_name(facts.name, default="them")
+    owed = sorted((loop for loop in facts.loops if loop.direction == "you_owe"), key=_loop_order)
+    waiting = sorted((loop for loop in facts.loops if loop.direction != "you_owe"), key=_loop_order)
+    mine = f"you owe {facts.name} {_loops_phrase(owed, facts.now)}" if owed else ""
+    theirs = f"you're waiting on {first} for {_loops_phrase(waiting, facts.now)}" if waiting else ""
+    if owed and waiting:
+        return Turn(BOTH, f"Both of you have a move: {mine}, and {theirs}.")
+    if owed:
+        return Turn(YOURS, f"Your turn: {mine}.")
+    if waiting:
+        return Turn(THEIRS, f"{first}'s turn: {theirs}.")
+    if facts.last_at is None:
+        return Turn(NOBODY, f"Nothing logged with {facts.name} yet.")
+    when = _days_ago(days_between(facts.last_at, facts.now))
+    said = f"{facts.last_kind}, {when}" if facts.last_kind else when
+    if facts.last_initiator == "them":
+        return Turn(YOURS, f"Your turn: {first} reached out last ({said}); nothing is open.")
+    if facts.last_initiator == "me":
+        return Turn(THEIRS, f"{first}'s turn: you reached out last ({said}); nothing is open.")
+    return Turn(NOBODY, f"Nobody owes a move: nothing is open with {first} (last: {said}).")
+
+
+def _loop_order(loop: OpenLoop) -> tuple[bool, datetime, datetime]:
+    return (loop.due_at is None, loop.due_at or loop.created_at, loop.created_at)
+
+
+def _loops_phrase(loops: list[OpenLoop], now: datetime) -> str:
+    """ "the W-9 (due in 3 days)", "the deck (overdue by 2 days) and 1 more"."""
+    head = loops[0]
+    due = ""
+    if head.due_at is not None:
+        if head.due_at < now:
+            late = max(1, (now - head.due_at).days)
+            due = f" (overdue by {_n(late, 'day')})"
+        else:
+            ahead = (head.due_at - now).days
+            due = f" (due in {_n(ahead, 'day')})" if ahead >= 1 else " (due today)"
+    more = f" and {len(loops) - 1} more" if len(loops) > 1 else ""
+    return f"{head.what}{due}{more}"

@@ -37,6 +37,7 @@ _SAME: Final = {
     **dict.fromkeys(("quote", "pricing", "price"), "§pricing"),
 }
 _ANSWERS: Final = {_CALL: frozenset({_CALL, _REPLY})}
+_ANSWER_WORDS: Final = frozenset({_CALL, _REPLY})
 _FUZZY_MIN_LEN: Final = 5
 _FUZZY_RATIO: Final = 85.0
 
@@ -48,6 +49,9 @@ class OpenLoop(Protocol):
     def what(self) -> str: ...
 
 
+L = TypeVar("L", bound=OpenLoop)
+
+
 def words(text: str) -> frozenset[str]:
     """What a loop or a settlement is about: its content words, plurals folded, synonyms of
     one move ("call", "ring") as one."""
@@ -56,34 +60,54 @@ def words(text: str) -> frozenset[str]:
         if raw in _FILLER:
             continue
         word = raw[:-1] if len(raw) > 3 and raw.endswith("s") and not raw.endswith("ss") else raw
-        out.add(_SAME.get(word, word))
+        out.add(_SAME.get(word) or _fuzzy_same(word) or word)
     return frozenset(out)
 
 
-def _overlap(said: frozenset[str], loop: frozenset[str]) -> int:
-    expanded = set(said)
+def _fuzzy_same(word: str) -> str | None:
+    """A misspelt synonym ("contarct", "presentaton") is that synonym."""
+    if len(word) < _FUZZY_MIN_LEN:
+        return None
+    for known, same in _SAME.items():
+        if len(known) >= _FUZZY_MIN_LEN and fuzz.ratio(word, known) >= _FUZZY_RATIO:
+            return same
+    return None
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a.startswith("§") or b.startswith("§") or min(len(a), len(b)) < _FUZZY_MIN_LEN:
+        return False
+    return fuzz.ratio(a, b) >= _FUZZY_RATIO  # "contarct" is the contract
+
+
+def score(what: str, loop_what: str) -> tuple[int, int]:
+    """(words in common, words of the loop's left over); (0, _) when it is not that loop.
+
+    Both saying something the other doesn't is two different things: "sent the intro deck"
+    does not settle "the roadmap deck", though both are decks; "sent the deck" does."""
+    said, loop = words(what), words(loop_what)
+    if not said:
+        return (0, len(loop))
+    answers = set(said)
     for word in said:
-        expanded |= _ANSWERS.get(word, frozenset())
-    exact = expanded & loop
-    count = len(exact)
-    for a in expanded - exact:
-        if len(a) < _FUZZY_MIN_LEN or a.startswith("§"):
-            continue
-        if any(len(b) >= _FUZZY_MIN_LEN and fuzz.ratio(a, b) >= _FUZZY_RATIO for b in loop):
-            count += 1  # "contarct" is the contract
-    return count
-
-
-L = TypeVar("L", bound=OpenLoop)
+        answers |= _ANSWERS.get(word, frozenset())
+    matched_loop = {b for b in loop if any(_same(a, b) for a in answers)}
+    if not matched_loop:
+        return (0, len(loop))
+    unsaid = {a for a in said if not any(_same(a, b) for b in loop)}
+    if not unsaid <= _ANSWER_WORDS and loop - matched_loop:
+        return (0, len(loop))
+    return (len(matched_loop), len(loop - matched_loop))
 
 
 def best(candidates: Sequence[L], what: str) -> L | None:
     """The loop `what` settles among `candidates` (oldest first on a tie), or None."""
     if not candidates:
         return None
-    said = words(what)
-    if not said:
+    if not words(what):
         return candidates[0] if len(candidates) == 1 else None
-    scored = [(_overlap(said, words(loop.what)), index) for index, loop in enumerate(candidates)]
-    top, index = max(scored, key=lambda pair: (pair[0], -pair[1]))
-    return candidates[index] if top > 0 else None
+    scored = [(score(what, loop.what), index) for index, loop in enumerate(candidates)]
+    (common, _left), index = max(scored, key=lambda pair: (pair[0][0], -pair[0][1], -pair[1]))
+    return candidates[index] if common > 0 else None

@@ -153,6 +153,7 @@ def gather(
                 first_at=aware(agg[1]) if agg else None,
                 last_kind=last[0] if last else None,
                 last_text=last[1] if last else None,
+                last_initiator=last[4] if last else None,
                 in_recent=int(agg[2] or 0) if agg else 0,
                 in_long=int(agg[3] or 0) if agg else 0,
                 they_reached_out=int(agg[4] or 0) if agg else 0,
@@ -178,8 +179,9 @@ def gather(
 
 def _last_notes(
     session: Session, ids: Sequence[int], *, who: tuple[Any, ...], now: datetime
-) -> dict[int, tuple[str | None, str, int, list[str]]]:
-    """(kind, text, author_id, needs) of the latest counted note per contact: one window query."""
+) -> dict[int, tuple[str | None, str, int, list[str], str | None]]:
+    """(kind, text, author_id, needs, initiator) of the latest counted note per contact: one
+    window query."""
     rank = (
         func.row_number()
         .over(
@@ -195,6 +197,7 @@ def _last_notes(
             col(Note.text).label("text"),
             col(Note.author_id).label("author_id"),
             col(Note.needs).label("needs"),
+            col(Note.initiator).label("initiator"),
             rank,
         )
         .join(Note, col(Note.id) == col(NoteContact.note_id))
@@ -203,12 +206,17 @@ def _last_notes(
     )
     rows = session.execute(
         sa_select(
-            inner.c.contact_id, inner.c.kind, inner.c.text, inner.c.author_id, inner.c.needs
+            inner.c.contact_id,
+            inner.c.kind,
+            inner.c.text,
+            inner.c.author_id,
+            inner.c.needs,
+            inner.c.initiator,
         ).where(inner.c.rank == 1)
     ).all()
     return {
-        int(contact_id): (kind, text, int(author_id), list(needs or []))
-        for contact_id, kind, text, author_id, needs in rows
+        int(contact_id): (kind, text, int(author_id), list(needs or []), initiator)
+        for contact_id, kind, text, author_id, needs, initiator in rows
     }
 
 
@@ -335,6 +343,7 @@ def standing_row(gathered: Gathered, contact_id: int, *, team: bool) -> ContactS
         cadence=gathered.cadence.get(contact_id),
         focus=facts.focus,
         action=relationship.next_action(facts, state),
+        turn=relationship.whose_turn(facts),
     )
 
 
