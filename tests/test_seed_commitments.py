@@ -11,6 +11,8 @@ import pytest
 from bot.app import Rapport
 from bot.domain.notes import LoopView
 from bot.domain.refs import Actor
+from bot.notes import settle
+from bot.parsing import settles_loop
 from bot.store.db import SessionFactory
 from tests.world import World
 
@@ -78,6 +80,13 @@ YUSUF = "Yusuf Rahimi"
             ["the roadmap deck"],
             ["the intro deck"],
             id="two-decks-the-named-one",
+        ),
+        pytest.param(
+            ["I owe Yusuf Rahimi the roadmap deck by Friday"],
+            "emailed Yusuf the intro deck",
+            [],
+            ["the roadmap deck"],
+            id="another-deck-is-not-this-deck",
         ),
         pytest.param(
             ["I owe Yusuf Rahimi the roadmap deck by Friday"],
@@ -221,3 +230,37 @@ def test_dues_land_on_the_loop_they_belong_to(rapport: Rapport) -> None:
     assert due["a demo link"] is not None and due["a demo link"] > due["the case study"]
     w9 = rapport.notes.log(actor=ME, text="call w/ Omar Haddad, he needs our W-9 by the 20th")
     assert [lp.due_at.date().isoformat() for lp in w9.loops_opened if lp.due_at] == ["2026-11-20"]
+
+
+# The service's rule, as a table: the parser's own (bot.parsing.settles_loop) where it decides,
+# and what the service adds — one move's synonyms, misspellings, and two kinds of one thing
+# being two things.
+RULE = [
+    ("the contract draft", "the contract draft", True, True),
+    ("the contract draft", "the roadmap deck", False, False),
+    ("the case studies", "case study", True, True),
+    ("our SOC 2 report", "the SOC 2 report", True, True),
+    ("a reply", "an answer", True, True),
+    ("it", "the deck", False, False),
+    ("a call", "a follow-up call", True, True),
+    ("the deck", "the pricing deck", True, True),
+    ("the signed SOW", "a revised SOW", True, True),
+    ("the intro deck", "the roadmap deck", True, False),  # both decks, not the same one
+    ("the Q3 deck", "the board deck", True, False),
+    ("the slides", "the pricing deck", False, True),  # the same thing in other words
+    ("the contarct draft", "the contract", False, True),  # a typo
+    ("a call", "a reply", False, True),  # calling back answers a reply owed
+    ("a reply", "a call", False, False),  # an email does not make the call owed
+]
+
+
+@pytest.mark.parametrize(
+    ("settlement", "loop", "parser", "service"),
+    RULE,
+    ids=[f"{a}|{b}" for a, b, _, _ in RULE],
+)
+def test_the_settle_rule_agrees_with_the_parser_and_says_where_it_goes_further(
+    settlement: str, loop: str, parser: bool, service: bool
+) -> None:
+    assert settles_loop(settlement, loop) is parser
+    assert (settle.score(settlement, loop) > 0) is service

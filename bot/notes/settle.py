@@ -5,6 +5,11 @@ when the deck is the only loop open with him. A call answers a call or a reply o
 get back to her"); a reply answers a reply. A settlement that names nothing ("sent it over")
 closes the one loop open in that direction, and nothing when there are several. Pure: loops in,
 a loop out.
+
+Where the parser's own rule (bot.parsing.settles_loop, which the corpus score uses) decides, this
+agrees with it; it goes further in three ways, each in tests/test_seed_commitments.py: one
+move's synonyms ("the slides" are the deck, a call answers a reply owed), misspellings, and two
+kinds of one thing being two things ("the intro deck" is not "the roadmap deck").
 """
 
 from __future__ import annotations
@@ -34,10 +39,9 @@ _SAME: Final = {
     **dict.fromkeys(("deck", "slide", "slides", "presentation"), "§deck"),
     **dict.fromkeys(("intro", "introduction", "introduced"), "§intro"),
     **dict.fromkeys(("contract", "agreement"), "§contract"),
-    **dict.fromkeys(("quote", "pricing", "price"), "§pricing"),
+    **dict.fromkeys(("quote", "quotation"), "§quote"),
 }
 _ANSWERS: Final = {_CALL: frozenset({_CALL, _REPLY})}
-_ANSWER_WORDS: Final = frozenset({_CALL, _REPLY})
 _FUZZY_MIN_LEN: Final = 5
 _FUZZY_RATIO: Final = 85.0
 
@@ -52,16 +56,22 @@ class OpenLoop(Protocol):
 L = TypeVar("L", bound=OpenLoop)
 
 
-def words(text: str) -> frozenset[str]:
-    """What a loop or a settlement is about: its content words, plurals folded, synonyms of
-    one move ("call", "ring") as one."""
-    out: set[str] = set()
+def words(text: str) -> tuple[str, ...]:
+    """What a loop or a settlement is about: its content words in order, plurals folded,
+    synonyms of one move ("call", "ring") as one."""
+    out: list[str] = []
     for raw in _WORD.findall(text.casefold()):
         if raw in _FILLER:
             continue
-        word = raw[:-1] if len(raw) > 3 and raw.endswith("s") and not raw.endswith("ss") else raw
-        out.add(_SAME.get(word) or _fuzzy_same(word) or word)
-    return frozenset(out)
+        word = raw
+        if len(word) > 4 and word.endswith("ies"):
+            word = word[:-3] + "y"
+        elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        word = _SAME.get(word) or _fuzzy_same(word) or word
+        if word not in out:
+            out.append(word)
+    return tuple(out)
 
 
 def _fuzzy_same(word: str) -> str | None:
@@ -82,24 +92,25 @@ def _same(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= _FUZZY_RATIO  # "contarct" is the contract
 
 
-def score(what: str, loop_what: str) -> tuple[int, int]:
-    """(words in common, words of the loop's left over); (0, _) when it is not that loop.
+def score(what: str, loop_what: str) -> int:
+    """How many words `what` and the loop share (0: it is not that loop).
 
-    Both saying something the other doesn't is two different things: "sent the intro deck"
-    does not settle "the roadmap deck", though both are decks; "sent the deck" does."""
+    Two kinds of the same thing are two things: "sent the intro deck" does not settle "the
+    roadmap deck", though both are decks; "sent the deck" does."""
     said, loop = words(what), words(loop_what)
-    if not said:
-        return (0, len(loop))
+    if not said or not loop:
+        return 0
     answers = set(said)
     for word in said:
         answers |= _ANSWERS.get(word, frozenset())
-    matched_loop = {b for b in loop if any(_same(a, b) for a in answers)}
-    if not matched_loop:
-        return (0, len(loop))
-    unsaid = {a for a in said if not any(_same(a, b) for b in loop)}
-    if not unsaid <= _ANSWER_WORDS and loop - matched_loop:
-        return (0, len(loop))
-    return (len(matched_loop), len(loop - matched_loop))
+    matched = [b for b in loop if any(_same(a, b) for a in answers)]
+    if not matched:
+        return 0
+    if _same(said[-1], loop[-1]) and len(said) > 1 and len(loop) > 1:
+        mods_said, mods_loop = said[:-1], loop[:-1]
+        if not any(_same(a, b) for a in mods_said for b in mods_loop):
+            return 0
+    return len(matched)
 
 
 def best(candidates: Sequence[L], what: str) -> L | None:
@@ -108,6 +119,6 @@ def best(candidates: Sequence[L], what: str) -> L | None:
         return None
     if not words(what):
         return candidates[0] if len(candidates) == 1 else None
-    scored = [(score(what, loop.what), index) for index, loop in enumerate(candidates)]
-    (common, _left), index = max(scored, key=lambda pair: (pair[0][0], -pair[0][1], -pair[1]))
-    return candidates[index] if common > 0 else None
+    scored = [(score(what, loop.what), -index) for index, loop in enumerate(candidates)]
+    common, index = max(scored)
+    return candidates[-index] if common > 0 else None
