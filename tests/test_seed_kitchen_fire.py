@@ -76,7 +76,7 @@ def test_after_the_kitchen_fire_no_reminder_about_chris_goes_without_the_heads_u
     story(world)
     result = world.app.notes.log(actor=ANA, text=FIRE)
     assert [c.display_name for c in result.contacts] == ["Chris Young"]
-    assert "house fire" in result.sensitive
+    assert result.sensitive == ("kitchen fire",)
     # The call is not the quote Ana owes: her promise stays open.
     assert result.loops_closed == ()
 
@@ -212,7 +212,7 @@ def test_bad_news_about_the_contact_is_heard_in_human_words(
     world: World, text: str, words: str
 ) -> None:
     chris_known(world)
-    world.app.notes.log(actor=ANA, text=text)
+    assert world.app.notes.log(actor=ANA, text=text).sensitive == (words,)
     card = world.app.recall.card(actor=ANA, name="Chris Young")
     assert [said for said, _ in card.sensitive] == [words]
     world.later(days=14)
@@ -226,7 +226,7 @@ def test_bad_news_about_the_contact_is_heard_in_human_words(
 @pytest.mark.parametrize("text", NOT_BAD_NEWS)
 def test_figures_of_speech_and_the_authors_own_news_mute_nobody(world: World, text: str) -> None:
     chris_known(world)
-    world.app.notes.log(actor=ANA, text=text)
+    assert world.app.notes.log(actor=ANA, text=text).sensitive == ()
     assert world.app.recall.card(actor=ANA, name="Chris Young").sensitive == ()
     world.at(NOW.replace(hour=9, minute=30) + timedelta(days=15))
     world.tick()
@@ -277,6 +277,7 @@ def test_news_about_one_person_in_a_note_about_several_lands_on_that_person(
         world.app.cadences.set_cadence(actor=ANA, target=name, every_days=14)
     result = world.app.notes.log(actor=ANA, text=text)
     assert sorted(c.display_name for c in result.contacts) == sorted([whose, not_whose])
+    assert len(result.sensitive) == 1 and result.sensitive[0].endswith(f"({whose})")
     assert world.app.recall.card(actor=ANA, name=whose).sensitive != ()
     assert world.app.recall.card(actor=ANA, name=not_whose).sensitive == ()
     world.at(NOW.replace(hour=9, minute=30) + timedelta(days=15))

@@ -155,7 +155,7 @@ def file_note(
         occasions=tuple(occasion_view(o, by_id, now, tz) for o in occasions),
         needs=parsed.needs,
         tags=parsed.tags,
-        sensitive=parsed.sensitive,
+        sensitive=news.heard(whose, contacts, note.text, occurred),
         not_understood=tuple(not_understood),
         pressure=pressure,
         serendipity=suggestion,

@@ -123,3 +123,19 @@ def carries_news() -> ColumnElement[bool]:
     """The condition "this note-contact link carries news about its contact"."""
     # JSON lists are stored as text on both databases; "[]" is the empty one.
     return cast(col(NoteContact.sensitive), String) != "[]"
+
+
+def heard(
+    whose: dict[int, list[str]], contacts: Sequence[Contact], text: str, at: datetime
+) -> tuple[str, ...]:
+    """What the confirmation says it heard, in human words, and about whom when the note names
+    several people: ("kitchen fire",), ("the death of their dad (Priya Nair)",)."""
+    out: list[str] = []
+    for contact in contacts:
+        item = news(whose.get(contact.id or 0, ()), text, at)
+        if item is None:
+            continue
+        said = item.words if len(contacts) == 1 else f"{item.words} ({contact.display_name})"
+        if said not in out:
+            out.append(said)
+    return tuple(out)
