@@ -126,7 +126,12 @@ def build(engine: Engine, *, contacts: int) -> None:
                     _note(note_id, author, when, f"coffee with person {cid}", **extra)
                 )
                 rows[NoteContact].append(
-                    {"note_id": note_id, "contact_id": cid, "workspace_id": "T1"}
+                    {
+                        "note_id": note_id,
+                        "contact_id": cid,
+                        "workspace_id": "T1",
+                        "sensitive": extra.get("sensitive", []),
+                    }
                 )
             if cid % 10 == 0:
                 note_id += 1
