@@ -137,7 +137,7 @@ def build(engine: Engine, *, contacts: int) -> None:
                 note_id += 1
                 rows[Note].append(_note(note_id, 2, NOW - timedelta(days=cid % 60), "lunch"))
                 rows[NoteContact].append(
-                    {"note_id": note_id, "contact_id": cid, "workspace_id": "T1"}
+                    {"note_id": note_id, "contact_id": cid, "workspace_id": "T1", "sensitive": []}
                 )
             if cid % (contacts // 200 or 1) == 0:
                 rows[Loop].append(
