@@ -287,3 +287,26 @@ def test_news_about_one_person_in_a_note_about_several_lands_on_that_person(
     assert any("Time to get back in touch" in t for t in other), lines
     assert not any("heads-up" in t for t in other)
     assert all("heads-up" in t for t in lines if whose in t)
+
+
+@pytest.mark.parametrize(
+    ("text", "ana_hears"),
+    [
+        pytest.param(FIRE.replace("Chris", "Chris Young", 1), True, id="a-teammates-team-note"),
+        pytest.param("private: " + FIRE.replace("Chris", "Chris Young", 1), False, id="private"),
+    ],
+)
+def test_a_teammates_news_reaches_me_only_when_i_may_see_their_note(
+    world: World, text: str, ana_hears: bool
+) -> None:
+    chris_known(world)
+    bob = Actor(workspace_id=WS, user_id="bob", display_name="Bob", tz="Europe/London")
+    world.app.notes.log(actor=bob, text=text)
+    card = world.app.recall.card(actor=ANA, name="Chris Young")
+    assert (card.sensitive != ()) is ana_hears
+    world.at(NOW.replace(hour=9, minute=30) + timedelta(days=3))
+    world.tick()
+    said = " ".join(s.text for s in world.notifier.sent if s.user == "ana")
+    assert ("kitchen fire" in said) is ana_hears
+    # Team news turns Ana's overdue nudge into a heads-up; Bob's private note changes nothing.
+    assert ("Time to get back in touch with Chris Young" in said) is not ana_hears
