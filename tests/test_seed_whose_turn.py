@@ -4,6 +4,7 @@ standing row, the card and the open loops say whose move it is."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,7 +12,11 @@ import pytest
 from bot.app import Rapport
 from bot.domain.refs import Actor
 from bot.domain.relationship import BOTH, NOBODY, THEIRS, YOURS
+from bot.slack.app import build_app
 from bot.store.db import SessionFactory
+from tests.slack.conftest import make_settings, serve_in_thread
+from tests.slack.fakeslack import FakeSlack, running_fake_slack
+from tests.slack.payloads import SlackSender, dm
 from tests.world import World
 
 # Monday 2 November 2026, in London.
@@ -122,3 +127,48 @@ def test_whose_turn_is_right_at_every_step_of_a_long_back_and_forth(world: World
         card = world.app.recall.card(actor=ME, name="Yusuf")
         assert card.standing is not None and card.standing.turn == standing.turn, step
         assert loops_now(world.app) == (sorted(loops[0]), sorted(loops[1])), step
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with running_fake_slack() as server:
+        server.users["UALICE"] = {"tz": "Europe/London", "real_name": "Alice Smith"}
+        yield server
+
+
+@pytest.fixture
+def slack(world: World, fake: FakeSlack) -> Iterator[SlackSender]:
+    app = build_app(rapport=world.app, settings=make_settings(fake.api_url))
+    server, thread = serve_in_thread(app)
+    try:
+        yield SlackSender(f"http://127.0.0.1:{server.server_port}", response_url_base=fake.url)
+    finally:
+        fake.settle(0.2, timeout=5)
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def ask(slack: SlackSender, fake: FakeSlack, text: str) -> str:
+    before = len(fake.calls("chat.postMessage"))
+    assert slack.event(dm(text)).status == 200
+    return fake.wait_for("chat.postMessage", before + 1)[-1].text_dump()
+
+
+def test_asking_whose_turn_in_a_dm_answers_at_every_step(
+    world: World, fake: FakeSlack, slack: SlackSender
+) -> None:
+    for day, text, whose, words, _ in STORY[:8]:
+        world.at(NOW + timedelta(days=day))
+        ask(slack, fake, text)
+        for question in ("whose turn is it with Yusuf?", "is it my turn with yusuf"):
+            answer = ask(slack, fake, question)
+            step = f"day {day}: {text!r} / {question!r}"
+            assert "Whose turn" in answer, step
+            for said in words:
+                assert said in answer, f"{step}: {answer}"
+            assert {"yours": "Your turn", "theirs": "Yusuf's turn", "both": "Both of you"}[
+                whose
+            ] in answer, step
+    # A question that is not about turns still recalls notes.
+    assert "pricing proposal" in ask(slack, fake, "who wanted a pricing proposal?")

@@ -74,6 +74,9 @@ def repl(
             elif rapport.team.who_knows_subject(line) is not None:
                 answer = rapport.team.who_knows(actor=actor, query=line)
                 out.show(answer, who_knows_lines(answer, out))
+            elif (whose := rapport.standing.whose_turn_subject(line)) is not None:
+                standing = rapport.standing.contact(actor=actor, name=whose)
+                out.show(standing, [standing.turn.text if standing.turn else standing.why])
             elif command == "who" and rest and not rest.rstrip().endswith("?"):
                 card = card_interactively(rapport, actor, rest, ask=read)
                 out.show(card, card_lines(card, out))
