@@ -15,6 +15,7 @@ import pytest
 
 from bot.domain.refs import Actor
 from bot.domain.relationship import CHECK_IN
+from bot.domain.sensitive import words_for
 from bot.store.db import SessionFactory
 from tests.reminders.world import WS, World
 
@@ -310,3 +311,24 @@ def test_a_teammates_news_reaches_me_only_when_i_may_see_their_note(
     assert ("kitchen fire" in said) is ana_hears
     # Team news turns Ana's overdue nudge into a heads-up; Bob's private note changes nothing.
     assert ("Time to get back in touch with Chris Young" in said) is not ana_hears
+
+
+@pytest.mark.parametrize(
+    ("topic", "text", "words"),
+    [
+        ("house fire", "a fire in the kitchen of their house", "kitchen fire"),
+        ("house fire", "their garage burned down", "garage fire"),
+        ("house fire", "they lost everything in the wildfires", "the wildfire"),
+        ("house fire", "smoke damage everywhere", "a fire at home"),
+        ("bereavement", "Chris's mother visited; his dog died", "the death of their dog"),
+        ("bereavement", "she lost her father in May", "the death of their father"),
+        ("bereavement", "a death in the family, funeral Friday", "a death in the family"),
+        ("hospital", "Chris is in hospital, his wife drove him", "a hospital stay"),
+        ("hospital", "Chris's dad is in hospital", "their dad's hospital stay"),
+        ("illness", "her husband had a stroke", "their husband's stroke"),
+        ("laid off", "he was made redundant", "a layoff"),
+        ("lost home", "their flat flooded, they're at her mum's", "a flood at home"),
+    ],
+)
+def test_the_words_are_the_notes_own(topic: str, text: str, words: str) -> None:
+    assert words_for(topic, text) == words

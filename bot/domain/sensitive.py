@@ -65,12 +65,19 @@ _ILLNESS = (
 )
 _KIN = re.compile(
     r"(?:\b(?:her|his|their)|'s)\s+(mother|father|mom|mum|dad|husband|wife|partner|son|daughter"
-    r"|brother|sister|grandmother|grandfather|grandma|grandpa)\b",
+    r"|brother|sister|grandmother|grandfather|grandma|grandpa|dog|cat)\b",
     re.IGNORECASE,
 )
 # The relative is the one it happened to: "his wife had surgery", "Ana's dad is in hospital".
 _KIN_SUBJECT = re.compile(
     _KIN.pattern + r"\s+(?:is|was|has|had|got|went|just|been|in|needs|needed)\b", re.IGNORECASE
+)
+# Whose death it was: "her dad passed away", "lost his mother", "the death of their son".
+_KIN_DIED = re.compile(
+    _KIN.pattern + r"(?:\s+\w+){0,2}?\s+(?:passed|died|dies|death)\b"
+    r"|\b(?:lost|death\s+of)\s+"
+    + _KIN.pattern.replace("(?:\\b(?:her|his|their)|'s)", "(?:her|his|their)"),
+    re.IGNORECASE,
 )
 _BURNED_DOWN = re.compile(rf"\b({_ROOMS})\s+(?:burned|burnt)\s+down\b", re.IGNORECASE)
 _LOST_HOME = (
@@ -130,9 +137,10 @@ def _specific(topic: str, text: str) -> str:
             if pattern.search(text):
                 return said
     if topic == "bereavement":
-        m = _KIN.search(text)
+        m = _KIN_DIED.search(text)
         if m is not None:
-            return f"the death of their {m.group(1).lower()}"
+            kin = next(g for g in m.groups() if g)
+            return f"the death of their {kin.lower()}"
     if topic == "accident":
         m = _CAR_CRASH.search(text)
         if m is not None:
