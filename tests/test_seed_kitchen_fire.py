@@ -105,7 +105,8 @@ def test_after_the_kitchen_fire_no_reminder_about_chris_goes_without_the_heads_u
     assert any("You owe *Chris Young* the renewal quote" in t for t in said)
     assert any("*Chris Young*'s birthday is in 7 days" in t for t in said)
     assert any("It's *Chris Young*'s birthday today" in t for t in said)
-    assert any(t.startswith(":warning: About *Chris Young*") for t in said)
+    # One heads-up for the fire, though both the cadence and the order form would have nudged.
+    assert sum(t.startswith(":warning: About *Chris Young*") for t in said) == 1
     assert any(t.startswith(":hugging_face: Go gently with Chris Young") for t in said)
     # Dana had no fire: her nudges are plain, and nothing about her mentions one.
     dana = [line for line in lines if "Dana" in line.text]

@@ -162,7 +162,8 @@ def _nudge(
     if mute is not None:
         until, said = mute
         heads_key = f"{HEADS_UP}:contact:{item.contact_id}:note:{said.news.note_id}"
-        if track.last_item_key != heads_key:
+        told = (track.owner_id, heads_key) in facts.heads_up_sent
+        if track.last_item_key != heads_key and not told:
             slot = planner.slot_for(raw, schedule, not_before=_floors(track, facts, hold, renag))
             heads = Item(
                 key=heads_key,

@@ -15,6 +15,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.domain.refs import Actor
+from bot.domain.reminders import HEADS_UP
 from bot.domain.zones import zone
 from bot.notes import news, team
 from bot.reminders import planner
@@ -47,6 +48,7 @@ class Facts:
     touches: dict[tuple[int, int], tuple[datetime, int]] = field(default_factory=dict)
     sensitive: dict[int, list[news.Said]] = field(default_factory=dict)  # newest first
     snoozes: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    heads_up_sent: set[tuple[int, str]] = field(default_factory=set)  # (owner, heads-up key)
     # owner -> contact -> until when the owner's stay-in-touch nudges about that contact wait,
     # because teammates reached them often this week (bot.team.stay_in_touch_holds).
     holds: dict[int, dict[int, datetime]] = field(default_factory=dict)
@@ -143,6 +145,17 @@ def load_facts(
     facts.sensitive = news.about(
         session, contact_ids=sorted(contact_ids), since=now - planner.SENSITIVE_MEMORY, now=now
     )
+    # One heads-up per piece of news and owner, whichever of their tracks about that person
+    # (a cadence, a loop) gave it: the others wait out the cool-down without a second one.
+    for batch in chunks(sorted(facts.sensitive)):
+        for owner_id, key in session.execute(
+            sa_select(col(ReminderTrack.owner_id), col(ReminderTrack.last_item_key)).where(
+                col(ReminderTrack.contact_id).in_(batch),
+                col(ReminderTrack.owner_id).in_(owners),
+                col(ReminderTrack.last_item_key).startswith(f"{HEADS_UP}:"),
+            )
+        ).all():
+            facts.heads_up_sent.add((int(owner_id), str(key)))
     for batch in chunks(sorted(cadence_contacts)):
         for cadence in session.exec(
             select(ReminderCadence).where(
