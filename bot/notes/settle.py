@@ -6,10 +6,11 @@ get back to her"); a reply answers a reply. A settlement that names nothing ("se
 closes the one loop open in that direction, and nothing when there are several. Pure: loops in,
 a loop out.
 
-Where the parser's own rule (bot.parsing.settles_loop, which the corpus score uses) decides, this
-agrees with it; it goes further in three ways, each in tests/test_seed_commitments.py: one
-move's synonyms ("the slides" are the deck, a call answers a reply owed), misspellings, and two
-kinds of one thing being two things ("the intro deck" is not "the roadmap deck").
+It counts what the parser's own rule counts (bot.parsing.settling, which the corpus score
+uses), so every word the parser learns to match the service matches too; it goes further in
+three ways, each in tests/test_seed_commitments.py: one move's synonyms ("the slides" are the
+deck, a call answers a reply owed), misspellings, and two kinds of one thing being two things
+("the intro deck" is not "the roadmap deck").
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from collections.abc import Sequence
 from typing import Final, Protocol, TypeVar
 
 from rapidfuzz import fuzz
+
+from bot.parsing import settling
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that say nothing about *what* a loop is about, so they can't tell two loops apart.
@@ -93,24 +96,29 @@ def _same(a: str, b: str) -> bool:
 
 
 def score(what: str, loop_what: str) -> int:
-    """How many words `what` and the loop share (0: it is not that loop).
+    """How many words `what` and the loop share (0: it is not that loop): the parser's count
+    (bot.parsing.settling, with its paperwork abbreviations) or this module's, whichever sees
+    more.
 
     Two kinds of the same thing are two things: "sent the intro deck" does not settle "the
     roadmap deck", though both are decks; "sent the deck" does."""
     said, loop = words(what), words(loop_what)
-    if not said or not loop:
+    if said and loop and _two_kinds(said, loop):
         return 0
+    return max(settling.overlap(what, loop_what), _overlap(said, loop))
+
+
+def _two_kinds(said: tuple[str, ...], loop: tuple[str, ...]) -> bool:
+    if len(said) < 2 or len(loop) < 2 or not _same(said[-1], loop[-1]):
+        return False
+    return not any(_same(a, b) for a in said[:-1] for b in loop[:-1])
+
+
+def _overlap(said: tuple[str, ...], loop: tuple[str, ...]) -> int:
     answers = set(said)
     for word in said:
         answers |= _ANSWERS.get(word, frozenset())
-    matched = [b for b in loop if any(_same(a, b) for a in answers)]
-    if not matched:
-        return 0
-    if _same(said[-1], loop[-1]) and len(said) > 1 and len(loop) > 1:
-        mods_said, mods_loop = said[:-1], loop[:-1]
-        if not any(_same(a, b) for a in mods_said for b in mods_loop):
-            return 0
-    return len(matched)
+    return sum(1 for b in loop if any(_same(a, b) for a in answers))
 
 
 def best(candidates: Sequence[L], what: str) -> L | None:
