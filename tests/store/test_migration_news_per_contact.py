@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -17,11 +18,18 @@ from bot.store.models import Note
 from tests.store.helpers import NOW, add_contact, add_user, add_workspace
 
 
+def before_0009() -> str:
+    """The revision 0009 follows (the chain is re-linked when branches merge)."""
+    down = ScriptDirectory.from_config(alembic_config()).get_revision("0009").down_revision
+    assert isinstance(down, str)
+    return down
+
+
 def test_existing_links_keep_their_notes_news_after_the_upgrade(blank_db_url: str) -> None:
     engine = make_engine(blank_db_url)
     try:
         with engine.connect() as connection:
-            command.upgrade(alembic_config(connection), "0005")
+            command.upgrade(alembic_config(connection), before_0009())
             connection.commit()
         with Session(engine) as session:
             add_workspace(session)
@@ -44,7 +52,7 @@ def test_existing_links_keep_their_notes_news_after_the_upgrade(blank_db_url: st
             session.add_all([fire, calm])
             session.commit()
             links = [(fire.id, chris), (fire.id, dana), (calm.id, chris)]
-        with engine.begin() as connection:  # the 0005 table has no `sensitive` column
+        with engine.begin() as connection:  # the table before 0009 has no `sensitive` column
             for note_id, contact_id in links:
                 connection.execute(
                     text(
