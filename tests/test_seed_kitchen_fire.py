@@ -15,7 +15,7 @@ import pytest
 
 from bot.domain.refs import Actor
 from bot.domain.relationship import CHECK_IN
-from bot.domain.sensitive import words_for
+from bot.domain.sensitive import heads_up, words_for
 from bot.store.db import SessionFactory
 from tests.reminders.world import WS, World
 
@@ -333,3 +333,16 @@ def test_a_teammates_news_reaches_me_only_when_i_may_see_their_note(
 )
 def test_the_words_are_the_notes_own(topic: str, text: str, words: str) -> None:
     assert words_for(topic, text) == words
+
+
+@pytest.mark.parametrize(
+    ("hours", "said"),
+    [
+        (1, "heads-up: kitchen fire, just heard — check in, don't pitch"),
+        (30, "heads-up: kitchen fire, heard yesterday — check in, don't pitch"),
+        (24 * 5, "heads-up: kitchen fire 5 days ago — check in, don't pitch"),
+        (24 * 14, "heads-up: kitchen fire 2 weeks ago — check in, don't pitch"),
+    ],
+)
+def test_the_heads_up_counts_from_when_it_was_heard(hours: int, said: str) -> None:
+    assert heads_up("kitchen fire", NOW - timedelta(hours=hours), NOW) == said

@@ -267,7 +267,7 @@ def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
         focus = " (focus)" if card.standing.focus else ""
         yield f"  {card.standing.label.capitalize()}{focus}: {card.standing.why}"
         if card.standing.turn is not None:
-            yield f"  Whose turn: {card.standing.turn.text}"
+            yield f"  {card.standing.turn.text}"
         action = card.standing.action
         if action is not None:
             yield f"  Next: {action.text}"

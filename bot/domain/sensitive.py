@@ -160,18 +160,20 @@ def news(topics: Iterable[str], text: str, at: datetime, note_id: int = 0) -> Ne
 
 def heads_up(words: str, at: datetime | None, now: datetime) -> str:
     """ "heads-up: kitchen fire 2 weeks ago — check in, don't pitch" (plain text)."""
-    when = f" {when_said(at, now)}" if at is not None else ""
+    when = when_said(at, now) if at is not None else ""
     return f"heads-up: {words}{when} — check in, don't pitch"
 
 
 def when_said(at: datetime, now: datetime) -> str:
-    """ "today", "yesterday", then as `ago` says it: news is counted in days, not hours."""
+    """When Rapport heard it, in days, not hours: ", just heard", ", heard yesterday", then as
+    `ago` says it (" 2 weeks ago"). It is when the note said it, not when it happened: "her dad
+    passed away last week" logged today was just heard."""
     hours = (now - at).total_seconds() / 3600
     if hours < 12:
-        return "today"
+        return ", just heard"
     if hours < 36:
-        return "yesterday"
-    return ago(at, now)
+        return ", heard yesterday"
+    return f" {ago(at, now)}"
 
 
 def check_in_draft(topic: str, first: str) -> str:
