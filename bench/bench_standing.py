@@ -126,13 +126,18 @@ def build(engine: Engine, *, contacts: int) -> None:
                     _note(note_id, author, when, f"coffee with person {cid}", **extra)
                 )
                 rows[NoteContact].append(
-                    {"note_id": note_id, "contact_id": cid, "workspace_id": "T1"}
+                    {
+                        "note_id": note_id,
+                        "contact_id": cid,
+                        "workspace_id": "T1",
+                        "sensitive": extra.get("sensitive", []),
+                    }
                 )
             if cid % 10 == 0:
                 note_id += 1
                 rows[Note].append(_note(note_id, 2, NOW - timedelta(days=cid % 60), "lunch"))
                 rows[NoteContact].append(
-                    {"note_id": note_id, "contact_id": cid, "workspace_id": "T1"}
+                    {"note_id": note_id, "contact_id": cid, "workspace_id": "T1", "sensitive": []}
                 )
             if cid % (contacts // 200 or 1) == 0:
                 rows[Loop].append(

@@ -70,7 +70,7 @@ def card_blocks(
     if card.needs:
         lines.append(":pushpin: *Needs:* " + "; ".join(escape(n) for n in card.needs))
     lines += [
-        f":warning: *Heads-up:* {escape(topic)} ({ago(when, now)}) — go gently"
+        f":warning: *Heads-up:* {escape(topic)} {ago(when, now)} — check in, don't pitch"
         for topic, when in card.sensitive
     ]
     blocks += sections_from_lines(lines)

@@ -46,6 +46,7 @@ from bot.domain.reminders import (
     SnoozeView,
     Upcoming,
 )
+from bot.domain.sensitive import heads_up
 from bot.domain.zones import zone
 
 SNOOZE_CHOICES: Final = ((1, "Snooze 1 day"), (7, "Snooze 1 week"), (30, "Snooze 1 month"))
@@ -59,6 +60,8 @@ def _days_between(day_a: Any, day_b: Any) -> int:
 def item_line(item: Item, *, now: datetime, tz: str) -> str:
     """One reminder in a sentence, in mrkdwn, and what the team did lately if it matters."""
     line = _main_line(item, now=now, tz=tz)
+    if item.topic and item.kind != HEADS_UP:
+        line = f"{line} :warning: {escape(heads_up(item.topic, item.topic_at, now))}."
     pressure = pressure_line(item, now=now, tz=tz)
     return f"{line} {pressure}" if pressure else line
 
@@ -123,12 +126,8 @@ def _main_line(item: Item, *, now: datetime, tz: str) -> str:
             return f":calendar: {who}'s {label} is in {days} days ({day})."
         return f":calendar: {who}'s {label} was {-days} days ago ({day})."
     if item.kind == HEADS_UP:
-        topic = escape(item.topic or "difficult news")
-        when = f" {ago(item.topic_at, now)}" if item.topic_at else ""
-        return (
-            f":warning: Heads-up about {who}: a note mentions {topic}{when}. "
-            "Nudges for them are paused for a while; maybe just check in."
-        )
+        said = escape(heads_up(item.topic or "difficult news", item.topic_at, now))
+        return f":warning: About {who} — {said}. Nudges about them are paused for a while."
     return f"Reminder about {who}."
 
 

@@ -271,6 +271,8 @@ def card_standing_blocks(standing: ContactStanding) -> list[Block]:
     lines = [
         f"{label_icon(standing.label)} *{standing.label.capitalize()}* — {escape(standing.why)}"
     ]
+    if standing.turn is not None:
+        lines.append(f":left_right_arrow: {escape(standing.turn.text)}")
     if standing.action is not None:
         lines.append("*Next:* " + action_line(standing.action))
         draft = draft_text(standing.action)

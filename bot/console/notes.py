@@ -272,6 +272,8 @@ def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
     if card.standing is not None:
         focus = " (focus)" if card.standing.focus else ""
         yield f"  {card.standing.label.capitalize()}{focus}: {card.standing.why}"
+        if card.standing.turn is not None:
+            yield f"  {card.standing.turn.text}"
         action = card.standing.action
         if action is not None:
             yield f"  Next: {action.text}"

@@ -142,6 +142,9 @@ class _Session:
         if rapport.team.who_knows_subject(line) is not None:
             answer = rapport.team.who_knows(actor=actor, query=line)
             out.show(answer, who_knows_lines(answer, out))
+        elif (whose := rapport.standing.whose_turn_subject(line)) is not None:
+            standing = rapport.standing.contact(actor=actor, name=whose)
+            out.show(standing, [standing.turn.text if standing.turn else standing.why])
         elif rapport.notes.is_question(line):
             found = rapport.recall.recall(actor=actor, query=line)
             out.show(found, recall_lines(found, out))

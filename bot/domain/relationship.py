@@ -25,13 +25,14 @@ collaborator cools sooner than a once-a-quarter investor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
 from bot.domain.names import first_name
 from bot.domain.occasions import greeting
+from bot.domain.sensitive import check_in_draft, heads_up
 
 NEW_DAYS: Final = 30  # a first interaction this recent: the relationship is new
 RECENT_DAYS: Final = 90
@@ -41,6 +42,7 @@ DEFAULT_RHYTHM: Final = 60  # days, when there is too little history to know one
 MIN_RHYTHM: Final = 21
 MAX_RHYTHM: Final = 90
 SENSITIVE_DAYS: Final = 30  # the same cool-down the reminders use after bad news
+SENSITIVE_MEMORY_DAYS: Final = 60  # after it, suggestions still carry the heads-up this long
 OCCASION_SOON_DAYS: Final = 7
 NUDGE_AFTER_DAYS: Final = 7  # an undated "waiting on" is worth a nudge after a week
 STARTER_CHARS: Final = 140
@@ -78,13 +80,15 @@ class Facts:
     first_at: datetime | None = None  # the first one
     last_kind: str | None = None  # coffee, call, …
     last_text: str | None = None  # what the latest note said (a conversation starter)
+    last_initiator: str | None = None  # who reached out in the latest note: "me" | "them"
     in_recent: int = 0  # interactions in the last RECENT_DAYS
     in_long: int = 0  # interactions in the last LONG_DAYS (includes the recent ones)
     they_reached_out: int = 0  # in LONG_DAYS: notes that say they initiated ("Raj called me")
     you_reached_out: int = 0  # in LONG_DAYS: "I called Raj"
     loops: tuple[OpenLoop, ...] = ()  # your open loops with them
-    sensitive: str | None = None  # the latest bad news within SENSITIVE_DAYS ("house fire")
+    sensitive: str | None = None  # the latest bad news, in human words ("kitchen fire")
     sensitive_at: datetime | None = None
+    sensitive_kind: str | None = None  # its class, for the words of a check-in ("bereavement")
     occasion: str | None = None  # "birthday" | "anniversary", the next one
     occasion_in_days: int | None = None  # 0 = today
     occasion_years: int | None = None  # the age they turn / the years married, when known
@@ -218,15 +222,28 @@ def next_action(facts: Facts, state: State | None = None) -> Action | None:
         since = days_between(facts.sensitive_at, facts.now)
         if since <= SENSITIVE_DAYS:
             wait = f" ({owed[0].what} can wait)" if owed else ""
+            said = heads_up(facts.sensitive, facts.sensitive_at, facts.now)
             return Action(
                 kind=CHECK_IN,
-                text=f"Check in on {facts.name} kindly: {facts.sensitive}, {_days_ago(since)}. "
-                f"No business for now{wait}.",
+                text=f"Go gently with {facts.name} — {said}{wait}.",
                 rank=0,
-                draft=f"Hi {first}, I heard about the {facts.sensitive} and I'm so sorry. "
-                "Thinking of you — no need to reply.",
+                draft=check_in_draft(facts.sensitive_kind or "", first),
                 urgency=float(SENSITIVE_DAYS - since),
             )
+    action = _usual_action(facts, state, first, owed)
+    # After the cool-down the usual suggestion comes back, still saying why to go gently.
+    if (
+        action is not None
+        and facts.sensitive
+        and facts.sensitive_at is not None
+        and days_between(facts.sensitive_at, facts.now) <= SENSITIVE_MEMORY_DAYS
+    ):
+        said = heads_up(facts.sensitive, facts.sensitive_at, facts.now)
+        action = replace(action, text=f"{action.text.rstrip('.')} — {said}.")
+    return action
+
+
+def _usual_action(facts: Facts, state: State, first: str, owed: list[OpenLoop]) -> Action | None:
     occasion = _occasion_action(facts, first)
     if occasion is not None and facts.occasion_in_days == 0:
         return occasion
@@ -344,3 +361,63 @@ def conversation_starter(facts: Facts) -> str | None:
     kind = f"{facts.last_kind}, " if facts.last_kind else ""
     since = _days_ago(days_between(facts.last_at, facts.now)) if facts.last_at else ""
     return f"Last time ({kind}{since}): “{text}”"
+
+
+# --- whose turn ---------------------------------------------------------------------------------
+
+YOURS: Final = "yours"
+THEIRS: Final = "theirs"
+BOTH: Final = "both"
+NOBODY: Final = "nobody"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Whose move it is in the conversation with one person, and why, in one sentence."""
+
+    whose: str  # yours | theirs | both | nobody
+    text: str
+
+
+def whose_turn(facts: Facts) -> Turn:
+    """Open loops decide (what you owe is your move, what you wait on theirs); with none open,
+    who reached out last: after they did, the next move is yours; after you did, theirs."""
+    first = first_name(facts.name, default="them")
+    owed = sorted((loop for loop in facts.loops if loop.direction == "you_owe"), key=_loop_order)
+    waiting = sorted((loop for loop in facts.loops if loop.direction != "you_owe"), key=_loop_order)
+    mine = f"you owe {facts.name} {_loops_phrase(owed, facts.now)}" if owed else ""
+    theirs = f"you're waiting on {first} for {_loops_phrase(waiting, facts.now)}" if waiting else ""
+    if owed and waiting:
+        return Turn(BOTH, f"Both of you have a move: {mine}, and {theirs}.")
+    if owed:
+        return Turn(YOURS, f"Your turn: {mine}.")
+    if waiting:
+        return Turn(THEIRS, f"{first}'s turn: {theirs}.")
+    if facts.last_at is None:
+        return Turn(NOBODY, f"Nothing logged with {facts.name} yet.")
+    when = _days_ago(days_between(facts.last_at, facts.now))
+    said = f"{facts.last_kind}, {when}" if facts.last_kind else when
+    if facts.last_initiator == "them":
+        return Turn(YOURS, f"Your turn: {first} reached out last ({said}); nothing is open.")
+    if facts.last_initiator == "me":
+        return Turn(THEIRS, f"{first}'s turn: you reached out last ({said}); nothing is open.")
+    return Turn(NOBODY, f"Nobody owes a move: nothing is open with {first} (last: {said}).")
+
+
+def _loop_order(loop: OpenLoop) -> tuple[bool, datetime, datetime]:
+    return (loop.due_at is None, loop.due_at or loop.created_at, loop.created_at)
+
+
+def _loops_phrase(loops: list[OpenLoop], now: datetime) -> str:
+    """ "the W-9 (due in 3 days)", "the deck (overdue by 2 days) and 1 more"."""
+    head = loops[0]
+    due = ""
+    if head.due_at is not None:
+        if head.due_at < now:
+            late = max(1, (now - head.due_at).days)
+            due = f" (overdue by {_n(late, 'day')})"
+        else:
+            ahead = (head.due_at - now).days
+            due = f" (due in {_n(ahead, 'day')})" if ahead >= 1 else " (due today)"
+    more = f" and {len(loops) - 1} more" if len(loops) > 1 else ""
+    return f"{head.what}{due}{more}"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.refs import ContactRef
-from bot.domain.relationship import Action
+from bot.domain.relationship import Action, Turn
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class ContactStanding:
     cadence: CadenceStatus | None  # your stay-in-touch cadence, where one is set
     focus: bool
     action: Action | None  # the next best action
+    turn: Turn | None = None  # whose move it is in the conversation
 
 
 @dataclass(frozen=True)

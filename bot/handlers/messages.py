@@ -25,6 +25,7 @@ from bot.blocks.notes import (
     recall_blocks,
     recall_fallback_text,
 )
+from bot.blocks.standing import card_standing_blocks
 from bot.blocks.team import who_knows_blocks
 from bot.domain.commands import SLACK, Match, recognise
 from bot.domain.refs import Actor
@@ -75,6 +76,12 @@ def handle_text(
             if subject is not None:
                 answer = deps.rapport.team.who_knows(actor=actor, query=subject)
                 reply(f"Who knows {subject}", who_knows_blocks(answer, now=now))
+                return
+            whose = deps.rapport.standing.whose_turn_subject(text)  # "whose turn is it with X?"
+            if whose is not None:
+                standing = deps.rapport.standing.contact(actor=actor, name=whose)
+                turn = standing.turn.text if standing.turn else standing.why
+                reply(turn, card_standing_blocks(standing))
                 return
             result = deps.rapport.recall.recall(actor=actor, query=text)
             reply(recall_fallback_text(result), recall_blocks(result, tz=tz, now=now))

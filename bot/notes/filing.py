@@ -5,28 +5,18 @@ for the team (contact pressure, a serendipity suggestion). One transaction; the 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Session
 
 from bot.domain.notes import LogResult
-from bot.notes import serendipity, team
+from bot.notes import news, serendipity, settle, team
 from bot.notes.resolve import Resolution, pick, unique
 from bot.notes.values import loop_view, occasion_view
 from bot.parsing import ParsedNote
 from bot.store import repo
 from bot.store.models import Contact, Loop, Note, NoteContact, Occasion, User
 from bot.usecases import contact_ref
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words that say nothing about *what* a loop is about, so they can't tell two loops apart.
-_LOOP_FILLER = frozenset(
-    {"a", "an", "the", "to", "of", "for", "on", "in", "and", "or", "me", "my", "him", "her"}
-    | {"his", "them", "their", "it", "its", "you", "your", "get", "got", "send", "sent"}
-    | {"give", "gave", "some", "with", "from", "about"}
-)
 
 
 def file_note(
@@ -73,9 +63,17 @@ def file_note(
     assert note.id is not None
 
     contacts = unique(resolution.contacts)
+    whose = news.topics_by_contact(parsed, resolution, contacts)
     for contact in contacts:
         assert contact.id is not None
-        session.add(NoteContact(note_id=note.id, contact_id=contact.id, workspace_id=workspace_id))
+        session.add(
+            NoteContact(
+                note_id=note.id,
+                contact_id=contact.id,
+                workspace_id=workspace_id,
+                sensitive=whose.get(contact.id, []),
+            )
+        )
         if parsed.tags:
             repo.add_tags(
                 session, workspace_id=workspace_id, contact_id=contact.id, tags=parsed.tags
@@ -157,7 +155,7 @@ def file_note(
         occasions=tuple(occasion_view(o, by_id, now, tz) for o in occasions),
         needs=parsed.needs,
         tags=parsed.tags,
-        sensitive=parsed.sensitive,
+        sensitive=news.heard(whose, contacts, note.text, occurred),
         not_understood=tuple(not_understood),
         pressure=pressure,
         serendipity=suggestion,
@@ -187,7 +185,8 @@ def _settle(
             for loop in repo.open_loops(session, owner_id=user.id, contact_ids=scope)
             if loop.direction == settlement.direction.value and loop not in closed
         ]
-        best = _best_loop(candidates, settlement.what)
+        candidates.sort(key=lambda loop: (loop.created_at, loop.id or 0))
+        best = settle.best(candidates, settlement.what)
         if best is None:
             continue
         best.status = "closed"
@@ -196,22 +195,3 @@ def _settle(
         session.add(best)
         closed.append(best)
     return closed
-
-
-def _content_words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in _WORD.findall(text.casefold()) if w not in _LOOP_FILLER}
-
-
-def _best_loop(candidates: Sequence[Loop], what: str) -> Loop | None:
-    """The loop a settlement most plausibly closes; with one candidate, that one."""
-    if not candidates:
-        return None
-    words = _content_words(what)
-    scored = sorted(
-        candidates,
-        key=lambda loop: (-len(words & _content_words(loop.what)), loop.created_at, loop.id or 0),
-    )
-    best = scored[0]
-    if len(candidates) == 1 or words & _content_words(best.what):
-        return best
-    return None

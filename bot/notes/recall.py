@@ -17,7 +17,7 @@ from bot.domain.errors import NotFoundError, UserInputError
 from bot.domain.notes import ContactCard, Home, LoopList, RecallHit, RecallResult, TimelineEntry
 from bot.domain.refs import Actor
 from bot.domain.standing import ContactStanding
-from bot.notes import team
+from bot.notes import news, team
 from bot.notes.log import MAX_NOTE_CHARS
 from bot.notes.lookup import find_contact
 from bot.notes.values import loop_view, occasion_view, sorted_loops, timeline
@@ -144,9 +144,17 @@ class Recall(UseCases):
                 session, workspace_id=ws, viewer_id=me, contacts=[contact], now=now
             )
             for note in notes:
-                if now - note.occurred_at <= SENSITIVE_COOLDOWN:
-                    sensitive.extend((topic, note.occurred_at) for topic in note.sensitive)
                 needs.extend(n for n in note.needs if n not in needs)
+            # Only the news that is this contact's own, in human words ("kitchen fire").
+            for said in news.about(
+                session,
+                contact_ids=[cid],
+                since=now - SENSITIVE_COOLDOWN,
+                now=now,
+                workspace_id=ws,
+                viewer_id=me,
+            ).get(cid, ()):
+                sensitive.append((said.news.words, said.news.at))
             return ContactCard(
                 contact=contact_ref(contact),
                 aliases=tuple(repo.aliases_of(session, contact_id=contact.id)),

@@ -20,6 +20,7 @@ from bot.domain.reminders import (
     YOU_OWE,
     Item,
 )
+from bot.notes.news import Said
 from bot.reminders import planner
 from bot.reminders.facts import Facts, tags_seen_by
 from bot.reminders.planner import TRACK_CADENCE, TRACK_LOOP, TRACK_OCCASION, Schedule
@@ -51,10 +52,12 @@ def evaluate(track: ReminderTrack, facts: Facts, now: datetime) -> Evaluation:
         return _dormant(track)
     found = _effective(found, track, schedule, now)
     if found.item is not None:
+        item = _carried(track, facts, found.item, now)
         holds = facts.holds.get(track.owner_id, {})
-        held = planner.pressure_hold(holds, found.item.contact_id, now)
+        held = planner.pressure_hold(holds, item.contact_id, now)
         if held is not None:
-            found = replace(found, item=replace(found.item, held_until=held))
+            item = replace(item, held_until=held)
+        found = replace(found, item=item)
     return found
 
 
@@ -106,14 +109,35 @@ def _renag(
     return _again_after(track.last_sent_at, every_days, schedule)
 
 
-def _mute(facts: Facts, contact_id: int, owner_id: int, now: datetime) -> tuple[Any, ...] | None:
-    """The latest bad news about this contact the owner may see within the cool-down."""
-    visible = [s for s in facts.sensitive.get(contact_id, []) if s[4] == "team" or s[3] == owner_id]
-    until = planner.muted_until((s[1] for s in visible), now)
-    if until is None:
+def _latest_news(facts: Facts, contact_id: int, owner_id: int) -> Said | None:
+    """The latest bad news about this contact that the owner may see."""
+    return next((s for s in facts.sensitive.get(contact_id, ()) if s.seen_by(owner_id)), None)
+
+
+def _mute(
+    facts: Facts, contact_id: int, owner_id: int, now: datetime
+) -> tuple[datetime, Said] | None:
+    """Until when nudges about this contact wait, and the news that mutes them."""
+    latest = _latest_news(facts, contact_id, owner_id)
+    if latest is None:
         return None
-    latest = max(visible, key=lambda s: (s[1], s[0]))
-    return (until, latest)
+    until = planner.muted_until([latest.news.at], now)
+    return None if until is None else (until, latest)
+
+
+def _carried(track: ReminderTrack, facts: Facts, item: Item, now: datetime) -> Item:
+    """Every reminder about someone with bad news says so — a promise, a birthday, a nudge —
+    during the cool-down and on the track's first reminder after it: never a plain "time to
+    get back in touch" two weeks after the house fire."""
+    if item.kind == HEADS_UP:
+        return item
+    latest = _latest_news(facts, item.contact_id, track.owner_id)
+    if latest is None:
+        return item
+    until = latest.news.at + planner.SENSITIVE_COOLDOWN
+    if now >= until and track.last_sent_at is not None and track.last_sent_at >= until:
+        return item  # said already on a reminder after the cool-down
+    return replace(item, topic=latest.news.words, topic_at=latest.news.at)
 
 
 def _nudge(
@@ -136,9 +160,10 @@ def _nudge(
     hold = track.hold_until
     renag = _renag(track, item, every_days, schedule)
     if mute is not None:
-        until, (note_id, when, topic, _author, _vis) = mute
-        heads_key = f"{HEADS_UP}:contact:{item.contact_id}:note:{note_id}"
-        if track.last_item_key != heads_key:
+        until, said = mute
+        heads_key = f"{HEADS_UP}:contact:{item.contact_id}:note:{said.news.note_id}"
+        told = (track.owner_id, heads_key) in facts.heads_up_sent
+        if track.last_item_key != heads_key and not told:
             slot = planner.slot_for(raw, schedule, not_before=_floors(track, facts, hold, renag))
             heads = Item(
                 key=heads_key,
@@ -149,8 +174,8 @@ def _nudge(
                 due=raw,
                 slot=slot,
                 closeness=item.closeness,
-                topic=topic,
-                topic_at=when,
+                topic=said.news.words,
+                topic_at=said.news.at,
                 loop_id=item.loop_id,
                 what=item.what,
             )

@@ -15,8 +15,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from bot.domain.refs import Actor
+from bot.domain.reminders import HEADS_UP
 from bot.domain.zones import zone
-from bot.notes import team
+from bot.notes import news, team
 from bot.reminders import planner
 from bot.reminders.planner import TRACK_CADENCE, TRACK_LOOP, TRACK_OCCASION, Schedule
 from bot.reminders.tracks import subject_id
@@ -45,8 +46,9 @@ class Facts:
     # a #tag cadence covers a contact only through notes that owner may see.
     note_tags: dict[int, list[tuple[int, str, frozenset[str]]]] = field(default_factory=dict)
     touches: dict[tuple[int, int], tuple[datetime, int]] = field(default_factory=dict)
-    sensitive: dict[int, list[tuple[int, datetime, str, int, str]]] = field(default_factory=dict)
+    sensitive: dict[int, list[news.Said]] = field(default_factory=dict)  # newest first
     snoozes: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    heads_up_sent: set[tuple[int, str]] = field(default_factory=set)  # (owner, heads-up key)
     # owner -> contact -> until when the owner's stay-in-touch nudges about that contact wait,
     # because teammates reached them often this week (bot.team.stay_in_touch_holds).
     holds: dict[int, dict[int, datetime]] = field(default_factory=dict)
@@ -139,28 +141,21 @@ def load_facts(
             .group_by(col(NoteContact.contact_id), col(Note.author_id))
         ).all():
             facts.touches[(contact_id, author_id)] = (aware(last), int(count))
-        since = now - planner.SENSITIVE_COOLDOWN
-        for note_id, contact_id, occurred, sensitive, author_id, visibility in session.execute(
-            sa_select(
-                col(Note.id),
-                col(NoteContact.contact_id),
-                col(Note.occurred_at),
-                col(Note.sensitive),
-                col(Note.author_id),
-                col(Note.visibility),
-            )
-            .join(Note, col(Note.id) == col(NoteContact.note_id))
-            .where(
-                col(NoteContact.contact_id).in_(batch),
-                col(Note.occurred_at) >= since,
-                col(Note.occurred_at) <= now,
+    # Bad news, for a heads-up during the cool-down and on the first reminder after it.
+    facts.sensitive = news.about(
+        session, contact_ids=sorted(contact_ids), since=now - planner.SENSITIVE_MEMORY, now=now
+    )
+    # One heads-up per piece of news and owner, whichever of their tracks about that person
+    # (a cadence, a loop) gave it: the others wait out the cool-down without a second one.
+    for batch in chunks(sorted(facts.sensitive)):
+        for owner_id, key in session.execute(
+            sa_select(col(ReminderTrack.owner_id), col(ReminderTrack.last_item_key)).where(
+                col(ReminderTrack.contact_id).in_(batch),
+                col(ReminderTrack.owner_id).in_(owners),
+                col(ReminderTrack.last_item_key).startswith(f"{HEADS_UP}:"),
             )
         ).all():
-            if sensitive:
-                topic = ", ".join(str(s) for s in sensitive)
-                facts.sensitive.setdefault(contact_id, []).append(
-                    (note_id, aware(occurred), topic, author_id, visibility)
-                )
+            facts.heads_up_sent.add((int(owner_id), str(key)))
     for batch in chunks(sorted(cadence_contacts)):
         for cadence in session.exec(
             select(ReminderCadence).where(

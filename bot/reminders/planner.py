@@ -27,6 +27,8 @@ TRACK_OCCASION: Final = "occasion"
 LOOP_DEFAULT_WAIT: Final = timedelta(days=7)  # an open loop without a date reminds after this
 REMIND_AGAIN_AFTER: Final = timedelta(days=7)  # an ignored reminder comes back after this
 SENSITIVE_COOLDOWN: Final = timedelta(days=30)
+# Bad news older than the cool-down still rides on the first reminder after it, up to this age.
+SENSITIVE_MEMORY: Final = timedelta(days=120)
 OCCASION_LEAD_DAYS: Final = 7
 MAX_DAILY_CAP: Final = 20  # two blocks per item keep a digest under Slack's 50 blocks
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -27,6 +27,7 @@ from bot.domain.standing import (
     ContactStanding,
 )
 from bot.domain.zones import pick_zone
+from bot.notes import news
 from bot.store import repo
 from bot.store.batches import chunks
 from bot.store.focus_models import FocusContact
@@ -73,7 +74,7 @@ def gather(
     today = now.astimezone(zone).date()
     recent = now - timedelta(days=relationship.RECENT_DAYS)
     long = now - timedelta(days=relationship.LONG_DAYS)
-    sensitive_since = now - timedelta(days=relationship.SENSITIVE_DAYS)
+    sensitive_since = now - timedelta(days=relationship.SENSITIVE_MEMORY_DAYS)
     who = notes_counted(workspace_id, viewer_id, team=team)
     in_window = col(Note.occurred_at) >= long
     for batch in chunks(sorted(set(contact_ids))):
@@ -126,22 +127,14 @@ def gather(
             loops.setdefault(loop.contact_id, []).append(
                 OpenLoop(loop.direction, loop.what, loop.due_at, opened)
             )
-        sensitive: dict[int, tuple[datetime, str]] = {}
-        for contact_id, occurred, topics in session.execute(
-            sa_select(col(NoteContact.contact_id), col(Note.occurred_at), col(Note.sensitive))
-            .join(Note, col(Note.id) == col(NoteContact.note_id))
-            .where(
-                col(NoteContact.contact_id).in_(ids),
-                col(Note.occurred_at) >= sensitive_since,
-                col(Note.occurred_at) <= now,
-                *repo.visible(workspace_id, viewer_id),
-            )
-        ).all():
-            when = aware(occurred)
-            if topics and when is not None:
-                known = sensitive.get(contact_id)
-                if known is None or when > known[0]:
-                    sensitive[contact_id] = (when, ", ".join(str(t) for t in topics))
+        sensitive = news.about(
+            session,
+            contact_ids=ids,
+            since=sensitive_since,
+            now=now,
+            workspace_id=workspace_id,
+            viewer_id=viewer_id,
+        )
         occasions = _occasions(session, workspace_id, viewer_id, ids, today)
         focus = _focused(session, viewer_id, ids)
         cadences = cadences_applying(session, workspace_id, viewer_id, ids)
@@ -150,7 +143,8 @@ def gather(
             agg = aggregates.get(contact_id)
             last = last_notes.get(contact_id)
             occasion = occasions.get(contact_id)
-            bad = sensitive.get(contact_id)
+            said = sensitive.get(contact_id)
+            bad = said[0].news if said else None
             every = cadences.get(contact_id)
             out.facts[contact_id] = Facts(
                 name=contact.display_name,
@@ -159,13 +153,15 @@ def gather(
                 first_at=aware(agg[1]) if agg else None,
                 last_kind=last[0] if last else None,
                 last_text=last[1] if last else None,
+                last_initiator=last[4] if last else None,
                 in_recent=int(agg[2] or 0) if agg else 0,
                 in_long=int(agg[3] or 0) if agg else 0,
                 they_reached_out=int(agg[4] or 0) if agg else 0,
                 you_reached_out=int(agg[5] or 0) if agg else 0,
                 loops=tuple(loops.get(contact_id, ())),
-                sensitive=bad[1] if bad else None,
-                sensitive_at=bad[0] if bad else None,
+                sensitive=bad.words if bad else None,
+                sensitive_at=bad.at if bad else None,
+                sensitive_kind=bad.topic if bad else None,
                 occasion=occasion[0] if occasion else None,
                 occasion_in_days=occasion[1] if occasion else None,
                 occasion_years=occasion[2] if occasion else None,
@@ -183,8 +179,9 @@ def gather(
 
 def _last_notes(
     session: Session, ids: Sequence[int], *, who: tuple[Any, ...], now: datetime
-) -> dict[int, tuple[str | None, str, int, list[str]]]:
-    """(kind, text, author_id, needs) of the latest counted note per contact: one window query."""
+) -> dict[int, tuple[str | None, str, int, list[str], str | None]]:
+    """(kind, text, author_id, needs, initiator) of the latest counted note per contact: one
+    window query."""
     rank = (
         func.row_number()
         .over(
@@ -200,6 +197,7 @@ def _last_notes(
             col(Note.text).label("text"),
             col(Note.author_id).label("author_id"),
             col(Note.needs).label("needs"),
+            col(Note.initiator).label("initiator"),
             rank,
         )
         .join(Note, col(Note.id) == col(NoteContact.note_id))
@@ -208,12 +206,17 @@ def _last_notes(
     )
     rows = session.execute(
         sa_select(
-            inner.c.contact_id, inner.c.kind, inner.c.text, inner.c.author_id, inner.c.needs
+            inner.c.contact_id,
+            inner.c.kind,
+            inner.c.text,
+            inner.c.author_id,
+            inner.c.needs,
+            inner.c.initiator,
         ).where(inner.c.rank == 1)
     ).all()
     return {
-        int(contact_id): (kind, text, int(author_id), list(needs or []))
-        for contact_id, kind, text, author_id, needs in rows
+        int(contact_id): (kind, text, int(author_id), list(needs or []), initiator)
+        for contact_id, kind, text, author_id, needs, initiator in rows
     }
 
 
@@ -340,6 +343,7 @@ def standing_row(gathered: Gathered, contact_id: int, *, team: bool) -> ContactS
         cadence=gathered.cadence.get(contact_id),
         focus=facts.focus,
         action=relationship.next_action(facts, state),
+        turn=relationship.whose_turn(facts),
     )
 
 

@@ -28,6 +28,7 @@ from bot.domain.standing import (
     StandingSettingsView,
 )
 from bot.notes.lookup import find_contact
+from bot.standing import turn
 from bot.standing.facts import (
     by_attention,
     cadences_applying,
@@ -166,6 +167,10 @@ class Standing(UseCases):
             )
             assert found is not None
             return found
+
+    def whose_turn_subject(self, text: str) -> str | None:
+        """ "whose turn is it with Yusuf?" → "Yusuf"; None for other text."""
+        return turn.subject(text)
 
     def next_actions(self, *, actor: Actor, limit: int = NEXT_LIMIT) -> tuple[NextAction, ...]:
         """ "Your next five" for App Home and the console."""

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from bot.domain import relationship
@@ -20,6 +20,7 @@ from bot.domain.standing import (
     NextAction,
 )
 from bot.domain.zones import pick_zone
+from bot.notes import news
 from bot.standing.facts import gather, most_met, occasions_visible_to
 from bot.store import repo
 from bot.store.focus_models import FocusContact
@@ -120,7 +121,7 @@ def _candidates(
         ).all()
         if c is not None
     )
-    since = now - timedelta(days=relationship.SENSITIVE_DAYS)
+    since = now - timedelta(days=relationship.SENSITIVE_MEMORY_DAYS)
     found.update(
         session.exec(
             select(NoteContact.contact_id)
@@ -128,8 +129,7 @@ def _candidates(
             .where(
                 col(Note.occurred_at) >= since,
                 col(Note.occurred_at) <= now,
-                # JSON lists are stored as text on both databases; "[]" is the empty one.
-                cast(col(Note.sensitive), String) != "[]",
+                news.carries_news(),
                 *repo.visible(workspace_id, viewer_id),
             )
             .order_by(col(Note.occurred_at).desc())

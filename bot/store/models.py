@@ -104,6 +104,10 @@ class NoteContact(SQLModel, table=True):
     note_id: int = Field(foreign_key="note.id", primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    # The note's bad news that is this contact's own ("house fire"), as bot.parsing names it.
+    sensitive: list[str] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
 
 
 class Loop(SQLModel, table=True):

@@ -10,6 +10,8 @@ import pytest
 
 from bot.blocks.reminders import item_line
 from bot.domain.reminders import HEADS_UP, STAY_IN_TOUCH, YOU_OWE, Item
+from bot.domain.sensitive import News
+from bot.notes.news import Said
 from bot.reminders import planner
 from bot.reminders.evaluate import evaluate
 from bot.reminders.facts import Facts
@@ -60,7 +62,8 @@ def facts(
     if hold is not None:
         out.holds[OWNER] = {JANE: hold}
     if sensitive_days is not None:
-        out.sensitive[JANE] = [(55, NOW - timedelta(days=sensitive_days), "house fire", 2, "team")]
+        fire = News("house fire", "a house fire", NOW - timedelta(days=sensitive_days), 55)
+        out.sensitive[JANE] = [Said(fire, author_id=2, visibility="team")]
     return out
 
 

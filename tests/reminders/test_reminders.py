@@ -226,7 +226,10 @@ def test_bad_news_turns_a_nudge_into_one_heads_up_then_waits(world: World) -> No
     world.later(hours=23)
     world.tick()
     assert world.keys_sent() == [f"heads_up:contact:{world.contacts['Chris Lee']}:note:{fire}"]
-    assert "house fire" in world.notifier.sent[-1].text
+    assert (
+        "heads-up: a fire at home 2 weeks ago — check in, don't pitch"
+        in world.notifier.sent[-1].text
+    )
     world.later(days=7)
     assert world.tick().sent == 0  # muted, no second heads-up
     world.at(datetime(2026, 3, 22, 9, 0, tzinfo=UTC))  # cool-down over, but a Sunday
@@ -234,6 +237,8 @@ def test_bad_news_turns_a_nudge_into_one_heads_up_then_waits(world: World) -> No
     world.at(datetime(2026, 3, 23, 9, 0, tzinfo=UTC))
     assert world.tick().sent == 1
     assert world.keys_sent()[-1].startswith("stay_in_touch:")
+    # the first nudge after the cool-down still says why to go gently
+    assert "heads-up: a fire at home 5 weeks ago" in world.notifier.sent[-1].text
 
 
 def test_daily_cap_spreads_the_overflow_most_overdue_first(world: World) -> None:

@@ -115,7 +115,11 @@ class World(BaseWorld):
             session.flush()
             assert row.id is not None
             for cid in ids:
-                session.add(NoteContact(note_id=row.id, contact_id=cid, workspace_id=WS))
+                session.add(
+                    NoteContact(
+                        note_id=row.id, contact_id=cid, workspace_id=WS, sensitive=list(sensitive)
+                    )
+                )
             session.commit()
             return row.id
 

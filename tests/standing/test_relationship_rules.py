@@ -8,18 +8,24 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.relationship import (
+    BOTH,
     CHECK_IN,
     GREET,
+    NOBODY,
     NUDGE,
     REACH_OUT,
     REPLY,
+    THEIRS,
+    YOURS,
     Facts,
     Label,
     OpenLoop,
     assess,
     next_action,
     rhythm_days,
+    whose_turn,
 )
+from bot.standing import turn
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 
@@ -142,24 +148,48 @@ COLD_FOCUS = facts(
 )
 
 
+FIRE: dict[str, object] = {"sensitive": "kitchen fire", "sensitive_kind": "house fire"}
+
+
 @pytest.mark.parametrize(
     ("story", "kind", "text", "draft"),
     [
         pytest.param(
-            replace(COLD_FOCUS, sensitive="house fire", sensitive_at=ago(3), loops=(DECK,)),
+            replace(COLD_FOCUS, loops=(DECK,), **FIRE, sensitive_at=ago(3)),
             CHECK_IN,
-            "Check in on Chris Park kindly: house fire, 3 days ago. "
-            "No business for now (the pricing deck can wait).",
-            "Hi Chris, I heard about the house fire and I'm so sorry. "
-            "Thinking of you — no need to reply.",
+            "Go gently with Chris Park — heads-up: kitchen fire 3 days ago — check in, don't "
+            "pitch (the pricing deck can wait).",
+            "Hi Chris, I heard about the fire — I'm so sorry. I hope you're all holding up; "
+            "if there's anything I can do, just say.",
             id="the-house-fire-suppresses-the-pitch",
         ),
         pytest.param(
-            replace(COLD_FOCUS, sensitive="house fire", sensitive_at=ago(45)),
+            replace(COLD_FOCUS, **FIRE, sensitive_at=ago(45)),
+            REACH_OUT,
+            "Reach out to Chris Park: cold, last in touch 100 days ago — heads-up: kitchen fire "
+            "6 weeks ago — check in, don't pitch.",
+            "Last time (lunch, 100 days ago): “Lunch with Chris Park, pitched the enterprise plan”",
+            id="after-the-cool-down-the-focus-nudge-comes-back-still-saying-why",
+        ),
+        pytest.param(
+            replace(COLD_FOCUS, **FIRE, sensitive_at=ago(75)),
             REACH_OUT,
             "Reach out to Chris Park: cold, last in touch 100 days ago.",
             "Last time (lunch, 100 days ago): “Lunch with Chris Park, pitched the enterprise plan”",
-            id="after-the-cool-down-the-focus-nudge-comes-back",
+            id="long-after-the-news-the-nudge-is-plain",
+        ),
+        pytest.param(
+            replace(
+                COLD_FOCUS,
+                sensitive="the death of their father",
+                sensitive_kind="bereavement",
+                sensitive_at=ago(8),
+            ),
+            CHECK_IN,
+            "Go gently with Chris Park — heads-up: the death of their father 8 days ago — check "
+            "in, don't pitch.",
+            "Hi Chris, I was so sorry to hear of your loss. Thinking of you — no need to reply.",
+            id="a-bereavement-gets-condolences-not-the-word-bereavement",
         ),
         pytest.param(
             replace(COLD_FOCUS, name="Raj Patel", loops=(DECK,)),
@@ -294,3 +324,79 @@ def test_ranking_for_your_next_five(first: Facts, second: Facts) -> None:
     a, b = next_action(first), next_action(second)
     assert a is not None and b is not None
     assert (a.rank, -a.urgency) < (b.rank, -b.urgency)
+
+
+# --- whose turn -----------------------------------------------------------------------------
+
+W9 = OpenLoop("you_owe", "our W-9", NOW + timedelta(days=3, hours=1), ago(1))
+
+
+@pytest.mark.parametrize(
+    ("story", "whose", "text"),
+    [
+        pytest.param(
+            replace(JANE_WARM, loops=(W9,)),
+            YOURS,
+            "Your turn: you owe Jane Doe our W-9 (due in 3 days).",
+            id="we-owe",
+        ),
+        pytest.param(
+            replace(JANE_WARM, loops=(CONTRACT,)),
+            THEIRS,
+            "Jane's turn: you're waiting on Jane for the signed contract (overdue by 1 day).",
+            id="they-owe",
+        ),
+        pytest.param(
+            replace(JANE_WARM, loops=(DECK, W9, CONTRACT)),
+            BOTH,
+            "Both of you have a move: you owe Jane Doe the pricing deck (overdue by 2 days) and "
+            "1 more, and you're waiting on Jane for the signed contract (overdue by 1 day).",
+            id="both-overdue-first",
+        ),
+        pytest.param(
+            replace(JANE_WARM, last_initiator="them", last_kind="call", last_at=ago(2)),
+            YOURS,
+            "Your turn: Jane reached out last (call, 2 days ago); nothing is open.",
+            id="they-called-last",
+        ),
+        pytest.param(
+            replace(JANE_WARM, last_initiator="me", last_kind="email", last_at=ago(0)),
+            THEIRS,
+            "Jane's turn: you reached out last (email, today); nothing is open.",
+            id="we-wrote-last",
+        ),
+        pytest.param(
+            replace(JANE_WARM, last_initiator=None, last_kind=None, last_at=ago(1)),
+            NOBODY,
+            "Nobody owes a move: nothing is open with Jane (last: yesterday).",
+            id="nothing-open-nobody-started-it",
+        ),
+        pytest.param(
+            replace(JANE_WARM, last_at=None, first_at=None, in_recent=0, in_long=0),
+            NOBODY,
+            "Nothing logged with Jane Doe yet.",
+            id="never",
+        ),
+    ],
+)
+def test_whose_turn(story: Facts, whose: str, text: str) -> None:
+    turn = whose_turn(story)
+    assert (turn.whose, turn.text) == (whose, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("whose turn is it with Yusuf?", "Yusuf"),
+        ("Whose move is it with Yusuf Rahimi", "Yusuf Rahimi"),
+        ("is it my turn with yusuf?", "yusuf"),
+        ("who owes whom with Anna-Lena Vogt?", "Anna-Lena Vogt"),
+        ("whose turn w/ Trần Thị Mai", "Trần Thị Mai"),
+        ("whose turn is it", None),
+        ("whose birthday is in October?", None),
+        ("who wanted a shelter dog?", None),
+        ("turn the deck around for Yusuf", None),
+    ],
+)
+def test_the_whose_turn_question_names_the_person(text: str, name: str | None) -> None:
+    assert turn.subject(text) == name
