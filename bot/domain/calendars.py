@@ -1,0 +1,142 @@
+"""What a calendar says (meetings, as the reader in bot/channels/calendars reads them) and what
+the calendar use cases return (an import's summary, a connected calendar's status)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.domain.errors import UserInputError
+from bot.domain.refs import ContactRef
+
+DECLINED = "DECLINED"
+
+
+class UnreadableCalendarError(UserInputError):
+    """The bytes are not an iCalendar file at all (HTML, JSON, an empty body, noise)."""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One person on a meeting: an address (lower case, without `mailto:`) and/or a name."""
+
+    email: str | None
+    name: str | None  # the CN, unless it only repeats the address
+    status: str = ""  # PARTSTAT: ACCEPTED, DECLINED, TENTATIVE, NEEDS-ACTION, DELEGATED, or ""
+
+    @property
+    def declined(self) -> bool:
+        return self.status == DECLINED
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email or "someone"
+
+
+@dataclass(frozen=True)
+class VideoLink:
+    provider: str  # "zoom" | "meet" | "teams" | "webex" | "jitsi"
+    url: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """One occurrence of a calendar event, its times in UTC.
+
+    `(uid, recurrence_id)` names it across reads: a single event has recurrence id "", an
+    occurrence of a series its original start (UTC, `YYYYMMDDTHHMMSSZ`, or `YYYYMMDD` all day),
+    so a moved occurrence keeps its name and a moved single event too.
+    """
+
+    uid: str
+    recurrence_id: str
+    title: str
+    start: datetime
+    end: datetime
+    all_day: bool = False
+    cancelled: bool = False
+    organizer: Attendee | None = None
+    attendees: tuple[Attendee, ...] = ()
+    video: VideoLink | None = None
+    location: str = ""
+    floating: bool = False  # no usable zone: read in the zone the reader was given
+
+    def people(self) -> tuple[Attendee, ...]:
+        """Organizer and attendees, each address once (the organizer is often listed twice)."""
+        seen: set[str] = set()
+        out: list[Attendee] = []
+        for person in (self.organizer, *self.attendees):
+            if person is None:
+                continue
+            key = person.email or f"name:{person.name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(person)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An event the reader could not use, and why; the rest of the calendar was still read."""
+
+    uid: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    meetings: tuple[Meeting, ...]
+    problems: tuple[Problem, ...] = ()
+    cancelled_series: frozenset[str] = frozenset()  # UIDs cancelled whole (METHOD:CANCEL)
+    name: str | None = None  # X-WR-CALNAME (Google writes the owner's address there)
+    events: int = 0  # VEVENT components read, good or bad
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """Someone outside the team met in a meeting who is not a contact yet: offered, not added."""
+
+    label: str
+    email: str | None
+    meetings: int
+    last_met: datetime
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What one read of a calendar changed."""
+
+    calendar: str
+    meetings_read: int
+    added: int = 0  # interactions filed for the first time
+    moved: int = 0  # interactions whose date or people changed
+    unchanged: int = 0
+    removed: int = 0  # cancelled, declined, or gone from a series
+    skipped_internal: int = 0  # teammates only
+    skipped_no_contact: int = 0  # external people, none of them a contact
+    skipped_future: int = 0
+    skipped_all_day: int = 0
+    kept_deleted: int = 0  # the owner deleted the interaction; it is not filed again
+    contacts: tuple[ContactRef, ...] = ()  # contacts with a meeting filed or moved
+    new_people: tuple[NewPerson, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    owner_email: str | None = None
+    private: bool = True
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    """A connected calendar as its owner sees it: the address masked, never whole."""
+
+    id: int
+    name: str
+    kind: str  # "url" | "file"
+    address: str  # masked
+    owner_email: str | None
+    private: bool
+    interval_minutes: int
+    last_synced_at: datetime | None
+    last_status: str
+    meetings: int
+    errors: tuple[str, ...] = field(default_factory=tuple)
