@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text
 from bot.blocks.reminders import item_line, render
 from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
+from bot.channels.meetings import Meetings
 from bot.config import Settings
 from bot.domain.reminders import Item
 from bot.domain.standing import Review, ReviewDelivery
@@ -74,6 +75,8 @@ class Rapport:
         # standing
         self.standing = Standing(**shared, set_cadence=self.cadences.set_cadence)
         self.reviews = Reviews(**shared)
+        # channels
+        self.meetings = Meetings(**shared)
 
     @classmethod
     def from_settings(

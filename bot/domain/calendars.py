@@ -89,6 +89,7 @@ class Reading:
     meetings: tuple[Meeting, ...]
     problems: tuple[Problem, ...] = ()
     cancelled_series: frozenset[str] = frozenset()  # UIDs cancelled whole (METHOD:CANCEL)
+    uids: frozenset[str] = frozenset()  # every series read without a problem, in the window or not
     name: str | None = None  # X-WR-CALNAME (Google writes the owner's address there)
     events: int = 0  # VEVENT components read, good or bad
 

@@ -80,6 +80,7 @@ def read_calendar(data: bytes | str, *, start: datetime, end: datetime, tz: str 
         }
         meetings: list[Meeting] = []
         cancelled_series: set[str] = set()
+        uids: set[str] = set()
         for uid, components in _by_uid(events).items():
             try:
                 found, whole = _series(
@@ -89,6 +90,7 @@ def read_calendar(data: bytes | str, *, start: datetime, end: datetime, tz: str 
                 problems.append(Problem(uid=uid, reason=_reason(exc)))
                 continue
             meetings.extend(found)
+            uids.add(uid)
             if whole:
                 cancelled_series.add(uid)
     meetings.sort(key=lambda m: (m.start, m.uid, m.recurrence_id))
@@ -96,6 +98,7 @@ def read_calendar(data: bytes | str, *, start: datetime, end: datetime, tz: str 
         meetings=tuple(meetings),
         problems=tuple(problems),
         cancelled_series=frozenset(cancelled_series),
+        uids=frozenset(uids - cancelled_series),
         name=_text(calendar.get("X-WR-CALNAME")) or None,
         events=len(events),
     )
