@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, delete, select
 
-from bot.channels.people import Matcher, Team, team_of
+from bot.channels.people import Colleagues, Matcher, team_of
 from bot.domain.calendars import Attendee, ImportSummary, Meeting, NewPerson, Reading
 from bot.store import repo
 from bot.store.calendar_models import Calendar, CalendarEvent
@@ -123,7 +123,7 @@ def apply_reading(
 
 
 def _who(
-    meeting: Meeting, team: Team, matcher: Matcher, tally: _Tally, now: datetime
+    meeting: Meeting, team: Colleagues, matcher: Matcher, tally: _Tally, now: datetime
 ) -> list[Contact] | None:
     """The contacts this meeting is an interaction with, or None when it is not one."""
     if meeting.cancelled:

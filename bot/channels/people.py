@@ -37,7 +37,7 @@ def domain_of(email: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Team:
+class Colleagues:
     """What tells a teammate from an outsider for one calendar's owner."""
 
     owner_email: str | None
@@ -59,9 +59,9 @@ class Team:
         return person.name is not None and name_key(person.name) in self.user_names
 
 
-def team_of(session: Session, *, workspace_id: str, owner_email: str | None) -> Team:
+def team_of(session: Session, *, workspace_id: str, owner_email: str | None) -> Colleagues:
     names = session.exec(select(User.display_name).where(User.workspace_id == workspace_id)).all()
-    return Team(
+    return Colleagues(
         owner_email=owner_email.lower() if owner_email else None,
         user_names=frozenset(k for k in (name_key(n) for n in names if n) if k),
     )
