@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_reminders(sub, common)
     commands.add_team(sub, common)
     commands.add_standing(sub, common)
+    commands.add_calendar(sub, common)
     return parser
 
 
@@ -119,7 +120,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return _db(args.action, settings)
     from bot.app import Rapport
-    from bot.console import notes, reminders, standing
+    from bot.console import calendar, notes, reminders, standing
     from bot.console.inputs import console_actor
     from bot.console.repl import repl
 
@@ -129,6 +130,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return reminders.run(args, settings, rapport, actor)
     if args.command in commands.STANDING:
         return standing.run(args, settings, rapport, actor)
+    if args.command in commands.CALENDAR:
+        return calendar.run(args, settings, rapport, actor)
     if args.command == "console":
         return repl(rapport, actor, tz=settings.tz)
     if args.command in commands.NOTES:

@@ -54,8 +54,9 @@ class Colleagues:
     def is_teammate(self, person: Attendee) -> bool:
         if self.is_owner(person):
             return True
-        if person.email is not None:
-            return self.domain is not None and domain_of(person.email) == self.domain
+        if person.email is not None and self.domain is not None:
+            return domain_of(person.email) == self.domain
+        # No domain to go by (or no address): a workspace user's name is a teammate's.
         return person.name is not None and name_key(person.name) in self.user_names
 
 

@@ -16,6 +16,7 @@ NOTES: Final = frozenset(
 )
 REMINDERS: Final = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
 STANDING: Final = frozenset({"fading", "focus", "unfocus", "next", "review"})
+CALENDAR: Final = frozenset({"calendar"})
 
 
 def add_notes(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -173,3 +174,38 @@ def add_standing(sub: Any, common: argparse.ArgumentParser) -> None:
         help="send the weekly DMs that are due (cron); prints them without SLACK_BOT_TOKEN",
     )
     review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
+
+
+def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`rapport calendar import|connect|status|disconnect|sync`."""
+    calendar = sub.add_parser(
+        "calendar", help="meetings from your calendar become interactions with your contacts"
+    )
+    actions = calendar.add_subparsers(dest="calendar_action", metavar="ACTION", required=True)
+    owner = argparse.ArgumentParser(add_help=False)
+    owner.add_argument(
+        "--me", metavar="EMAIL", help="your address on the calendar (tells teammates apart)"
+    )
+    titles = owner.add_mutually_exclusive_group()
+    titles.add_argument(
+        "--share",
+        dest="private",
+        action="store_false",
+        default=None,
+        help="let your team see the meetings' titles",
+    )
+    titles.add_argument(
+        "--private",
+        dest="private",
+        action="store_true",
+        default=None,
+        help="keep the meetings' titles to yourself (the default)",
+    )
+    imp = actions.add_parser(
+        "import", parents=[common, owner], help="file the meetings in an .ics file"
+    )
+    imp.add_argument("file", help="an iCalendar (.ics) export")
+    imp.add_argument(
+        "--calendar", metavar="NAME", help="which of your calendars (default: imported)"
+    )
+    imp.add_argument("--since", metavar="DATE", help="from this date (default: a year ago)")

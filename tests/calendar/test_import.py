@@ -307,8 +307,9 @@ def test_without_the_owners_address_contacts_still_count(world: World) -> None:
     data = calendar(event("m1", days_ago(2), people=(ME, JANE, TEAMMATE)), name="Work")
     summary = world.import_ics(data)
     assert summary.owner_email is None and summary.added == 1
-    # Ana herself and Carl are not contacts: offered, since nothing says they are teammates
-    assert {p.email for p in summary.new_people} == {"ana@acme.com", "carl@acme.com"}
+    # Ana is known by her name as a workspace user; Carl is offered, since nothing says he is
+    # a teammate
+    assert {p.email for p in summary.new_people} == {"carl@acme.com"}
     # once she says who she is, her colleagues are not offered again
     told = world.import_ics(data, me="Ana@Acme.com")
     assert told.owner_email == "ana@acme.com" and told.new_people == ()

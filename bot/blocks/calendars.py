@@ -1,0 +1,113 @@
+"""The sentences a calendar read is told in (an import's or a sync's summary, a connected
+calendar's status), as mrkdwn; the console prints them through `mrkdwn_to_text`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Final
+
+from bot.blocks.kit import escape, names
+from bot.domain.calendars import CalendarView, ImportSummary
+from bot.domain.humanize import ago, plural
+
+MAX_NEW_PEOPLE_SHOWN: Final = 10
+MAX_PROBLEMS_SHOWN: Final = 5
+
+
+def summary_lines(summary: ImportSummary, *, now: datetime) -> list[str]:
+    """What one read changed, who it was with, whom it met for the first time."""
+    lines = [f"Read {plural(summary.meetings_read, 'meeting')} from *{escape(summary.calendar)}*."]
+    filed = summary.added + summary.moved
+    if summary.added:
+        lines.append(f"Filed {plural(summary.added, 'new interaction')}.")
+    if summary.moved:
+        lines.append(f"Moved {plural(summary.moved, 'interaction')} to the meeting's new time.")
+    if filed and summary.contacts:
+        lines.append(f"With {names(summary.contacts)}.")
+    if summary.removed:
+        lines.append(
+            f"Removed {plural(summary.removed, 'interaction')} "
+            "(the meeting was cancelled, declined or is no longer on the calendar)."
+        )
+    if summary.unchanged and not filed and not summary.removed:
+        lines.append(f"Nothing changed ({plural(summary.unchanged, 'meeting')} already filed).")
+    elif summary.unchanged:
+        lines.append(f"{plural(summary.unchanged, 'meeting')} already filed, unchanged.")
+    skipped = [
+        (summary.skipped_internal, "with teammates only"),
+        (summary.skipped_no_contact, "with nobody who is a contact yet"),
+        (summary.skipped_future, "not over yet (filed once they are)"),
+        (summary.skipped_all_day, "all-day"),
+        (summary.kept_deleted, "whose interaction you deleted"),
+    ]
+    said = [f"{count} {why}" for count, why in skipped if count]
+    if said:
+        lines.append("Not filed: " + "; ".join(said) + ".")
+    if summary.new_people:
+        lines.append(_new_people_line(summary, now))
+    if filed:
+        lines.append(
+            "Meeting titles are private to you (`--share` lets your team see them)."
+            if summary.private
+            else "Your team can see these meetings' titles (`--private` to keep them to you)."
+        )
+    if summary.owner_email is None:
+        lines.append(
+            "Tip: tell me your address (`--me you@yourcompany.com`) so that meetings with only "
+            "teammates are skipped and colleagues are not offered as new people."
+        )
+    if summary.problems:
+        shown = "; ".join(
+            f"{escape(p.uid[:60])}: {escape(p.reason)}"
+            for p in summary.problems[:MAX_PROBLEMS_SHOWN]
+        )
+        more = len(summary.problems) - MAX_PROBLEMS_SHOWN
+        tail = f" (and {more} more)" if more > 0 else ""
+        lines.append(
+            f"{plural(len(summary.problems), 'event')} could not be read and "
+            f"{'was' if len(summary.problems) == 1 else 'were'} skipped: {shown}{tail}."
+        )
+    return lines
+
+
+def _new_people_line(summary: ImportSummary, now: datetime) -> str:
+    people = summary.new_people
+    shown = []
+    for person in people[:MAX_NEW_PEOPLE_SHOWN]:
+        detail = [person.email] if person.email and person.email != person.label else []
+        detail.append(plural(person.meetings, "meeting"))
+        detail.append(f"last {ago(person.last_met, now)}")
+        shown.append(f"*{escape(person.label)}* ({escape(', '.join(detail))})")
+    more = len(people) - MAX_NEW_PEOPLE_SHOWN
+    tail = f", and {more} more" if more > 0 else ""
+    count = "1 new person" if len(people) == 1 else f"{len(people)} new people"
+    example = escape(people[0].label)
+    return (
+        f"You met {count}: {', '.join(shown)}{tail}. Not contacts yet: log a note about "
+        f"one (`met {example} …`) to add them, then import again."
+    )
+
+
+def status_lines(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[str]:
+    """Each connected calendar: its masked address, when it last synced and how that went."""
+    if not calendars:
+        return [
+            "No calendar connected. `calendar connect URL` with your calendar's secret iCal "
+            "address, or `calendar import FILE.ics`."
+        ]
+    lines = []
+    for cal in calendars:
+        where = f"`{escape(cal.address)}`" if cal.address else "imported files"
+        synced = (
+            f"last read {ago(cal.last_synced_at, now)} ({escape(cal.last_status)})"
+            if cal.last_synced_at
+            else "not read yet"
+        )
+        every = f", every {plural(cal.interval_minutes, 'minute')}" if cal.kind == "url" else ""
+        owner = f", as {escape(cal.owner_email)}" if cal.owner_email else ""
+        titles = "titles private" if cal.private else "titles shared with the team"
+        lines.append(
+            f"*{escape(cal.name)}*: {where}{owner}{every}; {synced}; "
+            f"{plural(cal.meetings, 'meeting')} filed; {titles}."
+        )
+    return lines
