@@ -12,11 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text
+from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text, section
 from bot.blocks.reminders import item_line, render
 from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
+from bot.channels.connections import CalendarLinks
 from bot.channels.meetings import Meetings
 from bot.config import Settings
+from bot.domain.calendars import SyncReport
 from bot.domain.reminders import Item
 from bot.domain.standing import Review, ReviewDelivery
 from bot.notes.contacts import Contacts
@@ -39,6 +41,7 @@ from bot.standing.lists import Standing
 from bot.standing.review import Reviews
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
+from bot.store.secrets import SecretBox
 from bot.usecases import Clock, Shared
 
 log = logging.getLogger("rapport")
@@ -52,7 +55,12 @@ class Rapport:
     """Every use case of every feature, sharing one session factory, clock and default zone."""
 
     def __init__(
-        self, *, sessions: SessionFactory, clock: Clock = utc_now, default_tz: str = "UTC"
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock = utc_now,
+        default_tz: str = "UTC",
+        calendar_key: str | None = None,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -77,6 +85,7 @@ class Rapport:
         self.reviews = Reviews(**shared)
         # channels
         self.meetings = Meetings(**shared)
+        self.calendars = CalendarLinks(**shared, box=SecretBox(calendar_key))
 
     @classmethod
     def from_settings(
@@ -86,7 +95,12 @@ class Rapport:
         engine = make_engine(settings.database_url)
         if migrate:
             upgrade(engine)
-        return cls(sessions=session_factory(engine), clock=clock, default_tz=settings.tz)
+        return cls(
+            sessions=session_factory(engine),
+            clock=clock,
+            default_tz=settings.tz,
+            calendar_key=settings.calendar_key,
+        )
 
     # --- what the reminders are handed -------------------------------------------------------
 
@@ -126,7 +140,23 @@ class Rapport:
                 log.info("weekly reviews: %d sent, %d failed", len(sent.sent), len(sent.failed))
             return sent
 
-        return (deliver_reminders, send_weekly_reviews)
+        def sync_calendars() -> SyncReport:
+            report = self.calendars.sync_due()
+            for synced in report.alerts:
+                assert synced.alert is not None
+                text = synced.alert
+                notifier.send(
+                    synced.owner,
+                    synced.workspace_id,
+                    mrkdwn_to_text(text, keep_entities=True),
+                    [section(text)],
+                    key=f"calendar:{synced.calendar_id}:{synced.status}"[:200],
+                )
+            if report.synced:
+                log.info("calendars: %d read, %d left", len(report.synced), report.due_left)
+            return report
+
+        return (deliver_reminders, send_weekly_reviews, sync_calendars)
 
     def send_weekly_reviews(
         self, notifier: Notifier, *, now: datetime | None = None

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Final
 
 from bot.blocks.kit import escape, names
-from bot.domain.calendars import CalendarView, ImportSummary
+from bot.domain.calendars import CalendarSync, CalendarView, ImportSummary
 from bot.domain.humanize import ago, plural
 
 MAX_NEW_PEOPLE_SHOWN: Final = 10
@@ -97,7 +97,10 @@ def status_lines(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[
         ]
     lines = []
     for cal in calendars:
-        where = f"`{escape(cal.address)}`" if cal.address else "imported files"
+        if cal.kind == "url":
+            where = f"`{escape(cal.address)}`" if cal.connected else "disconnected"
+        else:
+            where = "imported files"
         synced = (
             f"last read {ago(cal.last_synced_at, now)} ({escape(cal.last_status)})"
             if cal.last_synced_at
@@ -111,3 +114,18 @@ def status_lines(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[
             f"{plural(cal.meetings, 'meeting')} filed; {titles}."
         )
     return lines
+
+
+def sync_line(synced: CalendarSync) -> str:
+    if synced.status == "not modified":
+        return f"*{escape(synced.name)}*: unchanged since the last read."
+    if synced.status.startswith("error"):
+        return f"Couldn't read *{escape(synced.name)}*: {escape(synced.status[7:])}."
+    return f"Read *{escape(synced.name)}*."
+
+
+def disconnected_line(view: CalendarView) -> str:
+    return (
+        f"Disconnected *{escape(view.name)}*: its address is forgotten. The "
+        f"{plural(view.meetings, 'meeting')} it filed stay on your contacts' cards."
+    )

@@ -209,3 +209,25 @@ def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
         "--calendar", metavar="NAME", help="which of your calendars (default: imported)"
     )
     imp.add_argument("--since", metavar="DATE", help="from this date (default: a year ago)")
+    connect = actions.add_parser(
+        "connect",
+        parents=[common, owner],
+        help="read your calendar's secret iCal address on a schedule",
+    )
+    connect.add_argument(
+        "url", help="the secret address (https:// or webcal://); - reads it from standard input"
+    )
+    connect.add_argument("--name", help="what to call this calendar (default: from the address)")
+    connect.add_argument(
+        "--every", type=int, metavar="MINUTES", help="how often to read it (default 60)"
+    )
+    connect.add_argument(
+        "--no-sync", dest="sync", action="store_false", help="don't read it right away"
+    )
+    actions.add_parser("status", parents=[common], help="your calendars and how they are doing")
+    disconnect = actions.add_parser(
+        "disconnect", parents=[common], help="forget a calendar's address (its meetings stay)"
+    )
+    disconnect.add_argument("name", nargs="?", help="which calendar, when you have several")
+    sync = actions.add_parser("sync", parents=[common], help="read a connected calendar now")
+    sync.add_argument("name", nargs="?", help="which calendar, when you have several")

@@ -1,12 +1,13 @@
-"""`rapport calendar …`: import an .ics file now; what the read changed, as the console says it."""
+"""`rapport calendar import|connect|status|disconnect|sync`, and what each says."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.blocks.calendars import summary_lines
+from bot.blocks.calendars import disconnected_line, status_lines, summary_lines, sync_line
 from bot.blocks.kit import mrkdwn_to_text
 from bot.console.inputs import parse_when
 from bot.console.output import Output
@@ -38,4 +39,40 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
         )
         out.show(summary, (mrkdwn_to_text(line) for line in summary_lines(summary, now=now)))
         return 0
+    links = rapport.calendars
+    if args.calendar_action == "connect":
+        url = sys.stdin.readline().strip() if args.url == "-" else args.url
+        view = links.connect(
+            actor=actor,
+            url=url,
+            name=args.name,
+            me=args.me,
+            private=args.private,
+            every_minutes=args.every,
+        )
+        lines = status_lines((view,), now=now)
+        if args.sync:
+            synced = links.sync(actor=actor, name=view.name)
+            lines.append(sync_line(synced))
+            if synced.summary is not None:
+                lines += summary_lines(synced.summary, now=now)
+            out.show(synced, (mrkdwn_to_text(line) for line in lines))
+            return 0 if not synced.status.startswith("error") else 1
+        out.show(view, (mrkdwn_to_text(line) for line in lines))
+        return 0
+    if args.calendar_action == "status":
+        views = links.status(actor=actor)
+        out.show(views, (mrkdwn_to_text(line) for line in status_lines(views, now=now)))
+        return 0
+    if args.calendar_action == "disconnect":
+        view = links.disconnect(actor=actor, name=args.name)
+        out.show(view, [mrkdwn_to_text(disconnected_line(view))])
+        return 0
+    if args.calendar_action == "sync":
+        synced = links.sync(actor=actor, name=args.name)
+        lines = [sync_line(synced)]
+        if synced.summary is not None:
+            lines += summary_lines(synced.summary, now=now)
+        out.show(synced, (mrkdwn_to_text(line) for line in lines))
+        return 0 if not synced.status.startswith("error") else 1
     raise AssertionError(f"unhandled calendar action {args.calendar_action}")

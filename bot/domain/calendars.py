@@ -3,7 +3,7 @@ the calendar use cases return (an import's summary, a connected calendar's statu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain.errors import UserInputError
@@ -140,4 +140,28 @@ class CalendarView:
     last_synced_at: datetime | None
     last_status: str
     meetings: int
-    errors: tuple[str, ...] = field(default_factory=tuple)
+    connected: bool = False  # an address is stored (kind "url", not disconnected)
+    next_sync_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CalendarSync:
+    """One calendar's scheduled read: how it went, what it filed, and what to tell its owner."""
+
+    calendar_id: int
+    owner: str  # the owner's external id (Slack user id or console name)
+    workspace_id: str
+    name: str
+    status: str  # "ok" | "not modified" | "error: …"
+    summary: ImportSummary | None = None
+    alert: str | None = None  # a sentence for the owner, once per new failure that needs them
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    synced: tuple[CalendarSync, ...] = ()
+    due_left: int = 0  # due calendars left for the next tick (budget spent)
+
+    @property
+    def alerts(self) -> tuple[CalendarSync, ...]:
+        return tuple(s for s in self.synced if s.alert)
