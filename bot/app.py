@@ -124,9 +124,9 @@ class Rapport:
     def jobs(
         self, notifier: Notifier, *, worker: str | None = None, lease: timedelta = DEFAULT_LEASE
     ) -> tuple[Job, ...]:
-        """What every scheduler run does: plan and deliver reminders, then send the opt-in
-        weekly reviews (each week is claimed in the database first, so several processes
-        ticking still send each review once)."""
+        """What every scheduler run does: plan and deliver reminders, send the opt-in weekly
+        reviews (each week is claimed in the database first, so several processes ticking still
+        send each review once), then read the calendars that are due (each claimed too)."""
 
         def deliver_reminders() -> TickReport:
             report = self.delivery.tick(notifier=notifier, worker=worker, lease=lease)
@@ -141,22 +141,27 @@ class Rapport:
             return sent
 
         def sync_calendars() -> SyncReport:
-            report = self.calendars.sync_due()
-            for synced in report.alerts:
-                assert synced.alert is not None
-                text = synced.alert
-                notifier.send(
-                    synced.owner,
-                    synced.workspace_id,
-                    mrkdwn_to_text(text, keep_entities=True),
-                    [section(text)],
-                    key=f"calendar:{synced.calendar_id}:{synced.status}"[:200],
-                )
+            report = self.sync_calendars(notifier)
             if report.synced:
                 log.info("calendars: %d read, %d left", len(report.synced), report.due_left)
             return report
 
         return (deliver_reminders, send_weekly_reviews, sync_calendars)
+
+    def sync_calendars(self, notifier: Notifier) -> SyncReport:
+        """Read the connected calendars that are due; DM an owner whose address stopped working
+        (once per new failure: the calendar remembers what it told)."""
+        report = self.calendars.sync_due()
+        for synced in report.alerts:
+            assert synced.alert is not None
+            notifier.send(
+                synced.owner,
+                synced.workspace_id,
+                mrkdwn_to_text(synced.alert, keep_entities=True),
+                [section(synced.alert)],
+                key=f"calendar:{synced.calendar_id}:{synced.status}"[:200],
+            )
+        return report
 
     def send_weekly_reviews(
         self, notifier: Notifier, *, now: datetime | None = None

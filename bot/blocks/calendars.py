@@ -101,12 +101,14 @@ def status_lines(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[
             where = f"`{escape(cal.address)}`" if cal.connected else "disconnected"
         else:
             where = "imported files"
-        synced = (
-            f"last read {ago(cal.last_synced_at, now)} ({escape(cal.last_status)})"
-            if cal.last_synced_at
-            else "not read yet"
-        )
-        every = f", every {plural(cal.interval_minutes, 'minute')}" if cal.kind == "url" else ""
+        if cal.kind == "url" and not cal.connected:
+            synced = "no longer read"
+        elif cal.last_synced_at:
+            synced = f"last read {ago(cal.last_synced_at, now)} ({escape(cal.last_status)})"
+        else:
+            synced = "not read yet"
+        connected = cal.kind == "url" and cal.connected
+        every = f", every {plural(cal.interval_minutes, 'minute')}" if connected else ""
         owner = f", as {escape(cal.owner_email)}" if cal.owner_email else ""
         titles = "titles private" if cal.private else "titles shared with the team"
         lines.append(
@@ -121,7 +123,9 @@ def sync_line(synced: CalendarSync) -> str:
         return f"*{escape(synced.name)}*: unchanged since the last read."
     if synced.status.startswith("error"):
         return f"Couldn't read *{escape(synced.name)}*: {escape(synced.status[7:])}."
-    return f"Read *{escape(synced.name)}*."
+    summary = synced.summary
+    filed = f": {plural(summary.added, 'new interaction')}" if summary and summary.added else ""
+    return f"Read *{escape(synced.name)}*{filed}."
 
 
 def disconnected_line(view: CalendarView) -> str:

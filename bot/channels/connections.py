@@ -282,7 +282,11 @@ class CalendarLinks(UseCases):
 
     def _one(self, session: Session, user: User, name: str | None) -> Calendar:
         rows = session.exec(
-            select(Calendar).where(Calendar.owner_id == user.id, Calendar.kind == "url")
+            select(Calendar).where(
+                Calendar.owner_id == user.id,
+                Calendar.kind == "url",
+                col(Calendar.secret).is_not(None),
+            )
         ).all()
         if name is not None:
             wanted = " ".join(name.split()).casefold()

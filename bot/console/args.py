@@ -231,3 +231,8 @@ def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
     disconnect.add_argument("name", nargs="?", help="which calendar, when you have several")
     sync = actions.add_parser("sync", parents=[common], help="read a connected calendar now")
     sync.add_argument("name", nargs="?", help="which calendar, when you have several")
+    sync.add_argument(
+        "--due",
+        action="store_true",
+        help="read everyone's calendars that are due, as the scheduler does (for cron)",
+    )

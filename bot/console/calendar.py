@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from bot.blocks.calendars import disconnected_line, status_lines, summary_lines, sync_line
 from bot.blocks.kit import mrkdwn_to_text
 from bot.console.inputs import parse_when
+from bot.console.notifier import notifier_for
 from bot.console.output import Output
 from bot.domain.errors import UserInputError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.app import Rapport
     from bot.config import Settings
+    from bot.domain.calendars import CalendarSync
     from bot.domain.refs import Actor
 
 
@@ -53,9 +57,7 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
         lines = status_lines((view,), now=now)
         if args.sync:
             synced = links.sync(actor=actor, name=view.name)
-            lines.append(sync_line(synced))
-            if synced.summary is not None:
-                lines += summary_lines(synced.summary, now=now)
+            lines += _sync_lines(synced, now)
             out.show(synced, (mrkdwn_to_text(line) for line in lines))
             return 0 if not synced.status.startswith("error") else 1
         out.show(view, (mrkdwn_to_text(line) for line in lines))
@@ -68,11 +70,22 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
         view = links.disconnect(actor=actor, name=args.name)
         out.show(view, [mrkdwn_to_text(disconnected_line(view))])
         return 0
+    if args.calendar_action == "sync" and args.due:
+        notifier = notifier_for(settings, print_only=False, json_mode=out.json)
+        report = rapport.sync_calendars(notifier)
+        lines = [f"{s.owner}: {sync_line(s)}" for s in report.synced] or ["No calendar is due."]
+        if report.due_left:
+            lines.append(f"{report.due_left} more due: they are read on the next run.")
+        out.show(report, (mrkdwn_to_text(line) for line in lines))
+        return 0
     if args.calendar_action == "sync":
         synced = links.sync(actor=actor, name=args.name)
-        lines = [sync_line(synced)]
-        if synced.summary is not None:
-            lines += summary_lines(synced.summary, now=now)
-        out.show(synced, (mrkdwn_to_text(line) for line in lines))
+        out.show(synced, (mrkdwn_to_text(line) for line in _sync_lines(synced, now)))
         return 0 if not synced.status.startswith("error") else 1
     raise AssertionError(f"unhandled calendar action {args.calendar_action}")
+
+
+def _sync_lines(synced: CalendarSync, now: datetime) -> list[str]:
+    if synced.summary is not None:
+        return summary_lines(synced.summary, now=now)
+    return [sync_line(synced)]
