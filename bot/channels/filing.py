@@ -185,12 +185,18 @@ def _file(
             tally.unchanged += 1
             return
     if note is None:
+        # The list fields given, not defaulted: pydantic inspects a default_factory's signature
+        # on every construction, a third of an import's time.
         note = Note(
             workspace_id=calendar.workspace_id,
             author_id=calendar.owner_id,
             text=title,
             logged_at=now,
             source=SOURCE,
+            needs=[],
+            tags=[],
+            sensitive=[],
+            not_understood=[],
         )
         tally.added += 1
     else:
