@@ -4,9 +4,16 @@ calendar's status), as mrkdwn; the console prints them through `mrkdwn_to_text`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
-from bot.blocks.kit import escape, names
+from bot.blocks.ids import (
+    ACTION_CALENDAR_CONNECT,
+    BLOCK_CALENDAR_EMAIL,
+    BLOCK_CALENDAR_URL,
+    INPUT_ACTION,
+    VIEW_CALENDAR_CONNECT,
+)
+from bot.blocks.kit import Block, actions, button, context, escape, names, plain, section
 from bot.domain.calendars import CalendarSync, CalendarView, ImportSummary
 from bot.domain.humanize import ago, plural
 
@@ -133,3 +140,76 @@ def disconnected_line(view: CalendarView) -> str:
         f"Disconnected *{escape(view.name)}*: its address is forgotten. The "
         f"{plural(view.meetings, 'meeting')} it filed stay on your contacts' cards."
     )
+
+
+# --- Slack ---------------------------------------------------------------------------------------
+
+CONNECT_HELP: Final = (
+    "Paste your calendar's *secret address in iCal format* (Google Calendar → Settings → your "
+    "calendar → Integrate calendar) or its published ICS link (Outlook → Settings → Shared "
+    "calendars → Publish). It is stored encrypted and never shown back whole. Meetings you had "
+    "with your contacts become interactions on their cards, private to you."
+)
+URL_IN_A_COMMAND: Final = (
+    "Please don't type a calendar's secret address into a command: use the form instead "
+    "(the button below), and consider resetting that address in your calendar's settings."
+)
+
+
+def status_blocks(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[Block]:
+    """`/rapport calendar`: each calendar, and a button that opens the connect form."""
+    blocks: list[Block] = [section(line) for line in status_lines(calendars, now=now)]
+    blocks.append(actions([button("Connect a calendar", ACTION_CALENDAR_CONNECT, "connect")]))
+    return blocks
+
+
+def warning_blocks(text: str) -> list[Block]:
+    return [
+        section(text),
+        actions([button("Connect a calendar", ACTION_CALENDAR_CONNECT, "connect")]),
+    ]
+
+
+def connect_modal() -> dict[str, Any]:
+    def text_input(block_id: str, label: str, *, optional: bool, hint: str) -> Block:
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": plain(label),
+            "optional": optional,
+            "hint": plain(hint),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": INPUT_ACTION,
+                "max_length": 2000,
+            },
+        }
+
+    return {
+        "type": "modal",
+        "callback_id": VIEW_CALENDAR_CONNECT,
+        "title": plain("Connect a calendar"),
+        "submit": plain("Connect"),
+        "close": plain("Cancel"),
+        "blocks": [
+            section(CONNECT_HELP),
+            text_input(
+                BLOCK_CALENDAR_URL,
+                "Secret iCal address",
+                optional=False,
+                hint="https://… or webcal://…, ending in .ics",
+            ),
+            text_input(
+                BLOCK_CALENDAR_EMAIL,
+                "Your address on that calendar",
+                optional=True,
+                hint="Tells your teammates apart, so meetings with only them are skipped.",
+            ),
+            context("You can disconnect it any time with `/rapport calendar disconnect`."),
+        ],
+    }
+
+
+def sync_blocks(synced: CalendarSync, *, now: datetime) -> list[Block]:
+    lines = summary_lines(synced.summary, now=now) if synced.summary else [sync_line(synced)]
+    return [section(line) for line in lines]

@@ -24,16 +24,17 @@ from bot.channels.calendars.fetch import (
     fetch_calendar,
     make_client,
     mask,
-    normalize_address,
 )
 from bot.channels.filing import apply_reading
-from bot.channels.meetings import LOOKAHEAD, LOOKBACK, calendar_of, check_email, settle_owner
+from bot.channels.meetings import LOOKAHEAD, LOOKBACK, calendar_of, settle_owner
 from bot.domain.calendars import (
     CalendarSync,
     CalendarView,
     ImportSummary,
     SyncReport,
     UnreadableCalendarError,
+    check_email,
+    normalize_address,
 )
 from bot.domain.errors import NotFoundError, UserInputError
 from bot.domain.refs import Actor
@@ -347,10 +348,11 @@ def _alert_text(row: Calendar, error: str, fetched: Fetched | None) -> str:
         404: "it no longer exists",
         410: "it no longer exists",
     }.get(fetched.http_status if fetched and fetched.http_status else 0, error)
+    name = row.name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (
-        f"I couldn't read your calendar *{row.name}* ({row.address_hint}): {why}. If you reset "
-        "its secret address, connect the new one with `/rapport calendar connect`; I'll keep "
-        "trying the old one, less often, and won't tell you again about this."
+        f"I couldn't read your calendar *{name}* ({row.address_hint}): {why}. If you reset its "
+        "secret address, connect the new one with `/rapport calendar` (or `rapport calendar "
+        "connect`); I'll keep trying the old one, less often, and won't tell you again about this."
     )
 
 

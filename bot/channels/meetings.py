@@ -3,14 +3,13 @@ each read files the meetings that happened as interactions (bot/channels/filing.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
 from bot.channels.calendars import read_calendar
 from bot.channels.filing import apply_reading
-from bot.domain.calendars import ImportSummary
+from bot.domain.calendars import ImportSummary, check_email, is_email
 from bot.domain.errors import UserInputError
 from bot.domain.refs import Actor
 from bot.store import repo
@@ -24,16 +23,6 @@ LOOKBACK = timedelta(days=365)
 LOOKAHEAD = timedelta(days=14)
 MAX_FILE_BYTES = 20 * 1024 * 1024
 IMPORTED = "imported"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def check_email(value: str) -> str:
-    email = value.strip().lower()
-    if email.startswith("mailto:"):
-        email = email[len("mailto:") :]
-    if not _EMAIL.match(email):
-        raise UserInputError(f"{value!r} is not an email address (e.g. ana@example.com).")
-    return email
 
 
 class Meetings(UseCases):
@@ -107,7 +96,7 @@ def settle_owner(
     names a primary calendar after its owner's address)."""
     if owner_email:
         row.owner_email = owner_email
-    elif row.owner_email is None and guess and _EMAIL.match(guess.strip()):
+    elif row.owner_email is None and guess and is_email(guess):
         row.owner_email = guess.strip().lower()
     if private is not None:
         row.private = private

@@ -3,17 +3,59 @@ the calendar use cases return (an import's summary, a connected calendar's statu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from bot.domain.errors import UserInputError
 from bot.domain.refs import ContactRef
 
 DECLINED = "DECLINED"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class UnreadableCalendarError(UserInputError):
     """The bytes are not an iCalendar file at all (HTML, JSON, an empty body, noise)."""
+
+
+class BadAddressError(UserInputError):
+    """A calendar address that is not an http(s) address; the message never repeats it."""
+
+
+class BadEmailError(UserInputError):
+    """The owner's address is not an email address."""
+
+
+def normalize_address(url: str) -> str:
+    """`webcal://…` as https; refuses what is not an http(s) address, without echoing it."""
+    address = url.strip()
+    if address.lower().startswith("webcal://"):
+        address = "https://" + address[len("webcal://") :]
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname
+    except ValueError as exc:
+        raise BadAddressError("That is not a web address (it should start with https://).") from exc
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise BadAddressError(
+            "That is not a calendar address: it should start with https:// (or webcal://)."
+        )
+    return address
+
+
+def is_email(value: str) -> bool:
+    return bool(_EMAIL.match(value.strip()))
+
+
+def check_email(value: str) -> str:
+    """The owner's address, lower case, without `mailto:`; BadEmailError if it is not one."""
+    email = value.strip().lower()
+    if email.startswith("mailto:"):
+        email = email[len("mailto:") :]
+    if not _EMAIL.match(email):
+        raise BadEmailError(f"{value!r} is not an email address (e.g. ana@example.com).")
+    return email
 
 
 @dataclass(frozen=True)

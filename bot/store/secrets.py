@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from bot.domain.errors import RapportError
+from bot.domain.errors import UserInputError
 
 KEY_ENV = "RAPPORT_CALENDAR_KEY"
 MAKE_KEY = (
@@ -17,7 +17,7 @@ MAKE_KEY = (
 )
 
 
-class SecretKeyError(RapportError):
+class SecretKeyError(UserInputError):
     """No key, a malformed key, or a token no key opens. The message never holds a secret."""
 
 

@@ -15,7 +15,8 @@ from cryptography.fernet import Fernet
 from sqlmodel import select
 
 from bot.app import Rapport
-from bot.channels.calendars.fetch import fetch_calendar, make_client, mask, normalize_address
+from bot.channels.calendars.fetch import fetch_calendar, make_client, mask
+from bot.domain.calendars import normalize_address
 from bot.domain.errors import NotFoundError, UserInputError
 from bot.reminders.notifier import MemoryNotifier
 from bot.store.calendar_models import Calendar

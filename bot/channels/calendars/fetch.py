@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bot.domain.calendars import normalize_address
 from bot.domain.errors import UserInputError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -41,22 +42,6 @@ class Fetched:
     def gone(self) -> bool:
         """The address no longer works (revoked, deleted, or no longer shared): tell the owner."""
         return self.http_status in (401, 403, 404, 410)
-
-
-def normalize_address(url: str) -> str:
-    """`webcal://…` as https; refuses what is not an http(s) address, without echoing it."""
-    address = url.strip()
-    if address.lower().startswith("webcal://"):
-        address = "https://" + address[len("webcal://") :]
-    try:
-        parts = urlsplit(address)
-    except ValueError as exc:
-        raise UserInputError("That is not a web address (it should start with https://).") from exc
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UserInputError(
-            "That is not a calendar address: it should start with https:// (or webcal://)."
-        )
-    return address
 
 
 def mask(url: str) -> str:
