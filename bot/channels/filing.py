@@ -134,7 +134,7 @@ def _who(
     if meeting.end > now:
         tally.future += 1
         return None
-    people = meeting.people()
+    people = [p for p in meeting.people() if p.is_person]
     if any(team.is_owner(p) and p.declined for p in people):
         return None
     outside = [p for p in people if not p.declined and not team.is_teammate(p)]

@@ -65,10 +65,20 @@ class Attendee:
     email: str | None
     name: str | None  # the CN, unless it only repeats the address
     status: str = ""  # PARTSTAT: ACCEPTED, DECLINED, TENTATIVE, NEEDS-ACTION, DELEGATED, or ""
+    cutype: str = ""  # CUTYPE: INDIVIDUAL (or ""), GROUP, RESOURCE, ROOM, UNKNOWN
 
     @property
     def declined(self) -> bool:
         return self.status == DECLINED
+
+    @property
+    def is_person(self) -> bool:
+        """Not a room, a projector or a mailing list. Google books rooms as attendees at
+        `…@resource.calendar.google.com`, and writes shared calendars as `…@group.calendar…`."""
+        if self.cutype in ("GROUP", "RESOURCE", "ROOM"):
+            return False
+        domain = (self.email or "").rpartition("@")[2]
+        return not domain.endswith("calendar.google.com")
 
     @property
     def label(self) -> str:

@@ -46,9 +46,12 @@ class Person:
     email: str | None
     name: str | None = None
     partstat: str = "ACCEPTED"
+    cutype: str = ""
 
     def line(self, prop: str = "ATTENDEE") -> str:
         params = f";PARTSTAT={self.partstat}" if prop == "ATTENDEE" else ""
+        if self.cutype:
+            params += f";CUTYPE={self.cutype}"
         if self.name:
             params += f';CN="{self.name}"'
         return f"{prop}{params}:mailto:{self.email or 'invalid'}"

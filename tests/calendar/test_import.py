@@ -385,3 +385,22 @@ def test_a_real_recurring_export_with_a_cancelled_occurrence(world: World, tmp_p
         since=datetime(2020, 1, 1, tzinfo=UTC),
     )
     assert summary.problems == () and summary.added == 0 and summary.meetings_read == 3
+
+
+@pytest.mark.parametrize(
+    "thing",
+    [
+        Person("c_1889abc@resource.calendar.google.com", "Room 4.01 (8)", cutype="RESOURCE"),
+        Person("c_1889abc@resource.calendar.google.com", "Room 4.01 (8)"),  # no CUTYPE: by domain
+        Person("boardroom@globex.com", "Boardroom", cutype="ROOM"),
+        Person("sales-team@globex.com", "Globex sales", cutype="GROUP"),
+        Person("abc123@group.calendar.google.com", "Team holidays"),
+    ],
+    ids=["google-room", "google-room-no-cutype", "room", "mailing-list", "shared-calendar"],
+)
+def test_rooms_and_lists_are_not_people_met(world: World, thing: Person) -> None:
+    summary = world.import_ics(calendar(event("m1", days_ago(2), people=(ME, TEAMMATE, thing))))
+    assert summary.new_people == () and summary.skipped_internal == 1
+    # beside a contact, the meeting is still one with that contact
+    summary = world.import_ics(calendar(event("m2", days_ago(3), people=(ME, thing, JANE))))
+    assert summary.added == 1 and summary.new_people == ()

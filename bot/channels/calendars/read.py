@@ -333,7 +333,12 @@ def _person(value: Any) -> Attendee | None:
         name = ""
     if email is None and not name:
         return None
-    return Attendee(email=email, name=name or None, status=str(params.get("PARTSTAT", "")).upper())
+    return Attendee(
+        email=email,
+        name=name or None,
+        status=str(params.get("PARTSTAT", "")).upper(),
+        cutype=str(params.get("CUTYPE", "")).upper(),
+    )
 
 
 def _cancelled(event: icalendar.Event) -> bool:
