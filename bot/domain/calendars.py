@@ -114,18 +114,24 @@ class Meeting:
     floating: bool = False  # no usable zone: read in the zone the reader was given
 
     def people(self) -> tuple[Attendee, ...]:
-        """Organizer and attendees, each address once (the organizer is often listed twice)."""
-        seen: set[str] = set()
-        out: list[Attendee] = []
+        """Organizer and attendees, each address once (the organizer is often listed again as an
+        attendee: that entry's answer counts, and the first name given)."""
+        merged: dict[str, Attendee] = {}
         for person in (self.organizer, *self.attendees):
             if person is None:
                 continue
             key = person.email or f"name:{person.name}"
-            if key in seen:
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = person
                 continue
-            seen.add(key)
-            out.append(person)
-        return tuple(out)
+            merged[key] = Attendee(
+                email=seen.email,
+                name=seen.name or person.name,
+                status=person.status or seen.status,
+                cutype=seen.cutype or person.cutype,
+            )
+        return tuple(merged.values())
 
 
 @dataclass(frozen=True)

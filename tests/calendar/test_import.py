@@ -404,3 +404,10 @@ def test_rooms_and_lists_are_not_people_met(world: World, thing: Person) -> None
     # beside a contact, the meeting is still one with that contact
     summary = world.import_ics(calendar(event("m2", days_ago(3), people=(ME, thing, JANE))))
     assert summary.added == 1 and summary.new_people == ()
+
+
+def test_an_organizer_listed_again_as_a_declining_attendee_declined(world: World) -> None:
+    # Jane organised it, then declined her own meeting: nobody from outside was there.
+    no = Person(JANE.email, None, partstat="DECLINED")
+    summary = world.import_ics(calendar(event("m1", days_ago(2), people=(ME, no), organizer=JANE)))
+    assert summary.added == 0 and timeline(world, "Jane Doe") == []
