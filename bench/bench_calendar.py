@@ -125,6 +125,7 @@ def main() -> int:
         sessions=session_factory(engine),
         clock=lambda: clock[0],
         calendar_key=Fernet.generate_key().decode(),
+        calendar_allow_private=True,  # the feeds are served on 127.0.0.1
     )
     contacts = Path(tempfile.mkdtemp()) / "contacts.vcf"
     contacts.write_text(

@@ -61,6 +61,7 @@ class Rapport:
         clock: Clock = utc_now,
         default_tz: str = "UTC",
         calendar_key: str | None = None,
+        calendar_allow_private: bool = False,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -85,7 +86,9 @@ class Rapport:
         self.reviews = Reviews(**shared)
         # channels
         self.meetings = Meetings(**shared)
-        self.calendars = CalendarLinks(**shared, box=SecretBox(calendar_key))
+        self.calendars = CalendarLinks(
+            **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
+        )
 
     @classmethod
     def from_settings(
@@ -100,6 +103,7 @@ class Rapport:
             clock=clock,
             default_tz=settings.tz,
             calendar_key=settings.calendar_key,
+            calendar_allow_private=settings.calendar_allow_private,
         )
 
     # --- what the reminders are handed -------------------------------------------------------

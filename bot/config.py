@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
     # Fernet key(s) that encrypt calendar addresses at rest (bot/store/secrets.py).
     calendar_key: str | None = Field(default=None, alias="RAPPORT_CALENDAR_KEY", repr=False)
+    # Calendar addresses on loopback/private networks are refused unless this is set.
+    calendar_allow_private: bool = Field(default=False, alias="RAPPORT_CALENDAR_ALLOW_PRIVATE")
 
     @field_validator("calendar_key")
     @classmethod

@@ -72,11 +72,14 @@ class CalendarLinks(UseCases):
         clock: Clock,
         default_tz: str = "UTC",
         box: SecretBox,
-        client: Callable[[], httpx.Client] = make_client,
+        allow_private: bool = False,
+        client: Callable[[], httpx.Client] | None = None,
     ) -> None:
         super().__init__(sessions=sessions, clock=clock, default_tz=default_tz)
         self.box = box
-        self.client = client
+        self.client: Callable[[], httpx.Client] = client or (
+            lambda: make_client(allow_private=allow_private)
+        )
 
     def connect(
         self,

@@ -15,7 +15,13 @@ from cryptography.fernet import Fernet
 from sqlmodel import select
 
 from bot.app import Rapport
-from bot.channels.calendars.fetch import fetch_calendar, make_client, mask
+from bot.channels.calendars.fetch import (
+    BlockedAddressError,
+    check_public_host,
+    fetch_calendar,
+    make_client,
+    mask,
+)
 from bot.domain.calendars import normalize_address
 from bot.domain.errors import NotFoundError, UserInputError
 from bot.reminders.notifier import MemoryNotifier
@@ -41,7 +47,7 @@ def server() -> Iterator[Server]:
 def world(sessions: SessionFactory, tmp_path: Path) -> World:
     found = World(sessions=sessions, now=NOW)
     found.app = Rapport(sessions=sessions, clock=lambda: found.now, calendar_key=KEY)
-    found.app.calendars.client = lambda: make_client(timeout=SHORT)
+    found.app.calendars.client = lambda: make_client(timeout=SHORT, allow_private=True)
     found.contacts(tmp_path)
     return found
 
@@ -258,7 +264,12 @@ def test_the_scheduler_reads_only_due_calendars(world: World, server: Server) ->
 def test_a_claimed_calendar_is_not_read_twice(world: World, server: Server) -> None:
     server.feeds[PATH] = feed(event("m1", days_ago(2)))
     world.app.calendars.connect(actor=ANA, url=url(server))
-    other = Rapport(sessions=world.sessions, clock=lambda: world.now, calendar_key=KEY)
+    other = Rapport(
+        sessions=world.sessions,
+        clock=lambda: world.now,
+        calendar_key=KEY,
+        calendar_allow_private=True,
+    )
     first = world.app.calendars.sync_due()
     second = other.calendars.sync_due()  # same moment, another process: the lease holds it
     assert len(first.synced) == 1 and second.synced == ()
@@ -325,7 +336,50 @@ def test_the_address_never_reaches_a_log(
 
 def test_fetch_follows_a_redirect_and_refuses_a_redirect_loop(server: Server) -> None:
     server.feeds["/real.ics"] = Feed(body=calendar(), etag='"r"')
-    with make_client(timeout=SHORT) as client:
+    with make_client(timeout=SHORT, allow_private=True) as client:
         assert fetch_calendar(client, server.base + "/real.ics").status == "ok"
         got = fetch_calendar(client, "http://127.0.0.1:9/closed.ics")
     assert got.status == "error" and got.error.startswith("could not fetch it")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://127.0.0.1:{port}/cal.ics",
+        "http://localhost:{port}/cal.ics",
+        "http://[::1]:{port}/cal.ics",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/cal.ics",
+        "http://192.168.1.1/cal.ics",
+    ],
+    ids=["loopback", "localhost", "ipv6-loopback", "cloud-metadata", "10/8", "192.168/16"],
+)
+def test_private_and_loopback_addresses_are_refused_by_default(
+    server: Server, address: str
+) -> None:
+    # (nothing is sent to these addresses: the check refuses before connecting)
+    server.feeds["/cal.ics"] = Feed(body=calendar(), etag='"x"')
+    port = server.base.rsplit(":", 1)[1]
+    with make_client(timeout=SHORT) as client:
+        got = fetch_calendar(client, address.format(port=port))
+    assert got.status == "error" and "private network" in got.error
+    assert server.requests("/cal.ics") == []
+
+
+def test_every_request_a_redirect_makes_is_checked_too() -> None:
+    # The hook the default client runs on every request, redirects included.
+    request = httpx.Request("GET", "http://127.0.0.1/redirected.ics")
+    with pytest.raises(BlockedAddressError):
+        check_public_host(request)
+    public = httpx.Request("GET", "https://93.184.215.14/cal.ics")  # a global address literal
+    check_public_host(public)  # no raise, no DNS needed for a literal
+
+
+def test_the_app_refuses_private_addresses_unless_allowed(
+    sessions: SessionFactory, server: Server
+) -> None:
+    server.feeds[PATH] = feed(event("m1", days_ago(2)))
+    strict = Rapport(sessions=sessions, clock=lambda: NOW, calendar_key=KEY)
+    strict.calendars.connect(actor=ANA, url=url(server))
+    assert "private network" in strict.calendars.sync(actor=ANA).status
+    assert server.requests(PATH) == []

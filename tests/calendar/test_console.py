@@ -140,6 +140,7 @@ def test_connect_status_sync_disconnect(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RAPPORT_CALENDAR_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("RAPPORT_CALENDAR_ALLOW_PRIVATE", "1")
     path = f"/ical/ana%40acme.com/{TOKEN}/basic.ics"
     address = feed_server.base + path
     feed_server.feeds[path] = Feed(
@@ -175,6 +176,7 @@ def test_connect_reads_the_address_from_standard_input(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RAPPORT_CALENDAR_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("RAPPORT_CALENDAR_ALLOW_PRIVATE", "1")
     feed_server.feeds["/cal.ics"] = Feed(body=calendar(), etag='"1"')
     monkeypatch.setattr("sys.stdin", io.StringIO(feed_server.base + "/cal.ics\n"))
     code, out, _ = run(capsys, "calendar", "connect", "--db", contacts, "-")
@@ -208,6 +210,7 @@ def test_a_failing_address_exits_1_with_what_went_wrong(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RAPPORT_CALENDAR_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("RAPPORT_CALENDAR_ALLOW_PRIVATE", "1")
     code, out, _ = run(
         capsys, "calendar", "connect", "--db", contacts, feed_server.base + f"/{TOKEN}.ics"
     )
@@ -221,6 +224,7 @@ def test_sync_due_reads_everyones_due_calendars_for_cron(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("RAPPORT_CALENDAR_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("RAPPORT_CALENDAR_ALLOW_PRIVATE", "1")
     feed_server.feeds["/ana.ics"] = Feed(body=calendar(event("m1", recent(2))), etag='"a"')
     run(capsys, "calendar", "connect", "--db", contacts, "--no-sync", feed_server.base + "/ana.ics")
     run(

@@ -46,7 +46,12 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 def _app(sessions: SessionFactory, fake_slack: FakeSlack, key: str | None) -> Rapport:
-    return Rapport(sessions=sessions, clock=lambda: datetime.now(UTC), calendar_key=key)
+    return Rapport(
+        sessions=sessions,
+        clock=lambda: datetime.now(UTC),
+        calendar_key=key,
+        calendar_allow_private=True,
+    )
 
 
 @pytest.fixture

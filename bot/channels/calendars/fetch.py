@@ -9,7 +9,9 @@ out"), not with httpx's messages, which quote the URL.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -58,6 +60,27 @@ def mask(url: str) -> str:
     return f"{parts.scheme}://{host}{tail}"
 
 
+class BlockedAddressError(Exception):
+    """The address (or a redirect) leads to a loopback, private or link-local host."""
+
+
+def check_public_host(request: httpx.Request) -> None:
+    """Refuse a request whose host resolves to anything but public addresses: a calendar
+    address is typed by a user, and must not make the bot probe its own network (cloud
+    metadata, internal services). Run on every request, redirects included. (The check
+    resolves the name once more than the connection does; a DNS answer that changes in between
+    is not caught.)"""
+    host = request.url.host
+    try:
+        infos = socket.getaddrinfo(host, request.url.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        raise httpx.ConnectError("name not resolved", request=request) from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise BlockedAddressError(host)
+
+
 def quiet_http_logs() -> None:
     for name in ("httpx", "httpcore"):
         logger = logging.getLogger(name)
@@ -65,9 +88,13 @@ def quiet_http_logs() -> None:
             logger.setLevel(logging.WARNING)
 
 
-def make_client(*, timeout: httpx.Timeout = TIMEOUT) -> httpx.Client:
+def make_client(*, timeout: httpx.Timeout = TIMEOUT, allow_private: bool = False) -> httpx.Client:
+    """The client calendars are fetched with; `allow_private` lets it reach this machine and
+    private networks (a calendar server on the LAN, the tests' local server)."""
     quiet_http_logs()
+    hooks = {} if allow_private else {"request": [check_public_host]}
     return httpx.Client(
+        event_hooks=hooks,
         timeout=timeout,
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
@@ -130,6 +157,12 @@ def fetch_calendar(
         return Fetched(status="error", error="timed out")
     except httpx.TooManyRedirects:
         return Fetched(status="error", error="too many redirects")
+    except BlockedAddressError:
+        return Fetched(
+            status="error",
+            error="the address leads to a private network, which calendars may not "
+            "(RAPPORT_CALENDAR_ALLOW_PRIVATE=1 allows it)",
+        )
     except Exception as exc:
         # ConnectError, ReadError, RemoteProtocolError, a redirect to a bad URL…: the class
         # name only, never str(exc), which may quote the address.
