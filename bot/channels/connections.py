@@ -181,6 +181,8 @@ class CalendarLinks(UseCases):
                     .limit(limit + 1)
                 ).all()
             )
+        if not due:
+            return SyncReport()
         started = time.monotonic()
         synced: list[CalendarSync] = []
         with self.client() as client:
