@@ -50,6 +50,11 @@ def summary_lines(summary: ImportSummary, *, now: datetime) -> list[str]:
     said = [f"{count} {why}" for count, why in skipped if count]
     if said:
         lines.append("Not filed: " + "; ".join(said) + ".")
+    if summary.created_contacts:
+        lines.append(
+            f"Added {plural(len(summary.created_contacts), 'new contact')} you met: "
+            f"{names(summary.created_contacts)}."
+        )
     if summary.new_people:
         lines.append(_new_people_line(summary, now))
     if filed:
@@ -91,7 +96,7 @@ def _new_people_line(summary: ImportSummary, now: datetime) -> str:
     example = escape(people[0].label)
     return (
         f"You met {count}: {', '.join(shown)}{tail}. Not contacts yet: log a note about "
-        f"one (`met {example} …`) to add them, then import again."
+        f"one (`met {example} …`) and import again, or let me add them (`--add-new-people`)."
     )
 
 
@@ -118,6 +123,8 @@ def status_lines(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[
         every = f", every {plural(cal.interval_minutes, 'minute')}" if connected else ""
         owner = f", as {escape(cal.owner_email)}" if cal.owner_email else ""
         titles = "titles private" if cal.private else "titles shared with the team"
+        if cal.add_new_people:
+            titles += "; people you meet become contacts"
         lines.append(
             f"*{escape(cal.name)}*: {where}{owner}{every}; {synced}; "
             f"{plural(cal.meetings, 'meeting')} filed; {titles}."

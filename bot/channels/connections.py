@@ -90,6 +90,7 @@ class CalendarLinks(UseCases):
         me: str | None = None,
         private: bool | None = None,
         every_minutes: int | None = None,
+        add_new: bool | None = None,
     ) -> CalendarView:
         """Keep `url` (encrypted) as one of the actor's calendars, to be read at once and then
         every `every_minutes`. Raises SecretKeyError without a key: nothing is stored then."""
@@ -124,7 +125,7 @@ class CalendarLinks(UseCases):
             row.next_sync_at = now
             if every_minutes is not None:
                 row.interval_minutes = every_minutes
-            settle_owner(row, owner_email=owner_email, private=private, guess=None)
+            settle_owner(row, owner_email=owner_email, private=private, guess=None, add_new=add_new)
             session.add(row)
             session.commit()
             return _view(session, row)
@@ -381,6 +382,7 @@ def _view(session: Session, row: Calendar) -> CalendarView:
         meetings=int(meetings),
         connected=row.secret is not None,
         next_sync_at=row.next_sync_at,
+        add_new_people=row.add_new_people,
     )
 
 

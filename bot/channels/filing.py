@@ -51,6 +51,7 @@ class _Tally:
     all_day: int = 0
     kept_deleted: int = 0
     contacts: dict[int, Contact] = field(default_factory=dict)
+    created: dict[int, Contact] = field(default_factory=dict)
     new: dict[str, list[tuple[Attendee, datetime]]] = field(default_factory=dict)
 
 
@@ -79,7 +80,14 @@ def apply_reading(
             continue  # the same occurrence listed twice in one file: the first one counts
         seen.add(key)
         row = stored.get(key)
-        contacts = _who(meeting, team, matcher, tally, now)
+        contacts = _who(
+            meeting,
+            team,
+            matcher,
+            tally,
+            now,
+            add_new=calendar.owner_id if calendar.add_new_people else None,
+        )
         if contacts is None:
             if row is not None and row.state == "filed" and _remove(session, row, now):
                 tally.removed += 1
@@ -116,6 +124,9 @@ def apply_reading(
             contact_ref(c) for c in sorted(tally.contacts.values(), key=lambda c: c.display_name)
         ),
         new_people=_new_people(tally.new),
+        created_contacts=tuple(
+            contact_ref(c) for c in sorted(tally.created.values(), key=lambda c: c.display_name)
+        ),
         problems=reading.problems,
         owner_email=calendar.owner_email,
         private=calendar.private,
@@ -123,7 +134,12 @@ def apply_reading(
 
 
 def _who(
-    meeting: Meeting, team: Colleagues, matcher: Matcher, tally: _Tally, now: datetime
+    meeting: Meeting,
+    team: Colleagues,
+    matcher: Matcher,
+    tally: _Tally,
+    now: datetime,
+    add_new: int | None = None,
 ) -> list[Contact] | None:
     """The contacts this meeting is an interaction with, or None when it is not one."""
     if meeting.cancelled:
@@ -144,6 +160,10 @@ def _who(
     contacts: dict[int, Contact] = {}
     for person in outside:
         contact = matcher.contact(person)
+        if contact is None and add_new is not None:
+            contact = matcher.add(person, author_id=add_new, now=now)
+            if contact is not None and contact.id is not None:
+                tally.created[contact.id] = contact
         if contact is not None and contact.id is not None:
             contacts.setdefault(contact.id, contact)
         elif contact is None:

@@ -37,11 +37,13 @@ class Meetings(UseCases):
         me: str | None = None,
         private: bool | None = None,
         since: datetime | None = None,
+        add_new: bool | None = None,
     ) -> ImportSummary:
         """Read an .ics file into the owner's calendar `calendar` (default "imported").
 
         `me` is the owner's address (kept on the calendar: it tells teammates by domain and
-        which attendee is the owner); `private=False` lets the team see the meetings' titles.
+        which attendee is the owner); `private=False` lets the team see the meetings' titles;
+        `add_new=True` makes external attendees with a name contacts instead of offering them.
         Raises UnreadableCalendarError (a UserInputError) when the file is not a calendar.
         """
         if len(data) > MAX_FILE_BYTES:
@@ -60,7 +62,9 @@ class Meetings(UseCases):
             row = calendar_of(
                 session, actor=actor, user=user, name=calendar or IMPORTED, kind="file", now=now
             )
-            settle_owner(row, owner_email=owner_email, private=private, guess=reading.name)
+            settle_owner(
+                row, owner_email=owner_email, private=private, guess=reading.name, add_new=add_new
+            )
             row.last_synced_at = now
             row.last_status = "imported"
             session.add(row)
@@ -90,7 +94,12 @@ def calendar_of(
 
 
 def settle_owner(
-    row: Calendar, *, owner_email: str | None, private: bool | None, guess: str | None
+    row: Calendar,
+    *,
+    owner_email: str | None,
+    private: bool | None,
+    guess: str | None,
+    add_new: bool | None = None,
 ) -> None:
     """What the owner said wins; else the calendar's own name when it is an address (Google
     names a primary calendar after its owner's address)."""
@@ -100,3 +109,5 @@ def settle_owner(
         row.owner_email = guess.strip().lower()
     if private is not None:
         row.private = private
+    if add_new is not None:
+        row.add_new_people = add_new

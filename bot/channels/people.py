@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -85,6 +86,31 @@ class Matcher:
                 assert contact.email is not None
                 self.by_email.setdefault(contact.email.lower(), contact)
         self.by_name: dict[str, Contact | None] = {}
+
+    def add(self, person: Attendee, *, author_id: int, now: datetime) -> Contact | None:
+        """A new contact for someone met (the calendar's "add new people" setting): only with a
+        name from the calendar, since an address alone is no name to file notes under."""
+        if not person.name or not name_key(person.name):
+            return None
+        key = name_key(person.name)
+        repo.lock_contact_name(self.session, workspace_id=self.workspace_id, key=key)
+        existing = self._by_name(key, person.email)
+        if existing is not None:
+            return existing
+        contact = Contact(
+            workspace_id=self.workspace_id,
+            display_name=" ".join(person.name.split())[:200],
+            name_key=key[:200],
+            email=person.email,
+            created_by=author_id,
+            created_at=now,
+        )
+        self.session.add(contact)
+        self.session.flush()
+        if person.email:
+            self.by_email[person.email] = contact
+        self.by_name[key] = contact
+        return contact
 
     def contact(self, person: Attendee) -> Contact | None:
         if person.email is not None and person.email in self.by_email:

@@ -201,6 +201,21 @@ def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
         default=None,
         help="keep the meetings' titles to yourself (the default)",
     )
+    people = owner.add_mutually_exclusive_group()
+    people.add_argument(
+        "--add-new-people",
+        dest="add_new",
+        action="store_true",
+        default=None,
+        help="make people you met from outside the team contacts (those with a name)",
+    )
+    people.add_argument(
+        "--offer-new-people",
+        dest="add_new",
+        action="store_false",
+        default=None,
+        help="list them in the summary instead (the default)",
+    )
     imp = actions.add_parser(
         "import", parents=[common, owner], help="file the meetings in an .ics file"
     )

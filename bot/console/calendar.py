@@ -40,6 +40,7 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
             me=args.me,
             private=args.private,
             since=since,
+            add_new=args.add_new,
         )
         out.show(summary, (mrkdwn_to_text(line) for line in summary_lines(summary, now=now)))
         return 0
@@ -53,6 +54,7 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
             me=args.me,
             private=args.private,
             every_minutes=args.every,
+            add_new=args.add_new,
         )
         lines = status_lines((view,), now=now)
         if args.sync:

@@ -179,6 +179,7 @@ class ImportSummary:
     kept_deleted: int = 0  # the owner deleted the interaction; it is not filed again
     contacts: tuple[ContactRef, ...] = ()  # contacts with a meeting filed or moved
     new_people: tuple[NewPerson, ...] = ()
+    created_contacts: tuple[ContactRef, ...] = ()  # added as contacts (the calendar's setting)
     problems: tuple[Problem, ...] = ()
     owner_email: str | None = None
     private: bool = True
@@ -200,6 +201,7 @@ class CalendarView:
     meetings: int
     connected: bool = False  # an address is stored (kind "url", not disconnected)
     next_sync_at: datetime | None = None
+    add_new_people: bool = False
 
 
 @dataclass(frozen=True)

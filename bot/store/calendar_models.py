@@ -42,6 +42,7 @@ class Calendar(SQLModel, table=True):
     address_hint: str = Field(default="", max_length=200)  # masked, safe to show
     owner_email: str | None = Field(default=None, max_length=320)
     private: bool = Field(default=True)  # meeting titles seen only by the owner
+    add_new_people: bool = Field(default=False)  # external attendees with a name become contacts
     interval_minutes: int = Field(default=DEFAULT_INTERVAL_MINUTES)
     etag: str | None = Field(default=None, max_length=500)
     last_modified: str | None = Field(default=None, max_length=100)

@@ -245,3 +245,14 @@ def test_sync_due_reads_everyones_due_calendars_for_cron(
     # bob is told once, as a DM (printed here without a Slack token)
     assert out.count("I couldn't read your calendar 127.0.0.1") == 1
     assert run(capsys, "calendar", "sync", "--db", contacts, "--due")[1] == "No calendar is due.\n"
+
+
+def test_import_can_add_the_people_met(
+    contacts: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ics = write_ics(tmp_path, calendar(event("m1", recent(2), people=(ME, STRANGER))))
+    code, out, _ = run(capsys, "calendar", "import", "--db", contacts, "--add-new-people", ics)
+    assert code == 0 and "Added 1 new contact you met: Sam Vega." in out
+    assert "Filed 1 new interaction." in out
+    code, out, _ = run(capsys, "who", "--db", contacts, "Sam Vega")
+    assert code == 0 and "Catch-up" in out

@@ -411,3 +411,36 @@ def test_an_organizer_listed_again_as_a_declining_attendee_declined(world: World
     no = Person(JANE.email, None, partstat="DECLINED")
     summary = world.import_ics(calendar(event("m1", days_ago(2), people=(ME, no), organizer=JANE)))
     assert summary.added == 0 and timeline(world, "Jane Doe") == []
+
+
+def test_the_add_new_people_setting_makes_named_outsiders_contacts(world: World) -> None:
+    lee = Person("lee@hooli.com")  # no name: not a contact to make
+    data = calendar(
+        event("m1", days_ago(2), people=(ME, STRANGER, lee)),
+        event("m2", days_ago(9), people=(ME, STRANGER, TEAMMATE)),
+    )
+    summary = world.import_ics(data, add_new=True)
+    assert [c.display_name for c in summary.created_contacts] == ["Sam Vega"]
+    assert summary.added == 2 and [p.email for p in summary.new_people] == ["lee@hooli.com"]
+    assert [t for t, _, _ in timeline(world, "Sam Vega")] == ["Catch-up", "Catch-up"]
+    # the contact has the address, so the next read matches it without creating another
+    again = world.import_ics(data)
+    assert again.created_contacts == () and again.unchanged == 2
+    # the setting is kept on the calendar until it is turned off
+    later = world.import_ics(
+        calendar(event("m3", days_ago(1), people=(ME, Person("kim@wayne.com", "Kim Wu"))))
+    )
+    assert [c.display_name for c in later.created_contacts] == ["Kim Wu"]
+    off = world.import_ics(
+        calendar(event("m4", days_ago(1), people=(ME, Person("al@acme.org", "Al Ng")))),
+        add_new=False,
+    )
+    assert off.created_contacts == () and [p.label for p in off.new_people] == ["Al Ng"]
+
+
+def test_adding_new_people_never_duplicates_a_contact_by_name(world: World) -> None:
+    # Priya is a contact without an address: her name finds her; no second Priya is made.
+    summary = world.import_ics(calendar(event("m1", days_ago(2), people=(ME, PRIYA))), add_new=True)
+    assert summary.created_contacts == () and [c.display_name for c in summary.contacts] == [
+        "Priya Nair"
+    ]

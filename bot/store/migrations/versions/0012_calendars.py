@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("address_hint", sa.String(length=200), nullable=False),
         sa.Column("owner_email", sa.String(length=320), nullable=True),
         sa.Column("private", sa.Boolean(), nullable=False),
+        sa.Column("add_new_people", sa.Boolean(), nullable=False),
         sa.Column("interval_minutes", sa.Integer(), nullable=False),
         sa.Column("etag", sa.String(length=500), nullable=True),
         sa.Column("last_modified", sa.String(length=100), nullable=True),
