@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text
+from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text, section
 from bot.blocks.reminders import item_line, render
 from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
+from bot.channels.connections import CalendarLinks
+from bot.channels.meetings import Meetings
 from bot.config import Settings
+from bot.domain.calendars import SyncReport
 from bot.domain.reminders import Item
 from bot.domain.standing import Review, ReviewDelivery
 from bot.notes.contacts import Contacts
@@ -38,6 +41,7 @@ from bot.standing.lists import Standing
 from bot.standing.review import Reviews
 from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
+from bot.store.secrets import SecretBox
 from bot.usecases import Clock, Shared
 
 log = logging.getLogger("rapport")
@@ -51,7 +55,13 @@ class Rapport:
     """Every use case of every feature, sharing one session factory, clock and default zone."""
 
     def __init__(
-        self, *, sessions: SessionFactory, clock: Clock = utc_now, default_tz: str = "UTC"
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock = utc_now,
+        default_tz: str = "UTC",
+        calendar_key: str | None = None,
+        calendar_allow_private: bool = False,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -74,6 +84,11 @@ class Rapport:
         # standing
         self.standing = Standing(**shared, set_cadence=self.cadences.set_cadence)
         self.reviews = Reviews(**shared)
+        # channels
+        self.meetings = Meetings(**shared)
+        self.calendars = CalendarLinks(
+            **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
+        )
 
     @classmethod
     def from_settings(
@@ -83,7 +98,13 @@ class Rapport:
         engine = make_engine(settings.database_url)
         if migrate:
             upgrade(engine)
-        return cls(sessions=session_factory(engine), clock=clock, default_tz=settings.tz)
+        return cls(
+            sessions=session_factory(engine),
+            clock=clock,
+            default_tz=settings.tz,
+            calendar_key=settings.calendar_key,
+            calendar_allow_private=settings.calendar_allow_private,
+        )
 
     # --- what the reminders are handed -------------------------------------------------------
 
@@ -107,9 +128,9 @@ class Rapport:
     def jobs(
         self, notifier: Notifier, *, worker: str | None = None, lease: timedelta = DEFAULT_LEASE
     ) -> tuple[Job, ...]:
-        """What every scheduler run does: plan and deliver reminders, then send the opt-in
-        weekly reviews (each week is claimed in the database first, so several processes
-        ticking still send each review once)."""
+        """What every scheduler run does: plan and deliver reminders, send the opt-in weekly
+        reviews (each week is claimed in the database first, so several processes ticking still
+        send each review once), then read the calendars that are due (each claimed too)."""
 
         def deliver_reminders() -> TickReport:
             report = self.delivery.tick(notifier=notifier, worker=worker, lease=lease)
@@ -123,7 +144,28 @@ class Rapport:
                 log.info("weekly reviews: %d sent, %d failed", len(sent.sent), len(sent.failed))
             return sent
 
-        return (deliver_reminders, send_weekly_reviews)
+        def sync_calendars() -> SyncReport:
+            report = self.sync_calendars(notifier)
+            if report.synced:
+                log.info("calendars: %d read, %d left", len(report.synced), report.due_left)
+            return report
+
+        return (deliver_reminders, send_weekly_reviews, sync_calendars)
+
+    def sync_calendars(self, notifier: Notifier) -> SyncReport:
+        """Read the connected calendars that are due; DM an owner whose address stopped working
+        (once per new failure: the calendar remembers what it told)."""
+        report = self.calendars.sync_due()
+        for synced in report.alerts:
+            assert synced.alert is not None
+            notifier.send(
+                synced.owner,
+                synced.workspace_id,
+                mrkdwn_to_text(synced.alert, keep_entities=True),
+                [section(synced.alert)],
+                key=f"calendar:{synced.calendar_id}:{synced.status}"[:200],
+            )
+        return report
 
     def send_weekly_reviews(
         self, notifier: Notifier, *, now: datetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography.fernet import Fernet
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -34,6 +35,27 @@ class Settings(BaseSettings):
     slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    # Fernet key(s) that encrypt calendar addresses at rest (bot/store/secrets.py).
+    calendar_key: str | None = Field(default=None, alias="RAPPORT_CALENDAR_KEY", repr=False)
+    # Calendar addresses on loopback/private networks are refused unless this is set.
+    calendar_allow_private: bool = Field(default=False, alias="RAPPORT_CALENDAR_ALLOW_PRIVATE")
+
+    @field_validator("calendar_key")
+    @classmethod
+    def _fernet_keys(cls, value: str | None) -> str | None:
+        """Each comma-separated key must be a Fernet key (the first encrypts, any decrypts)."""
+        if not value or not value.strip():
+            return None
+        for part in (p.strip() for p in value.split(",") if p.strip()):
+            try:
+                Fernet(part.encode())
+            except (ValueError, TypeError) as exc:
+                raise ValueError(
+                    "RAPPORT_CALENDAR_KEY is not a Fernet key (32 url-safe base64 bytes); make "
+                    "one with: python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())'"
+                ) from exc
+        return value
 
     @field_validator("tz")
     @classmethod

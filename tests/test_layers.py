@@ -34,6 +34,8 @@ LAYERS: Mapping[str, str] = {
     "bot.blocks": "blocks",
     "bot.reminders": "reminders",
     "bot.standing": "standing",
+    "bot.channels": "channels",
+    "bot.channels.calendars": "calendars",
     "bot.notes": "notes",
     "bot.usecases": "usecases",
     "bot.store": "store",
@@ -49,11 +51,25 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "slack": frozenset({"handlers", "root", "blocks", "reminders", "domain", "config"}),
     "handlers": frozenset({"root", "blocks", "domain"}),
     "root": frozenset(
-        {"blocks", "reminders", "standing", "notes", "usecases", "store", "domain", "config"}
+        {
+            "blocks",
+            "reminders",
+            "standing",
+            "channels",
+            "notes",
+            "usecases",
+            "store",
+            "domain",
+            "config",
+        }
     ),
     "blocks": frozenset({"domain"}),
     "reminders": frozenset({"standing", "notes", "usecases", "store", "domain"}),
     "standing": frozenset({"notes", "usecases", "store", "domain"}),
+    # Meetings from calendars become interactions through the notes queries; the reader of
+    # what outside systems send (ICS bytes, an HTTP fetch) is pure, like the parser.
+    "channels": frozenset({"calendars", "notes", "usecases", "store", "domain"}),
+    "calendars": frozenset({"domain"}),
     "notes": frozenset({"usecases", "store", "parsing", "domain"}),
     "usecases": frozenset({"store", "domain"}),
     "store": frozenset({"domain"}),

@@ -36,3 +36,9 @@ ACTION_FOCUS_PICK_PREFIX: Final = "standing_focus_pick"
 ACTION_DONE: Final = "reminder_done"
 ACTION_SNOOZE: Final = "reminder_snooze"  # an overflow menu; option values "DAYS|KEY"
 ACTION_STOP: Final = "reminder_stop"
+
+# calendars (bot/handlers/calendars.py)
+ACTION_CALENDAR_CONNECT: Final = "calendar_connect"
+VIEW_CALENDAR_CONNECT: Final = "calendar_connect_submit"
+BLOCK_CALENDAR_URL: Final = "calendar_url"
+BLOCK_CALENDAR_EMAIL: Final = "calendar_email"

@@ -3,7 +3,7 @@
 - args: every subcommand's arguments (argparse only: `rapport --help` imports just this)
 - output: the one printer (text for a person, JSON for a script) and `to_jsonable`
 - inputs: who acts (--as) and when (--at, --now)
-- notes, reminders, standing: running each feature's subcommands, and what they print
+- notes, reminders, standing, calendar: running each feature's subcommands, and what they print
 - repl: `rapport console`, a DM with the bot in a terminal
 - notifier: DMs printed here when there is no Slack token
 

@@ -91,6 +91,7 @@ def build_parser(*, in_console: bool = False) -> Parser:
     add_reminders(sub, common)
     add_team(sub, common)
     add_standing(sub, common)
+    add_calendar(sub, common)
     if in_console:
         parser.raise_errors = True
         for each in sub.choices.values():
@@ -135,6 +136,7 @@ NOTES: Final = frozenset(
 )
 REMINDERS: Final = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
 STANDING: Final = frozenset({"fading", "focus", "unfocus", "next", "review"})
+CALENDAR: Final = frozenset({"calendar"})
 
 
 def add_notes(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -304,3 +306,80 @@ def add_standing(sub: Any, common: argparse.ArgumentParser) -> None:
         help="send the weekly DMs that are due (cron); prints them without SLACK_BOT_TOKEN",
     )
     review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
+
+
+def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`rapport calendar import|connect|status|disconnect|sync`."""
+    calendar = sub.add_parser(
+        "calendar", help="meetings from your calendar become interactions with your contacts"
+    )
+    actions = calendar.add_subparsers(dest="calendar_action", metavar="ACTION", required=True)
+    owner = argparse.ArgumentParser(add_help=False)
+    owner.add_argument(
+        "--me", metavar="EMAIL", help="your address on the calendar (tells teammates apart)"
+    )
+    titles = owner.add_mutually_exclusive_group()
+    titles.add_argument(
+        "--share",
+        dest="private",
+        action="store_false",
+        default=None,
+        help="let your team see the meetings' titles",
+    )
+    titles.add_argument(
+        "--private",
+        dest="private",
+        action="store_true",
+        default=None,
+        help="keep the meetings' titles to yourself (the default)",
+    )
+    people = owner.add_mutually_exclusive_group()
+    people.add_argument(
+        "--add-new-people",
+        dest="add_new",
+        action="store_true",
+        default=None,
+        help="make people you met from outside the team contacts (those with a name)",
+    )
+    people.add_argument(
+        "--offer-new-people",
+        dest="add_new",
+        action="store_false",
+        default=None,
+        help="list them in the summary instead (the default)",
+    )
+    imp = actions.add_parser(
+        "import", parents=[common, owner], help="file the meetings in an .ics file"
+    )
+    imp.add_argument("file", help="an iCalendar (.ics) export")
+    imp.add_argument(
+        "--calendar", metavar="NAME", help="which of your calendars (default: imported)"
+    )
+    imp.add_argument("--since", metavar="DATE", help="from this date (default: a year ago)")
+    connect = actions.add_parser(
+        "connect",
+        parents=[common, owner],
+        help="read your calendar's secret iCal address on a schedule",
+    )
+    connect.add_argument(
+        "url", help="the secret address (https:// or webcal://); - reads it from standard input"
+    )
+    connect.add_argument("--name", help="what to call this calendar (default: from the address)")
+    connect.add_argument(
+        "--every", type=int, metavar="MINUTES", help="how often to read it (default 60)"
+    )
+    connect.add_argument(
+        "--no-sync", dest="sync", action="store_false", help="don't read it right away"
+    )
+    actions.add_parser("status", parents=[common], help="your calendars and how they are doing")
+    disconnect = actions.add_parser(
+        "disconnect", parents=[common], help="forget a calendar's address (its meetings stay)"
+    )
+    disconnect.add_argument("name", nargs="?", help="which calendar, when you have several")
+    sync = actions.add_parser("sync", parents=[common], help="read a connected calendar now")
+    sync.add_argument("name", nargs="?", help="which calendar, when you have several")
+    sync.add_argument(
+        "--due",
+        action="store_true",
+        help="read everyone's calendars that are due, as the scheduler does (for cron)",
+    )

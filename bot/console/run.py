@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.console import notes, reminders, standing
-from bot.console.args import NOTES, REMINDERS, STANDING
+from bot.console import calendar, notes, reminders, standing
+from bot.console.args import CALENDAR, NOTES, REMINDERS, STANDING
 
 if TYPE_CHECKING:
     from bot.app import Rapport
@@ -25,4 +25,6 @@ def run_command(
         return standing.run(args, settings, rapport, actor)
     if args.command in NOTES:
         return notes.run(args, rapport, actor, settings.tz)
+    if args.command in CALENDAR:
+        return calendar.run(args, settings, rapport, actor)
     raise AssertionError(f"unhandled command {args.command}")

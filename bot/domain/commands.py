@@ -57,6 +57,14 @@ def nothing_or_a_name(rest: str) -> bool:
     return not rest or a_name(rest)
 
 
+_CALENDAR_ACTIONS: Final = frozenset({"connect", "import", "status", "sync", "disconnect"})
+
+
+def calendar_words(rest: str) -> bool:
+    """ "calendar", "calendar status", "calendar import ~/Downloads/work.ics"."""
+    return not rest or rest.split()[0].casefold() in _CALENDAR_ACTIONS
+
+
 def two_names(rest: str) -> bool:
     """ "Jennifer Park = Jen": the `=` that the two names need (they have spaces)."""
     left, sep, right = rest.partition("=")
@@ -159,6 +167,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("rename", two_names, needs="a name, `=` and the new name"),
     Command("merge", two_names, needs="two names separated by `=`"),
     Command("forget", a_name, needs="a name"),
+    Command("calendar", calendar_words),
     Command("undo", nothing, where=CHAT),
     Command("help", nothing, aliases=("?",), where=CHAT),
     Command("quit", nothing, aliases=("exit", "bye"), where=frozenset({CONSOLE})),

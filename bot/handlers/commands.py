@@ -20,6 +20,7 @@ from bot.blocks.notes import (
 )
 from bot.domain.errors import AmbiguousNameError
 from bot.domain.refs import Actor
+from bot.handlers.calendars import SUBCOMMANDS as calendar_subcommands
 from bot.handlers.common import (
     Deps,
     Reply,
@@ -115,7 +116,9 @@ HELP_USAGE: Final = "`/rapport help` shows this"
 
 def all_subcommands() -> tuple[Subcommand, ...]:
     """Every subcommand /rapport understands, in the order help lists them."""
-    return CORE + standing_subcommands + reminder_subcommands + team_subcommands
+    return (
+        CORE + standing_subcommands + reminder_subcommands + team_subcommands + calendar_subcommands
+    )
 
 
 def usage_lines() -> list[str]:

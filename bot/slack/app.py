@@ -13,6 +13,7 @@ from bot.blocks.notes import error_blocks
 from bot.config import Settings
 from bot.handlers import (
     actions,
+    calendars,
     commands,
     home,
     messages,
@@ -52,7 +53,18 @@ def build_app(
         logger=logging.getLogger("rapport.slack.bolt"),
     )
     deps = Deps(rapport=rapport)
-    surfaces = (messages, commands, shortcuts, actions, views, home, reminders, team, standing)
+    surfaces = (
+        messages,
+        commands,
+        shortcuts,
+        actions,
+        views,
+        home,
+        reminders,
+        team,
+        standing,
+        calendars,
+    )
     for surface in surfaces:
         surface.register(app, deps)
     app.error(_handle_error)

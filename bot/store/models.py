@@ -170,6 +170,7 @@ class PendingNote(SQLModel, table=True):
 # Each feature's tables (reminders, team memory, focus) live in their own module; importing them
 # here registers them on the same metadata wherever the core tables are loaded (migrations,
 # tests, the app).
+import bot.store.calendar_models  # noqa: E402
 import bot.store.focus_models  # noqa: E402
 import bot.store.reminder_models  # noqa: E402
 import bot.store.team_models  # noqa: E402, F401

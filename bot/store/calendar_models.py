@@ -1,0 +1,76 @@
+"""Tables for connected calendars and the meetings they filed.
+
+A `Calendar` belongs to one user (its owner): a secret iCal address (`kind="url"`, the address
+kept only as a Fernet token, bot/store/secrets.py) or files imported by hand (`kind="file"`).
+Disconnecting wipes the address and keeps the row, so the meetings it filed stay deduplicated if
+it is connected again.
+
+A `CalendarEvent` is one meeting occurrence (UID + recurrence id) already seen for its owner, and
+the interaction (a `Note` with source "calendar") it became. It is unique per owner rather than
+per calendar: the same invitation in two of one person's calendars is one meeting. `note_id` has
+no foreign key on purpose: when the owner deletes that note (or forgets the contact), the row
+stays with the id of a note that is gone, and the next read files nothing again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.store.types import UTCDateTime
+
+DEFAULT_INTERVAL_MINUTES = 60
+
+
+def _dt(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Calendar(SQLModel, table=True):
+    __tablename__ = "calendar"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_calendar_owner_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64, index=True)
+    owner_id: int = Field(foreign_key="user.id")
+    name: str = Field(max_length=200)
+    kind: str = Field(default="file", max_length=8)  # "url" | "file"
+    secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    address_hint: str = Field(default="", max_length=200)  # masked, safe to show
+    owner_email: str | None = Field(default=None, max_length=320)
+    private: bool = Field(default=True)  # meeting titles seen only by the owner
+    add_new_people: bool = Field(default=False)  # external attendees with a name become contacts
+    interval_minutes: int = Field(default=DEFAULT_INTERVAL_MINUTES)
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    next_sync_at: datetime | None = _dt(nullable=True, index=True)
+    last_synced_at: datetime | None = _dt(nullable=True)
+    last_status: str = Field(default="", max_length=300)
+    failures: int = Field(default=0)
+    told_status: str | None = Field(default=None, max_length=300)  # the failure already reported
+    created_at: datetime = _dt()
+
+
+class CalendarEvent(SQLModel, table=True):
+    __tablename__ = "calendar_event"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "uid_key", "recurrence_id", name="uq_calendar_event"),
+        Index("ix_calendar_event_calendar", "calendar_id", "start_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    owner_id: int = Field(foreign_key="user.id")
+    calendar_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("calendar.id", ondelete="CASCADE"), nullable=False)
+    )
+    uid_key: str = Field(max_length=200)  # the UID, or "sha256:…" of a longer one
+    recurrence_id: str = Field(default="", max_length=20)
+    note_id: int | None = Field(default=None)
+    start_at: datetime = _dt()
+    fingerprint: str = Field(default="", max_length=64)
+    state: str = Field(default="filed", max_length=16)  # "filed" | "removed" | "deleted"
+    updated_at: datetime = _dt()
