@@ -269,3 +269,19 @@ def test_merge_of_two_contacts_you_see_entirely_still_moves_everything(
     assert dict(change.counts) == {"notes": 2, "loops": 1, "occasions": 1}
     assert change.summary.startswith("Merged Jane Miller into Jane Doe: 2 notes, 1 loop and")
     assert rapport.recall.card(actor=BOB, name="Jane Miller").contact.display_name == "Jane Doe"
+
+
+def test_no_cadence_focus_or_snooze_on_a_contact_you_cannot_see(rapport: Rapport) -> None:
+    ana_knows_zed_privately(rapport)
+    attempts = (
+        lambda: rapport.cadences.set_cadence(actor=BOB, target="Zed Quixote", every_days=7),
+        lambda: rapport.cadences.stop_cadence(actor=BOB, target="Zed Quixote"),
+        lambda: rapport.cadences.snooze(actor=BOB, target="Zed", days=7),
+        lambda: rapport.standing.focus(actor=BOB, name="Zed Quixote"),
+        lambda: rapport.standing.contact(actor=BOB, name="Zed Quixote"),
+    )
+    for attempt in attempts:
+        with pytest.raises(NotFoundError):
+            attempt()
+    assert rapport.standing.focus_list(actor=BOB).rows == ()
+    rapport.cadences.set_cadence(actor=ANA, target="Zed", every_days=7)  # hers to set
