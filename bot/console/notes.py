@@ -16,7 +16,7 @@ from bot.blocks.team import nobody_knows_sentence, pressure_sentence
 from bot.console.inputs import parse_when
 from bot.console.output import Output
 from bot.domain.errors import AmbiguousNameError
-from bot.domain.humanize import plural
+from bot.domain.humanize import every, plural
 from bot.domain.notes import (
     Ambiguity,
     Candidate,
@@ -281,10 +281,10 @@ def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
         )
         yield f"  Knows them best: {best}"
     if card.cadence_days:
-        yield f"  Stay in touch: every {card.cadence_days} days"
+        yield f"  Stay in touch: {every(card.cadence_days)}"
     if card.pressure is not None:
         yield f"  {pressure_line(card.pressure)}"
-    for topic, when in card.sensitive:
+    for topic, when in card.heads_ups():
         yield f"  Heads-up: {topic}, {out.ago(when)}"
     for occasion in card.occasions:
         day = date.fromisoformat(occasion.next_date)
@@ -322,7 +322,7 @@ def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
         yield mrkdwn_to_text(nobody_knows_sentence(result.query))
         return
     for person in result.teammates:
-        yield f"{person.user} knows:"
+        yield "You know:" if person.you else f"{person.user} knows:"
         yield from (f"  {_who_knows_line(known, out)}" for known in person.contacts)
     unknown = [
         c
@@ -336,9 +336,10 @@ def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
 
 def import_lines(summary: ImportSummary) -> Iterator[str]:
     yield (
-        f"Imported {summary.total} records: {summary.created} new contacts, "
-        f"{summary.merged} existing ones updated, {summary.skipped} already known; "
-        f"{summary.occasions} birthdays added."
+        f"Imported {plural(summary.total, 'record')}: {summary.created} new "
+        f"{'contact' if summary.created == 1 else 'contacts'}, "
+        f"{summary.merged} existing {'one' if summary.merged == 1 else 'ones'} updated, "
+        f"{summary.skipped} already known; {plural(summary.occasions, 'birthday')} added."
     )
     for problem in summary.problems[:50]:
         yield f"  line {problem.line}: {problem.message}"

@@ -32,6 +32,7 @@ from typing import Final
 
 from bot.domain.names import first_name
 from bot.domain.occasions import greeting
+from bot.domain.sympathy import sympathy_message, topics_of
 
 NEW_DAYS: Final = 30  # a first interaction this recent: the relationship is new
 RECENT_DAYS: Final = 90
@@ -129,7 +130,9 @@ def days_between(earlier: datetime, later: datetime) -> int:
 def assess(facts: Facts) -> State:
     rhythm = rhythm_days(facts)
     if facts.last_at is None:
-        return State(Label.NEW, "no interactions yet", rhythm, None)
+        # Facts are the viewer's own: on a card full of a teammate's notes, "no interactions
+        # yet" would read as false.
+        return State(Label.NEW, "you haven't been in touch yet", rhythm, None)
     since = days_between(facts.last_at, facts.now)
     parts = [_count_phrase(facts), f"last {_days_ago(since)}"]
     reciprocity = _reciprocity(facts)
@@ -223,8 +226,7 @@ def next_action(facts: Facts, state: State | None = None) -> Action | None:
                 text=f"Check in on {facts.name} kindly: {facts.sensitive}, {_days_ago(since)}. "
                 f"No business for now{wait}.",
                 rank=0,
-                draft=f"Hi {first}, I heard about the {facts.sensitive} and I'm so sorry. "
-                "Thinking of you — no need to reply.",
+                draft=sympathy_message(first, topics_of(facts.sensitive)),
                 urgency=float(SENSITIVE_DAYS - since),
             )
     occasion = _occasion_action(facts, first)

@@ -455,6 +455,7 @@ def who_knows(
                 user_id=user.external_id,
                 contacts=tuple(view(c, known[c]) for c in ordered),
                 last_at=max(lasts) if lasts else None,
+                you=author_id == viewer_id,
             )
         )
     people.sort(

@@ -53,7 +53,9 @@ CONTRACT = OpenLoop("they_owe", "the signed contract", ago(1), ago(12))
 @pytest.mark.parametrize(
     ("story", "label", "why"),
     [
-        pytest.param(facts(), Label.NEW, "no interactions yet", id="a-name-with-no-notes-is-new"),
+        pytest.param(
+            facts(), Label.NEW, "you haven't been in touch yet", id="a-name-with-no-notes-is-new"
+        ),
         pytest.param(
             facts(last_at=ago(3), first_at=ago(12), in_recent=2, in_long=2),
             Label.NEW,
@@ -150,7 +152,7 @@ COLD_FOCUS = facts(
             CHECK_IN,
             "Check in on Chris Park kindly: house fire, 3 days ago. "
             "No business for now (the pricing deck can wait).",
-            "Hi Chris, I heard about the house fire and I'm so sorry. "
+            "Hi Chris, I heard about the fire and I'm so sorry. I hope you're all safe. "
             "Thinking of you — no need to reply.",
             id="the-house-fire-suppresses-the-pitch",
         ),
