@@ -128,9 +128,9 @@ def forget_confirm_blocks(contact_id: int, name: str, *, asked_by: str) -> list[
     value = forget_value(contact_id, asked_by)
     return [
         section(
-            f":warning: Forget *{escape(name)}*? This erases the notes only about them, their "
-            "loops and occasions, and removes them from shared notes. It cannot be undone; the "
-            "audit log will record that you did it."
+            f":warning: Forget *{escape(name)}*? This erases the notes you can see that are only "
+            "about them, their loops and occasions, and removes them from shared notes. It "
+            "cannot be undone; the audit log will record that you did it."
         ),
         actions(
             [

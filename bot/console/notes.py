@@ -113,8 +113,8 @@ def _forget(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Outpu
             )
             return EXIT_USER_ERROR
         answer = input(
-            f"Forget {contact.display_name}, the notes only about them, their loops and "
-            "occasions? This cannot be undone. [y/N] "
+            f"Forget {contact.display_name}, the notes you can see only about them, their loops "
+            "and occasions? This cannot be undone. [y/N] "
         )
         if answer.strip().lower() not in {"y", "yes"}:
             print("Kept.")
