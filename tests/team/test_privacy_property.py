@@ -162,17 +162,22 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
         hits = markers(found)
         assert hits == may_see  # nothing hidden is shown, and nothing visible is missing
         shown |= hits
+        # Every contact here was named in a note: one exists for the viewer only through a note
+        # they may see (no card, no who-knows contact, otherwise).
+        known_ids = {c.id for hit in found.hits for c in hit.contacts}
         for name in CONTACTS:
             try:
                 card = service.recall.card(actor=viewer, name=name)
             except NotFoundError:
                 continue
+            assert card.contact.id in known_ids, (viewer, name)
             shown |= markers(card)
             for known in card.knows_best:  # every teammate named has a note the viewer sees
                 assert known.user_id in authors_seen(facts, may_see, ws)
         shown |= markers(service.recall.loops(actor=viewer))
         shown |= markers(service.recall.home(actor=viewer))
         answer = service.team.who_knows(actor=viewer, query="marmalade")
+        assert {c.contact.id for c in answer.contacts} <= known_ids, viewer
         shown |= markers(answer)
         for person in answer.teammates:
             assert person.user_id in authors_seen(facts, may_see, ws)
