@@ -22,8 +22,8 @@ from bot.store import repo
 from bot.store.models import Contact, Loop, Note, NoteContact, Occasion
 
 
-def known_to(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:
-    """A WHERE clause on `Contact`: the contact is in the workspace and known to the viewer."""
+def _knowable(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:
+    """Something about the contact the viewer may see, or nothing written about it at all."""
     seen_note = exists(
         select(NoteContact.note_id)
         .join(Note, col(Note.id) == col(NoteContact.note_id))
@@ -54,9 +54,12 @@ def known_to(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:
         not_(exists(select(Loop.id).where(col(Loop.contact_id) == col(Contact.id)))),
         not_(exists(select(Occasion.id).where(col(Occasion.contact_id) == col(Contact.id)))),
     )
-    return and_(
-        col(Contact.workspace_id) == workspace_id, or_(seen_note, own_loop, seen_occasion, bare)
-    )
+    return or_(seen_note, own_loop, seen_occasion, bare)
+
+
+def known_to(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:
+    """A WHERE clause on `Contact`: the contact is in the workspace and known to the viewer."""
+    return and_(col(Contact.workspace_id) == workspace_id, _knowable(workspace_id, viewer_id))
 
 
 def known_ids(
@@ -66,8 +69,14 @@ def known_ids(
     wanted = set(contact_ids)
     if not wanted:
         return set()
+    # By primary key: with the workspace in the WHERE clause too, SQLite would rather walk the
+    # workspace's name index (every contact) than look up these few ids.
     rows = session.exec(
-        select(Contact.id).where(col(Contact.id).in_(wanted), known_to(workspace_id, viewer_id))
+        select(Contact.id).where(
+            col(Contact.id).in_(wanted),
+            col(Contact.workspace_id) + "" == workspace_id,
+            _knowable(workspace_id, viewer_id),
+        )
     ).all()
     return {contact_id for contact_id in rows if contact_id is not None}
 

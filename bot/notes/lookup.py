@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
 from bot.domain.names import name_key
-from bot.notes.known import is_known, known_to
+from bot.notes.known import is_known, known_ids
 from bot.store import repo
-from bot.store.models import Contact, ContactAlias
+from bot.store.models import Contact
 
 FUZZY_CUTOFF = 85.0  # below this a name is someone new, not a typo
 FUZZY_MARGIN = 8.0  # candidates this close to the best are too close to pick between
@@ -45,18 +44,30 @@ def match_contact(
     key = name_key(name)
     if not key:
         return None
+    # Each step reads the workspace's contacts as before (cheap index scans) and only then
+    # keeps those the viewer knows: one small query over a few ids, not a check on every row.
     known = _Known(session, workspace_id, viewer_id)
-    exact = known.contacts(col(Contact.name_key) == key)
+    exact = known.only(repo.contacts_with_key(session, workspace_id=workspace_id, key=key))
     if exact:
         return exact[0] if len(exact) == 1 else exact
-    alias = known.by_alias(key)
-    if alias is not None:
-        return alias
+    alias = known.only(
+        [c for c in [repo.contact_by_alias(session, workspace_id=workspace_id, key=key)] if c]
+    )
+    if alias:
+        return alias[0]
     if " " not in key:
-        same_first = known.contacts(*_prefix(key + " "), limit=20)
+        prefix = key + " "
+        same_first = known.only(
+            repo.contacts_with_key_prefix(
+                session, workspace_id=workspace_id, prefix=prefix, limit=known.widen(20)
+            )
+        )[:20]
         if same_first:
             return same_first[0] if len(same_first) == 1 else same_first
-    fuzzy = _fuzzy(key, known.contacts(*_prefix(key[:3]), limit=FUZZY_POOL))
+    pool = repo.contacts_with_key_prefix(
+        session, workspace_id=workspace_id, prefix=key[:3], limit=FUZZY_POOL
+    )
+    fuzzy = _fuzzy(key, pool, known)
     if fuzzy is None and exact_any and viewer_id is not None:
         anyone = list(repo.contacts_with_key(session, workspace_id=workspace_id, key=key))
         if anyone:
@@ -65,49 +76,44 @@ def match_contact(
 
 
 class _Known:
-    """Contact queries in one workspace, limited to what the viewer knows when there is one."""
+    """Keeps the contacts a viewer knows (all of them when there is no viewer)."""
 
     def __init__(self, session: Session, workspace_id: str, viewer_id: int | None) -> None:
         self.session, self.workspace_id, self.viewer_id = session, workspace_id, viewer_id
 
-    def _scope(self) -> list[ColumnElement[bool]]:
-        scope = [col(Contact.workspace_id) == self.workspace_id]
-        if self.viewer_id is not None:
-            scope.append(known_to(self.workspace_id, self.viewer_id))
-        return scope
+    def widen(self, limit: int) -> int:
+        """Read more rows when some may be dropped, so `limit` known ones can still be found."""
+        return limit if self.viewer_id is None else limit * 5
 
-    def contacts(self, *where: ColumnElement[bool], limit: int | None = None) -> list[Contact]:
-        query = select(Contact).where(*self._scope(), *where).order_by(col(Contact.name_key))
-        return list(self.session.exec(query.limit(limit) if limit else query).all())
-
-    def by_alias(self, key: str) -> Contact | None:
-        return self.session.exec(
-            select(Contact)
-            .join(ContactAlias, col(ContactAlias.contact_id) == col(Contact.id))
-            .where(*self._scope(), ContactAlias.alias_key == key)
-        ).first()
+    def only(self, contacts: Sequence[Contact]) -> list[Contact]:
+        if self.viewer_id is None or not contacts:
+            return list(contacts)
+        seen = known_ids(
+            self.session,
+            workspace_id=self.workspace_id,
+            viewer_id=self.viewer_id,
+            contact_ids=[c.id for c in contacts if c.id is not None],
+        )
+        return [c for c in contacts if c.id in seen]
 
 
-def _prefix(prefix: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    """Name keys starting with `prefix`: a range scan on (workspace_id, name_key)."""
-    return col(Contact.name_key) >= prefix, col(Contact.name_key) < prefix + "\uffff"
-
-
-def _fuzzy(key: str, pool: list[Contact]) -> Contact | list[Contact] | None:
+def _fuzzy(key: str, pool: Sequence[Contact], known: _Known) -> Contact | list[Contact] | None:
     from rapidfuzz import fuzz, process
 
     if not pool:
         return None
+    by_id = {c.id: c for c in pool}
     scored = process.extract(
         key,
         {c.id: c.name_key for c in pool},
         scorer=fuzz.token_sort_ratio,
         score_cutoff=FUZZY_CUTOFF,
-        limit=3,
+        limit=20,
     )
+    kept = {c.id for c in known.only([by_id[s[2]] for s in scored])}
+    scored = [s for s in scored if s[2] in kept][:3]
     if not scored:
         return None
-    by_id = {c.id: c for c in pool}
     close = [by_id[s[2]] for s in scored if scored[0][1] - s[1] < FUZZY_MARGIN]
     return close[0] if len(close) == 1 else close
 
