@@ -445,6 +445,8 @@ def _merge(
     old_name = other.display_name
     session.flush()
     if left:
+        other.created_by = None  # what is left is someone else's: no longer anyone's "own"
+        session.add(other)
         _move_reminders(session, keep_id=k, other_id=o, owner_id=user.id, subjects=moved_subjects)
         _move_focus_of(session, owner_id=user.id, keep_id=k, other_id=o)
     else:
@@ -581,8 +583,10 @@ def _forget(
     )
     _forget_pending(session, user=user, contact=contact, gone=not left)
     if left:
-        # Someone else still keeps private notes about them: the contact stays (for them), and
-        # the user's own focus on it goes with what they forgot.
+        # Someone else still keeps private notes about them: the contact stays (for them), no
+        # longer anyone's "own", and the user's own focus on it goes with what they forgot.
+        contact.created_by = None
+        session.add(contact)
         session.execute(
             delete(FocusContact).where(
                 col(FocusContact.owner_id) == user.id, col(FocusContact.contact_id) == c

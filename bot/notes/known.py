@@ -3,12 +3,16 @@
 A contact is a row the whole workspace shares, but what made it is not always shared: a contact
 first named in Alice's private note is Alice's to know about. So a contact is *known* to a viewer
 when the viewer may see something about it — a note linking it (`repo.visible`), a loop of
-their own, an occasion they may see (imported, or from a note they may see) — or when nothing
-at all is written about it (an imported address book, a name someone added by hand), which the
-whole team may see. A contact known to a viewer only through someone else's private note does
-not exist for them: no card, no name, no "which Jane?" button, nothing to rename, merge or forget.
+their own, an occasion they may see (imported, or from a note they may see) — when they added
+it themselves (`Contact.created_by`: their import, their first note; cleared when a teammate's
+`forget` or `merge` leaves it to someone else's private notes), or when nothing at all is
+written about it (an imported address book), which the whole team may see. A contact known to
+a viewer only through someone else's private note does not exist for them: no card, no name, no
+"which Jane?" button, nothing to rename, merge or forget.
 
-The export (bot.notes.export) applies the same rule to the rows it gathers.
+The export (bot.notes.export) gathers its rows by the same rule, except that it does not yet
+count `created_by`: an imported contact someone has since written a private note about is left
+out of the importer's export (it shows nothing private either way).
 """
 
 from __future__ import annotations
@@ -54,7 +58,8 @@ def _knowable(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:
         not_(exists(select(Loop.id).where(col(Loop.contact_id) == col(Contact.id)))),
         not_(exists(select(Occasion.id).where(col(Occasion.contact_id) == col(Contact.id)))),
     )
-    return or_(seen_note, own_loop, seen_occasion, bare)
+    mine = col(Contact.created_by) == viewer_id  # they added it (an import, their first note)
+    return or_(seen_note, own_loop, seen_occasion, mine, bare)
 
 
 def known_to(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:

@@ -7,6 +7,8 @@ private note of Ana's, then lets Bob (or Eve) try what a teammate could type.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import update
 
@@ -15,6 +17,7 @@ from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
 from bot.store.db import SessionFactory
 from bot.store.models import Contact
 from tests.team.conftest import ANA, BOB, EVE, SAM, days_ago
+from tests.team.test_import_export import DATA
 
 ZED_PRIVATE = (
     "private: coffee with Zed Quixote, he is thinking of leaving",
@@ -285,3 +288,12 @@ def test_no_cadence_focus_or_snooze_on_a_contact_you_cannot_see(rapport: Rapport
             attempt()
     assert rapport.standing.focus_list(actor=BOB).rows == ()
     rapport.cadences.set_cadence(actor=ANA, target="Zed", every_days=7)  # hers to set
+
+
+def test_an_imported_contact_stays_the_importers_after_a_private_note(rapport: Rapport) -> None:
+    summary = rapport.transfer.import_contacts(actor=BOB, path=DATA / "contacts.vcf")
+    assert summary.created >= 1
+    first = json.loads(rapport.transfer.export(actor=BOB, format="json"))["contacts"][0]["name"]
+    rapport.notes.log(actor=ANA, text=f"private: coffee with {first}, she is leaving")
+    assert rapport.recall.card(actor=BOB, name=first).timeline == ()  # Bob's import, still his
+    assert len(rapport.recall.card(actor=ANA, name=first).timeline) == 1
