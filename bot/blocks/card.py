@@ -71,7 +71,7 @@ def card_blocks(
         lines.append(":pushpin: *Needs:* " + "; ".join(escape(n) for n in card.needs))
     lines += [
         f":warning: *Heads-up:* {escape(topic)} {ago(when, now)} — check in, don't pitch"
-        for topic, when in card.sensitive
+        for topic, when in card.heads_ups()
     ]
     blocks += sections_from_lines(lines)
     if card.timeline:

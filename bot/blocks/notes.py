@@ -31,7 +31,7 @@ from bot.blocks.kit import (
     truncate,
 )
 from bot.blocks.team import log_team_lines
-from bot.domain.humanize import ago, day_label
+from bot.domain.humanize import ago, day_label, plural
 from bot.domain.notes import (
     Ambiguity,
     LogResult,
@@ -272,7 +272,7 @@ def recall_blocks(
 
 
 def recall_fallback_text(result: RecallResult) -> str:
-    return escape(f"{result.total} notes for “{truncate(result.query, 200)}”")
+    return escape(f"{plural(result.total, 'note')} for “{truncate(result.query, 200)}”")
 
 
 def help_blocks(usage: Sequence[str], *, unknown: str | None = None) -> list[Block]:

@@ -32,7 +32,7 @@ from bot.blocks.kit import (
     sections_from_lines,
     slack_date,
 )
-from bot.domain.humanize import ago, day_label, local_date, local_datetime
+from bot.domain.humanize import ago, day_label, every, local_date, local_datetime, plural
 from bot.domain.names import first_name
 from bot.domain.reminders import (
     HEADS_UP,
@@ -99,12 +99,12 @@ def _main_line(item: Item, *, now: datetime, tz: str) -> str:
     who = f"*{escape(item.contact)}*"
     what = escape(item.what or "something")
     if item.kind == STAY_IN_TOUCH:
-        every = f"every {item.every_days} days" if item.every_days else "your cadence"
+        every_text = every(item.every_days) if item.every_days else "your cadence"
         if item.last_touch is None:
-            return f"Time to get in touch with {who}: nothing logged with them yet ({every})."
+            return f"Time to get in touch with {who}: nothing logged with them yet ({every_text})."
         return (
             f"Time to get back in touch with {who}: you last spoke "
-            f"{ago(item.last_touch, now)} ({every})."
+            f"{ago(item.last_touch, now)} ({every_text})."
         )
     if item.kind == YOU_OWE:
         return f"You owe {who} {what}{_due_phrase(item, now=now, tz=tz)}."
@@ -124,7 +124,7 @@ def _main_line(item: Item, *, now: datetime, tz: str) -> str:
             return f":tada: {who}'s {label} is tomorrow ({day})."
         if days > 1:
             return f":calendar: {who}'s {label} is in {days} days ({day})."
-        return f":calendar: {who}'s {label} was {-days} days ago ({day})."
+        return f":calendar: {who}'s {label} was {plural(-days, 'day')} ago ({day})."
     if item.kind == HEADS_UP:
         said = escape(heads_up(item.topic or "difficult news", item.topic_at, now))
         return f":warning: About {who} — {said}. Nudges about them are paused for a while."
@@ -228,7 +228,7 @@ def cadence_line(view: CadenceView, *, when: Callable[[datetime], str]) -> str:
     surface does (Slack's date token, or the console's local time)."""
     if view.stopped:
         return f"*{escape(view.target)}*: no stay-in-touch nudges."
-    line = f"*{escape(view.target)}*: every {view.every_days} days"
+    line = f"*{escape(view.target)}*: {every(view.every_days)}"
     if view.next_due is not None:
         line += f"; next nudge {when(view.next_due)}"
     return line + "."

@@ -30,7 +30,7 @@ from bot.blocks.kit import (
     sections_from_lines,
     truncate,
 )
-from bot.domain.humanize import ago, local_date
+from bot.domain.humanize import ago, every, local_date, plural
 from bot.domain.relationship import Action
 from bot.domain.standing import (
     ContactStanding,
@@ -94,7 +94,7 @@ def _row_blocks(row: ContactStanding, index: int, *, tz: str, now: datetime) -> 
         by = f" by {escape(row.last_by)}" if row.last_by else ""
         head += f"\nLast: {local_date(row.last_at, tz)} ({ago(row.last_at, now)}{what}){by}"
     if row.cadence is not None:
-        head += f"  ·  every {row.cadence.every_days} days, {row.cadence.text}"
+        head += f"  ·  {every(row.cadence.every_days)}, {row.cadence.text}"
     block = section(head)
     block["accessory"] = _focus_button(row, index)
     details = [escape(row.why)]
@@ -170,7 +170,7 @@ def focus_change_text(change: FocusChange) -> str:
         head = f"{name} is on your focus list" if change.changed else f"{name} already is in focus"
         head += f" ({change.count} of {change.limit})."
         if change.cadence_added:
-            head += f" I'll nudge you every {change.cadence_days} days."
+            head += f" I'll nudge you {every(change.cadence_days or 0)}."
         elif change.cadence_days:
             head += f" Your {change.cadence_days}-day cadence stays."
         return head
@@ -289,13 +289,19 @@ def _loop_text(loop: ReviewLoop) -> str:
     return f"you owe *{who}* {what}" if loop.direction == "you_owe" else f"*{who}* owes you {what}"
 
 
+def _bold_count(count: int, noun: str) -> str:
+    """ "*1* note", "*3* people"."""
+    number, _, words = plural(count, noun).partition(" ")
+    return f"*{number}* {words}"
+
+
 def review_text_lines(review: Review, *, tz: str) -> list[str]:
     """The review as mrkdwn lines (escaped), shared by the DM, Slack and the console."""
     period = f"{local_date(review.since, tz)} – {local_date(review.until, tz)}"
-    kinds = ", ".join(f"{n} {escape(kind)}" for kind, n in review.kinds[:6])
+    kinds = ", ".join(escape(plural(n, kind)) for kind, n in review.kinds[:6])
     lines = [
         f"*Your week in relationships* ({period})",
-        f"*{review.interactions}* notes with *{review.people}* people"
+        f"{_bold_count(review.interactions, 'note')} with {_bold_count(review.people, 'person')}"
         + (f": {kinds}" if kinds else ""),
     ]
     if review.loops_opened:
@@ -318,7 +324,7 @@ def review_text_lines(review: Review, *, tz: str) -> list[str]:
         state = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
         needing = [r.contact.display_name for r in review.focus if r.label in ("cooling", "cold")]
         tail = f" — needing you: {escape(', '.join(needing))}" if needing else ""
-        lines.append(f"*Focus list:* {len(review.focus)} people, {state}{tail}")
+        lines.append(f"*Focus list:* {plural(len(review.focus), 'person')}, {state}{tail}")
     else:
         lines.append("*Focus list:* empty — `/rapport focus Jane Doe` picks someone to keep close.")
     return lines
@@ -333,6 +339,7 @@ def review_blocks(review: Review, *, tz: str) -> list[Block]:
 
 def review_fallback_text(review: Review) -> str:
     return (
-        f"Your weekly review: {review.interactions} notes with {review.people} people, "
-        f"{len(review.loops_closed)} loops closed, {len(review.cooled)} cooled"
+        f"Your weekly review: {plural(review.interactions, 'note')} with "
+        f"{plural(review.people, 'person')}, {plural(len(review.loops_closed), 'loop')} closed, "
+        f"{len(review.cooled)} cooled"
     )

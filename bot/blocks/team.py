@@ -22,7 +22,7 @@ from bot.blocks.kit import (
     sections_from_lines,
     truncate,
 )
-from bot.domain.humanize import ago, plural
+from bot.domain.humanize import ago, every, plural, times
 from bot.domain.notes import (
     ContactCard,
     ContactChange,
@@ -41,7 +41,7 @@ def pressure_sentence(pressure: PressureNote) -> str:
     if len(pressure.teammates) > 3:
         who += " and others"
     return (
-        f"*{escape(pressure.contact.display_name)}* heard from the team {pressure.count} times "
+        f"*{escape(pressure.contact.display_name)}* heard from the team {times(pressure.count)} "
         f"in the last {pressure.since_days} days ({who}) — maybe give them some room."
     )
 
@@ -75,7 +75,7 @@ def card_team_lines(card: ContactCard, *, now: datetime) -> list[str]:
         )
         lines.append(f"*Knows them best:* {best}")
     if card.cadence_days:
-        lines.append(f"*Stay in touch:* every {card.cadence_days} days")
+        lines.append(f"*Stay in touch:* {every(card.cadence_days)}")
     if card.pressure is not None:
         lines.append(pressure_line(card.pressure))
     return lines
@@ -102,7 +102,7 @@ def who_knows_blocks(answer: WhoKnows, *, now: datetime) -> list[Block]:
             for c in person.contacts[:10]
         )
         more = f" and {len(person.contacts) - 10} more" if len(person.contacts) > 10 else ""
-        lines.append(f"• *{escape(person.user)}*: {known}{more}")
+        lines.append(f"• *{'You' if person.you else escape(person.user)}*: {known}{more}")
     listed = {c.contact for p in answer.teammates for c in p.contacts}
     loose = [c for c in answer.contacts if c.contact not in listed]
     if loose:
@@ -128,9 +128,9 @@ def forget_confirm_blocks(contact_id: int, name: str, *, asked_by: str) -> list[
     value = forget_value(contact_id, asked_by)
     return [
         section(
-            f":warning: Forget *{escape(name)}*? This erases the notes only about them, their "
-            "loops and occasions, and removes them from shared notes. It cannot be undone; the "
-            "audit log will record that you did it."
+            f":warning: Forget *{escape(name)}*? This erases the notes you can see that are only "
+            "about them, their loops and occasions, and removes them from shared notes. It "
+            "cannot be undone; the audit log will record that you did it."
         ),
         actions(
             [

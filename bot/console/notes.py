@@ -16,7 +16,7 @@ from bot.blocks.team import nobody_knows_sentence, pressure_sentence
 from bot.console.inputs import parse_when
 from bot.console.output import Grid, Output
 from bot.domain.errors import AmbiguousNameError
-from bot.domain.humanize import plural
+from bot.domain.humanize import every, plural
 from bot.domain.notes import (
     Ambiguity,
     Candidate,
@@ -115,8 +115,8 @@ def _forget(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Outpu
             )
             return EXIT_USER_ERROR
         answer = input(
-            f"Forget {contact.display_name}, the notes only about them, their loops and "
-            "occasions? This cannot be undone. [y/N] "
+            f"Forget {contact.display_name}, the notes you can see only about them, their loops "
+            "and occasions? This cannot be undone. [y/N] "
         )
         if answer.strip().lower() not in {"y", "yes"}:
             print("Kept.")
@@ -289,10 +289,10 @@ def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
         )
         yield f"  Knows them best: {best}"
     if card.cadence_days:
-        yield f"  Stay in touch: every {card.cadence_days} days"
+        yield f"  Stay in touch: {every(card.cadence_days)}"
     if card.pressure is not None:
         yield f"  {pressure_line(card.pressure)}"
-    for topic, when in card.sensitive:
+    for topic, when in card.heads_ups():
         yield f"  Heads-up: {topic}, {out.ago(when)}"
     for occasion in card.occasions:
         day = date.fromisoformat(occasion.next_date)
@@ -351,7 +351,7 @@ def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
         yield mrkdwn_to_text(nobody_knows_sentence(result.query))
         return
     for person in result.teammates:
-        yield f"{person.user} knows:"
+        yield "You know:" if person.you else f"{person.user} knows:"
         yield from (f"  {_who_knows_line(known, out)}" for known in person.contacts)
     unknown = [
         c
@@ -367,7 +367,8 @@ def import_lines(summary: ImportSummary) -> Iterator[str]:
     verb = "Would import" if summary.dry_run else "Imported"
     line = (
         f"{verb} {plural(summary.total, 'record')}: {plural(summary.created, 'new contact')}, "
-        f"{summary.merged} existing ones updated, {summary.skipped} already known; "
+        f"{summary.merged} existing {'one' if summary.merged == 1 else 'ones'} updated, "
+        f"{summary.skipped} already known; "
         f"{plural(summary.occasions, 'occasion')} (birthdays, anniversaries) added"
     )
     if summary.notes or summary.loops:

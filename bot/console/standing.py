@@ -19,6 +19,7 @@ from bot.blocks.standing import (
 from bot.console.inputs import parse_when
 from bot.console.notifier import notifier_for
 from bot.console.output import Grid, Output
+from bot.domain.humanize import every, plural
 from bot.domain.standing import (
     ContactStanding,
     FadingPage,
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
                 out.show(report, [])
             else:
                 print(
-                    f"rapport: {len(report.sent)} reviews sent, {len(report.failed)} failed",
+                    f"rapport: {plural(len(report.sent), 'review')} sent, "
+                    f"{len(report.failed)} failed",
                     file=sys.stderr,
                 )
             return 0 if not report.failed else 1
@@ -156,7 +158,7 @@ def _row_lines(row: ContactStanding, out: Output) -> Iterator[str]:
         last = f"last {out.local_date(row.last_at)} ({out.ago(row.last_at)}{kind}){by}"
     else:
         last = "not in touch yet"
-    cadence = f"; every {row.cadence.every_days} days, {row.cadence.text}" if row.cadence else ""
+    cadence = f"; {every(row.cadence.every_days)}, {row.cadence.text}" if row.cadence else ""
     yield f"{row.contact.display_name}{star} — {row.label}, {last}{cadence}"
     yield f"    {row.why}"
     if row.action is not None:

@@ -5,10 +5,27 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+_IRREGULAR = {"person": "people"}
+
 
 def plural(count: int, noun: str) -> str:
-    """`1 note`, `3 notes`."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """`1 note`, `3 notes`, `2 lunches`, `4 people`."""
+    if count == 1:
+        return f"{count} {noun}"
+    if noun in _IRREGULAR:
+        return f"{count} {_IRREGULAR[noun]}"
+    sibilant = noun.endswith(("s", "x", "z", "ch", "sh"))
+    return f"{count} {noun}{'es' if sibilant else 's'}"
+
+
+def times(count: int) -> str:
+    """`once`, `twice`, `3 times`."""
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
+
+def every(days: int) -> str:
+    """`every day`, `every 7 days`."""
+    return "every day" if days == 1 else f"every {days} days"
 
 
 def ago(when: datetime, now: datetime) -> str:

@@ -156,6 +156,19 @@ class ContactCard:
     emails: tuple[str, ...] = ()  # every address the contact has, the first one first
     phones: tuple[str, ...] = ()
 
+    def heads_ups(self) -> tuple[tuple[str, datetime], ...]:
+        """The bad news to go gently about, one line per piece of news: the topics one note
+        raised, joined, with that note's one date ("funeral, bereavement", 1 day ago) — and
+        none for the news the next best action already says, with its own day count."""
+        events: dict[datetime, list[str]] = {}
+        for topic, when in self.sensitive:
+            if topic not in events.setdefault(when, []):
+                events[when].append(topic)
+        action = self.standing.action if self.standing is not None else None
+        said = action.text if action is not None and action.kind == "check_in" else ""
+        grouped = ((", ".join(topics), when) for when, topics in events.items())
+        return tuple((topics, when) for topics, when in grouped if topics not in said)
+
 
 @dataclass(frozen=True)
 class Acquaintance:
@@ -186,6 +199,7 @@ class WhoKnowsPerson:
     user_id: str
     contacts: tuple[WhoKnowsContact, ...]
     last_at: datetime | None
+    you: bool = False  # the one asking ("You know:", not "Ana knows:")
 
 
 @dataclass(frozen=True)

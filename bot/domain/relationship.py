@@ -133,7 +133,9 @@ def days_between(earlier: datetime, later: datetime) -> int:
 def assess(facts: Facts) -> State:
     rhythm = rhythm_days(facts)
     if facts.last_at is None:
-        return State(Label.NEW, "no interactions yet", rhythm, None)
+        # Facts are the viewer's own: on a card full of a teammate's notes, "no interactions
+        # yet" would read as false.
+        return State(Label.NEW, "you haven't been in touch yet", rhythm, None)
     since = days_between(facts.last_at, facts.now)
     parts = [_count_phrase(facts), f"last {_days_ago(since)}"]
     reciprocity = _reciprocity(facts)

@@ -1,11 +1,17 @@
 """Keeping contacts clean: aliases, rename, merge and forget, each leaving an audit row.
 
-`Contacts` finds the contact (asking "which Jane?" when a name is ambiguous) in the actor's
-workspace and commits; the functions below do the change inside that one transaction. Merge moves
-everything (note links, loops, occasions, tags, aliases, reminder rows) so nothing is lost, and the
-old name becomes an alias. Forget erases the notes that were only about that person, every link,
-loop, occasion, alias, tag and reminder about them, and records who did it and when — never what
-the notes said, nor the name.
+`Contacts` finds the contact (asking "which Jane?" when a name is ambiguous) among those the actor
+knows (bot.notes.known) and commits; the functions below do the change inside that one
+transaction. Authority follows visibility: a change acts only on what the actor may see — notes
+that are the team's or their own, loops from those notes or their own, occasions they may see —
+and counts only that. Someone else's private notes, loops and occasions are kept where they are,
+and a contact that still carries them is kept too (it then no longer exists for the actor).
+
+Merge moves what the actor may see (note links, loops, occasions, tags, their own reminder rows)
+so nothing is lost, and the old name becomes an alias. Forget erases the notes the actor may see
+that were only about that person, every such link, loop and occasion, and (when nothing else is
+left) the contact, its aliases, tags and reminders; an audit row records who did it and when —
+never what the notes said, nor the name.
 """
 
 from __future__ import annotations
@@ -15,20 +21,26 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.domain.errors import UserInputError
+from bot.domain.humanize import plural
 from bot.domain.names import name_key
 from bot.domain.notes import ContactChange
 from bot.domain.refs import Actor, ContactRef
+from bot.notes.known import has_anything, known_ids
 from bot.notes.lookup import find_contact
+from bot.notes.resolve import people_to_resolve
+from bot.parsing import parse_note
 from bot.store import repo
+from bot.store.focus_models import FocusContact
 from bot.store.models import (
     Contact,
     ContactAlias,
     ContactTag,
     Loop,
+    Note,
     NoteContact,
     Occasion,
     PendingNote,
@@ -57,10 +69,15 @@ class Contacts(UseCases):
             session.commit()
 
     def _find(
-        self, session: Session, actor: Actor, name: str | None, contact_id: int | None
+        self, session: Session, user: User, name: str | None, contact_id: int | None
     ) -> Contact:
+        """A contact the user knows: someone only in another's private note is nobody here."""
         return find_contact(
-            session, workspace_id=actor.workspace_id, name=name, contact_id=contact_id
+            session,
+            workspace_id=user.workspace_id,
+            name=name,
+            contact_id=contact_id,
+            viewer_id=user.id,
         )
 
     def add_alias(
@@ -68,7 +85,7 @@ class Contacts(UseCases):
     ) -> ContactChange:
         """ "Jen" = "Jennifer Park": notes that say Jen are filed under Jennifer Park."""
         with self._changing(actor) as (session, user):
-            contact = self._find(session, actor, name, contact_id)
+            contact = self._find(session, user, name, contact_id)
             return _add_alias(
                 session,
                 workspace_id=actor.workspace_id,
@@ -82,7 +99,7 @@ class Contacts(UseCases):
         self, *, actor: Actor, name: str, new_name: str, contact_id: int | None = None
     ) -> ContactChange:
         with self._changing(actor) as (session, user):
-            contact = self._find(session, actor, name, contact_id)
+            contact = self._find(session, user, name, contact_id)
             return _rename(
                 session,
                 workspace_id=actor.workspace_id,
@@ -103,8 +120,8 @@ class Contacts(UseCases):
     ) -> ContactChange:
         """Fold `other` into `keep`; nothing is lost and `other`'s name becomes an alias."""
         with self._changing(actor) as (session, user):
-            kept = self._find(session, actor, keep, keep_id)
-            folded = self._find(session, actor, other, other_id)
+            kept = self._find(session, user, keep, keep_id)
+            folded = self._find(session, user, other, other_id)
             return _merge(
                 session,
                 workspace_id=actor.workspace_id,
@@ -118,15 +135,15 @@ class Contacts(UseCases):
         self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
     ) -> ContactRef:
         """The contact `forget` would erase (for a confirmation step); raises like `card`."""
-        with self._changing(actor) as (session, _user):
-            return contact_ref(self._find(session, actor, name, contact_id))
+        with self._changing(actor) as (session, user):
+            return contact_ref(self._find(session, user, name, contact_id))
 
     def forget(
         self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
     ) -> ContactChange:
         """Erase a contact, the notes only about them, their loops and occasions; audit who."""
         with self._changing(actor) as (session, user):
-            contact = self._find(session, actor, name, contact_id)
+            contact = self._find(session, user, name, contact_id)
             return _forget(
                 session,
                 workspace_id=actor.workspace_id,
@@ -169,17 +186,45 @@ def _clean_name(name: str, what: str) -> tuple[str, str]:
     return display, key
 
 
-def _name_taken(session: Session, workspace_id: str, key: str, contact: Contact) -> None:
-    """Refuse a name or alias that already means someone else (it would never reach this one)."""
-    for other in repo.contacts_with_key(session, workspace_id=workspace_id, key=key):
+def _known_with_key(session: Session, user: User, key: str) -> list[Contact]:
+    """Contacts called `key` that the user knows (others of that name don't exist for them)."""
+    assert user.id is not None
+    same = list(repo.contacts_with_key(session, workspace_id=user.workspace_id, key=key))
+    seen = known_ids(
+        session,
+        workspace_id=user.workspace_id,
+        viewer_id=user.id,
+        contact_ids=[c.id for c in same if c.id is not None],
+    )
+    return [c for c in same if c.id in seen]
+
+
+def _name_taken(
+    session: Session, user: User, key: str, contact: Contact, *, as_alias: bool
+) -> None:
+    """Refuse a name or alias that already means someone else (it would never reach this one).
+
+    Only contacts the user knows are named. Two contacts may share a name, so a name someone
+    else's private contact has is free; an alias is unique in the workspace, so an alias such a
+    contact has is refused without saying whose it is.
+    """
+    assert user.id is not None
+    for other in _known_with_key(session, user, key):
         if other.id != contact.id:
             raise UserInputError(
                 f"There is already a contact called {other.display_name}. "
                 f"If they are the same person, merge them instead."
             )
-    owner = repo.contact_by_alias(session, workspace_id=workspace_id, key=key)
-    if owner is not None and owner.id != contact.id:
+    owner = repo.contact_by_alias(session, workspace_id=user.workspace_id, key=key)
+    if owner is None or owner.id == contact.id:
+        return
+    assert owner.id is not None
+    if known_ids(
+        session, workspace_id=user.workspace_id, viewer_id=user.id, contact_ids=[owner.id]
+    ):
         raise UserInputError(f"“{key}” already means {owner.display_name}.")
+    if as_alias:
+        raise UserInputError(f"“{key}” is already in use as an alias, so it can't be added.")
 
 
 def _add_alias(
@@ -195,7 +240,7 @@ def _add_alias(
     display, key = _clean_name(alias, "alias")
     if key == contact.name_key:
         raise UserInputError(f"{display} is already {contact.display_name}'s name.")
-    _name_taken(session, workspace_id, key, contact)
+    _name_taken(session, user, key, contact, as_alias=True)
     existing = repo.contact_by_alias(session, workspace_id=workspace_id, key=key)
     if existing is None:
         session.add(
@@ -218,18 +263,24 @@ def _add_alias(
     )
 
 
-def _keep_alias(session: Session, workspace_id: str, contact: Contact, old: str) -> bool:
-    """Add `old` as an alias of `contact` when it is free; True if it was added."""
+def _keep_alias(session: Session, user: User, contact: Contact, old: str) -> bool:
+    """Add `old` as an alias of `contact` when it is free; True if it was added.
+
+    Free for the user: a contact of that name they don't know doesn't stop it (its author still
+    finds it first by its name; the user finds this one by the alias).
+    """
     assert contact.id is not None
     key = name_key(old)
     if not key or key == contact.name_key:
         return False
-    if repo.contacts_with_key(session, workspace_id=workspace_id, key=key):
+    if _known_with_key(session, user, key):
         return False  # another contact (or this one) still answers to it
-    if repo.contact_by_alias(session, workspace_id=workspace_id, key=key) is not None:
+    if repo.contact_by_alias(session, workspace_id=user.workspace_id, key=key) is not None:
         return False
     session.add(
-        ContactAlias(workspace_id=workspace_id, contact_id=contact.id, alias=old, alias_key=key)
+        ContactAlias(
+            workspace_id=user.workspace_id, contact_id=contact.id, alias=old, alias_key=key
+        )
     )
     return True
 
@@ -251,7 +302,7 @@ def _rename(
             action="rename", contact=contact_ref(contact), summary="Nothing to change."
         )
     if key != contact.name_key:
-        _name_taken(session, workspace_id, key, contact)
+        _name_taken(session, user, key, contact, as_alias=False)
     # The new name may have been an alias of this very contact: it is now the name instead.
     session.execute(
         delete(ContactAlias).where(
@@ -261,7 +312,7 @@ def _rename(
     contact.display_name, contact.name_key = display, key
     session.add(contact)
     session.flush()
-    kept = _keep_alias(session, workspace_id, contact, old)
+    kept = _keep_alias(session, user, contact, old)
     audit(
         session,
         workspace_id=workspace_id,
@@ -276,6 +327,43 @@ def _rename(
     )
 
 
+def _seen_notes(session: Session, user: User, contact_id: int) -> list[int]:
+    """Ids of the notes about the contact that the user may see."""
+    assert user.id is not None
+    return list(
+        session.exec(
+            select(NoteContact.note_id)
+            .join(Note, col(Note.id) == col(NoteContact.note_id))
+            .where(NoteContact.contact_id == contact_id, *repo.visible(user.workspace_id, user.id))
+        ).all()
+    )
+
+
+def _seen_loops(session: Session, user: User, contact_id: int) -> list[Loop]:
+    """Loops about the contact that are the user's own or come from a note the user may see."""
+    assert user.id is not None
+    return list(
+        session.exec(
+            select(Loop)
+            .join(Note, col(Note.id) == col(Loop.source_note_id))
+            .where(
+                Loop.contact_id == contact_id,
+                or_(col(Loop.owner_id) == user.id, *repo.visible(user.workspace_id, user.id)[1:]),
+                col(Note.workspace_id) == user.workspace_id,
+            )
+        ).all()
+    )
+
+
+def _seen_occasions(session: Session, user: User, contact_id: int) -> list[Occasion]:
+    assert user.id is not None
+    return list(
+        repo.visible_occasions(
+            session, workspace_id=user.workspace_id, viewer_id=user.id, contact_id=contact_id
+        )
+    )
+
+
 def _merge(
     session: Session,
     *,
@@ -285,31 +373,51 @@ def _merge(
     other: Contact,
     now: datetime,
 ) -> ContactChange:
-    """Fold `other` into `keep`: every note, loop, occasion, tag, alias and reminder moves."""
-    assert keep.id is not None and other.id is not None
+    """Fold `other` into `keep`: every note, loop, occasion, tag, alias and reminder the user may
+    see moves. What someone else keeps private stays on `other`, which then stays too."""
+    assert keep.id is not None and other.id is not None and user.id is not None
     if keep.id == other.id:
         raise UserInputError("Those are the same contact.")
     k, o = keep.id, other.id
-    already = select(NoteContact.note_id).where(NoteContact.contact_id == k)
-    both = session.execute(
+    seen = _seen_notes(session, user, o)
+    on_both = set(
+        session.exec(
+            select(NoteContact.note_id).where(
+                NoteContact.contact_id == k, col(NoteContact.note_id).in_(seen)
+            )
+        ).all()
+    )
+    session.execute(
         delete(NoteContact).where(
-            col(NoteContact.contact_id) == o, col(NoteContact.note_id).in_(already)
+            col(NoteContact.contact_id) == o, col(NoteContact.note_id).in_(on_both)
         )
     )
-    moved_notes = session.execute(
-        update(NoteContact).where(col(NoteContact.contact_id) == o).values(contact_id=k)
+    session.execute(
+        update(NoteContact)
+        .where(col(NoteContact.contact_id) == o, col(NoteContact.note_id).in_(seen))
+        .values(contact_id=k)
     )
-    loops = session.execute(update(Loop).where(col(Loop.contact_id) == o).values(contact_id=k))
+    moved_subjects: list[str] = []
+    loops = _seen_loops(session, user, o)
+    for loop in loops:
+        loop.contact_id = k
+        session.add(loop)
+        moved_subjects.append(f"loop:{loop.id}")
 
-    # Occasions: one per kind. Keep's wins; a missing year is taken from the other.
+    # Occasions: one per kind. Keep's wins; a missing year is taken from the other. One keep has
+    # that the user may not see is not theirs to compare with: the other's stays where it is.
     kept_occasions = {oc.kind: oc for oc in repo.occasions_of(session, contact_id=k)}
+    kept_seen = {oc.id for oc in _seen_occasions(session, user, k)}
     occasions_moved, conflicts = 0, []
-    for occasion in list(repo.occasions_of(session, contact_id=o)):
+    for occasion in _seen_occasions(session, user, o):
         mine = kept_occasions.get(occasion.kind)
         if mine is None:
             occasion.contact_id = k
             session.add(occasion)
             occasions_moved += 1
+            moved_subjects.append(f"occasion:{occasion.id}")
+            continue
+        if mine.id not in kept_seen:
             continue
         if (mine.month, mine.day) != (occasion.month, occasion.day):
             conflicts.append(occasion.kind)
@@ -318,25 +426,35 @@ def _merge(
             session.add(mine)
         session.delete(occasion)
     session.flush()
+    left = has_anything(session, contact_id=o)
 
-    repo.add_tags(
-        session, workspace_id=workspace_id, contact_id=k, tags=repo.tags_of(session, contact_id=o)
-    )
-    session.execute(delete(ContactTag).where(col(ContactTag.contact_id) == o))
-    session.execute(
-        update(ContactAlias).where(col(ContactAlias.contact_id) == o).values(contact_id=k)
-    )
+    if left:
+        moved_tags = session.exec(select(Note.tags).where(col(Note.id).in_(seen))).all()
+        tags = sorted({str(t) for row in moved_tags for t in (row or [])})
+    else:
+        tags = repo.tags_of(session, contact_id=o)
+        session.execute(delete(ContactTag).where(col(ContactTag.contact_id) == o))
+        session.execute(
+            update(ContactAlias).where(col(ContactAlias.contact_id) == o).values(contact_id=k)
+        )
+    repo.add_tags(session, workspace_id=workspace_id, contact_id=k, tags=tags)
     for field_name in ("company", "role", "email", "phone", "slack_user_id"):
         if not getattr(keep, field_name) and getattr(other, field_name):
             setattr(keep, field_name, getattr(other, field_name))
     session.add(keep)
-    _move_reminders(session, keep_id=k, other_id=o)
     old_name = other.display_name
     session.flush()
-    repo.move_focus(session, keep_id=k, other_id=o)
-    repo.delete_contact(session, contact_id=o)
+    if left:
+        other.created_by = None  # what is left is someone else's: no longer anyone's "own"
+        session.add(other)
+        _move_reminders(session, keep_id=k, other_id=o, owner_id=user.id, subjects=moved_subjects)
+        _move_focus_of(session, owner_id=user.id, keep_id=k, other_id=o)
+    else:
+        _move_reminders(session, keep_id=k, other_id=o)
+        repo.move_focus(session, keep_id=k, other_id=o)
+        repo.delete_contact(session, contact_id=o)
     session.flush()
-    _keep_alias(session, workspace_id, keep, old_name)
+    _keep_alias(session, user, keep, old_name)
     audit(
         session,
         workspace_id=workspace_id,
@@ -346,8 +464,7 @@ def _merge(
         now=now,
         detail={"merged": f"contact:{o}"},
     )
-    notes = _rowcount(moved_notes) + _rowcount(both)
-    counts = (("notes", notes), ("loops", _rowcount(loops)), ("occasions", occasions_moved))
+    counts = (("notes", len(seen)), ("loops", len(loops)), ("occasions", occasions_moved))
     extra = ""
     if conflicts:
         extra = f" Kept {keep.display_name}'s {', '.join(conflicts)} where the two differed."
@@ -355,28 +472,61 @@ def _merge(
         action="merge",
         contact=contact_ref(keep),
         summary=(
-            f"Merged {old_name} into {keep.display_name}: {notes} notes, "
-            f"{_rowcount(loops)} loops and {occasions_moved} occasions moved; "
+            f"Merged {old_name} into {keep.display_name}: {plural(len(seen), 'note')}, "
+            f"{plural(len(loops), 'loop')} and {plural(occasions_moved, 'occasion')} moved; "
             f"“{old_name}” still finds them.{extra}"
         ),
         counts=counts,
     )
 
 
-def _rowcount(result: Any) -> int:
-    count = getattr(result, "rowcount", 0)
-    return count if isinstance(count, int) and count > 0 else 0
+def _move_focus_of(session: Session, *, owner_id: int, keep_id: int, other_id: int) -> None:
+    """One user's focus on the merged-away contact becomes focus on the one kept."""
+    mine = (col(FocusContact.owner_id) == owner_id, col(FocusContact.contact_id) == other_id)
+    has_keep = session.exec(
+        select(FocusContact.owner_id).where(
+            col(FocusContact.owner_id) == owner_id, col(FocusContact.contact_id) == keep_id
+        )
+    ).first()
+    if has_keep is not None:
+        session.execute(delete(FocusContact).where(*mine))
+    else:
+        session.execute(update(FocusContact).where(*mine).values(contact_id=keep_id))
 
 
-def _move_reminders(session: Session, *, keep_id: int, other_id: int) -> None:
+def _move_reminders(
+    session: Session,
+    *,
+    keep_id: int,
+    other_id: int,
+    owner_id: int | None = None,
+    subjects: Sequence[str] = (),
+) -> None:
     """Re-point the reminders' rows: a subject "contact:OTHER" becomes "contact:KEEP" unless the
-    owner already has one for KEEP (then the older row goes: KEEP's settings win)."""
+    owner already has one for KEEP (then the older row goes: KEEP's settings win).
+
+    With `owner_id` (the merged-away contact stays, for someone else's private notes), only that
+    owner's rows about the contact move, and the rows of the loops and occasions that moved
+    (`subjects`) point at KEEP.
+    """
     old_subject, new_subject = f"contact:{other_id}", f"contact:{keep_id}"
     for model, subject, owner, contact in _reminder_columns():
+        scope = [] if owner_id is None else [owner == owner_id]
         owners_with_keep = select(owner).where(subject == new_subject)
-        session.execute(delete(model).where(subject == old_subject, owner.in_(owners_with_keep)))
-        session.execute(update(model).where(subject == old_subject).values(subject=new_subject))
-        session.execute(update(model).where(contact == other_id).values(contact_id=keep_id))
+        session.execute(
+            delete(model).where(subject == old_subject, owner.in_(owners_with_keep), *scope)
+        )
+        session.execute(
+            update(model).where(subject == old_subject, *scope).values(subject=new_subject)
+        )
+        if owner_id is None:
+            session.execute(update(model).where(contact == other_id).values(contact_id=keep_id))
+            continue
+        session.execute(
+            update(model)
+            .where(contact == other_id, or_(owner == owner_id, subject.in_(list(subjects))))
+            .values(contact_id=keep_id)
+        )
 
 
 def _reminder_columns() -> list[tuple[type[SQLModel], Any, Any, Any]]:
@@ -395,10 +545,11 @@ def _forget(
     contact: Contact,
     now: datetime,
 ) -> ContactChange:
-    """Erase a contact and what is only about them; an audit row keeps who and when."""
-    assert contact.id is not None
+    """Erase what the user may see about a contact, and the contact when nothing else is left;
+    an audit row keeps who and when. Someone else's private notes, loops and occasions stay."""
+    assert contact.id is not None and user.id is not None
     c = contact.id
-    note_ids = list(session.exec(select(NoteContact.note_id).where(NoteContact.contact_id == c)))
+    note_ids = _seen_notes(session, user, c)
     shared_ids: set[int] = set()
     if note_ids:
         shared_ids = set(
@@ -409,25 +560,47 @@ def _forget(
             ).all()
         )
     only_theirs = [n for n in note_ids if n not in shared_ids]
-    loops = session.exec(select(func.count()).select_from(Loop).where(Loop.contact_id == c)).one()
-    occasions = session.exec(
-        select(func.count()).select_from(Occasion).where(Occasion.contact_id == c)
-    ).one()
-    session.execute(delete(Loop).where(col(Loop.contact_id) == c))
-    session.execute(delete(Occasion).where(col(Occasion.contact_id) == c))
-    session.execute(delete(NoteContact).where(col(NoteContact.contact_id) == c))
+    loops = _seen_loops(session, user, c)
+    occasions = _seen_occasions(session, user, c)
+    gone_subjects = [f"loop:{lp.id}" for lp in loops] + [f"occasion:{o.id}" for o in occasions]
+    for row in [*loops, *occasions]:
+        session.delete(row)
+    session.execute(
+        delete(NoteContact).where(
+            col(NoteContact.contact_id) == c, col(NoteContact.note_id).in_(note_ids)
+        )
+    )
+    session.flush()
     for note in repo.notes_by_id(session, only_theirs).values():
         repo.delete_note(session, note=note)
-    session.execute(delete(ContactAlias).where(col(ContactAlias.contact_id) == c))
-    _forget_reminders(session, workspace_id=workspace_id, contact_id=c)
-    _forget_pending(session, workspace_id=workspace_id, contact=contact)
-    session.flush()
-    repo.delete_contact(session, contact_id=c)
+    left = has_anything(session, contact_id=c)
+    _forget_reminders(
+        session,
+        workspace_id=workspace_id,
+        contact_id=c,
+        owner_id=user.id if left else None,
+        subjects=gone_subjects,
+    )
+    _forget_pending(session, user=user, contact=contact, gone=not left)
+    if left:
+        # Someone else still keeps private notes about them: the contact stays (for them), no
+        # longer anyone's "own", and the user's own focus on it goes with what they forgot.
+        contact.created_by = None
+        session.add(contact)
+        session.execute(
+            delete(FocusContact).where(
+                col(FocusContact.owner_id) == user.id, col(FocusContact.contact_id) == c
+            )
+        )
+    else:
+        session.execute(delete(ContactAlias).where(col(ContactAlias.contact_id) == c))
+        session.flush()
+        repo.delete_contact(session, contact_id=c)
     counts = (
         ("notes_erased", len(only_theirs)),
         ("links_removed", len(shared_ids)),
-        ("loops", int(loops)),
-        ("occasions", int(occasions)),
+        ("loops", len(loops)),
+        ("occasions", len(occasions)),
     )
     audit(
         session,
@@ -439,7 +612,8 @@ def _forget(
         detail=dict(counts),
     )
     shared_text = (
-        f"; {len(shared_ids)} notes about others too keep their text but no longer link to them"
+        f"; {plural(len(shared_ids), 'note')} about others too keep their text but no longer "
+        "link to them"
         if shared_ids
         else ""
     )
@@ -447,26 +621,43 @@ def _forget(
         action="forget",
         contact=None,
         summary=(
-            f"Forgot {contact.display_name}: {len(only_theirs)} notes, {int(loops)} loops and "
-            f"{int(occasions)} occasions erased{shared_text}. The audit log records that you "
-            "did this, and when, but not what was erased."
+            f"Forgot {contact.display_name}: {plural(len(only_theirs), 'note')}, "
+            f"{plural(len(loops), 'loop')} and {plural(len(occasions), 'occasion')} "
+            f"erased{shared_text}. The audit log records that you did this, and when, but not "
+            "what was erased."
         ),
         counts=counts,
     )
 
 
-def _forget_reminders(session: Session, *, workspace_id: str, contact_id: int) -> None:
-    for model, _subject, _owner, contact in _reminder_columns():
-        session.execute(delete(model).where(contact == contact_id))
+def _forget_reminders(
+    session: Session,
+    *,
+    workspace_id: str,
+    contact_id: int,
+    owner_id: int | None,
+    subjects: Sequence[str],
+) -> None:
+    """The reminders about the contact (only `owner_id`'s, when the contact stays for someone
+    else), and anyone's about the loops and occasions that were erased (`subjects`)."""
+    for model, subject, owner, contact in _reminder_columns():
+        mine = [] if owner_id is None else [owner == owner_id]
+        session.execute(delete(model).where(contact == contact_id, *mine))
+        if subjects:
+            session.execute(delete(model).where(subject.in_(list(subjects))))
     # DMs not yet sent may name the contact: drop their items (and the DM when nothing is left).
-    pending = session.exec(
-        select(ReminderOutbox).where(
-            ReminderOutbox.workspace_id == workspace_id, ReminderOutbox.status == "pending"
-        )
-    ).all()
-    for row in pending:
+    query = select(ReminderOutbox).where(
+        ReminderOutbox.workspace_id == workspace_id, ReminderOutbox.status == "pending"
+    )
+    gone = set(subjects)
+    for row in session.exec(query).all():
         items = row.payload.get("items", [])
-        keep = [i for i in items if i.get("contact_id") != contact_id]
+        ours = owner_id is None or row.user_id == owner_id
+        keep = [
+            i
+            for i in items
+            if not (ours and i.get("contact_id") == contact_id) and i.get("subject") not in gone
+        ]
         if len(keep) == len(items):
             continue
         if not keep:
@@ -477,12 +668,29 @@ def _forget_reminders(session: Session, *, workspace_id: str, contact_id: int) -
         session.add(row)
 
 
-def _forget_pending(session: Session, *, workspace_id: str, contact: Contact) -> None:
-    """Notes still waiting for "which Jane?" that chose or name this contact."""
+def pending_names(row: PendingNote, *, now: datetime) -> set[str]:
+    """The name keys a pending note names: parsed as it will be filed, plus its "about" names."""
+    parsed = parse_note(row.text, now=row.occurred_at or now, tz="UTC")
+    return {name_key(p.name) for p in people_to_resolve(parsed, row.about)} - {""}
+
+
+def _forget_pending(session: Session, *, user: User, contact: Contact, gone: bool) -> None:
+    """Notes still waiting for "which Jane?": the user's own that name this contact (by the
+    names the note is parsed into, never by a substring of its text) or chose it go; someone
+    else's stay (they are theirs), without a choice of a contact that no longer exists."""
+    assert contact.id is not None
     rows: Sequence[PendingNote] = session.exec(
-        select(PendingNote).where(PendingNote.workspace_id == workspace_id)
+        select(PendingNote).where(PendingNote.workspace_id == user.workspace_id)
     ).all()
-    name = contact.display_name.casefold()
+    keys = {
+        contact.name_key,
+        *(name_key(a) for a in repo.aliases_of(session, contact_id=contact.id)),
+    }
     for row in rows:
-        if contact.id in row.choices.values() or name in row.text.casefold():
-            session.delete(row)
+        chose = contact.id in row.choices.values()
+        if row.author_id == user.id:
+            if chose or pending_names(row, now=row.created_at) & keys:
+                session.delete(row)
+        elif gone and chose:
+            row.choices = {k: v for k, v in row.choices.items() if v != contact.id}
+            session.add(row)

@@ -119,7 +119,11 @@ class Recall(UseCases):
             assert user.id is not None
             session.commit()
             contact = find_contact(
-                session, workspace_id=actor.workspace_id, name=name, contact_id=contact_id
+                session,
+                workspace_id=actor.workspace_id,
+                name=name,
+                contact_id=contact_id,
+                viewer_id=user.id,
             )
             assert contact.id is not None
             now = self._now()

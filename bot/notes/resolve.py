@@ -71,7 +71,13 @@ def resolve(
                 session, workspace_id=workspace_id, slack_user_id=person.slack_user_id
             )
         if contact is None and not person.slack_user_id:
-            found = match_contact(session, workspace_id=workspace_id, name=person.name)
+            found = match_contact(
+                session,
+                workspace_id=workspace_id,
+                name=person.name,
+                viewer_id=author_id,
+                exact_any=True,
+            )
             if isinstance(found, list):
                 out.ambiguities.append(_ambiguity(session, person.name, found, now))
                 continue

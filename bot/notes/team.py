@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from bot.domain.errors import UserInputError
 from bot.domain.notes import Acquaintance, PressureNote, WhoKnows, WhoKnowsContact, WhoKnowsPerson
 from bot.domain.refs import Actor, ContactRef
+from bot.notes.known import known_to
 from bot.store import repo
 from bot.store.models import Contact, Note, NoteContact, Workspace
 from bot.store.reminder_models import ReminderCadence
@@ -372,7 +373,7 @@ def who_knows(
     by_field = session.exec(
         select(Contact)
         .where(
-            Contact.workspace_id == workspace_id,
+            known_to(workspace_id, viewer_id),  # a company from someone's private note is theirs
             or_(
                 func.lower(col(Contact.company)).like(like, escape="\\"),
                 func.lower(col(Contact.role)).like(like, escape="\\"),
@@ -454,6 +455,7 @@ def who_knows(
                 user_id=user.external_id,
                 contacts=tuple(view(c, known[c]) for c in ordered),
                 last_at=max(lasts) if lasts else None,
+                you=author_id == viewer_id,
             )
         )
     people.sort(

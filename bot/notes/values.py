@@ -29,7 +29,7 @@ def loop_view(loop: Loop, contacts: Mapping[int, Contact], now: datetime) -> Loo
         contact=_ref_or_someone(contacts, loop.contact_id),
         due_at=loop.due_at,
         created_at=loop.created_at,
-        overdue=loop.due_at is not None and loop.due_at < now,
+        overdue=loop.status == "open" and loop.due_at is not None and loop.due_at < now,
         source_note_id=loop.source_note_id,
     )
 

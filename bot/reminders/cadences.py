@@ -75,7 +75,11 @@ class Cadences(UseCases):
                 session.commit()
                 return CadenceView(target=f"#{tag}", every_days=every_days, tag=tag)
             contact = find_contact(
-                session, workspace_id=actor.workspace_id, name=target, contact_id=contact_id
+                session,
+                workspace_id=actor.workspace_id,
+                name=target,
+                contact_id=contact_id,
+                viewer_id=user.id,
             )
             assert contact.id is not None
             self._upsert_cadence(
@@ -156,7 +160,11 @@ class Cadences(UseCases):
                     target=f"#{tag}", every_days=cadence.every_days, tag=tag, stopped=True
                 )
             contact = find_contact(
-                session, workspace_id=actor.workspace_id, name=target, contact_id=contact_id
+                session,
+                workspace_id=actor.workspace_id,
+                name=target,
+                contact_id=contact_id,
+                viewer_id=user.id,
             )
             assert contact.id is not None
             # A stop row, even without a cadence of its own: it overrides any #tag cadence.
@@ -252,7 +260,11 @@ class Cadences(UseCases):
         with self._session() as session:
             user = self._user(session, actor)
             contact = find_contact(
-                session, workspace_id=actor.workspace_id, name=target, contact_id=contact_id
+                session,
+                workspace_id=actor.workspace_id,
+                name=target,
+                contact_id=contact_id,
+                viewer_id=user.id,
             )
             assert user.id is not None and contact.id is not None
             until = snooze_subject(

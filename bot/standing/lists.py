@@ -67,12 +67,15 @@ class Standing(UseCases):
     def _contact(
         self, session: Session, actor: Actor, name: str | None, contact_id: int | None
     ) -> Contact:
+        # Only a contact the actor knows: someone only in another's private note is nobody here.
+        viewer = repo.get_user(session, workspace_id=actor.workspace_id, external_id=actor.user_id)
         return find_contact(
             session,
             workspace_id=actor.workspace_id,
             name=name,
             contact_id=contact_id,
             example="focus Jane Doe",
+            viewer_id=viewer.id if viewer else None,
         )
 
     def _settings_row(self, session: Session, user: User) -> StandingSettings | None:

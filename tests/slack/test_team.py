@@ -123,3 +123,57 @@ def test_card_and_confirmation_lines_for_the_team_view(rapport: Rapport) -> None
     assert lines and "heard from the team 3 times" in lines[0]
     card_lines = card_team_lines(rapport.recall.card(actor=ALICE, name="Jane Doe"), now=NOW)
     assert any(line.startswith("*Knows them best:* Bob (2)") for line in card_lines)
+
+
+def test_a_teammate_cannot_erase_or_see_a_private_contact_from_slack(
+    team_slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
+) -> None:
+    for text in (
+        "private: coffee with Zed Quixote, he is thinking of leaving",
+        "private: I owe Zed Quixote the intro by Friday",
+        "private: Zed Quixote's birthday is March 3",
+        "private: lunch with Olga Petrova",
+    ):
+        rapport.notes.log(actor=ALICE, text=text)
+    rapport.notes.log(actor=BOB, text="coffee with Zack Quinn")
+    for command in (
+        "forget Zed Quixote",
+        "rename Zed Quixote = Zed Q",
+        "alias Zed Quixote = ZQ",
+        "merge Zack Quinn = Zed Quixote",
+        "who Olga",
+        "who Zed",
+    ):
+        answer = ask(team_slack, fake_slack, command, user="UBOB")
+        dump = answer.text_dump()
+        assert answer.params["response_type"] == "ephemeral"
+        assert "know anyone called" in dump, command
+        assert not buttons(answer) and "Petrova" not in dump, command
+    card = rapport.recall.card(actor=ALICE, name="Zed Quixote")
+    assert len(card.timeline) == 3 and [loop.what for loop in card.open_loops] == ["the intro"]
+
+
+def test_forget_from_slack_erases_and_counts_only_what_the_asker_sees(
+    team_slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport
+) -> None:
+    rapport.notes.log(actor=ALICE, text="private: coffee with Zed Quixote, he is leaving")
+    rapport.notes.log(actor=ALICE, text="private: I owe Zed Quixote the intro by Friday")
+    rapport.notes.log(actor=ALICE, text="private: Zed Quixote's birthday is March 3")
+    rapport.notes.log(actor=BOB, text="called Zed Quixote about the offsite")
+    prompt = ask(team_slack, fake_slack, "forget Zed Quixote", user="UBOB")
+    forget = buttons(prompt)["Forget"]
+    click = block_action(
+        forget["action_id"], forget["value"], user="UBOB", response_url=fake_slack.response_url("b")
+    )
+    assert team_slack.interact(click).status == 200
+    done = fake_slack.wait_for("response_url", 2)[-1].text_dump()
+    assert "Forgot Zed Quixote: 1 note, 0 loops and 0 occasions erased" in done
+    assert rapport.recall.recall(actor=BOB, query="offsite").total == 0
+    card = rapport.recall.card(actor=ALICE, name="Zed Quixote")
+    assert [e.text for e in card.timeline] == [
+        "Zed Quixote's birthday is March 3",
+        "I owe Zed Quixote the intro by Friday",
+        "coffee with Zed Quixote, he is leaving",
+    ]
+    assert [loop.what for loop in card.open_loops] == ["the intro"]
+    assert len(card.occasions) == 1

@@ -88,6 +88,6 @@ def test_weekly_review_is_opt_in_and_sent_once(db: str, capsys: pytest.CaptureFi
     code, out, _ = run(capsys, "review", "--weekly", "on", "--db", db)
     assert out.strip() == "Weekly review DM on: every Monday morning."
     code, out, err = run(capsys, "review", "--send", "--now", at, "--db", db)
-    assert "→ DM to ana:" in out and "Your weekly review" in out and "1 reviews sent" in err
+    assert "→ DM to ana:" in out and "Your weekly review" in out and "1 review sent" in err
     code, out, err = run(capsys, "review", "--send", "--now", at, "--db", db)
     assert "DM to" not in out and "0 reviews sent" in err

@@ -59,7 +59,9 @@ CONTRACT = OpenLoop("they_owe", "the signed contract", ago(1), ago(12))
 @pytest.mark.parametrize(
     ("story", "label", "why"),
     [
-        pytest.param(facts(), Label.NEW, "no interactions yet", id="a-name-with-no-notes-is-new"),
+        pytest.param(
+            facts(), Label.NEW, "you haven't been in touch yet", id="a-name-with-no-notes-is-new"
+        ),
         pytest.param(
             facts(last_at=ago(3), first_at=ago(12), in_recent=2, in_long=2),
             Label.NEW,

@@ -42,7 +42,7 @@ def test_alias_rename_merge_forget(
     run(capsys, "log", "--db", db, "lunch with Jenny Parker")
     assert run(capsys, "alias", "--db", db, "Jennifer Park", "Jen")[1].startswith("“Jen” now means")
     code, out, _ = run(capsys, "merge", "--db", db, "Jennifer Park", "Jenny Parker")
-    assert code == 0 and "Merged Jenny Parker into Jennifer Park: 1 notes" in out
+    assert code == 0 and "Merged Jenny Parker into Jennifer Park: 1 note," in out
     code, out, _ = run(capsys, "rename", "--db", db, "Jen", "Jennifer Park-Lee")
     assert "Renamed Jennifer Park to Jennifer Park-Lee" in out
     code, out, _ = run(capsys, "who", "--db", db, "Jenny Parker")
@@ -86,3 +86,36 @@ def test_import_then_export(db: str, capsys: pytest.CaptureFixture[str], tmp_pat
     assert out.count("BEGIN:VCARD") == 4
     code, _, err = run(capsys, "import", "--db", db, str(tmp_path / "missing.vcf"))
     assert code == 1 and "no file" in err
+
+
+def test_a_teammate_cannot_erase_or_see_a_private_contact_from_the_console(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's own commands: `rapport forget "Zed Quixote" --yes --as bob` and friends."""
+    for text in (
+        "private: coffee with Zed Quixote, he is thinking of leaving",
+        "private: I owe Zed Quixote the intro by Friday",
+        "private: Zed Quixote's birthday is March 3",
+        "private: lunch with Olga Petrova",
+    ):
+        assert run(capsys, "log", "--db", db, "--as", "alice", text)[0] == 0
+    run(capsys, "log", "--db", db, "--as", "bob", "coffee with Zack Quinn")
+
+    code, out, err = run(capsys, "forget", "--db", db, "--as", "bob", "--yes", "Zed Quixote")
+    assert (code, out) == (1, "") and "don't know anyone called 'Zed Quixote'" in err
+    assert "notes" not in err and "loop" not in err
+    for argv in (
+        ("rename", "Zed Quixote", "Zed Q"),
+        ("alias", "Zed Quixote", "ZQ"),
+        ("merge", "Zack Quinn", "Zed Quixote"),
+        ("who", "Olga"),
+        ("who", "Zed"),
+    ):
+        code, out, err = run(capsys, argv[0], "--db", db, "--as", "bob", *argv[1:])
+        assert code == 1 and "don't know anyone" in err, argv
+        assert "Petrova" not in out + err and "Quixote'" not in out
+
+    code, out, _ = run(capsys, "who", "--db", db, "--as", "alice", "Zed Quixote")
+    assert code == 0 and out.startswith("Zed Quixote")
+    assert "thinking of leaving" in out and "the intro" in out and "3 Mar" in out
+    assert run(capsys, "who", "--db", db, "--as", "alice", "Olga")[1].startswith("Olga Petrova")

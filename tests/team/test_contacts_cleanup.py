@@ -56,7 +56,7 @@ def test_merge_moves_notes_loops_occasions_tags_and_aliases(rapport: Rapport) ->
 
 def test_forget_erases_what_is_only_about_them_and_audits_who(rapport: Rapport) -> None:
     rapport.notes.log(actor=ANA, text="coffee with Chris Young, he is going through a divorce")
-    rapport.notes.log(actor=BOB, text="private: I owe Chris Young a call by Friday")
+    rapport.notes.log(actor=BOB, text="I owe Chris Young a call by Friday")
     rapport.notes.log(actor=ANA, text="Chris Young's birthday is May 2")
     rapport.notes.log(actor=ANA, text="dinner with Chris Young and Raj Patel about the offsite")
     rapport.contacts.add_alias(actor=ANA, name="Chris Young", alias="CY")

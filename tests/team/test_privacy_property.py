@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
+from bot.app import Rapport
 from bot.console.output import to_jsonable
-from bot.domain.errors import NotFoundError
+from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
 from bot.domain.refs import Actor
 from bot.reminders.notifier import MemoryNotifier
 from bot.store.db import SessionFactory, make_engine, session_factory
@@ -161,17 +162,22 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
         hits = markers(found)
         assert hits == may_see  # nothing hidden is shown, and nothing visible is missing
         shown |= hits
+        # Every contact here was named in a note: one exists for the viewer only through a note
+        # they may see (no card, no who-knows contact, otherwise).
+        known_ids = {c.id for hit in found.hits for c in hit.contacts}
         for name in CONTACTS:
             try:
                 card = service.recall.card(actor=viewer, name=name)
             except NotFoundError:
                 continue
+            assert card.contact.id in known_ids, (viewer, name)
             shown |= markers(card)
             for known in card.knows_best:  # every teammate named has a note the viewer sees
                 assert known.user_id in authors_seen(facts, may_see, ws)
         shown |= markers(service.recall.loops(actor=viewer))
         shown |= markers(service.recall.home(actor=viewer))
         answer = service.team.who_knows(actor=viewer, query="marmalade")
+        assert {c.contact.id for c in answer.contacts} <= known_ids, viewer
         shown |= markers(answer)
         for person in answer.teammates:
             assert person.user_id in authors_seen(facts, may_see, ws)
@@ -379,3 +385,152 @@ def test_export_lists_only_tags_from_notes_the_user_may_see(
         assert "flightrisk" not in service.transfer.export(actor=ana, format="json")
     finally:
         engine.dispose()
+
+
+# --- writes: forget, rename, alias and merge act only on what the actor may see ----------------
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "forget" | "rename" | "alias" | "merge"
+    workspace: int
+    user: int
+    contact: int
+    other: int  # merge: the contact folded in
+
+
+changes_strategy = st.lists(
+    st.builds(
+        Change,
+        kind=st.sampled_from(["forget", "rename", "alias", "merge"]),
+        workspace=st.integers(0, 1),
+        user=st.integers(0, len(USERS) - 1),
+        contact=st.integers(0, len(CONTACTS) - 1),
+        other=st.integers(0, len(CONTACTS) - 1),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+def written(service: Rapport, viewer: Actor) -> dict[str, frozenset[int]]:
+    """What the viewer may see, by marker: a note's contact ids, and (as "loop:mk…") the contact
+    of each of the viewer's own loops."""
+    seen: dict[str, frozenset[int]] = {}
+    for hit in service.recall.recall(actor=viewer, query="marmalade", limit=100).hits:
+        for mk in MARKER.findall(hit.text):
+            seen[mk] = frozenset(c.id for c in hit.contacts)
+    loops = service.recall.loops(actor=viewer)
+    for loop in (*loops.you_owe, *loops.waiting_on):
+        for mk in MARKER.findall(loop.what):
+            seen[f"loop:{mk}"] = frozenset({loop.contact.id})
+    return seen
+
+
+def contact_ids_seen(seen: dict[str, frozenset[int]]) -> set[int]:
+    return {contact for ids in seen.values() for contact in ids}
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    specs=notes_strategy,
+    defaults=st.tuples(st.booleans(), st.booleans()),
+    changes=changes_strategy,
+)
+def test_no_change_touches_or_counts_what_its_actor_may_not_see(
+    sessions: SessionFactory,
+    specs: list[NoteSpec],
+    defaults: tuple[bool, bool],
+    changes: list[Change],
+) -> None:
+    """Whatever notes exist and whoever forgets, renames, aliases or merges whom, in either
+    workspace: a note or loop the actor may not see is never erased, moved or counted; what is
+    erased or moved is exactly what the counts say; and afterwards no one gets a card, a
+    who-knows contact or an exported contact they know only through someone else's note."""
+    run = next(_counter)
+    service = World(sessions=sessions, now=NOW).app
+    workspaces = (f"W{run}a", f"W{run}b")
+
+    def actor(ws: int, user: int) -> Actor:
+        return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
+
+    for ws, private_default in enumerate(defaults):
+        service.workspace.update(
+            actor=actor(ws, 0), default_visibility="private" if private_default else "team"
+        )
+    for i, spec in enumerate(specs):
+        text = TEMPLATES[spec.template].format(who=CONTACTS[spec.contact], mk=f"mk{i}x")
+        if spec.visibility:
+            text = f"{spec.visibility}: {text}"
+        author = actor(spec.workspace, spec.author)
+        service.notes.log(actor=author, text=text, at=NOW - timedelta(days=spec.days_ago))
+
+    viewers = [actor(ws, user) for ws, user in itertools.product((0, 1), range(len(USERS)))]
+    for change in changes:
+        doer = actor(change.workspace, change.user)
+        before = {v: written(service, v) for v in viewers}
+        # A loop lives in the note it came from: whoever may see the note sees what it owes.
+        sees = set(before[doer]) | {f"loop:{mk}" for mk in before[doer]}
+        name, other = CONTACTS[change.contact], CONTACTS[change.other]
+        try:
+            if change.kind == "forget":
+                done = service.contacts.forget(actor=doer, name=name)
+            elif change.kind == "rename":
+                done = service.contacts.rename(actor=doer, name=name, new_name=f"{name} Jr")
+            elif change.kind == "alias":
+                done = service.contacts.add_alias(actor=doer, name=name, alias=f"Alias{run}")
+            else:
+                done = service.contacts.merge(actor=doer, keep=name, other=other)
+        except (NotFoundError, AmbiguousNameError, UserInputError):
+            done = None
+        after = {v: written(service, v) for v in viewers}
+
+        if done is not None:  # only someone who may see something about a contact changes it
+            assert contact_ids_seen(before[doer]), (doer, change)
+        for viewer in viewers:
+            for mk, ids in before[viewer].items():
+                if mk in sees:
+                    continue
+                # Not the actor's to see: still there, about the same contacts.
+                assert after[viewer].get(mk) == ids, (doer, change, viewer, mk)
+        erased = {mk for v in viewers for mk in before[v] if mk not in after[v]}
+        assert erased <= sees, (doer, change, erased)
+        if done is None:
+            continue
+        counts = dict(done.counts)
+        notes_gone = {mk for mk in erased if not mk.startswith("loop:")}
+        if change.kind == "forget":
+            assert counts["notes_erased"] == len(notes_gone), (change, counts, erased)
+            relinked = {
+                mk
+                for mk, ids in before[doer].items()
+                if mk in after[doer] and after[doer][mk] != ids
+            }
+            assert counts["links_removed"] == len(relinked - notes_gone), (change, counts)
+        elif change.kind == "merge":
+            moved = {
+                mk
+                for mk, ids in before[doer].items()
+                if not mk.startswith("loop:") and after[doer].get(mk) != ids
+            }
+            assert counts["notes"] == len(moved), (change, counts, moved)
+        else:
+            assert not erased and all(after[v] == before[v] for v in viewers), change
+
+    for viewer in viewers:
+        known = contact_ids_seen(written(service, viewer))
+        for name in (*CONTACTS, *(f"{n} Jr" for n in CONTACTS), f"Alias{run}"):
+            try:
+                card = service.recall.card(actor=viewer, name=name)
+            except (NotFoundError, AmbiguousNameError):
+                continue
+            assert card.contact.id in known, (viewer, name)
+        answer = service.team.who_knows(actor=viewer, query="marmalade")
+        assert {c.contact.id for c in answer.contacts} <= known, viewer
+        exported = json.loads(service.transfer.export(actor=viewer, format="json"))
+        assert {c["id"] for c in exported["contacts"]} <= known, viewer
