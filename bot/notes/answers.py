@@ -1,0 +1,259 @@
+"""How recall finds its answers: a forgiving search, and needs, occasions and loops answered as
+such rather than as words to look for.
+
+The search runs in tiers, each only while the page is not full, and keeps the first tier's
+order: notes with every word as written, then every word or one of its alternatives (spelling
+fixes, the same word with accents, related words that notes use — bot.notes.vocabulary), then
+any word as written, then any word or alternative. So a literal match always ranks above a
+forgiven one, and "acountant" or "animal" still find something.
+
+Needs: notes whose stated needs (Note.needs) match the question's words or their alternatives
+come first. Occasions: the birthdays and anniversaries the viewer may see, filtered by month,
+kind and person, soonest first. Loops: the asker's own open loops with that person, in that
+direction. Each answer is a note the viewer may see, with a line saying why it answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.domain.errors import NotFoundError
+from bot.domain.occasions import next_occurrence
+from bot.notes.lookup import find_contact
+from bot.notes.questions import LoopAsk, NeedAsk, OccasionAsk
+from bot.notes.values import loop_view, sorted_loops
+from bot.notes.vocabulary import Vocabulary, fold
+from bot.parsing import Direction
+from bot.store import repo
+from bot.store.search import MATCH_LIMIT, query_words, search_alternatives
+
+NEED_WINDOW = 20  # candidates looked at for a matching need
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    note_id: int
+    score: float
+    answer: str | None = None
+
+
+@dataclass(frozen=True)
+class Answers:
+    found: list[Found]
+    total: int
+    summary: str | None = None
+    also: tuple[str, ...] = ()
+
+
+def search(
+    session: Session,
+    *,
+    vocabulary: Vocabulary,
+    workspace_id: str,
+    viewer_id: int,
+    terms: Sequence[str],
+    limit: int,
+    offset: int,
+    now: datetime,
+    need: NeedAsk | None = None,
+) -> Answers:
+    words = list(query_words(terms).words)
+    if not words:
+        return Answers(found=[], total=0)
+    expansions = [vocabulary.expand(w, viewer_id=viewer_id) for w in words]
+    plain = [[w] for w in words]
+    wider = [[w, *x.alternatives] for w, x in zip(words, expansions, strict=True)]
+    widened = any(x.alternatives for x in expansions)
+    tiers: list[tuple[list[list[str]], bool]] = [(plain, False)]
+    if widened:
+        tiers.append((wider, False))
+    if len(words) > 1:
+        tiers.append((plain, True))
+        if widened:
+            tiers.append((wider, True))
+    window = offset + limit if need is None else max(offset + limit, NEED_WINDOW)
+    merged: dict[int, float] = {}
+    total = 0
+    for groups, any_group in tiers:
+        if len(merged) >= window:
+            break
+        ranked, count = search_alternatives(
+            session,
+            workspace_id=workspace_id,
+            viewer_id=viewer_id,
+            groups=groups,
+            any_group=any_group,
+            limit=window,
+            offset=0,
+            now=now,
+        )
+        total = max(total, count)
+        for note_id, score in ranked:
+            merged.setdefault(note_id, score)
+    total = min(MATCH_LIMIT, max(total, len(merged)))
+    found = [Found(note_id, score) for note_id, score in merged.items()]
+    if need is not None:
+        found = _needs_first(session, found, wider)
+    also = tuple(dict.fromkeys(a for x in expansions for a in (*x.fixes, *x.related)))
+    return Answers(found=found[offset : offset + limit], total=total, also=also)
+
+
+def _needs_first(session: Session, found: list[Found], groups: list[list[str]]) -> list[Found]:
+    """Notes whose stated needs match the question come first, saying what they need."""
+    stems = {_stem(w) for group in groups for w in group}
+    notes = repo.notes_by_id(session, [f.note_id for f in found])
+    first: list[Found] = []
+    rest: list[Found] = []
+    for f in found:
+        note = notes.get(f.note_id)
+        needs = [n for n in (note.needs if note else []) if _need_matches(n, stems)]
+        if needs:
+            first.append(Found(f.note_id, f.score, "needs: " + "; ".join(needs)))
+        else:
+            rest.append(f)
+    return first + rest
+
+
+def _stem(word: str) -> str:
+    w = fold(word)
+    for ending in ("ing", "ers", "es", "er", "s"):
+        if w.endswith(ending) and len(w) - len(ending) >= 3:
+            return w[: -len(ending)]
+    return w
+
+
+def _need_matches(need: str, stems: set[str]) -> bool:
+    return any(_stem(w) in stems for w in need.replace("-", " ").split())
+
+
+def occasions(
+    session: Session,
+    *,
+    ask: OccasionAsk,
+    workspace_id: str,
+    viewer_id: int,
+    now: datetime,
+    tz: str,
+) -> Answers | None:
+    """The occasions asked about, soonest first; None when the person named is unknown."""
+    contact_id = None
+    if ask.person:
+        try:
+            contact = find_contact(session, workspace_id=workspace_id, name=ask.person)
+        except NotFoundError:
+            return None
+        contact_id = contact.id
+    today = now.astimezone(ZoneInfo(tz)).date()
+    month = ask.month
+    if month is None and ask.relative is not None:
+        month = today.month if ask.relative == "this" else today.month % 12 + 1
+    rows = [
+        o
+        for o in repo.visible_occasions(
+            session, workspace_id=workspace_id, viewer_id=viewer_id, contact_id=contact_id
+        )
+        if (ask.kind is None or o.kind == ask.kind) and (month is None or o.month == month)
+    ]
+    rows.sort(key=lambda o: next_occurrence(o.month, o.day, today))
+    contacts = repo.contacts_by_id(session, [o.contact_id for o in rows])
+    kind = "Anniversaries" if ask.kind == "anniversary" else "Birthdays"
+    scope = f" in {MONTH_NAMES[month - 1]}" if month else ""
+    lines = []
+    found: list[Found] = []
+    seen: set[int] = set()
+    for o in rows:
+        whose = contacts.get(o.contact_id)
+        name = whose.display_name if whose else "someone"
+        when = f"{MONTH_NAMES[o.month - 1][:3]} {o.day}"
+        lines.append(f"{name} ({when})")
+        if o.source_note_id is not None and o.source_note_id not in seen:
+            seen.add(o.source_note_id)
+            found.append(Found(o.source_note_id, 1.0, f"{o.kind}: {when}"))
+    if ask.person and contacts:
+        who = next(iter(contacts.values())).display_name  # the one contact asked about
+        summary = f"{kind} of {who}: " + ", ".join(lines) if lines else None
+    elif lines:
+        summary = f"{kind}{scope}: " + ", ".join(lines)
+    else:
+        summary = None
+    if summary is None:
+        about = f" for {ask.person}" if ask.person else scope
+        summary = f"No {kind.lower()}{about} that I know of."
+    return Answers(found=found, total=len(found), summary=summary)
+
+
+def loops(
+    session: Session,
+    *,
+    ask: LoopAsk,
+    workspace_id: str,
+    owner_id: int,
+    now: datetime,
+    tz: str,
+) -> Answers | None:
+    """The asker's open loops in that direction (with that person); None when the person
+    named is unknown, so the question is searched as words instead."""
+    contact_ids = None
+    name = None
+    if ask.person:
+        try:
+            contact = find_contact(session, workspace_id=workspace_id, name=ask.person)
+        except NotFoundError:
+            return None
+        assert contact.id is not None
+        contact_ids, name = [contact.id], contact.display_name
+    rows = [
+        lp
+        for lp in repo.open_loops(session, owner_id=owner_id, contact_ids=contact_ids)
+        if lp.direction == ask.direction.value
+    ]
+    contacts = repo.contacts_by_id(session, [lp.contact_id for lp in rows])
+    views = sorted_loops([loop_view(lp, contacts, now) for lp in rows])
+    you_owe = ask.direction == Direction.YOU_OWE
+    zone = ZoneInfo(tz)
+    found: list[Found] = []
+    lines: list[str] = []
+    for view in views:
+        due = f" (due {view.due_at.astimezone(zone):%a %-d %b})" if view.due_at else ""
+        late = " — overdue" if view.overdue else ""
+        who = view.contact.display_name
+        line = f"{'you owe' if you_owe else 'waiting on'} {who}: {view.what}{due}{late}"
+        lines.append(line)
+        found.append(Found(view.source_note_id, 1.0, line))
+    if lines:
+        head = "You owe" if you_owe else "You're waiting on"
+        summary = f"{head} {len(lines)} thing{'s' if len(lines) != 1 else ''}" + (
+            f" with {name}" if name else ""
+        )
+    elif name:
+        summary = (
+            f"Nothing open: you don't owe {name} anything."
+            if you_owe
+            else f"Nothing open: you're not waiting on {name} for anything."
+        )
+    else:
+        summary = (
+            "Nothing open: you don't owe anyone anything."
+            if you_owe
+            else ("Nothing open: you're not waiting on anyone.")
+        )
+    return Answers(found=found, total=len(found), summary=summary)

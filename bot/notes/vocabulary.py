@@ -1,0 +1,178 @@
+"""The words a workspace's notes use, so recall can forgive: "acountant" → "accountant",
+"zoe" → "zoë", and "animal" → the "cat" and "parrot" that notes actually mention.
+
+One `Vocabulary` per workspace, kept in memory by the recall use case and brought up to date
+before each search by reading only the notes logged since (`Note.id` above the last one read),
+so it works the same on SQLite and PostgreSQL and needs no table of its own. Words of team notes
+count for everyone; words of a private note only for its author — a spelling fix or a related
+word never comes from a note the viewer may not read.
+
+A note edited after it was read keeps its old words here until the process restarts: expansion
+may then miss a new word (the plain search still finds it) or try a dropped one (which matches
+nothing).
+
+Spelling: a query word that no visible note uses and that is not an English noun is matched to
+the workspace's words within an optimal-string-alignment distance (a transposition is one edit)
+by rapidfuzz: 1 for words of 4–7 letters, 2 from 8. Related words: WordNet's synonyms and
+narrower words (bot.notes.wordnet), kept only when some visible note uses them, nearest first.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bot.notes import wordnet
+from bot.store.models import Note
+
+_WORD = re.compile(r"[^\W_]+")
+MAX_FIXES = 2  # spelling fixes kept for one word
+MAX_RELATED = 6  # related words kept for one word
+# A related word in more than this share of the notes tells nothing ("event" → "meeting").
+COMMON_SHARE = 0.05
+MIN_LETTERS_TO_FIX = 4
+BATCH = 5_000
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "Zoë" and "zoe" are one word, as FTS5 reads them."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> set[str]:
+    return {m.group(0) for m in _WORD.finditer(text.casefold()) if not m.group(0).isdigit()}
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What a query word may also be: its spellings in notes, fixes and related words."""
+
+    word: str
+    forms: tuple[str, ...] = ()  # "zoë" for "zoe": the same word as notes write it
+    fixes: tuple[str, ...] = ()  # "accountant" for "acountant"
+    related: tuple[str, ...] = ()  # "cat", "parrot" for "animal"
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        return (*self.forms, *self.fixes, *self.related)
+
+
+@dataclass
+class Vocabulary:
+    """Words of one workspace's notes: how many notes use each, by who may see them."""
+
+    high_water: int = 0  # the last Note.id read
+    team_notes: int = 0
+    team: Counter[str] = field(default_factory=Counter)  # folded word → team notes using it
+    private: dict[int, Counter[str]] = field(default_factory=dict)  # author → folded → notes
+    forms: dict[str, set[str]] = field(default_factory=dict)  # folded → lower-case spellings
+    by_length: dict[int, list[str]] = field(default_factory=dict)  # folded words by length
+    lemmas: dict[str, set[str]] = field(default_factory=dict)  # WordNet noun → folded words
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, text: str, *, author_id: int, private: bool) -> None:
+        counts = self.private.setdefault(author_id, Counter()) if private else self.team
+        if not private:
+            self.team_notes += 1
+        for word in words(text):
+            key = fold(word)
+            if key not in self.forms:
+                self.forms[key] = set()
+                self.by_length.setdefault(len(key), []).append(key)
+                base = wordnet.lemma(key)
+                if base is not None:
+                    self.lemmas.setdefault(base, set()).add(key)
+            self.forms[key].add(word)
+            counts[key] += 1
+
+    def uses(self, key: str, viewer_id: int) -> int:
+        """How many notes the viewer may see use the folded word (team + own private)."""
+        own = self.private.get(viewer_id)
+        return self.team.get(key, 0) + (own.get(key, 0) if own else 0)
+
+    def refresh(self, session: Session, *, workspace_id: str) -> None:
+        """Read the notes logged since the last call (in batches, oldest first)."""
+        with self.lock:
+            while True:
+                rows = session.execute(
+                    select(col(Note.id), col(Note.author_id), col(Note.visibility), col(Note.text))
+                    .where(col(Note.workspace_id) == workspace_id, col(Note.id) > self.high_water)
+                    .order_by(col(Note.id))
+                    .limit(BATCH)
+                ).all()
+                for note_id, author_id, visibility, text in rows:
+                    self.add(text, author_id=author_id, private=visibility == "private")
+                    self.high_water = max(self.high_water, note_id)
+                if len(rows) < BATCH:
+                    return
+
+    def expand(self, word: str, *, viewer_id: int) -> Expansion:
+        key = fold(word)
+        low = word.casefold()
+        forms = tuple(sorted(f for f in self.forms.get(key, ()) if f != low))
+        fixes: tuple[str, ...] = ()
+        if not self.uses(key, viewer_id) and not wordnet.is_word(key):
+            fixes = self._fixes(key, viewer_id)
+        related = self._related((key, *fixes), viewer_id, exclude={key, *fixes})
+        return Expansion(word=word, forms=forms, fixes=fixes, related=related)
+
+    def _fixes(self, key: str, viewer_id: int) -> tuple[str, ...]:
+        if len(key) < MIN_LETTERS_TO_FIX:
+            return ()
+        limit = 1 if len(key) < 8 else 2
+        choices: list[str] = []
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            choices.extend(self.by_length.get(length, ()))
+        found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
+        visible = [(c, d) for c, d, _ in found if self.uses(c, viewer_id)]
+        if not visible:
+            return ()
+        best = min(d for _, d in visible)
+        closest = [c for c, d in visible if d == best]
+        closest.sort(key=lambda c: (-self.uses(c, viewer_id), c))
+        return tuple(self._spelling(c) for c in closest[:MAX_FIXES])
+
+    def _related(
+        self, keys: Iterable[str], viewer_id: int, *, exclude: set[str]
+    ) -> tuple[str, ...]:
+        common = max(2.0, COMMON_SHARE * self.team_notes)
+        ranked: dict[str, tuple[int, int]] = {}
+        for key in keys:
+            for lemma, depth in wordnet.related(key).items():
+                for found in self.lemmas.get(lemma, ()):
+                    uses = self.uses(found, viewer_id)
+                    if found in exclude or not uses or uses > common:
+                        continue
+                    best = ranked.get(found)
+                    if best is None or (depth, -uses) < best:
+                        ranked[found] = (depth, -uses)
+        nearest = sorted(ranked, key=lambda w: (*ranked[w], w))[:MAX_RELATED]
+        return tuple(self._spelling(w) for w in nearest)
+
+    def _spelling(self, key: str) -> str:
+        spellings = self.forms.get(key)
+        return min(spellings) if spellings else key
+
+
+class Vocabularies:
+    """One vocabulary per workspace, for one database (the use case that owns it)."""
+
+    def __init__(self) -> None:
+        self._by_workspace: dict[str, Vocabulary] = {}
+        self._lock = threading.Lock()
+
+    def of(self, session: Session, *, workspace_id: str) -> Vocabulary:
+        with self._lock:
+            vocabulary = self._by_workspace.setdefault(workspace_id, Vocabulary())
+        vocabulary.refresh(session, workspace_id=workspace_id)
+        return vocabulary
