@@ -144,8 +144,11 @@ def load_queries(directory: Path = QUERIES) -> tuple[list[Story], list[QueryLabe
     return list(stories.values()), labels
 
 
-def run(db_url: str | None = None, directory: Path = QUERIES) -> RecallScore:
-    """Log every story through the service on a scratch database, then ask every query."""
+def run(
+    db_url: str | None = None, directory: Path = QUERIES, *, trace: str | None = None
+) -> RecallScore:
+    """Log every story through the service on a scratch database, then ask every query.
+    With `trace`, what the service filed for each note of stories starting so (stderr)."""
     from bot.app import Rapport
     from bot.domain.names import name_key
     from bot.domain.refs import Actor
@@ -205,6 +208,8 @@ def run(db_url: str | None = None, directory: Path = QUERIES) -> RecallScore:
                     )
                 if result.note_id is not None:
                     stored[result.note_id] = note.id
+                if trace and story.id.startswith(trace):
+                    print(note.id, _filed(result), file=sys.stderr)
             by_story[story.id] = (actor, stored)
         last = {s.id: s.notes[-1].at + timedelta(days=1) for s in stories}
         score = RecallScore()
@@ -218,6 +223,16 @@ def run(db_url: str | None = None, directory: Path = QUERIES) -> RecallScore:
             score.outcomes.append(Outcome(label, top, seconds))
         engine.dispose()
     return score
+
+
+def _filed(result: Any) -> str:
+    opened = [f"{lp.direction} {lp.contact.display_name}: {lp.what}" for lp in result.loops_opened]
+    closed = [f"{lp.contact.display_name}: {lp.what}" for lp in result.loops_closed]
+    occasions = [f"{o.kind} {o.contact.display_name} {o.month}/{o.day}" for o in result.occasions]
+    return (
+        f"{[c.display_name for c in result.contacts]} opened={opened} closed={closed} "
+        f"occasions={occasions} needs={list(result.needs)}"
+    )
 
 
 def render(score: RecallScore) -> str:
@@ -261,8 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.recall_top3")
     parser.add_argument("--db", help="database URL (default: a scratch SQLite file)")
     parser.add_argument("--failures", action="store_true", help="list every query not exact")
+    parser.add_argument("--trace", metavar="STORY", help="print what was filed for a story")
     args = parser.parse_args(argv)
-    score = run(args.db)
+    score = run(args.db, trace=args.trace)
     print(render(score))
     if args.failures:
         print(misses(score))

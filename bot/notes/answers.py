@@ -80,16 +80,18 @@ def search(
     if not words:
         return Answers(found=[], total=0)
     expansions = [vocabulary.expand(w, viewer_id=viewer_id) for w in words]
+    compounds = _compounds(vocabulary, words, viewer_id)
     plain = [[w] for w in words]
-    wider = [[w, *x.alternatives] for w, x in zip(words, expansions, strict=True)]
-    widened = any(x.alternatives for x in expansions)
-    tiers: list[tuple[list[list[str]], bool]] = [(plain, False)]
-    if widened:
-        tiers.append((wider, False))
-    if len(words) > 1:
-        tiers.append((plain, True))
-        if widened:
-            tiers.append((wider, True))
+    close = [[w, *x.close, *c[0]] for w, x, c in zip(words, expansions, compounds, strict=True)]
+    wider = [
+        [w, *x.alternatives, *c[0], *c[1]]
+        for w, x, c in zip(words, expansions, compounds, strict=True)
+    ]
+    tiers: list[tuple[list[list[str]], bool]] = []
+    for any_group in (False, True) if len(words) > 1 else (False,):
+        for groups in (plain, close, wider):
+            if (groups, any_group) not in tiers:  # no expansion: one tier, not three
+                tiers.append((groups, any_group))
     window = offset + limit if need is None else max(offset + limit, NEED_WINDOW)
     merged: dict[int, float] = {}
     total = 0
@@ -113,8 +115,28 @@ def search(
     found = [Found(note_id, score) for note_id, score in merged.items()]
     if need is not None:
         found = _needs_first(session, found, wider)
-    also = tuple(dict.fromkeys(a for x in expansions for a in (*x.fixes, *x.related)))
+    also = tuple(
+        dict.fromkeys(
+            [a for x in expansions for a in (*x.fixes, *x.related)]
+            + [a for c in compounds for a in (*c[0], *c[1])]
+        )
+    )
     return Answers(found=found[offset : offset + limit], total=total, also=also)
+
+
+def _compounds(
+    vocabulary: Vocabulary, words: Sequence[str], viewer_id: int
+) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Related words of two-word nouns ("musical instrument" → "guitar"), added to both words'
+    groups so a note with the narrower word alone matches the pair."""
+    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = [((), ()) for _ in words]
+    for i in range(len(words) - 1):
+        pair = f"{fold(words[i])}_{fold(words[i + 1])}"
+        near, far = vocabulary.related((pair,), viewer_id=viewer_id)
+        if near or far:
+            for k in (i, i + 1):
+                out[k] = (out[k][0] + near, out[k][1] + far)
+    return out
 
 
 def _needs_first(session: Session, found: list[Found], groups: list[list[str]]) -> list[Found]:

@@ -32,11 +32,13 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from bot.notes import wordnet
+from bot.parsing.gazetteer import gazetteer
 from bot.store.models import Note
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_FIXES = 2  # spelling fixes kept for one word
-MAX_RELATED = 6  # related words kept for one word
+MAX_RELATED = 12  # related words kept for one word
+NEAR = 2  # steps in WordNet within which a related word ranks with the spelling fixes
 # A related word in more than this share of the notes tells nothing ("event" → "meeting").
 COMMON_SHARE = 0.05
 MIN_LETTERS_TO_FIX = 4
@@ -47,6 +49,11 @@ def fold(word: str) -> str:
     """Lower case without accents: "Zoë" and "zoe" are one word, as FTS5 reads them."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[:at].rstrip(" \t*_~>\"'(")
+    return not before or before[-1] in ".!?:;\n•-–—"
 
 
 def words(text: str) -> set[str]:
@@ -60,11 +67,20 @@ class Expansion:
     word: str
     forms: tuple[str, ...] = ()  # "zoë" for "zoe": the same word as notes write it
     fixes: tuple[str, ...] = ()  # "accountant" for "acountant"
-    related: tuple[str, ...] = ()  # "cat", "parrot" for "animal"
+    near: tuple[str, ...] = ()  # related within NEAR steps: "parrot" for "bird"
+    far: tuple[str, ...] = ()  # related further away: "cat" for "animal"
+
+    @property
+    def close(self) -> tuple[str, ...]:
+        return (*self.forms, *self.fixes, *self.near)
 
     @property
     def alternatives(self) -> tuple[str, ...]:
-        return (*self.forms, *self.fixes, *self.related)
+        return (*self.close, *self.far)
+
+    @property
+    def related(self) -> tuple[str, ...]:
+        return (*self.near, *self.far)
 
 
 @dataclass
@@ -78,14 +94,26 @@ class Vocabulary:
     forms: dict[str, set[str]] = field(default_factory=dict)  # folded → lower-case spellings
     by_length: dict[int, list[str]] = field(default_factory=dict)  # folded words by length
     lemmas: dict[str, set[str]] = field(default_factory=dict)  # WordNet noun → folded words
+    # Seen in lower case / capitalised inside a sentence: a given name or surname only ever
+    # capitalised there is a name ("Mina", "Tom"), never a related word for "bird".
+    lowered: set[str] = field(default_factory=set)
+    capitalised: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, text: str, *, author_id: int, private: bool) -> None:
         counts = self.private.setdefault(author_id, Counter()) if private else self.team
         if not private:
             self.team_notes += 1
-        for word in words(text):
+        for m in _WORD.finditer(text):
+            raw = m.group(0)
+            if raw.isdigit():
+                continue
+            word = raw.casefold()
             key = fold(word)
+            if raw == word:
+                self.lowered.add(key)
+            elif not _sentence_start(text, m.start()):
+                self.capitalised.add(key)
             if key not in self.forms:
                 self.forms[key] = set()
                 self.by_length.setdefault(len(key), []).append(key)
@@ -93,6 +121,7 @@ class Vocabulary:
                 if base is not None:
                     self.lemmas.setdefault(base, set()).add(key)
             self.forms[key].add(word)
+        for key in {fold(w) for w in words(text)}:
             counts[key] += 1
 
     def uses(self, key: str, viewer_id: int) -> int:
@@ -123,8 +152,8 @@ class Vocabulary:
         fixes: tuple[str, ...] = ()
         if not self.uses(key, viewer_id) and not wordnet.is_word(key):
             fixes = self._fixes(key, viewer_id)
-        related = self._related((key, *fixes), viewer_id, exclude={key, *fixes})
-        return Expansion(word=word, forms=forms, fixes=fixes, related=related)
+        near, far = self.related((key, *fixes), viewer_id=viewer_id, gerund=key.endswith("ing"))
+        return Expansion(word=word, forms=forms, fixes=fixes, near=near, far=far)
 
     def _fixes(self, key: str, viewer_id: int) -> tuple[str, ...]:
         if len(key) < MIN_LETTERS_TO_FIX:
@@ -142,22 +171,39 @@ class Vocabulary:
         closest.sort(key=lambda c: (-self.uses(c, viewer_id), c))
         return tuple(self._spelling(c) for c in closest[:MAX_FIXES])
 
-    def _related(
-        self, keys: Iterable[str], viewer_id: int, *, exclude: set[str]
-    ) -> tuple[str, ...]:
+    def related(
+        self, keys: Iterable[str], *, viewer_id: int, gerund: bool = False
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Words the viewer's notes use that WordNet relates to any of `keys`: (near, far),
+        nearest first. Not names, not words most notes use, and not "-ing" words (in notes
+        they are mostly verbs: "giving", "waiting") unless the question's word is one."""
+        keys = tuple(keys)
         common = max(2.0, COMMON_SHARE * self.team_notes)
         ranked: dict[str, tuple[int, int]] = {}
         for key in keys:
             for lemma, depth in wordnet.related(key).items():
                 for found in self.lemmas.get(lemma, ()):
                     uses = self.uses(found, viewer_id)
-                    if found in exclude or not uses or uses > common:
+                    if (
+                        found in keys
+                        or not uses
+                        or uses > common
+                        or (found.endswith("ing") and not gerund)
+                        or self._is_name(found)
+                    ):
                         continue
                     best = ranked.get(found)
                     if best is None or (depth, -uses) < best:
                         ranked[found] = (depth, -uses)
         nearest = sorted(ranked, key=lambda w: (*ranked[w], w))[:MAX_RELATED]
-        return tuple(self._spelling(w) for w in nearest)
+        near = tuple(self._spelling(w) for w in nearest if ranked[w][0] <= NEAR)
+        far = tuple(self._spelling(w) for w in nearest if ranked[w][0] > NEAR)
+        return near, far
+
+    def _is_name(self, key: str) -> bool:
+        """Written capitalised inside sentences, never in lower case, and someone's name
+        somewhere: "Mina", "Tom" (a myna, a turkey cock) — but not "Rottweiler"."""
+        return key in self.capitalised and key not in self.lowered and gazetteer().is_name_part(key)
 
     def _spelling(self, key: str) -> str:
         spellings = self.forms.get(key)

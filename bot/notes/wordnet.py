@@ -87,8 +87,8 @@ def _read(folder: Path) -> _Tables:
             if line.startswith(" ") or len(parts) < 6:
                 continue  # the licence header
             lemma = parts[0]
-            if "_" in lemma or "-" in lemma:
-                continue
+            if "-" in lemma or lemma.count("_") > 1:
+                continue  # two-word nouns stay: "musical_instrument"
             synset_count, pointer_count = int(parts[2]), int(parts[3])
             offsets = parts[6 + pointer_count : 6 + pointer_count + synset_count]
             senses[lemma] = tuple(int(o) for o in offsets)

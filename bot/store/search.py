@@ -43,7 +43,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 MATCH_LIMIT = 5_000  # most matches ranked per search, and the cap on the total returned
 MAX_TERMS = 16  # words beyond this add cost, not precision
 MAX_TOKEN_CHARS = 64
-MAX_ALTERNATIVES = 8  # a word and its spelling fixes and related words, in one OR group
+MAX_ALTERNATIVES = 16  # a word and its spelling fixes and related words, in one OR group
 
 _DAYS_PER_YEAR = 365.0
 
