@@ -163,6 +163,12 @@ def read(text: str) -> Ask | None:
         relative = _RELATIVE_MONTH.search(q)
         person = _POSSESSIVE.search(q)
         name = person.group("name") if person else None
+        if name is not None:
+            # "when is Grace's birthday": the name is the capitalised words before the 's
+            parts = name.split()
+            while parts and not parts[0][0].isupper():
+                parts.pop(0)
+            name = " ".join(parts) or None
         if name is not None and name.casefold().split()[-1] in _NOT_NAMES | {"whose"}:
             name = None
         if name is not None and name.casefold() in MONTHS:

@@ -39,6 +39,7 @@ _WORD = re.compile(r"[^\W_]+")
 MAX_FIXES = 2  # spelling fixes kept for one word
 MAX_RELATED = 12  # related words kept for one word
 NEAR = 2  # steps in WordNet within which a related word ranks with the spelling fixes
+PROPER_DEPTH = 3  # steps within which a capitalised word ("Rottweiler") may be a related word
 # A related word in more than this share of the notes tells nothing ("event" → "meeting").
 COMMON_SHARE = 0.05
 MIN_LETTERS_TO_FIX = 4
@@ -189,7 +190,7 @@ class Vocabulary:
                         or not uses
                         or uses > common
                         or (found.endswith("ing") and not gerund)
-                        or self._is_name(found)
+                        or self._is_name(found, depth)
                     ):
                         continue
                     best = ranked.get(found)
@@ -200,10 +201,13 @@ class Vocabulary:
         far = tuple(self._spelling(w) for w in nearest if ranked[w][0] > NEAR)
         return near, far
 
-    def _is_name(self, key: str) -> bool:
-        """Written capitalised inside sentences, never in lower case, and someone's name
-        somewhere: "Mina", "Tom" (a myna, a turkey cock) — but not "Rottweiler"."""
-        return key in self.capitalised and key not in self.lowered and gazetteer().is_name_part(key)
+    def _is_name(self, key: str, depth: int) -> bool:
+        """A word written capitalised inside sentences and never in lower case names something
+        ("Mina", "Tom", "Snowflake"): it is a related word only when it is nobody's name and
+        near ("dog" → "Rottweiler"), not a far homonym ("bird" → a snowflake, a snow bunting)."""
+        if key not in self.capitalised or key in self.lowered:
+            return False
+        return depth > PROPER_DEPTH or gazetteer().is_name_part(key)
 
     def _spelling(self, key: str) -> str:
         spellings = self.forms.get(key)
