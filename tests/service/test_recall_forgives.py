@@ -8,6 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import Rapport
+from bot.blocks.notes import recall_blocks
+from bot.console.notes import recall_lines
+from bot.console.output import Output
 from bot.domain.notes import RecallResult
 from bot.domain.refs import Actor
 from bot.store.db import SessionFactory
@@ -287,3 +290,32 @@ def test_a_loop_question_about_someone_unknown_is_searched_as_words(world: World
     result = world.app.recall.recall(actor=ME, query="what do I owe Globex")
     assert result.summary is None
     assert "Globex" in first(result)
+
+
+# --- what the asker sees --------------------------------------------------------------------------
+
+
+def test_the_answer_shows_why_and_what_else_was_searched(world: World) -> None:
+    log_all(world, [*NOTEBOOK, "Olu Adeyemi's birthday is Oct 3", "I owe Ines Moreau the deck"])
+    now = world.now
+
+    def shown(question: str) -> str:
+        result = world.app.recall.recall(actor=ME, query=question)
+        blocks = recall_blocks(result, tz="UTC", now=now)
+        return "\n".join(
+            str(part.get("text", ""))
+            for block in blocks
+            for part in [block.get("text") or {}, *block.get("elements", [])]
+            if isinstance(part, dict)
+        )
+
+    assert "Birthdays in October: Olu Adeyemi (Oct 3)" in shown("whose birthday is in October?")
+    assert "*birthday: Oct 3*" in shown("whose birthday is in October?")
+    assert "Also searched: accountant" in shown("acountant")
+    assert "*you owe Ines Moreau: the deck*" in shown("what do I owe Ines?")
+    assert shown("what am I waiting on from Ines?").startswith(
+        "Nothing open: you're not waiting on Ines Moreau for anything."
+    )
+    out = Output(json=False, tz="UTC", now=now)
+    lines = list(recall_lines(world.app.recall.recall(actor=ME, query="acountant"), out))
+    assert lines[0] == "(also searched: accountant)"
