@@ -37,7 +37,7 @@ _END = r"\s*(?:\?|$|\bfor\b|\babout\b|\bre\b|\bon\b)"
 _LOOPS: tuple[tuple[re.Pattern[str], Direction], ...] = (
     (
         re.compile(
-            r"\bwhat(?:'s| is| am| do)?\s+(?:i|we)\s+(?:still\s+)?(?:waiting|waitin)\s+"
+            r"\bwhat(?:'s| is| am| are| do)?\s+(?:i|we)\s+(?:still\s+)?(?:waiting|waitin)\s+"
             r"(?:on|for)(?:\s+from)?\s+" + _NAME + _END,
             re.I,
         ),
