@@ -15,7 +15,7 @@ direction. Each answer is a note the viewer may see, with a line saying why it a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -67,7 +67,7 @@ class Answers:
 def search(
     session: Session,
     *,
-    vocabulary: Vocabulary,
+    vocabulary: Callable[[], Vocabulary],
     workspace_id: str,
     viewer_id: int,
     terms: Sequence[str],
@@ -76,28 +76,17 @@ def search(
     now: datetime,
     need: NeedAsk | None = None,
 ) -> Answers:
+    """The tiers in order, each only while the page is not full; the vocabulary is read (and
+    brought up to date) only when the words as written do not fill it."""
     words = list(query_words(terms).words)
     if not words:
         return Answers(found=[], total=0)
-    expansions = [vocabulary.expand(w, viewer_id=viewer_id) for w in words]
-    compounds = _compounds(vocabulary, words, viewer_id)
-    plain = [[w] for w in words]
-    close = [[w, *x.close, *c[0]] for w, x, c in zip(words, expansions, compounds, strict=True)]
-    wider = [
-        [w, *x.alternatives, *c[0], *c[1]]
-        for w, x, c in zip(words, expansions, compounds, strict=True)
-    ]
-    tiers: list[tuple[list[list[str]], bool]] = []
-    for any_group in (False, True) if len(words) > 1 else (False,):
-        for groups in (plain, close, wider):
-            if (groups, any_group) not in tiers:  # no expansion: one tier, not three
-                tiers.append((groups, any_group))
     window = offset + limit if need is None else max(offset + limit, NEED_WINDOW)
     merged: dict[int, float] = {}
     total = 0
-    for groups, any_group in tiers:
-        if len(merged) >= window:
-            break
+
+    def run(groups: list[list[str]], any_group: bool) -> None:
+        nonlocal total
         ranked, count = search_alternatives(
             session,
             workspace_id=workspace_id,
@@ -111,16 +100,38 @@ def search(
         total = max(total, count)
         for note_id, score in ranked:
             merged.setdefault(note_id, score)
+
+    plain = [[w] for w in words]
+    run(plain, False)
+    also: tuple[str, ...] = ()
+    if len(merged) < window:
+        known = vocabulary()
+        expansions = [known.expand(w, viewer_id=viewer_id) for w in words]
+        compounds = _compounds(known, words, viewer_id)
+        pairs = list(zip(words, expansions, compounds, strict=True))
+        close = [[w, *x.close, *c[0]] for w, x, c in pairs]
+        wider = [[w, *x.alternatives, *c[0], *c[1]] for w, x, c in pairs]
+        tiers: list[tuple[list[list[str]], bool]] = [(plain, False)]
+        for any_group in (False, True) if len(words) > 1 else (False,):
+            for groups in (plain, close, wider):
+                if (groups, any_group) not in tiers:  # no expansion: one tier, not three
+                    tiers.append((groups, any_group))
+        for groups, any_group in tiers[1:]:
+            if len(merged) >= window:
+                break
+            run(groups, any_group)
+        also = tuple(
+            dict.fromkeys(
+                [a for x in expansions for a in (*x.fixes, *x.related)]
+                + [a for c in compounds for a in (*c[0], *c[1])]
+            )
+        )
+    else:
+        wider = plain
     total = min(MATCH_LIMIT, max(total, len(merged)))
     found = [Found(note_id, score) for note_id, score in merged.items()]
     if need is not None:
         found = _needs_first(session, found, wider)
-    also = tuple(
-        dict.fromkeys(
-            [a for x in expansions for a in (*x.fixes, *x.related)]
-            + [a for c in compounds for a in (*c[0], *c[1])]
-        )
-    )
     return Answers(found=found[offset : offset + limit], total=total, also=also)
 
 

@@ -115,7 +115,7 @@ class Recall(UseCases):
                     return RecallResult(query=query, terms=(), hits=(), total=0, offset=offset)
                 found = answers.search(
                     session,
-                    vocabulary=self._vocabularies.of(session, workspace_id=ws),
+                    vocabulary=lambda: self._vocabularies.of(session, workspace_id=ws),
                     workspace_id=ws,
                     viewer_id=user.id,
                     terms=terms,

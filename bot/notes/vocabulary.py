@@ -19,6 +19,7 @@ narrower words (bot.notes.wordnet), kept only when some visible note uses them, 
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlmodel import Session, col
 
 from bot.notes import wordnet
@@ -46,6 +47,7 @@ MIN_LETTERS_TO_FIX = 4
 BATCH = 5_000
 
 
+@functools.lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """Lower case without accents: "Zoë" and "zoe" are one word, as FTS5 reads them."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -53,7 +55,7 @@ def fold(word: str) -> str:
 
 
 def _sentence_start(text: str, at: int) -> bool:
-    before = text[:at].rstrip(" \t*_~>\"'(")
+    before = text[max(0, at - 8) : at].rstrip(" \t*_~>\"'(")
     return not before or before[-1] in ".!?:;\n•-–—"
 
 
@@ -105,6 +107,7 @@ class Vocabulary:
         counts = self.private.setdefault(author_id, Counter()) if private else self.team
         if not private:
             self.team_notes += 1
+        seen: set[str] = set()
         for m in _WORD.finditer(text):
             raw = m.group(0)
             if raw.isdigit():
@@ -115,15 +118,16 @@ class Vocabulary:
                 self.lowered.add(key)
             elif not _sentence_start(text, m.start()):
                 self.capitalised.add(key)
-            if key not in self.forms:
-                self.forms[key] = set()
+            forms = self.forms.get(key)
+            if forms is None:
+                forms = self.forms[key] = set()
                 self.by_length.setdefault(len(key), []).append(key)
                 base = wordnet.lemma(key)
                 if base is not None:
                     self.lemmas.setdefault(base, set()).add(key)
-            self.forms[key].add(word)
-        for key in {fold(w) for w in words(text)}:
-            counts[key] += 1
+            forms.add(word)
+            seen.add(key)
+        counts.update(seen)
 
     def uses(self, key: str, viewer_id: int) -> int:
         """How many notes the viewer may see use the folded word (team + own private)."""
@@ -136,7 +140,12 @@ class Vocabulary:
             while True:
                 rows = session.execute(
                     select(col(Note.id), col(Note.author_id), col(Note.visibility), col(Note.text))
-                    .where(col(Note.workspace_id) == workspace_id, col(Note.id) > self.high_water)
+                    .where(
+                        col(Note.id) > self.high_water,
+                        # `|| ''` keeps both planners on the primary key (the few notes since
+                        # the last read) instead of the workspace index (all of its notes).
+                        (col(Note.workspace_id) + literal("")) == workspace_id,
+                    )
                     .order_by(col(Note.id))
                     .limit(BATCH)
                 ).all()
