@@ -54,7 +54,7 @@ class Recall(UseCases):
         super().__init__(**shared)
         self.standing_of = standing_of
         # Each workspace's words, read from its notes as they come (bot.notes.vocabulary).
-        self._vocabularies = Vocabularies()
+        self._vocabularies = Vocabularies(self.sessions)
 
     def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:
         """One note the actor may see (NotFoundError otherwise)."""

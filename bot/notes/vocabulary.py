@@ -20,6 +20,7 @@ narrower words (bot.notes.wordnet), kept only when some visible note uses them, 
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import threading
 import unicodedata
@@ -34,7 +35,10 @@ from sqlmodel import Session, col
 
 from bot.notes import wordnet
 from bot.parsing.gazetteer import gazetteer
+from bot.store.db import SessionFactory
 from bot.store.models import Note
+
+log = logging.getLogger("rapport")
 
 _WORD = re.compile(r"[^\W_]+")
 MAX_FIXES = 2  # spelling fixes kept for one word
@@ -44,7 +48,8 @@ PROPER_DEPTH = 3  # steps within which a capitalised word ("Rottweiler") may be 
 # A related word in more than this share of the notes tells nothing ("event" → "meeting").
 COMMON_SHARE = 0.05
 MIN_LETTERS_TO_FIX = 4
-BATCH = 5_000
+BATCH = 5_000  # notes read in one statement
+SYNC_BATCHES = 2  # batches a question reads itself (~1 s at most); the rest in the background
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -91,6 +96,7 @@ class Vocabulary:
     """Words of one workspace's notes: how many notes use each, by who may see them."""
 
     high_water: int = 0  # the last Note.id read
+    batch: int = BATCH
     team_notes: int = 0
     team: Counter[str] = field(default_factory=Counter)  # folded word → team notes using it
     private: dict[int, Counter[str]] = field(default_factory=dict)  # author → folded → notes
@@ -134,10 +140,13 @@ class Vocabulary:
         own = self.private.get(viewer_id)
         return self.team.get(key, 0) + (own.get(key, 0) if own else 0)
 
-    def refresh(self, session: Session, *, workspace_id: str) -> None:
-        """Read the notes logged since the last call (in batches, oldest first)."""
+    def refresh(self, session: Session, *, workspace_id: str, batches: int | None = None) -> bool:
+        """Read the notes logged since the last call, oldest first, in batches (at most
+        `batches` of them); True when nothing is left to read."""
+        done = 0
         with self.lock:
-            while True:
+            while batches is None or done < batches:
+                done += 1
                 rows = session.execute(
                     select(col(Note.id), col(Note.author_id), col(Note.visibility), col(Note.text))
                     .where(
@@ -147,15 +156,20 @@ class Vocabulary:
                         (col(Note.workspace_id) + literal("")) == workspace_id,
                     )
                     .order_by(col(Note.id))
-                    .limit(BATCH)
+                    .limit(self.batch)
                 ).all()
                 for note_id, author_id, visibility, text in rows:
                     self.add(text, author_id=author_id, private=visibility == "private")
                     self.high_water = max(self.high_water, note_id)
-                if len(rows) < BATCH:
-                    return
+                if len(rows) < self.batch:
+                    return True
+        return False
 
     def expand(self, word: str, *, viewer_id: int) -> Expansion:
+        with self.lock:  # a background read may be adding words
+            return self._expand(word, viewer_id=viewer_id)
+
+    def _expand(self, word: str, *, viewer_id: int) -> Expansion:
         key = fold(word)
         low = word.casefold()
         forms = tuple(sorted(f for f in self.forms.get(key, ()) if f != low))
@@ -224,14 +238,58 @@ class Vocabulary:
 
 
 class Vocabularies:
-    """One vocabulary per workspace, for one database (the use case that owns it)."""
+    """One vocabulary per workspace, for one database (the use case that owns it).
 
-    def __init__(self) -> None:
+    A question reads up to SYNC_BATCHES batches of new notes itself (a small workspace, or the
+    notes since the last question); a large workspace's first read goes on in a background
+    thread, and questions meanwhile use the words read so far."""
+
+    def __init__(
+        self, sessions: SessionFactory, *, batch: int = BATCH, sync_batches: int = SYNC_BATCHES
+    ) -> None:
+        self._sessions = sessions
+        self._batch = batch
+        self._sync_batches = sync_batches
         self._by_workspace: dict[str, Vocabulary] = {}
+        self._reading: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
 
     def of(self, session: Session, *, workspace_id: str) -> Vocabulary:
         with self._lock:
-            vocabulary = self._by_workspace.setdefault(workspace_id, Vocabulary())
-        vocabulary.refresh(session, workspace_id=workspace_id)
+            vocabulary = self._by_workspace.setdefault(workspace_id, Vocabulary(batch=self._batch))
+            reading = workspace_id in self._reading
+        if not reading and not vocabulary.refresh(
+            session, workspace_id=workspace_id, batches=self._sync_batches
+        ):
+            with self._lock:
+                if workspace_id in self._reading:
+                    return vocabulary
+                thread = threading.Thread(
+                    target=self._finish,
+                    args=(vocabulary, workspace_id),
+                    name=f"vocabulary-{workspace_id}",
+                    daemon=True,
+                )
+                self._reading[workspace_id] = thread
+            thread.start()
         return vocabulary
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Until every background read has finished (tests, and a clean shutdown)."""
+        with self._lock:
+            threads = list(self._reading.values())
+        for thread in threads:
+            thread.join(timeout)
+
+    def _finish(self, vocabulary: Vocabulary, workspace_id: str) -> None:
+        try:
+            with self._sessions() as session:
+                # One batch a transaction: on SQLite every transaction holds the write lock
+                # (BEGIN IMMEDIATE), and notes being logged must not wait for the whole read.
+                while not vocabulary.refresh(session, workspace_id=workspace_id, batches=1):
+                    session.rollback()
+        except Exception:  # a database gone away: the next question starts a new read
+            log.exception("reading the vocabulary of %s", workspace_id)
+        finally:
+            with self._lock:
+                self._reading.pop(workspace_id, None)

@@ -13,6 +13,7 @@ from bot.console.notes import recall_lines
 from bot.console.output import Output
 from bot.domain.notes import RecallResult
 from bot.domain.refs import Actor
+from bot.notes.vocabulary import Vocabularies
 from bot.store.db import SessionFactory
 from tests.world import World
 
@@ -319,3 +320,19 @@ def test_the_answer_shows_why_and_what_else_was_searched(world: World) -> None:
     out = Output(json=False, tz="UTC", now=now)
     lines = list(recall_lines(world.app.recall.recall(actor=ME, query="acountant"), out))
     assert lines[0] == "(also searched: accountant)"
+
+
+def test_a_large_workspace_reads_its_words_in_the_background(sessions: SessionFactory) -> None:
+    """A question reads a bounded number of notes itself; the rest come in a thread, and the
+    questions meanwhile use the words read so far (here: 2 notes a batch, 1 batch a question)."""
+    world = World(sessions=sessions, now=START)
+    log_all(world, [*NOTEBOOK[:8], "Lena Fischer is looking for a bookkeeper"])
+    vocabularies = Vocabularies(sessions, batch=2, sync_batches=1)
+    with sessions() as session:
+        early = vocabularies.of(session, workspace_id=ME.workspace_id)
+        assert early.high_water == 2  # the question's own batch
+    vocabularies.wait(timeout=30)
+    assert early.high_water == 9  # every note, read by the thread
+    assert early.expand("bookeeper", viewer_id=1).fixes == ("bookkeeper",)
+    with sessions() as session:
+        assert vocabularies.of(session, workspace_id=ME.workspace_id) is early
