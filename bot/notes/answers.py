@@ -273,10 +273,15 @@ def loops(
         lines.append(line)
         found.append(Found(view.source_note_id, 1.0, line))
     if lines:
-        head = "You owe" if you_owe else "You're waiting on"
-        summary = f"{head} {len(lines)} thing{'s' if len(lines) != 1 else ''}" + (
-            f" with {name}" if name else ""
-        )
+        things = f"{len(lines)} thing{'s' if len(lines) != 1 else ''}"
+        if you_owe:
+            summary = f"You owe {name} {things}" if name else f"You owe {things}"
+        else:
+            summary = (
+                f"You're waiting on {name} for {things}"
+                if name
+                else (f"You're waiting on {things}")
+            )
     elif name:
         summary = (
             f"Nothing open: you don't owe {name} anything."

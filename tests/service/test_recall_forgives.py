@@ -268,11 +268,12 @@ def test_what_am_i_waiting_on_and_what_do_i_owe(world: World) -> None:
     )
     waiting = world.app.recall.recall(actor=ME, query="what am I waiting on from Yusuf?")
     assert [h.answer for h in waiting.hits] == ["waiting on Yusuf Rahimi: the signed contract"]
-    assert waiting.summary == "You're waiting on 1 thing with Yusuf Rahimi"
+    assert waiting.summary == "You're waiting on Yusuf Rahimi for 1 thing"
     owe = world.app.recall.recall(actor=ME, query="what do I owe Ines")
     assert len(owe.hits) == 1 and owe.hits[0].answer is not None
     assert owe.hits[0].answer.startswith("you owe Ines Moreau: the case study (due ")
     everything = world.app.recall.recall(actor=ME, query="what do I owe?")
+    assert everything.summary == "You owe 2 things"
     assert {h.contacts[0].display_name for h in everything.hits} == {"Ines Moreau", "Yusuf Rahimi"}
 
     world.app.notes.log(actor=ME, text="Yusuf sent the signed contract")
