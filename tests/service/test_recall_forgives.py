@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.app import Rapport
 from bot.blocks.notes import recall_blocks
@@ -337,3 +339,19 @@ def test_a_large_workspace_reads_its_words_in_the_background(sessions: SessionFa
     assert early.expand("bookeeper", viewer_id=1).fixes == ("bookkeeper",)
     with sessions() as session:
         assert vocabularies.of(session, workspace_id=ME.workspace_id) is early
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    question=st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=120
+    ).filter(str.strip)
+)
+def test_any_question_is_answered_without_raising(world: World, question: str) -> None:
+    if not world.app.recall.recall(actor=ME, query="Rottweiler").hits:  # once per test
+        log_all(world, [*NOTEBOOK, "private: Jane Doe's birthday is Oct 3", ROTTWEILER])
+    for asker in (ME, BOB):
+        result = world.app.recall.recall(actor=asker, query=question)
+        assert all(not h.private or asker is ME for h in result.hits)
