@@ -170,6 +170,8 @@ class Vocabulary:
             return self._expand(word, viewer_id=viewer_id)
 
     def _expand(self, word: str, *, viewer_id: int) -> Expansion:
+        if not self.forms:
+            return Expansion(word=word)  # no notes: nothing to fix towards or relate to
         key = fold(word)
         low = word.casefold()
         forms = tuple(sorted(f for f in self.forms.get(key, ()) if f != low))
