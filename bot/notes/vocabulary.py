@@ -48,6 +48,7 @@ PROPER_DEPTH = 3  # steps within which a capitalised word ("Rottweiler") may be 
 # A related word in more than this share of the notes tells nothing ("event" → "meeting").
 COMMON_SHARE = 0.05
 MIN_LETTERS_TO_FIX = 4
+MIN_LETTERS_TO_VARY = 7  # an English word this long may be a variant of a word notes use
 BATCH = 5_000  # notes read in one statement
 SYNC_BATCHES = 2  # batches a question reads itself (~1 s at most); the rest in the background
 
@@ -176,15 +177,20 @@ class Vocabulary:
         low = word.casefold()
         forms = tuple(sorted(f for f in self.forms.get(key, ()) if f != low))
         fixes: tuple[str, ...] = ()
-        if not self.uses(key, viewer_id) and not wordnet.is_word(key):
-            fixes = self._fixes(key, viewer_id)
+        if not self.uses(key, viewer_id):
+            # An English word is a misspelling only of a long word's variant, one edit away
+            # ("chocolate" for "Chocolat"); "cat" is never "car".
+            english = wordnet.is_word(key)
+            if not english or len(key) >= MIN_LETTERS_TO_VARY:
+                fixes = self._fixes(key, viewer_id, limit=1 if english else None)
         near, far = self.related((key, *fixes), viewer_id=viewer_id, gerund=key.endswith("ing"))
         return Expansion(word=word, forms=forms, fixes=fixes, near=near, far=far)
 
-    def _fixes(self, key: str, viewer_id: int) -> tuple[str, ...]:
+    def _fixes(self, key: str, viewer_id: int, *, limit: int | None = None) -> tuple[str, ...]:
         if len(key) < MIN_LETTERS_TO_FIX:
             return ()
-        limit = 1 if len(key) < 8 else 2
+        if limit is None:
+            limit = 1 if len(key) < 8 else 2
         choices: list[str] = []
         for length in range(len(key) - limit, len(key) + limit + 1):
             choices.extend(self.by_length.get(length, ()))

@@ -45,6 +45,7 @@ NOTEBOOK = [
     "Zoom with Chen Wei, he's after a new accountant for the Berlin entity",
     "Lunch with Zoë Martin about the offsite",
     "Coffee with Ciarán Ó Dálaigh from Stripe",
+    "Met Camille Laurent at the Salon du Chocolat",
     "Priya Nair mentioned her parrot learned to say hello",
 ]
 
@@ -137,6 +138,7 @@ def test_seed_story_a_neighbour_asks_for_a_plumber_recommended_at_a_housewarming
         ("zoe", "Zoë"),
         ("ciaran stripe", "Ciarán"),
         ("dalaigh", "Dálaigh"),
+        ("chocolate", "Chocolat"),  # an English word, one edit from the word a note uses
     ],
 )
 def test_a_misspelt_or_unaccented_word_finds_the_word_notes_use(
