@@ -195,7 +195,13 @@ class Vocabulary:
         for length in range(len(key) - limit, len(key) + limit + 1):
             choices.extend(self.by_length.get(length, ()))
         found = process.extract(key, choices, scorer=OSA.distance, score_cutoff=limit, limit=None)
-        visible = [(c, d) for c, d, _ in found if self.uses(c, viewer_id)]
+        # Not the word itself in another number ("rottweilers"): the search's stemming has it.
+        same = wordnet.lemma(key) or key
+        visible = [
+            (c, d)
+            for c, d, _ in found
+            if self.uses(c, viewer_id) and (wordnet.lemma(c) or c) != same
+        ]
         if not visible:
             return ()
         best = min(d for _, d in visible)

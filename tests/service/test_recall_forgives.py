@@ -148,6 +148,13 @@ def test_a_misspelt_or_unaccented_word_finds_the_word_notes_use(
     assert expected in first(world.app.recall.recall(actor=ME, query=question)), question
 
 
+def test_another_number_of_the_same_word_is_not_a_fix(world: World) -> None:
+    log_all(world, ["Jane Doe prefers Rottweilers, not poodles", "Sam Lee has two kittens"])
+    for question, found in (("rottweiler", "Rottweilers"), ("kitten", "kittens")):
+        result = world.app.recall.recall(actor=ME, query=question)
+        assert found in first(result) and result.also == (), question
+
+
 def test_an_english_word_is_not_corrected_into_another(world: World) -> None:
     log_all(world, ["Drove Sam Lee to the car wash", "Kai Berg's cart broke down"])
     assert world.app.recall.recall(actor=ME, query="cat").hits == ()
