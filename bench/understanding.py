@@ -4,6 +4,7 @@
     python -m bench understanding --failures   # and every failing case: id, field, expected, got
     python -m bench understanding --story s05  # only stories whose id starts with s05
     python -m bench understanding --corpus tests/corpus/blind  # another directory of stories
+    python -m bench understanding --recall-db URL  # the recall top-3 row on another database
 
 Each story in tests/corpus/*.toml says what the workspace already knows, then gives notes in
 order; tests/corpus/README.md describes the schema and how each field is matched. A *reader*
@@ -1045,6 +1046,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="score the parser with each candidate library (those installed) beside it",
     )
+    parser.add_argument(
+        "--recall-db",
+        metavar="URL",
+        help="database for the recall top-3 row (bench/recall_top3.py; default scratch SQLite)",
+    )
     args = parser.parse_args(argv)
     if args.show:
         return show(args.show, args.corpus)
@@ -1071,7 +1077,16 @@ def main(argv: list[str] | None = None) -> int:
         missed = missed_targets(scored)
         if missed:
             print(f"{name}: below target: " + ", ".join(missed))
+    recall = None
+    if args.corpus == CORPUS and not args.story:
+        # Recall top-3 (bench/recall_top3.py): the query corpus answered by the real service.
+        from bench import recall_top3
+
+        recall = recall_top3.run(args.recall_db)
+        print("\n" + recall_top3.render(recall))
     if args.failures:
+        if recall is not None:
+            print(recall_top3.misses(recall))
         for name, scored in columns.items():
             print(f"\nFailures ({name}): note | field | expected | got")
             for f in scored.failures:

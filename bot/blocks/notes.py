@@ -222,6 +222,7 @@ def _hit_blocks(hit: RecallHit, *, tz: str, now: datetime) -> list[Block]:
     text = escape(truncate(hit.text, HIT_PREVIEW_CHARS))
     when = slack_date(hit.occurred_at, fallback_tz=tz, with_time=False)
     meta = [
+        *([f"*{escape(truncate(hit.answer, 200))}*"] if hit.answer else []),
         f"{when} ({ago(hit.occurred_at, now)})",
         f"logged by {escape(hit.author)}",
     ]
@@ -237,17 +238,22 @@ def recall_blocks(
 ) -> list[Block]:
     """One page of recall answers (≤ 50 blocks), with Previous/Next buttons when there are more."""
     query = escape(truncate(result.query, 200))
+    summary = escape(truncate(result.summary, 2000)) if result.summary else None
     if not result.hits:
         if result.offset:
             return [section(f"No more notes for “{query}”.")]
+        if summary:
+            return [section(summary)]
         return [section(f"I found nothing for “{query}”. Try fewer or different words.")]
     first = result.offset + 1
     last = result.offset + len(result.hits)
     count = f"{result.total} note{'s' if result.total != 1 else ''}"
     shown = f" (showing {first}–{last})" if result.total > len(result.hits) else ""
-    blocks: list[Block] = [section(f"*{count}* for “{query}”{shown}")]
-    # Header + nav take 2 blocks; each hit takes 2: stay within one message.
-    room = (MAX_MESSAGE_BLOCKS - 2) // 2
+    blocks: list[Block] = [section(summary or f"*{count}* for “{query}”{shown}")]
+    if result.also:
+        blocks.append(context("Also searched: " + escape(truncate(", ".join(result.also), 300))))
+    # Header, "also searched" + nav take 3 blocks; each hit takes 2: stay within one message.
+    room = (MAX_MESSAGE_BLOCKS - 3) // 2
     for hit in result.hits[: min(page_size, room)]:
         blocks += _hit_blocks(hit, tz=tz, now=now)
     nav = []

@@ -238,16 +238,23 @@ def log_lines(result: LogResult, out: Output) -> Iterator[str]:
 
 
 def recall_lines(result: RecallResult, out: Output) -> Iterator[str]:
-    if not result.terms:
+    if result.summary:
+        yield result.summary
+    elif not result.terms:
         yield "Nothing to search for in that; try a few keywords, e.g. `recall dog`."
         return
     if not result.hits:
-        yield f"No notes match {' '.join(result.terms)}."
+        if not result.summary:
+            yield f"No notes match {' '.join(result.terms)}."
         return
+    if result.also:
+        yield f"(also searched: {', '.join(result.also)})"
     for number, hit in enumerate(result.hits, start=result.offset + 1):
         who = ", ".join(c.display_name for c in hit.contacts) or "no contact"
         private = " · private" if hit.private else ""
         yield f"{number}. {who} — {out.when(hit.occurred_at)}, noted by {hit.author}{private}"
+        if hit.answer:
+            yield f"   → {hit.answer}"
         yield f"   {_clip(hit.text, 300)}"
     shown = result.offset + len(result.hits)
     if result.total > shown:

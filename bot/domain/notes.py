@@ -110,6 +110,9 @@ class RecallHit:
     private: bool
     kind: str | None
     score: float
+    # Why this note answers the question, for needs, occasions and loops ("needs: a new
+    # accountant", "birthday: Oct 3", "you owe Tyler Brooks: the SOW"); None for a plain match.
+    answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,11 @@ class RecallResult:
     hits: tuple[RecallHit, ...]
     total: int  # how many matched (bounded), for pagination
     offset: int = 0
+    # The answer in one line when the question asks for occasions or loops ("Birthdays in
+    # October: Olu Adeyemi (Oct 3)", "Nothing open: you don't owe Yusuf Rahimi anything").
+    summary: str | None = None
+    # Words also searched for: spelling fixes and related words the notes use ("accountant").
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

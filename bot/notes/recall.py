@@ -17,14 +17,14 @@ from bot.domain.errors import NotFoundError, UserInputError
 from bot.domain.notes import ContactCard, Home, LoopList, RecallHit, RecallResult, TimelineEntry
 from bot.domain.refs import Actor
 from bot.domain.standing import ContactStanding
-from bot.notes import news, team
+from bot.notes import answers, news, questions, team
 from bot.notes.log import MAX_NOTE_CHARS
 from bot.notes.lookup import find_contact
 from bot.notes.values import loop_view, occasion_view, sorted_loops, timeline
+from bot.notes.vocabulary import Vocabularies
 from bot.parsing import Direction, parse_query
 from bot.store import repo
 from bot.store.models import Note, NoteContact, User
-from bot.store.search import search_notes
 from bot.usecases import Shared, UseCases, contact_ref
 
 SENSITIVE_COOLDOWN = timedelta(days=30)
@@ -53,6 +53,8 @@ class Recall(UseCases):
     def __init__(self, *, standing_of: StandingOf, **shared: Unpack[Shared]) -> None:
         super().__init__(**shared)
         self.standing_of = standing_of
+        # Each workspace's words, read from its notes as they come (bot.notes.vocabulary).
+        self._vocabularies = Vocabularies(self.sessions)
 
     def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:
         """One note the actor may see (NotFoundError otherwise)."""
@@ -66,49 +68,101 @@ class Recall(UseCases):
             return timeline(session, [note])[0]
 
     def recall(self, *, actor: Actor, query: str, limit: int = 10, offset: int = 0) -> RecallResult:
+        """Notes that answer the question, best first (bot.notes.answers says how): a search
+        that forgives misspellings and finds related words, or, for "who's looking for…",
+        "whose birthday…" and "what do I owe…", the needs, occasions and loops asked for."""
         if not query.strip():
             raise UserInputError("What should I look for? Try `recall shelter dog`.")
-        parsed = parse_query(query[:MAX_NOTE_CHARS])
-        if not parsed.terms:
-            return RecallResult(query=query, terms=(), hits=(), total=0, offset=offset)
+        text = query[:MAX_NOTE_CHARS]
+        parsed = parse_query(text)
+        ask = questions.read(text)
+        limit, offset = max(1, min(limit, 100)), max(0, offset)
         with self._session() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()
-            ranked, total = search_notes(
-                session,
-                workspace_id=actor.workspace_id,
-                viewer_id=user.id,
-                terms=parsed.terms,
-                limit=max(1, min(limit, 100)),
-                offset=max(0, offset),
-                now=self._now(),
-            )
-            notes = repo.notes_by_id(session, [note_id for note_id, _ in ranked])
-            contacts = repo.contacts_of_notes(session, notes)
-            authors = repo.users_by_id(session, [n.author_id for n in notes.values()])
-            hits = []
-            for note_id, score in ranked:
-                note = notes.get(note_id)
-                if note is None or not _may_see(note, actor.workspace_id, user):
-                    continue
-                author = authors.get(note.author_id)
-                hits.append(
-                    RecallHit(
-                        note_id=note_id,
-                        text=note.text,
-                        contacts=tuple(contact_ref(c) for c in contacts.get(note_id, [])),
-                        occurred_at=note.occurred_at,
-                        author=author.display_name if author else "someone",
-                        author_id=author.external_id if author else "",
-                        private=note.visibility == "private",
-                        kind=note.kind,
-                        score=score,
-                    )
+            now = self._now()
+            ws = actor.workspace_id
+            found: answers.Answers | None = None
+            if isinstance(ask, questions.OccasionAsk):
+                found = answers.occasions(
+                    session,
+                    ask=ask,
+                    workspace_id=ws,
+                    viewer_id=user.id,
+                    now=now,
+                    tz=self._tz(actor, user),
                 )
+            elif isinstance(ask, questions.LoopAsk):
+                found = answers.loops(
+                    session,
+                    ask=ask,
+                    workspace_id=ws,
+                    owner_id=user.id,
+                    now=now,
+                    tz=self._tz(actor, user),
+                )
+            if found is not None:
+                found = answers.Answers(
+                    found=found.found[offset : offset + limit],
+                    total=found.total,
+                    summary=found.summary,
+                )
+            else:
+                need = ask if isinstance(ask, questions.NeedAsk) else None
+                terms = need.terms if need else parsed.terms
+                if not terms:
+                    return RecallResult(query=query, terms=(), hits=(), total=0, offset=offset)
+                found = answers.search(
+                    session,
+                    vocabulary=lambda: self._vocabularies.of(session, workspace_id=ws),
+                    workspace_id=ws,
+                    viewer_id=user.id,
+                    terms=terms,
+                    limit=limit,
+                    offset=offset,
+                    now=now,
+                    need=need,
+                )
+            hits = self._hits(session, actor, user, found.found)
             return RecallResult(
-                query=query, terms=parsed.terms, hits=tuple(hits), total=total, offset=offset
+                query=query,
+                terms=parsed.terms,
+                hits=tuple(hits),
+                total=found.total,
+                offset=offset,
+                summary=found.summary,
+                also=found.also,
             )
+
+    def _hits(
+        self, session: Session, actor: Actor, user: User, found: list[answers.Found]
+    ) -> list[RecallHit]:
+        """The notes found, as the viewer may see them (re-checked here, whatever found them)."""
+        notes = repo.notes_by_id(session, [f.note_id for f in found])
+        contacts = repo.contacts_of_notes(session, notes)
+        authors = repo.users_by_id(session, [n.author_id for n in notes.values()])
+        hits = []
+        for f in found:
+            note = notes.get(f.note_id)
+            if note is None or not _may_see(note, actor.workspace_id, user):
+                continue
+            author = authors.get(note.author_id)
+            hits.append(
+                RecallHit(
+                    note_id=f.note_id,
+                    text=note.text,
+                    contacts=tuple(contact_ref(c) for c in contacts.get(f.note_id, [])),
+                    occurred_at=note.occurred_at,
+                    author=author.display_name if author else "someone",
+                    author_id=author.external_id if author else "",
+                    private=note.visibility == "private",
+                    kind=note.kind,
+                    score=f.score,
+                    answer=f.answer,
+                )
+            )
+        return hits
 
     def card(
         self, *, actor: Actor, name: str | None = None, contact_id: int | None = None

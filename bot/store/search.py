@@ -43,6 +43,7 @@ from sqlalchemy.sql.selectable import TextualSelect
 MATCH_LIMIT = 5_000  # most matches ranked per search, and the cap on the total returned
 MAX_TERMS = 16  # words beyond this add cost, not precision
 MAX_TOKEN_CHARS = 64
+MAX_ALTERNATIVES = 16  # a word and its spelling fixes and related words, in one OR group
 
 _DAYS_PER_YEAR = 365.0
 
@@ -94,10 +95,73 @@ def query_words(terms: Sequence[str]) -> QueryWords:
 
 def fts5_match(words: QueryWords, *, any_word: bool = False) -> str:
     """An FTS5 MATCH expression in which every word is a quoted string, never syntax."""
-    parts = ['"' + word.replace('"', '""') + '"' for word in words.words]
-    if words.prefix_last and parts:
-        parts[-1] += "*"
-    return (" OR " if any_word else " AND ").join(parts)
+    return _fts5_groups(_single(words), any_group=any_word)
+
+
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _single(words: QueryWords) -> list[list[str]]:
+    groups = [[_quoted(word)] for word in words.words]
+    if words.prefix_last and groups:
+        groups[-1][0] += "*"
+    return groups
+
+
+def _fts5_groups(groups: Sequence[Sequence[str]], *, any_group: bool) -> str:
+    """Quoted words: OR within a group (a word and its alternatives), AND (or OR) across."""
+    parts = [g[0] if len(g) == 1 else "(" + " OR ".join(g) + ")" for g in groups]
+    return (" OR " if any_group else " AND ").join(parts)
+
+
+def alternative_words(groups: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Each group's words as the search will look for them: every word re-tokenized like a
+    query word (letters and digits only, at most MAX_TOKEN_CHARS), one-token words only,
+    duplicates dropped, at most MAX_ALTERNATIVES a group and MAX_TERMS groups. A group whose
+    first word is a stop word or empty is dropped."""
+    out: list[list[str]] = []
+    for group in groups:
+        kept: list[str] = []
+        for raw in group:
+            word = unicodedata.normalize("NFC", raw)
+            tokens = _WORD.findall(word)
+            if len(tokens) != 1 or tokens[0][1]:
+                continue
+            token = tokens[0][0]
+            if len(token) > MAX_TOKEN_CHARS or token.casefold() in STOP_WORDS:
+                continue
+            if token.casefold() not in {k.casefold() for k in kept}:
+                kept.append(token)
+        if kept:
+            out.append(kept[:MAX_ALTERNATIVES])
+    return out[:MAX_TERMS]
+
+
+def search_alternatives(
+    session: Session,
+    *,
+    workspace_id: str,
+    viewer_id: int,
+    groups: Sequence[Sequence[str]],
+    any_group: bool,
+    limit: int,
+    offset: int = 0,
+    now: datetime,
+) -> tuple[list[tuple[int, float]], int]:
+    """Like `search_notes`, for words with alternatives: [["dog", "puppy", "rottweiler"],
+    ["shelter"]] matches notes with (dog OR puppy OR rottweiler) AND shelter — or, with
+    `any_group`, any of them. No fallback: the caller decides what to try next."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+    cleaned = alternative_words(groups)
+    if not cleaned:
+        return [], 0
+    where = (workspace_id, viewer_id, None)
+    found = _ranked(session, cleaned, False, any_group, where, now, limit, offset)
+    return found or ([], 0)
 
 
 def search_notes(
@@ -124,15 +188,17 @@ def search_notes(
     if not words.words:
         return [], 0
     where = (workspace_id, viewer_id, contact_id)
-    found = _ranked(session, words, False, where, now, limit, offset)
+    groups = [[w] for w in words.words]
+    found = _ranked(session, groups, words.prefix_last, False, where, now, limit, offset)
     if found is None and len(words.words) > 1:
-        found = _ranked(session, words, True, where, now, limit, offset)
+        found = _ranked(session, groups, words.prefix_last, True, where, now, limit, offset)
     return found or ([], 0)
 
 
 def _ranked(
     session: Session,
-    words: QueryWords,
+    groups: Sequence[Sequence[str]],
+    prefix_last: bool,
     any_word: bool,
     where: tuple[str, int, int | None],
     now: datetime,
@@ -157,18 +223,26 @@ def _ranked(
         params["contact_id"] = contact_id
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        params["query"] = fts5_match(words, any_word=any_word)
+        quoted = [[_quoted(w) for w in group] for group in groups]
+        if prefix_last:
+            quoted[-1][0] += "*"
+        params["query"] = _fts5_groups(quoted, any_group=any_word)
         # Stored the way UTCDateTime stores datetimes on SQLite: naive UTC text.
         params["now"] = now.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
         statement = _sqlite_statement(with_contact=contact_id is not None)
     elif dialect == "postgresql":
-        for i, word in enumerate(words.words):
-            last = i == len(words.words) - 1
-            # The word holds letters and digits only, so ':*' is the sole operator it carries.
-            params[f"w{i}"] = word + (":*" if last and words.prefix_last else "")
+        sizes = []
+        n = 0
+        for g, group in enumerate(groups):
+            for k, word in enumerate(group):
+                star = prefix_last and g == len(groups) - 1 and k == 0
+                # The word holds letters and digits only, so ':*' is the sole operator it carries.
+                params[f"w{n}"] = word + (":*" if star else "")
+                n += 1
+            sizes.append(len(group))
         params["now"] = now
         statement = _postgres_statement(
-            len(words.words), any_word=any_word, with_contact=contact_id is not None
+            tuple(sizes), any_word=any_word, with_contact=contact_id is not None
         )
     else:
         raise NotImplementedError(f"full-text search is not available on {dialect}")
@@ -219,14 +293,22 @@ def _sqlite_statement(*, with_contact: bool) -> TextualSelect:
     return _typed(sql)
 
 
-def _postgres_statement(n_words: int, *, any_word: bool, with_contact: bool) -> TextualSelect:
+def _postgres_statement(
+    sizes: tuple[int, ...], *, any_word: bool, with_contact: bool
+) -> TextualSelect:
     # Only placeholders are generated here (w0, w1, ...); the words travel as parameters.
+    # `sizes` are the groups' lengths: OR within a group, AND (or OR) across groups.
     # The tsquery is written inline rather than in a CTE: to_tsquery(regconfig, text) is
     # immutable, so the planner folds it to a constant and can use the column's statistics to
     # choose between the GIN index (rare words) and walking the primary key backwards (common
     # words, where the LIMIT stops early).
     joiner = " || " if any_word else " && "
-    tsquery = "(" + joiner.join(f"to_tsquery('english', :w{i})" for i in range(n_words)) + ")"
+    parts, n = [], 0
+    for size in sizes:
+        words = [f"to_tsquery('english', :w{n + k})" for k in range(size)]
+        parts.append(words[0] if size == 1 else "(" + " || ".join(words) + ")")
+        n += size
+    tsquery = "(" + joiner.join(parts) + ")"
     sql = f"""
         SELECT id, relevance / (1.0 + GREATEST(0.0,
                    EXTRACT(EPOCH FROM (CAST(:now AS timestamptz) - occurred_at)) / 86400.0)
