@@ -47,6 +47,8 @@ class Contact(SQLModel, table=True):
     slack_user_id: str | None = Field(default=None, max_length=64)
     company: str | None = Field(default=None, max_length=200)
     role: str | None = Field(default=None, max_length=200)
+    # The organisation record `company` names (bot.store.organisation_models), when there is one.
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=64)
     created_by: int | None = Field(default=None, foreign_key="user.id")
@@ -164,5 +166,6 @@ class PendingNote(SQLModel, table=True):
 # here registers them on the same metadata wherever the core tables are loaded (migrations,
 # tests, the app).
 import bot.store.focus_models  # noqa: E402
+import bot.store.organisation_models  # noqa: E402
 import bot.store.reminder_models  # noqa: E402
 import bot.store.team_models  # noqa: E402, F401
