@@ -55,7 +55,10 @@ def resolve(
     people: Sequence[PersonRef],
     choices: Mapping[str, int],
     now: datetime,
+    never: frozenset[str] = frozenset(),
 ) -> Resolution:
+    """`never` holds name keys the workspace says are no person (organisations, corrections):
+    they are never made contacts, whatever the note or the "About" field says."""
     out = Resolution()
     # Slots keep the note's order (the first person named is the main one).
     slots: list[tuple[PersonRef, Contact | None]] = []
@@ -70,8 +73,12 @@ def resolve(
             contact = repo.contact_by_slack_id(
                 session, workspace_id=workspace_id, slack_user_id=person.slack_user_id
             )
-        if contact is None and not person.slack_user_id:
-            found = match_contact(session, workspace_id=workspace_id, name=person.name)
+        if contact is None and chosen is None and not person.slack_user_id:
+            if name_key(person.name) in never:
+                continue
+            found = _known(session, workspace_id, person)
+            if found is None:
+                found = match_contact(session, workspace_id=workspace_id, name=person.name)
             if isinstance(found, list):
                 out.ambiguities.append(_ambiguity(session, person.name, found, now))
                 continue
@@ -82,7 +89,9 @@ def resolve(
     for person, existing in slots:
         contact = existing
         if contact is None:
-            display = person.name.strip() or person.slack_user_id or "someone"
+            # A mention of a Slack user the workspace knows is named as Slack names them.
+            written = person.known_as if person.slack_user_id else person.name
+            display = (written or person.name).strip() or person.slack_user_id or "someone"
             # Two notes first naming the same new person at once must make one contact:
             # hold a per-name lock until commit, then look again (the other note may have
             # created it meanwhile). SQLite's IMMEDIATE transactions already serialise this.
@@ -103,6 +112,26 @@ def resolve(
         out.by_name[person.name] = contact
         out.contacts.append(contact)
     return out
+
+
+def _known(
+    session: Session, workspace_id: str, person: PersonRef
+) -> Contact | list[Contact] | None:
+    """Whom the parser, reading the workspace's snapshot, said the name is: the known contact
+    ("yusuf" is Yusuf Rahimi, "Berg" is Kai Berg, "AL" is Anna-Lena Vogt), or the known people
+    it could be ("kai" with Kai Berg and Kai Tan: ask). None when it said nothing, or when the
+    snapshot was older than the database (then the name is looked up as written)."""
+    names = [person.known_as] if person.known_as else list(person.candidates)
+    found: list[Contact] = []
+    for name in names:
+        for contact in repo.contacts_with_key(
+            session, workspace_id=workspace_id, key=name_key(name)
+        ):
+            if contact not in found:
+                found.append(contact)
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else found
 
 
 def _created_meanwhile(session: Session, workspace_id: str, person: PersonRef) -> Contact | None:

@@ -26,6 +26,7 @@ from bot.store.models import (
     User,
     Workspace,
 )
+from bot.store.organisation_models import NoteOrganisation
 
 
 def _insert_ignoring_conflict(
@@ -43,6 +44,9 @@ def _insert_ignoring_conflict(
     table = sa_inspect(model).local_table
     returned = session.execute(statement.returning(*table.primary_key.columns))
     return returned.first() is not None
+
+
+insert_ignoring_conflict = _insert_ignoring_conflict  # for the feature packages' own tables
 
 
 def get_or_create_workspace(session: Session, *, workspace_id: str, now: datetime) -> Workspace:
@@ -371,6 +375,7 @@ def delete_note(session: Session, *, note: Note) -> list[int]:
     session.execute(delete(Loop).where(col(Loop.source_note_id) == note.id))
     session.execute(delete(Occasion).where(col(Occasion.source_note_id) == note.id))
     session.execute(delete(NoteContact).where(col(NoteContact.note_id) == note.id))
+    session.execute(delete(NoteOrganisation).where(col(NoteOrganisation.note_id) == note.id))
     session.execute(
         update(ProcessedEvent).where(col(ProcessedEvent.note_id) == note.id).values(note_id=None)
     )

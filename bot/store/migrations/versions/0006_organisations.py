@@ -59,9 +59,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["workspace_id"], ["workspace.id"]),
         sa.PrimaryKeyConstraint("note_id", "organisation_id"),
     )
-    op.create_index(
-        "ix_note_organisation_org", "note_organisation", ["organisation_id", "note_id"]
-    )
+    op.create_index("ix_note_organisation_org", "note_organisation", ["organisation_id", "note_id"])
     op.create_table(
         "name_correction",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -1,0 +1,134 @@
+"""What the workspace knows, as the snapshot the pure parser reads (`bot.parsing.Knowledge`):
+contacts with their aliases and companies, organisations, the corrections people made, and the
+names of the workspace's Slack users.
+
+One snapshot per workspace is kept in the process and reused while the workspace's *stamp*
+(counts and highest ids of those tables: one indexed query) is unchanged, so the parser's lookup
+tables are built once, not per note. A rename changes no count, so a snapshot is also rebuilt
+after `MAX_AGE`; this process's own corrections drop it at once. A stale snapshot only makes the
+parser less helpful: every name is still settled against the database (bot.notes.resolve).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from bot.parsing import Knowledge, KnownPerson
+from bot.store.models import Contact, ContactAlias, User
+from bot.store.organisation_models import NameCorrection, Organisation
+
+MAX_AGE = timedelta(seconds=60)
+MAX_WORKSPACES = 256  # snapshots kept at once; the least recently built goes first
+
+Stamp = tuple[object, ...]
+
+
+def stamp(session: Session, *, workspace_id: str) -> Stamp:
+    """Changes whenever a contact, alias, organisation, correction or user is added or removed."""
+    columns: list[Any] = []
+    pairs = [
+        (col(Contact.workspace_id), col(Contact.id)),
+        (col(ContactAlias.workspace_id), col(ContactAlias.id)),
+        (col(Organisation.workspace_id), col(Organisation.id)),
+        (col(NameCorrection.workspace_id), col(NameCorrection.id)),
+        (col(User.workspace_id), col(User.id)),
+    ]
+    for ws, pk in pairs:
+        columns.append(select(func.count(pk)).where(ws == workspace_id).scalar_subquery())
+        columns.append(select(func.max(pk)).where(ws == workspace_id).scalar_subquery())
+    return tuple(session.execute(sa_select(*columns)).one())
+
+
+def snapshot(session: Session, *, workspace_id: str) -> Knowledge:
+    """Build the workspace's snapshot from the database."""
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for contact_id, alias in session.exec(
+        select(ContactAlias.contact_id, ContactAlias.alias).where(
+            ContactAlias.workspace_id == workspace_id
+        )
+    ).all():
+        aliases[contact_id].append(alias)
+    people = tuple(
+        KnownPerson(
+            name=name,
+            aliases=tuple(aliases.get(cid, ())),
+            slack_user_id=slack_id,
+            company=company,
+        )
+        for cid, name, slack_id, company in session.exec(
+            select(Contact.id, Contact.display_name, Contact.slack_user_id, Contact.company)
+            .where(Contact.workspace_id == workspace_id)
+            .order_by(col(Contact.id))
+        ).all()
+        if cid is not None
+    )
+    corrections = session.exec(
+        select(NameCorrection.name, NameCorrection.kind).where(
+            NameCorrection.workspace_id == workspace_id
+        )
+    ).all()
+    organisations = list(
+        session.exec(
+            select(Organisation.name)
+            .where(Organisation.workspace_id == workspace_id)
+            .order_by(col(Organisation.id))
+        ).all()
+    )
+    organisations += [name for name, kind in corrections if kind == "organisation"]
+    users = session.exec(
+        select(User.external_id, User.display_name).where(User.workspace_id == workspace_id)
+    ).all()
+    return Knowledge(
+        people=people,
+        organisations=tuple(dict.fromkeys(organisations)),
+        not_people=tuple(name for name, kind in corrections if kind == "not_person"),
+        slack_users=tuple((uid, name) for uid, name in users if name and name != uid),
+    )
+
+
+@dataclass
+class _Entry:
+    stamp: Stamp
+    built_at: datetime
+    knowledge: Knowledge
+
+
+class KnowledgeCache:
+    """The latest snapshot of each workspace this process has seen; safe across threads."""
+
+    def __init__(self, *, max_age: timedelta = MAX_AGE) -> None:
+        self.max_age = max_age
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+        self.builds = 0  # how many snapshots were built (the tests and the bench read it)
+
+    def get(self, session: Session, *, workspace_id: str, now: datetime) -> Knowledge:
+        current = stamp(session, workspace_id=workspace_id)
+        with self._lock:
+            entry = self._entries.get(workspace_id)
+            if (
+                entry is not None
+                and entry.stamp == current
+                and timedelta(0) <= now - entry.built_at < self.max_age
+            ):
+                return entry.knowledge
+        knowledge = snapshot(session, workspace_id=workspace_id)
+        with self._lock:
+            self.builds += 1
+            self._entries.pop(workspace_id, None)
+            self._entries[workspace_id] = _Entry(current, now, knowledge)
+            while len(self._entries) > MAX_WORKSPACES:
+                self._entries.pop(next(iter(self._entries)))
+        return knowledge
+
+    def invalidate(self, workspace_id: str) -> None:
+        with self._lock:
+            self._entries.pop(workspace_id, None)
