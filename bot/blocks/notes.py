@@ -11,7 +11,7 @@ from typing import Final
 from bot.blocks.ids import (
     ACTION_CHOOSE_PREFIX,
     ACTION_EDIT,
-    ACTION_FIX_NAME_PREFIX,
+    ACTION_FIX_NAME,
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_UNDO,
 )
@@ -46,7 +46,7 @@ from bot.domain.notes import (
 
 RECALL_PAGE_SIZE: Final = 10
 HIT_PREVIEW_CHARS: Final = 600
-FIX_BUTTONS_FOR: Final = 3  # new contacts offered "isn't a person" / "is a company" buttons
+FIX_BUTTONS_FOR: Final = 2  # Slack shows at most 5 options in an overflow menu: 2 contacts × 2
 FIX_KINDS: Final = ("not_person", "organisation")
 
 
@@ -210,26 +210,23 @@ def parse_fix_value(value: str) -> tuple[int, int, str]:
 
 
 def _fix_buttons(result: LogResult) -> list[Block]:
-    """For each contact this note made: "X isn't a person", "X is a company"."""
-    if result.note_id is None:
+    """One "⋯" menu for the contacts this note made: "X isn't a person", "X is a company"."""
+    if result.note_id is None or not result.created_contacts:
         return []
-    out = []
-    for i, c in enumerate(result.created_contacts[:FIX_BUTTONS_FOR]):
-        out.append(
-            button(
-                f"{c.display_name} isn't a person",
-                f"{ACTION_FIX_NAME_PREFIX}:not_person:{i}",
-                fix_value(result.note_id, c.id, "not_person"),
+    options = []
+    for c in result.created_contacts[:FIX_BUTTONS_FOR]:
+        name = truncate(c.display_name, 50)
+        for kind, label in (
+            ("not_person", f"{name} isn't a person"),
+            ("organisation", f"{name} is a company"),
+        ):
+            options.append(
+                {
+                    "text": {"type": "plain_text", "text": label},
+                    "value": fix_value(result.note_id, c.id, kind),
+                }
             )
-        )
-        out.append(
-            button(
-                f"{c.display_name} is a company",
-                f"{ACTION_FIX_NAME_PREFIX}:organisation:{i}",
-                fix_value(result.note_id, c.id, "organisation"),
-            )
-        )
-    return out
+    return [{"type": "overflow", "action_id": ACTION_FIX_NAME, "options": options}]
 
 
 def correction_lines(fix: Correction) -> list[str]:

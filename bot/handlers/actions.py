@@ -19,7 +19,7 @@ from bot.blocks.ids import (
     ACTION_CARD_PREFIX,
     ACTION_CHOOSE_PREFIX,
     ACTION_EDIT,
-    ACTION_FIX_NAME_PREFIX,
+    ACTION_FIX_NAME,
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_UNDO,
 )
@@ -94,7 +94,7 @@ def register(app: App, deps: Deps) -> None:
             blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(log_fallback_text(result), blocks)
 
-    @app.action(re.compile(rf"^{ACTION_FIX_NAME_PREFIX}:"))
+    @app.action(ACTION_FIX_NAME)
     def on_fix_name(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         """ "Expo isn't a person" / "Plaid is a company", from a note's confirmation."""
         ack()
@@ -102,7 +102,8 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(tell):
             actor = prepare_actor(deps, client, actor_from_interaction(body))
             try:
-                note_id, contact_id, kind = parse_fix_value(str(first_action(body).get("value")))
+                chosen = first_action(body).get("selected_option") or {}
+                note_id, contact_id, kind = parse_fix_value(str(chosen.get("value")))
             except (ValueError, KeyError, TypeError):
                 raise UserInputError(BUTTON_OUT_OF_DATE) from None
             result = deps.rapport.notes.correct(

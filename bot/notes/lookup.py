@@ -1,6 +1,8 @@
 """Finding a contact by what a person typed: the one resolver every use case shares.
 
-Exact name or alias first, then a unique first name ("Jane" → "Jane Doe"), then rapidfuzz
+Exact name or alias first, then a unique first name ("Jane" → "Jane Doe"), then the same with
+a title the contact was saved with ("Nkechi" → "Dr. Nkechi Eze", "John" → "Mr. John Richter"),
+then rapidfuzz
 `token_sort_ratio` over contacts sharing the first three letters (a range scan on
 `(workspace_id, name_key)`, so it stays cheap with 100,000 contacts). When several candidates are
 close, the caller gets them all and asks "which one?" instead of guessing.
@@ -14,6 +16,7 @@ from sqlmodel import Session
 
 from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
 from bot.domain.names import name_key
+from bot.parsing.lexicon import TITLES
 from bot.store import repo
 from bot.store.models import Contact
 
@@ -35,6 +38,9 @@ def match_contact(
     alias = repo.contact_by_alias(session, workspace_id=workspace_id, key=key)
     if alias is not None:
         return alias
+    title, _, rest = key.partition(" ")
+    if title in TITLES and rest:  # "Dr. Nkechi Eze" for a contact saved as "Nkechi Eze"
+        return match_contact(session, workspace_id=workspace_id, name=rest)
     if " " not in key:
         same_first = list(
             repo.contacts_with_key_prefix(
@@ -43,6 +49,18 @@ def match_contact(
         )
         if same_first:
             return same_first[0] if len(same_first) == 1 else same_first
+    if key.split(" ", 1)[0] not in TITLES:
+        titled = list(
+            repo.contacts_with_keys_or_prefixes(
+                session,
+                workspace_id=workspace_id,
+                keys=[f"{t} {key}" for t in TITLES],
+                prefixes=[f"{t} {key} " for t in TITLES] if " " not in key else [],
+                limit=20,
+            )
+        )
+        if titled:
+            return titled[0] if len(titled) == 1 else titled
     return _fuzzy(session, workspace_id, key)
 
 

@@ -175,6 +175,27 @@ def contacts_with_key_prefix(
     ).all()
 
 
+def contacts_with_keys_or_prefixes(
+    session: Session, *, workspace_id: str, keys: Iterable[str], prefixes: Iterable[str], limit: int
+) -> Sequence[Contact]:
+    """Contacts whose name key is one of `keys` or starts with one of `prefixes` (range scans)."""
+    wanted = list(keys)
+    ranges = [
+        and_(col(Contact.name_key) >= p, col(Contact.name_key) < p + "\uffff") for p in prefixes
+    ]
+    if not wanted and not ranges:
+        return []
+    return session.exec(
+        select(Contact)
+        .where(
+            Contact.workspace_id == workspace_id,
+            or_(col(Contact.name_key).in_(wanted), *ranges),
+        )
+        .order_by(col(Contact.id))
+        .limit(limit)
+    ).all()
+
+
 def lock_contact_name(session: Session, *, workspace_id: str, key: str) -> None:
     """PostgreSQL: hold a transaction-scoped advisory lock on (workspace, name key).
 
