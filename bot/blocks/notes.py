@@ -247,10 +247,8 @@ def correction_lines(fix: Correction) -> list[str]:
     lines = [head]
     if fix.refiled:
         count = len(fix.refiled)
-        lines.append(
-            f":file_folder: Re-filed {count} of your note{'s' if count != 1 else ''} "
-            f"that I had put under {name}."
-        )
+        yours = "your note" if count == 1 else f"{count} of your notes"
+        lines.append(f":file_folder: Re-filed {yours} that I had put under {name}.")
     if fix.removed_contact:
         lines.append(f":wastebasket: Removed the contact *{escape(fix.removed_contact)}*.")
     elif fix.kept_contact:

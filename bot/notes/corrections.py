@@ -59,6 +59,7 @@ _CORRECTIONS = [
         PERSON,
     ),
 ]
+_SENTENCE_BREAK = re.compile(r"[.!?,;:]\s")  # "coffee with Jane. Plaid is a company": a note
 MAX_WORDS = 6  # "Kühne & Sohn Logistics GmbH": longer than this is a note, not a name
 
 
@@ -76,6 +77,7 @@ def read(text: str) -> tuple[str, str] | None:
             or len(name.split()) > MAX_WORDS
             or name.casefold() in _PRONOUNS
             or not any(ch.isalnum() for ch in name)
+            or _SENTENCE_BREAK.search(name) is not None
             or name.split()[0].casefold() in _DETERMINERS
         ):
             return None
