@@ -43,7 +43,7 @@ def _at_0005(engine: Engine) -> None:
             )
         c.execute(
             text(
-                "INSERT INTO \"user\" (id, workspace_id, external_id, display_name, created_at)"
+                'INSERT INTO "user" (id, workspace_id, external_id, display_name, created_at)'
                 " VALUES (1, 'T1', 'U1', 'Ana', :at), (2, 'T2', 'U1', 'Ana', :at)"
             ),
             {"at": WHEN},
@@ -102,6 +102,7 @@ def test_a_0005_database_with_companies_upgrades_without_loss(
             ).all()
         code, out, err = run(capsys, "db", "upgrade", "--db", blank_db_url)
         assert code == 0, err
+        assert f"Database is at revision {head_revision()}" in out
         assert current_revision(engine) == head_revision()
         with engine.connect() as c:
             after = c.execute(

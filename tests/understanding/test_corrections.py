@@ -75,7 +75,8 @@ def test_a_company_taken_for_a_person_is_corrected_in_words(rapport: Rapport) ->
     text = said(fixed)
     assert "Nimbus is an organisation, not a person" in text
     assert "for everyone in this workspace" in text
-    assert "Re-filed your note that I had put under Nimbus" in text and "Removed the contact Nimbus" in text
+    assert "Re-filed your note that I had put under Nimbus" in text
+    assert "Removed the contact Nimbus" in text
     assert "Saved a note about Nimbus (organisation)" in text
     assert "Got it: Nimbus is an organisation" in log_fallback_text(fixed)
     # the whole workspace now knows: Bob's note is filed under the organisation
