@@ -5,7 +5,6 @@ for the team (contact pressure, a serendipity suggestion). One transaction; the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -15,18 +14,11 @@ from bot.domain.notes import LogResult
 from bot.notes import organisations, serendipity, team
 from bot.notes.resolve import Resolution, pick, unique
 from bot.notes.values import loop_view, occasion_view
-from bot.parsing import ParsedNote
+from bot.parsing import ParsedNote, settles_loop
+from bot.parsing.settling import overlap
 from bot.store import repo
 from bot.store.models import Contact, Loop, Note, NoteContact, Occasion, User
 from bot.usecases import contact_ref
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words that say nothing about *what* a loop is about, so they can't tell two loops apart.
-_LOOP_FILLER = frozenset(
-    {"a", "an", "the", "to", "of", "for", "on", "in", "and", "or", "me", "my", "him", "her"}
-    | {"his", "them", "their", "it", "its", "you", "your", "get", "got", "send", "sent"}
-    | {"give", "gave", "some", "with", "from", "about"}
-)
 
 
 def file_note(
@@ -218,20 +210,13 @@ def _settle(
     return closed
 
 
-def _content_words(text: str) -> set[str]:
-    return {w.rstrip("s") for w in _WORD.findall(text.casefold()) if w not in _LOOP_FILLER}
-
-
 def _best_loop(candidates: Sequence[Loop], what: str) -> Loop | None:
-    """The loop a settlement most plausibly closes; with one candidate, that one."""
-    if not candidates:
+    """The loop a settlement closes: one about the same thing (bot.parsing.settles_loop, the
+    rule the corpus is scored by), the best-matching and then the oldest first. However few
+    loops are open, "sent Yusuf the contract draft" never closes "the roadmap deck"."""
+    matching = [loop for loop in candidates if settles_loop(what, loop.what)]
+    if not matching:
         return None
-    words = _content_words(what)
-    scored = sorted(
-        candidates,
-        key=lambda loop: (-len(words & _content_words(loop.what)), loop.created_at, loop.id or 0),
+    return min(
+        matching, key=lambda loop: (-overlap(what, loop.what), loop.created_at, loop.id or 0)
     )
-    best = scored[0]
-    if len(candidates) == 1 or words & _content_words(best.what):
-        return best
-    return None

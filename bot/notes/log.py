@@ -47,7 +47,7 @@ class Logbook(UseCases):
 
     def known(self, session: Session, workspace_id: str) -> Knowledge:
         """The workspace's snapshot for the parser (cached; see bot.notes.knowledge)."""
-        return self.knowledge.get(session, workspace_id=workspace_id, now=self._now())
+        return self.knowledge.get(session, workspace_id=workspace_id)
 
     def is_question(self, text: str) -> bool:
         return is_question(text)
