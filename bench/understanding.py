@@ -729,9 +729,9 @@ def _service_got(
     before: tuple[set[tuple[int, str]], dict[int, tuple[str | None, str | None]]],
     loop_ids: dict[int, str],
 ) -> Got:
-    """What the service filed for one note, in the corpus's terms. A company, role or alias
-    counts when this note wrote it onto the contact's record (restating one it already had
-    writes nothing, and is scored as missed)."""
+    """What the service filed for one note, in the corpus's terms. A company or role counts
+    when this note wrote it onto the contact's record, or when the note states one the record
+    already holds; an alias, when this note added it."""
     aliases_before, facts_before = before
     got = Got()
     got.asks = {a.name for a in result.ambiguities}
@@ -742,10 +742,11 @@ def _service_got(
         if cid not in ids:
             continue
         was = facts_before.get(cid, (None, None))
-        if company and company != was[0]:
-            got.facts.add((ids[cid], "company", company))
-        if role and role != was[1]:
-            got.facts.add((ids[cid], "role", role))
+        for key, value, before in (("company", company, was[0]), ("role", role, was[1])):
+            fact = (ids[cid], key, value)
+            # written by this note, or a fact the note states that the record already holds
+            if value and (value != before or fact in note.facts):
+                got.facts.add(fact)
     for cid, alias in _aliases(sessions) - aliases_before:
         if cid in ids:
             got.aliases.add((ids[cid], alias))
