@@ -26,7 +26,11 @@ class Workspace(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "external_id"),
+        # the newest row of a workspace in one index step (bot.notes.knowledge's stamp)
+        Index("ix_user_ws_id", "workspace_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=64)
@@ -38,7 +42,10 @@ class User(SQLModel, table=True):
 
 
 class Contact(SQLModel, table=True):
-    __table_args__ = (Index("ix_contact_ws_name", "workspace_id", "name_key"),)
+    __table_args__ = (
+        Index("ix_contact_ws_name", "workspace_id", "name_key"),
+        Index("ix_contact_ws_id", "workspace_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
@@ -59,6 +66,7 @@ class ContactAlias(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "alias_key"),
         Index("ix_alias_contact", "contact_id"),
+        Index("ix_alias_ws_id", "workspace_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

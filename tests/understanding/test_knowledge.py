@@ -156,3 +156,18 @@ def test_a_renamed_contact_is_still_found_while_the_snapshot_is_stale(rapport: R
     assert people(rapport.notes.log(actor=ANA, text="pinged yusuf")) == ["Yusuf Rahimi-Khan"]
     seconds[0] += 120
     assert people(rapport.notes.log(actor=ANA, text="pinged yusuf")) == ["Yusuf Rahimi-Khan"]
+
+
+def test_a_slow_snapshot_is_not_rebuilt_at_every_change(rapport: Rapport) -> None:
+    """A big workspace's snapshot takes a while: after a build of `b` seconds, changes wait
+    10 × b for the next one, and names are still settled against the database meanwhile."""
+    seconds = [0.0]
+    cache = rapport.notes.knowledge = KnowledgeCache(timer=lambda: seconds[0], slow_build=0.0)
+    rapport.notes.log(actor=ANA, text="coffee with Yusuf Rahimi")
+    built = cache.builds
+    rapport.notes.log(actor=ANA, text="lunch with Anna-Lena Vogt (AL)")
+    result = rapport.notes.log(actor=ANA, text="dinner with Anna-Lena Vogt")  # stale, found
+    assert cache.builds == built and people(result) == ["Anna-Lena Vogt"]
+    seconds[0] += 5.0  # far more than ten times any build here
+    assert people(rapport.notes.log(actor=ANA, text="pinged AL")) == ["Anna-Lena Vogt"]
+    assert cache.builds == built + 1

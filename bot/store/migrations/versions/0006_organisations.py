@@ -1,7 +1,8 @@
-"""Organisations as records: `organisation`, `note_organisation`, `name_correction`, and
-`contact.organisation_id`. Existing contacts' companies become organisations (one per spelling
-that folds alike, the earliest contact's spelling kept) and the contacts point at them; nothing
-already stored changes.
+"""Organisations as records: `organisation`, `note_organisation`, `name_correction`,
+`contact.organisation_id`, and `(workspace_id, id)` indexes on contact, alias and user.
+Existing contacts' companies become organisations (one per spelling that folds alike, the
+earliest contact's spelling kept) and the contacts point at them; nothing already stored
+changes.
 
 Revision ID: 0006
 Revises: 0005
@@ -87,6 +88,11 @@ def upgrade() -> None:
             "fk_contact_organisation_id", "contact", "organisation", ["organisation_id"], ["id"]
         )
     op.create_index("ix_contact_organisation_id", "contact", ["organisation_id"])
+    # The newest contact, alias and user of a workspace in one index step: the knowledge
+    # snapshot's stamp reads them before every note.
+    op.create_index("ix_contact_ws_id", "contact", ["workspace_id", "id"])
+    op.create_index("ix_alias_ws_id", "contactalias", ["workspace_id", "id"])
+    op.create_index("ix_user_ws_id", "user", ["workspace_id", "id"])
     _backfill()
 
 
@@ -143,6 +149,9 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_user_ws_id", table_name="user")
+    op.drop_index("ix_alias_ws_id", table_name="contactalias")
+    op.drop_index("ix_contact_ws_id", table_name="contact")
     op.drop_index("ix_contact_organisation_id", table_name="contact")
     if op.get_context().dialect.name == "postgresql":
         op.drop_constraint("fk_contact_organisation_id", "contact", type_="foreignkey")
