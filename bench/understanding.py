@@ -751,7 +751,7 @@ def _service_got(
         if cid in ids:
             got.aliases.add((ids[cid], alias))
     got.kind = result.kind
-    got.occurred = _local_day(result.occurred_at, story.tz) if result.note_id else None
+    got.occurred = _local_day(result.occurred_at, story.tz)  # pending too: when it will be filed
     for loop in result.loops_opened:
         got.loops.append(
             GotLoop(
