@@ -95,6 +95,8 @@ def snapshot(session: Session, *, workspace_id: str) -> Knowledge:
         ).all()
     )
     organisations += [name for name, kind in corrections if kind == "organisation"]
+    # an imported address book's companies are organisations too, with or without a record
+    organisations += [p.company for p in people if p.company]
     users = session.exec(
         select(User.external_id, User.display_name).where(User.workspace_id == workspace_id)
     ).all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Unpack
 
@@ -22,7 +23,7 @@ from bot.notes import corrections, organisations
 from bot.notes.filing import file_note
 from bot.notes.knowledge import KnowledgeCache
 from bot.notes.resolve import people_to_resolve, resolve
-from bot.parsing import Knowledge, is_question, parse_note
+from bot.parsing import Knowledge, OrgRef, is_question, parse_note
 from bot.store import repo
 from bot.store.models import Note, NoteContact, PendingNote, ProcessedEvent, User
 from bot.usecases import Shared, UseCases
@@ -137,6 +138,14 @@ class Logbook(UseCases):
         shared, text = _shared_prefix(text)
         known = self.known(session, actor.workspace_id)
         parsed = parse_note(text, now=parse_at or at or now, tz=tz, known=known)
+        never = frozenset(name_key(n) for n in (*known.organisations, *known.not_people))
+        orgs = {name_key(n): n for n in known.organisations}
+        # "About: Initrode" names an organisation: file the note under it, not under a person.
+        extra = [OrgRef(orgs[name_key(n)], known=True) for n in about if name_key(n) in orgs]
+        if extra:
+            named = {name_key(o.name) for o in parsed.organisations}
+            fresh = tuple(o for o in extra if name_key(o.name) not in named)
+            parsed = replace(parsed, organisations=parsed.organisations + fresh)
         resolution = resolve(
             session,
             workspace_id=actor.workspace_id,
@@ -144,7 +153,7 @@ class Logbook(UseCases):
             people=people_to_resolve(parsed, about),
             choices=choices,
             now=now,
-            never=frozenset(name_key(n) for n in (*known.organisations, *known.not_people)),
+            never=never,
         )
         if resolution.ambiguities and note is not None:
             names = "; ".join(

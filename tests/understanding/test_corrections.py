@@ -5,6 +5,8 @@ nothing else uses it, and the next note (anyone's) is read with the correction."
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from bot.app import Rapport
 from bot.blocks.kit import mrkdwn_to_text
@@ -196,3 +198,36 @@ def test_the_console_says_it_too(rapport: Rapport) -> None:
     assert "Got it: Nimbus is an organisation, not a person." in text
     assert "everyone in this workspace" in text and "Removed the contact Nimbus." in text
     assert "about Nimbus (organisation)" in text
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_reading_a_correction_never_raises_and_names_only_what_was_written(text: str) -> None:
+    found = corrections.read(text)
+    if found is not None:
+        name, kind = found
+        assert kind in ("not_person", "organisation", "person")
+        assert name and name in " ".join(text.split())
+        assert len(name.split()) <= corrections.MAX_WORDS
+
+
+_WORDS = st.text(alphabet=st.characters(categories=("Lu", "Ll")), min_size=1, max_size=12)
+_TAILS = {
+    "is not a person": "not_person",
+    "isn't a person": "not_person",
+    "is a company": "organisation",
+    "is an organisation": "organisation",
+    "is a product": "not_person",
+}
+
+
+@given(words=st.lists(_WORDS, min_size=1, max_size=4), tail=st.sampled_from(sorted(_TAILS)))
+@settings(max_examples=200, deadline=None)
+def test_any_short_name_is_read_whole(words: list[str], tail: str) -> None:
+    name = " ".join(words)
+    assume(words[0].casefold() not in {"he", "she", "they", "it", "this", "that", "i", "we"})
+    assume(words[0].casefold() not in {"you", "who", "what", "there", "which", "one"})
+    assume(words[0].casefold() not in {"my", "our", "his", "her", "their", "your", "the"})
+    assume(words[0].casefold() not in {"a", "an", "its", "someone", "everyone"})
+    assume(not any(w.casefold() in {"is", "isn't", "a", "an", "the"} for w in words))
+    assert corrections.read(f"{name} {tail}") == (name, _TAILS[tail])

@@ -4,6 +4,8 @@ organisation, place, event or product becomes a person contact."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.app import Rapport
@@ -145,3 +147,25 @@ def test_undo_and_edit_take_the_organisation_link_with_the_note(rapport: Rapport
     assert orgs(edited) == ["Globex"]
     rapport.notes.undo(actor=ANA, note_id=note.note_id)
     assert rapport.recall.recall(actor=ANA, query="signed").total == 0
+
+
+def test_an_organisation_in_the_about_field_files_the_note_under_it(rapport: Rapport) -> None:
+    rapport.notes.log(actor=ANA, text="coffee with Mei Tanaka, COO at Initrode")
+    result = rapport.notes.log(actor=ANA, text="they signed the renewal", about=["Initrode"])
+    assert result.contacts == () and orgs(result) == ["Initrode"]
+    both = rapport.notes.log(actor=ANA, text="renewal call", about=["Initrode", "Mei Tanaka"])
+    assert people(both) == ["Mei Tanaka"] and orgs(both) == ["Initrode"]
+    assert contact_names(rapport) == {"Mei Tanaka"}
+
+
+def test_an_imported_company_is_an_organisation_to_the_parser(
+    rapport: Rapport, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ola Nordmann\nORG:Initrode\nEND:VCARD\n", encoding="utf-8"
+    )
+    assert rapport.transfer.import_contacts(actor=ANA, path=path).created == 1
+    result = rapport.notes.log(actor=ANA, text="Initrode signed!")
+    assert result.contacts == () and orgs(result) == ["Initrode"]
+    assert contact_names(rapport) == {"Ola Nordmann"}
