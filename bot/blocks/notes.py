@@ -230,35 +230,37 @@ def _fix_buttons(result: LogResult) -> list[Block]:
 
 
 def correction_lines(fix: Correction) -> list[str]:
-    """What Rapport now knows about a name and what it did about it, one sentence a line."""
+    """What Rapport now knows about a name and what it did about it, one sentence a line (the
+    console prints them as they are; Slack adds an icon to each)."""
     name = f"*{escape(fix.name)}*"
     if fix.kind == "person":
-        head = f":brain: Got it: {name} can be a person again, for everyone in this workspace."
-    elif fix.kind == "organisation":
-        head = (
-            f":brain: Got it: {name} is an organisation, not a person. "
-            "I'll remember that for everyone in this workspace."
-        )
+        lines = [f"Got it: {name} can be a person again, for everyone in this workspace."]
     else:
-        head = (
-            f":brain: Got it: {name} isn't a person. "
-            "I'll remember that for everyone in this workspace."
+        what = (
+            "is an organisation, not a person" if fix.kind == "organisation" else "isn't a person"
         )
-    lines = [head]
+        lines = [f"Got it: {name} {what}. I'll remember that for everyone in this workspace."]
     if fix.refiled:
         count = len(fix.refiled)
         yours = "your note" if count == 1 else f"{count} of your notes"
-        lines.append(f":file_folder: Re-filed {yours} that I had put under {name}.")
+        lines.append(f"Re-filed {yours} that I had put under {name}.")
     if fix.removed_contact:
-        lines.append(f":wastebasket: Removed the contact *{escape(fix.removed_contact)}*.")
+        lines.append(f"Removed the contact *{escape(fix.removed_contact)}*.")
     elif fix.kept_contact:
         lines.append(f"Kept the contact *{escape(fix.kept_contact)}*: {escape(fix.kept_because)}.")
     return lines
 
 
+def _icon(line: str) -> str:
+    for start, icon in (("Got it", ":brain:"), ("Re-filed", ":file_folder:")):
+        if line.startswith(start):
+            return icon
+    return ":wastebasket:" if line.startswith("Removed") else ":information_source:"
+
+
 def correction_blocks(fix: Correction, *, tz: str, now: datetime) -> list[Block]:
     """The correction, then each re-filed note's confirmation (with its own buttons)."""
-    blocks: list[Block] = sections_from_lines(correction_lines(fix))
+    blocks: list[Block] = sections_from_lines(f"{_icon(x)} {x}" for x in correction_lines(fix))
     for refiled in fix.refiled:
         blocks += log_confirmation(refiled, tz=tz, now=now)
     return fit(blocks, MAX_MESSAGE_BLOCKS)

@@ -248,11 +248,8 @@ def log_lines(result: LogResult, out: Output) -> Iterator[str]:
     if result.serendipity is not None:
         lines.append(f"  Idea: {result.serendipity.text}")
     lines += [f"  Noted: {fact}" for fact in result.learned]
-    if new:
-        lines.append(
-            f'  Not a person? `rapport log "{new[0]} is not a person"` '
-            f'(or "{new[0]} is a company") and I\'ll re-file it.'
-        )
+    if new:  # the console's "⋯" menu: a correction is a note of its own
+        lines.append(f'  Not a person? Log "{new[0]} is not a person" or "… is a company".')
     yield "\n".join(lines)
 
 

@@ -198,6 +198,7 @@ def test_the_console_says_it_too(rapport: Rapport) -> None:
     assert "Got it: Nimbus is an organisation, not a person." in text
     assert "everyone in this workspace" in text and "Removed the contact Nimbus." in text
     assert "about Nimbus (organisation)" in text
+    assert ":brain:" not in text and ":file_folder:" not in text  # no Slack emoji codes
 
 
 @given(st.text(max_size=300))
