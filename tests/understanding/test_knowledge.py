@@ -171,3 +171,14 @@ def test_a_slow_snapshot_is_not_rebuilt_at_every_change(rapport: Rapport) -> Non
     seconds[0] += 5.0  # far more than ten times any build here
     assert people(rapport.notes.log(actor=ANA, text="pinged AL")) == ["Anna-Lena Vogt"]
     assert cache.builds == built + 1
+
+
+@pytest.mark.parametrize("given", ["Will", "Mark", "Grace", "May", "Rose"])
+def test_a_given_name_that_is_also_a_word_is_a_new_person_not_a_known_surname(
+    rapport: Rapport, given: str
+) -> None:
+    rapport.notes.log(actor=ANA, text="coffee with Anna Lee")
+    rapport.notes.log(actor=ANA, text="coffee with Ben Lee")
+    result = rapport.notes.log(actor=ANA, text=f"coffee with {given} Lee")
+    assert result.ambiguities == () and people(result) == [f"{given} Lee"]
+    assert contact_names(rapport) == {"Anna Lee", "Ben Lee", f"{given} Lee"}
