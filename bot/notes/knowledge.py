@@ -7,7 +7,7 @@ One snapshot per workspace is kept in the process and reused while the workspace
 tables are built once, not per note. A rename or a removal changes no id, so a snapshot is also
 rebuilt after `MAX_AGE`; this process's own corrections drop it at once. A big workspace's
 snapshot takes long to build (about 0.5 s at 10,000 contacts here), so after a build taking `b`
-seconds (more than `SLOW_BUILD`) the next one waits at least `REBUILD_FACTOR` × `b`: building
+seconds (more than `SLOW_BUILD`, 0.2 s) the next one waits at least `REBUILD_FACTOR` × `b`: building
 stays under a tenth of the time. A stale snapshot only makes the parser less helpful: every
 name is still settled against the database (bot.notes.resolve), so a contact made a moment ago
 is found by its name.
@@ -32,7 +32,7 @@ from bot.store.organisation_models import NameCorrection, Organisation
 
 MAX_AGE = timedelta(seconds=60)
 REBUILD_FACTOR = 10.0
-SLOW_BUILD = 0.05  # seconds; a quicker build (a few thousand contacts) is redone at every change
+SLOW_BUILD = 0.2  # seconds; a quicker build (some 4,000 contacts) is redone at every change
 MAX_WORKSPACES = 256  # snapshots kept at once; the least recently built goes first
 
 Stamp = tuple[object, ...]

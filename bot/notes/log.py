@@ -26,6 +26,7 @@ from bot.notes.resolve import people_to_resolve, resolve
 from bot.parsing import Knowledge, OrgRef, is_question, parse_note
 from bot.store import repo
 from bot.store.models import Note, NoteContact, PendingNote, ProcessedEvent, User
+from bot.store.organisation_models import Organisation
 from bot.usecases import Shared, UseCases
 
 MAX_NOTE_CHARS = 10_000
@@ -138,10 +139,17 @@ class Logbook(UseCases):
         shared, text = _shared_prefix(text)
         known = self.known(session, actor.workspace_id)
         parsed = parse_note(text, now=parse_at or at or now, tz=tz, known=known)
-        never = frozenset(name_key(n) for n in (*known.organisations, *known.not_people))
-        orgs = {name_key(n): n for n in known.organisations}
+        ws = actor.workspace_id
+
+        def never(name: str) -> bool:
+            return organisations.what_it_is(session, workspace_id=ws, name=name) is not None
+
         # "About: Initrode" names an organisation: file the note under it, not under a person.
-        extra = [OrgRef(orgs[name_key(n)], known=True) for n in about if name_key(n) in orgs]
+        extra = []
+        for name in about:
+            found = organisations.what_it_is(session, workspace_id=ws, name=name)
+            if isinstance(found, Organisation):
+                extra.append(OrgRef(found.name, known=True))
         if extra:
             named = {name_key(o.name) for o in parsed.organisations}
             fresh = tuple(o for o in extra if name_key(o.name) not in named)

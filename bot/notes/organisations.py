@@ -18,7 +18,7 @@ from bot.domain.refs import OrganisationRef
 from bot.parsing import OrgRef, PersonRef
 from bot.store import repo
 from bot.store.models import Contact, ContactAlias
-from bot.store.organisation_models import NoteOrganisation, Organisation
+from bot.store.organisation_models import NameCorrection, NoteOrganisation, Organisation
 
 MAX_NAME = 200
 
@@ -29,6 +29,24 @@ def organisation_with_key(session: Session, *, workspace_id: str, key: str) -> O
             Organisation.workspace_id == workspace_id, Organisation.name_key == key
         )
     ).first()
+
+
+def what_it_is(session: Session, *, workspace_id: str, name: str) -> Organisation | str | None:
+    """What the workspace says `name` is when it says it is no person: its organisation record,
+    or "not_person" for a correction; None when nothing says so. Read from the database, not
+    the snapshot, so a record made a moment ago counts."""
+    key = name_key(name)[:MAX_NAME]
+    if not key:
+        return None
+    said = session.exec(
+        select(NameCorrection.kind).where(
+            NameCorrection.workspace_id == workspace_id, NameCorrection.name_key == key
+        )
+    ).first()
+    org = organisation_with_key(session, workspace_id=workspace_id, key=key)
+    if org is not None:
+        return org
+    return "not_person" if said == "not_person" else None
 
 
 def find_or_make(

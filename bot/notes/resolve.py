@@ -7,7 +7,7 @@ then a second look).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,10 +55,10 @@ def resolve(
     people: Sequence[PersonRef],
     choices: Mapping[str, int],
     now: datetime,
-    never: frozenset[str] = frozenset(),
+    never: Callable[[str], bool] = lambda _name: False,
 ) -> Resolution:
-    """`never` holds name keys the workspace says are no person (organisations, corrections):
-    they are never made contacts, whatever the note or the "About" field says."""
+    """`never(name)` is true for a name the workspace says is no person (an organisation, a
+    correction): it is never made a contact, whatever the note or the "About" field says."""
     out = Resolution()
     # Slots keep the note's order (the first person named is the main one).
     slots: list[tuple[PersonRef, Contact | None]] = []
@@ -74,7 +74,7 @@ def resolve(
                 session, workspace_id=workspace_id, slack_user_id=person.slack_user_id
             )
         if contact is None and chosen is None and not person.slack_user_id:
-            if name_key(person.name) in never:
+            if never(person.name):
                 continue
             found = _known(session, workspace_id, person)
             if found is None:
