@@ -126,6 +126,7 @@ class Logbook(UseCases):
         note: Note | None = None,
         about: Sequence[str] = (),
         parse_at: datetime | None = None,
+        prefer: frozenset[int] = frozenset(),
     ) -> LogResult:
         """Parse, resolve names, and either file the note or park it until a name is chosen.
 
@@ -162,6 +163,7 @@ class Logbook(UseCases):
             choices=choices,
             now=now,
             never=never,
+            prefer=prefer,
         )
         if resolution.ambiguities and note is not None:
             names = "; ".join(
@@ -296,6 +298,7 @@ class Logbook(UseCases):
             keep.id = note_id
             result = self._file(
                 session,
+                prefer=frozenset(old_contacts),
                 actor=actor,
                 user=user,
                 text=text,
@@ -416,7 +419,7 @@ class Logbook(UseCases):
         text = ("private: " if note.visibility == "private" else "") + note.text
         written_at, occurred = note.logged_at, note.occurred_at
         shared = note.visibility == "team"
-        repo.delete_note(session, note=note)
+        before = frozenset(repo.delete_note(session, note=note))
         keep.id = note.id
         return self._file(
             session,
@@ -425,6 +428,7 @@ class Logbook(UseCases):
             text=("team: " + text) if shared else text,
             at=occurred,
             parse_at=written_at,
+            prefer=before,
             source=keep.source,
             permalink=keep.permalink,
             choices={},

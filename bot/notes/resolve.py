@@ -56,9 +56,12 @@ def resolve(
     choices: Mapping[str, int],
     now: datetime,
     never: Callable[[str], bool] = lambda _name: False,
+    prefer: frozenset[int] = frozenset(),
 ) -> Resolution:
     """`never(name)` is true for a name the workspace says is no person (an organisation, a
-    correction): it is never made a contact, whatever the note or the "About" field says."""
+    correction): it is never made a contact, whatever the note or the "About" field says.
+    `prefer` holds the contacts a note being filed again was under: "which Kai?" is not asked
+    again when one of the candidates is the Kai it was filed under."""
     out = Resolution()
     # Slots keep the note's order (the first person named is the main one).
     slots: list[tuple[PersonRef, Contact | None]] = []
@@ -80,8 +83,11 @@ def resolve(
             if found is None:
                 found = match_contact(session, workspace_id=workspace_id, name=person.name)
             if isinstance(found, list):
-                out.ambiguities.append(_ambiguity(session, person.name, found, now))
-                continue
+                before = [c for c in found if c.id in prefer]
+                if len(before) != 1:
+                    out.ambiguities.append(_ambiguity(session, person.name, found, now))
+                    continue
+                found = before[0]
             contact = found
         slots.append((person, contact))
     if out.ambiguities:

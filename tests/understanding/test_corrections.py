@@ -232,3 +232,25 @@ def test_any_short_name_is_read_whole(words: list[str], tail: str) -> None:
     assume(words[0].casefold() not in {"a", "an", "its", "someone", "everyone"})
     assume(not any(w.casefold() in {"is", "isn't", "a", "an", "the"} for w in words))
     assert corrections.read(f"{name} {tail}") == (name, _TAILS[tail])
+
+
+def test_re_filing_keeps_the_one_the_author_chose(rapport: Rapport) -> None:
+    rapport.notes.log(actor=ANA, text="coffee w/ Kai Berg (Vandelay)")
+    rapport.notes.log(actor=ANA, text="met Kai Tan at the meetup")
+    asked = rapport.notes.log(actor=ANA, text="pinged kai and Zephyr about the offsite")
+    assert asked.pending_id is not None
+    (which,) = asked.ambiguities
+    tan = next(c for c in which.candidates if c.display_name == "Kai Tan")
+    filed = rapport.notes.choose(
+        actor=ANA, pending_id=asked.pending_id, name=which.name, contact_id=tan.contact_id
+    )
+    assert sorted(people(filed)) == ["Kai Tan", "Zephyr"]
+    fixed = rapport.notes.log(actor=ANA, text="Zephyr is not a person")
+    assert fixed.correction is not None
+    (refiled,) = fixed.correction.refiled
+    assert people(refiled) == ["Kai Tan"]  # not asked "which Kai?" again
+    assert "Zephyr" not in contact_names(rapport)
+    # an edit keeps the choice too
+    assert filed.note_id is not None
+    edited = rapport.notes.edit(actor=ANA, note_id=filed.note_id, text="pinged kai re the offsite")
+    assert people(edited) == ["Kai Tan"]
