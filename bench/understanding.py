@@ -26,7 +26,7 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -531,20 +531,261 @@ def read_with_parser(story: Story) -> Iterator[tuple[NoteLabel, Got]]:
         known.learn(note)
 
 
+SERVICE_COSTS = {"notes": 0.0, "checks": 0.0, "builds": 0.0, "stamp_s": 0.0, "build_s": 0.0}
+SERVICE_WORKSPACE = "TBENCH"
+SERVICE_AUTHOR = "UBENCHAUTHOR"
+
+
 def read_with_service(story: Story) -> Iterator[tuple[NoteLabel, Got]]:
-    """Hook for the SERVICE column: log each note through the real service and read back.
+    """The SERVICE column: each note logged through the real service (bot.app's composition
+    root) on a fresh SQLite database, in the story's order, and read back as filed.
 
-    To fill it in after the refactor: build the service on a scratch SQLite database
-    (bot.app's composition root), seed the story's prelude (contacts with aliases, companies,
-    organisations, Slack users, corrections, the author's zone), then for each note log it as
-    the author at `note.at` and turn the stored result into a `Got` (contacts filed under,
-    organisations, loops opened with their contact and due, loops closed, occasions, needs,
-    tags, sensitive news and whose, visibility, "Didn't understand"). Register it in READERS.
+    Only the story's prelude is written straight into the tables (the contacts, aliases,
+    companies, organisations, corrections and Slack users the workspace already has, and the
+    loops already open): what later notes know comes from what the service filed for earlier
+    ones, not from the labels, so one early mistake can cost later notes too. The author's
+    `date_order` has no setting in the service yet, so their zone decides. A note that asks
+    "which one?" stays pending (nothing filed), as it would for a person who doesn't answer.
     """
-    raise NotImplementedError("the service column is added by the integrator")
+    import shutil
+    import tempfile
+
+    from bot.app import Rapport
+    from bot.domain.refs import Actor
+    from bot.parsing import warm_up
+    from bot.store.db import make_engine, session_factory
+    from bot.store.migrate import upgrade
+
+    warm_up()
+    folder = Path(tempfile.mkdtemp(prefix="rapport-bench-"))
+    engine = make_engine(f"sqlite:///{folder / 'service.db'}")
+    try:
+        upgrade(engine)
+        sessions = session_factory(engine)
+        clock = {"now": story.notes[0].at if story.notes else datetime.now(ZoneInfo(story.tz))}
+        rapport = Rapport(sessions=sessions, clock=lambda: clock["now"], default_tz=story.tz)
+        author = Actor(
+            workspace_id=SERVICE_WORKSPACE,
+            user_id=SERVICE_AUTHOR,
+            display_name="Author",
+            tz=story.tz,
+        )
+        loop_ids = _seed(sessions, story, clock["now"])
+        for note in story.notes:
+            clock["now"] = note.at
+            before = _aliases(sessions), _facts(sessions)
+            started = time.perf_counter()
+            result = rapport.notes.log(actor=author, text=note.text)
+            seconds = time.perf_counter() - started
+            got = _service_got(result, note, story, sessions, before, loop_ids)
+            got.seconds = seconds
+            # The author's own news ("me") is filed under nobody, by design: it mutes no one.
+            theirs = frozenset(x for x in note.sensitive if x[0] != "me")
+            # A note that names no date is filed at the moment it was written.
+            written = note.at.date()
+            yield replace(note, sensitive=theirs, occurred=note.occurred or (written, written)), got
+        cache = rapport.notes.knowledge
+        SERVICE_COSTS["notes"] += len(story.notes)
+        SERVICE_COSTS["checks"] += cache.checks
+        SERVICE_COSTS["builds"] += cache.builds
+        SERVICE_COSTS["stamp_s"] += cache.stamp_seconds
+        SERVICE_COSTS["build_s"] += cache.build_seconds
+    finally:
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-READERS: dict[str, Reader] = {"parser": read_with_parser}
+def _seed(sessions: Any, story: Story, now: datetime) -> dict[int, str]:
+    """The story's prelude, as rows; returns the open loops' ids (service id -> corpus id)."""
+    from bot.domain.names import name_key
+    from bot.store.models import Contact, ContactAlias, Loop, Note, NoteContact, User, Workspace
+    from bot.store.organisation_models import NameCorrection, Organisation
+
+    ws = SERVICE_WORKSPACE
+    loop_ids: dict[int, str] = {}
+    with sessions() as session:
+        session.add(Workspace(id=ws, created_at=now))
+        session.flush()
+        author = User(
+            workspace_id=ws,
+            external_id=SERVICE_AUTHOR,
+            display_name="Author",
+            tz=story.tz,
+            created_at=now,
+        )
+        session.add(author)
+        session.flush()
+        orgs: dict[str, int] = {}
+
+        def org(name: str) -> int:
+            key = name_key(name)
+            if key not in orgs:
+                row = Organisation(workspace_id=ws, name=name, name_key=key, created_at=now)
+                session.add(row)
+                session.flush()
+                assert row.id is not None
+                orgs[key] = row.id
+            return orgs[key]
+
+        for name in story.organisations:
+            org(name)
+        slack_of = {n: uid for uid, n in story.slack_users.items()}
+        contacts: dict[str, int] = {}
+        for p in story.people:
+            contact = Contact(
+                workspace_id=ws,
+                display_name=p.name,
+                name_key=name_key(p.name),
+                slack_user_id=p.slack_user_id or slack_of.get(p.name),
+                company=p.company,
+                role=p.role,
+                organisation_id=org(p.company) if p.company else None,
+                created_by=author.id,
+                created_at=now,
+            )
+            session.add(contact)
+            session.flush()
+            assert contact.id is not None
+            contacts[p.name] = contact.id
+            for alias in p.aliases:
+                session.add(
+                    ContactAlias(
+                        workspace_id=ws,
+                        contact_id=contact.id,
+                        alias=alias,
+                        alias_key=name_key(alias),
+                    )
+                )
+        for uid, name in story.slack_users.items():
+            if name not in contacts:  # a teammate on Slack, not a contact
+                session.add(
+                    User(workspace_id=ws, external_id=uid, display_name=name, created_at=now)
+                )
+        for name in story.not_people:
+            session.add(
+                NameCorrection(
+                    workspace_id=ws,
+                    name=name,
+                    name_key=name_key(name),
+                    kind="not_person",
+                    created_at=now,
+                )
+            )
+        for i, loop in enumerate(story.open_loops):
+            cid = contacts.get(loop.person)
+            if cid is None:
+                continue
+            earlier = Note(
+                workspace_id=ws,
+                author_id=author.id or 0,
+                text=f"(earlier) {loop.what}",
+                occurred_at=now,
+                logged_at=now,
+            )
+            session.add(earlier)
+            session.flush()
+            assert earlier.id is not None
+            session.add(NoteContact(note_id=earlier.id, contact_id=cid, workspace_id=ws))
+            row = Loop(
+                workspace_id=ws,
+                owner_id=author.id or 0,
+                contact_id=cid,
+                direction=loop.direction,
+                what=loop.what,
+                source_note_id=earlier.id,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            loop_ids[row.id] = loop.id or f"known-{i}"
+        session.commit()
+    return loop_ids
+
+
+def _aliases(sessions: Any) -> set[tuple[int, str]]:
+    from sqlmodel import select
+
+    from bot.store.models import ContactAlias
+
+    with sessions() as session:
+        return set(session.exec(select(ContactAlias.contact_id, ContactAlias.alias)).all())
+
+
+def _facts(sessions: Any) -> dict[int, tuple[str | None, str | None]]:
+    from sqlmodel import select
+
+    from bot.store.models import Contact
+
+    with sessions() as session:
+        rows = session.exec(select(Contact.id, Contact.company, Contact.role)).all()
+        return {cid: (company, role) for cid, company, role in rows if cid is not None}
+
+
+def _service_got(
+    result: Any,
+    note: NoteLabel,
+    story: Story,
+    sessions: Any,
+    before: tuple[set[tuple[int, str]], dict[int, tuple[str | None, str | None]]],
+    loop_ids: dict[int, str],
+) -> Got:
+    """What the service filed for one note, in the corpus's terms. A company or role counts
+    when this note wrote it onto the contact's record, or when the note states one the record
+    already holds; an alias, when this note added it."""
+    aliases_before, facts_before = before
+    got = Got()
+    got.asks = {a.name for a in result.ambiguities}
+    got.contacts = {c.display_name for c in result.contacts}
+    got.organisations = {o.name for o in result.organisations}
+    ids = {c.id: c.display_name for c in result.contacts}
+    for cid, (company, role) in _facts(sessions).items():
+        if cid not in ids:
+            continue
+        was = facts_before.get(cid, (None, None))
+        for key, value, before in (("company", company, was[0]), ("role", role, was[1])):
+            fact = (ids[cid], key, value)
+            # written by this note, or a fact the note states that the record already holds
+            if value and (value != before or fact in note.facts):
+                got.facts.add(fact)
+    for cid, alias in _aliases(sessions) - aliases_before:
+        if cid in ids:
+            got.aliases.add((ids[cid], alias))
+    got.kind = result.kind
+    got.occurred = _local_day(result.occurred_at, story.tz)  # pending too: when it will be filed
+    for loop in result.loops_opened:
+        got.loops.append(
+            GotLoop(
+                loop.direction,
+                loop.contact.display_name,
+                loop.what,
+                _local_day(loop.due_at, story.tz),
+            )
+        )
+    # the loops this note opened, by their corpus ids, for the notes that close them later
+    left = list(note.loops)
+    for i, loop in enumerate(result.loops_opened):
+        g = got.loops[i]
+        for e in left:
+            if _loop_ok(e, g):
+                loop_ids[loop.id] = e.id or f"{note.id}-{note.loops.index(e)}"
+                left.remove(e)
+                break
+    got.closes = {loop_ids[x.id] for x in result.loops_closed if x.id in loop_ids}
+    got.occasions = {
+        (o.kind, o.contact.display_name, o.month, o.day, o.year) for o in result.occasions
+    }
+    got.needs = list(result.needs)
+    got.tags = set(result.tags)
+    for name in ids.values() if result.sensitive else ():
+        # a note's bad news mutes every contact it is filed under
+        got.sensitive[name] = set(result.sensitive)
+    got.private = result.private
+    got.unclear = list(result.not_understood)
+    return got
+
+
+READERS: dict[str, Reader] = {"parser": read_with_parser, "service": read_with_service}
 
 
 # --- libraries weighed -------------------------------------------------------------------------
@@ -1072,6 +1313,15 @@ def main(argv: list[str] | None = None) -> int:
             med = secs[len(secs) // 2] * 1e6
             p95 = secs[min(len(secs) - 1, int(0.95 * len(secs)))] * 1e6
             print(f"\n{name}: median {med:.0f} µs a note, p95 {p95:.0f} µs")
+        if name == "service" and SERVICE_COSTS["checks"]:
+            c = SERVICE_COSTS
+            print(
+                f"service: the workspace snapshot — stamp checked {c['checks']:.0f} times, "
+                f"{c['stamp_s'] / c['checks'] * 1e6:.0f} µs each; built {c['builds']:.0f} times "
+                f"({c['builds'] / c['notes']:.0%} of notes), "
+                f"{c['build_s'] / max(c['builds'], 1) * 1e6:.0f} µs each; "
+                f"{(c['stamp_s'] + c['build_s']) / c['notes'] * 1e6:.0f} µs a note on average"
+            )
         failing = sorted({f.note_id for f in scored.failures})
         print(f"{name}: {len(failing)} of {scored.notes} notes have a failing field")
         missed = missed_targets(scored)

@@ -102,11 +102,14 @@ def _db(action: str, settings: Settings) -> int:
     from bot.store.migrate import current_revision, head_revision, upgrade
 
     engine = make_engine(settings.database_url)
-    if action == "upgrade":
-        upgrade(engine)
-        print(f"Database is at revision {current_revision(engine)} (head {head_revision()}).")
-    else:
-        print(current_revision(engine) or "empty (run `rapport db upgrade`)")
+    try:
+        if action == "upgrade":
+            upgrade(engine)
+            print(f"Database is at revision {current_revision(engine)} (head {head_revision()}).")
+        else:
+            print(current_revision(engine) or "empty (run `rapport db upgrade`)")
+    finally:
+        engine.dispose()  # close the pooled connection now, not whenever it is collected
     return 0
 
 

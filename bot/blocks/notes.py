@@ -11,6 +11,7 @@ from typing import Final
 from bot.blocks.ids import (
     ACTION_CHOOSE_PREFIX,
     ACTION_EDIT,
+    ACTION_FIX_NAME,
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_UNDO,
 )
@@ -34,6 +35,7 @@ from bot.blocks.team import log_team_lines
 from bot.domain.humanize import ago, day_label, plural
 from bot.domain.notes import (
     Ambiguity,
+    Correction,
     LogResult,
     LoopView,
     OccasionView,
@@ -44,6 +46,8 @@ from bot.domain.notes import (
 
 RECALL_PAGE_SIZE: Final = 10
 HIT_PREVIEW_CHARS: Final = 600
+FIX_BUTTONS_FOR: Final = 2  # Slack shows at most 5 options in an overflow menu: 2 contacts × 2
+FIX_KINDS: Final = ("not_person", "organisation")
 
 
 def loop_line(loop: LoopView, *, tz: str) -> str:
@@ -129,13 +133,21 @@ def log_confirmation(result: LogResult, *, tz: str, now: datetime) -> list[Block
         return ambiguity_blocks(result)
     if result.duplicate:
         return [section("Already saved that one.")]
+    if result.correction is not None:
+        return correction_blocks(result.correction, tz=tz, now=now)
     created = {c.id for c in result.created_contacts}
+    orgs = ", ".join(f"*{escape(o.name)}*" for o in result.organisations)
     if result.contacts:
         about = ", ".join(
             f"*{escape(c.display_name)}*" + (" (new contact)" if c.id in created else "")
             for c in result.contacts
         )
         head = f":white_check_mark: Saved a note about {about}"
+        if orgs:
+            head += f" · {orgs}"
+    elif orgs:
+        # A note about an organisation only ("Initrode signed!") is filed under it.
+        head = f":white_check_mark: Saved a note about {orgs} (organisation)"
     else:
         head = ":white_check_mark: Saved a note (I couldn't tell who it's about)"
     if result.private:
@@ -171,19 +183,86 @@ def log_confirmation(result: LogResult, *, tz: str, now: datetime) -> list[Block
             ":grey_question: I didn't understand: "
             + ", ".join(f"“{escape(s)}”" for s in result.not_understood)
         )
+    lines += [":bulb: Noted: " + escape(fact) for fact in result.learned]
     lines += log_team_lines(result)
     blocks += sections_from_lines(lines)
     if result.note_id is not None:
         note = str(result.note_id)
-        blocks.append(
-            actions(
-                [
-                    button("Undo", ACTION_UNDO, note, style="danger"),
-                    button("Edit", ACTION_EDIT, note),
-                ],
-                block_id=f"note_{note}",
+        controls = [
+            button("Undo", ACTION_UNDO, note, style="danger"),
+            button("Edit", ACTION_EDIT, note),
+        ]
+        controls += _fix_buttons(result)
+        blocks.append(actions(controls, block_id=f"note_{note}"))
+    return fit(blocks, MAX_MESSAGE_BLOCKS)
+
+
+def fix_value(note_id: int, contact_id: int, kind: str) -> str:
+    return json.dumps({"n": note_id, "c": contact_id, "k": kind}, separators=(",", ":"))
+
+
+def parse_fix_value(value: str) -> tuple[int, int, str]:
+    """(note_id, contact_id, kind) from a "isn't a person" button; ValueError when malformed."""
+    data = json.loads(value)
+    if not isinstance(data, dict) or data.get("k") not in FIX_KINDS:
+        raise ValueError("not a fix")
+    return int(data["n"]), int(data["c"]), str(data["k"])
+
+
+def _fix_buttons(result: LogResult) -> list[Block]:
+    """One "⋯" menu for the contacts this note made: "X isn't a person", "X is a company"."""
+    if result.note_id is None or not result.created_contacts:
+        return []
+    options = []
+    for c in result.created_contacts[:FIX_BUTTONS_FOR]:
+        name = truncate(c.display_name, 50)
+        for kind, label in (
+            ("not_person", f"{name} isn't a person"),
+            ("organisation", f"{name} is a company"),
+        ):
+            options.append(
+                {
+                    "text": {"type": "plain_text", "text": label},
+                    "value": fix_value(result.note_id, c.id, kind),
+                }
             )
+    return [{"type": "overflow", "action_id": ACTION_FIX_NAME, "options": options}]
+
+
+def correction_lines(fix: Correction) -> list[str]:
+    """What Rapport now knows about a name and what it did about it, one sentence a line (the
+    console prints them as they are; Slack adds an icon to each)."""
+    name = f"*{escape(fix.name)}*"
+    if fix.kind == "person":
+        lines = [f"Got it: {name} can be a person again, for everyone in this workspace."]
+    else:
+        what = (
+            "is an organisation, not a person" if fix.kind == "organisation" else "isn't a person"
         )
+        lines = [f"Got it: {name} {what}. I'll remember that for everyone in this workspace."]
+    if fix.refiled:
+        count = len(fix.refiled)
+        yours = "your note" if count == 1 else f"{count} of your notes"
+        lines.append(f"Re-filed {yours} that I had put under {name}.")
+    if fix.removed_contact:
+        lines.append(f"Removed the contact *{escape(fix.removed_contact)}*.")
+    elif fix.kept_contact:
+        lines.append(f"Kept the contact *{escape(fix.kept_contact)}*: {escape(fix.kept_because)}.")
+    return lines
+
+
+def _icon(line: str) -> str:
+    for start, icon in (("Got it", ":brain:"), ("Re-filed", ":file_folder:")):
+        if line.startswith(start):
+            return icon
+    return ":wastebasket:" if line.startswith("Removed") else ":information_source:"
+
+
+def correction_blocks(fix: Correction, *, tz: str, now: datetime) -> list[Block]:
+    """The correction, then each re-filed note's confirmation (with its own buttons)."""
+    blocks: list[Block] = sections_from_lines(f"{_icon(x)} {x}" for x in correction_lines(fix))
+    for refiled in fix.refiled:
+        blocks += log_confirmation(refiled, tz=tz, now=now)
     return fit(blocks, MAX_MESSAGE_BLOCKS)
 
 
@@ -192,8 +271,14 @@ def log_fallback_text(result: LogResult) -> str:
     if result.note_id is None and result.ambiguities:
         names = ", ".join(a.name for a in result.ambiguities)
         return escape(f"Which one did you mean: {names}?")
+    if result.correction is not None:
+        what = {"organisation": "is an organisation", "person": "can be a person"}
+        said = what.get(result.correction.kind, "isn't a person")
+        return escape(f"Got it: {result.correction.name} {said}")
     if result.contacts:
         return escape("Saved a note about " + ", ".join(c.display_name for c in result.contacts))
+    if result.organisations:
+        return escape("Saved a note about " + ", ".join(o.name for o in result.organisations))
     return "Saved a note"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from bot.blocks.kit import mrkdwn_to_text
+from bot.blocks.notes import correction_lines
 from bot.blocks.team import nobody_knows_sentence, pressure_sentence
 from bot.console.inputs import parse_when
 from bot.console.output import Grid, Output
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace, rapport: Rapport, actor: Actor, tz: str) -> in
         at = parse_when(args.at, tz) if args.at else None
         result = log_interactively(rapport, actor, " ".join(args.text), at=at)
         out.show(result, log_lines(result, out))
-        return 0 if result.note_id is not None else EXIT_USER_ERROR
+        saved = result.note_id is not None or result.correction is not None
+        return 0 if saved else EXIT_USER_ERROR
     if args.command == "recall":
         found = rapport.recall.recall(actor=actor, query=" ".join(args.query), limit=args.limit)
         out.show(found, recall_lines(found, out))
@@ -201,15 +203,28 @@ def _progress_line() -> Callable[[int, int], None]:
 
 
 def log_lines(result: LogResult, out: Output) -> Iterator[str]:
+    if result.correction is not None:
+        yield "\n".join(mrkdwn_to_text(line) for line in correction_lines(result.correction))
+        for refiled in result.correction.refiled:
+            yield from log_lines(refiled, out)
+        return
     if result.note_id is None:
         for ambiguity in result.ambiguities:
             names = ", ".join(c.display_name for c in ambiguity.candidates)
             yield f'Not saved yet: "{ambiguity.name}" could be {names}.'
         yield "Log it again with the full name, or from `rapport console` to pick one."
         return
-    who = ", ".join(c.display_name for c in result.contacts) or "no one in particular"
+    who = ", ".join(c.display_name for c in result.contacts)
+    orgs = ", ".join(o.name for o in result.organisations)
+    if who and orgs:
+        who += f" ({orgs})"
+    elif orgs:
+        who = f"{orgs} (organisation)"  # a note about an organisation only is filed under it
     new = [c.display_name for c in result.created_contacts]
-    lines = [f"Saved note #{result.note_id}{' (private)' if result.private else ''} about {who}."]
+    lines = [
+        f"Saved note #{result.note_id}{' (private)' if result.private else ''} "
+        f"about {who or 'no one in particular'}."
+    ]
     if new:
         lines.append(f"  New contact{'s' if len(new) > 1 else ''}: {', '.join(new)}")
     what = result.kind or "note"
@@ -234,6 +249,9 @@ def log_lines(result: LogResult, out: Output) -> Iterator[str]:
     lines += [f"  {pressure_line(p)}" for p in result.pressure]
     if result.serendipity is not None:
         lines.append(f"  Idea: {result.serendipity.text}")
+    lines += [f"  Noted: {fact}" for fact in result.learned]
+    if new:  # the console's "⋯" menu: a correction is a note of its own
+        lines.append(f'  Not a person? Log "{new[0]} is not a person" or "… is a company".')
     yield "\n".join(lines)
 
 

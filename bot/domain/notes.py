@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.domain.refs import ContactRef
+from bot.domain.refs import ContactRef, OrganisationRef
 from bot.domain.standing import ContactStanding
 
 
@@ -75,6 +75,19 @@ class Serendipity:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """Someone said what a name is ("Expo is not a person", "Plaid is a company"): kept for the
+    whole workspace, and the author's notes filed under a contact of that name re-filed."""
+
+    name: str  # as the person wrote it
+    kind: str  # "not_person" | "organisation" | "person" (a correction taken back)
+    refiled: tuple[LogResult, ...] = ()  # the author's notes, filed again
+    removed_contact: str | None = None  # the wrong contact, deleted: nothing else used it
+    kept_contact: str | None = None  # the wrong contact, kept: others' notes still name it
+    kept_because: str = ""  # "2 notes by teammates still name them"
+
+
+@dataclass(frozen=True)
 class LogResult:
     """What was understood and filed. `note_id` is None while ambiguities wait for a choice."""
 
@@ -97,6 +110,10 @@ class LogResult:
     pending_id: int | None = None  # set while ambiguities wait for the author's choice
     pressure: tuple[PressureNote, ...] = ()  # teammates already reached these contacts a lot
     serendipity: Serendipity | None = None  # at most one connection worth making
+    # Organisations the note names; a note about no person ("Initrode signed!") is filed here.
+    organisations: tuple[OrganisationRef, ...] = ()
+    learned: tuple[str, ...] = ()  # "Mei Tanaka: COO at Initrode", "AL is Anna-Lena Vogt"
+    correction: Correction | None = None  # set when the text was a correction, not a note
 
 
 @dataclass(frozen=True)

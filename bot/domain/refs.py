@@ -19,3 +19,11 @@ class Actor:
 class ContactRef:
     id: int
     display_name: str
+
+
+@dataclass(frozen=True)
+class OrganisationRef:
+    """An organisation record (a company, a university): never a contact."""
+
+    id: int
+    name: str

@@ -1,4 +1,5 @@
-"""Buttons: Undo, Edit, "which Jane?", "which contact?" for cards, and recall pagination.
+"""Buttons: Undo, Edit, "isn't a person" / "is a company", "which Jane?", "which contact?" for
+cards, and recall pagination.
 
 Button values come back from the client and are not trusted for identity: the actor is always
 the payload's user and team, and the use case refuses (NotFoundError) a note that isn't theirs.
@@ -18,6 +19,7 @@ from bot.blocks.ids import (
     ACTION_CARD_PREFIX,
     ACTION_CHOOSE_PREFIX,
     ACTION_EDIT,
+    ACTION_FIX_NAME,
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_UNDO,
 )
@@ -27,6 +29,7 @@ from bot.blocks.notes import (
     log_confirmation,
     log_fallback_text,
     parse_choice_value,
+    parse_fix_value,
     parse_recall_page_value,
     recall_blocks,
     recall_fallback_text,
@@ -87,6 +90,24 @@ def register(app: App, deps: Deps) -> None:
                 raise UserInputError(BUTTON_OUT_OF_DATE) from None
             result = deps.rapport.notes.choose(
                 actor=actor, pending_id=pending_id, name=name, contact_id=contact_id
+            )
+            blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
+            replace(log_fallback_text(result), blocks)
+
+    @app.action(ACTION_FIX_NAME)
+    def on_fix_name(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        """ "Expo isn't a person" / "Plaid is a company", from a note's confirmation."""
+        ack()
+        replace, tell = replies(respond)
+        with friendly_errors(tell):
+            actor = prepare_actor(deps, client, actor_from_interaction(body))
+            try:
+                chosen = first_action(body).get("selected_option") or {}
+                note_id, contact_id, kind = parse_fix_value(str(chosen.get("value")))
+            except (ValueError, KeyError, TypeError):
+                raise UserInputError(BUTTON_OUT_OF_DATE) from None
+            result = deps.rapport.notes.correct(
+                actor=actor, kind=kind, note_id=note_id, contact_id=contact_id
             )
             blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(log_fallback_text(result), blocks)

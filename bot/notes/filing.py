@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.domain.notes import LogResult
-from bot.notes import news, serendipity, settle, team
+from bot.notes import news, organisations, serendipity, settle, team
 from bot.notes.resolve import Resolution, pick, unique
 from bot.notes.values import loop_view, occasion_view
 from bot.parsing import ParsedNote
@@ -79,6 +79,24 @@ def file_note(
                 session, workspace_id=workspace_id, contact_id=contact.id, tags=parsed.tags
             )
     main = contacts[0] if contacts else None
+    filed_orgs = organisations.file_under(
+        session,
+        workspace_id=workspace_id,
+        note_id=note.id,
+        orgs=parsed.organisations,
+        user_id=user.id,
+        now=now,
+    )
+    learned: list[str] = []
+    if visibility == "team":  # a private note's facts stay with its author
+        learned = organisations.learn(
+            session,
+            workspace_id=workspace_id,
+            people=parsed.people,
+            contacts=resolution.by_name,
+            user_id=user.id,
+            now=now,
+        )
 
     closed = _settle(
         session, user=user, parsed=parsed, resolution=resolution, main=main, note=note, now=now
@@ -159,6 +177,8 @@ def file_note(
         not_understood=tuple(not_understood),
         pressure=pressure,
         serendipity=suggestion,
+        organisations=tuple(organisations.ref(o) for o in filed_orgs),
+        learned=tuple(learned),
     )
 
 

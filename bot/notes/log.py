@@ -8,19 +8,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Unpack
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from bot.domain.errors import NotFoundError, UserInputError
-from bot.domain.notes import LogResult
+from bot.domain.names import name_key
+from bot.domain.notes import Correction, LogResult
 from bot.domain.refs import Actor
+from bot.notes import corrections, organisations
 from bot.notes.filing import file_note
+from bot.notes.knowledge import KnowledgeCache
+from bot.notes.known import is_known
 from bot.notes.resolve import people_to_resolve, resolve
-from bot.parsing import is_question, parse_note
+from bot.parsing import Knowledge, OrgRef, is_question, parse_note
 from bot.store import repo
-from bot.store.models import Note, PendingNote, ProcessedEvent, User
-from bot.usecases import UseCases
+from bot.store.models import Note, NoteContact, PendingNote, ProcessedEvent, User
+from bot.store.organisation_models import Organisation
+from bot.usecases import Shared, UseCases
 
 MAX_NOTE_CHARS = 10_000
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -28,7 +36,21 @@ _SHARED_PREFIX = re.compile(r"^\s*(?:team|shared)\s*:\s*", re.IGNORECASE)
 
 
 class Logbook(UseCases):
-    """Log, choose ("which Jane?"), edit and undo notes."""
+    """Log, choose ("which Jane?"), edit, undo and correct notes.
+
+    Each note is read with what the workspace knows (bot.notes.knowledge), so a known "yusuf",
+    "Berg" or "AL" is the contact, and what people corrected stays corrected.
+    """
+
+    def __init__(
+        self, *, knowledge: KnowledgeCache | None = None, **shared: Unpack[Shared]
+    ) -> None:
+        super().__init__(**shared)
+        self.knowledge = knowledge if knowledge is not None else KnowledgeCache()
+
+    def known(self, session: Session, workspace_id: str) -> Knowledge:
+        """The workspace's snapshot for the parser (cached; see bot.notes.knowledge)."""
+        return self.knowledge.get(session, workspace_id=workspace_id)
 
     def is_question(self, text: str) -> bool:
         return is_question(text)
@@ -68,6 +90,13 @@ class Logbook(UseCases):
                 assert seen is not None
                 return _duplicate(seen, text)
             user = self._user(session, actor)
+            said = corrections.read(text) if not choices and not about else None
+            if said is not None:
+                # A claimed event stays claimed: a retried delivery corrects nothing twice.
+                result = self._correct(session, actor=actor, user=user, name=said[0], kind=said[1])
+                session.commit()
+                self.knowledge.invalidate(actor.workspace_id)
+                return result
             result = self._file(
                 session,
                 actor=actor,
@@ -97,14 +126,36 @@ class Logbook(UseCases):
         event_id: str | None,
         note: Note | None = None,
         about: Sequence[str] = (),
+        parse_at: datetime | None = None,
+        prefer: frozenset[int] = frozenset(),
     ) -> LogResult:
-        """Parse, resolve names, and either file the note or park it until a name is chosen."""
+        """Parse, resolve names, and either file the note or park it until a name is chosen.
+
+        `parse_at` is when the text was written, for re-filing an old note: its "yesterday" is
+        the day before it was logged, not before today.
+        """
         now = self._now()
         assert user.id is not None
         tz = self._tz(actor, user)
         as_written = text  # a pending note keeps the "team:" prefix for when it is filed
         shared, text = _shared_prefix(text)
-        parsed = parse_note(text, now=at or now, tz=tz)
+        known = self.known(session, actor.workspace_id)
+        parsed = parse_note(text, now=parse_at or at or now, tz=tz, known=known)
+        ws = actor.workspace_id
+
+        def never(name: str) -> bool:
+            return organisations.what_it_is(session, workspace_id=ws, name=name) is not None
+
+        # "About: Initrode" names an organisation: file the note under it, not under a person.
+        extra = []
+        for name in about:
+            found = organisations.what_it_is(session, workspace_id=ws, name=name)
+            if isinstance(found, Organisation):
+                extra.append(OrgRef(found.name, known=True))
+        if extra:
+            named = {name_key(o.name) for o in parsed.organisations}
+            fresh = tuple(o for o in extra if name_key(o.name) not in named)
+            parsed = replace(parsed, organisations=parsed.organisations + fresh)
         resolution = resolve(
             session,
             workspace_id=actor.workspace_id,
@@ -112,6 +163,8 @@ class Logbook(UseCases):
             people=people_to_resolve(parsed, about),
             choices=choices,
             now=now,
+            never=never,
+            prefer=prefer,
         )
         if resolution.ambiguities and note is not None:
             names = "; ".join(
@@ -246,6 +299,7 @@ class Logbook(UseCases):
             keep.id = note_id
             result = self._file(
                 session,
+                prefer=frozenset(old_contacts),
                 actor=actor,
                 user=user,
                 text=text,
@@ -264,6 +318,152 @@ class Logbook(UseCases):
                     repo.delete_contact(session, contact_id=contact_id)
             session.commit()
             return result
+
+    # --- corrections ------------------------------------------------------------------------
+
+    def is_correction(self, text: str) -> bool:
+        """ "Expo is not a person", "Plaid is a company": a correction, not a note."""
+        return corrections.read(text) is not None
+
+    def correct(self, *, actor: Actor, kind: str, note_id: int, contact_id: int) -> LogResult:
+        """From a note's confirmation: the contact it was filed under is no person (`kind`
+        "not_person") or an organisation ("organisation"). Remembered for the workspace; the
+        actor's notes under that contact are re-filed, and the contact goes if nothing else
+        uses it. Only the note's author may do this (NotFoundError otherwise)."""
+        if kind not in corrections.KINDS:
+            raise UserInputError("I can only mark a name as not a person or as a company.")
+        with self._session() as session:
+            user, _note = self._own_note(session, actor, note_id)
+            contact = repo.get_contact(
+                session, workspace_id=actor.workspace_id, contact_id=contact_id
+            )
+            if contact is None or not _filed_under(session, note_id, contact_id):
+                raise NotFoundError("That note isn't filed under that contact any more.")
+            result = self._correct(
+                session, actor=actor, user=user, name=contact.display_name, kind=kind
+            )
+            session.commit()
+            self.knowledge.invalidate(actor.workspace_id)
+            return result
+
+    def _correct(
+        self, session: Session, *, actor: Actor, user: User, name: str, kind: str
+    ) -> LogResult:
+        assert user.id is not None
+        now = self._now()
+        corrections.remember(
+            session,
+            workspace_id=actor.workspace_id,
+            name=name,
+            kind=kind,
+            user_id=user.id,
+            now=now,
+        )
+        if kind == corrections.ORGANISATION:
+            organisations.find_or_make(
+                session, workspace_id=actor.workspace_id, name=name, user_id=user.id, now=now
+            )
+        self.knowledge.invalidate(actor.workspace_id)
+        refiled: list[LogResult] = []
+        removed = kept = None
+        because = ""
+        wrong = (
+            []
+            if kind == corrections.PERSON
+            else list(
+                repo.contacts_with_key(session, workspace_id=actor.workspace_id, key=name_key(name))
+            )
+        )
+        for contact in wrong:
+            assert contact.id is not None
+            for old in corrections.notes_on_contact(
+                session, contact_id=contact.id, author_id=user.id
+            ):
+                refiled.append(self._refile(session, actor=actor, user=user, note=old))
+            left = corrections.references(session, contact_id=contact.id)
+            if left == 0:
+                repo.delete_contact(session, contact_id=contact.id)
+                removed = contact.display_name
+            elif not is_known(
+                session, workspace_id=actor.workspace_id, viewer_id=user.id, contact_id=contact.id
+            ):
+                # Only what the actor may not see still names them: for the actor they are
+                # gone, and what keeps them is neither counted nor described.
+                removed = contact.display_name
+            else:
+                kept = contact.display_name
+                because = _kept_because(session, contact.id, user.id)
+        return LogResult(
+            note_id=None,
+            text=name,
+            contacts=(),
+            created_contacts=(),
+            kind=None,
+            occurred_at=now,
+            private=False,
+            correction=Correction(
+                name=name,
+                kind=kind,
+                refiled=tuple(refiled),
+                removed_contact=removed,
+                kept_contact=kept,
+                kept_because=because,
+            ),
+        )
+
+    def _refile(self, session: Session, *, actor: Actor, user: User, note: Note) -> LogResult:
+        """File an existing note again, as it was written (same id, text, time and
+        visibility), with what the workspace knows now."""
+        assert note.id is not None
+        keep = Note(
+            workspace_id=note.workspace_id,
+            author_id=note.author_id,
+            text="",
+            logged_at=note.logged_at,
+            source=note.source,
+            permalink=note.permalink,
+        )
+        text = ("private: " if note.visibility == "private" else "") + note.text
+        written_at, occurred = note.logged_at, note.occurred_at
+        shared = note.visibility == "team"
+        before = frozenset(repo.delete_note(session, note=note))
+        keep.id = note.id
+        return self._file(
+            session,
+            actor=actor,
+            user=user,
+            text=("team: " + text) if shared else text,
+            at=occurred,
+            parse_at=written_at,
+            prefer=before,
+            source=keep.source,
+            permalink=keep.permalink,
+            choices={},
+            event_id=None,
+            note=keep,
+        )
+
+
+def _filed_under(session: Session, note_id: int, contact_id: int) -> bool:
+    return any(c.id == contact_id for c in repo.contacts_of_notes(session, [note_id])[note_id])
+
+
+def _kept_because(session: Session, contact_id: int, author_id: int) -> str:
+    """Why the wrong contact stays: teammates' notes the actor may see (counted), or loops,
+    birthdays, cadences still about them."""
+    others = session.exec(
+        select(func.count())
+        .select_from(NoteContact)
+        .join(Note, col(Note.id) == col(NoteContact.note_id))
+        .where(
+            NoteContact.contact_id == contact_id,
+            Note.author_id != author_id,
+            Note.visibility == "team",  # a teammate's private note is not the actor's to count
+        )
+    ).one()
+    if others:
+        return f"{others} note{'s' if others != 1 else ''} by teammates still name them"
+    return "a loop, a birthday, a cadence or an alias still names them"
 
 
 def check_text(text: str) -> None:

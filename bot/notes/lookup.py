@@ -20,6 +20,7 @@ from sqlmodel import Session
 from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
 from bot.domain.names import name_key
 from bot.notes.known import is_known, known_ids
+from bot.parsing.lexicon import TITLES
 from bot.store import repo
 from bot.store.models import Contact
 
@@ -55,6 +56,11 @@ def match_contact(
     )
     if alias:
         return alias[0]
+    title, _, rest = key.partition(" ")
+    if title in TITLES and rest:  # "Dr. Nkechi Eze" for a contact saved as "Nkechi Eze"
+        return match_contact(
+            session, workspace_id=workspace_id, name=rest, viewer_id=viewer_id, exact_any=exact_any
+        )
     if " " not in key:
         prefix = key + " "
         same_first = known.only(
@@ -64,6 +70,18 @@ def match_contact(
         )[:20]
         if same_first:
             return same_first[0] if len(same_first) == 1 else same_first
+    if title not in TITLES:  # "Nkechi" or "John Richter" for a contact saved with a title
+        titled = known.only(
+            repo.contacts_with_keys_or_prefixes(
+                session,
+                workspace_id=workspace_id,
+                keys=[f"{t} {key}" for t in TITLES],
+                prefixes=[f"{t} {key} " for t in TITLES] if " " not in key else [],
+                limit=known.widen(20),
+            )
+        )[:20]
+        if titled:
+            return titled[0] if len(titled) == 1 else titled
     pool = repo.contacts_with_key_prefix(
         session, workspace_id=workspace_id, prefix=key[:3], limit=FUZZY_POOL
     )

@@ -7,7 +7,7 @@ then a second look).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from sqlmodel import Session
 from bot.domain.humanize import ago
 from bot.domain.names import name_key
 from bot.domain.notes import Ambiguity, Candidate
+from bot.notes.known import known_ids
 from bot.notes.lookup import match_contact
 from bot.parsing import ParsedNote, PersonRef
 from bot.store import repo
@@ -55,7 +56,13 @@ def resolve(
     people: Sequence[PersonRef],
     choices: Mapping[str, int],
     now: datetime,
+    never: Callable[[str], bool] = lambda _name: False,
+    prefer: frozenset[int] = frozenset(),
 ) -> Resolution:
+    """`never(name)` is true for a name the workspace says is no person (an organisation, a
+    correction): it is never made a contact, whatever the note or the "About" field says.
+    `prefer` holds the contacts a note being filed again was under: "which Kai?" is not asked
+    again when one of the candidates is the Kai it was filed under."""
     out = Resolution()
     # Slots keep the note's order (the first person named is the main one).
     slots: list[tuple[PersonRef, Contact | None]] = []
@@ -70,17 +77,24 @@ def resolve(
             contact = repo.contact_by_slack_id(
                 session, workspace_id=workspace_id, slack_user_id=person.slack_user_id
             )
-        if contact is None and not person.slack_user_id:
-            found = match_contact(
-                session,
-                workspace_id=workspace_id,
-                name=person.name,
-                viewer_id=author_id,
-                exact_any=True,
-            )
-            if isinstance(found, list):
-                out.ambiguities.append(_ambiguity(session, person.name, found, now))
+        if contact is None and chosen is None and not person.slack_user_id:
+            if never(person.name):
                 continue
+            found = _known(session, workspace_id, author_id, person)
+            if found is None:
+                found = match_contact(
+                    session,
+                    workspace_id=workspace_id,
+                    name=person.name,
+                    viewer_id=author_id,
+                    exact_any=True,
+                )
+            if isinstance(found, list):
+                before = [c for c in found if c.id in prefer]
+                if len(before) != 1:
+                    out.ambiguities.append(_ambiguity(session, person.name, found, now))
+                    continue
+                found = before[0]
             contact = found
         slots.append((person, contact))
     if out.ambiguities:
@@ -88,7 +102,9 @@ def resolve(
     for person, existing in slots:
         contact = existing
         if contact is None:
-            display = person.name.strip() or person.slack_user_id or "someone"
+            # A mention of a Slack user the workspace knows is named as Slack names them.
+            written = person.known_as if person.slack_user_id else person.name
+            display = (written or person.name).strip() or person.slack_user_id or "someone"
             # Two notes first naming the same new person at once must make one contact:
             # hold a per-name lock until commit, then look again (the other note may have
             # created it meanwhile). SQLite's IMMEDIATE transactions already serialise this.
@@ -109,6 +125,36 @@ def resolve(
         out.by_name[person.name] = contact
         out.contacts.append(contact)
     return out
+
+
+def _known(
+    session: Session, workspace_id: str, author_id: int, person: PersonRef
+) -> Contact | list[Contact] | None:
+    """Whom the parser, reading the workspace's snapshot, said the name is: the known contact
+    ("yusuf" is Yusuf Rahimi, "Berg" is Kai Berg, "AL" is Anna-Lena Vogt), or the known people
+    it could be ("kai" with Kai Berg and Kai Tan: ask). None when it said nothing, or when the
+    snapshot was older than the database (then the name is looked up as written)."""
+    names = [person.known_as] if person.known_as else list(person.candidates)
+    found: list[Contact] = []
+    for name in names:
+        for contact in repo.contacts_with_key(
+            session, workspace_id=workspace_id, key=name_key(name)
+        ):
+            if contact not in found:
+                found.append(contact)
+    # The snapshot is the whole workspace's: keep only whom the author may know (or whom they
+    # wrote out in full), so "yusuf" never files under, or names, someone else's private contact.
+    seen = known_ids(
+        session,
+        workspace_id=workspace_id,
+        viewer_id=author_id,
+        contact_ids=[c.id for c in found if c.id is not None],
+    )
+    written = name_key(person.name)
+    found = [c for c in found if c.id in seen or c.name_key == written]
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else found
 
 
 def _created_meanwhile(session: Session, workspace_id: str, person: PersonRef) -> Contact | None:

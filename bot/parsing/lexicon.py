@@ -151,13 +151,13 @@ TRAVEL_VERBS = words(
 )
 
 # Words after which a lower-case name the workspace knows is that person: "w/ yusuf",
-# "sent anna-lena the notes", "pinged kai", "demo for raj and tyler".
+# "sent anna-lena the notes", "pinged kai", "demo for raj and tyler", "ran into aoife".
 LOWER_NAME_TRIGGERS = words(
     """
     with w met meet called call rang phoned emailed email texted text messaged message pinged ping
     dm'd dmd dm sent send sending told tell gave give owe owes asked ask thank thanked intro'd
     introduced intro cc cc'd to for from saw visited invited lunch coffee dinner drinks breakfast
-    mtg meeting chat zoom whatsapp'd whatsapped by and
+    mtg meeting chat zoom whatsapp'd whatsapped by and into
     """
 )
 

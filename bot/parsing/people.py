@@ -236,7 +236,10 @@ def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_pers
             p is not None
             and p.capitalised
             and not p.possessive
-            and p.lower not in NOT_NAMES
+            and (
+                p.lower not in NOT_NAMES
+                or (p.lower in COMMON_NAME_WORDS and _given_name_after_trigger(doc, i - 1))
+            )
             and p.lower not in NAME_TRIGGERS
             and p.lower not in TITLES
         ):
@@ -294,6 +297,18 @@ def _is_initial(doc: Doc, t: Token) -> bool:
     return rest.split(" ", 1)[0].lower().rstrip(":") in _AFTER_AN_INITIAL
 
 
+def _given_name_after_trigger(doc: Doc, i: int) -> bool:
+    """ "with Will Lee", "met Will Smith": a capitalised word that is both an English word and a
+    given name, after a word that introduces a person and before a capitalised surname."""
+    t, p = doc.tokens[i], _prev(doc, i)
+    if not t.capitalised or t.sentence_start or p is None or p.lower not in NAME_TRIGGERS:
+        return False
+    if i + 1 >= len(doc.tokens):
+        return False
+    n = doc.tokens[i + 1]
+    return n.capitalised and _joined(doc, t, n) and n.lower not in NOT_NAMES
+
+
 def _verb_like(t: Token) -> bool:
     """ "Rescheduled", "Whatsapp'd", "Interviewed": a sentence that opens with its verb."""
     low = t.lower
@@ -315,6 +330,8 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
             and len(t.text) <= MAX_CASELESS_LEN
             and not t.possessive
         )
+    if low in NOT_NAMES and low in COMMON_NAME_WORDS and _given_name_after_trigger(doc, i):
+        return True  # "coffee with Will Lee": the given name, not the verb
     if not t.capitalised or low in NOT_NAMES or len(t.text) == 1:
         return False
     if low in CALENDAR_WORDS:

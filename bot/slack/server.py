@@ -215,8 +215,11 @@ def _interaction_problem(payload: dict[str, Any]) -> str | None:
     ):
         return "payload.actions is not a list of objects"
     # Bolt routes on actions[0] of a block action and on view.type of a view submission.
-    if payload["type"] == "block_actions" and not actions:
-        return "payload.actions is empty"
+    if payload["type"] == "block_actions":
+        if not actions:
+            return "payload.actions is empty"
+        if not isinstance(actions[0].get("action_id"), str):
+            return "payload.actions[0].action_id is missing"  # bolt's matchers index it
     view = payload.get("view")
     if payload["type"] in ("view_submission", "view_closed") and not (
         isinstance(view, dict) and isinstance(view.get("type"), str)

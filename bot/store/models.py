@@ -26,7 +26,11 @@ class Workspace(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("workspace_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "external_id"),
+        # the newest row of a workspace in one index step (bot.notes.knowledge's stamp)
+        Index("ix_user_ws_id", "workspace_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", index=True, max_length=64)
@@ -38,7 +42,10 @@ class User(SQLModel, table=True):
 
 
 class Contact(SQLModel, table=True):
-    __table_args__ = (Index("ix_contact_ws_name", "workspace_id", "name_key"),)
+    __table_args__ = (
+        Index("ix_contact_ws_name", "workspace_id", "name_key"),
+        Index("ix_contact_ws_id", "workspace_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
@@ -47,6 +54,8 @@ class Contact(SQLModel, table=True):
     slack_user_id: str | None = Field(default=None, max_length=64)
     company: str | None = Field(default=None, max_length=200)
     role: str | None = Field(default=None, max_length=200)
+    # The organisation record `company` names (bot.store.organisation_models), when there is one.
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     email: str | None = Field(default=None, max_length=320)
     phone: str | None = Field(default=None, max_length=64)
     # Every address and number, the first of each also in email/phone (migration 0010).
@@ -60,6 +69,7 @@ class ContactAlias(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("workspace_id", "alias_key"),
         Index("ix_alias_contact", "contact_id"),
+        Index("ix_alias_ws_id", "workspace_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -172,5 +182,6 @@ class PendingNote(SQLModel, table=True):
 # tests, the app).
 import bot.store.calendar_models  # noqa: E402
 import bot.store.focus_models  # noqa: E402
+import bot.store.organisation_models  # noqa: E402
 import bot.store.reminder_models  # noqa: E402
 import bot.store.team_models  # noqa: E402, F401

@@ -26,6 +26,7 @@ from bot.store.models import (
     User,
     Workspace,
 )
+from bot.store.organisation_models import NoteOrganisation
 
 
 def _insert_ignoring_conflict(
@@ -43,6 +44,9 @@ def _insert_ignoring_conflict(
     table = sa_inspect(model).local_table
     returned = session.execute(statement.returning(*table.primary_key.columns))
     return returned.first() is not None
+
+
+insert_ignoring_conflict = _insert_ignoring_conflict  # for the feature packages' own tables
 
 
 def get_or_create_workspace(session: Session, *, workspace_id: str, now: datetime) -> Workspace:
@@ -167,6 +171,27 @@ def contacts_with_key_prefix(
             Contact.name_key >= prefix,
             Contact.name_key < upper,
         )
+        .limit(limit)
+    ).all()
+
+
+def contacts_with_keys_or_prefixes(
+    session: Session, *, workspace_id: str, keys: Iterable[str], prefixes: Iterable[str], limit: int
+) -> Sequence[Contact]:
+    """Contacts whose name key is one of `keys` or starts with one of `prefixes` (range scans)."""
+    wanted = list(keys)
+    ranges = [
+        and_(col(Contact.name_key) >= p, col(Contact.name_key) < p + "\uffff") for p in prefixes
+    ]
+    if not wanted and not ranges:
+        return []
+    return session.exec(
+        select(Contact)
+        .where(
+            Contact.workspace_id == workspace_id,
+            or_(col(Contact.name_key).in_(wanted), *ranges),
+        )
+        .order_by(col(Contact.id))
         .limit(limit)
     ).all()
 
@@ -382,6 +407,7 @@ def delete_note(session: Session, *, note: Note) -> list[int]:
     session.execute(delete(Loop).where(col(Loop.source_note_id) == note.id))
     session.execute(delete(Occasion).where(col(Occasion.source_note_id) == note.id))
     session.execute(delete(NoteContact).where(col(NoteContact.note_id) == note.id))
+    session.execute(delete(NoteOrganisation).where(col(NoteOrganisation.note_id) == note.id))
     session.execute(
         update(ProcessedEvent).where(col(ProcessedEvent.note_id) == note.id).values(note_id=None)
     )

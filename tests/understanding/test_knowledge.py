@@ -1,0 +1,184 @@
+"""Notes are read with what the workspace knows: known contacts and their aliases, nicknames a
+note gives, titles, surnames and first names, Slack users; the snapshot is built once and
+rebuilt when the workspace learns something."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.app import Rapport
+from bot.domain.errors import AmbiguousNameError
+from bot.domain.refs import Actor
+from bot.notes.knowledge import KnowledgeCache
+from tests.understanding.conftest import ANA, BOB, EVE, contact_names, people
+from tests.world import World
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "who"),
+    [
+        ("lunch with Anna-Lena Vogt (AL) re the pilot", "pinged AL re the deck", "Anna-Lena Vogt"),
+        ("met Trần Thị Mai, goes by Mai", "coffee with Mai", "Trần Thị Mai"),
+        ("call with Yusuf Al-Khatib", "call w/ yusuf re renewal", "Yusuf Al-Khatib"),
+        ("coffee w/ Kai Berg (Vandelay)", "sent Berg the notes", "Kai Berg"),
+        ("lunch w/ Pieter van den Heuvel", "pinged pieter re SOW", "Pieter van den Heuvel"),
+        ("met Dr. Nkechi Eze at the clinic", "caught up with Nkechi", "Nkechi Eze"),
+        ("drinks with Aoife O'Connell", "bumped into aoife at the gym", "Aoife O'Connell"),
+        ("drinks with Aoife O'Connell", "ran into aoife at the gym", "Aoife O'Connell"),
+    ],
+    ids=[
+        "nickname-in-brackets",
+        "goes-by",
+        "lowercase",
+        "surname",
+        "particle",
+        "title",
+        "bumped-into",
+        "ran-into",
+    ],
+)
+def test_a_known_person_written_short_is_that_person(
+    rapport: Rapport, first: str, later: str, who: str
+) -> None:
+    assert people(rapport.notes.log(actor=ANA, text=first)) == [who]
+    result = rapport.notes.log(actor=BOB, text=later)  # a teammate: the workspace knows her
+    assert people(result) == [who] and result.created_contacts == ()
+    assert contact_names(rapport) == {who}
+
+
+def test_a_nickname_given_in_a_note_becomes_an_alias(rapport: Rapport) -> None:
+    result = rapport.notes.log(actor=ANA, text="lunch with Anna-Lena Vogt (AL) re the pilot")
+    assert result.learned == ("AL is Anna-Lena Vogt",)
+    card = rapport.recall.card(actor=BOB, name="AL")
+    assert card.contact.display_name == "Anna-Lena Vogt" and card.aliases == ("AL",)
+    # nobody else's name is taken over by a nickname
+    rapport.notes.log(actor=ANA, text="coffee with Sam Lee")
+    taken = rapport.notes.log(actor=ANA, text="call with Samantha Jones (Sam Lee)")
+    assert not any("Sam Lee is" in x for x in taken.learned)
+    assert rapport.recall.card(actor=ANA, name="Sam Lee").contact.display_name == "Sam Lee"
+
+
+@pytest.mark.parametrize(
+    ("saved", "typed"),
+    [
+        ("Dr. Nkechi Eze", "Nkechi"),
+        ("Dr. Nkechi Eze", "Nkechi Eze"),
+        ("Mr. John Richter", "John"),
+        ("Mr. John Richter", "john richter"),
+        ("Prof Ada Lovelace", "Ada"),
+        ("Nkechi Eze", "Dr. Nkechi Eze"),
+    ],
+)
+def test_who_finds_a_contact_saved_with_a_title(
+    rapport: Rapport, saved: str, typed: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "contacts.vcf"
+    path.write_text(f"BEGIN:VCARD\nVERSION:3.0\nFN:{saved}\nEND:VCARD\n", encoding="utf-8")
+    assert rapport.transfer.import_contacts(actor=ANA, path=path).created == 1
+    assert rapport.recall.card(actor=ANA, name=typed).contact.display_name == saved
+
+
+def test_a_first_name_shared_by_two_asks_which_one(rapport: Rapport) -> None:
+    rapport.notes.log(actor=ANA, text="coffee w/ Kai Berg (Vandelay)")
+    rapport.notes.log(actor=ANA, text="met Kai Tan at the meetup")
+    asked = rapport.notes.log(actor=BOB, text="pinged kai about the offsite")
+    assert asked.note_id is None and asked.pending_id is not None
+    (which,) = asked.ambiguities
+    assert {c.display_name for c in which.candidates} == {"Kai Berg", "Kai Tan"}
+    assert contact_names(rapport) == {"Kai Berg", "Kai Tan"}  # nothing new
+    tan = next(c for c in which.candidates if c.display_name == "Kai Tan")
+    filed = rapport.notes.choose(
+        actor=BOB, pending_id=asked.pending_id, name=which.name, contact_id=tan.contact_id
+    )
+    assert people(filed) == ["Kai Tan"]
+    with pytest.raises(AmbiguousNameError):
+        rapport.recall.card(actor=BOB, name="Kai")
+    # the company says which one
+    assert people(rapport.notes.log(actor=BOB, text="sent Berg the notes")) == ["Kai Berg"]
+
+
+def test_a_mentioned_slack_user_is_named_as_slack_names_them(
+    rapport: Rapport, world: World
+) -> None:
+    priya = Actor(workspace_id="T1", user_id="U0PRIYA", display_name="Priya Nair")
+    rapport.notes.log(actor=priya, text="coffee with Sam Lee")  # Priya uses Rapport too
+    result = rapport.notes.log(actor=ANA, text="lunch with <@U0PRIYA> and Sam Lee")
+    assert sorted(people(result)) == ["Priya Nair", "Sam Lee"]
+    card = rapport.recall.card(actor=ANA, name="Priya")
+    assert card.contact.display_name == "Priya Nair"
+
+
+def test_workspaces_know_only_their_own_people(rapport: Rapport) -> None:
+    rapport.notes.log(actor=ANA, text="coffee w/ Kai Berg (Vandelay)")
+    result = rapport.notes.log(actor=EVE, text="sent Berg the notes")
+    assert all(c.display_name != "Kai Berg" for c in result.contacts)
+    assert "Kai Berg" not in contact_names(rapport, EVE)
+
+
+def test_the_snapshot_is_built_once_and_rebuilt_when_the_workspace_learns(
+    rapport: Rapport,
+) -> None:
+    seconds = [0.0]  # the process's clock, which the snapshot's age is measured on
+    cache = rapport.notes.knowledge = KnowledgeCache(timer=lambda: seconds[0])
+    rapport.notes.log(actor=ANA, text="coffee with Yusuf Rahimi")
+    rapport.notes.log(actor=ANA, text="called Yusuf Rahimi")  # sees him: rebuilt once
+    built = cache.builds
+    for text in ("call w/ yusuf", "pinged yusuf re renewal", "emailed Yusuf the deck"):
+        rapport.notes.log(actor=ANA, text=text)
+    assert cache.builds == built  # nothing new: the same snapshot
+    rapport.notes.log(actor=ANA, text="lunch with Anna-Lena Vogt (AL)")
+    assert cache.builds == built
+    # a new contact (and alias): the next note rebuilds it, and knows her by her nickname
+    assert people(rapport.notes.log(actor=ANA, text="pinged AL")) == ["Anna-Lena Vogt"]
+    assert cache.builds == built + 1
+    rapport.notes.log(actor=ANA, text="pinged AL again")
+    assert cache.builds == built + 1
+    # a rename changes no count: the snapshot still ages out
+    seconds[0] += 61
+    rapport.notes.log(actor=ANA, text="pinged AL once more")
+    assert cache.builds == built + 2
+    seconds[0] += 1
+    rapport.notes.log(actor=ANA, text="call w/ yusuf")
+    assert cache.builds == built + 2
+
+
+def test_a_renamed_contact_is_still_found_while_the_snapshot_is_stale(rapport: Rapport) -> None:
+    seconds = [0.0]
+    rapport.notes.knowledge = KnowledgeCache(timer=lambda: seconds[0])
+    rapport.notes.log(actor=ANA, text="coffee with Yusuf Rahimi")
+    rapport.notes.log(actor=ANA, text="call w/ yusuf")
+    rapport.contacts.rename(actor=ANA, name="Yusuf Rahimi", new_name="Yusuf Rahimi-Khan")
+    result = rapport.notes.log(actor=ANA, text="call w/ Yusuf Rahimi-Khan about pricing")
+    assert people(result) == ["Yusuf Rahimi-Khan"] and result.created_contacts == ()
+    # the stale snapshot still calls him Yusuf Rahimi: the database has the last word
+    assert people(rapport.notes.log(actor=ANA, text="pinged yusuf")) == ["Yusuf Rahimi-Khan"]
+    seconds[0] += 120
+    assert people(rapport.notes.log(actor=ANA, text="pinged yusuf")) == ["Yusuf Rahimi-Khan"]
+
+
+def test_a_slow_snapshot_is_not_rebuilt_at_every_change(rapport: Rapport) -> None:
+    """A big workspace's snapshot takes a while: after a build of `b` seconds, changes wait
+    10 × b for the next one, and names are still settled against the database meanwhile."""
+    seconds = [0.0]
+    cache = rapport.notes.knowledge = KnowledgeCache(timer=lambda: seconds[0], slow_build=0.0)
+    rapport.notes.log(actor=ANA, text="coffee with Yusuf Rahimi")
+    built = cache.builds
+    rapport.notes.log(actor=ANA, text="lunch with Anna-Lena Vogt (AL)")
+    result = rapport.notes.log(actor=ANA, text="dinner with Anna-Lena Vogt")  # stale, found
+    assert cache.builds == built and people(result) == ["Anna-Lena Vogt"]
+    seconds[0] += 5.0  # far more than ten times any build here
+    assert people(rapport.notes.log(actor=ANA, text="pinged AL")) == ["Anna-Lena Vogt"]
+    assert cache.builds == built + 1
+
+
+@pytest.mark.parametrize("given", ["Will", "Mark", "Grace", "May", "Rose"])
+def test_a_given_name_that_is_also_a_word_is_a_new_person_not_a_known_surname(
+    rapport: Rapport, given: str
+) -> None:
+    rapport.notes.log(actor=ANA, text="coffee with Anna Lee")
+    rapport.notes.log(actor=ANA, text="coffee with Ben Lee")
+    result = rapport.notes.log(actor=ANA, text=f"coffee with {given} Lee")
+    assert result.ambiguities == () and people(result) == [f"{given} Lee"]
+    assert contact_names(rapport) == {"Anna Lee", "Ben Lee", f"{given} Lee"}
