@@ -56,7 +56,7 @@ class Recall(UseCases):
 
     def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:
         """One note the actor may see (NotFoundError otherwise)."""
-        with self._session() as session:
+        with self._reading() as session:
             user = repo.get_user(
                 session, workspace_id=actor.workspace_id, external_id=actor.user_id
             )
@@ -71,7 +71,7 @@ class Recall(UseCases):
         parsed = parse_query(query[:MAX_NOTE_CHARS])
         if not parsed.terms:
             return RecallResult(query=query, terms=(), hits=(), total=0, offset=offset)
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()
@@ -114,7 +114,7 @@ class Recall(UseCases):
         self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
     ) -> ContactCard:
         """A contact's card. NotFoundError, or AmbiguousNameError with candidates."""
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()
@@ -179,7 +179,7 @@ class Recall(UseCases):
             )
 
     def loops(self, *, actor: Actor) -> LoopList:
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             session.commit()
             return self._loop_list(session, user)
@@ -197,7 +197,7 @@ class Recall(UseCases):
 
     def home(self, *, actor: Actor) -> Home:
         """Open loops, birthdays in the next 30 days and the ten latest notes you may see."""
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()

@@ -17,6 +17,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from bot.store.db import READING
+from bot.store.failures import storage_error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -60,15 +64,31 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at; None for a database Rapport never touched."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at; None for a database Rapport never touched.
+
+    A read (on SQLite it takes no write lock), so a start-up finds the schema current even while
+    another process writes, or when the file is read-only."""
+    try:
+        with engine.connect().execution_options(**{READING: True}) as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except DBAPIError as exc:
+        raise storage_error(exc) from exc
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head. A no-op (one cheap read) when it already is."""
+    """Bring the schema to head. A no-op (one cheap read) when it already is.
+
+    A database that cannot be reached (or is locked, read-only, full) raises one of the
+    `StorageUnavailableError`s with a sentence for the person, never a driver traceback."""
     if current_revision(engine) == head_revision():
         return
+    try:
+        _upgrade(engine)
+    except DBAPIError as exc:
+        raise storage_error(exc) from exc
+
+
+def _upgrade(engine: Engine) -> None:
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # Transaction-scoped: released by the commit below, or by the rollback on error.
