@@ -12,7 +12,12 @@ it still answers when the file is read-only.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 import re
+import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -107,14 +112,38 @@ def _engine(url: URL, **kwargs: Any) -> Engine:
         # again"): SQLITE_BUSY_TIMEOUT unless the URL says otherwise (sqlite:///r.db?timeout=5).
         given = url.query.get("timeout")
         timeout = float(given if isinstance(given, str) else SQLITE_BUSY_TIMEOUT)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": timeout}, **kwargs
-        )
+        connect_args: dict[str, Any] = {"check_same_thread": False, "timeout": timeout}
+        read_only = _read_only_file(url.database or "")
+        if read_only is not None:
+            # Opened as it is: SQLite then answers reads, and refuses writes as "read-only"
+            # (not "unable to open", which is what a WAL file on read-only media gives).
+            kwargs["creator"] = functools.partial(
+                sqlite3.connect, read_only, uri=True, **connect_args
+            )
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _read_only_file(database: str) -> str | None:
+    """A read-only URI filename for an existing database file this process cannot write to
+    (its permissions, or a read-only mount), else None.
+
+    A WAL database needs its -shm file: when the folder is read-only too and there is none,
+    the file is opened `immutable` (nothing can change it while the mount is read-only)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database).absolute()
+    if not path.is_file() or os.access(path, os.W_OK):
+        return None
+    uri = f"file:{urllib.parse.quote(str(path))}?mode=ro"
+    shm = path.with_name(path.name + "-shm")
+    if not os.access(path.parent, os.W_OK) and not shm.exists():
+        uri += "&immutable=1"
+    return uri
 
 
 def reading(session: Session) -> Session:
@@ -151,7 +180,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     # WAL lets readers work while the tick writes; the busy timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    # A read-only file keeps the journal it has; reads work either way.
+    with contextlib.suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # The busy timeout itself is sqlite3's `timeout` (make_engine): a PRAGMA here would undo it.
     cursor.execute("PRAGMA foreign_keys=ON")
