@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import sqlite3
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any, Final
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
 from bot.domain.errors import DatabaseConfigError, UserInputError
@@ -122,7 +123,12 @@ def _engine(url: URL, **kwargs: Any) -> Engine:
             )
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        gate = WriterGate(timeout=WRITER_QUEUE_FACTOR * timeout)
+        event.listen(engine, "begin", functools.partial(_sqlite_begin, gate))
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, lambda connection: gate.leave(connection.info))
+        # A connection checked in (or reset) without its transaction ending still lets go.
+        event.listen(engine, "checkin", lambda _dbapi, record: gate.leave(record.info))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -164,15 +170,63 @@ def is_reading(session: Session) -> bool:
     return bool(session.get_bind().get_execution_options().get(READING))
 
 
-def _sqlite_begin(connection: Any) -> None:
+class WriterGate:
+    """The one writer path of a process: its SQLite write transactions take turns here.
+
+    SQLite's busy handler is not a queue: a waiting writer sleeps and polls (up to 100 ms
+    apart), and under a steady stream of short writes from other threads it can miss every
+    free moment until its busy timeout runs out ("database is locked" although each write was
+    quick). Inside one process writers therefore wait on this lock instead, which hands over
+    at once; the busy timeout is left for other processes. Reentrant for the thread holding it
+    (a use case that opens a second session), and let go by whoever ends the transaction.
+    """
+
+    def __init__(self, *, timeout: float) -> None:
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+        self.timeout = timeout
+
+    def enter(self, info: dict[Any, Any]) -> None:
+        me = threading.get_ident()
+        if self._owner != me:
+            if not self._lock.acquire(timeout=self.timeout):
+                busy = sqlite3.OperationalError("database is locked")
+                busy.sqlite_errorname = "SQLITE_BUSY"
+                raise OperationalError("BEGIN IMMEDIATE", None, busy)
+            self._owner = me
+        self._depth += 1
+        info[_GATE_HELD] = True
+
+    def leave(self, info: dict[Any, Any]) -> None:
+        if not info.pop(_GATE_HELD, False):
+            return
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
+
+
+_GATE_HELD: Final = "rapport_writer_gate"
+# How long a writer queues behind this process's own writers before giving up: longer than the
+# busy timeout, because they hand over promptly and the work after an ack can afford to wait.
+WRITER_QUEUE_FACTOR: Final = 4
+
+
+def _sqlite_begin(gate: WriterGate, connection: Any) -> None:
     if connection.get_execution_options().get(READING):
         connection.exec_driver_sql("BEGIN")
         return
     # A deferred transaction that reads and then writes fails at once with "database is locked"
     # when another writer committed in between (its snapshot is stale; the busy timeout cannot
-    # help). Taking the write lock at BEGIN makes concurrent writers queue on the busy timeout
-    # instead, e.g. two deliveries of one Slack event: the second then sees the first's event id.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # help). Taking the write lock at BEGIN makes concurrent writers queue for it instead, e.g.
+    # two deliveries of one Slack event: the second then sees the first's event id.
+    gate.enter(connection.info)
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        gate.leave(connection.info)
+        raise
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

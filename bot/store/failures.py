@@ -21,8 +21,8 @@ DISK_FULL: Final = (
     "Couldn't save that — the disk holding the database is full. Free some space, then try again."
 )
 BUSY: Final = (
-    "Couldn't save that — the database is busy (another program has held its lock too long), "
-    "so nothing was saved. Please try again."
+    "Couldn't save that — the database is busy (its write lock was held too long), so nothing "
+    "was saved. Please try again."
 )
 
 # PostgreSQL SQLSTATEs (Appendix A of its manual) that are not "the server went away".
