@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import reset_postgres
 from tests.scale.conftest import ROOT, child_env, count
 
 EXIT_CONFIG = 2
@@ -406,3 +407,22 @@ def test_a_nul_in_a_console_note_is_bad_input_and_nothing_is_saved(
     assert "shelter dog" in ran.out  # the console carried on: the next line answered
     assert count(noted_db, "SELECT count(*) FROM note") == 1
     assert count(noted_db, "SELECT count(*) FROM loop") == 0
+
+
+@pytest.mark.postgres
+def test_a_read_only_postgresql_answers_reads_and_says_writes_cannot_be_saved(
+    tmp_path: Path, pg_database: str
+) -> None:
+    reset_postgres(pg_database)
+    ran = rapport(tmp_path, "log", NOTE, "--db", pg_database)
+    assert ran.code == 0, ran
+    # A hot standby, or a role set read-only: every transaction is READ ONLY (libpq `options`).
+    read_only = pg_database + "?options=-c%20default_transaction_read_only%3Don"
+    who = rapport(tmp_path, "who", "Jane Doe", "--db", read_only)
+    assert who.code == 0 and "shelter dog" in who.out, who
+    recall = rapport(tmp_path, "recall", "shelter dog", "--db", read_only)
+    assert recall.code == 0 and "Jane Doe" in recall.out, recall
+    log = rapport(tmp_path, "log", "lunch with Jane Doe", "--db", read_only)
+    assert log.code == EXIT_STORAGE, log
+    assert "read-only" in log.one_line() and "try again" not in log.one_line()
+    assert count(pg_database, "SELECT count(*) FROM note") == 1
