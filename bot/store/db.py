@@ -25,7 +25,7 @@ from typing import Any, Final
 
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from bot.domain.errors import DatabaseConfigError, UserInputError
@@ -126,9 +126,12 @@ def _engine(url: URL, **kwargs: Any) -> Engine:
         gate = WriterGate(timeout=WRITER_QUEUE_FACTOR * timeout)
         event.listen(engine, "begin", functools.partial(_sqlite_begin, gate))
         for name in ("commit", "rollback"):
-            event.listen(engine, name, lambda connection: gate.leave(connection.info))
-        # A connection checked in (or reset) without its transaction ending still lets go.
+            event.listen(engine, name, gate.leave_connection)
+        # A connection checked in or invalidated without its transaction ending still lets go
+        # (before the pool clears the record's info on reconnecting).
         event.listen(engine, "checkin", lambda _dbapi, record: gate.leave(record.info))
+        for name in ("invalidate", "soft_invalidate"):
+            event.listen(engine, name, lambda _dbapi, record, _exc: gate.leave(record.info))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -197,6 +200,13 @@ class WriterGate:
             self._owner = me
         self._depth += 1
         info[_GATE_HELD] = True
+
+    def leave_connection(self, connection: Any) -> None:
+        try:
+            info = connection.info
+        except SQLAlchemyError:  # invalidated: the pool's "invalidate" event let go already
+            return
+        self.leave(info)
 
     def leave(self, info: dict[Any, Any]) -> None:
         if not info.pop(_GATE_HELD, False):
