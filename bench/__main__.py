@@ -267,7 +267,7 @@ def bench_recall(url: str, size: Size) -> list[Row]:
 
 
 def bench_ack(url: str, size: Size) -> list[Row]:
-    from bench_ack import ack_only_app, run_requests, serve
+    from bench_ack import ack_only_app, failed_answers, run_requests, serve
 
     from bot.app import Rapport
     from bot.config import Settings
@@ -278,6 +278,7 @@ def bench_ack(url: str, size: Size) -> list[Row]:
     say(f"ack: {size.ack_requests} signed commands to each server …")
     fake = FakeSlack().start()
     results: dict[str, dict[str, list[float]]] = {}
+    failed = 0
     try:
         settings = Settings(  # type: ignore[call-arg]
             SLACK_BOT_TOKEN="xoxb-bench",
@@ -299,7 +300,10 @@ def bench_ack(url: str, size: Size) -> list[Row]:
                 fake.clear()
                 results[name] = run_requests(base, fake, size.ack_requests)
                 if name == "rapport":
-                    fake.wait_for("response_url", size.ack_requests, timeout=600)
+                    # A command fails when its ack isn't a 200, its answer says it failed
+                    # ("couldn't save — try again", "something went wrong"), or none comes.
+                    told, unanswered = failed_answers(fake, size.ack_requests)
+                    failed = told + unanswered + len(results[name]["refused"])
             finally:
                 stop()
     finally:
@@ -330,6 +334,16 @@ def bench_ack(url: str, size: Size) -> list[Row]:
                 m99 / f99 <= 3 and m99 < 3000,
             )
         )
+    rows.append(
+        Row(
+            f"failed commands, {size.ack_requests:,} signed",
+            f"{failed:,}",
+            "",
+            "",
+            "0",
+            failed == 0,
+        )
+    )
     return rows
 
 

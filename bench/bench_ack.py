@@ -33,9 +33,11 @@ from slack_bolt import Ack, App  # noqa: E402
 
 from bot.app import Rapport  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.handlers.common import SOMETHING_WENT_WRONG, STORAGE_UNAVAILABLE  # noqa: E402
 from bot.slack.app import build_app  # noqa: E402
 from bot.slack.client import build_client  # noqa: E402
 from bot.slack.server import make_http_server  # noqa: E402
+from bot.store.failures import BUSY, DISK_FULL, READ_ONLY  # noqa: E402
 from tests.slack.fakeslack import FakeSlack  # noqa: E402
 from tests.slack.payloads import SECRET, SlackSender, command_payload  # noqa: E402
 
@@ -69,9 +71,25 @@ def serve(app: App) -> tuple[Callable[[], None], str]:
     return stop, f"http://127.0.0.1:{server.server_port}"
 
 
+# What a person hears when their command failed (the database, or anything unexpected).
+FAILURE_ANSWERS = (STORAGE_UNAVAILABLE, SOMETHING_WENT_WRONG, BUSY, READ_ONLY, DISK_FULL)
+
+
+def failed_answers(fake: FakeSlack, expected: int, *, timeout: float = 600) -> tuple[int, int]:
+    """(answers that told the person their command failed, commands never answered)."""
+    try:
+        calls = fake.wait_for("response_url", expected, timeout=timeout)
+    except AssertionError:
+        calls = fake.calls("response_url")
+    failed = sum(1 for call in calls if any(f in call.text_dump() for f in FAILURE_ANSWERS))
+    return failed, max(0, expected - len(calls))
+
+
 def run_requests(base_url: str, fake: FakeSlack, count: int) -> dict[str, list[float]]:
+    """Round-trip times per kind, in ms; "refused" holds the index of each command not acked
+    with a 200 (a failed command, counted with the failed answers)."""
     sender = SlackSender(base_url, response_url_base=fake.url)
-    samples: dict[str, list[float]] = {"log": [], "recall": []}
+    samples: dict[str, list[float]] = {"log": [], "recall": [], "refused": []}
     for i in range(count):
         kind = "log" if i % 2 == 0 else "recall"
         text = (LOGS if kind == "log" else RECALLS)[(i // 2) % 3]
@@ -80,7 +98,11 @@ def run_requests(base_url: str, fake: FakeSlack, count: int) -> dict[str, list[f
         )
         response = sender.post(urlencode(fields).encode(), "application/x-www-form-urlencoded")
         if response.status != 200:
-            raise SystemExit(f"request {i} answered {response.status}: {response.body[:200]!r}")
+            print(
+                f"request {i} answered {response.status}: {response.body[:200]!r}", file=sys.stderr
+            )
+            samples["refused"].append(float(i))
+            continue
         samples[kind].append(response.elapsed * 1000)
     return samples
 
@@ -128,12 +150,14 @@ def main() -> int:
                 acked = time.perf_counter()
                 expected = args.requests if name == "rapport" else 0
                 if expected:
-                    fake.wait_for("response_url", expected, timeout=600)
+                    failed, unanswered = failed_answers(fake, expected)
+                    failed += unanswered + len(results[name]["refused"])
                 drained[name] = time.perf_counter() - began
                 if name == "rapport":
                     print(
                         f"rapport: {args.requests} acks in {acked - began:.1f} s; "
-                        f"all {expected} answers delivered after {drained[name]:.1f} s"
+                        f"answers delivered after {drained[name]:.1f} s; "
+                        f"{failed} failed commands (target 0)"
                     )
             finally:
                 stop()

@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.console import args as commands
-from bot.domain.errors import RapportError, StorageUnavailableError, UserInputError
+from bot.domain.errors import (
+    DatabaseConfigError,
+    RapportError,
+    StorageUnavailableError,
+    UserInputError,
+)
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -41,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     try:
         return _dispatch(args, settings)
+    except DatabaseConfigError as exc:
+        print(f"rapport: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
     except UserInputError as exc:
         print(f"rapport: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

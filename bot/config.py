@@ -13,7 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 def default_database_url() -> str:
     from platformdirs import user_data_dir
 
-    path = Path(user_data_dir("rapport", appauthor=False)) / "rapport.db"
+    # Rapport's own folder is the one it may create; a folder a --db URL names must exist
+    # (bot.store.db), so a mistyped path fails instead of creating folders.
+    path = Path(user_data_dir("rapport", appauthor=False, ensure_exists=True)) / "rapport.db"
     return f"sqlite:///{path}"
 
 

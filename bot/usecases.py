@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypedDict
 
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session
 
-from bot.domain.errors import StorageUnavailableError
 from bot.domain.refs import Actor, ContactRef
 from bot.domain.zones import pick_zone
 from bot.store import repo
-from bot.store.db import SessionFactory
+from bot.store.db import SessionFactory, is_reading, reading
+from bot.store.failures import storage_error
 from bot.store.models import Contact, User
 
 Clock = Callable[[], datetime]
@@ -38,16 +38,22 @@ class UseCases:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
-        """A session whose connection failures become one clear, retryable error."""
+        """A session whose database failures become one clear error (bot.store.failures): an
+        outage or a lock says "try again"; a read-only database or a full disk says so."""
         try:
             with self.sessions() as session:
                 yield session
-        except (OperationalError, DBAPIError) as exc:
+        except DBAPIError as exc:
             if isinstance(exc, IntegrityError):
                 raise
-            raise StorageUnavailableError(
-                "Couldn't reach the database, so nothing was saved. Please try again."
-            ) from exc
+            raise storage_error(exc) from exc
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """`_session` for a use case that only reads: on SQLite it takes no write lock, so it
+        neither waits behind a writer nor holds one up, and it answers on a read-only file."""
+        with self._session() as session:
+            yield reading(session)
 
     def _now(self) -> datetime:
         now = self.clock()
@@ -63,7 +69,8 @@ class UseCases:
             session,
             workspace_id=actor.workspace_id,
             external_id=actor.user_id,
-            display_name=actor.display_name,
+            # A read doesn't rename (the next write will): it stays a read, lock-free.
+            display_name=None if is_reading(session) else actor.display_name,
             now=now,
         )
         assert user.id is not None

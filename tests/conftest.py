@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from alembic.runtime.migration import MigrationContext
+from hypothesis import HealthCheck, Verbosity
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
@@ -33,6 +35,26 @@ from sqlmodel import SQLModel
 import bot.store.models  # noqa: F401  (registers the tables)
 from bot.store.db import SessionFactory, make_engine, normalize_url, session_factory
 from bot.store.migrate import head_revision, upgrade
+
+# Hypothesis profiles, loaded here (before any test module builds its own `settings(...)`, which
+# inherit from the loaded profile). Both print the `@reproduce_failure` blob of a failing
+# example, so a red run can be replayed exactly. "ci" (chosen when CI=true, as CI services and
+# .ci/run set it) is derandomized: every run tries the same examples, so a failure is the code's,
+# not the seed's, and it keeps no example database between runs. HYPOTHESIS_PROFILE picks one.
+hypothesis_settings.register_profile("dev", print_blob=True)
+hypothesis_settings.register_profile(
+    "ci",
+    print_blob=True,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    verbosity=Verbosity.normal,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev")
+)
 
 POSTGRES_ENV = "RAPPORT_TEST_POSTGRES_URL"
 POSTGRES_SKIP_REASON = f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped"

@@ -10,6 +10,30 @@ from typing import Final
 COMMAND: Final = "/rapport"
 SHORTCUT_SAVE_AS_NOTE: Final = "save_as_note"  # the message shortcut's callback_id
 
+# Numbers that come back in a button value are the client's to change: anything but a plain
+# decimal in range (an id fits both databases' INTEGER; a page or an offset a person could reach)
+# is an out-of-date button, never an OverflowError or a database error.
+MAX_ID: Final = 2**31 - 1
+MAX_PAGE: Final = 10_000
+MAX_OFFSET: Final = 100_000
+MAX_SNOOZE_DAYS: Final = 3650
+
+
+def value_int(value: object, *, low: int = 1, high: int = MAX_ID) -> int:
+    """An integer from a button value, or ValueError (the button is out of date)."""
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and 0 < len(value) <= 12 and value.isascii() and value.isdigit():
+        number = int(value)
+    else:
+        raise ValueError("not a plain decimal")
+    if not low <= number <= high:
+        raise ValueError("out of range")
+    return number
+
+
 # notes: log confirmation, "which Jane?", cards, recall pages, modals
 ACTION_UNDO: Final = "note_undo"
 ACTION_EDIT: Final = "note_edit"

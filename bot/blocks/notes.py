@@ -14,6 +14,8 @@ from bot.blocks.ids import (
     ACTION_FIX_NAME,
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_UNDO,
+    MAX_OFFSET,
+    value_int,
 )
 from bot.blocks.kit import (
     MAX_ACTIONS_ELEMENTS,
@@ -95,7 +97,7 @@ def parse_choice_value(value: str) -> tuple[int, str, int]:
     data = json.loads(value)
     if not isinstance(data, dict):
         raise ValueError("not an object")
-    return int(data["p"]), str(data["n"]), int(data["c"])
+    return value_int(data["p"]), str(data["n"]), value_int(data["c"])
 
 
 def ambiguity_blocks(result: LogResult) -> list[Block]:
@@ -299,7 +301,7 @@ def parse_recall_page_value(value: str) -> tuple[str, int]:
     data = json.loads(value)
     if not isinstance(data, dict):
         raise ValueError("not an object")
-    return str(data["q"]), max(int(data["o"]), 0)
+    return str(data["q"]), value_int(data["o"], low=0, high=MAX_OFFSET)
 
 
 def _hit_blocks(hit: RecallHit, *, tz: str, now: datetime) -> list[Block]:

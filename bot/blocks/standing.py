@@ -16,6 +16,8 @@ from bot.blocks.ids import (
     ACTION_FOCUS_PREFIX,
     ACTION_UNFOCUS_PREFIX,
     COMMAND,
+    MAX_PAGE,
+    value_int,
 )
 from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
@@ -113,7 +115,8 @@ def parse_fading_page_value(value: str) -> tuple[int, str | None, bool]:
     if not isinstance(data, dict):
         raise ValueError("not an object")
     tag = data.get("t")
-    return max(int(data["p"]), 1), (str(tag)[:100] if tag else None), bool(data.get("m"))
+    page = value_int(data["p"], low=1, high=MAX_PAGE)
+    return page, (str(tag)[:100] if tag else None), bool(data.get("m"))
 
 
 def fading_blocks(page: FadingPage, *, tz: str, now: datetime) -> list[Block]:

@@ -10,6 +10,7 @@ from typing import Final
 from bot.blocks.ids import (
     ACTION_FORGET_CANCEL,
     ACTION_FORGET_CONFIRM,
+    value_int,
 )
 from bot.blocks.kit import (
     MAX_MESSAGE_BLOCKS,
@@ -121,7 +122,9 @@ def forget_value(contact_id: int, asked_by: str) -> str:
 
 def parse_forget_value(value: str) -> tuple[int, str]:
     data = json.loads(value)
-    return int(data["c"]), str(data["u"])
+    if not isinstance(data, dict):
+        raise ValueError("not an object")
+    return value_int(data["c"]), str(data["u"])
 
 
 def forget_confirm_blocks(contact_id: int, name: str, *, asked_by: str) -> list[Block]:

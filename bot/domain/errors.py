@@ -26,4 +26,17 @@ class AmbiguousNameError(UserInputError):
 
 
 class StorageUnavailableError(RapportError):
-    """The database could not be reached; nothing was written. Safe to retry."""
+    """The database could not be reached (or was busy); nothing was written. Safe to retry."""
+
+
+class StorageReadOnlyError(StorageUnavailableError):
+    """The database takes no writes (a read-only file or server); reads still work."""
+
+
+class StorageFullError(StorageUnavailableError):
+    """The disk holding the database is full; nothing was written."""
+
+
+class DatabaseConfigError(RapportError):
+    """The database URL cannot work as given (no scheme, an unsupported database, a missing
+    driver or folder); the message says what to change."""

@@ -23,9 +23,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
+from bot.blocks.ids import value_int
 from bot.blocks.kit import Block
 from bot.blocks.notes import error_blocks
-from bot.domain.errors import StorageUnavailableError, UserInputError
+from bot.domain.errors import (
+    StorageFullError,
+    StorageReadOnlyError,
+    StorageUnavailableError,
+    UserInputError,
+)
 from bot.domain.refs import Actor
 
 if TYPE_CHECKING:  # the composition root pulls in the store; handlers only need its type
@@ -285,9 +291,11 @@ def friendly_errors(reply: Reply) -> Iterator[None]:
     propagates to the app's error handler."""
     try:
         yield
-    except StorageUnavailableError:
+    except StorageUnavailableError as exc:
         log.warning("storage unavailable", exc_info=True)
-        reply(STORAGE_UNAVAILABLE, error_blocks(STORAGE_UNAVAILABLE))
+        # A read-only database or a full disk won't pass by trying again: say which it is.
+        said = str(exc) if isinstance(exc, StorageReadOnlyError | StorageFullError) else None
+        reply(said or STORAGE_UNAVAILABLE, error_blocks(said or STORAGE_UNAVAILABLE))
     except UserInputError as exc:
         reply(str(exc), error_blocks(str(exc)))
 
@@ -311,8 +319,9 @@ def replies(respond: Respond) -> tuple[Reply, Reply]:
 
 
 def parse_int(value: str | None) -> int:
+    """An id from a button value; anything else (a huge number too) is an out-of-date button."""
     try:
-        return int(value or "")
+        return value_int(value)
     except ValueError:
         raise UserInputError(BUTTON_OUT_OF_DATE) from None
 

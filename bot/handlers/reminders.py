@@ -12,7 +12,13 @@ from typing import Any, Final
 
 from slack_bolt import Ack, App, Respond
 
-from bot.blocks.ids import ACTION_DONE, ACTION_SNOOZE, ACTION_STOP
+from bot.blocks.ids import (
+    ACTION_DONE,
+    ACTION_SNOOZE,
+    ACTION_STOP,
+    MAX_SNOOZE_DAYS,
+    value_int,
+)
 from bot.blocks.kit import context, section, sections_from_lines, slack_date
 from bot.blocks.reminders import (
     cadence_line,
@@ -99,10 +105,14 @@ def register(app: App, deps: Deps) -> None:
         with friendly_errors(reply):
             value = str((first_action(body).get("selected_option") or {}).get("value") or "")
             days, _, key = value.partition("|")
-            if not days.isdigit() or not key:
+            try:
+                snooze_days = value_int(days, high=MAX_SNOOZE_DAYS)
+            except ValueError:
+                raise UserInputError("That menu is out of date; please try again.") from None
+            if not key:
                 raise UserInputError("That menu is out of date; please try again.")
             result = buttons.snooze_item(
-                actor=actor_from_interaction(body), key=key, days=int(days)
+                actor=actor_from_interaction(body), key=key, days=snooze_days
             )
             reply(result.text, None)
 

@@ -58,7 +58,7 @@ class Recall(UseCases):
 
     def note(self, *, actor: Actor, note_id: int) -> TimelineEntry:
         """One note the actor may see (NotFoundError otherwise)."""
-        with self._session() as session:
+        with self._reading() as session:
             user = repo.get_user(
                 session, workspace_id=actor.workspace_id, external_id=actor.user_id
             )
@@ -77,7 +77,7 @@ class Recall(UseCases):
         parsed = parse_query(text)
         ask = questions.read(text)
         limit, offset = max(1, min(limit, 100)), max(0, offset)
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()
@@ -168,7 +168,7 @@ class Recall(UseCases):
         self, *, actor: Actor, name: str | None = None, contact_id: int | None = None
     ) -> ContactCard:
         """A contact's card. NotFoundError, or AmbiguousNameError with candidates."""
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()
@@ -247,7 +247,7 @@ class Recall(UseCases):
             )
 
     def loops(self, *, actor: Actor) -> LoopList:
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             session.commit()
             return self._loop_list(session, user)
@@ -265,7 +265,7 @@ class Recall(UseCases):
 
     def home(self, *, actor: Actor) -> Home:
         """Open loops, birthdays in the next 30 days and the ten latest notes you may see."""
-        with self._session() as session:
+        with self._reading() as session:
             user = self._user(session, actor)
             assert user.id is not None
             session.commit()

@@ -19,14 +19,19 @@ class Users(UseCases):
         """Cache the zone Slack's users.info gave for this user (a bad name is dropped)."""
         with self._session() as session:
             user = self._user(session, actor)
-            user.tz = tz if valid_zone(tz) else None
-            user.tz_checked_at = self._now()
+            zone = tz if valid_zone(tz) else None
+            now = self._now()
+            checked = user.tz_checked_at
+            if user.tz == zone and checked is not None and now - checked < TZ_FRESH_FOR / 2:
+                return  # another thread just cached the same zone: nothing to write
+            user.tz = zone
+            user.tz_checked_at = now
             session.add(user)
             session.commit()
 
     def needs_tz(self, *, actor: Actor) -> bool:
         """True when the user's zone was never fetched or is older than a day."""
-        with self._session() as session:
+        with self._reading() as session:
             user = repo.get_user(
                 session, workspace_id=actor.workspace_id, external_id=actor.user_id
             )

@@ -28,7 +28,7 @@ from bot.reminders.facts import load_schedules
 from bot.reminders.notifier import Block, DeliveryResult, Notifier
 from bot.reminders.planner import Schedule, quiet_until
 from bot.reminders.tracks import ingest
-from bot.store.db import SessionFactory
+from bot.store.db import SessionFactory, reading
 from bot.store.models import User
 from bot.store.reminder_models import ReminderOutbox
 from bot.usecases import Shared, UseCases
@@ -104,7 +104,7 @@ def plan_due(
         # Another process ingested or swept the same rows at the same moment; it did the work.
         log.info("reminders: ingest/sweep skipped this tick: %s", exc.__class__.__name__)
     for _ in range(MAX_PLAN_ROUNDS):
-        with sessions() as session:
+        with reading(sessions()) as session:  # a read: it holds no writer up
             plans = collect(session, now=now, default_tz=default_tz)
         if not plans:
             break
@@ -235,7 +235,7 @@ def deliver(
 def _recipients(
     sessions: SessionFactory, user_ids: set[int], *, default_tz: str
 ) -> dict[int, tuple[str, Schedule]]:
-    with sessions() as session:
+    with reading(sessions()) as session:
         users, schedules = load_schedules(session, user_ids, default_tz=default_tz)
     return {uid: (users[uid].external_id, schedules[uid]) for uid in users}
 

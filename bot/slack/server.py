@@ -134,6 +134,12 @@ def wsgi_app(app: App) -> WSGIApplication:
             return [b"request body too large\n" if length > 0 else b"bad Content-Length\n"]
         body = environ["wsgi.input"].read(length) if length else b""
         environ["wsgi.input"] = io.BytesIO(body)
+        if not _plausible_timestamp(environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")):
+            # Bolt's verifier does int() on it: a word is a 500, 5,000 digits a ValueError.
+            # A request without a readable timestamp cannot be signed by Slack: 401, as bolt
+            # answers any other unsigned request.
+            start_response("401 Unauthorized", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"invalid request timestamp\n"]
         problem = malformed(body, str(environ.get("CONTENT_TYPE") or ""))
         if problem is not None:
             log.warning("refused a malformed request: %s", problem)
@@ -142,6 +148,13 @@ def wsgi_app(app: App) -> WSGIApplication:
         return slack(environ, start_response)
 
     return application
+
+
+def _plausible_timestamp(value: object) -> bool:
+    """Absent (bolt refuses that itself), or Unix seconds as Slack writes them: ASCII digits."""
+    if value is None:
+        return True
+    return isinstance(value, str) and 0 < len(value) <= 12 and value.isascii() and value.isdigit()
 
 
 def malformed(body: bytes, content_type: str) -> str | None:

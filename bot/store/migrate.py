@@ -17,9 +17,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from bot.store.db import READING
+from bot.store.failures import storage_error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
+# How long a starting process waits for another's migration on SQLite (seconds).
+MIGRATION_WAIT = 120.0
 # Any constant works as long as nothing else in the database uses it: "rapport" in ASCII.
 _PG_LOCK_KEY = 0x72_61_70_70_6F_72_74
 
@@ -60,25 +66,54 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at; None for a database Rapport never touched."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at; None for a database Rapport never touched.
+
+    A read (on SQLite it takes no write lock), so a start-up finds the schema current even while
+    another process writes, or when the file is read-only."""
+    try:
+        with engine.connect().execution_options(**{READING: True}) as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except DBAPIError as exc:
+        raise storage_error(exc) from exc
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head. A no-op (one cheap read) when it already is."""
+    """Bring the schema to head. A no-op (one cheap read) when it already is.
+
+    A database that cannot be reached (or is locked, read-only, full) raises one of the
+    `StorageUnavailableError`s with a sentence for the person, never a driver traceback."""
     if current_revision(engine) == head_revision():
         return
+    try:
+        _upgrade(engine)
+    except DBAPIError as exc:
+        raise storage_error(exc) from exc
+
+
+def _upgrade(engine: Engine) -> None:
     with engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # Transaction-scoped: released by the commit below, or by the rollback on error.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        else:
-            # SQLite engines from make_engine begin every transaction IMMEDIATE (bot.store.db):
-            # the first statement takes the write lock, so the DDL is atomic and a second
-            # starter waits instead of racing.
+            _migrate(connection)
+            return
+        # SQLite engines from make_engine begin every transaction IMMEDIATE (bot.store.db): the
+        # first statement takes the write lock, so the DDL is atomic and a second starter
+        # waits instead of racing. It waits as long as a migration may take (as the advisory
+        # lock does on PostgreSQL), not the busy timeout meant for a person's command.
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        usual = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute(f"PRAGMA busy_timeout = {int(MIGRATION_WAIT * 1000)}")
+        try:
             connection.execute(text("SELECT 1"))
-        # The connection is now inside a transaction, so env.py runs the migrations in it
-        # (Alembic leaves an external transaction to its owner) and we commit once.
-        command.upgrade(alembic_config(connection), "head")
-        connection.commit()
+            _migrate(connection)
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {int(usual)}")
+
+
+def _migrate(connection: Connection) -> None:
+    # The connection is inside a transaction, so env.py runs the migrations in it (Alembic
+    # leaves an external transaction to its owner) and we commit once.
+    command.upgrade(alembic_config(connection), "head")
+    connection.commit()

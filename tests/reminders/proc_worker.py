@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lease", type=float, default=3.0)
     parser.add_argument("--batch", type=int, default=25)
     parser.add_argument("--pause", type=float, default=0.0)
-    parser.add_argument("--deadline", type=float, default=60.0)
+    parser.add_argument("--deadline", type=float, default=120.0)
     args = parser.parse_args(argv)
 
     def clock() -> datetime:

@@ -4,7 +4,7 @@
 three `tests.reminders.proc_worker` processes at once: each is delivered exactly once, counted
 both at the fake Slack (accepted chat.postMessage calls by metadata key) and in the ledger.
 
-Then one process is SIGKILLed mid-batch. Its claimed rows wait for their lease (3 s) to run out,
+Then one process is SIGKILLed mid-batch. Its claimed rows wait for their lease (8 s) to run out,
 then the others send them. The stated bound: at most one duplicate per killed process (a worker
 sends one message at a time, so at most one can be in Slack and not yet in the ledger), and the
 history check on the retry (message metadata) is expected to bring that to zero.
@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -182,7 +182,16 @@ def spawn(
     )
 
 
-def finish(proc: subprocess.Popen[str], timeout: float = 90) -> dict[str, int]:
+def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+    """Poll `condition` (it reads another process's progress) until true; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.01)
+
+
+def finish(proc: subprocess.Popen[str], timeout: float = 150) -> dict[str, int]:
     out, err = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, err[-3000:]
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -226,26 +235,37 @@ def test_a_process_killed_mid_batch_loses_nothing(
     seed(pg)
     epoch = time.time()
     # The victim is slow (30 ms after each send) and claims big batches, so it dies holding
-    # leased rows and, likely, with one message in Slack that its ledger never saw.
-    victim = spawn(pg_database, fake, epoch, "victim", "--pause", "0.03", "--batch", "100")
+    # leased rows and, likely, with one message in Slack that its ledger never saw. Its lease
+    # (8 s) outlasts a batch even on a loaded machine, so no one takes its rows while it lives.
+    victim = spawn(
+        pg_database, fake, epoch, "victim", "--pause", "0.03", "--batch", "100", "--lease", "8"
+    )
     assert victim.stdout is not None
     assert json.loads(victim.stdout.readline())["event"] == "started"
-    deadline = time.monotonic() + 30
-    while len(fake.posted) < 40 and time.monotonic() < deadline:
-        time.sleep(0.01)
+
+    def victim_holds() -> int:
+        with pg.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(
+                        ReminderOutbox.claimed_by == "victim",  # type: ignore[arg-type]
+                        ReminderOutbox.status == "claimed",  # type: ignore[arg-type]
+                    )
+                ).scalar_one()
+            )
+
+    # Wait on conditions, not on time: it has sent some, the others are running, and it is
+    # mid-batch with plenty left (at ~40 ms a send, 20 rows are most of a second of margin).
+    wait_until(lambda: len(fake.posted) >= 40, timeout=60, what="the victim's first sends")
     others = [spawn(pg_database, fake, epoch, f"w{i}") for i in range(2)]
-    while len(fake.posted) < 300 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    for proc in others:
+        assert proc.stdout is not None
+        assert json.loads(proc.stdout.readline())["event"] == "started"
+    wait_until(lambda: victim_holds() >= 20, timeout=60, what="the victim holding a batch")
     victim.send_signal(signal.SIGKILL)
     victim.communicate(timeout=10)  # reap it and close its pipes
     assert victim.returncode == -signal.SIGKILL
-    with pg.connect() as conn:
-        stranded = conn.execute(
-            select(func.count()).where(
-                ReminderOutbox.claimed_by == "victim",  # type: ignore[arg-type]
-                ReminderOutbox.status == "claimed",  # type: ignore[arg-type]
-            )
-        ).scalar_one()
+    stranded = victim_holds()
     reports = [finish(p) for p in others]
     keys = fake.reminder_keys()
     duplicates = sum(n - 1 for n in keys.values())

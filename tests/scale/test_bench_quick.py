@@ -22,6 +22,7 @@ FIGURES = (
     "recall p95",
     "/rapport log ack p99",
     "/rapport recall ack p99",
+    "failed commands,",
     "rapport serve --http peak RSS",
     "rapport --help start",
     "tick,",
@@ -49,5 +50,7 @@ def test_bench_quick_prints_every_figure(tmp_path: Path) -> None:
         assert any(r["figure"].startswith(figure) for r in rows), (figure, done.stdout)
     delivery = next(r for r in rows if r["figure"].startswith("delivery,"))
     assert delivery["verdict"] == "ok", delivery
+    failed = next(r for r in rows if r["figure"].startswith("failed commands,"))
+    assert failed["measured"] == "0" and failed["verdict"] == "ok", failed
     for row in rows:
         assert row["measured"] and not row["measured"].startswith("failed"), row

@@ -6,6 +6,8 @@ Slack's would. After each batch the server must still answer a well-formed comma
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 import urllib.error
@@ -15,7 +17,17 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.blocks.ids import ACTION_CARD_PREFIX, ACTION_EDIT, ACTION_UNDO
+from bot.blocks.ids import (
+    ACTION_CARD_PREFIX,
+    ACTION_CHOOSE_PREFIX,
+    ACTION_EDIT,
+    ACTION_FADING_PAGE_PREFIX,
+    ACTION_FOCUS_PREFIX,
+    ACTION_FORGET_CONFIRM,
+    ACTION_RECALL_PAGE_PREFIX,
+    ACTION_SNOOZE,
+    ACTION_UNDO,
+)
 from tests.scale.conftest import count, serve_app
 from tests.slack.fakeslack import FakeSlack, running_fake_slack
 from tests.slack.payloads import (
@@ -239,4 +251,133 @@ def test_another_workspaces_ids_in_buttons_are_refused_without_a_leak(
         dump = call.text_dump()
         for word in SECRET_WORDS:
             assert word not in dump, (call.method, call.path, dump[:300])
+    still_serves(sender, fake)
+
+
+# --- numbers and text the client controls -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    ["abc", "", "1e9", "-5", "1700000000.5", " 1700000000", "0x6553f100", "9" * 5000],
+    ids=["word", "empty", "exponent", "negative", "fraction", "space", "hex", "5000-digits"],
+)
+def test_a_request_timestamp_that_is_not_a_number_is_401(
+    served: tuple[SlackSender, FakeSlack, str], timestamp: str
+) -> None:
+    sender, fake, db_url = served
+    body = urlencode(command_payload("log met Jane Doe", response_url=fake.response_url("t")))
+    raw = body.encode()
+    # Signed over the very timestamp sent, so only the timestamp itself is wrong.
+    signature = (
+        "v0="
+        + hmac.new(
+            sender.secret.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256
+        ).hexdigest()
+    )
+    headers = {
+        "Content-Type": FORM,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+    }
+    assert raw_post(sender.base_url + "/slack/events", raw, headers) == 401
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    still_serves(sender, fake)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+HUGE_BUTTONS = [
+    pytest.param(ACTION_UNDO, "9" * 40, id="undo-40-digits"),
+    pytest.param(ACTION_UNDO, "9" * 5000, id="undo-5000-digits"),
+    pytest.param(ACTION_UNDO, str(2**31), id="undo-past-int32"),
+    pytest.param(ACTION_UNDO, str(2**63), id="undo-past-int64"),
+    pytest.param(ACTION_UNDO, "-1", id="undo-negative"),
+    pytest.param(ACTION_UNDO, "1e30", id="undo-exponent"),
+    pytest.param(f"{ACTION_CARD_PREFIX}:0", "9" * 25, id="card"),
+    pytest.param(
+        f"{ACTION_CHOOSE_PREFIX}:0", _json({"p": 10**30, "n": "Jane", "c": 1}), id="which"
+    ),
+    pytest.param(
+        f"{ACTION_CHOOSE_PREFIX}:0", _json({"p": 1, "n": "Jane", "c": 2**64}), id="which-contact"
+    ),
+    pytest.param(f"{ACTION_RECALL_PAGE_PREFIX}:0", _json({"q": "dog", "o": 10**40}), id="page"),
+    pytest.param(ACTION_FORGET_CONFIRM, _json({"c": 10**20, "u": "UALICE"}), id="forget"),
+    pytest.param(f"{ACTION_FOCUS_PREFIX}:0", "9" * 30, id="focus"),
+    pytest.param(
+        f"{ACTION_FADING_PAGE_PREFIX}:0", _json({"p": 10**30, "t": None, "m": False}), id="fading"
+    ),
+]
+
+
+@pytest.mark.parametrize(("action_id", "value"), HUGE_BUTTONS)
+def test_a_huge_number_in_a_button_is_an_out_of_date_button(
+    served: tuple[SlackSender, FakeSlack, str], action_id: str, value: str
+) -> None:
+    sender, fake, _ = served
+    payload = block_action(action_id, value, response_url=fake.response_url("huge"))
+    assert sender.interact(payload).status == 200
+    reply = fake.wait_for("response_url", 1, timeout=10)[0]
+    assert "out of date" in reply.text_dump(), reply.text_dump()[:300]
+    assert "Something went wrong" not in reply.text_dump()
+    fake.clear()
+    still_serves(sender, fake)
+
+
+def test_a_huge_snooze_in_a_reminder_menu_is_out_of_date(
+    served: tuple[SlackSender, FakeSlack, str],
+) -> None:
+    sender, fake, _ = served
+    for days in ("9" * 30, "99999999", "0", "x"):
+        payload = block_action(ACTION_SNOOZE, "", response_url=fake.response_url(f"s{days[:3]}"))
+        payload["actions"][0] = {
+            "action_id": ACTION_SNOOZE,
+            "block_id": "b",
+            "type": "overflow",
+            "selected_option": {"value": f"{days}|stay:1:1"},
+        }
+        assert sender.interact(payload).status == 200
+        reply = fake.wait_for("response_url", 1, timeout=10)[0]
+        assert "out of date" in reply.text_dump(), (days, reply.text_dump()[:300])
+        fake.clear()
+    still_serves(sender, fake)
+
+
+UNSTORABLE = [
+    pytest.param("lunch with Jane Doe\x00", id="nul"),
+    pytest.param("lunch with Jane\x00 Doe, I owe her the deck by Friday", id="nul-with-a-loop"),
+    pytest.param("lunch with Jane Doe \ud83d", id="lone-high-surrogate"),
+    pytest.param("\udc00 lunch with Jane Doe", id="lone-low-surrogate"),
+]
+
+
+@pytest.mark.parametrize("text", [p for p in UNSTORABLE if "nul" in str(p.id)])
+def test_a_nul_in_a_slash_command_is_bad_input_not_an_outage(
+    served: tuple[SlackSender, FakeSlack, str], text: str
+) -> None:
+    # (A form is UTF-8: a lone surrogate cannot arrive in one, only escaped in a JSON event.)
+    sender, fake, db_url = served
+    assert sender.command("log " + text, response_key="nul").status == 200
+    reply = fake.wait_for("response_url", 1, timeout=10)[0]
+    assert "can't be stored" in reply.text_dump(), reply.text_dump()[:300]
+    assert "database is unavailable" not in reply.text_dump()
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    fake.clear()
+    still_serves(sender, fake)
+
+
+@pytest.mark.parametrize("text", UNSTORABLE)
+def test_unstorable_text_in_a_dm_is_bad_input_not_an_outage(
+    served: tuple[SlackSender, FakeSlack, str], text: str
+) -> None:
+    sender, fake, db_url = served
+    assert sender.event(dm(text)).status == 200
+    said = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
+    assert "can't be stored" in said.text_dump(), said.text_dump()[:300]
+    assert "database is unavailable" not in said.text_dump()
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    assert count(db_url, "SELECT count(*) FROM loop") == 0
+    fake.clear()
     still_serves(sender, fake)

@@ -169,6 +169,19 @@ class FakeSlack:
                     )
                 self._cond.wait(left)
 
+    def wait_for_path(self, suffix: str, *, timeout: float = 10.0) -> Call:
+        """Wait for the call to a path ending in `suffix` (e.g. one response_url's key)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for call in self._calls:
+                    if call.path.endswith(suffix):
+                        return call
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no call to …{suffix} within {timeout} s")
+                self._cond.wait(left)
+
     def settle(self, quiet: float = 0.3, *, timeout: float = 10.0) -> None:
         """Wait until no call has arrived for `quiet` seconds (background work has finished)."""
         deadline = time.monotonic() + timeout
