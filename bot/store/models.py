@@ -167,5 +167,7 @@ class PendingNote(SQLModel, table=True):
 # here registers them on the same metadata wherever the core tables are loaded (migrations,
 # tests, the app).
 import bot.store.focus_models  # noqa: E402
+import bot.store.lifecycle_models  # noqa: E402
 import bot.store.reminder_models  # noqa: E402
+import bot.store.slack_oauth_tables  # noqa: E402
 import bot.store.team_models  # noqa: E402, F401
