@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.domain.reminders import Item
 from bot.domain.standing import Review, ReviewDelivery
 from bot.notes.contacts import Contacts
+from bot.notes.lifecycle import Lifecycle
 from bot.notes.log import Logbook
 from bot.notes.recall import Recall
 from bot.notes.team import Team
@@ -65,6 +66,7 @@ class Rapport:
         self.workspace = Workspaces(**shared)
         self.users = Users(**shared)
         self.transfer = Transfer(**shared)
+        self.lifecycle = Lifecycle(**shared)
         # reminders
         self.cadences = Cadences(**shared)
         self.schedules = Schedules(**shared)

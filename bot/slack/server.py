@@ -30,6 +30,8 @@ from bot.config import Settings
 from bot.slack.app import build_app
 from bot.slack.client import build_client
 from bot.slack.notifier import SlackNotifier
+from bot.slack.oauth import build_oauth, choose_mode, workspace_client
+from bot.slack.oauth import problems as oauth_problems
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -51,9 +53,11 @@ _SECRET: Final = re.compile(r"^[0-9A-Za-z]{16,128}$")
 
 def check_settings(settings: Settings, *, http: bool) -> list[str]:
     """One clear line per missing or malformed setting (never echoing a secret)."""
-    problems: list[str] = []
+    problems = oauth_problems(settings, http=http)
     bot = (settings.slack_bot_token or "").strip()
-    if not bot:
+    if choose_mode(settings, http=http).oauth:
+        pass  # each workspace's token comes from its installation
+    elif not bot:
         problems.append(
             "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's "
             "OAuth & Permissions page (see docs/slack.md)."
@@ -315,10 +319,13 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
 
+    mode = choose_mode(settings, http=http)
+    print(f"rapport serve: {mode.reason}", file=sys.stderr)
     rapport = Rapport.from_settings(settings)
-    client = build_client(settings)
+    client = workspace_client(settings) if mode.oauth else build_client(settings)
+    oauth = build_oauth(settings=settings, rapport=rapport, client=client) if mode.oauth else None
     try:
-        app = build_app(rapport=rapport, settings=settings, client=client)
+        app = build_app(rapport=rapport, settings=settings, client=client, oauth=oauth)
     except BoltError as exc:
         print(f"rapport serve: Slack refused SLACK_BOT_TOKEN ({exc}).", file=sys.stderr)
         return EXIT_CONFIG
