@@ -111,7 +111,7 @@ class Lifecycle(UseCases):
         with self._session() as session:
             rows = session.exec(
                 select(WorkspaceDeletion)
-                .where(WorkspaceDeletion.delete_after <= at)  # type: ignore[arg-type]
+                .where(WorkspaceDeletion.delete_after <= at)
                 .order_by(WorkspaceDeletion.delete_after)  # type: ignore[arg-type]
             ).all()
             return [_scheduled(row) for row in rows]

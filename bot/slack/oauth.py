@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
@@ -31,8 +33,10 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
+from bot.reminders.notifier import Block, DeliveryResult
 from bot.slack.client import build_client
 from bot.slack.install_pages import failure_page, install_page, success_page
+from bot.slack.notifier import SlackNotifier
 
 if TYPE_CHECKING:
     from bot.app import Rapport
@@ -216,6 +220,37 @@ class OAuth:
             team_id,
             scheduled.delete_after.isoformat(),
         )
+
+
+class InstalledNotifier:
+    """Reminder DMs in OAuth mode: each workspace's through its own installed bot token (a
+    workspace with no installation is a permanent failure: retrying cannot help)."""
+
+    def __init__(self, *, settings: Settings, installation_store: SQLAlchemyInstallationStore):
+        self.settings = settings
+        self.installation_store = installation_store
+        self._notifiers: dict[str, SlackNotifier] = {}
+        self._lock = threading.Lock()
+
+    def send(
+        self,
+        user: str,
+        workspace: str,
+        text: str,
+        blocks: Sequence[Block],
+        *,
+        key: str | None = None,
+        maybe_sent: bool = False,
+    ) -> DeliveryResult:
+        bot = self.installation_store.find_bot(enterprise_id=None, team_id=workspace)
+        if bot is None or not bot.bot_token:
+            return DeliveryResult(ok=False, error="not_installed", permanent=True)
+        with self._lock:
+            notifier = self._notifiers.get(bot.bot_token)
+            if notifier is None:
+                client = build_client(self.settings, token=bot.bot_token)
+                notifier = self._notifiers[bot.bot_token] = SlackNotifier(client)
+        return notifier.send(user, workspace, text, blocks, key=key, maybe_sent=maybe_sent)
 
 
 def workspace_client(settings: Settings) -> WebClient:

@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.slack.app import build_app
 from bot.slack.client import build_client
 from bot.slack.notifier import SlackNotifier
-from bot.slack.oauth import build_oauth, choose_mode, workspace_client
+from bot.slack.oauth import InstalledNotifier, build_oauth, choose_mode, workspace_client
 from bot.slack.oauth import problems as oauth_problems
 
 if TYPE_CHECKING:
@@ -336,7 +336,12 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         )
         return EXIT_UNREACHABLE
     # Reminders go out as Slack DMs through the same client (and its retry handlers).
-    reminders = rapport.scheduler(SlackNotifier(client))
+    notifier = (
+        InstalledNotifier(settings=settings, installation_store=oauth.installation_store)
+        if oauth is not None
+        else SlackNotifier(client)
+    )
+    reminders = rapport.scheduler(notifier)
     reminders.start()
     try:
         if http:

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -21,7 +22,7 @@ from sqlalchemy import select, update
 from bot.app import Rapport
 from bot.config import Settings
 from bot.slack.app import build_app
-from bot.slack.oauth import build_oauth, workspace_client
+from bot.slack.oauth import InstalledNotifier, build_oauth, workspace_client
 from bot.slack.server import ThreadingWSGIServer
 from bot.store.slack_oauth_tables import slack_bots, slack_installations, slack_oauth_states
 from tests.slack.conftest import make_settings, serve_in_thread
@@ -59,7 +60,9 @@ class _LoopbackIsSecure(http.cookiejar.DefaultCookiePolicy):
     """Browsers treat http://127.0.0.1 as a secure context, so bolt's `Secure` state cookie is
     sent back there; the standard library's policy would not."""
 
-    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: urllib.request.Request) -> bool:
+    def return_ok_secure(
+        self, cookie: http.cookiejar.Cookie, request: urllib.request.Request
+    ) -> bool:
         return urlsplit(request.full_url).hostname == "127.0.0.1" or super().return_ok_secure(
             cookie, request
         )
@@ -254,10 +257,9 @@ def test_a_bad_install_gets_the_failure_page_and_stores_nothing(
     assert "TGAMMA" not in installed
 
 
-def _past() -> object:
-    from datetime import datetime, timedelta
-
-    return datetime.now() - timedelta(minutes=1)  # naive UTC-ish, as slack_sdk stores it
+def _past() -> datetime:
+    # slack_sdk stores naive UTC (slack_sdk.oauth.sqlalchemy_utils.normalize_datetime_for_db).
+    return datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
 
 
 # --- authorize per workspace --------------------------------------------------------------------
@@ -268,7 +270,10 @@ def test_each_installed_workspace_is_answered_with_its_own_token(served: Served)
     assert served.install("code-b", grant("TBETA", "Beta")).status == 200
     for team in ("TALPHA", "TBETA", "TALPHA"):
         served.fake.clear()
-        assert served.sender.event(dm("met Jane Doe for coffee", user="U" + team), team_id=team).status == 200
+        assert (
+            served.sender.event(dm("met Jane Doe for coffee", user="U" + team), team_id=team).status
+            == 200
+        )
         (posted,) = served.fake.wait_for("chat.postMessage")
         assert bearer(posted.headers) == f"xoxb-{team.lower()}"
         assert "Jane Doe" in posted.text_dump()
@@ -315,7 +320,10 @@ def test_uninstall_removes_the_tokens_at_once_and_schedules_deletion(
     served.install("code-a", grant("TALPHA", "Alpha"))
     served.install("code-b", grant("TBETA", "Beta"))
     extra = {"tokens": {"bot": ["UBOT"]}} if kind == "tokens_revoked" else {}
-    assert served.sender.event(_lifecycle_event(kind, "TALPHA", **extra), team_id="TALPHA").status == 200
+    assert (
+        served.sender.event(_lifecycle_event(kind, "TALPHA", **extra), team_id="TALPHA").status
+        == 200
+    )
     wait_until(lambda: served.rows(slack_installations, "TALPHA") == [])
     assert served.rows(slack_bots, "TALPHA") == []
     # The other workspace keeps its token and is still answered.
@@ -330,7 +338,7 @@ def test_uninstall_removes_the_tokens_at_once_and_schedules_deletion(
     served.fake.clear()
     served.sender.event(dm("met Jane Doe", user="UA"), team_id="TALPHA")
     served.sender.event(dm("met Raj Patel", user="UB"), team_id="TBETA")
-    (posted,) = served.fake.wait_for("chat.postMessage")
+    served.fake.wait_for("chat.postMessage")
     served.fake.settle(0.4)
     assert [bearer(c.headers) for c in served.fake.calls("chat.postMessage")] == ["xoxb-tbeta"]
 
@@ -358,3 +366,23 @@ def test_reinstalling_within_retention_clears_the_schedule(served: Served) -> No
     served.sender.event(dm("met Jane Doe", user="UA"), team_id="TALPHA")
     (posted,) = served.fake.wait_for("chat.postMessage")
     assert bearer(posted.headers) == "xoxb-talpha-2"
+
+
+# --- reminders in OAuth mode --------------------------------------------------------------------
+
+
+def test_reminder_dms_go_out_with_each_workspaces_own_token(served: Served) -> None:
+    served.install("code-a", grant("TALPHA", "Alpha"))
+    served.install("code-b", grant("TBETA", "Beta"))
+    settings = oauth_settings(served.fake)
+    store = build_oauth(
+        settings=settings, rapport=served.rapport, client=workspace_client(settings)
+    ).installation_store
+    notifier = InstalledNotifier(settings=settings, installation_store=store)
+    served.fake.clear()
+    assert notifier.send("UA", "TALPHA", "ping", []).ok
+    assert notifier.send("UB", "TBETA", "ping", []).ok
+    missing = notifier.send("UC", "TNOBODY", "ping", [])
+    assert not missing.ok and missing.permanent
+    posted = served.fake.calls("chat.postMessage")
+    assert [bearer(c.headers) for c in posted] == ["xoxb-talpha", "xoxb-tbeta"]
