@@ -111,7 +111,7 @@ class Rapport:
     ) -> tuple[Job, ...]:
         """What every scheduler run does: plan and deliver reminders, then send the opt-in
         weekly reviews (each week is claimed in the database first, so several processes
-        ticking still send each review once)."""
+        ticking still send each review once), then purge workspaces whose retention is over."""
 
         def deliver_reminders() -> TickReport:
             report = self.delivery.tick(notifier=notifier, worker=worker, lease=lease)
@@ -125,7 +125,14 @@ class Rapport:
                 log.info("weekly reviews: %d sent, %d failed", len(sent.sent), len(sent.failed))
             return sent
 
-        return (deliver_reminders, send_weekly_reviews)
+        def purge_forgotten_workspaces() -> int:
+            # Workspaces uninstalled longer ago than the retention period (bot.notes.lifecycle).
+            purged = self.lifecycle.purge_due()
+            for gone in purged:
+                log.info("workspace %s purged: %d rows", gone.workspace_id, gone.total)
+            return len(purged)
+
+        return (deliver_reminders, send_weekly_reviews, purge_forgotten_workspaces)
 
     def send_weekly_reviews(
         self, notifier: Notifier, *, now: datetime | None = None

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from bot.store.lifecycle_models import WorkspaceDeletion, WorkspaceLifecycleEvent
+from bot.store.models import Workspace
+from bot.store.slack_oauth_tables import slack_bots, slack_installations
 from bot.usecases import UseCases
 
 UNINSTALL_REASONS = ("app_uninstalled", "tokens_revoked")
@@ -27,6 +30,20 @@ class ScheduledDeletion:
     reason: str
     requested_at: datetime
     delete_after: datetime
+
+
+@dataclass(frozen=True)
+class Purged:
+    workspace_id: str
+    rows: dict[str, int]  # table → rows deleted
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+# Kept by a purge: the lifecycle history (the audit row saying the data went stays).
+_KEPT: Final = frozenset({WorkspaceLifecycleEvent.__tablename__})
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,37 @@ class Lifecycle(UseCases):
                 .order_by(WorkspaceDeletion.delete_after)  # type: ignore[arg-type]
             ).all()
             return [_scheduled(row) for row in rows]
+
+    def purge(self, workspace_id: str, *, reason: str = "operator") -> Purged:
+        """Delete everything Rapport holds about the workspace, in one transaction: every row
+        of every workspace-keyed table (children before parents), its installations and
+        tokens, its deletion schedule and the workspace row; then one audit row with counts."""
+        rows: dict[str, int] = {}
+        with self._session() as session:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                if table.name in _KEPT:
+                    continue
+                if "workspace_id" in table.c:
+                    where = table.c.workspace_id == workspace_id
+                elif table is slack_bots or table is slack_installations:
+                    where = table.c.team_id == workspace_id
+                elif table.name == Workspace.__tablename__:
+                    where = table.c.id == workspace_id
+                else:
+                    continue  # not per workspace (OAuth states, the scheduler's cursor)
+                deleted = session.execute(delete(table).where(where)).rowcount  # type: ignore[attr-defined]
+                if deleted:
+                    rows[table.name] = int(deleted)
+            _audit(session, workspace_id, "purged", self._now(), {"reason": reason, "rows": rows})
+            session.commit()
+        return Purged(workspace_id, rows)
+
+    def purge_due(self, *, now: datetime | None = None) -> list[Purged]:
+        """Purge every workspace whose retention period is over (the scheduler runs this)."""
+        return [
+            self.purge(due.workspace_id, reason=f"retention after {due.reason}")
+            for due in self.due_for_deletion(now=now)
+        ]
 
     def history(self, workspace_id: str) -> list[LifecycleStep]:
         with self._session() as session:

@@ -5,6 +5,7 @@ answering oauth.v2.access, and a browser-like cookie jar carrying the state cook
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import re
 import threading
 import time
@@ -17,17 +18,20 @@ from html import unescape
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from bot.app import Rapport
 from bot.config import Settings
+from bot.domain.refs import Actor
 from bot.slack.app import build_app
+from bot.slack.notifier import SlackNotifier
 from bot.slack.oauth import InstalledNotifier, build_oauth, workspace_client
 from bot.slack.server import ThreadingWSGIServer
 from bot.store.slack_oauth_tables import slack_bots, slack_installations, slack_oauth_states
 from tests.slack.conftest import make_settings, serve_in_thread
 from tests.slack.fakeslack import FakeSlack, OAuthGrant
 from tests.slack.payloads import SlackSender, dm
+from tests.world import World
 
 CLIENT_ID = "1234567890.9876543210"
 CLIENT_SECRET = "c0ffee" * 6
@@ -386,3 +390,62 @@ def test_reminder_dms_go_out_with_each_workspaces_own_token(served: Served) -> N
     assert not missing.ok and missing.permanent
     posted = served.fake.calls("chat.postMessage")
     assert [bearer(c.headers) for c in posted] == ["xoxb-talpha", "xoxb-tbeta"]
+
+
+# --- data after the retention period ------------------------------------------------------------
+
+
+def _count(served: Served, table: str, workspace: str) -> int:
+    with served.rapport.lifecycle.engine().connect() as connection:
+        return int(
+            connection.execute(
+                text(f'SELECT COUNT(*) FROM "{table}" WHERE workspace_id = :w'), {"w": workspace}
+            ).scalar_one()
+        )
+
+
+def _log_notes(served: Served, workspace: str) -> None:
+    for user, note in (
+        ("UA", "met Jane Doe for coffee, she wants a shelter dog"),
+        ("UB", "lunch with Raj Patel, owe him the deck by friday"),
+    ):
+        served.rapport.notes.log(actor=Actor(workspace_id=workspace, user_id=user), text=note)
+
+
+def test_data_is_purged_only_after_the_retention_period(served: Served, world: World) -> None:
+    for code, team in (("code-a", "TALPHA"), ("code-b", "TBETA")):
+        served.install(code, grant(team, team.title()))
+        _log_notes(served, team)
+    assert _count(served, "note", "TALPHA") == 2 and _count(served, "contact", "TALPHA") == 2
+    served.sender.event(_lifecycle_event("app_uninstalled", "TALPHA"), team_id="TALPHA")
+    wait_until(lambda: served.rapport.lifecycle.scheduled("TALPHA") is not None)
+    # The scheduler's last job (bot/app.py), as `rapport serve` runs it every interval.
+    purge = served.rapport.jobs(SlackNotifier(workspace_client(oauth_settings(served.fake))))[-1]
+
+    world.later(days=29, hours=23)
+    assert purge() == 0
+    assert _count(served, "note", "TALPHA") == 2  # still there: a reinstall would restore it
+
+    world.later(hours=1)
+    assert purge() == 1
+    for table in ("note", "contact", "user", "notecontact", "loop"):
+        assert _count(served, table, "TALPHA") == 0, table
+    assert _count(served, "note", "TBETA") == 2 and _count(served, "loop", "TBETA") >= 1
+    assert served.rapport.lifecycle.scheduled("TALPHA") is None
+    steps = served.rapport.lifecycle.history("TALPHA")
+    assert [s.action for s in steps] == ["installed", "app_uninstalled", "purged"]
+    assert steps[-1].detail["rows"]["note"] == 2 and "token" not in json.dumps(steps[-1].detail)
+    assert purge() == 0  # nothing left to do
+    assert served.rows(slack_installations, "TBETA") != []
+
+
+def test_reinstalling_within_retention_keeps_every_note(served: Served, world: World) -> None:
+    served.install("code-a", grant("TALPHA", "Alpha"))
+    _log_notes(served, "TALPHA")
+    served.sender.event(_lifecycle_event("app_uninstalled", "TALPHA"), team_id="TALPHA")
+    wait_until(lambda: served.rapport.lifecycle.scheduled("TALPHA") is not None)
+    world.later(days=20)
+    served.install("code-a2", OAuthGrant("TALPHA", "Alpha", token="xoxb-talpha-2"))
+    world.later(days=20)
+    assert served.rapport.lifecycle.purge_due() == []
+    assert _count(served, "note", "TALPHA") == 2
