@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from bot.config import DEFAULT_BOT_SCOPES, Settings
 from bot.slack.oauth import choose_mode, problems
 from bot.slack.server import check_settings
 from tests.slack.conftest import make_settings
@@ -97,3 +100,27 @@ def test_good_redirect_uris_pass(redirect: str) -> None:
         API, SLACK_CLIENT_ID=ID, SLACK_CLIENT_SECRET=SECRET, SLACK_REDIRECT_URI=redirect
     )
     assert problems(settings, http=True) == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_setting_is_in_the_readme_configuration_table() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for field in Settings.model_fields.values():
+        assert f"| `{field.alias}` |" in readme, f"{field.alias} missing from README.md"
+
+
+def test_the_distributed_manifest_in_docs_asks_for_the_scopes_rapport_requests() -> None:
+    slack_md = (ROOT / "docs" / "slack.md").read_text()
+    manifest = slack_md.split("### Installing in any workspace", 1)[1].split("```yaml", 1)[1]
+    manifest = manifest.split("```", 1)[0]
+    assert "https://YOUR-HOST/slack/oauth_redirect" in manifest
+    assert f"bot: [{DEFAULT_BOT_SCOPES.replace(',', ', ')}]" in manifest
+    for event in ("app_uninstalled", "tokens_revoked", "message.im", "app_mention"):
+        assert event in manifest
+    assert "socket_mode_enabled: false" in manifest and "token_rotation_enabled: true" in manifest
+    # The single-workspace manifest asks for the same bot scopes.
+    root_manifest = (ROOT / "manifest.yml").read_text()
+    for scope in DEFAULT_BOT_SCOPES.split(","):
+        assert f"- {scope} " in root_manifest
