@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.console import args as commands
+from bot.console import workspaces
 from bot.domain.errors import RapportError, StorageUnavailableError, UserInputError
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_reminders(sub, common)
     commands.add_team(sub, common)
     commands.add_standing(sub, common)
+    workspaces.add(sub)
     return parser
 
 
@@ -124,6 +126,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console.repl import repl
 
     rapport = Rapport.from_settings(settings)
+    if args.command == "workspaces":
+        return workspaces.run(args, settings, rapport)
     actor = console_actor(settings, getattr(args, "as_user", None))
     if args.command in commands.REMINDERS:
         return reminders.run(args, settings, rapport, actor)

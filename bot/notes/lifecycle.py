@@ -8,50 +8,30 @@ adapter (bot.slack.oauth) the moment the event arrives; this module keeps only i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, Table, delete, func
+from sqlalchemy import select as core_select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
+from bot.domain.lifecycle import LifecycleStep, Purged, ScheduledDeletion, WorkspaceStatus
 from bot.store.lifecycle_models import WorkspaceDeletion, WorkspaceLifecycleEvent
-from bot.store.models import Workspace
+from bot.store.models import Note, Workspace
 from bot.store.slack_oauth_tables import slack_bots, slack_installations
 from bot.usecases import UseCases
 
 UNINSTALL_REASONS = ("app_uninstalled", "tokens_revoked")
 
 
-@dataclass(frozen=True)
-class ScheduledDeletion:
-    workspace_id: str
-    reason: str
-    requested_at: datetime
-    delete_after: datetime
-
-
-@dataclass(frozen=True)
-class Purged:
-    workspace_id: str
-    rows: dict[str, int]  # table → rows deleted
-
-    @property
-    def total(self) -> int:
-        return sum(self.rows.values())
-
+# Never exported: credentials (the export is the workspace's data, not Rapport's keys).
+_SECRET_COLUMNS: Final = frozenset(
+    {"bot_token", "bot_refresh_token", "user_token", "user_refresh_token"}
+)
 
 # Kept by a purge: the lifecycle history (the audit row saying the data went stays).
 _KEPT: Final = frozenset({WorkspaceLifecycleEvent.__tablename__})
-
-
-@dataclass(frozen=True)
-class LifecycleStep:
-    workspace_id: str
-    action: str
-    at: datetime
-    detail: dict[str, Any]
 
 
 class Lifecycle(UseCases):
@@ -133,6 +113,56 @@ class Lifecycle(UseCases):
             ).all()
             return [_scheduled(row) for row in rows]
 
+    def workspaces(self) -> list[WorkspaceStatus]:
+        """Every workspace Rapport holds data, an installation or a schedule for, by id."""
+        with self._session() as session:
+            names = {w.id: w.name for w in session.exec(select(Workspace)).all()}
+            installed: set[str] = set()
+            for team, name, token in session.execute(
+                core_select(slack_bots.c.team_id, slack_bots.c.team_name, slack_bots.c.bot_token)
+            ).all():
+                if team:
+                    names[team] = names.get(team) or name or ""
+                    if token:
+                        installed.add(team)
+            schedules = {
+                d.workspace_id: d.delete_after
+                for d in session.exec(select(WorkspaceDeletion)).all()
+            }
+            counts = session.execute(
+                core_select(Note.__table__.c.workspace_id, func.count()).group_by(  # type: ignore[attr-defined]
+                    Note.__table__.c.workspace_id  # type: ignore[attr-defined]
+                )
+            ).all()
+            notes = {str(ws): int(n) for ws, n in counts}
+            return [
+                WorkspaceStatus(
+                    workspace_id=ws,
+                    name=names.get(ws, ""),
+                    installed=ws in installed,
+                    notes=notes.get(ws, 0),
+                    delete_after=schedules.get(ws),
+                )
+                for ws in sorted(set(names) | set(schedules))
+            ]
+
+    def export(self, workspace_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every row Rapport holds about the workspace, table by table (the installations
+        without their tokens), as JSON-ready values; {} for a workspace it never saw."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._session() as session:
+            for table in SQLModel.metadata.sorted_tables:
+                where = _workspace_filter(table, workspace_id)
+                if where is None:
+                    continue
+                rows = [
+                    {k: _jsonable(v) for k, v in row.items() if k not in _SECRET_COLUMNS}
+                    for row in session.execute(core_select(table).where(where)).mappings()
+                ]
+                if rows:
+                    out[table.name] = rows
+        return out
+
     def purge(self, workspace_id: str, *, reason: str = "operator") -> Purged:
         """Delete everything Rapport holds about the workspace, in one transaction: every row
         of every workspace-keyed table (children before parents), its installations and
@@ -140,16 +170,9 @@ class Lifecycle(UseCases):
         rows: dict[str, int] = {}
         with self._session() as session:
             for table in reversed(SQLModel.metadata.sorted_tables):
-                if table.name in _KEPT:
+                where = _workspace_filter(table, workspace_id)
+                if where is None or table.name in _KEPT:
                     continue
-                if "workspace_id" in table.c:
-                    where = table.c.workspace_id == workspace_id
-                elif table is slack_bots or table is slack_installations:
-                    where = table.c.team_id == workspace_id
-                elif table.name == Workspace.__tablename__:
-                    where = table.c.id == workspace_id
-                else:
-                    continue  # not per workspace (OAuth states, the scheduler's cursor)
                 deleted = session.execute(delete(table).where(where)).rowcount  # type: ignore[attr-defined]
                 if deleted:
                     rows[table.name] = int(deleted)
@@ -172,6 +195,22 @@ class Lifecycle(UseCases):
                 .order_by(WorkspaceLifecycleEvent.id)  # type: ignore[arg-type]
             ).all()
             return [LifecycleStep(r.workspace_id, r.action, r.at, dict(r.detail)) for r in rows]
+
+
+def _workspace_filter(table: Table, workspace_id: str) -> ColumnElement[bool] | None:
+    """Which of the table's rows belong to the workspace; None for tables that are not per
+    workspace (OAuth states, the scheduler's cursor)."""
+    if "workspace_id" in table.c:
+        return table.c.workspace_id == workspace_id
+    if table is slack_bots or table is slack_installations:
+        return table.c.team_id == workspace_id
+    if table.name == Workspace.__tablename__:
+        return table.c.id == workspace_id
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
 
 
 def _audit(
