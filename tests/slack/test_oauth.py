@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -15,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -30,7 +36,7 @@ from bot.slack.server import ThreadingWSGIServer
 from bot.store.slack_oauth_tables import slack_bots, slack_installations, slack_oauth_states
 from tests.slack.conftest import make_settings, serve_in_thread
 from tests.slack.fakeslack import FakeSlack, OAuthGrant
-from tests.slack.payloads import SlackSender, dm
+from tests.slack.payloads import SECRET, SlackSender, dm
 from tests.world import World
 
 CLIENT_ID = "1234567890.9876543210"
@@ -449,3 +455,66 @@ def test_reinstalling_within_retention_keeps_every_note(served: Served, world: W
     world.later(days=20)
     assert served.rapport.lifecycle.purge_due() == []
     assert _count(served, "note", "TALPHA") == 2
+
+
+# --- the operator's way: `rapport serve --http` as a process ------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_rapport_serve_http_installs_a_workspace_from_a_fresh_database(
+    fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """From a fresh database: client id, secret and signing secret set, `rapport serve --http`,
+    /slack/install in a browser, Rapport installed and answering with the installed token."""
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RAPPORT_"))},
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "SLACK_AUTHORIZE_URL": fake_slack.url + "/oauth/v2/authorize",
+        "RAPPORT_DATABASE_URL": f"sqlite:///{tmp_path / 'rapport.db'}",
+    }
+    command = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        browser = Browser(base)
+        wait_until(lambda: _up(base), timeout=30)
+        fake_slack.grant("code-fresh", grant("TFRESH", "Fresh Team"))
+        page = browser.finish_install("code-fresh", browser.start_install())
+        assert page.status == 200 and "Rapport is installed in Fresh Team" in page.body
+        sender = SlackSender(base, response_url_base=fake_slack.url)
+        assert (
+            sender.event(dm("met Jane Doe for coffee", user="UF"), team_id="TFRESH").status == 200
+        )
+        (posted,) = fake_slack.wait_for("chat.postMessage")
+        assert bearer(posted.headers) == "xoxb-tfresh"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=15)
+    mode_lines = [line for line in err.splitlines() if "mode:" in line]
+    assert len(mode_lines) == 1 and "OAuth distribution" in mode_lines[0]
+    assert CLIENT_SECRET not in err and SECRET not in err and "xoxb-tfresh" not in err
+    assert process.returncode == 0
+
+
+def _up(base: str) -> bool:
+    try:
+        with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(
+            base + "/healthz", timeout=1
+        ) as resp:
+            return bool(resp.status == 200)
+    except OSError:
+        return False
