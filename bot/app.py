@@ -22,6 +22,7 @@ from bot.domain.calendars import SyncReport
 from bot.domain.reminders import Item
 from bot.domain.standing import Review, ReviewDelivery
 from bot.notes.contacts import Contacts
+from bot.notes.lifecycle import Lifecycle
 from bot.notes.log import Logbook
 from bot.notes.recall import Recall
 from bot.notes.team import Team
@@ -75,6 +76,7 @@ class Rapport:
         self.workspace = Workspaces(**shared)
         self.users = Users(**shared)
         self.transfer = Transfer(**shared)
+        self.lifecycle = Lifecycle(**shared)
         # reminders
         self.cadences = Cadences(**shared)
         self.schedules = Schedules(**shared)
@@ -130,7 +132,8 @@ class Rapport:
     ) -> tuple[Job, ...]:
         """What every scheduler run does: plan and deliver reminders, send the opt-in weekly
         reviews (each week is claimed in the database first, so several processes ticking still
-        send each review once), then read the calendars that are due (each claimed too)."""
+        send each review once), read the calendars that are due (each claimed too), then purge
+        workspaces whose retention is over."""
 
         def deliver_reminders() -> TickReport:
             report = self.delivery.tick(notifier=notifier, worker=worker, lease=lease)
@@ -150,7 +153,14 @@ class Rapport:
                 log.info("calendars: %d read, %d left", len(report.synced), report.due_left)
             return report
 
-        return (deliver_reminders, send_weekly_reviews, sync_calendars)
+        def purge_forgotten_workspaces() -> int:
+            # Workspaces uninstalled longer ago than the retention period (bot.notes.lifecycle).
+            purged = self.lifecycle.purge_due()
+            for gone in purged:
+                log.info("workspace %s purged: %d rows", gone.workspace_id, gone.total)
+            return len(purged)
+
+        return (deliver_reminders, send_weekly_reviews, sync_calendars, purge_forgotten_workspaces)
 
     def sync_calendars(self, notifier: Notifier) -> SyncReport:
         """Read the connected calendars that are due; DM an owner whose address stopped working

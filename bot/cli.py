@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.console import args as commands
+from bot.console import workspaces
 from bot.domain.errors import (
     DatabaseConfigError,
     RapportError,
@@ -99,6 +100,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console.run import run_command
 
     rapport = Rapport.from_settings(settings)
+    if args.command == "workspaces":
+        return workspaces.run(args, settings, rapport)
     actor = console_actor(settings, args.as_user)
     if args.command == "console":
         return repl(rapport, actor, settings=settings)

@@ -19,6 +19,10 @@ def default_database_url() -> str:
     return f"sqlite:///{path}"
 
 
+# The bot scopes of manifest.yml: what Rapport asks a workspace for when it is installed.
+DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,im:history,im:write,users:read"
+
+
 class Settings(BaseSettings):
     """Everything Rapport reads from its environment.
 
@@ -58,6 +62,23 @@ class Settings(BaseSettings):
                     "print(Fernet.generate_key().decode())'"
                 ) from exc
         return value
+
+    # OAuth distribution (`rapport serve --http` installs in any workspace): bot.slack.oauth.
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    slack_scopes: str = Field(default=DEFAULT_BOT_SCOPES, alias="SLACK_SCOPES")
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
+    slack_authorize_url: str = Field(
+        default="https://slack.com/oauth/v2/authorize", alias="SLACK_AUTHORIZE_URL"
+    )
+    # A rotating token is refreshed when it expires within this many minutes.
+    slack_token_rotation_minutes: int = Field(
+        default=120, ge=1, le=720, alias="SLACK_TOKEN_ROTATION_MINUTES"
+    )
+    # How long an uninstalled workspace's data is kept (a reinstall within it restores it).
+    uninstall_retention_days: int = Field(
+        default=30, ge=0, le=3650, alias="RAPPORT_UNINSTALL_RETENTION_DAYS"
+    )
 
     @field_validator("tz")
     @classmethod

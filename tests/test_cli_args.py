@@ -99,8 +99,9 @@ def test_the_shell_and_the_registry_know_the_same_commands() -> None:
     parser = build_parser()
     (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert set(sub.choices) == words_for(CLI) - {"find", "search"}
-    # Everything the shell runs (but the shell's own: console, db, serve) runs in the console.
-    assert set(sub.choices) - {"console", "db", "serve"} <= words_for(CONSOLE)
+    # Everything the shell runs (but the shell's own: console, db, serve, and the operators'
+    # workspaces) runs in the console.
+    assert set(sub.choices) - {"console", "db", "serve", "workspaces"} <= words_for(CONSOLE)
 
 
 def test_the_consoles_help_names_every_command_it_takes() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Final, NoReturn
 
+from bot.console import workspaces
 from bot.domain.errors import UserInputError
 
 # What `rapport serve` reads (bot/config.py), for its --help.
@@ -92,6 +93,8 @@ def build_parser(*, in_console: bool = False) -> Parser:
     add_team(sub, common)
     add_standing(sub, common)
     add_calendar(sub, common)
+    if not in_console:
+        workspaces.add(sub)  # operators' command, from a shell only
     if in_console:
         parser.raise_errors = True
         for each in sub.choices.values():

@@ -173,6 +173,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("quit", nothing, aliases=("exit", "bye"), where=frozenset({CONSOLE})),
     # The terminal's own: files, the workspace's defaults, delivery by cron.
     Command("workspace", nothing, where=TERMINAL),
+    Command("workspaces", one_word, where=frozenset({CLI})),
     Command("import", one_word, where=TERMINAL, needs="a file"),
     Command("export", nothing, where=TERMINAL),
     Command("deliver", nothing, where=TERMINAL),

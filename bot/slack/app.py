@@ -25,6 +25,7 @@ from bot.handlers import (
 )
 from bot.handlers.common import SOMETHING_WENT_WRONG, Deps
 from bot.slack.client import build_client
+from bot.slack.oauth import OAuth
 
 if TYPE_CHECKING:  # importing the composition root pulls in the store; only its type is needed
     from bot.app import Rapport
@@ -38,11 +39,13 @@ def build_app(
     settings: Settings,
     client: WebClient | None = None,
     process_before_response: bool = False,
+    oauth: OAuth | None = None,
 ) -> App:
     """A bolt App whose handlers ack first and then call the use cases on `rapport`.
 
     Request signing stays on: without a signing secret (Socket Mode needs none) a random one is
-    used, so no unsigned HTTP request could ever pass.
+    used, so no unsigned HTTP request could ever pass. With `oauth` (bot.slack.oauth), each
+    request's token is the installing workspace's and the install pages are served.
     """
     client = client if client is not None else build_client(settings)
     app = App(
@@ -51,7 +54,10 @@ def build_app(
         request_verification_enabled=True,
         process_before_response=process_before_response,
         logger=logging.getLogger("rapport.slack.bolt"),
+        **(oauth.app_kwargs() if oauth is not None else {}),
     )
+    if oauth is not None:
+        oauth.register(app)
     deps = Deps(rapport=rapport)
     surfaces = (
         messages,

@@ -30,6 +30,8 @@ from bot.config import Settings
 from bot.slack.app import build_app
 from bot.slack.client import build_client
 from bot.slack.notifier import SlackNotifier
+from bot.slack.oauth import InstalledNotifier, build_oauth, choose_mode, workspace_client
+from bot.slack.oauth import problems as oauth_problems
 from bot.slack.socket_watch import SocketWatch
 
 if TYPE_CHECKING:
@@ -52,9 +54,11 @@ _SECRET: Final = re.compile(r"^[0-9A-Za-z]{16,128}$")
 
 def check_settings(settings: Settings, *, http: bool) -> list[str]:
     """One clear line per missing or malformed setting (never echoing a secret)."""
-    problems: list[str] = []
+    problems = oauth_problems(settings, http=http)
     bot = (settings.slack_bot_token or "").strip()
-    if not bot:
+    if choose_mode(settings, http=http).oauth:
+        pass  # each workspace's token comes from its installation
+    elif not bot:
         problems.append(
             "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's "
             "OAuth & Permissions page (see docs/slack.md)."
@@ -334,10 +338,13 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
 
+    mode = choose_mode(settings, http=http)
+    print(f"rapport serve: {mode.reason}", file=sys.stderr)
     rapport = Rapport.from_settings(settings)
-    client = build_client(settings)
+    client = workspace_client(settings) if mode.oauth else build_client(settings)
+    oauth = build_oauth(settings=settings, rapport=rapport, client=client) if mode.oauth else None
     try:
-        app = build_app(rapport=rapport, settings=settings, client=client)
+        app = build_app(rapport=rapport, settings=settings, client=client, oauth=oauth)
     except BoltError as exc:
         print(f"rapport serve: Slack refused SLACK_BOT_TOKEN ({exc}).", file=sys.stderr)
         return EXIT_CONFIG
@@ -348,7 +355,12 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         )
         return EXIT_UNREACHABLE
     # Reminders go out as Slack DMs through the same client (and its retry handlers).
-    reminders = rapport.scheduler(SlackNotifier(client))
+    notifier = (
+        InstalledNotifier(settings=settings, installation_store=oauth.installation_store)
+        if oauth is not None
+        else SlackNotifier(client)
+    )
+    reminders = rapport.scheduler(notifier)
     reminders.start()
     try:
         if http:

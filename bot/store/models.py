@@ -182,6 +182,8 @@ class PendingNote(SQLModel, table=True):
 # tests, the app).
 import bot.store.calendar_models  # noqa: E402
 import bot.store.focus_models  # noqa: E402
+import bot.store.lifecycle_models  # noqa: E402
 import bot.store.organisation_models  # noqa: E402
 import bot.store.reminder_models  # noqa: E402
+import bot.store.slack_oauth_tables  # noqa: E402
 import bot.store.team_models  # noqa: E402, F401

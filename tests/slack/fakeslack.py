@@ -51,6 +51,20 @@ class Call:
 
 
 @dataclass
+class OAuthGrant:
+    """What oauth.v2.access answers for one code: a workspace's bot token (and, for a rotating
+    app, a refresh token and its lifetime)."""
+
+    team_id: str
+    team_name: str
+    token: str
+    refresh_token: str | None = None
+    expires_in: int | None = None
+    enterprise_id: str | None = None
+    installer: str = "UINSTALLER"
+
+
+@dataclass
 class _Failure:
     remaining: int
     status: int
@@ -68,6 +82,10 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self.socket_url: str | None = None
         self.default_tz: str | None = "Europe/Berlin"
+        # oauth.v2.access: codes a test handed out (each good once), refresh tokens issued.
+        self.oauth_codes: dict[str, OAuthGrant] = {}
+        self.refresh_tokens: dict[str, OAuthGrant] = {}
+        self._refreshes = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -210,6 +228,8 @@ class FakeSlack:
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
+        if method == "oauth.v2.access":
+            return self._oauth_access(params)
         if method == "chat.postMessage":
             return {
                 "ok": True,
@@ -260,6 +280,51 @@ class FakeSlack:
                 return {"ok": False, "error": "no_socket_server"}
             return {"ok": True, "url": self.socket_url}
         return {"ok": False, "error": "unknown_method"}
+
+    def grant(self, code: str, grant: OAuthGrant) -> None:
+        """Make `code` exchangeable once for `grant` (what Slack's authorize page would issue)."""
+        with self._cond:
+            self.oauth_codes[code] = grant
+
+    def _oauth_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            if params.get("grant_type") == "refresh_token":
+                old = self.refresh_tokens.pop(str(params.get("refresh_token")), None)
+                if old is None:
+                    return {"ok": False, "error": "invalid_refresh_token"}
+                n = next(self._refreshes)
+                grant = OAuthGrant(
+                    old.team_id,
+                    old.team_name,
+                    token=f"{old.token}-r{n}",
+                    refresh_token=f"{old.refresh_token}-r{n}",
+                    expires_in=43200,
+                    enterprise_id=old.enterprise_id,
+                    installer=old.installer,
+                )
+            else:
+                found = self.oauth_codes.pop(str(params.get("code")), None)
+                if found is None:
+                    return {"ok": False, "error": "invalid_code"}
+                grant = found
+            if grant.refresh_token is not None:
+                self.refresh_tokens[grant.refresh_token] = grant
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0TEST",
+            "authed_user": {"id": grant.installer},
+            "scope": "app_mentions:read,chat:write,commands,im:history,im:write,users:read",
+            "token_type": "bot",
+            "access_token": grant.token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": grant.team_id, "name": grant.team_name},
+            "enterprise": {"id": grant.enterprise_id} if grant.enterprise_id else None,
+            "is_enterprise_install": False,
+        }
+        if grant.refresh_token is not None:
+            answer["refresh_token"] = grant.refresh_token
+            answer["expires_in"] = grant.expires_in
+        return answer
 
     def handle(
         self, http_method: str, path: str, headers: dict[str, str], raw: bytes

@@ -1,0 +1,311 @@
+"""OAuth distribution: "Add to Slack" in any workspace, one token per workspace.
+
+Built only from bolt's and slack_sdk's own parts: bolt's OAuthFlow serves `/slack/install` and
+`/slack/oauth_redirect` (the pages are Rapport's: bot.slack.install_pages), slack_sdk's SQLAlchemy
+installation and state stores keep installations and OAuth states in Rapport's own database
+(tables from migration 0013, never `create_tables`), and bolt's InstallationStoreAuthorize
+resolves each request's token by workspace and refreshes rotating tokens before they expire.
+
+`app_uninstalled` and `tokens_revoked` remove that workspace's tokens at once and schedule its
+data for deletion after the retention period (bot.notes.lifecycle); a reinstall within it clears
+the schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.oauth import OAuthFlow
+from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_bolt.request import BoltRequest
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.config import Settings
+from bot.reminders.notifier import Block, DeliveryResult
+from bot.slack.client import build_client
+from bot.slack.install_pages import failure_page, install_page, success_page
+from bot.slack.notifier import SlackNotifier
+
+if TYPE_CHECKING:
+    from bot.app import Rapport
+
+log = logging.getLogger("rapport.slack.oauth")
+
+INSTALL_PATH: Final = "/slack/install"
+REDIRECT_PATH: Final = "/slack/oauth_redirect"
+# An install link is good for ten minutes (slack_sdk's default) and only once.
+STATE_EXPIRATION_SECONDS: Final = 600
+_CLIENT_ID: Final = re.compile(r"^[0-9]+\.[0-9]+$")
+
+
+# --- which mode, and why ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServeMode:
+    oauth: bool
+    reason: str  # one line for the log, never a secret
+
+
+def _set(value: str | None) -> bool:
+    return bool((value or "").strip())
+
+
+def choose_mode(settings: Settings, *, http: bool) -> ServeMode:
+    """OAuth when a client id and secret are set (HTTP only); otherwise one workspace's token."""
+    if http and _set(settings.slack_client_id) and _set(settings.slack_client_secret):
+        ignored = " (SLACK_BOT_TOKEN is ignored)" if _set(settings.slack_bot_token) else ""
+        return ServeMode(
+            True,
+            "mode: OAuth distribution, because SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set; "
+            f"workspaces install at {INSTALL_PATH}{ignored}",
+        )
+    return ServeMode(
+        False,
+        "mode: single workspace, because SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are not set; "
+        "every request uses SLACK_BOT_TOKEN",
+    )
+
+
+def problems(settings: Settings, *, http: bool) -> list[str]:
+    """The OAuth settings' problems, one clear line each (never echoing a secret)."""
+    has_id, has_secret = _set(settings.slack_client_id), _set(settings.slack_client_secret)
+    if not has_id and not has_secret:
+        return []
+    if has_id != has_secret:
+        present, missing = (
+            ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+            if has_id
+            else ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
+        )
+        return [
+            f"{present} is set but {missing} is not: OAuth distribution needs both (Basic "
+            "Information → App Credentials), or unset both for a single workspace."
+        ]
+    if not http:
+        return [
+            "SLACK_CLIENT_ID is set, but Socket Mode cannot serve the install pages: serve with "
+            "--http for OAuth distribution, or unset SLACK_CLIENT_ID and SLACK_CLIENT_SECRET."
+        ]
+    found: list[str] = []
+    if not _CLIENT_ID.match((settings.slack_client_id or "").strip()):
+        found.append(
+            "SLACK_CLIENT_ID looks malformed: it is two numbers joined by a dot, as shown under "
+            "Basic Information → App Credentials → Client ID."
+        )
+    if not scopes(settings):
+        found.append("SLACK_SCOPES is empty: list the bot scopes, comma-separated.")
+    redirect = (settings.slack_redirect_uri or "").strip()
+    if redirect and not redirect.startswith(("https://", "http://localhost", "http://127.")):
+        found.append(
+            "SLACK_REDIRECT_URI must be an https:// URL ending in /slack/oauth_redirect "
+            "(Slack refuses plain http except for localhost)."
+        )
+    return found
+
+
+def scopes(settings: Settings) -> list[str]:
+    return [s.strip() for s in settings.slack_scopes.split(",") if s.strip()]
+
+
+# --- the flow -----------------------------------------------------------------------------------
+
+
+class RapportOAuthFlow(OAuthFlow):
+    """Bolt's flow with Rapport's install page; a saved installation clears any deletion
+    schedule of its workspace (a reinstall within the retention restores everything)."""
+
+    rapport: Rapport
+
+    def build_install_page_html(self, url: str, request: BoltRequest) -> str:
+        return install_page(url)
+
+    def store_installation(self, request: BoltRequest, installation: Installation) -> None:
+        super().store_installation(request, installation)
+        if installation.team_id:
+            self.rapport.lifecycle.installed(
+                workspace_id=installation.team_id, enterprise_id=installation.enterprise_id
+            )
+        log.info(
+            "installed in workspace %s (enterprise %s)",
+            installation.team_id,
+            installation.enterprise_id or "-",
+        )
+
+
+def _success(args: SuccessArgs) -> BoltResponse:
+    installation = args.installation
+    open_url = "https://slack.com/app_redirect?" + (
+        f"app={installation.app_id}&team={installation.team_id}"
+    )
+    return BoltResponse(
+        status=200,
+        body=success_page(team_name=installation.team_name, open_url=open_url),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+def _failure(args: FailureArgs) -> BoltResponse:
+    log.info("an install failed: %s", args.reason)
+    return BoltResponse(
+        status=args.suggested_status_code,
+        body=failure_page(reason=args.reason, install_path=args.settings.install_path),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+@dataclass(frozen=True)
+class OAuth:
+    """What the bolt App is built with in OAuth mode, and the uninstall listeners."""
+
+    flow: RapportOAuthFlow
+    installation_store: SQLAlchemyInstallationStore
+    authorize: InstallationStoreAuthorize
+    retention: timedelta
+    rapport: Rapport
+
+    def app_kwargs(self) -> dict[str, Any]:
+        return {
+            "oauth_flow": self.flow,
+            "installation_store": self.installation_store,
+            "authorize": self.authorize,
+        }
+
+    def register(self, app: App) -> None:
+        app.event("app_uninstalled")(self._app_uninstalled)
+        app.event("tokens_revoked")(self._tokens_revoked)
+
+    def _app_uninstalled(self, context: BoltContext) -> None:
+        self._forget_tokens(context, "app_uninstalled", {})
+
+    def _tokens_revoked(self, event: dict[str, Any], context: BoltContext) -> None:
+        tokens = event.get("tokens") or {}
+        users = [str(u) for u in tokens.get("oauth") or []]
+        for user in users:
+            self.installation_store.delete_installation(
+                enterprise_id=context.enterprise_id, team_id=context.team_id, user_id=user
+            )
+        if tokens.get("bot"):
+            # Rapport is a bot: without the bot token the workspace cannot use it at all, so
+            # every installation row (each also holds the bot token) goes.
+            self._forget_tokens(context, "tokens_revoked", {"user_tokens": len(users)})
+
+    def _forget_tokens(self, context: BoltContext, reason: str, detail: dict[str, Any]) -> None:
+        team_id = context.team_id
+        self.installation_store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
+        if not team_id:
+            return
+        scheduled = self.rapport.lifecycle.uninstalled(
+            workspace_id=team_id,
+            reason=reason,
+            retention=self.retention,
+            enterprise_id=context.enterprise_id,
+            detail=detail,
+        )
+        log.info(
+            "%s in workspace %s: tokens removed, data deleted after %s",
+            reason,
+            team_id,
+            scheduled.delete_after.isoformat(),
+        )
+
+
+class InstalledNotifier:
+    """Reminder DMs in OAuth mode: each workspace's through its own installed bot token (a
+    workspace with no installation is a permanent failure: retrying cannot help)."""
+
+    def __init__(self, *, settings: Settings, installation_store: SQLAlchemyInstallationStore):
+        self.settings = settings
+        self.installation_store = installation_store
+        self._notifiers: dict[str, SlackNotifier] = {}
+        self._lock = threading.Lock()
+
+    def send(
+        self,
+        user: str,
+        workspace: str,
+        text: str,
+        blocks: Sequence[Block],
+        *,
+        key: str | None = None,
+        maybe_sent: bool = False,
+    ) -> DeliveryResult:
+        bot = self.installation_store.find_bot(enterprise_id=None, team_id=workspace)
+        if bot is None or not bot.bot_token:
+            return DeliveryResult(ok=False, error="not_installed", permanent=True)
+        with self._lock:
+            notifier = self._notifiers.get(bot.bot_token)
+            if notifier is None:
+                client = build_client(self.settings, token=bot.bot_token)
+                notifier = self._notifiers[bot.bot_token] = SlackNotifier(client)
+        return notifier.send(user, workspace, text, blocks, key=key, maybe_sent=maybe_sent)
+
+
+def workspace_client(settings: Settings) -> WebClient:
+    """The App's client in OAuth mode: no token of its own (bolt hands each listener a copy
+    carrying the workspace's token), the same base URL and retries as every client."""
+    return build_client(settings.model_copy(update={"slack_bot_token": None}))
+
+
+def build_oauth(*, settings: Settings, rapport: Rapport, client: WebClient) -> OAuth:
+    """The OAuth parts over Rapport's database; `client` (the fake Slack in tests) answers
+    oauth.v2.access for installs and for token refreshes alike."""
+    client_id = (settings.slack_client_id or "").strip()
+    client_secret = (settings.slack_client_secret or "").strip()
+    engine = rapport.lifecycle.engine()
+    installation_store = SQLAlchemyInstallationStore(
+        client_id=client_id, engine=engine, logger=logging.getLogger("rapport.slack.installs")
+    )
+    state_store = SQLAlchemyOAuthStateStore(
+        expiration_seconds=STATE_EXPIRATION_SECONDS,
+        engine=engine,
+        logger=logging.getLogger("rapport.slack.installs"),
+    )
+    authorize = InstallationStoreAuthorize(
+        logger=logging.getLogger("rapport.slack.bolt"),
+        installation_store=installation_store,
+        client_id=client_id,
+        client_secret=client_secret,
+        token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
+        bot_only=True,
+        client=client,
+    )
+    oauth_settings = OAuthSettings(
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=scopes(settings),
+        user_scopes=[],
+        redirect_uri=(settings.slack_redirect_uri or "").strip() or None,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        callback_options=CallbackOptions(success=_success, failure=_failure),
+        authorization_url=settings.slack_authorize_url,
+        installation_store=installation_store,
+        installation_store_bot_only=True,
+        token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
+        state_store=state_store,
+        state_expiration_seconds=STATE_EXPIRATION_SECONDS,
+        logger=logging.getLogger("rapport.slack.installs"),
+    )
+    oauth_settings.authorize = authorize
+    flow = RapportOAuthFlow(client=client, settings=oauth_settings)
+    flow.rapport = rapport
+    return OAuth(
+        flow=flow,
+        installation_store=installation_store,
+        authorize=authorize,
+        retention=timedelta(days=settings.uninstall_retention_days),
+        rapport=rapport,
+    )
