@@ -722,6 +722,20 @@ def _facts(sessions: Any) -> dict[int, tuple[str | None, str | None]]:
         return {cid: (company, role) for cid, company, role in rows if cid is not None}
 
 
+def _news(sessions: Any, note_id: int) -> dict[int, list[str]]:
+    from sqlmodel import select
+
+    from bot.store.models import NoteContact
+
+    with sessions() as session:
+        rows = session.exec(
+            select(NoteContact.contact_id, NoteContact.sensitive).where(
+                NoteContact.note_id == note_id
+            )
+        ).all()
+        return {cid: list(topics or []) for cid, topics in rows}
+
+
 def _service_got(
     result: Any,
     note: NoteLabel,
@@ -777,9 +791,11 @@ def _service_got(
     }
     got.needs = list(result.needs)
     got.tags = set(result.tags)
-    for name in ids.values() if result.sensitive else ():
-        # a note's bad news mutes every contact it is filed under
-        got.sensitive[name] = set(result.sensitive)
+    if result.note_id is not None:
+        # bad news is kept per person: each note-contact link holds that contact's own topics
+        for cid, topics in _news(sessions, result.note_id).items():
+            if cid in ids and topics:
+                got.sensitive[ids[cid]] = set(topics)
     got.private = result.private
     got.unclear = list(result.not_understood)
     return got
