@@ -631,6 +631,7 @@ def _seed(sessions: Any, story: Story, now: datetime) -> dict[int, str]:
             org(name)
         slack_of = {n: uid for uid, n in story.slack_users.items()}
         contacts: dict[str, int] = {}
+        seeded_aliases: set[str] = set()
         for p in story.people:
             contact = Contact(
                 workspace_id=ws,
@@ -647,7 +648,10 @@ def _seed(sessions: Any, story: Story, now: datetime) -> dict[int, str]:
             session.flush()
             assert contact.id is not None
             contacts[p.name] = contact.id
-            for alias in p.aliases:
+            for alias in dict.fromkeys(p.aliases, None):
+                if name_key(alias) in seeded_aliases:
+                    continue  # "Xóchitl" and "Xochitl" are one alias (keys fold accents)
+                seeded_aliases.add(name_key(alias))
                 session.add(
                     ContactAlias(
                         workspace_id=ws,

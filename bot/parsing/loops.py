@@ -1112,7 +1112,7 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
 _IN_AS_DONE_RE = re.compile(
     r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
 )
-_THING_SPLIT_RE = re.compile(r"\s+(?:\+|&|and)\s+")
+_THING_SPLIT_RE = re.compile(r"\s+(?:\+|and)\s+|\s+&\s+(?=[a-z])")  # not "Kühne & Sohn"
 # A clause that starts with one of these is not a thing being handed over.
 _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're")
 
