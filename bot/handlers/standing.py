@@ -33,6 +33,7 @@ from bot.blocks.standing import (
     review_fallback_text,
     weekly_review_sentence,
 )
+from bot.domain.commands import parse_fading_words
 from bot.domain.errors import AmbiguousNameError, UserInputError
 from bot.handlers.common import (
     Deps,
@@ -45,26 +46,18 @@ from bot.handlers.common import (
 from bot.handlers.registry import Invocation, Subcommand
 
 FADING_PAGE_SIZE: Final = 10  # two blocks a person: well inside one message's 50
-_TEAM_WORDS: Final = frozenset({"team", "--team", "everyone"})
 
 
 def parse_fading_args(text: str) -> tuple[int, str | None, bool]:
     """ "2 #investors team" → (page 2, tag "investors", team); words in any order."""
-    page, tag, team = 1, None, False
-    for word in text.split():
-        lowered = word.casefold()
-        if lowered.isdigit():
-            page = max(1, min(int(lowered), 10_000))
-        elif lowered in _TEAM_WORDS:
-            team = True
-        elif lowered.startswith("#") and len(lowered) > 1:
-            tag = lowered[1:]
-        else:
-            raise UserInputError(
-                f"`/rapport fading` takes a page number, a #tag and `team`, not “{word}”. "
-                "Try `/rapport fading 2 #investors`."
-            )
-    return page, tag, team
+    parsed = parse_fading_words(text)
+    if parsed is None:
+        word = next((w for w in text.split() if parse_fading_words(w) is None), text.split()[0])
+        raise UserInputError(
+            f"`/rapport fading` takes a page number, a #tag and `team`, not “{word}”. "
+            "Try `/rapport fading 2 #investors`."
+        )
+    return parsed
 
 
 def _fading(call: Invocation) -> None:
