@@ -148,7 +148,10 @@ def build_workspace(url: str, size: Size, *, fresh: bool) -> None:
     if url.startswith("sqlite"):
         path = Path(url.split(":///", 1)[1])
         if path.exists() and not fresh:
+            from bot.store.migrate import upgrade
+
             engine = make_engine(url)
+            upgrade(engine)  # a workspace cached by an older Rapport gets this one's schema
             with engine.connect() as connection:
                 have = connection.execute(select(func.count()).select_from(Note)).scalar_one()
             engine.dispose()
