@@ -339,8 +339,8 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         )
 
     mode = choose_mode(settings, http=http)
+    rapport = Rapport.from_settings(settings)  # a database problem is the one line, not after this
     print(f"rapport serve: {mode.reason}", file=sys.stderr)
-    rapport = Rapport.from_settings(settings)
     client = workspace_client(settings) if mode.oauth else build_client(settings)
     oauth = build_oauth(settings=settings, rapport=rapport, client=client) if mode.oauth else None
     try:
