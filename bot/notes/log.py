@@ -7,6 +7,7 @@ and opens its own session; a retried Slack event (same `event_id`) files nothing
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -15,7 +16,7 @@ from typing import Unpack
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.errors import NotFoundError, StorageUnavailableError, UserInputError
 from bot.domain.names import name_key
 from bot.domain.notes import Correction, LogResult
 from bot.domain.refs import Actor
@@ -79,6 +80,54 @@ class Logbook(UseCases):
         check_text(text)
         if at is not None and at.tzinfo is None:
             raise ValueError("`at` must be an aware datetime")
+        filed: list[LogResult] = []
+        try:
+            return self._log(
+                filed,
+                actor=actor,
+                text=text,
+                at=at,
+                source=source,
+                event_id=event_id,
+                permalink=permalink,
+                choices=choices,
+                about=about,
+            )
+        except StorageUnavailableError:
+            # The connection went while the commit was on its way: the database may have kept
+            # the note or not. The claimed event says which, once the database answers again.
+            if event_id is None or not filed or not self._kept(actor, event_id):
+                raise
+            return filed[0]
+
+    def _kept(self, actor: Actor, event_id: str) -> bool:
+        """Whether a commit whose answer was lost went through: look for its claimed event for
+        a few seconds (an outage this short is common: a failover, a restart)."""
+        for wait in (0.2, 0.4, 0.8, 1.6, 3.2):
+            time.sleep(wait)
+            try:
+                with self._reading() as session:
+                    return (
+                        repo.event_seen(session, workspace_id=actor.workspace_id, event_id=event_id)
+                        is not None
+                    )
+            except StorageUnavailableError:
+                continue
+        return False
+
+    def _log(
+        self,
+        filed: list[LogResult],
+        *,
+        actor: Actor,
+        text: str,
+        at: datetime | None,
+        source: str,
+        event_id: str | None,
+        permalink: str | None,
+        choices: Mapping[str, int] | None,
+        about: Sequence[str],
+    ) -> LogResult:
         with self._session() as session:
             if event_id is not None and not repo.claim_event(
                 session, workspace_id=actor.workspace_id, event_id=event_id, now=self._now()
@@ -109,6 +158,7 @@ class Logbook(UseCases):
                 event_id=event_id,
                 about=[name.strip() for name in about if name.strip()],
             )
+            filed.append(result)
             session.commit()
             return result
 
