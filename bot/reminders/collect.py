@@ -128,6 +128,11 @@ def collect(
     by_owner: dict[int, list[ReminderTrack]] = defaultdict(list)
     for track in tracks:
         by_owner[track.owner_id].append(track)
+    # Another process may have planned an owner between the two reads (planning reads take no
+    # write lock): an owner whose due tracks are gone has nothing to plan here.
+    owners = [owner for owner in owners if by_owner.get(owner) and owner in facts.schedules]
+    if not owners:
+        return []
     today = {
         uid: planner.local_date(now, facts.schedules[uid].zoneinfo).isoformat() for uid in owners
     }
