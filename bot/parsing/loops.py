@@ -1097,13 +1097,11 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
             return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
     if not _finished_there(rest):
         return []
-    if not theirs_verb(verb) and _STILL_TO_SEND_RE.search(
-        doc.text, m.end(), _sentence_end(doc, m.end())
-    ):
+    theirs = _theirs(verb)
+    if not theirs and _STILL_TO_SEND_RE.search(doc.text, m.end(), _sentence_end(doc, m.end())):
         return []  # "ROI model done, sending to Deepika mon": made, not yet handed over
     if kind == "got" and verb not in ("received", "recieved"):
         return []
-    theirs = verb in _THEIRS_DONE or verb.startswith("came")
     direction = Direction.THEY_OWE if theirs else Direction.YOU_OWE
     return [Settlement(direction, t, person) for t in things]
 
@@ -1215,7 +1213,8 @@ _STILL_TO_SEND_RE = re.compile(
 )
 
 
-def theirs_verb(verb: str) -> bool:
+def _theirs(verb: str) -> bool:
+    """ "signed", "arrived", "came in": done by them, so what they owed."""
     return verb in _THEIRS_DONE or verb.startswith("came")
 
 
