@@ -108,3 +108,22 @@ def test_console_is_a_dm_in_a_terminal(
     assert "· ana: call with Jane about the offsite" in out  # Jane Smith's card
     assert "Removed note #3." in out
     assert out.endswith("No notes match offsite.\nrapport> ")  # undone, then quit
+
+
+def test_a_need_reads_as_a_sentence_about_its_person(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The need keeps its own verb, so it was shown as "Wants: wants a shelter dog"."""
+    code, out, _ = run(
+        capsys, "log", "--db", db, "met Jane Doe for coffee, she wants a shelter dog"
+    )
+    assert code == 0 and "Jane wants a shelter dog" in out
+    run(capsys, "log", "--db", db, "lunch with Sam Lee, he is looking for a CTO")
+    run(capsys, "log", "--db", db, "call with Raj Patel and Mia Chen, hiring 4 SDRs")
+
+    _, out, _ = run(capsys, "who", "--db", db, "Jane")
+    assert "Jane wants a shelter dog" in out and "wants: wants" not in out.lower()
+    _, out, _ = run(capsys, "who", "--db", db, "Sam Lee")
+    assert "Sam is looking for a CTO" in out
+    _, out, _ = run(capsys, "log", "--db", db, "coffee w/ Raj Patel and Mia Chen, hiring 4 SDRs")
+    assert "Mentioned: hiring 4 SDRs" in out  # two people: whose need is not said

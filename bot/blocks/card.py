@@ -29,7 +29,8 @@ from bot.blocks.kit import (
 from bot.blocks.notes import loop_line, occasion_line, timeline_line
 from bot.blocks.standing import card_standing_blocks
 from bot.blocks.team import card_team_lines
-from bot.domain.humanize import ago
+from bot.domain.humanize import ago, need_sentence
+from bot.domain.names import first_name
 from bot.domain.notes import (
     ContactCard,
     Home,
@@ -67,8 +68,8 @@ def card_blocks(
     lines: list[str] = card_team_lines(card, now=now)
     lines += [loop_line(loop, tz=tz) for loop in card.open_loops]
     lines += [occasion_line(o) for o in card.occasions]
-    if card.needs:
-        lines.append(":pushpin: *Needs:* " + "; ".join(escape(n) for n in card.needs))
+    who = first_name(card.contact.display_name, default="They")
+    lines += [":pushpin: " + escape(need_sentence(who, n)) for n in card.needs]
     lines += [
         f":warning: *Heads-up:* {escape(topic)} {ago(when, now)} — check in, don't pitch"
         for topic, when in card.heads_ups()

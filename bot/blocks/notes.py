@@ -34,7 +34,8 @@ from bot.blocks.kit import (
     truncate,
 )
 from bot.blocks.team import log_team_lines
-from bot.domain.humanize import ago, day_label, plural
+from bot.domain.humanize import ago, day_label, need_sentence, plural
+from bot.domain.names import first_name
 from bot.domain.notes import (
     Ambiguity,
     Correction,
@@ -172,8 +173,12 @@ def log_confirmation(result: LogResult, *, tz: str, now: datetime) -> list[Block
         ":white_check_mark: Closed — " + loop_line(loop, tz=tz) for loop in result.loops_closed
     ]
     lines += [occasion_line(o) for o in result.occasions]
-    if result.needs:
-        lines.append(":pushpin: *Needs:* " + "; ".join(escape(n) for n in result.needs))
+    one = (
+        first_name(result.contacts[0].display_name, default="")
+        if len(result.contacts) == 1
+        else None
+    )
+    lines += [":pushpin: " + escape(need_sentence(one, n)) for n in result.needs]
     if result.sensitive:
         lines.append(
             ":warning: *Sensitive:* "

@@ -17,7 +17,8 @@ from bot.blocks.team import nobody_knows_sentence, pressure_sentence
 from bot.console.inputs import parse_when
 from bot.console.output import Grid, Output
 from bot.domain.errors import AmbiguousNameError
-from bot.domain.humanize import every, plural
+from bot.domain.humanize import every, need_sentence, plural
+from bot.domain.names import first_name
 from bot.domain.notes import (
     Ambiguity,
     Candidate,
@@ -238,8 +239,12 @@ def log_lines(result: LogResult, out: Output) -> Iterator[str]:
             f"  {occasion.contact.display_name}'s {occasion.kind}: "
             f"{date(2000, occasion.month, occasion.day):%-d %B}"
         )
-    if result.needs:
-        lines.append(f"  Wants: {'; '.join(result.needs)}")
+    one = (
+        first_name(result.contacts[0].display_name, default="")
+        if len(result.contacts) == 1
+        else None
+    )
+    lines += [f"  {need_sentence(one, n)}" for n in result.needs]
     if result.tags:
         lines.append(f"  Tags: {' '.join('#' + t for t in result.tags)}")
     if result.sensitive:
@@ -322,8 +327,9 @@ def card_lines(card: ContactCard, out: Output) -> Iterator[str]:
     for occasion in card.occasions:
         day = date.fromisoformat(occasion.next_date)
         yield f"  {occasion.kind.capitalize()}: {day:%-d %B} (next {day.isoformat()})"
-    if card.needs:
-        yield f"  Wants: {'; '.join(card.needs)}"
+    who = first_name(card.contact.display_name, default="They")
+    for need in card.needs:
+        yield f"  {need_sentence(who, need)}"
     if card.tags:
         yield f"  Tags: {' '.join('#' + t for t in card.tags)}"
     for loop in card.open_loops:

@@ -66,3 +66,40 @@ def local_date(when: datetime, tz: str) -> str:
 def local_datetime(when: datetime, tz: str) -> str:
     local = when.astimezone(ZoneInfo(tz))
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+
+
+# A stored need starts with its own verb ("wants a shelter dog", "looking for a CTO", "hiring
+# 4 SDRs"), so a label before it stutters ("Wants: wants a shelter dog"); it reads as a sentence
+# with the person in front. Bare participles need their "is".
+_BARE_PARTICIPLE = ("looking ", "searching ", "hiring", "raising ", "seeking ", "trying ")
+_BARE_ADJECTIVE = ("keen on ", "interested in ", "in the market for ", "after ")
+_OWN_VERB = (
+    "want",
+    "need",
+    "would ",
+    "'d ",
+    "is ",
+    "are ",
+    "was ",
+    "were ",
+    "'s ",
+    "'re ",
+    "dream",
+    "hope",
+    "hoping",
+    "could ",
+)
+
+
+def need_sentence(who: str | None, need: str) -> str:
+    """`Jane wants a shelter dog`, `Jane is looking for a CTO`; with no one person to name
+    (a note about several people), `Mentioned: hiring 4 SDRs`."""
+    need = " ".join(need.split())
+    if not who:
+        return f"Mentioned: {need}"
+    lowered = need.lower()
+    if lowered.startswith(_BARE_PARTICIPLE + _BARE_ADJECTIVE):
+        need = "is " + need
+    elif not lowered.startswith(_OWN_VERB):  # stored by hand or an older parser: "a shelter dog"
+        need = "wants " + need
+    return f"{who} {need}"
