@@ -444,8 +444,10 @@ def _merge(
     session.add(keep)
     old_name = other.display_name
     session.flush()
+    keep.shared = keep.shared or other.shared  # the address book's details moved to `keep`
     if left:
         other.created_by = None  # what is left is someone else's: no longer anyone's "own"
+        other.shared = False
         session.add(other)
         _move_reminders(session, keep_id=k, other_id=o, owner_id=user.id, subjects=moved_subjects)
         _move_focus_of(session, owner_id=user.id, keep_id=k, other_id=o)
@@ -586,6 +588,7 @@ def _forget(
         # Someone else still keeps private notes about them: the contact stays (for them), no
         # longer anyone's "own", and the user's own focus on it goes with what they forgot.
         contact.created_by = None
+        contact.shared = False  # the team's copy is what they forgot
         session.add(contact)
         session.execute(
             delete(FocusContact).where(

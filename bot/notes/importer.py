@@ -109,6 +109,7 @@ def apply(
         if found is not None:
             contact = found
             outcome = "merged" if _fill_in(contact, record) else "skipped"
+            contact.shared = True  # now in an address book the team was given
         else:
             contact = Contact(
                 workspace_id=workspace_id,
@@ -121,6 +122,7 @@ def apply(
                 emails=[e[:320] for e in record.emails],
                 phones=[p[:64] for p in record.phones],
                 created_by=user.id,
+                shared=True,
                 created_at=now,
             )
             outcome = "created"

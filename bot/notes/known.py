@@ -5,8 +5,9 @@ first named in Alice's private note is Alice's to know about. So a contact is *k
 when the viewer may see something about it — a note linking it (`repo.visible`), a loop of
 their own, an occasion they may see (imported, or from a note they may see) — when they added
 it themselves (`Contact.created_by`: their import, their first note; cleared when a teammate's
-`forget` or `merge` leaves it to someone else's private notes), or when nothing at all is
-written about it (an imported address book), which the whole team may see. A contact known to
+`forget` or `merge` leaves it to someone else's private notes), when it came from an imported
+address book (`Contact.shared`: the team was given it, whatever private notes follow), or when
+nothing at all is written about it, which the whole team may see. A contact known to
 a viewer only through someone else's private note does not exist for them: no card, no name, no
 "which Jane?" button, nothing to rename, merge or forget.
 
@@ -59,7 +60,8 @@ def _knowable(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:
         not_(exists(select(Occasion.id).where(col(Occasion.contact_id) == col(Contact.id)))),
     )
     mine = col(Contact.created_by) == viewer_id  # they added it (an import, their first note)
-    return or_(seen_note, own_loop, seen_occasion, mine, bare)
+    imported = col(Contact.shared).is_(True)  # an address book given to the team
+    return or_(seen_note, own_loop, seen_occasion, mine, imported, bare)
 
 
 def known_to(workspace_id: str, viewer_id: int) -> ColumnElement[bool]:

@@ -62,6 +62,9 @@ class Contact(SQLModel, table=True):
     emails: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     phones: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_by: int | None = Field(default=None, foreign_key="user.id")
+    # From an address book someone imported: the team's to see whatever private notes are later
+    # written about it (bot.notes.known); cleared when that user forgets it (migration 0018).
+    shared: bool = Field(default=False)
     created_at: datetime = _dt()
 
 

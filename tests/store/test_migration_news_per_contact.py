@@ -15,7 +15,7 @@ import bot.store.models  # noqa: F401  (registers the tables)
 from bot.store.db import make_engine
 from bot.store.migrate import alembic_config, current_revision, head_revision, upgrade
 from bot.store.models import Note
-from tests.store.helpers import NOW, add_contact, add_user, add_workspace
+from tests.store.helpers import NOW, add_user, add_workspace
 
 
 def before_0009() -> str:
@@ -23,6 +23,20 @@ def before_0009() -> str:
     down = ScriptDirectory.from_config(alembic_config()).get_revision("0009").down_revision
     assert isinstance(down, str)
     return down
+
+
+def _contact(session: Session, name: str) -> int:
+    """A contact row as the schema before 0009 has it (the model has columns added later)."""
+    session.execute(
+        text(
+            "INSERT INTO contact (workspace_id, display_name, name_key, emails, phones, "
+            "created_at) VALUES ('T1', :name, :key, '[]', '[]', '2025-06-01 12:00:00')"
+        ),
+        {"name": name, "key": name.casefold()},
+    )
+    session.commit()
+    found = session.execute(text("SELECT id FROM contact WHERE display_name = :n"), {"n": name})
+    return int(found.scalar_one())
 
 
 def test_existing_links_keep_their_notes_news_after_the_upgrade(blank_db_url: str) -> None:
@@ -34,10 +48,7 @@ def test_existing_links_keep_their_notes_news_after_the_upgrade(blank_db_url: st
         with Session(engine) as session:
             add_workspace(session)
             author = add_user(session)
-            chris, dana = (
-                add_contact(session, name="Chris Young"),
-                add_contact(session, name="Dana"),
-            )
+            chris, dana = (_contact(session, "Chris Young"), _contact(session, "Dana"))
             fire = Note(
                 workspace_id="T1",
                 author_id=author,
