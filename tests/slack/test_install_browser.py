@@ -101,17 +101,21 @@ class Served:
     log: Path
     process: subprocess.Popen[bytes]
     failed: str = ""
+    up: bool = False
 
     def ready(self) -> None:
         """Wait until it answers /healthz (or fail at once, with its output, if it exited)."""
         if self.failed:
             pytest.fail(self.failed, pytrace=False)
+        if self.up:
+            return
         wait_until(lambda: self.process.poll() is not None or _up(self.url), timeout=30)
         if self.process.poll() is not None:
             self.failed = (
                 f"rapport serve exited ({self.process.returncode}): {self.log.read_text()[-2000:]}"
             )
             pytest.fail(self.failed, pytrace=False)
+        self.up = True
 
     def installed_teams(self) -> set[str]:
         engine = create_engine(f"sqlite:///{self.database}")
@@ -131,6 +135,7 @@ def fake() -> Iterator[FakeSlack]:
 
 @pytest.fixture(scope="module")
 def server(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    _browser_binaries()  # no browser: skip (or fail in CI) before starting anything
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     workdir = tmp_path_factory.mktemp("browser-install")
@@ -167,9 +172,10 @@ def server(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
     err = log.read_text()
-    assert not served.failed, served.failed
-    assert process.returncode == 0, err
-    assert CLIENT_SECRET not in err and SECRET not in err, "a secret reached the log"
+    if served.up:  # it serves until SIGTERM, then stops cleanly
+        assert process.returncode == 0, err
+    for secret in (CLIENT_SECRET, SECRET, "xoxb-"):  # no installed token either
+        assert secret not in err, "a secret reached rapport serve's log"
 
 
 @dataclass
