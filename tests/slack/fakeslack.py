@@ -18,6 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.slack.fakeauthorize import AUTHORIZE_PATH, AuthorizeConfig, authorize
+
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0TEAM"
@@ -86,6 +88,8 @@ class FakeSlack:
         self.oauth_codes: dict[str, OAuthGrant] = {}
         self.refresh_tokens: dict[str, OAuthGrant] = {}
         self._refreshes = itertools.count(1)
+        # The authorize page a browser is sent to by "Add to Slack" (tests/slack/fakeauthorize.py).
+        self.authorize_config = AuthorizeConfig()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -337,6 +341,9 @@ class FakeSlack:
             if failure is not None:
                 return failure.status, failure.headers, b"failed"
             return 200, {"Content-Type": "text/plain"}, b"ok"
+        if parts.path == AUTHORIZE_PATH:
+            self.record(Call("authorize", params, headers, parts.path))
+            return authorize(self, http_method, params)
         if not parts.path.startswith("/api/"):
             return 404, {}, b"not found"
         method = parts.path[len("/api/") :]
