@@ -81,10 +81,9 @@ def brief_fallback_text(brief: Brief, *, tz: str) -> str:
 
 def home_brief_blocks(briefs: Sequence[Brief], *, now: datetime, tz: str) -> list[Block]:
     """App Home's "Next meetings": each meeting's brief, compact."""
-    blocks: list[Block] = [header("Next meetings")]
     if not briefs:
-        blocks.append(context("No meetings with your contacts coming up (from your calendar)."))
-        return blocks
+        return []  # no calendar, or nothing coming up: nothing to say
+    blocks: list[Block] = [header("Next meetings")]
     for brief in briefs:
         blocks += brief_blocks(brief, now=now, tz=tz)[1:]  # without the DM's header
         blocks.append(divider())

@@ -93,10 +93,14 @@ class Briefs(UseCases):
                 briefs.append(Brief(meeting=view, people=people))
         return tuple(briefs)
 
-    def about(self, *, actor: Actor, name: str) -> Brief:
+    def about(self, *, actor: Actor, name: str, contact_id: int | None = None) -> Brief:
         """`brief Jane`: Jane's brief, with the next meeting you have with her if there is one.
         NotFoundError, or AmbiguousNameError with the candidates (as `who` does)."""
-        card = self.card(actor=actor, name=name)
+        card = (
+            self.card(actor=actor, contact_id=contact_id)
+            if contact_id is not None
+            else self.card(actor=actor, name=name)
+        )
         now = self._now()
         with self._reading() as session:
             user = self._user(session, actor)
