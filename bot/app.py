@@ -45,6 +45,7 @@ from bot.reminders.outbox import DEFAULT_LEASE
 from bot.reminders.scheduler import DEFAULT_INTERVAL_SECONDS, Job, Scheduler
 from bot.reminders.schedules import Schedules
 from bot.reminders.tick import Delivery, Outgoing, TickReport
+from bot.standing.briefing import brief_cards
 from bot.standing.facts import contact_standing
 from bot.standing.lists import Standing
 from bot.standing.review import Reviews
@@ -96,7 +97,7 @@ class Rapport:
         self.reviews = Reviews(**shared)
         # channels
         self.meetings = Meetings(**shared)
-        self.briefs = Briefs(**shared, card=self.recall.card)
+        self.briefs = Briefs(**shared, card=self.recall.card, people=brief_cards)
         self.calendars = CalendarLinks(
             **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
         )

@@ -8,10 +8,11 @@ shows exactly what its reader's card would: private notes only to their author.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Unpack
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Protocol, Unpack
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from bot.domain.briefs import (
     DEFAULT_BRIEF_MINUTES,
@@ -20,7 +21,7 @@ from bot.domain.briefs import (
     BriefSettings,
     MeetingView,
 )
-from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.errors import UserInputError
 from bot.domain.notes import ContactCard
 from bot.domain.refs import Actor
 from bot.store.calendar_models import UpcomingMeeting
@@ -28,17 +29,36 @@ from bot.store.models import Contact, User
 from bot.store.reminder_models import ReminderSettings
 from bot.usecases import Shared, UseCases
 
-# (actor, name, contact_id) -> the card that actor sees (bot.notes.recall.Recall.card).
+# (actor, name, contact_id) -> the card that actor sees (bot.notes.recall.Recall.card): to find
+# a contact by name, as `who` does.
 CardOf = Callable[..., ContactCard]
+
+
+class PeopleOf(Protocol):
+    """The brief's cards for several contacts, in one transaction (bot.standing.briefing)."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        workspace_id: str,
+        viewer_id: int,
+        contact_ids: Sequence[int],
+        now: datetime,
+        tz: str,
+    ) -> tuple[ContactCard, ...]: ...
+
+
 HOME_MEETINGS = 3
 
 
 class Briefs(UseCases):
     """A meeting's brief, a contact's brief on demand, and the brief setting."""
 
-    def __init__(self, *, card: CardOf, **shared: Unpack[Shared]) -> None:
+    def __init__(self, *, card: CardOf, people: PeopleOf, **shared: Unpack[Shared]) -> None:
         super().__init__(**shared)
         self.card = card
+        self.people = people
 
     # --- what the DM and App Home show -----------------------------------------------------
 
@@ -49,10 +69,8 @@ class Briefs(UseCases):
             owner = session.get(User, user_id)
             if meeting is None or owner is None or meeting.owner_id != user_id:
                 return None
-            actor = _actor_of(owner)
-            view, contact_ids = _view(meeting), list(meeting.contact_ids)
-        people = self._cards(actor, contact_ids)
-        return Brief(meeting=view, people=people) if people else None
+            people = self._cards(session, owner, list(meeting.contact_ids), _actor_of(owner))
+            return Brief(meeting=_view(meeting), people=people) if people else None
 
     def followup(self, *, user_id: int, meeting_id: int) -> tuple[MeetingView, list[str]] | None:
         """The meeting and its contacts' names, for "how did it go?" (None: it is gone)."""
@@ -85,13 +103,12 @@ class Briefs(UseCases):
                 .order_by(col(UpcomingMeeting.start_at))
                 .limit(limit)
             ).all()
-            found = [(_view(row), list(row.contact_ids)) for row in rows]
-        briefs = []
-        for view, ids in found:
-            people = self._cards(actor, ids)
-            if people:
-                briefs.append(Brief(meeting=view, people=people))
-        return tuple(briefs)
+            briefs = []
+            for row in rows:
+                people = self._cards(session, user, list(row.contact_ids), actor)
+                if people:
+                    briefs.append(Brief(meeting=_view(row), people=people))
+            return tuple(briefs)
 
     def about(self, *, actor: Actor, name: str, contact_id: int | None = None) -> Brief:
         """`brief Jane`: Jane's brief, with the next meeting you have with her if there is one.
@@ -118,16 +135,23 @@ class Briefs(UseCases):
                 (_view(r) for r in rows if card.contact.id in r.contact_ids),
                 None,
             )
-        return Brief(meeting=meeting, people=(card,))
+            # The same cards as a meeting's brief, so the DM and this say the same.
+            people = self._cards(session, user, [card.contact.id], actor)
+        return Brief(meeting=meeting, people=people or (card,))
 
-    def _cards(self, actor: Actor, contact_ids: list[int]) -> tuple[ContactCard, ...]:
-        cards = []
-        for contact_id in contact_ids:
-            try:
-                cards.append(self.card(actor=actor, contact_id=contact_id))
-            except NotFoundError:
-                continue  # forgotten since the calendar was read
-        return tuple(cards)
+    def _cards(
+        self, session: Session, user: User, contact_ids: list[int], actor: Actor
+    ) -> tuple[ContactCard, ...]:
+        """Contacts forgotten since the calendar was read are left out."""
+        assert user.id is not None
+        return self.people(
+            session,
+            workspace_id=user.workspace_id,
+            viewer_id=user.id,
+            contact_ids=contact_ids,
+            now=self._now(),
+            tz=self._tz(actor, user),
+        )
 
     # --- the setting -----------------------------------------------------------------------
 
