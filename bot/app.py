@@ -97,7 +97,7 @@ class Rapport:
         self.reviews = Reviews(**shared)
         # channels
         self.meetings = Meetings(**shared)
-        self.briefs = Briefs(**shared, card=self.recall.card, people=brief_cards)
+        self.briefs = Briefs(**shared, people=brief_cards)
         self.calendars = CalendarLinks(
             **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
         )

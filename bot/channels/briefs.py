@@ -2,13 +2,13 @@
 essentials: bot/domain/briefs.py), for the DM the tick sends, for `/rapport brief Jane`, App Home
 and `rapport brief NAME`; and each person's brief setting (how many minutes before; off).
 
-The cards come from the notes feature's use case, handed in by the composition root, so a brief
-shows exactly what its reader's card would: private notes only to their author.
+The people's cards come from bot/standing/briefing.py (handed in by the composition root), under
+the card's rules: private notes only to their author.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, Unpack
 
@@ -21,17 +21,14 @@ from bot.domain.briefs import (
     BriefSettings,
     MeetingView,
 )
-from bot.domain.errors import UserInputError
+from bot.domain.errors import NotFoundError, UserInputError
 from bot.domain.notes import ContactCard
 from bot.domain.refs import Actor
+from bot.notes.lookup import find_contact
 from bot.store.calendar_models import UpcomingMeeting
 from bot.store.models import Contact, User
 from bot.store.reminder_models import ReminderSettings
 from bot.usecases import Shared, UseCases
-
-# (actor, name, contact_id) -> the card that actor sees (bot.notes.recall.Recall.card): to find
-# a contact by name, as `who` does.
-CardOf = Callable[..., ContactCard]
 
 
 class PeopleOf(Protocol):
@@ -55,9 +52,8 @@ HOME_MEETINGS = 3
 class Briefs(UseCases):
     """A meeting's brief, a contact's brief on demand, and the brief setting."""
 
-    def __init__(self, *, card: CardOf, people: PeopleOf, **shared: Unpack[Shared]) -> None:
+    def __init__(self, *, people: PeopleOf, **shared: Unpack[Shared]) -> None:
         super().__init__(**shared)
-        self.card = card
         self.people = people
 
     # --- what the DM and App Home show -----------------------------------------------------
@@ -113,15 +109,19 @@ class Briefs(UseCases):
     def about(self, *, actor: Actor, name: str, contact_id: int | None = None) -> Brief:
         """`brief Jane`: Jane's brief, with the next meeting you have with her if there is one.
         NotFoundError, or AmbiguousNameError with the candidates (as `who` does)."""
-        card = (
-            self.card(actor=actor, contact_id=contact_id)
-            if contact_id is not None
-            else self.card(actor=actor, name=name)
-        )
         now = self._now()
         with self._reading() as session:
             user = self._user(session, actor)
             session.commit()
+            assert user.id is not None
+            contact = find_contact(
+                session,
+                workspace_id=actor.workspace_id,
+                name=None if contact_id is not None else name,
+                contact_id=contact_id,
+                viewer_id=user.id,
+            )
+            assert contact.id is not None
             rows = session.exec(
                 select(UpcomingMeeting)
                 .where(
@@ -131,13 +131,12 @@ class Briefs(UseCases):
                 )
                 .order_by(col(UpcomingMeeting.start_at))
             ).all()
-            meeting = next(
-                (_view(r) for r in rows if card.contact.id in r.contact_ids),
-                None,
-            )
+            meeting = next((_view(r) for r in rows if contact.id in r.contact_ids), None)
             # The same cards as a meeting's brief, so the DM and this say the same.
-            people = self._cards(session, user, [card.contact.id], actor)
-        return Brief(meeting=meeting, people=people or (card,))
+            people = self._cards(session, user, [contact.id], actor)
+        if not people:
+            raise NotFoundError(f"I don't know {name!r}.")
+        return Brief(meeting=meeting, people=people)
 
     def _cards(
         self, session: Session, user: User, contact_ids: list[int], actor: Actor

@@ -61,18 +61,27 @@ def brief_cards(
         workspace_id=workspace_id,
         viewer_id=viewer_id,
     )
+    through_links = repo.visible_by_link(workspace_id, viewer_id)
     cards = []
     for cid in ids:
         contact = by_id[cid]
         # Two columns of the latest visible notes, not fifty whole notes: the needs they name,
         # and which one is the latest (the only one read whole, for "last spoke").
-        rows = session.execute(
-            sa_select(col(Note.id), col(Note.needs))
-            .join(NoteContact, col(NoteContact.note_id) == col(Note.id))
-            .where(col(NoteContact.contact_id) == cid, *repo.visible(workspace_id, viewer_id))
-            .order_by(col(Note.occurred_at).desc(), col(Note.id).desc())
-            .limit(NEEDS_FROM)
-        ).all()
+        rows = [
+            (note_id, said_needs)
+            for note_id, said_needs, note_ws in session.execute(
+                sa_select(col(Note.id), col(Note.needs), col(Note.workspace_id))
+                .select_from(NoteContact)
+                .join(Note, col(Note.id) == col(NoteContact.note_id))
+                .where(
+                    col(NoteContact.contact_id) == cid,
+                    *through_links,
+                )
+                .order_by(col(Note.occurred_at).desc(), col(Note.id).desc())
+                .limit(NEEDS_FROM)
+            ).all()
+            if note_ws == workspace_id  # always so (a link carries its note's workspace): a guard
+        ]
         needs: list[str] = []
         for _, said_needs in rows:
             needs.extend(n for n in (said_needs or ()) if n not in needs)
