@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from bot.domain.notes import ContactCard
 from bot.domain.zones import pick_zone
@@ -62,39 +62,42 @@ def brief_cards(
         viewer_id=viewer_id,
     )
     through_links = repo.visible_by_link(workspace_id, viewer_id)
+    needs: dict[int, list[str]] = {}
+    firsts: dict[int, int] = {}
+    for cid in ids:
+        # Two columns of the latest visible notes, not fifty whole notes: the needs they name,
+        # and which one is the latest (read whole below, all contacts' at once).
+        found = needs.setdefault(cid, [])
+        for note_id, said_needs, note_ws in session.execute(
+            sa_select(col(Note.id), col(Note.needs), col(Note.workspace_id))
+            .select_from(NoteContact)
+            .join(Note, col(Note.id) == col(NoteContact.note_id))
+            .where(col(NoteContact.contact_id) == cid, *through_links)
+            .order_by(col(Note.occurred_at).desc(), col(Note.id).desc())
+            .limit(NEEDS_FROM)
+        ).all():
+            if note_ws != workspace_id:  # never so (a link carries its note's workspace)
+                continue
+            firsts.setdefault(cid, note_id)
+            found.extend(n for n in (said_needs or ()) if n not in found)
+    latest_notes = (
+        session.exec(select(Note).where(col(Note.id).in_(set(firsts.values())))).all()
+        if firsts
+        else []
+    )
+    latest = {entry.note_id: entry for entry in timeline(session, latest_notes)}
     cards = []
     for cid in ids:
         contact = by_id[cid]
-        # Two columns of the latest visible notes, not fifty whole notes: the needs they name,
-        # and which one is the latest (the only one read whole, for "last spoke").
-        rows = [
-            (note_id, said_needs)
-            for note_id, said_needs, note_ws in session.execute(
-                sa_select(col(Note.id), col(Note.needs), col(Note.workspace_id))
-                .select_from(NoteContact)
-                .join(Note, col(Note.id) == col(NoteContact.note_id))
-                .where(
-                    col(NoteContact.contact_id) == cid,
-                    *through_links,
-                )
-                .order_by(col(Note.occurred_at).desc(), col(Note.id).desc())
-                .limit(NEEDS_FROM)
-            ).all()
-            if note_ws == workspace_id  # always so (a link carries its note's workspace): a guard
-        ]
-        needs: list[str] = []
-        for _, said_needs in rows:
-            needs.extend(n for n in (said_needs or ()) if n not in needs)
-        first = session.get(Note, rows[0][0]) if rows else None
-        latest = timeline(session, [first] if first is not None else [])
+        last = latest.get(firsts.get(cid, 0))
         cards.append(
             ContactCard(
                 contact=contact_ref(contact),
                 aliases=(),
                 company=contact.company,
                 role=contact.role,
-                timeline=tuple(latest),
-                last_interaction=latest[0] if latest else None,
+                timeline=(last,) if last else (),
+                last_interaction=last,
                 last_by_you=None,
                 open_loops=tuple(
                     sorted_loops(
@@ -108,7 +111,7 @@ def brief_cards(
                     )
                 ),
                 sensitive=tuple((s.news.words, s.news.at) for s in said.get(cid, ())),
-                needs=tuple(needs),
+                needs=tuple(needs.get(cid, ())),
                 tags=(),
                 standing=standing_row(gathered, cid, team=False) if cid in gathered.facts else None,
             )
