@@ -235,3 +235,24 @@ def test_the_how_did_it_go_waits_for_working_hours(world: World, server: Server)
     assert tick(world, notifier, evening + timedelta(minutes=45)) == []
     (after,) = tick(world, notifier, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     assert "How did it go" in after.text
+
+
+def test_how_did_it_go_counts_against_the_daily_cap(world: World, server: Server) -> None:
+    world.app.schedules.update_settings(actor=ANA, daily_cap=1)
+    second = MEETING + timedelta(hours=2)
+    reread(
+        world,
+        server,
+        event("m1", MEETING, title="Renewal with Chris", people=(ME, CHRIS)),
+        event("m2", second, title="Second with Chris", people=(ME, CHRIS)),
+        version="v2",
+    )
+    notifier = MemoryNotifier()
+    (first,) = tick(world, notifier, MEETING + timedelta(minutes=31))
+    assert "Renewal with Chris" in first.text
+    # Briefs are not reminders: the cap, reached, holds none back.
+    assert len(briefs(tick(world, notifier, second - timedelta(minutes=15)))) == 1
+    later = tick(world, notifier, second + timedelta(minutes=31))
+    assert [s for s in later if s.key and s.key.startswith("after:")] == []
+    (held,) = tick(world, notifier, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    assert "Second with Chris" in held.text
