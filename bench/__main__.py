@@ -10,6 +10,7 @@ and its full-text triggers), then measures, reusing the scripts beside this file
 
 - parse one note, with and without dates, vs `dateparser.search_dates` (bench_parse);
 - recall p50/p95 through the use case vs the raw full-text query for the same tokens (bench_recall);
+- one meeting's brief (three contacts' cards, rendered) p95, target ≤ 50 ms (bench_brief);
 - `/rapport log` and `/rapport recall` ack p50/p99 over signed HTTP vs a bolt app that only acks
   (bench_ack);
 - one reminder tick with DUE reminders due, at the small vs the large contact count (bench_tick);
@@ -265,6 +266,33 @@ def bench_recall(url: str, size: Size) -> list[Row]:
             f"{o95 / r95:.2f}",
             "≤ 1.5",
             o95 / r95 <= 1.5,
+        ),
+    ]
+
+
+def bench_brief(url: str, size: Size) -> list[Row]:
+    from bench_brief import TARGET_MS, measure
+
+    say("brief …")
+    ours, raw, notes = measure(url, repeat=max(20, size.recall_repeat * 5))
+    o95, r95 = pct(ours, 0.95), pct(raw, 0.95)
+    o50, r50 = statistics.median(ours), statistics.median(raw)
+    return [
+        Row(
+            f"meeting brief p50 (3 contacts), {notes:,} notes",
+            ms(o50),
+            ms(r50) + " their latest notes",
+            f"{o50 / r50:.1f}",
+            "",
+            None,
+        ),
+        Row(
+            f"meeting brief p95 (3 contacts), {notes:,} notes",
+            ms(o95),
+            ms(r95) + " their latest notes",
+            f"{o95 / r95:.1f}",
+            f"≤ {TARGET_MS:.0f} ms",
+            o95 <= TARGET_MS,
         ),
     ]
 
@@ -611,7 +639,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON to PATH")
     parser.add_argument(
         "--only",
-        default="parse,recall,ack,memory,start,tick,delivery",
+        default="parse,recall,brief,ack,memory,start,tick,delivery",
         help="comma-separated figures to take (default: all)",
     )
     args = parser.parse_args(argv)
@@ -625,13 +653,14 @@ def main(argv: list[str] | None = None) -> int:
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
         ("parse", lambda: bench_parse(size)),
         ("recall", lambda: bench_recall(url, size)),
+        ("brief", lambda: bench_brief(url, size)),
         ("ack", lambda: bench_ack(url, size)),
         ("memory", lambda: bench_memory(url, size)),
         ("start", lambda: bench_start(5 if args.quick else 10)),
         ("tick", lambda: bench_tick(args, size)),  # on PostgreSQL this empties --db: keep last
         ("delivery", lambda: bench_delivery(args, size)),
     ]
-    if only & {"recall", "ack", "memory"}:
+    if only & {"recall", "brief", "ack", "memory"}:
         build_workspace(url, size, fresh=args.fresh)
     rows: list[Row] = []
     for name, step in steps:

@@ -12,12 +12,20 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
+from bot.blocks.brief import (
+    after_meeting_blocks,
+    after_meeting_text,
+    brief_blocks,
+    brief_fallback_text,
+)
 from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text, section
 from bot.blocks.reminders import item_line, render
 from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
+from bot.channels.briefs import Briefs
 from bot.channels.connections import CalendarLinks
 from bot.channels.meetings import Meetings
 from bot.config import Settings
+from bot.domain.briefs import KIND_AFTER, KIND_BRIEF
 from bot.domain.calendars import SyncReport
 from bot.domain.reminders import Item
 from bot.domain.standing import Review, ReviewDelivery
@@ -37,6 +45,7 @@ from bot.reminders.outbox import DEFAULT_LEASE
 from bot.reminders.scheduler import DEFAULT_INTERVAL_SECONDS, Job, Scheduler
 from bot.reminders.schedules import Schedules
 from bot.reminders.tick import Delivery, Outgoing, TickReport
+from bot.standing.briefing import brief_cards
 from bot.standing.facts import contact_standing
 from bot.standing.lists import Standing
 from bot.standing.review import Reviews
@@ -88,6 +97,7 @@ class Rapport:
         self.reviews = Reviews(**shared)
         # channels
         self.meetings = Meetings(**shared)
+        self.briefs = Briefs(**shared, people=brief_cards)
         self.calendars = CalendarLinks(
             **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
         )
@@ -112,7 +122,10 @@ class Rapport:
 
     def _render_dm(self, message: Outgoing, now: datetime, tz: str) -> tuple[str, list[Block]]:
         """A reminder DM in Block Kit; the morning digest adds up to three next best actions
-        about people its reminders don't already name (from notes the user may see)."""
+        about people its reminders don't already name (from notes the user may see). A meeting's
+        brief and its "how did it go?" are put together now, from what the notes say now."""
+        if message.kind in (KIND_BRIEF, KIND_AFTER):
+            return self._render_meeting_dm(message, now, tz)
         text, blocks = render(
             message.items, now=now, tz=tz, due_at=message.due_at, digest=message.digest
         )
@@ -126,6 +139,22 @@ class Rapport:
             )
             blocks = (blocks + digest_blocks(also))[:MAX_MESSAGE_BLOCKS]
         return text, blocks
+
+    def _render_meeting_dm(
+        self, message: Outgoing, now: datetime, tz: str
+    ) -> tuple[str, list[Block]]:
+        meeting_id = int(message.payload.get("meeting_id") or 0)
+        if message.kind == KIND_BRIEF:
+            brief = self.briefs.for_meeting(user_id=message.user_id, meeting_id=meeting_id)
+            if brief is not None:
+                return brief_fallback_text(brief, tz=tz), brief_blocks(brief, now=now, tz=tz)
+        else:
+            found = self.briefs.followup(user_id=message.user_id, meeting_id=meeting_id)
+            if found is not None:
+                view, names = found
+                return after_meeting_text(view, names), after_meeting_blocks(view, names, tz=tz)
+        text = "A meeting with your contacts (its details are gone since it was planned)."
+        return text, [section(text)]
 
     def jobs(
         self, notifier: Notifier, *, worker: str | None = None, lease: timedelta = DEFAULT_LEASE

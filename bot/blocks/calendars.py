@@ -14,6 +14,7 @@ from bot.blocks.ids import (
     VIEW_CALENDAR_CONNECT,
 )
 from bot.blocks.kit import Block, actions, button, context, escape, names, plain, section
+from bot.blocks.people_met import add_people_blocks
 from bot.domain.calendars import CalendarSync, CalendarView, ImportSummary
 from bot.domain.humanize import ago, plural
 
@@ -219,4 +220,5 @@ def connect_modal() -> dict[str, Any]:
 
 def sync_blocks(synced: CalendarSync, *, now: datetime) -> list[Block]:
     lines = summary_lines(synced.summary, now=now) if synced.summary else [sync_line(synced)]
-    return [section(line) for line in lines]
+    people = add_people_blocks(synced.summary.new_people) if synced.summary else []
+    return [section(line) for line in lines] + people

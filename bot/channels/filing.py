@@ -17,22 +17,22 @@ from datetime import datetime
 from sqlmodel import Session, col, delete, select
 
 from bot.channels.people import Colleagues, Matcher, team_of
-from bot.domain.calendars import Attendee, ImportSummary, Meeting, NewPerson, Reading
+from bot.channels.upcoming import keep_upcoming
+from bot.domain.calendars import (
+    Attendee,
+    ImportSummary,
+    Meeting,
+    NewPerson,
+    Reading,
+    uid_key,
+)
 from bot.store import repo
 from bot.store.calendar_models import Calendar, CalendarEvent
 from bot.store.models import Contact, Note, NoteContact
 from bot.usecases import contact_ref
 
-MAX_UID = 200
 MAX_TITLE = 500
 SOURCE = "calendar"
-
-
-def uid_key(uid: str) -> str:
-    """The UID as stored: itself, or a digest of one too long for the column (Outlook's are)."""
-    if len(uid) <= MAX_UID:
-        return uid
-    return "sha256:" + hashlib.sha256(uid.encode()).hexdigest()
 
 
 def kind_of(meeting: Meeting) -> str:
@@ -107,6 +107,7 @@ def apply_reading(
         gone = row.uid_key in cancelled or since <= row.start_at <= now
         if gone and _remove(session, row, now):
             tally.removed += 1
+    keep_upcoming(session, calendar=calendar, reading=reading, team=team, matcher=matcher, now=now)
     session.flush()
     return ImportSummary(
         calendar=calendar.name,

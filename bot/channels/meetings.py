@@ -9,13 +9,14 @@ from sqlmodel import Session, select
 
 from bot.channels.calendars import read_calendar
 from bot.channels.filing import apply_reading
-from bot.domain.calendars import ImportSummary, check_email, is_email
+from bot.channels.people import Matcher
+from bot.domain.calendars import Attendee, ImportSummary, check_email, is_email
 from bot.domain.errors import UserInputError
-from bot.domain.refs import Actor
+from bot.domain.refs import Actor, ContactRef
 from bot.store import repo
 from bot.store.calendar_models import Calendar
 from bot.store.models import User
-from bot.usecases import UseCases
+from bot.usecases import UseCases, contact_ref
 
 # How far back a read files meetings: older ones are history the owner can log by hand.
 LOOKBACK = timedelta(days=365)
@@ -71,6 +72,32 @@ class Meetings(UseCases):
             summary = apply_reading(session, calendar=row, reading=reading, since=since, now=now)
             session.commit()
             return summary
+
+    def add_person(self, *, actor: Actor, name: str, email: str | None) -> tuple[ContactRef, bool]:
+        """Someone met in a meeting becomes a contact (the "Add" button by "you met 3 new
+        people"): (the contact, True when new). Their meetings are filed on the next read of
+        each of the actor's connected calendars, which is brought forward to now."""
+        person = Attendee(email=check_email(email) if email else None, name=name.strip() or None)
+        if person.name is None:
+            raise UserInputError("That person has no name to file notes under.")
+        now = self._now()
+        with self._session() as session:
+            user = self._user(session, actor)
+            assert user.id is not None
+            emails = [person.email] if person.email else []
+            matcher = Matcher(session, workspace_id=actor.workspace_id, emails=emails)
+            found = matcher.contact(person)
+            contact = found or matcher.add(person, author_id=user.id, now=now)
+            if contact is None:
+                raise UserInputError("That person has no name to file notes under.")
+            for row in session.exec(
+                select(Calendar).where(Calendar.owner_id == user.id, Calendar.kind == "url")
+            ).all():
+                row.etag = row.last_modified = None  # read it whole again, not "not modified"
+                row.next_sync_at = now
+                session.add(row)
+            session.commit()
+            return contact_ref(contact), found is None
 
 
 def calendar_of(

@@ -93,6 +93,7 @@ def build_parser(*, in_console: bool = False) -> Parser:
     add_team(sub, common)
     add_standing(sub, common)
     add_calendar(sub, common)
+    add_brief(sub, common)
     if not in_console:
         workspaces.add(sub)  # operators' command, from a shell only
     if in_console:
@@ -140,6 +141,7 @@ NOTES: Final = frozenset(
 REMINDERS: Final = frozenset({"deliver", "due", "cadence", "snooze", "settings"})
 STANDING: Final = frozenset({"fading", "focus", "unfocus", "next", "review"})
 CALENDAR: Final = frozenset({"calendar"})
+BRIEF: Final = frozenset({"brief"})
 
 
 def add_notes(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -309,6 +311,23 @@ def add_standing(sub: Any, common: argparse.ArgumentParser) -> None:
         help="send the weekly DMs that are due (cron); prints them without SLACK_BOT_TOKEN",
     )
     review.add_argument("--now", metavar="WHEN", help="as of WHEN (2026-07-06T09:00)")
+
+
+def add_brief(sub: Any, common: argparse.ArgumentParser) -> None:
+    """`rapport brief [NAME | off | on | minutes N]`."""
+    brief = sub.add_parser(
+        "brief",
+        parents=[common],
+        help="what to know before a meeting: rapport brief Jane; or the brief before each "
+        "meeting: rapport brief minutes 10 | off | on",
+    )
+    brief.add_argument(
+        "words",
+        nargs="*",
+        metavar="NAME|off|on|minutes N",
+        help="a contact (their brief); nothing: your next meeting's; off, on, minutes N: the DM "
+        "before each meeting with your contacts (15 minutes before unless you say)",
+    )
 
 
 def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -62,6 +62,7 @@ Commands (the same as `rapport COMMAND` in a shell, and in a DM to the bot):
   recall WORDS      search your team's notes (also find, search)
   who-knows WORDS   teammates who know someone at a company or in a role
   calendar import FILE.ics   meetings from a calendar file become interactions
+  brief NAME        what to know before meeting someone (brief off, brief minutes 10)
   alias NAME = ALIAS, rename NAME = NEW, merge KEEP = OTHER, forget NAME
   import FILE · export --format csv --out FILE · workspace · deliver --once --print
   undo              remove the last note you logged here

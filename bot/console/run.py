@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.console import calendar, notes, reminders, standing
-from bot.console.args import CALENDAR, NOTES, REMINDERS, STANDING
+from bot.console import brief, calendar, notes, reminders, standing
+from bot.console.args import BRIEF, CALENDAR, NOTES, REMINDERS, STANDING
 
 if TYPE_CHECKING:
     from bot.app import Rapport
@@ -27,4 +27,6 @@ def run_command(
         return notes.run(args, rapport, actor, settings.tz)
     if args.command in CALENDAR:
         return calendar.run(args, settings, rapport, actor)
+    if args.command in BRIEF:
+        return brief.run(args, settings, rapport, actor)
     raise AssertionError(f"unhandled command {args.command}")

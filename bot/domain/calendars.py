@@ -3,6 +3,7 @@ the calendar use cases return (an import's summary, a connected calendar's statu
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -225,3 +226,13 @@ class SyncReport:
     @property
     def alerts(self) -> tuple[CalendarSync, ...]:
         return tuple(s for s in self.synced if s.alert)
+
+
+MAX_UID = 200
+
+
+def uid_key(uid: str) -> str:
+    """The UID as stored: itself, or a digest of one too long for the column (Outlook's are)."""
+    if len(uid) <= MAX_UID:
+        return uid
+    return "sha256:" + hashlib.sha256(uid.encode()).hexdigest()

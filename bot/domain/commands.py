@@ -65,6 +65,16 @@ def calendar_words(rest: str) -> bool:
     return not rest or rest.split()[0].casefold() in _CALENDAR_ACTIONS
 
 
+def brief_words(rest: str) -> bool:
+    """ "brief", "brief off", "brief minutes 10", "brief Jane Doe"."""
+    words = rest.casefold().split()
+    if not words or words in (["off"], ["on"], ["status"], ["settings"]):
+        return True
+    if words[0] in ("minutes", "min") or (len(words) == 1 and words[0].isdigit()):
+        return True
+    return a_name(rest)
+
+
 def two_names(rest: str) -> bool:
     """ "Jennifer Park = Jen": the `=` that the two names need (they have spaces)."""
     left, sep, right = rest.partition("=")
@@ -168,6 +178,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("merge", two_names, needs="two names separated by `=`"),
     Command("forget", a_name, needs="a name"),
     Command("calendar", calendar_words),
+    Command("brief", brief_words),
     Command("undo", nothing, where=CHAT),
     Command("help", nothing, aliases=("?",), where=CHAT),
     Command("quit", nothing, aliases=("exit", "bye"), where=frozenset({CONSOLE})),

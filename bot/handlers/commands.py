@@ -20,6 +20,7 @@ from bot.blocks.notes import (
 )
 from bot.domain.errors import AmbiguousNameError
 from bot.domain.refs import Actor
+from bot.handlers.briefs import SUBCOMMANDS as brief_subcommands
 from bot.handlers.calendars import SUBCOMMANDS as calendar_subcommands
 from bot.handlers.common import (
     Deps,
@@ -117,7 +118,12 @@ HELP_USAGE: Final = "`/rapport help` shows this"
 def all_subcommands() -> tuple[Subcommand, ...]:
     """Every subcommand /rapport understands, in the order help lists them."""
     return (
-        CORE + standing_subcommands + reminder_subcommands + team_subcommands + calendar_subcommands
+        CORE
+        + standing_subcommands
+        + reminder_subcommands
+        + team_subcommands
+        + calendar_subcommands
+        + brief_subcommands
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.blocks.brief import home_brief_blocks
 from bot.blocks.card import home_view
 from bot.blocks.kit import MAX_SURFACE_BLOCKS, fit
 from bot.blocks.standing import home_blocks
@@ -32,5 +33,7 @@ def register(app: App, deps: Deps) -> None:
         top = home_blocks(
             standing.next_actions(actor=actor), standing.focus_list(actor=actor), tz=tz, now=now
         )
-        view["blocks"] = fit(top + view["blocks"], MAX_SURFACE_BLOCKS)
+        # Then the next meetings with contacts, each with its brief (from the calendar).
+        meetings = home_brief_blocks(deps.rapport.briefs.next_meetings(actor=actor), now=now, tz=tz)
+        view["blocks"] = fit(top + meetings + view["blocks"], MAX_SURFACE_BLOCKS)
         client.views_publish(user_id=actor.user_id, view=view)

@@ -90,7 +90,7 @@ def register(app: App, deps: Deps) -> None:
             result = deps.rapport.notes.log(
                 actor=actor,
                 text=text.strip(),
-                about=[about] if about else [],
+                about=_about(about, meta),
                 source="shortcut",
                 permalink=_permalink(client, meta.get("c"), meta.get("ts")),
             )
@@ -113,6 +113,19 @@ def register(app: App, deps: Deps) -> None:
             result = deps.rapport.notes.edit(actor=actor, note_id=note_id, text=text.strip())
             blocks = log_confirmation(result, tz=deps.tz_for(actor.user_id), now=deps.now())
             replace(log_fallback_text(result), blocks)
+
+
+def _about(about: str, meta: dict[str, Any]) -> list[str]:
+    """Who the note is about: the people a "How did it go?" filled in, one each, while the box
+    still says exactly them; else what the box says, as one name."""
+    filled = meta.get("a")
+    if (
+        isinstance(filled, list)
+        and all(isinstance(n, str) for n in filled)
+        and about == ", ".join(filled)
+    ):
+        return [n for n in filled if n.strip()]
+    return [about] if about else []
 
 
 def _permalink(client: WebClient, channel: Any, ts: Any) -> str | None:

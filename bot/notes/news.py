@@ -88,7 +88,8 @@ def about(
     out: dict[int, list[Said]] = {}
     where: list[ColumnElement[bool]] = []
     if workspace_id is not None and viewer_id is not None:
-        where = list(repo.visible(workspace_id, viewer_id))
+        # Through the links: one contact's, not every note of the workspace in the window.
+        where = list(repo.visible_by_link(workspace_id, viewer_id))
     for batch in chunks(sorted(set(contact_ids))):
         rows = session.execute(
             sa_select(
@@ -99,7 +100,9 @@ def about(
                 col(Note.occurred_at),
                 col(Note.author_id),
                 col(Note.visibility),
+                col(Note.workspace_id),
             )
+            .select_from(NoteContact)
             .join(Note, col(Note.id) == col(NoteContact.note_id))
             .where(
                 col(NoteContact.contact_id).in_(batch),
@@ -109,7 +112,9 @@ def about(
                 *where,
             )
         ).all()
-        for contact_id, topics, note_id, text, occurred, author_id, visibility in rows:
+        for contact_id, topics, note_id, text, occurred, author_id, visibility, note_ws in rows:
+            if workspace_id is not None and note_ws != workspace_id:
+                continue  # never so (a link carries its note's workspace): a guard
             when = aware(occurred)
             item = news([str(t) for t in topics or ()], text, when, note_id) if when else None
             if item is not None:

@@ -218,6 +218,13 @@ def fail(sessions: SessionFactory, row: Claimed, *, worker: str, now: datetime, 
     )
 
 
+def skip(sessions: SessionFactory, row: Claimed, *, worker: str, error: str) -> str:
+    """Not to be sent, ever, and not a failure: a brief whose meeting began or was called off."""
+    return _set(
+        sessions, row, worker=worker, status="skipped", values={"last_error": error[:_ERROR_CHARS]}
+    )
+
+
 def _set(
     sessions: SessionFactory, row: Claimed, *, worker: str, status: str, values: dict[str, Any]
 ) -> str:

@@ -20,14 +20,17 @@ from typing import Any, Unpack
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlmodel import col, select
 
+from bot.domain.briefs import KIND_BRIEF
 from bot.domain.reminders import Item
 from bot.reminders import outbox
 from bot.reminders.collect import collect, sweep
 from bot.reminders.enqueue import enqueue
 from bot.reminders.facts import load_schedules
+from bot.reminders.meetings import MEETING_KINDS, plan_meetings
 from bot.reminders.notifier import Block, DeliveryResult, Notifier
 from bot.reminders.planner import Schedule, quiet_until
 from bot.reminders.tracks import ingest
+from bot.store.calendar_models import UpcomingMeeting
 from bot.store.db import SessionFactory, reading
 from bot.store.models import User
 from bot.store.reminder_models import ReminderOutbox
@@ -50,6 +53,7 @@ class Outgoing:
     kind: str
     items: tuple[Item, ...]
     due_at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)  # a meeting DM's meeting
 
     @property
     def digest(self) -> bool:
@@ -76,6 +80,7 @@ class TickReport:
     retried: int = 0
     failed: int = 0
     postponed: int = 0
+    skipped: int = 0  # meeting DMs not sent: the meeting began, moved or was called off
     lost: int = 0  # a lease this worker held went to another worker before sending
     duplicates: int = 0  # sent, but the ledger already had it (another worker sent it too)
     sent_keys: list[str] = field(default_factory=list)  # outbox dedupe keys delivered
@@ -103,6 +108,10 @@ def plan_due(
     except (IntegrityError, OperationalError, DBAPIError) as exc:
         # Another process ingested or swept the same rows at the same moment; it did the work.
         log.info("reminders: ingest/sweep skipped this tick: %s", exc.__class__.__name__)
+    try:
+        report.planned_messages += plan_meetings(sessions, now=now, default_tz=default_tz)
+    except (OperationalError, DBAPIError) as exc:
+        log.warning("reminders: meeting DMs deferred to the next tick: %s", exc.__class__.__name__)
     for _ in range(MAX_PLAN_ROUNDS):
         with reading(sessions()) as session:  # a read: it holds no writer up
             plans = collect(session, now=now, default_tz=default_tz)
@@ -179,7 +188,14 @@ def deliver(
             report.failed += 1
             continue
         user, schedule = recipient
-        opens = quiet_until(now, schedule)
+        if row.kind in MEETING_KINDS:
+            off = _meeting_off(sessions, row, now)
+            if off is not None:
+                outbox.skip(sessions, row, worker=worker, error=off)
+                report.skipped += 1
+                continue
+        # A brief is for a meeting the person is about to be in: working hours don't hold it.
+        opens = None if row.kind == KIND_BRIEF else quiet_until(now, schedule)
         if opens is not None:
             outbox.postpone(sessions, row, worker=worker, until=opens)
             report.postponed += 1
@@ -189,7 +205,9 @@ def deliver(
             report.lost += 1
             continue
         items = tuple(Item.from_json(i) for i in row.payload.get("items", []))
-        message = Outgoing(row.user_id, row.workspace_id, row.kind, items, row.due_at)
+        message = Outgoing(
+            row.user_id, row.workspace_id, row.kind, items, row.due_at, dict(row.payload)
+        )
         text, blocks = render(message, now, schedule.tz)
         try:
             result = notifier.send(
@@ -230,6 +248,25 @@ def deliver(
                 report.failed += 1
             else:
                 report.retried += 1
+
+
+def _meeting_off(sessions: SessionFactory, row: outbox.Claimed, now: datetime) -> str | None:
+    """Why a meeting DM must not go now (None: it may): a brief once its meeting has begun
+    (late is skipped, not sent), either kind once the meeting moved or was cancelled."""
+    try:
+        starts = datetime.fromisoformat(str(row.payload["starts_at"]))
+        meeting_id = int(row.payload["meeting_id"])
+    except (KeyError, TypeError, ValueError):
+        return "no meeting in the payload"
+    if row.kind == KIND_BRIEF and now >= starts:
+        return "late: the meeting had begun"
+    with reading(sessions()) as session:
+        meeting = session.get(UpcomingMeeting, meeting_id)
+        if meeting is None or meeting.state != "scheduled":
+            return "the meeting was cancelled"
+        if meeting.start_at != starts:
+            return "the meeting moved"
+    return None
 
 
 def _recipients(

@@ -13,6 +13,7 @@ from bot.blocks.notes import error_blocks
 from bot.config import Settings
 from bot.handlers import (
     actions,
+    briefs,
     calendars,
     commands,
     home,
@@ -70,6 +71,7 @@ def build_app(
         team,
         standing,
         calendars,
+        briefs,
     )
     for surface in surfaces:
         surface.register(app, deps)

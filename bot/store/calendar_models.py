@@ -10,6 +10,10 @@ the interaction (a `Note` with source "calendar") it became. It is unique per ow
 per calendar: the same invitation in two of one person's calendars is one meeting. `note_id` has
 no foreign key on purpose: when the owner deletes that note (or forgets the contact), the row
 stays with the id of a note that is gone, and the next read files nothing again.
+
+An `UpcomingMeeting` is one occurrence not over yet when its calendar was read, with the contacts
+on it: what the brief before it and the "how did it go?" after it are planned from. A moved
+occurrence moves its row (its brief with it); a cancelled or declined one is marked cancelled.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import UTCDateTime
@@ -73,4 +77,36 @@ class CalendarEvent(SQLModel, table=True):
     start_at: datetime = _dt()
     fingerprint: str = Field(default="", max_length=64)
     state: str = Field(default="filed", max_length=16)  # "filed" | "removed" | "deleted"
+    updated_at: datetime = _dt()
+
+
+class UpcomingMeeting(SQLModel, table=True):
+    """A meeting with contacts that had not ended when its calendar was last read."""
+
+    __tablename__ = "upcoming_meeting"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "uid_key", "recurrence_id", name="uq_upcoming_meeting"),
+        Index("ix_upcoming_meeting_start", "state", "start_at"),
+        Index("ix_upcoming_meeting_end", "state", "end_at"),
+        Index("ix_upcoming_meeting_owner", "owner_id", "start_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    owner_id: int = Field(foreign_key="user.id")
+    calendar_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("calendar.id", ondelete="CASCADE"), nullable=False)
+    )
+    uid_key: str = Field(max_length=200)
+    recurrence_id: str = Field(default="", max_length=20)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False))
+    start_at: datetime = _dt()
+    end_at: datetime = _dt()
+    # The contacts on it (ids), and the external attendees who are not contacts
+    # ({"name": …, "email": …}), in the order the invitation lists them.
+    contact_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    others: list[dict[str, str | None]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    state: str = Field(default="scheduled", max_length=16)  # "scheduled" | "cancelled"
     updated_at: datetime = _dt()

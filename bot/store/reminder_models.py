@@ -79,6 +79,8 @@ class ReminderSettings(SQLModel, table=True):
     work_end: int = 18
     daily_cap: int = 5
     mode: str = Field(default="digest", max_length=16)  # "digest" | "individual"
+    # Minutes before a meeting with contacts that its brief is sent; 0: no briefs.
+    brief_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
     updated_at: datetime = _dt()
 
 

@@ -20,6 +20,7 @@ FIGURES = (
     "parse a note without dates",
     "recall p50",
     "recall p95",
+    "meeting brief p95",
     "/rapport log ack p99",
     "/rapport recall ack p99",
     "failed commands,",
