@@ -1,7 +1,7 @@
-"""Migration 0015 (upcoming meetings, the brief setting) on a database in use at 0013: the notes,
+"""Migration 0015 (upcoming meetings, the brief setting) on a database in use at the revision before it (0018): the notes,
 the calendars, their filed meetings and everyone's reminder settings stay; the settings get the
 default brief lead of 15 minutes; the next calendar read keeps the meetings to come; and it
-downgrades to 0013 again."""
+downgrades to it again."""
 
 from __future__ import annotations
 
@@ -21,14 +21,16 @@ NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 JANE = Person("jane@globex.com", "Jane Doe")
 
 
-def test_upgrade_from_0013_keeps_everything_and_briefs_work(blank_db_url: str) -> None:
+def test_upgrade_from_the_revision_before_keeps_everything_and_briefs_work(
+    blank_db_url: str,
+) -> None:
     engine = make_engine(blank_db_url)
     try:
         with engine.connect() as connection:
-            command.upgrade(alembic_config(connection), "0013")
+            command.upgrade(alembic_config(connection), "0018")
             connection.commit()
         app = Rapport(sessions=session_factory(engine), clock=lambda: NOW)
-        # The notes use case works on 0013's schema; the rest is written as 0013 wrote it.
+        # The notes use case works on that schema; the rest is written as it was.
         logged = app.notes.log(actor=ANA, text="coffee with Jane Doe, she wants a shelter dog")
         with engine.begin() as connection:
             (user_id,) = connection.execute(text('SELECT id FROM "user"')).scalars().all()
@@ -86,7 +88,7 @@ def test_upgrade_from_0013_keeps_everything_and_briefs_work(blank_db_url: str) -
         assert [c.contact.display_name for c in brief.people] == ["Jane Doe"]
 
         with engine.connect() as connection:
-            command.downgrade(alembic_config(connection), "0013")
+            command.downgrade(alembic_config(connection), "0018")
             connection.commit()
         assert "upcoming_meeting" not in inspect(engine).get_table_names()
         columns = {c["name"] for c in inspect(engine).get_columns("reminder_settings")}

@@ -2,7 +2,7 @@
 time (reminder_settings.brief_minutes, 15 by default; 0 turns briefs off).
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0018
 Create Date: 2026-12-01
 
 Adds a table and a column with a server default: existing rows keep everything and get 15.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
