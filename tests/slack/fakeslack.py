@@ -62,6 +62,9 @@ class OAuthGrant:
     expires_in: int | None = None
     enterprise_id: str | None = None
     installer: str = "UINSTALLER"
+    # Enterprise Grid: an org-wide install answers with the org and no team (team_id unused).
+    org_wide: bool = False
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -301,6 +304,8 @@ class FakeSlack:
                     expires_in=43200,
                     enterprise_id=old.enterprise_id,
                     installer=old.installer,
+                    org_wide=old.org_wide,
+                    enterprise_name=old.enterprise_name,
                 )
             else:
                 found = self.oauth_codes.pop(str(params.get("code")), None)
@@ -317,9 +322,13 @@ class FakeSlack:
             "token_type": "bot",
             "access_token": grant.token,
             "bot_user_id": BOT_USER_ID,
-            "team": {"id": grant.team_id, "name": grant.team_name},
-            "enterprise": {"id": grant.enterprise_id} if grant.enterprise_id else None,
-            "is_enterprise_install": False,
+            "team": None if grant.org_wide else {"id": grant.team_id, "name": grant.team_name},
+            "enterprise": (
+                {"id": grant.enterprise_id, "name": grant.enterprise_name}
+                if grant.enterprise_id
+                else None
+            ),
+            "is_enterprise_install": grant.org_wide,
         }
         if grant.refresh_token is not None:
             answer["refresh_token"] = grant.refresh_token
