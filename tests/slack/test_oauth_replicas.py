@@ -1,0 +1,83 @@
+"""Replicas share installations: two Rapport servers (each its own engine, use cases, bolt App
+and HTTP server, as two processes behind a load balancer would be) over one database, SQLite
+file or PostgreSQL. An install made through one answers through the other at once, an install
+started on one finishes on the other, and an uninstall through one is seen by the other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+
+import pytest
+
+from bot.app import Rapport
+from bot.store.slack_oauth_tables import slack_installations
+from tests.slack.fakeslack import FakeSlack, OAuthGrant
+from tests.slack.payloads import dm
+from tests.slack.test_oauth import Browser, Served, bearer, grant, oauth_settings, serve, wait_until
+
+replica = contextmanager(serve)
+
+
+@pytest.fixture
+def replicas(db_url: str, fake_slack: FakeSlack) -> Iterator[tuple[Served, Served]]:
+    settings = oauth_settings(fake_slack, RAPPORT_DATABASE_URL=db_url)
+    with ExitStack() as stack:
+        first = stack.enter_context(replica(Rapport.from_settings(settings), settings, fake_slack))
+        second = stack.enter_context(replica(Rapport.from_settings(settings), settings, fake_slack))
+        yield first, second
+
+
+def _answered_with(served: Served, team: str, user: str) -> str | None:
+    """The token the replica answered a DM from `team` with, or None when it did not answer."""
+    served.fake.clear()
+    assert served.sender.event(dm("met Jane Doe for coffee", user=user), team_id=team).status == 200
+    served.fake.settle(0.3)
+    posted = served.fake.calls("chat.postMessage")
+    return bearer(posted[0].headers) if posted else None
+
+
+def test_an_install_through_one_replica_is_answered_by_the_other_without_a_restart(
+    replicas: tuple[Served, Served],
+) -> None:
+    one, two = replicas
+    assert _answered_with(two, "TALPHA", "UA") is None  # not installed yet, on either
+    assert one.install("code-a", grant("TALPHA", "Alpha")).status == 200
+    assert _answered_with(two, "TALPHA", "UA") == "xoxb-talpha"
+    assert _answered_with(one, "TALPHA", "UA") == "xoxb-talpha"
+    # Both replicas filed into the one database.
+    assert one.rapport.lifecycle.workspaces()[0].notes == 2
+
+
+def test_an_install_started_on_one_replica_finishes_on_the_other(
+    replicas: tuple[Served, Served],
+) -> None:
+    one, two = replicas
+    browser = Browser(one.url)
+    state = browser.start_install()
+    # The same browser (its state cookie is the host's, whatever the port) lands on the other.
+    browser.base_url = two.url
+    two.fake.grant("code-b", grant("TBETA", "Beta"))
+    page = browser.finish_install("code-b", state)
+    assert page.status == 200 and "Rapport is installed in Beta" in page.body
+    assert _answered_with(one, "TBETA", "UB") == "xoxb-tbeta"
+
+
+def test_an_uninstall_through_one_replica_is_seen_by_the_other(
+    replicas: tuple[Served, Served],
+) -> None:
+    one, two = replicas
+    one.install("code-a", grant("TALPHA", "Alpha"))
+    one.install("code-b", grant("TBETA", "Beta"))
+    assert _answered_with(one, "TALPHA", "UA") == "xoxb-talpha"  # each has authorized it once
+    assert _answered_with(two, "TALPHA", "UA") == "xoxb-talpha"
+    event = {"type": "app_uninstalled", "event_ts": "1700000100.000001"}
+    assert two.sender.event(event, team_id="TALPHA").status == 200
+    wait_until(lambda: two.rows(slack_installations, "TALPHA") == [])
+    assert _answered_with(one, "TALPHA", "UA") is None
+    assert _answered_with(one, "TBETA", "UB") == "xoxb-tbeta"
+    assert one.rapport.lifecycle.scheduled("TALPHA") is not None
+    # Reinstalled through the other replica, with a new token: the first one uses it at once.
+    two.install("code-a2", OAuthGrant("TALPHA", "Alpha", token="xoxb-talpha-2"))
+    assert _answered_with(one, "TALPHA", "UA") == "xoxb-talpha-2"
+    assert one.rapport.lifecycle.scheduled("TALPHA") is None
