@@ -83,6 +83,10 @@ class FakeSlack:
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self.users: dict[str, dict[str, Any]] = {}
+        # users.info per installation: token -> user id -> fields (over `users`): the same user
+        # id is a different person in another workspace.
+        self.users_by_token: dict[str, dict[str, dict[str, Any]]] = {}
+        self._request = threading.local()  # the token of the call being answered
         self.socket_url: str | None = None
         self.default_tz: str | None = "Europe/Berlin"
         # oauth.v2.access: codes a test handed out (each good once), refresh tokens issued.
@@ -262,7 +266,11 @@ class FakeSlack:
                 "tz": self.default_tz,
                 "profile": {"real_name": f"User {user_id}", "display_name": user_id.lower()},
             }
-            override = self.users.get(user_id, {})
+            token = getattr(self._request, "token", "")
+            override = {
+                **self.users.get(user_id, {}),
+                **self.users_by_token.get(token, {}).get(user_id, {}),
+            }
             user.update(override)
             if "real_name" in override:
                 user["profile"] = {**user["profile"], "real_name": override["real_name"]}
@@ -350,6 +358,7 @@ class FakeSlack:
             return 404, {}, b"not found"
         method = parts.path[len("/api/") :]
         self.record(Call(method, params, headers, parts.path))
+        self._request.token = headers.get("authorization", "").removeprefix("Bearer ")
         delay = self._take_delay(method)
         if delay:
             time.sleep(delay)

@@ -211,3 +211,60 @@ def test_one_workspace_leaving_the_org_install_keeps_the_others(served: Served) 
 
 def _org_rows(served: Served, table: object = slack_installations) -> list[dict[str, object]]:
     return [r for r in served.rows(table) if r["enterprise_id"] == ORG]
+
+
+# --- one person across the org's workspaces ------------------------------------------------------
+
+
+def _grid_people(fake: FakeSlack) -> None:
+    """users.info as a Grid org answers it: the person's enterprise user id in every workspace
+    of the org; a standalone workspace's user with the same id is someone else."""
+    fake.users_by_token = {
+        ORG_TOKEN: {
+            PERSON: {
+                "tz": "Asia/Tokyo",
+                "real_name": "Ana Grid",
+                "enterprise_user": {"id": PERSON, "enterprise_id": ORG, "teams": [SALES, SUPPORT]},
+            }
+        },
+        "xoxb-t0lone": {PERSON: {"tz": "America/Chicago", "real_name": "Someone Else"}},
+    }
+
+
+def test_the_same_person_in_two_workspaces_of_the_org_keeps_their_own_settings(
+    served: Served,
+) -> None:
+    served.install("code-org", org_grant())
+    served.install("code-lone", grant("T0LONE", "Lone"))
+    _grid_people(served.fake)
+    changed = org_command(served, "settings digest 7 cap 2", team=SALES)
+    assert "Digest at 7:00 Asia/Tokyo" in changed and "at most 2 nudges" in changed
+    # First time in the other workspace of the org: their settings are already theirs there.
+    there = org_command(served, "settings", team=SUPPORT)
+    assert "Digest at 7:00 Asia/Tokyo" in there and "at most 2 nudges" in there
+    # Changed there, changed here.
+    assert "at most 4 nudges" in org_command(served, "settings cap 4", team=SUPPORT)
+    assert "at most 4 nudges" in org_command(served, "settings", team=SALES)
+    # The same user id in a workspace outside the org is another person, with the defaults.
+    key = f"lone{next(_ids)}"
+    fields = command_payload(
+        "settings", user=PERSON, team="T0LONE", response_url=served.fake.response_url(key)
+    )
+    served.sender.post(urlencode(fields).encode(), "application/x-www-form-urlencoded")
+    lone = served.fake.wait_for_path(f"/response/{key}").text_dump()
+    assert "America/Chicago" in lone and "at most 4 nudges" not in lone
+
+
+def test_the_same_person_s_note_stays_in_the_workspace_it_was_written_in(
+    served: Served,
+) -> None:
+    served.install("code-org", org_grant())
+    _grid_people(served.fake)
+    org_command(served, "log private: coffee with Jane Doe, she wants a shelter dog", team=SALES)
+    org_command(served, "settings", team=SUPPORT)  # recognised in Support too
+    assert "Jane Doe" in org_command(served, "recall shelter dog", team=SALES)
+    for asked in ("recall dog", "recall Jane Doe", "loops"):
+        assert "shelter" not in org_command(served, asked, team=SUPPORT), asked
+    assert "I don't know anyone called" in org_command(served, "who Jane Doe", team=SUPPORT)
+    export = served.rapport.lifecycle.export(SUPPORT)
+    assert "shelter" not in json.dumps(export)
