@@ -41,6 +41,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
+from bot.domain.errors import StorageUnavailableError
 from bot.reminders.notifier import Block, DeliveryResult
 from bot.slack.client import build_client
 from bot.slack.install_pages import failure_page, install_page, success_page
@@ -214,8 +215,13 @@ class OAuth:
         process and pair): its reminders then go out with an org install's token."""
         org, workspace = context.enterprise_id, request_workspace(body) or context.team_id
         if org and workspace and (workspace, org) not in self._orgs_seen:
-            self.rapport.lifecycle.joined(workspace_id=workspace, enterprise_id=org)
-            self._orgs_seen.add((workspace, org))
+            try:
+                self.rapport.lifecycle.joined(workspace_id=workspace, enterprise_id=org)
+                self._orgs_seen.add((workspace, org))
+            except StorageUnavailableError:
+                # The request goes on (it says so itself if it needs the database); the next
+                # request from the workspace records its org.
+                log.warning("could not record workspace %s of enterprise %s", workspace, org)
         return next()
 
     def _app_uninstalled(self, context: BoltContext) -> None:
@@ -236,7 +242,7 @@ class OAuth:
     def _team_access_revoked(self, event: dict[str, Any], context: BoltContext) -> None:
         """An org-wide install was removed from some of the org's workspaces: the org's token
         stays (it serves the others); those workspaces' data is scheduled for deletion."""
-        for team_id in _team_ids(event):
+        for team_id in self._of_this_org(event, context):
             self.rapport.lifecycle.uninstalled(
                 workspace_id=team_id,
                 reason="team_access_revoked",
@@ -248,10 +254,22 @@ class OAuth:
     def _team_access_granted(self, event: dict[str, Any], context: BoltContext) -> None:
         """An org-wide install was added to more workspaces: they are the org's, and any of
         them scheduled for deletion is restored."""
-        for team_id in _team_ids(event):
+        for team_id in self._of_this_org(event, context):
             self.rapport.lifecycle.installed(
                 workspace_id=team_id, enterprise_id=context.enterprise_id
             )
+
+    def _of_this_org(self, event: dict[str, Any], context: BoltContext) -> list[str]:
+        """The event's workspaces, but any Rapport knows to belong to another org: one org's
+        install never schedules or restores another org's workspace."""
+        org = context.enterprise_id
+        if not org:
+            return []
+        return [
+            team
+            for team in _team_ids(event)
+            if self.rapport.lifecycle.enterprise_of(team) in (None, org)
+        ]
 
     def _forget_tokens(self, context: BoltContext, reason: str, detail: dict[str, Any]) -> None:
         team_id = context.team_id

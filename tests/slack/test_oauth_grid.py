@@ -194,10 +194,13 @@ def test_one_workspace_leaving_the_org_install_keeps_the_others(served: Served) 
     for team in (SALES, SUPPORT):
         org_event(served.sender, dm("met Jane Doe", user=PERSON), team=team)
     served.fake.wait_for("chat.postMessage", 2)
-    revoked = _lifecycle("team_access_revoked", team_ids=[SUPPORT])
+    # Another org's workspace, named in this org's event, is left alone.
+    served.rapport.lifecycle.joined(workspace_id="T0ELSEWHERE", enterprise_id="E0OTHER")
+    revoked = _lifecycle("team_access_revoked", team_ids=[SUPPORT, "T0ELSEWHERE"])
     assert org_event(served.sender, revoked, team=SALES) == 200
     wait_until(lambda: served.rapport.lifecycle.scheduled(SUPPORT) is not None)
     assert served.rapport.lifecycle.scheduled(SALES) is None
+    assert served.rapport.lifecycle.scheduled("T0ELSEWHERE") is None
     assert len(_org_rows(served)) == 1  # the org's token still serves Sales
     served.fake.clear()
     org_event(served.sender, dm("met Raj Patel", user=PERSON), team=SALES)
