@@ -5,6 +5,10 @@ started on one finishes on the other, and an uninstall through one is seen by th
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -13,8 +17,20 @@ import pytest
 from bot.app import Rapport
 from bot.store.slack_oauth_tables import slack_installations
 from tests.slack.fakeslack import FakeSlack, OAuthGrant
-from tests.slack.payloads import dm
-from tests.slack.test_oauth import Browser, Served, bearer, grant, oauth_settings, serve, wait_until
+from tests.slack.payloads import SECRET, SlackSender, dm
+from tests.slack.test_oauth import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    Browser,
+    Served,
+    _free_port,
+    _up,
+    bearer,
+    grant,
+    oauth_settings,
+    serve,
+    wait_until,
+)
 
 replica = contextmanager(serve)
 
@@ -87,3 +103,60 @@ def test_an_uninstall_through_one_replica_is_seen_by_the_other(
     two.install("code-a2", OAuthGrant("TALPHA", "Alpha", token="xoxb-talpha-2"))
     assert _answered_with(one, "TALPHA", "UA") == "xoxb-talpha-2"
     assert one.rapport.lifecycle.scheduled("TALPHA") is None
+
+
+# --- two `rapport serve --http` processes ---------------------------------------------------------
+
+
+@contextmanager
+def _rapport_serve(env: dict[str, str], port: int) -> Iterator[str]:
+    command = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], env=env, stderr=subprocess.PIPE, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _up(base) or process.poll() is not None, timeout=60)
+        assert process.poll() is None, "rapport serve exited"
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        assert CLIENT_SECRET not in err and "xoxb-" not in err
+
+
+@pytest.mark.slow
+def test_two_rapport_serve_processes_share_installs_and_uninstalls(
+    db_url: str, fake_slack: FakeSlack
+) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "RAPPORT_"))},
+        "SLACK_CLIENT_ID": CLIENT_ID,
+        "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "SLACK_AUTHORIZE_URL": fake_slack.url + "/oauth/v2/authorize",
+        "RAPPORT_DATABASE_URL": db_url,
+    }
+    # One after the other: each migrates the database on start.
+    with _rapport_serve(env, _free_port()) as one, _rapport_serve(env, _free_port()) as two:
+        browser = Browser(one)
+        fake_slack.grant("code-p", grant("TPROC", "Processes"))
+        assert browser.finish_install("code-p", browser.start_install()).status == 200
+        sender = SlackSender(two, response_url_base=fake_slack.url)
+        fake_slack.clear()
+        assert sender.event(dm("met Jane Doe", user="UP"), team_id="TPROC").status == 200
+        (posted,) = fake_slack.wait_for("chat.postMessage")
+        assert bearer(posted.headers) == "xoxb-tproc"
+
+        event = {"type": "app_uninstalled", "event_ts": "1700000100.000001"}
+        assert sender.event(event, team_id="TPROC").status == 200
+        first = SlackSender(one, response_url_base=fake_slack.url)
+
+        def refused_by_the_first() -> bool:
+            fake_slack.clear()
+            first.event(dm("met Raj Patel", user="UP"), team_id="TPROC")
+            fake_slack.settle(0.5)
+            return fake_slack.calls("chat.postMessage") == []
+
+        wait_until(refused_by_the_first, timeout=20)
