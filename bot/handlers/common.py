@@ -216,6 +216,26 @@ def actor_from_event(body: Mapping[str, Any], event: Mapping[str, Any]) -> Actor
     )
 
 
+OUTSIDER: Final = (
+    "Rapport answers only members of this workspace, so it can't show or keep notes for you "
+    "here. If your own workspace has Rapport, message it there."
+)
+
+
+def from_outside(body: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """The event's author belongs to another team than the workspace it was delivered to (a
+    Slack Connect channel or DM shared with another company, or, in an Enterprise Grid org, a
+    channel shared with another workspace of the org): they must not read or write this
+    workspace's notes."""
+    user_team = event.get("user_team")
+    if not user_team:
+        return False
+    return str(user_team) not in {
+        str(body.get("team_id") or ""),
+        str(body.get("enterprise_id") or ""),
+    }
+
+
 def actor_from_command(body: Mapping[str, Any]) -> Actor:
     return Actor(
         workspace_id=str(body["team_id"]),
