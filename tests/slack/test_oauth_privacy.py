@@ -147,7 +147,7 @@ _defaults = st.tuples(*[st.booleans()] * WORKSPACES)
 
 
 @pytest.mark.slow
-@_examples(15)
+@_examples(10)
 @given(specs=notes_in(WORKSPACES, max_size=8), defaults=_defaults)
 def test_no_surface_of_one_installed_workspace_shows_another_s_note(
     deployment: Deployment, specs: list[NoteSpec], defaults: tuple[bool, ...]
@@ -163,7 +163,7 @@ def test_no_surface_of_one_installed_workspace_shows_another_s_note(
 
 
 @pytest.mark.slow
-@_examples(10)
+@_examples(8)
 @given(specs=notes_in(WORKSPACES), defaults=_defaults, changes=changes_in(WORKSPACES))
 def test_no_change_in_one_installed_workspace_touches_or_counts_another_s(
     deployment: Deployment,
@@ -177,7 +177,7 @@ def test_no_change_in_one_installed_workspace_touches_or_counts_another_s(
 
 
 @pytest.mark.slow
-@_examples(8)
+@_examples(6)
 @given(specs=reminder_notes_in(WORKSPACES), defaults=_defaults, plan=cadences_in(WORKSPACES))
 def test_no_reminder_in_one_installed_workspace_draws_on_another_s_note(
     deployment: Deployment, specs: list[NoteSpec], defaults: tuple[bool, ...], plan: Cadences
