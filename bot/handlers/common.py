@@ -59,20 +59,28 @@ class SlackUser:
     id: str
     name: str | None
     tz: str | None
+    enterprise_user_id: str | None = None  # Enterprise Grid: users.info's enterprise_user.id
 
 
 class UserDirectory:
-    """users.info, cached per process for a day: names for `<@U…>` mentions and the user's zone."""
+    """users.info, cached per process for a day: names for `<@U…>` mentions and the user's zone.
+
+    Cached per installation (the client's token) and user id: with OAuth one process serves many
+    workspaces, and a user id says nothing about which workspace's person it is (the same id in
+    two workspaces may be two people; in an Enterprise Grid org, whose one token serves all its
+    workspaces, it is one person)."""
 
     def __init__(self, *, ttl: float = USER_CACHE_SECONDS) -> None:
         self._ttl = ttl
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, SlackUser | None]] = {}
+        self._cache: dict[tuple[str, str], tuple[float, SlackUser | None]] = {}
+        self._zones: dict[str, dict[str, str | None]] = {}  # user id -> token -> zone
 
     def lookup(self, client: WebClient, user_id: str) -> SlackUser | None:
         now = time.monotonic()
+        key = (client.token or "", user_id)
         with self._lock:
-            hit = self._cache.get(user_id)
+            hit = self._cache.get(key)
         if hit is not None and now - hit[0] < self._ttl:
             return hit[1]
         user: SlackUser | None
@@ -90,15 +98,24 @@ class UserDirectory:
             or None
         )
         tz = data.get("tz") or None
-        user = SlackUser(id=user_id, name=name, tz=tz)
+        enterprise_user = data.get("enterprise_user") or {}
+        user = SlackUser(
+            id=user_id,
+            name=name,
+            tz=tz,
+            enterprise_user_id=str(enterprise_user.get("id") or "") or None,
+        )
         with self._lock:
-            self._cache[user_id] = (now, user)
+            self._cache[key] = (now, user)
+            self._zones.setdefault(user_id, {})[key[0]] = tz
         return user
 
     def cached_tz(self, user_id: str) -> str | None:
+        """The zone for fallback texts, when every installation that looked the user id up
+        agrees on it (two workspaces' different people with one id: none, the default)."""
         with self._lock:
-            hit = self._cache.get(user_id)
-        return hit[1].tz if hit is not None and hit[1] is not None else None
+            zones = set((self._zones.get(user_id) or {}).values())
+        return zones.pop() if len(zones) == 1 else None
 
 
 class RecentEvents:
@@ -199,6 +216,26 @@ def actor_from_event(body: Mapping[str, Any], event: Mapping[str, Any]) -> Actor
     )
 
 
+OUTSIDER: Final = (
+    "Rapport answers only members of this workspace, so it can't show or keep notes for you "
+    "here. If your own workspace has Rapport, message it there."
+)
+
+
+def from_outside(body: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """The event's author belongs to another team than the workspace it was delivered to (a
+    Slack Connect channel or DM shared with another company, or, in an Enterprise Grid org, a
+    channel shared with another workspace of the org): they must not read or write this
+    workspace's notes."""
+    user_team = event.get("user_team")
+    if not user_team:
+        return False
+    return str(user_team) not in {
+        str(body.get("team_id") or ""),
+        str(body.get("enterprise_id") or ""),
+    }
+
+
 def actor_from_command(body: Mapping[str, Any]) -> Actor:
     return Actor(
         workspace_id=str(body["team_id"]),
@@ -228,7 +265,7 @@ def prepare_actor(deps: Deps, client: WebClient, actor: Actor) -> Actor:
         actor = Actor(
             workspace_id=actor.workspace_id, user_id=actor.user_id, display_name=user.name
         )
-    deps.rapport.users.set_tz(actor=actor, tz=user.tz)
+    deps.rapport.users.set_tz(actor=actor, tz=user.tz, enterprise_user_id=user.enterprise_user_id)
     return actor
 
 

@@ -31,10 +31,12 @@ from bot.domain.commands import SLACK, Match, recognise
 from bot.domain.refs import Actor
 from bot.handlers.commands import run, subcommand_named, usage_lines
 from bot.handlers.common import (
+    OUTSIDER,
     Deps,
     Reply,
     actor_from_event,
     friendly_errors,
+    from_outside,
     from_slack,
     names_via,
     prepare_actor,
@@ -153,6 +155,10 @@ def answer_later(
     """Queue the conversation for the worker pool; the listener returns at once."""
     actor = actor_from_event(body, event)
     event_id = body.get("event_id")
+    if from_outside(body, event):
+        if deps.answered.first_time(event_id):
+            deps.later(lambda: reply(OUTSIDER, [section(OUTSIDER)]), reply=reply)
+        return
     deps.later(
         lambda: handle_text(
             deps,

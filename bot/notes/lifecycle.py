@@ -17,12 +17,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, select
 
 from bot.domain.lifecycle import LifecycleStep, Purged, ScheduledDeletion, WorkspaceStatus
+from bot.store import repo
 from bot.store.lifecycle_models import WorkspaceDeletion, WorkspaceLifecycleEvent
 from bot.store.models import Note, Workspace
 from bot.store.slack_oauth_tables import slack_bots, slack_installations
 from bot.usecases import UseCases
 
-UNINSTALL_REASONS = ("app_uninstalled", "tokens_revoked")
+# `team_access_revoked`: an org-wide install lost one workspace of its org (Enterprise Grid).
+UNINSTALL_REASONS = ("app_uninstalled", "tokens_revoked", "team_access_revoked")
 
 
 # Never exported: credentials (the export is the workspace's data, not Rapport's keys).
@@ -85,6 +87,8 @@ class Lifecycle(UseCases):
         """A (re)install: clear any deletion schedule and write the audit row; the schedule
         that was cleared, if any."""
         now = self._now()
+        if enterprise_id:
+            self.joined(workspace_id=workspace_id, enterprise_id=enterprise_id)
         with self._session() as session:
             row = session.get(WorkspaceDeletion, workspace_id)
             cleared = _scheduled(row) if row is not None else None
@@ -96,6 +100,75 @@ class Lifecycle(UseCases):
             _audit(session, workspace_id, "reinstalled" if cleared else "installed", now, detail)
             session.commit()
             return cleared
+
+    # --- Enterprise Grid: an org-wide install serves every workspace of its org ----------------
+
+    def joined(self, *, workspace_id: str, enterprise_id: str) -> None:
+        """Remember that the workspace belongs to the org (learned from each request's
+        `enterprise_id`): an org install's token then serves its reminders, and the org's
+        uninstall reaches its data. Writes only when it changes."""
+        with self._session() as session:
+            workspace = repo.get_or_create_workspace(
+                session, workspace_id=workspace_id, now=self._now()
+            )
+            if workspace.enterprise_id != enterprise_id:
+                workspace.enterprise_id = enterprise_id
+                session.add(workspace)
+            session.commit()
+
+    def enterprise_of(self, workspace_id: str) -> str | None:
+        """The org the workspace belongs to, or None (not in Grid, or never seen)."""
+        with self._session() as session:
+            workspace = session.get(Workspace, workspace_id)
+            return workspace.enterprise_id if workspace is not None else None
+
+    def org_workspaces(self, enterprise_id: str) -> list[str]:
+        """Every workspace of the org Rapport has seen (or was told about), by id."""
+        with self._session() as session:
+            rows = session.exec(
+                select(Workspace.id).where(Workspace.enterprise_id == enterprise_id)
+            ).all()
+            return sorted(str(ws) for ws in rows)
+
+    def org_installed(self, *, enterprise_id: str) -> list[ScheduledDeletion]:
+        """An org-wide (re)install: one audit row under the org's id, and every workspace of
+        the org that was scheduled for deletion is restored (each with its own audit row)."""
+        with self._session() as session:
+            _audit(session, enterprise_id, "org_installed", self._now(), {"org_wide": True})
+            session.commit()
+        cleared = []
+        for workspace_id in self.org_workspaces(enterprise_id):
+            if self.scheduled(workspace_id) is not None:
+                found = self.installed(workspace_id=workspace_id, enterprise_id=enterprise_id)
+                if found is not None:
+                    cleared.append(found)
+        return cleared
+
+    def org_uninstalled(
+        self,
+        *,
+        enterprise_id: str,
+        reason: str,
+        retention: timedelta,
+        keep: frozenset[str] = frozenset(),
+        detail: dict[str, Any] | None = None,
+    ) -> list[ScheduledDeletion]:
+        """An org-wide install is gone: every workspace of the org (but those in `keep`, which
+        still have an installation of their own) is scheduled for deletion."""
+        with self._session() as session:
+            _audit(session, enterprise_id, f"org_{reason}"[:32], self._now(), dict(detail or {}))
+            session.commit()
+        return [
+            self.uninstalled(
+                workspace_id=workspace_id,
+                reason=reason,
+                retention=retention,
+                enterprise_id=enterprise_id,
+                detail={**(detail or {}), "org_wide": True},
+            )
+            for workspace_id in self.org_workspaces(enterprise_id)
+            if workspace_id not in keep
+        ]
 
     def scheduled(self, workspace_id: str) -> ScheduledDeletion | None:
         with self._session() as session:
@@ -118,13 +191,25 @@ class Lifecycle(UseCases):
         with self._session() as session:
             names = {w.id: w.name for w in session.exec(select(Workspace)).all()}
             installed: set[str] = set()
-            for team, name, token in session.execute(
-                core_select(slack_bots.c.team_id, slack_bots.c.team_name, slack_bots.c.bot_token)
+            orgs: set[str] = set()  # org-wide installs (no team id): each serves its org
+            for team, name, token, org, org_wide in session.execute(
+                core_select(
+                    slack_bots.c.team_id,
+                    slack_bots.c.team_name,
+                    slack_bots.c.bot_token,
+                    slack_bots.c.enterprise_id,
+                    slack_bots.c.is_enterprise_install,
+                )
             ).all():
                 if team:
                     names[team] = names.get(team) or name or ""
                     if token:
                         installed.add(team)
+                elif org and org_wide and token:
+                    orgs.add(str(org))
+            installed |= {
+                w.id for w in session.exec(select(Workspace)).all() if w.enterprise_id in orgs
+            }
             schedules = {
                 d.workspace_id: d.delete_after
                 for d in session.exec(select(WorkspaceDeletion)).all()

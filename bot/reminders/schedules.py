@@ -15,6 +15,7 @@ from bot.domain.reminders import (
 from bot.reminders import planner
 from bot.reminders.facts import schedule_for
 from bot.reminders.planner import Schedule
+from bot.store import identity
 from bot.store.reminder_models import (
     ReminderSettings,
     ReminderTrack,
@@ -89,6 +90,9 @@ class Schedules(UseCases):
                 .values(next_due_at=now)
                 .execution_options(synchronize_session=False)
             )
+            # Enterprise Grid: the same person in the org's other workspaces is reminded the
+            # same way (their settings are theirs, not a workspace's).
+            identity.share_settings(session, row, identity.linked_users(session, user), now=now)
             session.commit()
             return _settings_view(schedule_for(session, user, actor, self.default_tz))
 

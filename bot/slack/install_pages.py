@@ -90,12 +90,23 @@ def install_page(authorize_url: str) -> str:
     )
 
 
-def success_page(*, team_name: str | None, open_url: str) -> str:
-    where = escape(team_name) if team_name else "your workspace"
+def success_page(*, team_name: str | None, open_url: str, org_name: str | None = None) -> str:
+    """Installed; with `org_name` (an Enterprise Grid org-wide install, "" when Slack gave no
+    name) in every workspace of the org, each keeping its own notes."""
+    if org_name is not None:
+        org = escape(org_name) if org_name else "your organisation"
+        where = f"every workspace of {org}"
+        apart = (
+            "<p>Each workspace keeps its own notes: what is written in one is never shown in "
+            "another, even to the same person.</p>"
+        )
+    else:
+        where = escape(team_name) if team_name else "your workspace"
+        apart = ""
     return _page(
         "Rapport is installed",
         '<div class="badge ok" aria-hidden="true">\u2713</div>'
-        f"<h1>Rapport is installed in {where}</h1>"
+        f"<h1>Rapport is installed in {where}</h1>{apart}"
         "<p>Try it now:</p>"
         "<ul>"
         "<li>send Rapport a direct message \u2014 for example \u201cmet Jane Doe for coffee, "

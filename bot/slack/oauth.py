@@ -9,6 +9,14 @@ resolves each request's token by workspace and refreshes rotating tokens before 
 `app_uninstalled` and `tokens_revoked` remove that workspace's tokens at once and schedule its
 data for deletion after the retention period (bot.notes.lifecycle); a reinstall within it clears
 the schedule.
+
+Enterprise Grid: an org-wide install (`is_enterprise_install`, an enterprise id and no team id)
+is one installation row serving every workspace of the org; bolt's authorize finds it from the
+request's `enterprise_id` and `authorizations[0].is_enterprise_install`. Rapport still keys all
+data by the workspace the request came from (the envelope's `team_id`), and remembers which org
+each workspace belongs to (`workspace.enterprise_id`, migration 0017) so reminders in that
+workspace go out with the org's token and the org's uninstall reaches the workspace's data.
+`team_access_revoked` / `team_access_granted` remove / add single workspaces of an org install.
 """
 
 from __future__ import annotations
@@ -16,8 +24,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,11 +36,12 @@ from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, Succ
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
-from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
+from bot.domain.errors import StorageUnavailableError
 from bot.reminders.notifier import Block, DeliveryResult
 from bot.slack.client import build_client
 from bot.slack.install_pages import failure_page, install_page, success_page
@@ -134,6 +143,11 @@ class RapportOAuthFlow(OAuthFlow):
 
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         super().store_installation(request, installation)
+        if installation.is_enterprise_install and installation.enterprise_id:
+            # One row for the whole org: restore any of its workspaces that were scheduled.
+            self.rapport.lifecycle.org_installed(enterprise_id=installation.enterprise_id)
+            log.info("installed org-wide in enterprise %s", installation.enterprise_id)
+            return
         if installation.team_id:
             self.rapport.lifecycle.installed(
                 workspace_id=installation.team_id, enterprise_id=installation.enterprise_id
@@ -147,14 +161,16 @@ class RapportOAuthFlow(OAuthFlow):
 
 def _success(args: SuccessArgs) -> BoltResponse:
     installation = args.installation
-    open_url = "https://slack.com/app_redirect?" + (
-        f"app={installation.app_id}&team={installation.team_id}"
-    )
-    return BoltResponse(
-        status=200,
-        body=success_page(team_name=installation.team_name, open_url=open_url),
-        headers={"Content-Type": "text/html; charset=utf-8"},
-    )
+    open_url = f"https://slack.com/app_redirect?app={installation.app_id}"
+    if installation.team_id:
+        open_url += f"&team={installation.team_id}"
+    if installation.is_enterprise_install:
+        body = success_page(
+            team_name=None, open_url=open_url, org_name=installation.enterprise_name or ""
+        )
+    else:
+        body = success_page(team_name=installation.team_name, open_url=open_url)
+    return BoltResponse(status=200, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
 def _failure(args: FailureArgs) -> BoltResponse:
@@ -175,6 +191,8 @@ class OAuth:
     authorize: InstallationStoreAuthorize
     retention: timedelta
     rapport: Rapport
+    # (workspace, org) pairs this process has recorded (bot.notes.lifecycle.joined)
+    _orgs_seen: set[tuple[str, str]] = field(default_factory=set, compare=False)
 
     def app_kwargs(self) -> dict[str, Any]:
         return {
@@ -184,8 +202,27 @@ class OAuth:
         }
 
     def register(self, app: App) -> None:
+        app.use(self._remember_org)
         app.event("app_uninstalled")(self._app_uninstalled)
         app.event("tokens_revoked")(self._tokens_revoked)
+        app.event("team_access_revoked")(self._team_access_revoked)
+        app.event("team_access_granted")(self._team_access_granted)
+
+    def _remember_org(
+        self, body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        """Each workspace of an Enterprise Grid org is remembered as the org's (once per
+        process and pair): its reminders then go out with an org install's token."""
+        org, workspace = context.enterprise_id, request_workspace(body) or context.team_id
+        if org and workspace and (workspace, org) not in self._orgs_seen:
+            try:
+                self.rapport.lifecycle.joined(workspace_id=workspace, enterprise_id=org)
+                self._orgs_seen.add((workspace, org))
+            except StorageUnavailableError:
+                # The request goes on (it says so itself if it needs the database); the next
+                # request from the workspace records its org.
+                log.warning("could not record workspace %s of enterprise %s", workspace, org)
+        return next()
 
     def _app_uninstalled(self, context: BoltContext) -> None:
         self._forget_tokens(context, "app_uninstalled", {})
@@ -202,9 +239,65 @@ class OAuth:
             # every installation row (each also holds the bot token) goes.
             self._forget_tokens(context, "tokens_revoked", {"user_tokens": len(users)})
 
+    def _team_access_revoked(self, event: dict[str, Any], context: BoltContext) -> None:
+        """An org-wide install was removed from some of the org's workspaces: the org's token
+        stays (it serves the others); those workspaces' data is scheduled for deletion."""
+        for team_id in self._of_this_org(event, context):
+            self.rapport.lifecycle.uninstalled(
+                workspace_id=team_id,
+                reason="team_access_revoked",
+                retention=self.retention,
+                enterprise_id=context.enterprise_id,
+            )
+            log.info("team_access_revoked for workspace %s: data scheduled", team_id)
+
+    def _team_access_granted(self, event: dict[str, Any], context: BoltContext) -> None:
+        """An org-wide install was added to more workspaces: they are the org's, and any of
+        them scheduled for deletion is restored."""
+        for team_id in self._of_this_org(event, context):
+            self.rapport.lifecycle.installed(
+                workspace_id=team_id, enterprise_id=context.enterprise_id
+            )
+
+    def _of_this_org(self, event: dict[str, Any], context: BoltContext) -> list[str]:
+        """The event's workspaces, but any Rapport knows to belong to another org: one org's
+        install never schedules or restores another org's workspace."""
+        org = context.enterprise_id
+        if not org:
+            return []
+        return [
+            team
+            for team in _team_ids(event)
+            if self.rapport.lifecycle.enterprise_of(team) in (None, org)
+        ]
+
     def _forget_tokens(self, context: BoltContext, reason: str, detail: dict[str, Any]) -> None:
         team_id = context.team_id
-        self.installation_store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
+        org = context.enterprise_id
+        if context.is_enterprise_install and org:
+            # The org-wide row has no team id; every workspace of the org loses Rapport, but
+            # those that also installed it on their own keep their own installation.
+            self.installation_store.delete_all(enterprise_id=org, team_id=None)
+            keep = frozenset(
+                ws
+                for ws in self.rapport.lifecycle.org_workspaces(org)
+                if self.installation_store.find_bot(enterprise_id=org, team_id=ws) is not None
+            )
+            many = self.rapport.lifecycle.org_uninstalled(
+                enterprise_id=org,
+                reason=reason,
+                retention=self.retention,
+                keep=keep,
+                detail=detail,
+            )
+            log.info(
+                "%s org-wide in enterprise %s: tokens removed, %d workspace(s) scheduled",
+                reason,
+                org,
+                len(many),
+            )
+            return
+        self.installation_store.delete_all(enterprise_id=org, team_id=team_id)
         if not team_id:
             return
         scheduled = self.rapport.lifecycle.uninstalled(
@@ -226,11 +319,30 @@ class InstalledNotifier:
     """Reminder DMs in OAuth mode: each workspace's through its own installed bot token (a
     workspace with no installation is a permanent failure: retrying cannot help)."""
 
-    def __init__(self, *, settings: Settings, installation_store: SQLAlchemyInstallationStore):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        installation_store: SQLAlchemyInstallationStore,
+        enterprise_of: Callable[[str], str | None] | None = None,
+    ):
         self.settings = settings
         self.installation_store = installation_store
+        # Which Grid org a workspace belongs to (bot.notes.lifecycle), for org-wide installs.
+        self.enterprise_of = enterprise_of or (lambda _workspace: None)
         self._notifiers: dict[str, SlackNotifier] = {}
         self._lock = threading.Lock()
+
+    def bot_for(self, workspace: str) -> Bot | None:
+        """The workspace's bot: its own installation (inside an org or not), else its org's
+        org-wide one."""
+        org = self.enterprise_of(workspace)
+        bot = self.installation_store.find_bot(enterprise_id=org, team_id=workspace)
+        if bot is None and org:
+            bot = self.installation_store.find_bot(
+                enterprise_id=org, team_id=None, is_enterprise_install=True
+            )
+        return bot
 
     def send(
         self,
@@ -242,7 +354,7 @@ class InstalledNotifier:
         key: str | None = None,
         maybe_sent: bool = False,
     ) -> DeliveryResult:
-        bot = self.installation_store.find_bot(enterprise_id=None, team_id=workspace)
+        bot = self.bot_for(workspace)
         if bot is None or not bot.bot_token:
             return DeliveryResult(ok=False, error="not_installed", permanent=True)
         with self._lock:
@@ -251,6 +363,24 @@ class InstalledNotifier:
                 client = build_client(self.settings, token=bot.bot_token)
                 notifier = self._notifiers[bot.bot_token] = SlackNotifier(client)
         return notifier.send(user, workspace, text, blocks, key=key, maybe_sent=maybe_sent)
+
+
+def request_workspace(body: dict[str, Any]) -> str | None:
+    """The workspace a request came from, as the handlers read it (bot.handlers.common): for
+    an org-wide install bolt's `context.team_id` may be None, the envelope's `team_id` is not."""
+    team = body.get("team")
+    user = body.get("user")
+    found = (
+        body.get("team_id")
+        or (team.get("id") if isinstance(team, dict) else team)
+        or (user.get("team_id") if isinstance(user, dict) else None)
+        or (body.get("event") or {}).get("team")
+    )
+    return str(found) if found else None
+
+
+def _team_ids(event: dict[str, Any]) -> list[str]:
+    return [str(t) for t in event.get("team_ids") or [] if t]
 
 
 def workspace_client(settings: Settings) -> WebClient:

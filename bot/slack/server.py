@@ -356,7 +356,11 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         return EXIT_UNREACHABLE
     # Reminders go out as Slack DMs through the same client (and its retry handlers).
     notifier = (
-        InstalledNotifier(settings=settings, installation_store=oauth.installation_store)
+        InstalledNotifier(
+            settings=settings,
+            installation_store=oauth.installation_store,
+            enterprise_of=rapport.lifecycle.enterprise_of,
+        )
         if oauth is not None
         else SlackNotifier(client)
     )

@@ -22,6 +22,9 @@ class Workspace(SQLModel, table=True):
     # Contact pressure: teammates' interactions with one contact in 7 days that make Rapport
     # warn the next person and hold stay-in-touch nudges (bot.team).
     pressure_threshold: int = Field(default=3)
+    # The Enterprise Grid organisation the workspace belongs to (None outside Grid): an
+    # org-wide install's token serves every workspace of its org (migration 0017).
+    enterprise_id: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = _dt()
 
 
@@ -38,6 +41,9 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     tz: str | None = Field(default=None, max_length=64)  # IANA name from users.info
     tz_checked_at: datetime | None = _dt(nullable=True)
+    # Enterprise Grid: the person's id across their org's workspaces (users.info's
+    # `enterprise_user.id`). One person's own settings follow it; their notes stay per workspace.
+    enterprise_user_id: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime = _dt()
 
 

@@ -64,6 +64,9 @@ class OAuthGrant:
     expires_in: int | None = None
     enterprise_id: str | None = None
     installer: str = "UINSTALLER"
+    # Enterprise Grid: an org-wide install answers with the org and no team (team_id unused).
+    org_wide: bool = False
+    enterprise_name: str | None = None
 
 
 @dataclass
@@ -82,6 +85,10 @@ class FakeSlack:
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self.users: dict[str, dict[str, Any]] = {}
+        # users.info per installation: token -> user id -> fields (over `users`): the same user
+        # id is a different person in another workspace.
+        self.users_by_token: dict[str, dict[str, dict[str, Any]]] = {}
+        self._request = threading.local()  # the token of the call being answered
         self.socket_url: str | None = None
         self.default_tz: str | None = "Europe/Berlin"
         # oauth.v2.access: codes a test handed out (each good once), refresh tokens issued.
@@ -263,7 +270,11 @@ class FakeSlack:
                 "tz": self.default_tz,
                 "profile": {"real_name": f"User {user_id}", "display_name": user_id.lower()},
             }
-            override = self.users.get(user_id, {})
+            token = getattr(self._request, "token", "")
+            override = {
+                **self.users.get(user_id, {}),
+                **self.users_by_token.get(token, {}).get(user_id, {}),
+            }
             user.update(override)
             if "real_name" in override:
                 user["profile"] = {**user["profile"], "real_name": override["real_name"]}
@@ -305,6 +316,8 @@ class FakeSlack:
                     expires_in=43200,
                     enterprise_id=old.enterprise_id,
                     installer=old.installer,
+                    org_wide=old.org_wide,
+                    enterprise_name=old.enterprise_name,
                 )
             else:
                 found = self.oauth_codes.pop(str(params.get("code")), None)
@@ -321,9 +334,13 @@ class FakeSlack:
             "token_type": "bot",
             "access_token": grant.token,
             "bot_user_id": BOT_USER_ID,
-            "team": {"id": grant.team_id, "name": grant.team_name},
-            "enterprise": {"id": grant.enterprise_id} if grant.enterprise_id else None,
-            "is_enterprise_install": False,
+            "team": None if grant.org_wide else {"id": grant.team_id, "name": grant.team_name},
+            "enterprise": (
+                {"id": grant.enterprise_id, "name": grant.enterprise_name}
+                if grant.enterprise_id
+                else None
+            ),
+            "is_enterprise_install": grant.org_wide,
         }
         if grant.refresh_token is not None:
             answer["refresh_token"] = grant.refresh_token
@@ -348,6 +365,7 @@ class FakeSlack:
             return 404, {}, b"not found"
         method = parts.path[len("/api/") :]
         self.record(Call(method, params, headers, parts.path))
+        self._request.token = headers.get("authorization", "").removeprefix("Bearer ")
         delay = self._take_delay(method)
         if delay:
             time.sleep(delay)

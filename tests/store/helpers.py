@@ -4,35 +4,59 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import insert, text
 from sqlmodel import Session
 
-from bot.store.models import Contact, Note, NoteContact, User, Workspace
+from bot.store.models import Note, NoteContact, User, Workspace
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def add_workspace(session: Session, workspace_id: str = "T1") -> str:
-    session.add(Workspace(id=workspace_id, name=workspace_id, created_at=NOW))
+    # Only the columns every revision has: migration tests call this on older schemas, where
+    # today's model (with columns added since, e.g. 0017's enterprise ids) cannot insert.
+    session.execute(
+        insert(Workspace.__table__).values(  # type: ignore[arg-type]
+            id=workspace_id,
+            name=workspace_id,
+            default_visibility="team",
+            pressure_threshold=3,
+            created_at=NOW,
+        )
+    )
     session.commit()
     return workspace_id
 
 
 def add_user(session: Session, *, workspace_id: str = "T1", external_id: str = "U1") -> int:
-    user = User(workspace_id=workspace_id, external_id=external_id, created_at=NOW)
-    session.add(user)
+    table = User.__table__
+    found = session.execute(
+        insert(table)  # type: ignore[arg-type]
+        .values(
+            workspace_id=workspace_id,
+            external_id=external_id,
+            display_name=external_id,
+            created_at=NOW,
+        )
+        .returning(table.c.id)  # type: ignore[attr-defined]
+    )
+    user_id = int(found.scalar_one())
     session.commit()
-    assert user.id is not None
-    return user.id
+    return user_id
 
 
 def add_contact(session: Session, *, workspace_id: str = "T1", name: str = "Jane Doe") -> int:
-    contact = Contact(
-        workspace_id=workspace_id, display_name=name, name_key=name.casefold(), created_at=NOW
+    # Only the columns every revision since 0010 has (as add_workspace): later columns default.
+    found = session.execute(
+        text(
+            "INSERT INTO contact (workspace_id, display_name, name_key, emails, phones, "
+            "created_at) VALUES (:w, :name, :key, '[]', '[]', :at) RETURNING id"
+        ),
+        {"w": workspace_id, "name": name, "key": name.casefold(), "at": NOW},
     )
-    session.add(contact)
+    contact_id = int(found.scalar_one())
     session.commit()
-    assert contact.id is not None
-    return contact.id
+    return contact_id
 
 
 def add_note(

@@ -1,7 +1,7 @@
-"""Migration 0015 (upcoming meetings, the brief setting) on a database in use at the revision before it (0018): the notes,
-the calendars, their filed meetings and everyone's reminder settings stay; the settings get the
-default brief lead of 15 minutes; the next calendar read keeps the meetings to come; and it
-downgrades to it again."""
+"""Migration 0015 (upcoming meetings, the brief setting) on a database in use at the revision
+before it (0018): the notes, the calendars, their filed meetings and everyone's reminder
+settings stay; the settings get the default brief lead of 15 minutes; the next calendar read
+keeps the meetings to come; and it downgrades to it again."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 from alembic import command
 from sqlalchemy import inspect, text
+from sqlmodel import Session
 
 from bot.app import Rapport
 from bot.domain.refs import Actor
 from bot.store.db import make_engine, session_factory
 from bot.store.migrate import alembic_config, current_revision, head_revision, upgrade
 from tests.calendar.conftest import ME, Person, calendar, event
+from tests.store.helpers import add_contact, add_note, add_user, add_workspace
 
 ANA = Actor(workspace_id="T1", user_id="U_ANA", display_name="Ana Lima", tz="UTC")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -30,11 +32,17 @@ def test_upgrade_from_the_revision_before_keeps_everything_and_briefs_work(
             command.upgrade(alembic_config(connection), "0018")
             connection.commit()
         app = Rapport(sessions=session_factory(engine), clock=lambda: NOW)
-        # The notes use case works on that schema; the rest is written as it was.
-        logged = app.notes.log(actor=ANA, text="coffee with Jane Doe, she wants a shelter dog")
+        # Written as that revision's tables hold it (today's models have columns added since).
+        with Session(engine) as session:
+            add_workspace(session)
+            ana = add_user(session, external_id=ANA.user_id)
+            jane = add_contact(session, name="Jane Doe")
+            note_id = add_note(
+                session, author_id=ana, text="coffee with Jane Doe", contact_ids=(jane,)
+            )
         with engine.begin() as connection:
             (user_id,) = connection.execute(text('SELECT id FROM "user"')).scalars().all()
-            values = {"u": user_id, "at": NOW, "n": logged.note_id}
+            values = {"u": user_id, "at": NOW, "n": note_id}
             connection.execute(
                 text(
                     "INSERT INTO reminder_settings (user_id, workspace_id, digest_hour, work_days,"

@@ -61,19 +61,25 @@ class NoteSpec:
     days_ago: int
 
 
-notes_strategy = st.lists(
-    st.builds(
-        NoteSpec,
-        workspace=st.integers(0, 1),
-        author=st.integers(0, len(USERS) - 1),
-        contact=st.integers(0, len(CONTACTS) - 1),
-        visibility=st.sampled_from(["private", "team", ""]),
-        template=st.integers(0, len(TEMPLATES) - 1),
-        days_ago=st.integers(0, 400),
-    ),
-    min_size=1,
-    max_size=6,
-)
+def notes_in(workspaces: int, *, max_size: int = 6) -> st.SearchStrategy[list[NoteSpec]]:
+    """Notes spread over `workspaces` workspaces (tests/slack/test_oauth_privacy.py runs these
+    properties over more than two, installed through OAuth)."""
+    return st.lists(
+        st.builds(
+            NoteSpec,
+            workspace=st.integers(0, workspaces - 1),
+            author=st.integers(0, len(USERS) - 1),
+            contact=st.integers(0, len(CONTACTS) - 1),
+            visibility=st.sampled_from(["private", "team", ""]),
+            template=st.integers(0, len(TEMPLATES) - 1),
+            days_ago=st.integers(0, 400),
+        ),
+        min_size=1,
+        max_size=max_size,
+    )
+
+
+notes_strategy = notes_in(2)
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +131,18 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
 ) -> None:
     run = next(_counter)
     service = World(sessions=sessions, now=NOW).app
-    workspaces = (f"W{run}a", f"W{run}b")
+    check_surfaces(service, (f"W{run}a", f"W{run}b"), specs, defaults)
+
+
+def check_surfaces(
+    service: Rapport,
+    workspaces: tuple[str, ...],
+    specs: list[NoteSpec],
+    defaults: tuple[bool, ...],
+) -> dict[str, tuple[int, int, bool]]:
+    """Write `specs` into `workspaces` (fresh ones, `defaults` their default visibility), then
+    every surface, for every user of every workspace, shows exactly what they may see. Returns
+    (workspace, author, private) per marker."""
 
     def actor(ws: int, user: int) -> Actor:
         return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
@@ -153,7 +170,7 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
         # A suggestion made to the author may only draw on what the author may see.
         assert markers(result.serendipity) <= allowed(facts, spec.workspace, spec.author)
 
-    for ws, user in itertools.product((0, 1), range(len(USERS))):
+    for ws, user in itertools.product(range(len(workspaces)), range(len(USERS))):
         viewer = actor(ws, user)
         may_see = allowed(facts, ws, user)
         shown: set[str] = set()
@@ -183,6 +200,7 @@ def test_no_surface_shows_a_note_to_someone_who_may_not_see_it(
             assert person.user_id in authors_seen(facts, may_see, ws)
         shown |= markers(service.transfer.export(actor=viewer, format="json"))
         assert shown <= may_see, f"{viewer} saw {sorted(shown - may_see)}"
+    return facts
 
 
 def allowed(facts: dict[str, tuple[int, int, bool]], ws: int, user: int) -> set[str]:
@@ -217,24 +235,33 @@ class Cadences:
     tag: tuple[bool, ...]  # per (workspace, user): a #crm cadence
 
 
-reminder_notes = st.lists(
-    st.builds(
-        NoteSpec,
-        workspace=st.integers(0, 1),
-        author=st.integers(0, len(USERS) - 1),
-        contact=st.integers(0, len(CONTACTS) - 1),
-        visibility=st.sampled_from(["private", "team", ""]),
-        template=st.integers(0, len(REMINDER_TEMPLATES) - 1),
-        days_ago=st.sampled_from([0, 1, 2, 3, 20, 60]),
-    ),
-    min_size=1,
-    max_size=6,
-)
-cadences_strategy = st.builds(
-    Cadences,
-    contacts=st.tuples(*[st.frozensets(st.integers(0, len(CONTACTS) - 1))] * 4),
-    tag=st.tuples(*[st.booleans()] * 4),
-)
+def reminder_notes_in(workspaces: int) -> st.SearchStrategy[list[NoteSpec]]:
+    return st.lists(
+        st.builds(
+            NoteSpec,
+            workspace=st.integers(0, workspaces - 1),
+            author=st.integers(0, len(USERS) - 1),
+            contact=st.integers(0, len(CONTACTS) - 1),
+            visibility=st.sampled_from(["private", "team", ""]),
+            template=st.integers(0, len(REMINDER_TEMPLATES) - 1),
+            days_ago=st.sampled_from([0, 1, 2, 3, 20, 60]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+
+
+def cadences_in(workspaces: int) -> st.SearchStrategy[Cadences]:
+    viewers = workspaces * len(USERS)
+    return st.builds(
+        Cadences,
+        contacts=st.tuples(*[st.frozensets(st.integers(0, len(CONTACTS) - 1))] * viewers),
+        tag=st.tuples(*[st.booleans()] * viewers),
+    )
+
+
+reminder_notes = reminder_notes_in(2)
+cadences_strategy = cadences_in(2)
 
 
 @pytest.mark.slow
@@ -270,10 +297,13 @@ def test_no_reminder_draws_on_a_note_its_recipient_may_not_see(
 
 
 def check_reminders(
-    sessions: SessionFactory, specs: list[NoteSpec], defaults: tuple[bool, bool], plan: Cadences
+    sessions: SessionFactory,
+    specs: list[NoteSpec],
+    defaults: tuple[bool, ...],
+    plan: Cadences,
+    workspaces: tuple[str, ...] = ("Wa", "Wb"),
 ) -> None:
     service = World(sessions=sessions, now=NOW).app
-    workspaces = ("Wa", "Wb")
 
     def actor(ws: int, user: int) -> Actor:
         return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
@@ -299,7 +329,7 @@ def check_reminders(
         facts[mk] = (spec.workspace, spec.author, result.private)
         about[mk] = (spec.contact, spec.template)
 
-    viewers = list(itertools.product((0, 1), range(len(USERS))))
+    viewers = list(itertools.product(range(len(workspaces)), range(len(USERS))))
     for index, (ws, user) in enumerate(viewers):
         for contact in sorted(plan.contacts[index]):
             try:
@@ -399,18 +429,22 @@ class Change:
     other: int  # merge: the contact folded in
 
 
-changes_strategy = st.lists(
-    st.builds(
-        Change,
-        kind=st.sampled_from(["forget", "rename", "alias", "merge"]),
-        workspace=st.integers(0, 1),
-        user=st.integers(0, len(USERS) - 1),
-        contact=st.integers(0, len(CONTACTS) - 1),
-        other=st.integers(0, len(CONTACTS) - 1),
-    ),
-    min_size=1,
-    max_size=4,
-)
+def changes_in(workspaces: int) -> st.SearchStrategy[list[Change]]:
+    return st.lists(
+        st.builds(
+            Change,
+            kind=st.sampled_from(["forget", "rename", "alias", "merge"]),
+            workspace=st.integers(0, workspaces - 1),
+            user=st.integers(0, len(USERS) - 1),
+            contact=st.integers(0, len(CONTACTS) - 1),
+            other=st.integers(0, len(CONTACTS) - 1),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+
+
+changes_strategy = changes_in(2)
 
 
 def written(service: Rapport, viewer: Actor) -> dict[str, frozenset[int]]:
@@ -454,8 +488,18 @@ def test_no_change_touches_or_counts_what_its_actor_may_not_see(
     who-knows contact or an exported contact they know only through someone else's note."""
     run = next(_counter)
     service = World(sessions=sessions, now=NOW).app
-    workspaces = (f"W{run}a", f"W{run}b")
+    check_changes(service, (f"W{run}a", f"W{run}b"), specs, defaults, changes, run=run)
 
+
+def check_changes(
+    service: Rapport,
+    workspaces: tuple[str, ...],
+    specs: list[NoteSpec],
+    defaults: tuple[bool, ...],
+    changes: list[Change],
+    *,
+    run: int,
+) -> None:
     def actor(ws: int, user: int) -> Actor:
         return Actor(workspace_id=workspaces[ws], user_id=USERS[user], display_name=USERS[user])
 
@@ -470,7 +514,9 @@ def test_no_change_touches_or_counts_what_its_actor_may_not_see(
         author = actor(spec.workspace, spec.author)
         service.notes.log(actor=author, text=text, at=NOW - timedelta(days=spec.days_ago))
 
-    viewers = [actor(ws, user) for ws, user in itertools.product((0, 1), range(len(USERS)))]
+    viewers = [
+        actor(ws, user) for ws, user in itertools.product(range(len(workspaces)), range(len(USERS)))
+    ]
     for change in changes:
         doer = actor(change.workspace, change.user)
         before = {v: written(service, v) for v in viewers}
