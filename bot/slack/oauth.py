@@ -34,7 +34,8 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.config import Settings
 from bot.reminders.notifier import Block, DeliveryResult
-from bot.slack.client import build_client
+from bot.slack.authorize_cache import CachedAuthorize
+from bot.slack.client import build_client, delivery_client
 from bot.slack.install_pages import failure_page, install_page, success_page
 from bot.slack.notifier import SlackNotifier
 
@@ -134,6 +135,10 @@ class RapportOAuthFlow(OAuthFlow):
 
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         super().store_installation(request, installation)
+        if isinstance(self.settings.authorize, CachedAuthorize):  # a reinstall: a new token
+            self.settings.authorize.forget(
+                enterprise_id=installation.enterprise_id, team_id=installation.team_id
+            )
         if installation.team_id:
             self.rapport.lifecycle.installed(
                 workspace_id=installation.team_id, enterprise_id=installation.enterprise_id
@@ -172,7 +177,7 @@ class OAuth:
 
     flow: RapportOAuthFlow
     installation_store: SQLAlchemyInstallationStore
-    authorize: InstallationStoreAuthorize
+    authorize: CachedAuthorize
     retention: timedelta
     rapport: Rapport
 
@@ -205,6 +210,7 @@ class OAuth:
     def _forget_tokens(self, context: BoltContext, reason: str, detail: dict[str, Any]) -> None:
         team_id = context.team_id
         self.installation_store.delete_all(enterprise_id=context.enterprise_id, team_id=team_id)
+        self.authorize.forget(enterprise_id=context.enterprise_id, team_id=team_id)
         if not team_id:
             return
         scheduled = self.rapport.lifecycle.uninstalled(
@@ -248,7 +254,7 @@ class InstalledNotifier:
         with self._lock:
             notifier = self._notifiers.get(bot.bot_token)
             if notifier is None:
-                client = build_client(self.settings, token=bot.bot_token)
+                client = delivery_client(self.settings, token=bot.bot_token)
                 notifier = self._notifiers[bot.bot_token] = SlackNotifier(client)
         return notifier.send(user, workspace, text, blocks, key=key, maybe_sent=maybe_sent)
 
@@ -273,14 +279,17 @@ def build_oauth(*, settings: Settings, rapport: Rapport, client: WebClient) -> O
         engine=engine,
         logger=logging.getLogger("rapport.slack.installs"),
     )
-    authorize = InstallationStoreAuthorize(
-        logger=logging.getLogger("rapport.slack.bolt"),
-        installation_store=installation_store,
-        client_id=client_id,
-        client_secret=client_secret,
-        token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
-        bot_only=True,
-        client=client,
+    authorize = CachedAuthorize(  # per request: a store query + auth.test otherwise
+        InstallationStoreAuthorize(
+            logger=logging.getLogger("rapport.slack.bolt"),
+            installation_store=installation_store,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
+            bot_only=True,
+            client=client,
+        ),
+        rotation_minutes=settings.slack_token_rotation_minutes,
     )
     oauth_settings = OAuthSettings(
         client_id=client_id,
