@@ -96,10 +96,10 @@ QUICK = Size(
     tick_users=500,
     due=100,
     deliveries=200,
-    ack_workspaces=100,
-    ack_workspace_requests=100,
-    dm_count=1_000,
-    dm_workspaces=20,
+    ack_workspaces=50,
+    ack_workspace_requests=50,
+    dm_count=400,
+    dm_workspaces=10,
 )
 
 
@@ -477,8 +477,12 @@ def bench_workspaces(args: argparse.Namespace, size: Size) -> list[Row]:
     count, spread = size.dm_count, size.dm_workspaces
     say(f"workspaces: {count:,} DMs across {spread} workspaces, one answering 429 …")
     with quiet():
-        dms = measure_delivery(new_url, count=count, workspaces=spread)
-    alone, with_x = dms.alone[0], dms.with_x[0]
+        # Small runs take seconds, so a moment's noise moves them: take the best of two pairs.
+        pairs = 1 if count >= 5_000 else 2
+        dms = measure_delivery(new_url, count=count, workspaces=spread, repeat=pairs)
+    alone = min(dms.alone, key=lambda r: r.took)
+    with_x = min(dms.with_x, key=lambda r: r.others_took)
+    limited = sum(r.limited for r in dms.with_x)
     x_share = count // spread
     return [
         Row(
@@ -515,7 +519,7 @@ def bench_workspaces(args: argparse.Namespace, size: Size) -> list[Row]:
             dms.ratio <= 1.1,
         ),
         Row(
-            f"lost or duplicate DMs ({with_x.limited} 429s answered)",
+            f"lost or duplicate DMs ({limited} 429s answered)",
             f"{dms.failures:,}",
             "",
             "",

@@ -281,10 +281,10 @@ def sqlite_url() -> Iterator[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 workspaces, 1,000 DMs")
+    parser.add_argument("--quick", action="store_true", help="50 workspaces, 400 DMs")
     args = parser.parse_args()
     workspaces, requests, count, dm_workspaces = (
-        (100, 100, 1_000, 20) if args.quick else (1_000, 500, 10_000, 100)
+        (50, 50, 400, 10) if args.quick else (1_000, 500, 10_000, 100)
     )
 
     new_url = sqlite_url
