@@ -57,8 +57,8 @@ def notifier_for(settings: Settings, *, print_only: bool, json_mode: bool) -> No
     is for the report alone, so the DMs go to stderr."""
     if settings.slack_bot_token and not print_only:
         # slack_sdk is imported only when it is used, so `rapport --help` stays light.
-        from bot.slack.client import build_client
+        from bot.slack.client import delivery_client
         from bot.slack.notifier import SlackNotifier
 
-        return SlackNotifier(build_client(settings))
+        return SlackNotifier(delivery_client(settings))
     return ConsoleNotifier(sys.stderr if json_mode else sys.stdout)

@@ -17,12 +17,15 @@ class DeliveryResult:
 
     `permanent`: retrying cannot help (user gone, bot removed, bad token); record and stop.
     Otherwise a failure is transient and is tried again later, no sooner than `retry_after`.
+    `rate_limited`: the workspace's Slack answered 429; the whole workspace waits `retry_after`
+    (bot/reminders/pacing.py) and the message is not counted as a failed attempt.
     """
 
     ok: bool
     error: str | None = None
     permanent: bool = False
     retry_after: float | None = None
+    rate_limited: bool = False
     channel: str | None = None
     ts: str | None = None
 

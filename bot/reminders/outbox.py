@@ -16,7 +16,7 @@ dead worker. The ledger refuses a second record, so any such duplicate is counte
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -71,12 +71,22 @@ def ready_clause(now: datetime) -> Any:
 
 
 def claim(
-    sessions: SessionFactory, *, now: datetime, worker: str, lease: timedelta, limit: int
+    sessions: SessionFactory,
+    *,
+    now: datetime,
+    worker: str,
+    lease: timedelta,
+    limit: int,
+    skip_workspaces: Collection[str] = (),
 ) -> list[Claimed]:
-    """Claim up to `limit` ready rows for `worker` in one statement; oldest first."""
+    """Claim up to `limit` ready rows for `worker` in one statement; oldest first. Rows of
+    `skip_workspaces` (held by Slack's rate limit, bot/reminders/pacing.py) are left alone."""
+    ready = ready_clause(now)
+    if skip_workspaces:
+        ready = and_(ready, col(ReminderOutbox.workspace_id).not_in(sorted(skip_workspaces)))
     inner = (
         sa_select(col(ReminderOutbox.id))
-        .where(ready_clause(now))
+        .where(ready)
         .order_by(col(ReminderOutbox.available_at), col(ReminderOutbox.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -196,15 +206,38 @@ def release(
     )
 
 
-def postpone(sessions: SessionFactory, row: Claimed, *, worker: str, until: datetime) -> str:
-    """Quiet hours: back to pending until working hours open; not a failed attempt."""
-    return _set(
-        sessions,
-        row,
-        worker=worker,
-        status="pending",
-        values={"available_at": until, "attempts": max(0, row.attempts - 1)},
-    )
+def postpone(
+    sessions: SessionFactory,
+    row: Claimed,
+    *,
+    worker: str,
+    until: datetime,
+    reason: str | None = None,
+) -> str:
+    """Quiet hours, or the workspace's rate limit: back to pending until `until`; not a failed
+    attempt (so a long rate limit never uses up MAX_ATTEMPTS)."""
+    values: dict[str, Any] = {"available_at": until, "attempts": max(0, row.attempts - 1)}
+    if reason is not None:
+        values["last_error"] = reason[:_ERROR_CHARS]
+    return _set(sessions, row, worker=worker, status="pending", values=values)
+
+
+def hold_workspace(sessions: SessionFactory, workspace_id: str, *, until: datetime) -> int:
+    """Slack rate-limited this workspace: none of its pending rows is ready before `until`, for
+    every process claiming from this outbox (a row already due later keeps its time)."""
+    with sessions() as session:
+        result = session.execute(
+            update(ReminderOutbox)
+            .where(
+                col(ReminderOutbox.workspace_id) == workspace_id,
+                col(ReminderOutbox.status) == "pending",
+                col(ReminderOutbox.available_at) < until,
+            )
+            .values(available_at=until)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 def fail(sessions: SessionFactory, row: Claimed, *, worker: str, now: datetime, error: str) -> str:

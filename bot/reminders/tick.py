@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Unpack
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -28,6 +30,7 @@ from bot.reminders.enqueue import enqueue
 from bot.reminders.facts import load_schedules
 from bot.reminders.meetings import MEETING_KINDS, plan_meetings
 from bot.reminders.notifier import Block, DeliveryResult, Notifier
+from bot.reminders.pacing import Pacing
 from bot.reminders.planner import Schedule, quiet_until
 from bot.reminders.tracks import ingest
 from bot.store.calendar_models import UpcomingMeeting
@@ -42,6 +45,7 @@ Clock = Callable[[], datetime]
 DEFAULT_BATCH = 50
 MAX_PLAN_ROUNDS = 10
 MAX_DELIVERY_BATCHES = 200
+RATE_LIMITED = "rate limited by Slack (HTTP 429): waiting for Retry-After"
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class TickReport:
     failed: int = 0
     postponed: int = 0
     skipped: int = 0  # meeting DMs not sent: the meeting began, moved or was called off
+    rate_limited: int = 0  # put back until Slack's Retry-After for their workspace has passed
     lost: int = 0  # a lease this worker held went to another worker before sending
     duplicates: int = 0  # sent, but the ledger already had it (another worker sent it too)
     sent_keys: list[str] = field(default_factory=list)  # outbox dedupe keys delivered
@@ -91,6 +96,7 @@ class TickReport:
             f"planned {self.planned_messages} DM(s) with {self.planned_items} reminder(s) "
             f"({self.held} held for later); sent {self.sent}, retrying {self.retried}, "
             f"failed {self.failed}, waiting for working hours {self.postponed}"
+            + (f", waiting for Slack's rate limit {self.rate_limited}" if self.rate_limited else "")
             + (f", duplicates {self.duplicates}" if self.duplicates else "")
         )
 
@@ -140,16 +146,27 @@ def tick(
     lease: timedelta = outbox.DEFAULT_LEASE,
     plan_first: bool = True,
     max_batches: int = MAX_DELIVERY_BATCHES,
+    pacing: Pacing | None = None,
 ) -> TickReport:
     """Plan (unless `plan_first=False`) and deliver. `now` is the planning instant; `clock`
-    (default: always `now`) times leases while sending, so real deployments pass a real clock."""
+    (default: always `now`) times leases while sending, so real deployments pass a real clock.
+    `pacing` keeps Slack's rate limits across ticks (a fresh one when not given)."""
     clock = clock or (lambda: now)
     worker = worker or default_worker()
+    pacing = pacing if pacing is not None else Pacing()
     report = TickReport()
     if plan_first:
         plan_due(sessions, now=now, default_tz=default_tz, report=report)
     for _ in range(max_batches):
-        claimed = outbox.claim(sessions, now=clock(), worker=worker, lease=lease, limit=batch)
+        at = clock()
+        claimed = outbox.claim(
+            sessions,
+            now=at,
+            worker=worker,
+            lease=lease,
+            limit=batch,
+            skip_workspaces=pacing.held(at),
+        )
         if not claimed:
             break
         report.claimed += len(claimed)
@@ -163,6 +180,7 @@ def tick(
             lease=lease,
             default_tz=default_tz,
             report=report,
+            pacing=pacing,
         )
     return report
 
@@ -178,76 +196,138 @@ def deliver(
     lease: timedelta,
     default_tz: str,
     report: TickReport,
+    pacing: Pacing | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
+    """Send each claimed row once. A row whose recipient just had DMs (Slack's one per second
+    per channel) waits until the rest of the batch has gone; a row of a workspace Slack is
+    rate-limiting goes back to the outbox until the hold ends, and the batch carries on."""
+    pacing = pacing if pacing is not None else Pacing()
     recipients = _recipients(sessions, {row.user_id for row in claimed}, default_tz=default_tz)
+    send = partial(
+        _deliver_one,
+        sessions,
+        notifier=notifier,
+        render=render,
+        clock=clock,
+        worker=worker,
+        lease=lease,
+        report=report,
+        pacing=pacing,
+    )
+    waiting: list[outbox.Claimed] = []
     for row in claimed:
-        now = clock()
         recipient = recipients.get(row.user_id)
-        if recipient is None:
-            outbox.fail(sessions, row, worker=worker, now=now, error="user no longer exists")
-            report.failed += 1
+        if recipient is not None and pacing.recipient_wait(row.workspace_id, recipient[0]) > 0:
+            waiting.append(row)
             continue
-        user, schedule = recipient
-        if row.kind in MEETING_KINDS:
-            off = _meeting_off(sessions, row, now)
-            if off is not None:
-                outbox.skip(sessions, row, worker=worker, error=off)
-                report.skipped += 1
-                continue
-        # A brief is for a meeting the person is about to be in: working hours don't hold it.
-        opens = None if row.kind == KIND_BRIEF else quiet_until(now, schedule)
-        if opens is not None:
-            outbox.postpone(sessions, row, worker=worker, until=opens)
-            report.postponed += 1
-            continue
-        # Fencing: only send while this worker still holds the row, and for long enough.
-        if not outbox.renew(sessions, row, worker=worker, until=now + lease):
-            report.lost += 1
-            continue
-        items = tuple(Item.from_json(i) for i in row.payload.get("items", []))
-        message = Outgoing(
-            row.user_id, row.workspace_id, row.kind, items, row.due_at, dict(row.payload)
+        send(row, recipient)
+    for row in waiting:
+        recipient = recipients[row.user_id]
+        wait = pacing.recipient_wait(row.workspace_id, recipient[0])
+        if wait > 0 and pacing.held_until(row.workspace_id, clock()) is None:
+            sleep(wait)  # at most one interval; everything else in the batch has gone
+        send(row, recipient)
+
+
+def _deliver_one(
+    sessions: SessionFactory,
+    row: outbox.Claimed,
+    recipient: tuple[str, Schedule] | None,
+    /,
+    *,
+    notifier: Notifier,
+    render: Render,
+    clock: Clock,
+    worker: str,
+    lease: timedelta,
+    report: TickReport,
+    pacing: Pacing,
+) -> None:
+    now = clock()
+    if recipient is None:
+        outbox.fail(sessions, row, worker=worker, now=now, error="user no longer exists")
+        report.failed += 1
+        return
+    held = pacing.held_until(row.workspace_id, now)
+    if held is not None:
+        outbox.postpone(sessions, row, worker=worker, until=held, reason=RATE_LIMITED)
+        report.rate_limited += 1
+        return
+    user, schedule = recipient
+    if row.kind in MEETING_KINDS:
+        off = _meeting_off(sessions, row, now)
+        if off is not None:
+            outbox.skip(sessions, row, worker=worker, error=off)
+            report.skipped += 1
+            return
+    # A brief is for a meeting the person is about to be in: working hours don't hold it.
+    opens = None if row.kind == KIND_BRIEF else quiet_until(now, schedule)
+    if opens is not None:
+        outbox.postpone(sessions, row, worker=worker, until=opens)
+        report.postponed += 1
+        return
+    # Fencing: only send while this worker still holds the row, and for long enough.
+    if not outbox.renew(sessions, row, worker=worker, until=now + lease):
+        report.lost += 1
+        return
+    items = tuple(Item.from_json(i) for i in row.payload.get("items", []))
+    message = Outgoing(
+        row.user_id, row.workspace_id, row.kind, items, row.due_at, dict(row.payload)
+    )
+    text, blocks = render(message, now, schedule.tz)
+    pacing.posted(row.workspace_id, user)
+    try:
+        result = notifier.send(
+            user,
+            row.workspace_id,
+            text,
+            blocks,
+            key=row.dedupe_key,
+            maybe_sent=row.attempts > 1,
         )
-        text, blocks = render(message, now, schedule.tz)
-        try:
-            result = notifier.send(
-                user,
-                row.workspace_id,
-                text,
-                blocks,
-                key=row.dedupe_key,
-                maybe_sent=row.attempts > 1,
-            )
-        except Exception as exc:  # an adapter bug must not stop the other reminders
-            log.exception("reminders: notifier raised for %s", row.dedupe_key)
-            result = DeliveryResult(ok=False, error=f"{exc.__class__.__name__}: {exc}")
-        done = clock()
-        if result.ok:
-            if outbox.record_sent(
-                sessions, row, worker=worker, now=done, channel=result.channel, ts=result.ts
-            ):
-                report.sent += 1
-                report.sent_keys.append(row.dedupe_key)
-                report.sent_items.extend(item.key for item in items)
-            else:
-                report.duplicates += 1
-                log.error("reminders: %s was delivered twice", row.dedupe_key)
-        elif result.permanent:
-            outbox.fail(sessions, row, worker=worker, now=done, error=result.error or "failed")
+    except Exception as exc:  # an adapter bug must not stop the other reminders
+        log.exception("reminders: notifier raised for %s", row.dedupe_key)
+        result = DeliveryResult(ok=False, error=f"{exc.__class__.__name__}: {exc}")
+    done = clock()
+    if result.ok:
+        if outbox.record_sent(
+            sessions, row, worker=worker, now=done, channel=result.channel, ts=result.ts
+        ):
+            report.sent += 1
+            report.sent_keys.append(row.dedupe_key)
+            report.sent_items.extend(item.key for item in items)
+        else:
+            report.duplicates += 1
+            log.error("reminders: %s was delivered twice", row.dedupe_key)
+    elif result.rate_limited:
+        # Slack did not take it: the workspace waits out Retry-After, in every process, and
+        # this row with it; no attempt is used up.
+        until = pacing.hold(row.workspace_id, now=done, retry_after=result.retry_after)
+        outbox.hold_workspace(sessions, row.workspace_id, until=until)
+        outbox.postpone(sessions, row, worker=worker, until=until, reason=RATE_LIMITED)
+        report.rate_limited += 1
+        log.info(
+            "reminders: workspace %s is rate limited by Slack until %s",
+            row.workspace_id,
+            until.isoformat(),
+        )
+    elif result.permanent:
+        outbox.fail(sessions, row, worker=worker, now=done, error=result.error or "failed")
+        report.failed += 1
+    else:
+        status = outbox.release(
+            sessions,
+            row,
+            worker=worker,
+            now=done,
+            error=result.error or "failed",
+            retry_after=result.retry_after,
+        )
+        if status == "failed":
             report.failed += 1
         else:
-            status = outbox.release(
-                sessions,
-                row,
-                worker=worker,
-                now=done,
-                error=result.error or "failed",
-                retry_after=result.retry_after,
-            )
-            if status == "failed":
-                report.failed += 1
-            else:
-                report.retried += 1
+            report.retried += 1
 
 
 def _meeting_off(sessions: SessionFactory, row: outbox.Claimed, now: datetime) -> str | None:
@@ -313,6 +393,7 @@ class Delivery(UseCases):
     def __init__(self, *, render: Render, **shared: Unpack[Shared]) -> None:
         super().__init__(**shared)
         self.render = render
+        self.pacing = Pacing()  # Slack's rate limits, per workspace, across this process's ticks
 
     def tick(
         self,
@@ -339,4 +420,5 @@ class Delivery(UseCases):
             lease=lease,
             plan_first=plan_first,
             max_batches=max_batches,
+            pacing=self.pacing,
         )

@@ -1,10 +1,12 @@
 """The Slack adapter of the Notifier port: open the DM, post the reminder, classify failures.
 
-Retries inside one send are slack_sdk's own handlers on the WebClient (bot.slack.client builds
-it): 429 waits for Retry-After, 5xx and dropped connections are tried again. What is still
-failing after those is classified here: permanent errors (the user is gone, the bot was removed,
-the token is bad) are reported as such so the outbox records them and stops; anything else is
-transient and the outbox tries again later with backoff.
+Retries inside one send are slack_sdk's own handlers on the WebClient (bot.slack.client's
+`delivery_client` builds it): 5xx and dropped connections are tried again. A 429 is not waited
+out here: it is reported as `rate_limited` with Slack's Retry-After, and the outbox holds that
+workspace alone until then (bot/reminders/pacing.py). What is still failing is classified here:
+permanent errors (the user is gone, the bot was removed, the token is bad) are reported as such
+so the outbox records them and stops; anything else is transient and the outbox tries again
+later with backoff.
 
 Every reminder carries its outbox key in Slack message metadata. When a send is retried after an
 attempt whose outcome is unknown (a timeout, a 5xx, a worker that died mid-send), the adapter
@@ -63,7 +65,8 @@ PERMANENT_ERRORS: Final = frozenset(
 
 
 class SlackNotifier:
-    """Sends reminder DMs with a WebClient (whose retry handlers absorb short storms)."""
+    """Sends reminder DMs with a WebClient (bot.slack.client.delivery_client: one that hands
+    429s back instead of sleeping on them)."""
 
     def __init__(self, client: WebClient, *, history_lookback: int = HISTORY_LOOKBACK) -> None:
         self.client = client
@@ -162,4 +165,5 @@ class SlackNotifier:
             error=f"{error} (HTTP {status})" if status else error,
             permanent=permanent,
             retry_after=retry_after,
+            rate_limited=status == 429,
         )

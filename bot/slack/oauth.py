@@ -43,7 +43,8 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from bot.config import Settings
 from bot.domain.errors import StorageUnavailableError
 from bot.reminders.notifier import Block, DeliveryResult
-from bot.slack.client import build_client
+from bot.slack.authorize_cache import CachedAuthorize
+from bot.slack.client import build_client, delivery_client
 from bot.slack.install_pages import failure_page, install_page, success_page
 from bot.slack.notifier import SlackNotifier
 
@@ -143,6 +144,10 @@ class RapportOAuthFlow(OAuthFlow):
 
     def store_installation(self, request: BoltRequest, installation: Installation) -> None:
         super().store_installation(request, installation)
+        if isinstance(self.settings.authorize, CachedAuthorize):  # a reinstall: a new token
+            self.settings.authorize.forget(
+                enterprise_id=installation.enterprise_id, team_id=installation.team_id
+            )
         if installation.is_enterprise_install and installation.enterprise_id:
             # One row for the whole org: restore any of its workspaces that were scheduled.
             self.rapport.lifecycle.org_installed(enterprise_id=installation.enterprise_id)
@@ -188,7 +193,7 @@ class OAuth:
 
     flow: RapportOAuthFlow
     installation_store: SQLAlchemyInstallationStore
-    authorize: InstallationStoreAuthorize
+    authorize: CachedAuthorize
     retention: timedelta
     rapport: Rapport
     # (workspace, org) pairs this process has recorded (bot.notes.lifecycle.joined)
@@ -278,6 +283,7 @@ class OAuth:
             # The org-wide row has no team id; every workspace of the org loses Rapport, but
             # those that also installed it on their own keep their own installation.
             self.installation_store.delete_all(enterprise_id=org, team_id=None)
+            self.authorize.forget(enterprise_id=org, team_id=None)
             keep = frozenset(
                 ws
                 for ws in self.rapport.lifecycle.org_workspaces(org)
@@ -298,6 +304,7 @@ class OAuth:
             )
             return
         self.installation_store.delete_all(enterprise_id=org, team_id=team_id)
+        self.authorize.forget(enterprise_id=org, team_id=team_id)
         if not team_id:
             return
         scheduled = self.rapport.lifecycle.uninstalled(
@@ -360,7 +367,7 @@ class InstalledNotifier:
         with self._lock:
             notifier = self._notifiers.get(bot.bot_token)
             if notifier is None:
-                client = build_client(self.settings, token=bot.bot_token)
+                client = delivery_client(self.settings, token=bot.bot_token)
                 notifier = self._notifiers[bot.bot_token] = SlackNotifier(client)
         return notifier.send(user, workspace, text, blocks, key=key, maybe_sent=maybe_sent)
 
@@ -403,14 +410,18 @@ def build_oauth(*, settings: Settings, rapport: Rapport, client: WebClient) -> O
         engine=engine,
         logger=logging.getLogger("rapport.slack.installs"),
     )
-    authorize = InstallationStoreAuthorize(
-        logger=logging.getLogger("rapport.slack.bolt"),
-        installation_store=installation_store,
-        client_id=client_id,
-        client_secret=client_secret,
-        token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
-        bot_only=True,
-        client=client,
+    authorize = CachedAuthorize(  # per request: a store query + auth.test otherwise
+        store=installation_store,
+        inner=InstallationStoreAuthorize(
+            logger=logging.getLogger("rapport.slack.bolt"),
+            installation_store=installation_store,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
+            bot_only=True,
+            client=client,
+        ),
+        rotation_minutes=settings.slack_token_rotation_minutes,
     )
     oauth_settings = OAuthSettings(
         client_id=client_id,

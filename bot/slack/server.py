@@ -28,7 +28,7 @@ from slack_sdk.errors import SlackRequestError
 from bot.app import Rapport
 from bot.config import Settings
 from bot.slack.app import build_app
-from bot.slack.client import build_client
+from bot.slack.client import build_client, delivery_client
 from bot.slack.notifier import SlackNotifier
 from bot.slack.oauth import InstalledNotifier, build_oauth, choose_mode, workspace_client
 from bot.slack.oauth import problems as oauth_problems
@@ -354,7 +354,8 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREACHABLE
-    # Reminders go out as Slack DMs through the same client (and its retry handlers).
+    # Reminders go out as Slack DMs through a client that hands 429s back to the outbox, which
+    # holds only that workspace until Retry-After (bot/reminders/pacing.py).
     notifier = (
         InstalledNotifier(
             settings=settings,
@@ -362,7 +363,7 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
             enterprise_of=rapport.lifecycle.enterprise_of,
         )
         if oauth is not None
-        else SlackNotifier(client)
+        else SlackNotifier(delivery_client(settings))
     )
     reminders = rapport.scheduler(notifier)
     reminders.start()

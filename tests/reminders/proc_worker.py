@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from bot.app import Rapport
 from bot.config import Settings
 from bot.reminders.notifier import Block, DeliveryResult
-from bot.slack.client import build_client
+from bot.slack.client import delivery_client
 from bot.slack.notifier import SlackNotifier
 from bot.store.db import make_engine, session_factory
 from bot.store.reminder_models import ReminderOutbox, ReminderTrack
@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(  # type: ignore[call-arg]
         SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=args.api, RAPPORT_DATABASE_URL=args.db
     )
-    slack = SlackNotifier(build_client(settings, timeout=5))
+    slack = SlackNotifier(delivery_client(settings, timeout=5))
     notifier: Any = Paced(slack, args.pause) if args.pause else slack
     totals: dict[str, int] = {}
     stop_at = time.monotonic() + args.deadline

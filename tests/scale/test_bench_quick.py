@@ -28,6 +28,8 @@ FIGURES = (
     "rapport --help start",
     "tick,",
     "delivery,",
+    "ack p99, 50 workspaces' authorize",
+    "lost or duplicate DMs",
 )
 
 
@@ -53,5 +55,8 @@ def test_bench_quick_prints_every_figure(tmp_path: Path) -> None:
     assert delivery["verdict"] == "ok", delivery
     failed = next(r for r in rows if r["figure"].startswith("failed commands,"))
     assert failed["measured"] == "0" and failed["verdict"] == "ok", failed
+    # One workspace answering 429s: nothing lost, nothing sent twice.
+    lost = next(r for r in rows if r["figure"].startswith("lost or duplicate DMs"))
+    assert lost["measured"] == "0" and lost["verdict"] == "ok", lost
     for row in rows:
         assert row["measured"] and not row["measured"].startswith("failed"), row

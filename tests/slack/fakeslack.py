@@ -2,7 +2,8 @@
 
 slack_sdk's real WebClient talks to it through `base_url`; response_url webhooks post to
 `/response/<id>`. Tests read what was sent (`calls`, `wait_for`) and can make the next calls of a
-method fail with 429 + Retry-After, a 5xx, or an `ok: false` error.
+method fail with 429 + Retry-After, a 5xx, or an `ok: false` error, or make one workspace (its
+bot token) answer 429 to every call for a while (`rate_limit_token`).
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ class OAuthGrant:
 
 
 @dataclass
+class _TokenLimit:
+    retry_after: int
+    until: float | None  # time.monotonic() when it lifts; None: until lift_rate_limit
+    remaining: int | None  # calls still answered 429; None: no count
+
+
+@dataclass
 class _Failure:
     remaining: int
     status: int
@@ -82,6 +90,8 @@ class FakeSlack:
         self._calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
         self._delays: dict[str, list[float]] = {}
+        self._token_limits: dict[str, _TokenLimit] = {}
+        self._limited_answers: dict[str, int] = {}  # token -> 429s answered
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self.users: dict[str, dict[str, Any]] = {}
@@ -146,6 +156,51 @@ class FakeSlack:
 
     def error_next(self, method: str, error: str, *, times: int = 1) -> None:
         self._add_failure(method, _Failure(times, 200, {"ok": False, "error": error}, {}))
+
+    def rate_limit_token(
+        self,
+        token: str,
+        *,
+        retry_after: int = 1,
+        seconds: float | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Every Web API call made with `token` (one workspace's bot token) answers 429 with
+        `Retry-After: retry_after`: for `seconds` from now, or the next `times` calls, or until
+        `lift_rate_limit`. Other tokens are answered as usual."""
+        until = time.monotonic() + seconds if seconds is not None else None
+        with self._cond:
+            self._token_limits[token] = _TokenLimit(retry_after, until, times)
+
+    def lift_rate_limit(self, token: str) -> None:
+        with self._cond:
+            self._token_limits.pop(token, None)
+
+    def rate_limited_answers(self, token: str) -> int:
+        """How many 429s `token`'s calls were answered with so far."""
+        with self._cond:
+            return self._limited_answers.get(token, 0)
+
+    @staticmethod
+    def token_of(call: Call) -> str | None:
+        """The bot token a call carried (slack_sdk sends it as a Bearer header)."""
+        header = call.headers.get("authorization", "")
+        return header.removeprefix("Bearer ").strip() or None
+
+    def _token_limited(self, headers: dict[str, str]) -> int | None:
+        token = headers.get("authorization", "").removeprefix("Bearer ").strip()
+        with self._cond:
+            limit = self._token_limits.get(token)
+            if limit is None:
+                return None
+            expired = limit.until is not None and time.monotonic() >= limit.until
+            if expired or limit.remaining == 0:
+                del self._token_limits[token]
+                return None
+            if limit.remaining is not None:
+                limit.remaining -= 1
+            self._limited_answers[token] = self._limited_answers.get(token, 0) + 1
+            return limit.retry_after
 
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Answer the next `times` calls of `method` only after `seconds` (a slow Slack)."""
@@ -366,6 +421,10 @@ class FakeSlack:
         method = parts.path[len("/api/") :]
         self.record(Call(method, params, headers, parts.path))
         self._request.token = headers.get("authorization", "").removeprefix("Bearer ")
+        retry_after = self._token_limited(headers)
+        if retry_after is not None:
+            body = {"ok": False, "error": "ratelimited"}
+            return 429, {"Retry-After": str(retry_after)}, json.dumps(body).encode()
         delay = self._take_delay(method)
         if delay:
             time.sleep(delay)
