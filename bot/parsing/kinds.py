@@ -56,7 +56,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         "drinks",
         r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
     ),
-    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+[A-Z@<])|\bbcc\b"),
+    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"),
     (
         "text",
         r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
@@ -112,7 +112,8 @@ def _activity_happened(doc: Doc, start: int, end: int) -> bool:
 
 
 _BOOKED_BEFORE_RE = re.compile(
-    r"\b(?:booked|scheduled|set\s+up|pencilled|penciled)\s+(?:a|an|the|our)?\s*(?:\w+\s+)?$",
+    r"\b(?:booked|scheduled|set\s+up|pencilled|penciled|pushed|moved|rescheduled|postponed"
+    r"|cancelled|canceled)\s+(?:a|an|the|our)?\s*(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 _BOOKED_AFTER_RE = re.compile(

@@ -23,13 +23,20 @@ from bot.parsing.subjects import Names, Obj, Subject, Who, obj_at, subject_befor
 MAX_WHAT_WORDS = 10
 
 _TRIGGER_RE = re.compile(
-    r"(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
+    r"(?P<askedif>\b(?:asked|asking|asks)\s+(?:if|whether)\s+(?P<askedif_subj>she|he|they|we|I)"
+    r"\s+(?:can|could|would|will)\b)"
+    r"|(?P<canyou>\b(?:can|could|would)\s+(?:you|u|ya)\b(?:\s+(?:pls|please|plz))?)"
+    r"|(?P<chase>\b(?:chasing|chase|chased|nudging|nudge|nudged)\b)"
+    r"|(?P<offer>\b(?:happy|glad|willing|keen)\s+to\b)"
+    r"|(?P<letme>\b(?:let\s+me|lemme)\b)"
+    r"|(?P<court>\bball(?:'s|\s+is|\s+now)\s+(?:now\s+)?in\s+(?P<court_who>\S+?)\s+court\b)"
+    r"|(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
     r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
     r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
     r"(?!\s+(?:to|me|us|it)\b))"
     r"|(?P<assigned>\b(?:I'm|I\s+am|we're|we\s+are)\s+to\b|(?<=[^\W\d_]\s)to\b(?=\s+[a-z]))"
     r"|(?P<progressive>\b(?:sending|emailing|sharing|forwarding|bringing|dropping|mailing"
-    r"|drafting|preparing|writing)\b)"
+    r"|drafting|preparing|writing|circling)\b)"
     r"|(?P<said>\bsaid\s+(?P<said_subj>I|we|she|he|they)(?:'d|'ll|\s+would|\s+will)\b)"
     r"|(?P<owe>\b(?:owe|owes|promised)\b(?!\s+to\b))"
     r"|(?P<asked>\basked\b)"
@@ -49,7 +56,8 @@ _TRIGGER_ANCHORS = words(
     expecting need have has must should got gotta agreed offered remember don't meant supposed
     todo to-do will shall am is are going gonna want plan planning requested requests asking
     asks sending emailing sharing forwarding bringing dropping mailing drafting preparing
-    writing to i'm we're
+    writing to i'm we're if whether can could would chasing chase chased nudging nudge nudged
+    happy glad willing keen let lemme ball ball's circling
     """
 )
 # What only we can hand over: someone wanting one of these is a loop on us, due or not ("Devon
@@ -78,6 +86,7 @@ _IMPERATIVE_OBJECTS = words(
     "the a an our my him her them it both something some over by asap today tonight this that"
 )
 # A pronoun for what is owed refers back: "he asked for our SOC 2 report, I owe him that".
+_DETERMINERS = frozenset({"a", "an", "the", "our", "their", "his", "her", "its", "this", "that"})
 _PRONOUN_WHATS = frozenset({"that", "it", "those", "these", "them", "this", "both", "one"})
 # Someone else wanting something is a loop on us when it is due, "our"s, or from us.
 _OURS_RE = re.compile(r"\b(?:our|ours|from\s+us)\b", re.IGNORECASE)
@@ -88,7 +97,7 @@ _HOLIDAY_DUE_RE = re.compile(
 )
 _NEED_BEFORE_RE = re.compile(
     r"\b(?:wants|wanted|needs|needed|asked\s+for|asking\s+for|is\s+after|'s\s+after"
-    r"|looking\s+for|requested)\s+(?P<what>[^,.;:!?\n]{1,80})",
+    r"|looking\s+for|requested|has(?=\s+the\s))\s+(?P<what>[^,.;:!?\n]{1,80})",
     re.IGNORECASE,
 )
 _PROGRESSIVE_BASE = {
@@ -102,6 +111,7 @@ _PROGRESSIVE_BASE = {
     "drafting": "draft",
     "preparing": "prepare",
     "writing": "write",
+    "circling": "circle",
 }
 # Third parties owe only through promises: "she'll send", "he promised to", not "she should".
 _THEM_STRONG = ("promised", "agreed", "offered")
@@ -112,7 +122,8 @@ _ACTION_VERBS = words(
     send email e-mail mail forward share give get intro introduce connect reply respond call ring
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
-    chase update tell ask thank reach drop pass bring show resend answer lend recommend
+    chase update tell ask thank reach drop pass bring show resend answer lend recommend dig
+    pull revert
     """
 )
 _SEND_VERBS = words(
@@ -189,6 +200,17 @@ def _eat(doc: Doc, pos: int, *words: str) -> int | None:
     return pos
 
 
+def _eat_with(doc: Doc, pos: int) -> int | None:
+    """After "with", "w/" or "w" at `pos`."""
+    got = _eat(doc, pos, "with")
+    if got is not None:
+        return got
+    got = _eat(doc, pos, "w")
+    if got is None:
+        return None
+    return got + 1 if doc.text[got : got + 1] == "/" else got
+
+
 def _eat_any(doc: Doc, pos: int, options: tuple[str, ...]) -> int | None:
     got = _word_at(doc, pos)
     return got[1] if got is not None and got[0] in options else None
@@ -222,9 +244,9 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     if verb in ("get", "getting", "write", "circle", "come", "got", "wrote", "circled", "came"):
         after = _eat(doc, pos, "back")
         if after is not None:
-            to = _eat(doc, after, "to")
+            to = _eat(doc, after, "to") or _eat_with(doc, after)
             o = obj_at(doc, names, to) if to is not None else None
-            return "a reply", o.name if o else None
+            return _reply_about(doc, o.end if o else (to or after), end), o.name if o else None
     if verb in ("reply", "respond", "answer", "replied", "responded", "answered"):
         to = _eat(doc, pos, "to")
         o = obj_at(doc, names, to if to is not None else pos)
@@ -232,7 +254,7 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     if verb in ("follow", "followed"):
         after = _eat(doc, pos, "up")
         if after is not None:
-            w = _eat(doc, after, "with")
+            w = _eat_with(doc, after)
             o = obj_at(doc, names, w) if w is not None else None
             rest_at = o.end if o else (w or after)
             rest = _tidy(doc, doc.text[rest_at:end])
@@ -244,6 +266,10 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             w = _eat(doc, after, "with")
             o = obj_at(doc, names, w) if w is not None else None
             return "check in", o.name if o else None
+        w = _eat_with(doc, pos)
+        if w is not None and obj_at(doc, names, w) is None:
+            # "check with finance (and get back to Priya) on the terms": the answer is owed
+            return _checked_reply(doc, names, w, end)
     if verb in ("make", "do", "made", "did"):
         after = _eat_any(doc, pos, ("an", "the", "a"))
         if after is not None:
@@ -266,6 +292,40 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             person = doc.restore(s.name)
             break
     return what, person
+
+
+_ABOUT_RE = re.compile(r"\s*(?:on|about|re|regarding|wrt)\s+(?P<what>[^,;:!?\n]+)", re.I)
+_BACK_TO_RE = re.compile(
+    r"\b(?:get|getting|circle|circling|come|revert)\s+back\s+(?:to|with|w)\s+", re.IGNORECASE
+)
+
+
+def _reply_about(doc: Doc, pos: int, end: int) -> str:
+    """ "get back to Priya on the payment terms": a reply, on what it is about."""
+    m = _ABOUT_RE.match(doc.text, pos, end)
+    about = _tidy(doc, m.group("what")) if m is not None else ""
+    return f"a reply on {about}" if about else "a reply"
+
+
+def _checked_reply(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]:
+    """ "check with our CFO on the discount and get back to Bianca": we owe Bianca a reply on
+    the discount; whom we check with is only the way to it."""
+    stop = min((i for i in (doc.text.find(c, pos) for c in ".!?\n;") if i >= 0), default=-1)
+    sentence_end = stop if stop >= 0 else len(doc.text)
+    segment = doc.text[pos:end]
+    person = None
+    back = _BACK_TO_RE.search(doc.text, pos, min(sentence_end, pos + 120))
+    o: Obj | None = None
+    if back is not None:
+        o = obj_at(doc, names, back.end())
+        person = o.name if o is not None else None
+        segment = doc.text[pos : min(end, back.start())]
+    about = _ABOUT_RE.search(segment)
+    if about is None and o is not None:
+        about = _ABOUT_RE.match(doc.text, o.end, doc.clause_end(o.end + 1))
+    what = _tidy(doc, re.split(r"\s+(?:and|then|&)\s*$", about.group("what"))[0]) if about else ""
+    what = re.sub(r"\s+(?:and|then|&)$", "", what)
+    return (f"a reply on {what}" if what else "a reply"), person
 
 
 def _intro(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]:
@@ -509,6 +569,8 @@ def _one_loop(
 ) -> tuple[Direction, str, str | None, bool] | None:
     kind = m.lastgroup
     pos = m.end()
+    if kind in ("askedif", "canyou", "chase", "offer", "letme", "court"):
+        return _asks_and_offers(doc, names, m, vp_end)
     if kind == "assigned":
         return _assigned(doc, names, m, vp_end)
     if kind == "request":
@@ -565,15 +627,90 @@ def _one_loop(
         phrase = m.group(0).lower()
         if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
             return None
+        nxt = _word_at(doc, pos)
+        if phrase.startswith(_THEM_STRONG) and (nxt is None or nxt[0] in _DETERMINERS):
+            return None  # "agreed to a 3 month pilot": terms agreed, nothing to deliver
         return _modal(doc, names, subj, pos, vp_end, weak=False)
     if kind == "weak" and subj.who is Who.ME:
         carried = _carried_subject(doc, names, m.start())
+        if carried is not None and _ASKED_BEFORE_RE.search(
+            doc.text, max(0, doc.clause_start(max(0, doc.clause_start(m.start()) - 2))), m.start()
+        ):
+            carried = None  # "Marcus asked about SSO, will circle back": the answer is ours
         if carried is not None and not _OBJECT_PRONOUN_RE.search(doc.text, pos, vp_end):
             subj = carried  # "he thinks 20% is greedy, will share his template by Tues"
     return _modal(doc, names, subj, pos, vp_end, weak=True)
 
 
 _OBJECT_PRONOUN_RE = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
+_ASKED_BEFORE_RE = re.compile(
+    r"\b(?:asked|asks|wants|wanted|needs|needed|requested)\b(?![^,;]*\b(?:I|we)\b)", re.I
+)
+_CHASE_ABOUT = ("for", "re", "about", "on", "regarding", "wrt")
+
+
+def _asks_and_offers(
+    doc: Doc, names: Names, m: re.Match[str], vp_end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    """Forms with no "owe" in them: "asked if she can get us the PO", "Tom: can you send the
+    questionnaire", "chasing Tom for the SOW", "happy to send him our case studies", "let me
+    check with finance", "ball's in Raj's court"."""
+    kind = m.lastgroup
+    pos = m.end()
+    if kind == "court":
+        who = m.group("court_who").lower()
+        if who in ("their", "her", "his"):
+            return Direction.THEY_OWE, "a reply", None, True
+        span = names.by_start.get(m.start("court_who"))
+        if span is None:
+            return None  # "ball's in our court": ours, said without a thing
+        return Direction.THEY_OWE, "a reply", doc.restore(span.name), True
+    if kind == "askedif":
+        who = m.group("askedif_subj").lower()
+        act = _action(doc, names, pos, vp_end)
+        if act is None or _word_at(doc, pos) is None:
+            return None
+        asker = subject_before(doc, names, m.start())
+        if who in ("we", "i"):  # "Priya asked if we can do a joint case study": a request of us
+            return Direction.YOU_OWE, act[0], asker.name if asker.who is Who.THEM else None, False
+        return Direction.THEY_OWE, act[0], None, False
+    if kind == "canyou":
+        first = _word_at(doc, pos)
+        if first is None or first[0] not in _ACTION_VERBS:
+            return None
+        cs = doc.clause_start(m.start())
+        head = doc.text[cs : m.start()].strip()
+        span = names.by_start.get(_skip_spaces(doc.text, cs))
+        if head and not (span is not None and head.rstrip(":").strip() == span.name):
+            return None  # "asked Priya can you…" and the like: only "Tom: can you …" or alone
+        act = _action(doc, names, pos, vp_end)
+        if act is None:
+            return None
+        return Direction.YOU_OWE, act[0], doc.restore(span.name) if span else None, False
+    subj = subject_before(doc, names, m.start())
+    if kind == "chase":
+        o = obj_at(doc, names, pos)
+        if o is None:
+            return None
+        if o.kind == "me":
+            if subj.who is not Who.THEM:
+                return None
+            after = _eat_any(doc, o.end, _CHASE_ABOUT)
+            what = _tidy(doc, doc.text[after:vp_end]) if after is not None else ""
+            return Direction.YOU_OWE, what or "a reply", subj.name, not what
+        if subj.who is not Who.ME:
+            return None
+        after = _eat_any(doc, o.end, _CHASE_ABOUT)
+        if after is None:
+            return Direction.THEY_OWE, "a reply", o.name, True
+        what = _tidy(doc, doc.text[after:vp_end])
+        return Direction.THEY_OWE, _reply_or(what) if what else "a reply", o.name, not what
+    if subj.who is Who.OTHER:
+        return None
+    if kind == "offer":
+        return _modal(doc, names, subj, pos, vp_end, weak=True)
+    # "let me …": the author
+    return _modal(doc, names, Subject(Who.ME), pos, vp_end, weak=True)
 
 
 def _carried_subject(doc: Doc, names: Names, pos: int) -> Subject | None:
@@ -692,9 +829,11 @@ def _handovers_due(
             continue
         if not what or len(what.split()) > 6 or what.split()[0].lower() in _NOT_A_THING:
             continue
-        first = what.split()[0].lower()
-        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
+        first, *rest = what.lower().split()
+        if first in _ACTION_VERBS or first in _SEND_VERBS:
             continue  # a verb reads it: "sent the deck to Sam by Friday"
+        if first.endswith("ed") and (not rest or rest[0] in _DETERMINERS or rest[0] == "it"):
+            continue  # "emailed the deck to Sam by Friday"; "updated pricing to Tom" is a thing
         claimed.add(k)
         out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))
     return out
@@ -713,8 +852,10 @@ def _imperatives(
         ):
             continue  # "intro to our CFO made", "order confirmed": a noun, not an order
         cs = doc.clause_start(t.start)
-        lead = doc.text[cs : t.start].lower().replace("!", " ").split()
-        if any(w not in _IMPERATIVE_LEAD for w in lead):
+        head = doc.text[cs : t.start].lower().replace("!", " ")
+        # a todo line: "- send Raj deck", "• todo: send…", "[ ] send…"
+        head = head.lstrip(" \t-*•–—·>[]").removeprefix("todo").strip(" :")
+        if any(w not in _IMPERATIVE_LEAD for w in head.split()):
             continue
         ce = doc.clause_end(t.end)
         end = _what_end(starts, t.end, ce)
@@ -797,6 +938,8 @@ def _starts_with_i(doc: Doc, pos: int) -> bool:
 def _modal(
     doc: Doc, names: Names, subj: Subject, pos: int, end: int, *, weak: bool
 ) -> tuple[Direction, str, str | None, bool] | None:
+    if doc.text[pos : pos + 1] == ":":
+        pos += 1  # "todo: follow up w/ Sam"
     first = _word_at(doc, pos)
     if first is None:
         return None
@@ -804,13 +947,19 @@ def _modal(
         return None
     if weak and first[0] not in _ACTION_VERBS:
         return None
+    if first[0] in ("dig", "pull") and _eat_any(doc, first[1], ("in", "into", "through")):
+        return None  # "will dig in tmrw": work, not something owed
     act = _action(doc, names, pos, end)
     if act is None:
         return None
     what, person = act
+    if first[0] in ("dig", "pull"):  # "I'll dig one up": the thing, found and sent
+        what = re.sub(r"^(?:dig|pull)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
+    # a bare "a reply" gives way to the thing itself when the note names one
+    generic = what == "a reply"
     if subj.who is Who.THEM:
-        return Direction.THEY_OWE, what, subj.name, False
-    return Direction.YOU_OWE, what, person, False
+        return Direction.THEY_OWE, what, subj.name, generic
+    return Direction.YOU_OWE, what, person, generic
 
 
 def _owe(

@@ -32,7 +32,13 @@ from bot.parsing.model import (
     PersonRef,
     Settlement,
 )
-from bot.parsing.people import find_names, known_things, people, resolve_spans
+from bot.parsing.people import (
+    find_names,
+    known_things,
+    people,
+    resolve_spans,
+    without_teammates,
+)
 from bot.parsing.subjects import Names
 
 _PRIVATE_RE = re.compile(r"^\s*private\s*:\s*", re.IGNORECASE)
@@ -85,7 +91,7 @@ def parse_body(
     spans = find_names(doc, SpanSet(date_spans), things, idx)
     resolve_spans(doc, spans, idx)
     found = organisations.find(doc, spans, things, idx)
-    spans = found.spans
+    spans = without_teammates(doc, found.spans, idx)
     names = Names(spans, date_spans)
 
     occasions, used, problems = facts.occasions(doc, names, hits, clock)

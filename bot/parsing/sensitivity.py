@@ -56,9 +56,11 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "illness",
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
-            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers",
+            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
             r"(?!\s+(?:of|and\s+tired))"
+            rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\boff\s+sick\b"
+            r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
             r"|\b(?:illness|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke|heart\s+attack"
             r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b",
         ),
@@ -106,6 +108,33 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+baby\b",
         ),
         (
+            "burnout",
+            "burnout burned burnt stress mental breakdown exhausted",
+            r"\bburn(?:ed|t)[\s-]?out\b|\bburnout\b|\bstress\s+leave\b"
+            r"|\bmental\s+health\s+(?:leave|break|reasons|issues|struggles)\b"
+            r"|\b(?:nervous|mental)\s+breakdown\b|\bsigned\s+off\s+with\s+stress\b",
+        ),
+        (
+            "hard time",
+            "rough tough hard difficult going struggling emergency lot",
+            r"\b(?:a|such\s+a|really|pretty)\s+(?:rough|tough|hard|difficult|brutal)\s+"
+            r"(?:week|weeks|month|months|year|time|patch|few\s+(?:days|weeks|months))\b"
+            r"|\bgoing\s+through\s+(?:a\s+lot|so\s+much|some\s+stuff|a\s+(?:rough|tough|hard"
+            r"|difficult)\s+(?:time|patch))\b"
+            r"|\b(?:been|is|she's|he's|they're|are)\s+(?:really\s+)?struggling\b"
+            r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
+            r"|demand|sales|deal|churn|adoption))"
+            r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b",
+        ),
+        (
+            "visa trouble",
+            "visa visas deported deportation immigration",
+            r"\bvisas?\b[^.;!?\n]{0,30}?\b(?:rejected|denied|refused|stuck|delayed|expired"
+            r"|revoked|issues?|problems?|trouble|limbo)\b"
+            r"|\b(?:rejected|denied|refused|lost)\s+(?:(?:her|his|their|a)\s+)?(?:work\s+)?visa\b"
+            r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b",
+        ),
+        (
             "accident",
             "accident crash",
             r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b",
@@ -122,6 +151,14 @@ _FAMILY = words(
 )
 _MINE = words("my i i'm i've i'd we we're our ours myself me")
 _THIRD = words("her his their she he they them him")
+# Someone at their company, by role only: "their CFO got fired" is not the contact's news.
+_ROLE_SUBJECT_RE = re.compile(
+    r"\b(?:their|her|his|the|our|a|an)\s+(?:new\s+|old\s+|former\s+)?(?:CFO|CEO|CTO|COO|CMO"
+    r"|CRO|CPO|VP|GM|PM|AE|boss|manager|director|champion|colleague|coworker|co-worker|founder"
+    r"|cofounder|lead|buyer|rep|admin|accountant|lawyer"
+    r"|co-founder|predecessor|landlord|recruiter|investor|head\s+of\s+\w+)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
 
 
@@ -155,6 +192,8 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
     # In the order written, so that "she" in a later clause can continue the news before it.
     for _, topic, m in sorted(found, key=lambda f: f[0]):
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
+        if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
+            continue
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
         last_owner = owner
         if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
