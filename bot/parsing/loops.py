@@ -47,7 +47,7 @@ _TRIGGER_RE = re.compile(
     r"|promised\s+to|agreed\s+to|offered\s+to|remember\s+to|don't\s+forget\s+to"
     r"|meant\s+to|supposed\s+to|todo:?|to-do:?)\b)"
     r"|(?P<weak>\b(?:will|shall|(?:am|is|are)\s+going\s+to|going\s+to|gonna|want\s+to"
-    r"|plan\s+to|planning\s+to)\b|(?<=\w)'ll\b)",
+    r"|plan\s+to|planning\s+to)\b|(?<=\w)'ll\b|\b(?:we|I)'d\b)",
     re.IGNORECASE,
 )
 _TRIGGER_ANCHORS = words(
@@ -57,7 +57,7 @@ _TRIGGER_ANCHORS = words(
     todo to-do will shall am is are going gonna want plan planning requested requests asking
     asks sending emailing sharing forwarding bringing dropping mailing drafting preparing
     writing to i'm we're if whether can could would chasing chase chased nudging nudge nudged
-    happy glad willing keen let lemme ball ball's circling
+    happy glad willing keen let lemme ball ball's circling we'd i'd
     """
 )
 # What only we can hand over: someone wanting one of these is a loop on us, due or not ("Devon
@@ -396,6 +396,9 @@ def find_loops(
         got = _one_loop(doc, names, m, vp_end)
         if got is None:
             continue
+        back = _AND_BACK_RE.search(doc.text, m.end(), min(len(doc.text), m.end() + 60))
+        if back is not None and back.start() <= ce and got[1].startswith("a reply"):
+            ce = doc.clause_end(back.end() + 1)  # "will think it over and get back to us by Fri"
         if m.lastgroup == "request" and not _request_is_ours(doc, hits, starts, claimed, m, ce):
             continue  # "Grace wants a demo": a need, unless it's due, ours or from us
         due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
@@ -631,7 +634,9 @@ def _one_loop(
         if phrase.startswith(_THEM_STRONG) and (nxt is None or nxt[0] in _DETERMINERS):
             return None  # "agreed to a 3 month pilot": terms agreed, nothing to deliver
         return _modal(doc, names, subj, pos, vp_end, weak=False)
-    if kind == "weak" and subj.who is Who.ME:
+    if kind == "weak" and m.group(0).lower() in ("we'd", "i'd"):
+        subj = Subject(Who.ME)  # "told Tariq we'd send the link": the author promised
+    elif kind == "weak" and subj.who is Who.ME:
         carried = _carried_subject(doc, names, m.start())
         if carried is not None and _ASKED_BEFORE_RE.search(
             doc.text, max(0, doc.clause_start(max(0, doc.clause_start(m.start()) - 2))), m.start()
@@ -935,6 +940,9 @@ def _starts_with_i(doc: Doc, pos: int) -> bool:
     return k >= 0 and doc.tokens[k].lower in ("i", "we")
 
 
+_AND_BACK_RE = re.compile(r"\s(?:and|then|&)\s+(?=(?:get|circle|come)\s+back\b)", re.I)
+
+
 def _modal(
     doc: Doc, names: Names, subj: Subject, pos: int, end: int, *, weak: bool
 ) -> tuple[Direction, str, str | None, bool] | None:
@@ -946,7 +954,14 @@ def _modal(
     if first[0] in ("be", "have", "not", "never", "probably", "need", "want", "like", "love"):
         return None
     if weak and first[0] not in _ACTION_VERBS:
-        return None
+        # "will think it over and get back to us by Friday": the promise is the second verb
+        m = _AND_BACK_RE.search(doc.text, pos, min(len(doc.text), pos + 60))
+        if m is None or any(c in doc.text[pos : m.start()] for c in ".!?\n;,"):
+            return None
+        pos = m.end()
+        first = _word_at(doc, pos)
+        if first is None:
+            return None
     if first[0] in ("dig", "pull") and _eat_any(doc, first[1], ("in", "into", "through")):
         return None  # "will dig in tmrw": work, not something owed
     act = _action(doc, names, pos, end)

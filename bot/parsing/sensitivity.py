@@ -56,18 +56,23 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "illness",
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
-            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia",
+            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia"
+            " palliative hospice terminally terminal",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
             r"(?!\s+(?:of|and\s+tired))"
             rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\boff\s+sick\b"
             r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
+            r"|\bpalliative\b|\bhospice\b|\bterminally\s+ill\b"
+            r"|\bterminal\s+(?:cancer|diagnosis|illness)\b"
             r"|\b(?:illness|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke|heart\s+attack"
             r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b",
         ),
         (
             "hospital",
-            "hospital hospitalised hospitalized hospitalisation hospitalization icu er",
-            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b",
+            "hospital hospitalised hospitalized hospitalisation hospitalization icu er nicu"
+            " intensive",
+            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bN?ICU\b|\bin\s+the\s+ER\b"
+            r"|\bintensive\s+care\b",
         ),
         ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
         ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
@@ -80,11 +85,14 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "laid off",
-            "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk",
+            "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk"
+            " eliminated axed",
             r"\blaid\s+off\b|\blaying\s+off\b"
             r"|\blay-?offs?\b(?!\s+at\s+(?:their|a|the|our)\s+(?:competitors?|rivals?|clients?|customers?))"
             r"|\blost\s+(?:her|his|their|my)\s+job\b"
             r"|\b(?:team|role|job|position|department)\s+(?:is|was)\s+(?:being\s+)?cut\b"
+            r"|\b(?:role|job|position)\s+(?:got|was|has\s+been|is\s+being)\s+(?:eliminated|axed"
+            r"|cut)\b"
             r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
             r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
             r"|\bredundan(?:t|cy|cies)\b",
