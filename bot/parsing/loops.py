@@ -26,6 +26,7 @@ _TRIGGER_RE = re.compile(
     r"(?P<askedif>\b(?:asked|asking|asks)\s+(?:if|whether)\s+(?P<askedif_subj>she|he|they|we|I)"
     r"\s+(?:can|could|would|will)\b)"
     r"|(?P<canyou>\b(?:can|could|would)\s+(?:you|u|ya)\b(?:\s+(?:pls|please|plz))?)"
+    r"|(?P<canwe>\b(?:can|could|should)\s+we\b)"
     r"|(?P<chase>\b(?:chasing|chase|chased|nudging|nudge|nudged)\b)"
     r"|(?P<offer>\b(?:happy|glad|willing|keen)\s+to\b)"
     r"|(?P<letme>\b(?:let\s+me|lemme)\b)"
@@ -78,10 +79,14 @@ _PREPOSITIONS = words("for on in of with from by to before after about at into")
 _CONTRACTED_ME = ("i'm", "i am", "we're", "we are")
 # An order to oneself at the start of a clause: "send him the checklist", "pls resend by Thurs".
 _IMPERATIVES = words(
-    "send resend reissue share forward draft prepare buy order book intro introduce"
+    "send resend reissue share forward draft prepare buy order book intro introduce ping circle"
+    " follow"
 )
+# Orders to oneself that are owed to the person without naming a thing: "ping him in march",
+# "circle back in June", "follow up next week".
+_TOUCH_BACK = {"ping": ("him", "her", "them"), "circle": ("back",), "follow": ("up",)}
 _SENDING = words("send resend reissue share forward")
-_IMPERATIVE_LEAD = words("pls please plz and then also so must")
+_IMPERATIVE_LEAD = words("pls please plz and then also so must said")
 _IMPERATIVE_OBJECTS = words(
     "the a an our my him her them it both something some over by asap today tonight this that"
 )
@@ -123,7 +128,7 @@ _ACTION_VERBS = words(
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
     chase update tell ask thank reach drop pass bring show resend answer lend recommend dig
-    pull revert
+    pull revert line sort
     """
 )
 _SEND_VERBS = words(
@@ -150,6 +155,7 @@ _FILLER_TAIL_RE = re.compile(
     r"|(?:before|by|on|for|until|till)(?:\s+(?:the|their|our|his|her))?))+\s*$",
     re.IGNORECASE,
 )
+_REPLY_WORDS = frozenset({"answer", "reply", "response", "decision", "verdict", "feedback"})
 _REPLY_NOUNS = frozenset({"reply", "response", "answer", "feedback", "call", "decision"})
 _NEGATION_RE = re.compile(
     r"(?:\bnot|n't|\bnever|\bwill|'ll|\bto|\bgonna|\bshould|\bmust|\bneed\s+to)\s+(?:\w+\s+)?$",
@@ -295,6 +301,7 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
 
 
 _ABOUT_RE = re.compile(r"\s*(?:on|about|re|regarding|wrt)\s+(?P<what>[^,;:!?\n]+)", re.I)
+_WITH_RE = re.compile(r"\s*(?P<with>with|w/)\s+(?P<what>[^,;:!?\n]+)", re.I)
 _BACK_TO_RE = re.compile(
     r"\b(?:get|getting|circle|circling|come|revert)\s+back\s+(?:to|with|w)\s+", re.IGNORECASE
 )
@@ -304,7 +311,11 @@ def _reply_about(doc: Doc, pos: int, end: int) -> str:
     """ "get back to Priya on the payment terms": a reply, on what it is about."""
     m = _ABOUT_RE.match(doc.text, pos, end)
     about = _tidy(doc, m.group("what")) if m is not None else ""
-    return f"a reply on {about}" if about else "a reply"
+    if about:
+        return f"a reply on {about}"
+    m = _WITH_RE.match(doc.text, pos, end)  # "get back to Liam with the counter"
+    about = _tidy(doc, m.group("what")) if m is not None else ""
+    return f"a reply with {about}" if about else "a reply"
 
 
 def _checked_reply(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]:
@@ -413,7 +424,12 @@ def find_loops(
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
     found.extend(_handovers_due(doc, names, hits, starts, claimed))
     if not _IMPERATIVES.isdisjoint(doc.words):
-        found.extend(_imperatives(doc, names, hits, starts, claimed))
+        spans = [(f.start, f.end) for f, _ in found]
+        found.extend(
+            x
+            for x in _imperatives(doc, names, hits, starts, claimed)
+            if not any(a < x[0].start < b for a, b in spans)  # "todo: follow up w/ Sam": read
+        )
         found.sort(key=lambda f: f[0].start)
     found = _resolve_pronouns(doc, found, covered)
     loops = _merge(found, hits, clock)
@@ -572,7 +588,7 @@ def _one_loop(
 ) -> tuple[Direction, str, str | None, bool] | None:
     kind = m.lastgroup
     pos = m.end()
-    if kind in ("askedif", "canyou", "chase", "offer", "letme", "court"):
+    if kind in ("askedif", "canyou", "canwe", "chase", "offer", "letme", "court"):
         return _asks_and_offers(doc, names, m, vp_end)
     if kind == "assigned":
         return _assigned(doc, names, m, vp_end)
@@ -583,6 +599,12 @@ def _one_loop(
         if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
             subj = _carried_subject(doc, names, m.start()) or subj
         if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
+            what = _tidy(doc, doc.text[pos:vp_end])
+            bare = not doc.text[doc.clause_start(m.start()) : m.start()].strip(" -–—:")
+            head = [w.lower() for w in what.split()[:4]]
+            if bare and what and not _DELIVERABLES.isdisjoint(head) and " from " not in what:
+                # "… CTO is still raw about it. want a proposal by 5/5": ours to send
+                return Direction.YOU_OWE, what, None, False
             return None  # "need a new laptop": the author's own, not someone's request
         what = _tidy(doc, doc.text[pos:vp_end])
         if not what or what.lower() in _PRONOUN_WHATS:
@@ -679,6 +701,8 @@ def _asks_and_offers(
         if who in ("we", "i"):  # "Priya asked if we can do a joint case study": a request of us
             return Direction.YOU_OWE, act[0], asker.name if asker.who is Who.THEM else None, False
         return Direction.THEY_OWE, act[0], None, False
+    if kind == "canwe":  # "can we line one up by 24.04.?": the author's team will
+        return _modal(doc, names, Subject(Who.ME), pos, vp_end, weak=True)
     if kind == "canyou":
         first = _word_at(doc, pos)
         if first is None or first[0] not in _ACTION_VERBS:
@@ -823,6 +847,13 @@ def _handovers_due(
         if bare:
             if not what or any(cs <= sp.start < h.start for sp in names.spans):
                 continue
+            if what.lower() in _REPLY_WORDS:
+                carried = _carried_subject(doc, names, cs)
+                if carried is not None:  # "he'll sleep on it, answer by Thurs"
+                    claimed.add(k)
+                    said = "an answer" if what.lower() == "answer" else _reply_or(what.lower())
+                    out.append((_Found(Direction.THEY_OWE, said, carried.name, cs, h.end), k))
+                    continue
             if not _DELIVERABLES.isdisjoint(w.lower() for w in what.split()) or (
                 _THEIR_WORD_RE.search(doc.text, max(0, cs - 80), cs)
             ):
@@ -852,8 +883,15 @@ def _imperatives(
         if t.lower not in _IMPERATIVES:
             continue
         nxt = _word_at(doc, t.end)
+        touch = _TOUCH_BACK.get(t.lower)
+        if (
+            touch is not None
+            and (nxt is None or nxt[0] not in touch)
+            and (t.lower != "ping" or names.by_start.get(_skip_spaces(doc.text, t.end)) is None)
+        ):
+            continue  # "a ping from Raj", "circle of friends", "follow the money"
         if names.by_start.get(_skip_spaces(doc.text, t.end)) is None and (
-            nxt is None or nxt[0] not in _IMPERATIVE_OBJECTS
+            nxt is None or (nxt[0] not in _IMPERATIVE_OBJECTS and touch is None)
         ):
             continue  # "intro to our CFO made", "order confirmed": a noun, not an order
         cs = doc.clause_start(t.start)
@@ -868,6 +906,7 @@ def _imperatives(
         what, person = act if act is not None else ("it", None)
         if (
             t.lower not in _SENDING
+            and touch is None
             and person is None
             and not _OBJECT_PRONOUN_RE.search(doc.text, t.end, end)
         ):
@@ -968,8 +1007,8 @@ def _modal(
     if act is None:
         return None
     what, person = act
-    if first[0] in ("dig", "pull"):  # "I'll dig one up": the thing, found and sent
-        what = re.sub(r"^(?:dig|pull)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
+    if first[0] in ("dig", "pull", "line", "sort"):  # "I'll dig one up", "line one up"
+        what = re.sub(r"^(?:dig|pull|line|sort)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
     # a bare "a reply" gives way to the thing itself when the note names one
     generic = what == "a reply"
     if subj.who is Who.THEM:
@@ -1088,6 +1127,13 @@ def _merge(
         key = (f.direction, f.what.lower(), f.person)
         if key in seen:
             continue
+        if any(
+            g.direction is f.direction
+            and g.person == f.person
+            and g.what.lower().startswith(f.what.lower() + " ")
+            for g, _ in found
+        ):
+            continue  # "todo: follow up w/ Sam on pilot scope" read twice: the fuller one
         seen.add(key)
         due = due_at(hits[due_index], clock) if due_index is not None else None
         out.append(LoopSpec(direction=f.direction, what=f.what, person=f.person, due=due))
