@@ -423,6 +423,7 @@ def find_loops(
         if m.lastgroup in ("owe", "strong", "weak", "progressive"):
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
     found.extend(_handovers_due(doc, names, hits, starts, claimed))
+    found.extend(_to_follow(doc, hits, starts, claimed))
     if not _IMPERATIVES.isdisjoint(doc.words):
         spans = [(f.start, f.end) for f, _ in found]
         found.extend(
@@ -872,6 +873,29 @@ def _handovers_due(
             continue  # "emailed the deck to Sam by Friday"; "updated pricing to Tom" is a thing
         claimed.add(k)
         out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))
+    return out
+
+
+_TO_FOLLOW_RE = re.compile(r"(?P<what>[^\W\d_][^,.;:!?\n]{0,40}?)\s+to\s+follow\b", re.I)
+
+
+def _to_follow(
+    doc: Doc, hits: list[DateHit], starts: list[int], claimed: set[int]
+) -> list[tuple[_Found, int | None]]:
+    """ "told Siti. RCA to follow tmrw": a thing promised after what was done, with its day."""
+    out: list[tuple[_Found, int | None]] = []
+    if "follow" not in doc.words:
+        return out
+    for m in _TO_FOLLOW_RE.finditer(doc.text):
+        cs = doc.clause_start(m.start("what"))
+        what = _tidy(doc, doc.text[max(cs, m.start("what")) : m.end("what")])
+        if not what or what.split()[0].lower() in _NOT_A_THING or len(what.split()) > 5:
+            continue
+        due_index = _due_for(hits, starts, claimed, m.end(), m.end(), doc.clause_end(m.end()))
+        if due_index is None:
+            continue  # "details to follow": no day, nothing to hold anyone to
+        claimed.add(due_index)
+        out.append((_Found(Direction.YOU_OWE, what, None, m.start(), m.end()), due_index))
     return out
 
 

@@ -104,7 +104,9 @@ def parse_body(
         for i, h in enumerate(hits)
         if i not in claimed and tense.is_plan(doc, h, clock)
     ]
-    kind = kinds.kind(doc, SpanSet(loop_list + plans))
+    # an organisation's name is not how anyone met: "Kopi Kita" is a company, not a coffee
+    org_spans = [(doc.tokens[a].start, doc.tokens[b].end) for a, b, _ in things.orgs]
+    kind = kinds.kind(doc, SpanSet(loop_list + plans + org_spans))
     if kind in ("call", "video call") and not any(x.what == "a call" for x in loop_specs):
         # the call itself settles "a follow-up call" owed to the person called
         settles.append(Settlement(Direction.YOU_OWE, "a call", None))

@@ -239,6 +239,10 @@ def _owner(
         t = doc.tokens[k]
         span = names.by_last_token.get(k)
         if span is not None:
+            if span.first >= 2 and doc.tokens[span.first - 1].lower in ("and", "&"):
+                # "he and Mei are separating", "Daniel and Mei …": the first of the two
+                k = span.first - 2
+                continue
             return _Owner(False, doc.restore(span.name))
         low = t.lower.split("'", 1)[0] if not t.lower.startswith("i'") else "i"
         if low in _MINE and not condolences:
