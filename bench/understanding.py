@@ -62,6 +62,9 @@ NOTE_KEYS = {
     "why",
 }
 TOPICS = {
+    "burnout",
+    "hard time",
+    "visa trouble",
     "house fire",
     "lost home",
     "illness",

@@ -31,6 +31,9 @@ PRECEDENCE: Final = (
     "laid off",
     "divorce",
     "breakup",
+    "visa trouble",
+    "burnout",
+    "hard time",
 )
 LOSS: Final = frozenset({"bereavement", "funeral", "miscarriage"})
 HOME: Final = frozenset({"house fire", "lost home"})
@@ -49,6 +52,9 @@ _WORDS: Final = {
     "laid off": "a layoff",
     "divorce": "a divorce",
     "breakup": "a breakup",
+    "visa trouble": "visa trouble",
+    "burnout": "burnout",
+    "hard time": "a hard time",
 }
 _ROOMS = r"kitchen|garage|basement|attic|house|home|apartment|flat|condo|barn|office|warehouse"
 _FIRE_BEFORE = re.compile(rf"\b({_ROOMS})\s+fire\b", re.IGNORECASE)

@@ -33,7 +33,7 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import literal, select
 from sqlmodel import Session, col
 
-from bot.notes import wordnet
+from bot.notes import business_words, wordnet
 from bot.parsing.gazetteer import gazetteer
 from bot.store.db import SessionFactory
 from bot.store.models import Note
@@ -233,6 +233,14 @@ class Vocabulary:
                     best = ranked.get(found)
                     if best is None or (depth, -uses) < best:
                         ranked[found] = (depth, -uses)
+            for word in business_words.related(key):
+                for found in (word, word + "s"):
+                    uses = self.uses(found, viewer_id)
+                    if found in keys or not uses or uses > common:
+                        continue
+                    best = ranked.get(found)
+                    if best is None or (0, -uses) < best:
+                        ranked[found] = (0, -uses)  # a synonym, as WordNet's are
         nearest = sorted(ranked, key=lambda w: (*ranked[w], w))[:MAX_RELATED]
         near = tuple(self._spelling(w) for w in nearest if ranked[w][0] <= NEAR)
         far = tuple(self._spelling(w) for w in nearest if ranked[w][0] > NEAR)

@@ -134,7 +134,8 @@ class Doc:
         return s
 
 
-_DOTTED_DATE_END_RE = re.compile(r"(?<!\d)\d{1,2}\.\d{1,2}$")
+# "14.05." is a date; "at 1.52." a price ending its sentence
+_DOTTED_DATE_END_RE = re.compile(r"(?<![\d.])(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])$")
 
 
 def _inside_number(text: str, i: int) -> bool:

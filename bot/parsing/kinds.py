@@ -56,7 +56,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         "drinks",
         r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
     ),
-    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+[A-Z@<])|\bbcc\b"),
+    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"),
     (
         "text",
         r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
@@ -112,7 +112,9 @@ def _activity_happened(doc: Doc, start: int, end: int) -> bool:
 
 
 _BOOKED_BEFORE_RE = re.compile(
-    r"\b(?:booked|scheduled|set\s+up|pencilled|penciled)\s+(?:a|an|the|our)?\s*(?:\w+\s+)?$",
+    r"\b(?:booked|scheduled|set\s+up|pencilled|penciled|pushed|moved|rescheduled|postponed"
+    r"|cancelled|canceled|no-?showed|no-show'd|ghosted|skipped|missed)"
+    r"\s+(?:a|an|the|our)?\s*(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 _BOOKED_AFTER_RE = re.compile(
@@ -179,7 +181,7 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             continue
         if m[0].lower() in _ACTIVITIES and not _activity_happened(doc, m.start(), m.end()):
             continue  # "notes from the kickoff", "demo for Raj tomorrow": not what this was
-        if _BOOKED_BEFORE_RE.search(doc.text, max(0, m.start() - 16), m.start()) or (
+        if _BOOKED_BEFORE_RE.search(doc.text, max(0, m.start() - 30), m.start()) or (
             _BOOKED_AFTER_RE.match(doc.text, m.end())
         ):
             continue  # "booked a disco call for Friday", "call booked 30/4": a plan
@@ -194,9 +196,12 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         return first
     if event:
         return "event"
+    if not weak and _ONE_ON_ONE_RE.search(doc.text) and not skip.covers(doc.text.find("1")):
+        return _WEAK  # "1:1 w/ Itzik": digits are no tokens, so the table never sees it
     return _WEAK if weak else None
 
 
+_ONE_ON_ONE_RE = re.compile(r"(?<![\d:/.])1\s?(?::|-on-|on)\s?1(?![\d:/.])", re.IGNORECASE)
 _AT_EVENT_RE = re.compile(
     r"(?P<before>[\w'-]+\s+)?\bat\s+(?:the\s+|a\s+|an\s+|their\s+|his\s+|her\s+|our\s+)?"
     r"(?:[\w'&-]+\s+){0,3}$",

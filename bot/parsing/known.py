@@ -47,6 +47,10 @@ class Index:
     orgs: dict[str, str] = field(default_factory=dict)  # organisation key -> its name
     not_people: set[str] = field(default_factory=set)
     slack: dict[str, str] = field(default_factory=dict)
+    # Workspace members no contact stands for: teammates ("<@U01JESS> ran it"), by Slack id and
+    # by their name and first name as a note may write it ("Nina's doc")
+    teammates: set[str] = field(default_factory=set)
+    teammate_names: set[str] = field(default_factory=set)
     company: dict[str, str] = field(default_factory=dict)  # person -> company
     known_aliases: dict[str, set[str]] = field(default_factory=dict)  # person -> alias keys
     max_words: int = 1  # the longest key, in words: bounds the scan
@@ -107,8 +111,17 @@ def build(known: Knowledge) -> Index:
             idx.slack[p.slack_user_id] = p.name
         if p.company:
             idx.company[p.name] = p.company
+    contact_ids = set(idx.slack)
     for uid, name in known.slack_users:
         idx.slack.setdefault(uid, name)
+        key = " ".join(_words(fold(name)))
+        if uid in contact_ids or not key or key in idx.full:
+            continue  # a contact who is also in the workspace's Slack (Slack Connect)
+        idx.teammates.add(uid)
+        idx.teammate_names.add(key)
+        first = key.split(" ")[0]
+        if first not in idx.first and first not in idx.one_word and first not in idx.nick:
+            idx.teammate_names.add(first)
     for org in known.organisations:
         if org.strip():
             # "Kühne & Sohn" is matched word by word; the "&" is no word of the note

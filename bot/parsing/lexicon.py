@@ -157,7 +157,8 @@ LOWER_NAME_TRIGGERS = words(
     with w met meet called call rang phoned emailed email texted text messaged message pinged ping
     dm'd dmd dm sent send sending told tell gave give owe owes asked ask thank thanked intro'd
     introduced intro cc cc'd to for from saw visited invited lunch coffee dinner drinks breakfast
-    mtg meeting chat zoom whatsapp'd whatsapped by and into
+    mtg meeting chat zoom whatsapp'd whatsapped by and into chasing chase chased nudged nudge
+    nudging
     """
 )
 

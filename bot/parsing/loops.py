@@ -23,13 +23,21 @@ from bot.parsing.subjects import Names, Obj, Subject, Who, obj_at, subject_befor
 MAX_WHAT_WORDS = 10
 
 _TRIGGER_RE = re.compile(
-    r"(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
+    r"(?P<askedif>\b(?:asked|asking|asks)\s+(?:if|whether)\s+(?P<askedif_subj>she|he|they|we|I)"
+    r"\s+(?:can|could|would|will)\b)"
+    r"|(?P<canyou>\b(?:can|could|would)\s+(?:you|u|ya)\b(?:\s+(?:pls|please|plz))?)"
+    r"|(?P<canwe>\b(?:can|could|should)\s+we\b)"
+    r"|(?P<chase>\b(?:chasing|chase|chased|nudging|nudge|nudged)\b)"
+    r"|(?P<offer>\b(?:happy|glad|willing|keen)\s+to\b)"
+    r"|(?P<letme>\b(?:let\s+me|lemme)\b)"
+    r"|(?P<court>\bball(?:'s|\s+is|\s+now)\s+(?:now\s+)?in\s+(?P<court_who>\S+?)\s+court\b)"
+    r"|(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
     r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
     r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
     r"(?!\s+(?:to|me|us|it)\b))"
     r"|(?P<assigned>\b(?:I'm|I\s+am|we're|we\s+are)\s+to\b|(?<=[^\W\d_]\s)to\b(?=\s+[a-z]))"
     r"|(?P<progressive>\b(?:sending|emailing|sharing|forwarding|bringing|dropping|mailing"
-    r"|drafting|preparing|writing)\b)"
+    r"|drafting|preparing|writing|circling)\b)"
     r"|(?P<said>\bsaid\s+(?P<said_subj>I|we|she|he|they)(?:'d|'ll|\s+would|\s+will)\b)"
     r"|(?P<owe>\b(?:owe|owes|promised)\b(?!\s+to\b))"
     r"|(?P<asked>\basked\b)"
@@ -40,7 +48,7 @@ _TRIGGER_RE = re.compile(
     r"|promised\s+to|agreed\s+to|offered\s+to|remember\s+to|don't\s+forget\s+to"
     r"|meant\s+to|supposed\s+to|todo:?|to-do:?)\b)"
     r"|(?P<weak>\b(?:will|shall|(?:am|is|are)\s+going\s+to|going\s+to|gonna|want\s+to"
-    r"|plan\s+to|planning\s+to)\b|(?<=\w)'ll\b)",
+    r"|plan\s+to|planning\s+to)\b|(?<=\w)'ll\b|\b(?:we|I)'d\b)",
     re.IGNORECASE,
 )
 _TRIGGER_ANCHORS = words(
@@ -49,7 +57,8 @@ _TRIGGER_ANCHORS = words(
     expecting need have has must should got gotta agreed offered remember don't meant supposed
     todo to-do will shall am is are going gonna want plan planning requested requests asking
     asks sending emailing sharing forwarding bringing dropping mailing drafting preparing
-    writing to i'm we're
+    writing to i'm we're if whether can could would chasing chase chased nudging nudge nudged
+    happy glad willing keen let lemme ball ball's circling we'd i'd
     """
 )
 # What only we can hand over: someone wanting one of these is a loop on us, due or not ("Devon
@@ -70,14 +79,19 @@ _PREPOSITIONS = words("for on in of with from by to before after about at into")
 _CONTRACTED_ME = ("i'm", "i am", "we're", "we are")
 # An order to oneself at the start of a clause: "send him the checklist", "pls resend by Thurs".
 _IMPERATIVES = words(
-    "send resend reissue share forward draft prepare buy order book intro introduce"
+    "send resend reissue share forward draft prepare buy order book intro introduce ping circle"
+    " follow"
 )
+# Orders to oneself that are owed to the person without naming a thing: "ping him in march",
+# "circle back in June", "follow up next week".
+_TOUCH_BACK = {"ping": ("him", "her", "them"), "circle": ("back",), "follow": ("up",)}
 _SENDING = words("send resend reissue share forward")
-_IMPERATIVE_LEAD = words("pls please plz and then also so must")
+_IMPERATIVE_LEAD = words("pls please plz and then also so must said")
 _IMPERATIVE_OBJECTS = words(
     "the a an our my him her them it both something some over by asap today tonight this that"
 )
 # A pronoun for what is owed refers back: "he asked for our SOC 2 report, I owe him that".
+_DETERMINERS = frozenset({"a", "an", "the", "our", "their", "his", "her", "its", "this", "that"})
 _PRONOUN_WHATS = frozenset({"that", "it", "those", "these", "them", "this", "both", "one"})
 # Someone else wanting something is a loop on us when it is due, "our"s, or from us.
 _OURS_RE = re.compile(r"\b(?:our|ours|from\s+us)\b", re.IGNORECASE)
@@ -88,7 +102,7 @@ _HOLIDAY_DUE_RE = re.compile(
 )
 _NEED_BEFORE_RE = re.compile(
     r"\b(?:wants|wanted|needs|needed|asked\s+for|asking\s+for|is\s+after|'s\s+after"
-    r"|looking\s+for|requested)\s+(?P<what>[^,.;:!?\n]{1,80})",
+    r"|looking\s+for|requested|has(?=\s+the\s))\s+(?P<what>[^,.;:!?\n]{1,80})",
     re.IGNORECASE,
 )
 _PROGRESSIVE_BASE = {
@@ -102,6 +116,7 @@ _PROGRESSIVE_BASE = {
     "drafting": "draft",
     "preparing": "prepare",
     "writing": "write",
+    "circling": "circle",
 }
 # Third parties owe only through promises: "she'll send", "he promised to", not "she should".
 _THEM_STRONG = ("promised", "agreed", "offered")
@@ -112,7 +127,8 @@ _ACTION_VERBS = words(
     send email e-mail mail forward share give get intro introduce connect reply respond call ring
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
-    chase update tell ask thank reach drop pass bring show resend answer lend recommend
+    chase update tell ask thank reach drop pass bring show resend answer lend recommend dig
+    pull revert line sort
     """
 )
 _SEND_VERBS = words(
@@ -139,6 +155,7 @@ _FILLER_TAIL_RE = re.compile(
     r"|(?:before|by|on|for|until|till)(?:\s+(?:the|their|our|his|her))?))+\s*$",
     re.IGNORECASE,
 )
+_REPLY_WORDS = frozenset({"answer", "reply", "response", "decision", "verdict", "feedback"})
 _REPLY_NOUNS = frozenset({"reply", "response", "answer", "feedback", "call", "decision"})
 _NEGATION_RE = re.compile(
     r"(?:\bnot|n't|\bnever|\bwill|'ll|\bto|\bgonna|\bshould|\bmust|\bneed\s+to)\s+(?:\w+\s+)?$",
@@ -189,6 +206,17 @@ def _eat(doc: Doc, pos: int, *words: str) -> int | None:
     return pos
 
 
+def _eat_with(doc: Doc, pos: int) -> int | None:
+    """After "with", "w/" or "w" at `pos`."""
+    got = _eat(doc, pos, "with")
+    if got is not None:
+        return got
+    got = _eat(doc, pos, "w")
+    if got is None:
+        return None
+    return got + 1 if doc.text[got : got + 1] == "/" else got
+
+
 def _eat_any(doc: Doc, pos: int, options: tuple[str, ...]) -> int | None:
     got = _word_at(doc, pos)
     return got[1] if got is not None and got[0] in options else None
@@ -222,9 +250,9 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     if verb in ("get", "getting", "write", "circle", "come", "got", "wrote", "circled", "came"):
         after = _eat(doc, pos, "back")
         if after is not None:
-            to = _eat(doc, after, "to")
+            to = _eat(doc, after, "to") or _eat_with(doc, after)
             o = obj_at(doc, names, to) if to is not None else None
-            return "a reply", o.name if o else None
+            return _reply_about(doc, o.end if o else (to or after), end), o.name if o else None
     if verb in ("reply", "respond", "answer", "replied", "responded", "answered"):
         to = _eat(doc, pos, "to")
         o = obj_at(doc, names, to if to is not None else pos)
@@ -232,7 +260,7 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     if verb in ("follow", "followed"):
         after = _eat(doc, pos, "up")
         if after is not None:
-            w = _eat(doc, after, "with")
+            w = _eat_with(doc, after)
             o = obj_at(doc, names, w) if w is not None else None
             rest_at = o.end if o else (w or after)
             rest = _tidy(doc, doc.text[rest_at:end])
@@ -244,6 +272,10 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             w = _eat(doc, after, "with")
             o = obj_at(doc, names, w) if w is not None else None
             return "check in", o.name if o else None
+        w = _eat_with(doc, pos)
+        if w is not None and obj_at(doc, names, w) is None:
+            # "check with finance (and get back to Priya) on the terms": the answer is owed
+            return _checked_reply(doc, names, w, end)
     if verb in ("make", "do", "made", "did"):
         after = _eat_any(doc, pos, ("an", "the", "a"))
         if after is not None:
@@ -266,6 +298,45 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             person = doc.restore(s.name)
             break
     return what, person
+
+
+_ABOUT_RE = re.compile(r"\s*(?:on|about|re|regarding|wrt)\s+(?P<what>[^,;:!?\n]+)", re.I)
+_WITH_RE = re.compile(r"\s*(?P<with>with|w/)\s+(?P<what>[^,;:!?\n]+)", re.I)
+_BACK_TO_RE = re.compile(
+    r"\b(?:get|getting|circle|circling|come|revert)\s+back\s+(?:to|with|w)\s+", re.IGNORECASE
+)
+
+
+def _reply_about(doc: Doc, pos: int, end: int) -> str:
+    """ "get back to Priya on the payment terms": a reply, on what it is about."""
+    m = _ABOUT_RE.match(doc.text, pos, end)
+    about = _tidy(doc, m.group("what")) if m is not None else ""
+    if about:
+        return f"a reply on {about}"
+    m = _WITH_RE.match(doc.text, pos, end)  # "get back to Liam with the counter"
+    about = _tidy(doc, m.group("what")) if m is not None else ""
+    return f"a reply with {about}" if about else "a reply"
+
+
+def _checked_reply(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]:
+    """ "check with our CFO on the discount and get back to Bianca": we owe Bianca a reply on
+    the discount; whom we check with is only the way to it."""
+    stop = min((i for i in (doc.text.find(c, pos) for c in ".!?\n;") if i >= 0), default=-1)
+    sentence_end = stop if stop >= 0 else len(doc.text)
+    segment = doc.text[pos:end]
+    person = None
+    back = _BACK_TO_RE.search(doc.text, pos, min(sentence_end, pos + 120))
+    o: Obj | None = None
+    if back is not None:
+        o = obj_at(doc, names, back.end())
+        person = o.name if o is not None else None
+        segment = doc.text[pos : min(end, back.start())]
+    about = _ABOUT_RE.search(segment)
+    if about is None and o is not None:
+        about = _ABOUT_RE.match(doc.text, o.end, doc.clause_end(o.end + 1))
+    what = _tidy(doc, re.split(r"\s+(?:and|then|&)\s*$", about.group("what"))[0]) if about else ""
+    what = re.sub(r"\s+(?:and|then|&)$", "", what)
+    return (f"a reply on {what}" if what else "a reply"), person
 
 
 def _intro(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]:
@@ -336,6 +407,9 @@ def find_loops(
         got = _one_loop(doc, names, m, vp_end)
         if got is None:
             continue
+        back = _AND_BACK_RE.search(doc.text, m.end(), min(len(doc.text), m.end() + 60))
+        if back is not None and back.start() <= ce and got[1].startswith("a reply"):
+            ce = doc.clause_end(back.end() + 1)  # "will think it over and get back to us by Fri"
         if m.lastgroup == "request" and not _request_is_ours(doc, hits, starts, claimed, m, ce):
             continue  # "Grace wants a demo": a need, unless it's due, ours or from us
         due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
@@ -349,8 +423,14 @@ def find_loops(
         if m.lastgroup in ("owe", "strong", "weak", "progressive"):
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
     found.extend(_handovers_due(doc, names, hits, starts, claimed))
+    found.extend(_to_follow(doc, hits, starts, claimed))
     if not _IMPERATIVES.isdisjoint(doc.words):
-        found.extend(_imperatives(doc, names, hits, starts, claimed))
+        spans = [(f.start, f.end) for f, _ in found]
+        found.extend(
+            x
+            for x in _imperatives(doc, names, hits, starts, claimed)
+            if not any(a < x[0].start < b for a, b in spans)  # "todo: follow up w/ Sam": read
+        )
         found.sort(key=lambda f: f[0].start)
     found = _resolve_pronouns(doc, found, covered)
     loops = _merge(found, hits, clock)
@@ -509,6 +589,8 @@ def _one_loop(
 ) -> tuple[Direction, str, str | None, bool] | None:
     kind = m.lastgroup
     pos = m.end()
+    if kind in ("askedif", "canyou", "canwe", "chase", "offer", "letme", "court"):
+        return _asks_and_offers(doc, names, m, vp_end)
     if kind == "assigned":
         return _assigned(doc, names, m, vp_end)
     if kind == "request":
@@ -518,6 +600,12 @@ def _one_loop(
         if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
             subj = _carried_subject(doc, names, m.start()) or subj
         if m.group(0).lower() in ("want", "need") and subj.who is not Who.THEM:
+            what = _tidy(doc, doc.text[pos:vp_end])
+            bare = not doc.text[doc.clause_start(m.start()) : m.start()].strip(" -–—:")
+            head = [w.lower() for w in what.split()[:4]]
+            if bare and what and not _DELIVERABLES.isdisjoint(head) and " from " not in what:
+                # "… CTO is still raw about it. want a proposal by 5/5": ours to send
+                return Direction.YOU_OWE, what, None, False
             return None  # "need a new laptop": the author's own, not someone's request
         what = _tidy(doc, doc.text[pos:vp_end])
         if not what or what.lower() in _PRONOUN_WHATS:
@@ -565,15 +653,94 @@ def _one_loop(
         phrase = m.group(0).lower()
         if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
             return None
+        nxt = _word_at(doc, pos)
+        if phrase.startswith(_THEM_STRONG) and (nxt is None or nxt[0] in _DETERMINERS):
+            return None  # "agreed to a 3 month pilot": terms agreed, nothing to deliver
         return _modal(doc, names, subj, pos, vp_end, weak=False)
-    if kind == "weak" and subj.who is Who.ME:
+    if kind == "weak" and m.group(0).lower() in ("we'd", "i'd"):
+        subj = Subject(Who.ME)  # "told Tariq we'd send the link": the author promised
+    elif kind == "weak" and subj.who is Who.ME:
         carried = _carried_subject(doc, names, m.start())
+        if carried is not None and _ASKED_BEFORE_RE.search(
+            doc.text, max(0, doc.clause_start(max(0, doc.clause_start(m.start()) - 2))), m.start()
+        ):
+            carried = None  # "Marcus asked about SSO, will circle back": the answer is ours
         if carried is not None and not _OBJECT_PRONOUN_RE.search(doc.text, pos, vp_end):
             subj = carried  # "he thinks 20% is greedy, will share his template by Tues"
     return _modal(doc, names, subj, pos, vp_end, weak=True)
 
 
 _OBJECT_PRONOUN_RE = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
+_ASKED_BEFORE_RE = re.compile(
+    r"\b(?:asked|asks|wants|wanted|needs|needed|requested)\b(?![^,;]*\b(?:I|we)\b)", re.I
+)
+_CHASE_ABOUT = ("for", "re", "about", "on", "regarding", "wrt")
+
+
+def _asks_and_offers(
+    doc: Doc, names: Names, m: re.Match[str], vp_end: int
+) -> tuple[Direction, str, str | None, bool] | None:
+    """Forms with no "owe" in them: "asked if she can get us the PO", "Tom: can you send the
+    questionnaire", "chasing Tom for the SOW", "happy to send him our case studies", "let me
+    check with finance", "ball's in Raj's court"."""
+    kind = m.lastgroup
+    pos = m.end()
+    if kind == "court":
+        who = m.group("court_who").lower()
+        if who in ("their", "her", "his"):
+            return Direction.THEY_OWE, "a reply", None, True
+        span = names.by_start.get(m.start("court_who"))
+        if span is None:
+            return None  # "ball's in our court": ours, said without a thing
+        return Direction.THEY_OWE, "a reply", doc.restore(span.name), True
+    if kind == "askedif":
+        who = m.group("askedif_subj").lower()
+        act = _action(doc, names, pos, vp_end)
+        if act is None or _word_at(doc, pos) is None:
+            return None
+        asker = subject_before(doc, names, m.start())
+        if who in ("we", "i"):  # "Priya asked if we can do a joint case study": a request of us
+            return Direction.YOU_OWE, act[0], asker.name if asker.who is Who.THEM else None, False
+        return Direction.THEY_OWE, act[0], None, False
+    if kind == "canwe":  # "can we line one up by 24.04.?": the author's team will
+        return _modal(doc, names, Subject(Who.ME), pos, vp_end, weak=True)
+    if kind == "canyou":
+        first = _word_at(doc, pos)
+        if first is None or first[0] not in _ACTION_VERBS:
+            return None
+        cs = doc.clause_start(m.start())
+        head = doc.text[cs : m.start()].strip()
+        span = names.by_start.get(_skip_spaces(doc.text, cs))
+        if head and not (span is not None and head.rstrip(":").strip() == span.name):
+            return None  # "asked Priya can you…" and the like: only "Tom: can you …" or alone
+        act = _action(doc, names, pos, vp_end)
+        if act is None:
+            return None
+        return Direction.YOU_OWE, act[0], doc.restore(span.name) if span else None, False
+    subj = subject_before(doc, names, m.start())
+    if kind == "chase":
+        o = obj_at(doc, names, pos)
+        if o is None:
+            return None
+        if o.kind == "me":
+            if subj.who is not Who.THEM:
+                return None
+            after = _eat_any(doc, o.end, _CHASE_ABOUT)
+            what = _tidy(doc, doc.text[after:vp_end]) if after is not None else ""
+            return Direction.YOU_OWE, what or "a reply", subj.name, not what
+        if subj.who is not Who.ME:
+            return None
+        after = _eat_any(doc, o.end, _CHASE_ABOUT)
+        if after is None:
+            return Direction.THEY_OWE, "a reply", o.name, True
+        what = _tidy(doc, doc.text[after:vp_end])
+        return Direction.THEY_OWE, _reply_or(what) if what else "a reply", o.name, not what
+    if subj.who is Who.OTHER:
+        return None
+    if kind == "offer":
+        return _modal(doc, names, subj, pos, vp_end, weak=True)
+    # "let me …": the author
+    return _modal(doc, names, Subject(Who.ME), pos, vp_end, weak=True)
 
 
 def _carried_subject(doc: Doc, names: Names, pos: int) -> Subject | None:
@@ -681,6 +848,13 @@ def _handovers_due(
         if bare:
             if not what or any(cs <= sp.start < h.start for sp in names.spans):
                 continue
+            if what.lower() in _REPLY_WORDS:
+                carried = _carried_subject(doc, names, cs)
+                if carried is not None:  # "he'll sleep on it, answer by Thurs"
+                    claimed.add(k)
+                    said = "an answer" if what.lower() == "answer" else _reply_or(what.lower())
+                    out.append((_Found(Direction.THEY_OWE, said, carried.name, cs, h.end), k))
+                    continue
             if not _DELIVERABLES.isdisjoint(w.lower() for w in what.split()) or (
                 _THEIR_WORD_RE.search(doc.text, max(0, cs - 80), cs)
             ):
@@ -692,11 +866,36 @@ def _handovers_due(
             continue
         if not what or len(what.split()) > 6 or what.split()[0].lower() in _NOT_A_THING:
             continue
-        first = what.split()[0].lower()
-        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
+        first, *rest = what.lower().split()
+        if first in _ACTION_VERBS or first in _SEND_VERBS:
             continue  # a verb reads it: "sent the deck to Sam by Friday"
+        if first.endswith("ed") and (not rest or rest[0] in _DETERMINERS or rest[0] == "it"):
+            continue  # "emailed the deck to Sam by Friday"; "updated pricing to Tom" is a thing
         claimed.add(k)
         out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))
+    return out
+
+
+_TO_FOLLOW_RE = re.compile(r"(?P<what>[^\W\d_][^,.;:!?\n]{0,40}?)\s+to\s+follow\b", re.I)
+
+
+def _to_follow(
+    doc: Doc, hits: list[DateHit], starts: list[int], claimed: set[int]
+) -> list[tuple[_Found, int | None]]:
+    """ "told Siti. RCA to follow tmrw": a thing promised after what was done, with its day."""
+    out: list[tuple[_Found, int | None]] = []
+    if "follow" not in doc.words:
+        return out
+    for m in _TO_FOLLOW_RE.finditer(doc.text):
+        cs = doc.clause_start(m.start("what"))
+        what = _tidy(doc, doc.text[max(cs, m.start("what")) : m.end("what")])
+        if not what or what.split()[0].lower() in _NOT_A_THING or len(what.split()) > 5:
+            continue
+        due_index = _due_for(hits, starts, claimed, m.end(), m.end(), doc.clause_end(m.end()))
+        if due_index is None:
+            continue  # "details to follow": no day, nothing to hold anyone to
+        claimed.add(due_index)
+        out.append((_Found(Direction.YOU_OWE, what, None, m.start(), m.end()), due_index))
     return out
 
 
@@ -708,13 +907,22 @@ def _imperatives(
         if t.lower not in _IMPERATIVES:
             continue
         nxt = _word_at(doc, t.end)
+        touch = _TOUCH_BACK.get(t.lower)
+        if (
+            touch is not None
+            and (nxt is None or nxt[0] not in touch)
+            and (t.lower != "ping" or names.by_start.get(_skip_spaces(doc.text, t.end)) is None)
+        ):
+            continue  # "a ping from Raj", "circle of friends", "follow the money"
         if names.by_start.get(_skip_spaces(doc.text, t.end)) is None and (
-            nxt is None or nxt[0] not in _IMPERATIVE_OBJECTS
+            nxt is None or (nxt[0] not in _IMPERATIVE_OBJECTS and touch is None)
         ):
             continue  # "intro to our CFO made", "order confirmed": a noun, not an order
         cs = doc.clause_start(t.start)
-        lead = doc.text[cs : t.start].lower().replace("!", " ").split()
-        if any(w not in _IMPERATIVE_LEAD for w in lead):
+        head = doc.text[cs : t.start].lower().replace("!", " ")
+        # a todo line: "- send Raj deck", "• todo: send…", "[ ] send…"
+        head = head.lstrip(" \t-*•–—·>[]").removeprefix("todo").strip(" :")
+        if any(w not in _IMPERATIVE_LEAD for w in head.split()):
             continue
         ce = doc.clause_end(t.end)
         end = _what_end(starts, t.end, ce)
@@ -722,6 +930,7 @@ def _imperatives(
         what, person = act if act is not None else ("it", None)
         if (
             t.lower not in _SENDING
+            and touch is None
             and person is None
             and not _OBJECT_PRONOUN_RE.search(doc.text, t.end, end)
         ):
@@ -794,23 +1003,41 @@ def _starts_with_i(doc: Doc, pos: int) -> bool:
     return k >= 0 and doc.tokens[k].lower in ("i", "we")
 
 
+_AND_BACK_RE = re.compile(r"\s(?:and|then|&)\s+(?=(?:get|circle|come)\s+back\b)", re.I)
+
+
 def _modal(
     doc: Doc, names: Names, subj: Subject, pos: int, end: int, *, weak: bool
 ) -> tuple[Direction, str, str | None, bool] | None:
+    if doc.text[pos : pos + 1] == ":":
+        pos += 1  # "todo: follow up w/ Sam"
     first = _word_at(doc, pos)
     if first is None:
         return None
     if first[0] in ("be", "have", "not", "never", "probably", "need", "want", "like", "love"):
         return None
     if weak and first[0] not in _ACTION_VERBS:
-        return None
+        # "will think it over and get back to us by Friday": the promise is the second verb
+        m = _AND_BACK_RE.search(doc.text, pos, min(len(doc.text), pos + 60))
+        if m is None or any(c in doc.text[pos : m.start()] for c in ".!?\n;,"):
+            return None
+        pos = m.end()
+        first = _word_at(doc, pos)
+        if first is None:
+            return None
+    if first[0] in ("dig", "pull") and _eat_any(doc, first[1], ("in", "into", "through")):
+        return None  # "will dig in tmrw": work, not something owed
     act = _action(doc, names, pos, end)
     if act is None:
         return None
     what, person = act
+    if first[0] in ("dig", "pull", "line", "sort"):  # "I'll dig one up", "line one up"
+        what = re.sub(r"^(?:dig|pull|line|sort)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
+    # a bare "a reply" gives way to the thing itself when the note names one
+    generic = what == "a reply"
     if subj.who is Who.THEM:
-        return Direction.THEY_OWE, what, subj.name, False
-    return Direction.YOU_OWE, what, person, False
+        return Direction.THEY_OWE, what, subj.name, generic
+    return Direction.YOU_OWE, what, person, generic
 
 
 def _owe(
@@ -924,6 +1151,13 @@ def _merge(
         key = (f.direction, f.what.lower(), f.person)
         if key in seen:
             continue
+        if any(
+            g.direction is f.direction
+            and g.person == f.person
+            and g.what.lower().startswith(f.what.lower() + " ")
+            for g, _ in found
+        ):
+            continue  # "todo: follow up w/ Sam on pilot scope" read twice: the fuller one
         seen.add(key)
         due = due_at(hits[due_index], clock) if due_index is not None else None
         out.append(LoopSpec(direction=f.direction, what=f.what, person=f.person, due=due))

@@ -32,7 +32,13 @@ from bot.parsing.model import (
     PersonRef,
     Settlement,
 )
-from bot.parsing.people import find_names, known_things, people, resolve_spans
+from bot.parsing.people import (
+    find_names,
+    known_things,
+    people,
+    resolve_spans,
+    without_teammates,
+)
 from bot.parsing.subjects import Names
 
 _PRIVATE_RE = re.compile(r"^\s*private\s*:\s*", re.IGNORECASE)
@@ -85,7 +91,7 @@ def parse_body(
     spans = find_names(doc, SpanSet(date_spans), things, idx)
     resolve_spans(doc, spans, idx)
     found = organisations.find(doc, spans, things, idx)
-    spans = found.spans
+    spans = without_teammates(doc, found.spans, idx)
     names = Names(spans, date_spans)
 
     occasions, used, problems = facts.occasions(doc, names, hits, clock)
@@ -98,7 +104,9 @@ def parse_body(
         for i, h in enumerate(hits)
         if i not in claimed and tense.is_plan(doc, h, clock)
     ]
-    kind = kinds.kind(doc, SpanSet(loop_list + plans))
+    # an organisation's name is not how anyone met: "Kopi Kita" is a company, not a coffee
+    org_spans = [(doc.tokens[a].start, doc.tokens[b].end) for a, b, _ in things.orgs]
+    kind = kinds.kind(doc, SpanSet(loop_list + plans + org_spans))
     if kind in ("call", "video call") and not any(x.what == "a call" for x in loop_specs):
         # the call itself settles "a follow-up call" owed to the person called
         settles.append(Settlement(Direction.YOU_OWE, "a call", None))

@@ -716,6 +716,22 @@ def resolve_spans(doc: Doc, spans: list[NameSpan], idx: Index) -> None:
             s.known = resolve(idx, s.name)
 
 
+def without_teammates(doc: Doc, spans: list[NameSpan], idx: Index) -> list[NameSpan]:
+    """Drop the teammates a note names beside a contact: "<@U01JESS> ran it", "Nina's doc has
+    the list". A workspace member no contact stands for is on our side of the table; a note
+    naming nobody else is kept as written (it may be about a member as a contact)."""
+    if not idx.teammates:
+        return spans
+
+    def mate(s: NameSpan) -> bool:
+        if s.mention:
+            return doc.mentions[s.name].slack_user_id in idx.teammates
+        return not s.known.found and fold(s.name) in idx.teammate_names
+
+    kept = [s for s in spans if not mate(s)]
+    return kept if kept and len(kept) < len(spans) else spans
+
+
 def people(
     doc: Doc, spans: list[NameSpan], facts: Mapping[int, PersonFacts] | None = None
 ) -> tuple[PersonRef, ...]:

@@ -56,16 +56,23 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "illness",
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
-            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers",
+            " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia"
+            " palliative hospice terminally terminal",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
             r"(?!\s+(?:of|and\s+tired))"
+            rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\boff\s+sick\b"
+            r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
+            r"|\bpalliative\b|\bhospice\b|\bterminally\s+ill\b"
+            r"|\bterminal\s+(?:cancer|diagnosis|illness)\b"
             r"|\b(?:illness|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke|heart\s+attack"
             r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b",
         ),
         (
             "hospital",
-            "hospital hospitalised hospitalized hospitalisation hospitalization icu er",
-            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bICU\b|\bin\s+the\s+ER\b",
+            "hospital hospitalised hospitalized hospitalisation hospitalization icu er nicu"
+            " intensive",
+            r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bN?ICU\b|\bin\s+the\s+ER\b"
+            r"|\bintensive\s+care\b",
         ),
         ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
         ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
@@ -78,11 +85,14 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "laid off",
-            "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk",
+            "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk"
+            " eliminated axed",
             r"\blaid\s+off\b|\blaying\s+off\b"
             r"|\blay-?offs?\b(?!\s+at\s+(?:their|a|the|our)\s+(?:competitors?|rivals?|clients?|customers?))"
             r"|\blost\s+(?:her|his|their|my)\s+job\b"
             r"|\b(?:team|role|job|position|department)\s+(?:is|was)\s+(?:being\s+)?cut\b"
+            r"|\b(?:role|job|position)\s+(?:got|was|has\s+been|is\s+being)\s+(?:eliminated|axed"
+            r"|cut)\b"
             r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
             r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
             r"|\bredundan(?:t|cy|cies)\b",
@@ -106,6 +116,33 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+baby\b",
         ),
         (
+            "burnout",
+            "burnout burned burnt stress mental breakdown exhausted",
+            r"\bburn(?:ed|t)[\s-]?out\b|\bburnout\b|\bstress\s+leave\b"
+            r"|\bmental\s+health\s+(?:leave|break|reasons|issues|struggles)\b"
+            r"|\b(?:nervous|mental)\s+breakdown\b|\bsigned\s+off\s+with\s+stress\b",
+        ),
+        (
+            "hard time",
+            "rough tough hard difficult going struggling emergency lot",
+            r"\b(?:a|such\s+a|really|pretty)\s+(?:rough|tough|hard|difficult|brutal)\s+"
+            r"(?:week|weeks|month|months|year|time|patch|few\s+(?:days|weeks|months))\b"
+            r"|\bgoing\s+through\s+(?:a\s+lot|so\s+much|some\s+stuff|a\s+(?:rough|tough|hard"
+            r"|difficult)\s+(?:time|patch))\b"
+            r"|\b(?:been|is|she's|he's|they're|are)\s+(?:really\s+)?struggling\b"
+            r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
+            r"|demand|sales|deal|churn|adoption))"
+            r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b",
+        ),
+        (
+            "visa trouble",
+            "visa visas deported deportation immigration",
+            r"\bvisas?\b[^.;!?\n]{0,30}?\b(?:rejected|denied|refused|stuck|delayed|expired"
+            r"|revoked|issues?|problems?|trouble|limbo)\b"
+            r"|\b(?:rejected|denied|refused|lost)\s+(?:(?:her|his|their|a)\s+)?(?:work\s+)?visa\b"
+            r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b",
+        ),
+        (
             "accident",
             "accident crash",
             r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b",
@@ -122,6 +159,14 @@ _FAMILY = words(
 )
 _MINE = words("my i i'm i've i'd we we're our ours myself me")
 _THIRD = words("her his their she he they them him")
+# Someone at their company, by role only: "their CFO got fired" is not the contact's news.
+_ROLE_SUBJECT_RE = re.compile(
+    r"\b(?:their|her|his|the|our|a|an)\s+(?:new\s+|old\s+|former\s+)?(?:CFO|CEO|CTO|COO|CMO"
+    r"|CRO|CPO|VP|GM|PM|AE|boss|manager|director|champion|colleague|coworker|co-worker|founder"
+    r"|cofounder|lead|buyer|rep|admin|accountant|lawyer"
+    r"|co-founder|predecessor|landlord|recruiter|investor|head\s+of\s+\w+)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
 
 
@@ -155,6 +200,8 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
     # In the order written, so that "she" in a later clause can continue the news before it.
     for _, topic, m in sorted(found, key=lambda f: f[0]):
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
+        if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
+            continue
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
         last_owner = owner
         if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
@@ -192,6 +239,10 @@ def _owner(
         t = doc.tokens[k]
         span = names.by_last_token.get(k)
         if span is not None:
+            if span.first >= 2 and doc.tokens[span.first - 1].lower in ("and", "&"):
+                # "he and Mei are separating", "Daniel and Mei …": the first of the two
+                k = span.first - 2
+                continue
             return _Owner(False, doc.restore(span.name))
         low = t.lower.split("'", 1)[0] if not t.lower.startswith("i'") else "i"
         if low in _MINE and not condolences:

@@ -130,6 +130,14 @@ def happened(doc: Doc, hit: DateHit, clock: Clock) -> bool:
     spec = hit.spec
     if isinstance(spec, WeekdayRef) and spec.mode == "bare" and low.startswith("on "):
         return True  # "met Jane on Tuesday" without a tense: the last one
+    if (
+        isinstance(spec, WeekdayRef)
+        and spec.mode in ("bare", "plain")
+        and spec.weekday == clock.today.weekday()
+        and not doc.text[hit.end : hit.end + 2].strip(" ").rstrip(".!?,;\n")
+        and not before.endswith((" on", "on"))
+    ):
+        return False  # "dinner w/ him Monday" written on a Monday: today would be "tonight"
     behind = resolve_day(hit, clock, Lean.PAST)
     ahead = resolve_day(hit, clock, Lean.FUTURE)
     if behind is None or ahead is None or ahead <= clock.today:

@@ -202,6 +202,30 @@ def test_a_related_word_finds_the_note(world: World, question: str, expected: st
     assert any(expected in t for t in found), (question, found)
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("contract", "SOW"),
+        ("agreement", "MSA"),
+        ("quote", "pricing"),
+        ("introduction", "intro Keiko"),
+        ("event", "hackathon"),
+    ],
+)
+def test_a_word_of_work_finds_its_shorthand(world: World, question: str, expected: str) -> None:
+    """WordNet doesn't know that an SOW is a contract or a quote is pricing; people do."""
+    work = [
+        "chasing Tom Becker for the SOW",
+        "Priya Nair wants the MSA redlines by Friday",
+        "updated pricing to Raj Patel by EOD",
+        "- intro Keiko Sato to Marcus Lee",
+        "Ken Adams is judging the hackathon next month",
+    ]
+    log_all(world, [*NOTEBOOK, *work])
+    found = texts(world.app.recall.recall(actor=ME, query=question))
+    assert any(expected in t for t in found), (question, found)
+
+
 def test_a_literal_match_ranks_above_a_related_one(world: World) -> None:
     log_all(world, [*NOTEBOOK, "Sam Lee volunteers at the animal rescue on Sundays"])
     result = world.app.recall.recall(actor=ME, query="animal")

@@ -104,10 +104,24 @@ def test_a_mentioned_slack_user_is_named_as_slack_names_them(
 ) -> None:
     priya = Actor(workspace_id="T1", user_id="U0PRIYA", display_name="Priya Nair")
     rapport.notes.log(actor=priya, text="coffee with Sam Lee")  # Priya uses Rapport too
-    result = rapport.notes.log(actor=ANA, text="lunch with <@U0PRIYA> and Sam Lee")
-    assert sorted(people(result)) == ["Priya Nair", "Sam Lee"]
+    result = rapport.notes.log(actor=ANA, text="1:1 with <@U0PRIYA> about her promotion")
+    assert people(result) == ["Priya Nair"]
     card = rapport.recall.card(actor=ANA, name="Priya")
     assert card.contact.display_name == "Priya Nair"
+
+
+def test_a_teammate_mentioned_beside_a_contact_is_not_filed_as_one(
+    rapport: Rapport, world: World
+) -> None:
+    jess = Actor(workspace_id="T1", user_id="U0JESS", display_name="Jess Park")
+    rapport.notes.log(actor=jess, text="coffee with Sam Lee")  # Jess uses Rapport: a teammate
+    result = rapport.notes.log(actor=ANA, text="intro call w/ Dana Whitfield, <@U0JESS> ran it")
+    assert people(result) == ["Dana Whitfield"]
+    result = rapport.notes.log(
+        actor=ANA, text="Jess's doc has the speaker list, sending it to Sam Lee"
+    )
+    assert people(result) == ["Sam Lee"]
+    assert [x.what for x in result.loops_opened] == ["the speaker list"]
 
 
 def test_workspaces_know_only_their_own_people(rapport: Rapport) -> None:
