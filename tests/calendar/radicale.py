@@ -73,6 +73,7 @@ def _free_port() -> int:
 
 @contextmanager
 def running_radicale(folder: Path, *, timeout: float = 30.0) -> Iterator[Radicale]:
+    folder.mkdir(parents=True, exist_ok=True)
     users = folder / "users"
     users.write_text("", encoding="utf-8")
     log = folder / "radicale.log"
