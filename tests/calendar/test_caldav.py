@@ -326,3 +326,16 @@ def test_reads_through_the_same_guarded_client(world: World, account: Account_) 
     before = len(account.server.requests())
     assert "private network" in strict.calendars.sync(actor=ANA).status
     assert account.server.requests()[before:] == []
+
+
+def test_a_real_fastmail_calendar_object_served_over_caldav(
+    world: World, radicale: Radicale
+) -> None:
+    account = Account_(radicale)
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "ics"
+    account.put("fastmail", (fixture / "fastmail-caldav-cyrus-duration-prague.ics").read_text())
+    connect(world, account)
+    synced = world.app.calendars.sync(actor=ANA)
+    # Read (its DURATION and Cyrus time zone), and not filed: nobody but Ana was invited.
+    assert synced.status == "ok" and synced.summary is not None
+    assert (synced.summary.meetings_read, synced.summary.skipped_internal) == (1, 1)
