@@ -234,12 +234,14 @@ class CalendarLinks(UseCases):
             tz = self._tz(None, owner)
             session.commit()
         resealed = None
+        forget = False
         if kind == "caldav":
             account = Account.loads(address)
             dav = read_caldav(
                 client, account, version=etag, start=now - LOOKBACK, end=now + LOOKAHEAD
             )
             fetched = dav.fetched
+            forget = dav.unanswerable
             if dav.account != account:  # discovery found the collection: keep it for next time
                 resealed = self.box.seal(dav.account.dumps())
         else:
@@ -253,6 +255,11 @@ class CalendarLinks(UseCases):
                 row.secret = resealed
             if fetched.status == "not_modified":
                 return self._succeeded(session, row, now, fetched, "not modified", None)
+            if forget:
+                # Retrying cannot help until the owner names a calendar: forget the login, keep
+                # the reason as the calendar's status.
+                row.secret = None
+                row.address_hint = ""
             if fetched.status == "error":
                 return self._failed(
                     session, row, now, fetched.error, alert=fetched.gone, fetched=fetched

@@ -231,6 +231,8 @@ def test_several_calendars_ask_which_one_and_a_name_picks_it(
     connect(world, account)
     failed = world.app.calendars.sync(actor=ANA)
     assert failed.status.startswith("error: that account has 2 calendars (Home, Work)")
+    [first] = world.app.calendars.status(actor=ANA)  # not retried: its login is forgotten
+    assert not first.connected and world.app.calendars.sync_due().synced == ()
     connect(world, account, name="work")
     assert world.app.calendars.sync(actor=ANA, name="work").status == "ok"
     assert timeline(world, "Jane Doe") == [("Renewal", days_ago(2))]

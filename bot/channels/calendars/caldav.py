@@ -102,6 +102,7 @@ class DavRead:
 
     fetched: Fetched
     account: Account
+    unanswerable: bool = False  # the address names no one calendar: only the owner can say which
 
 
 class _Stop(Exception):
@@ -110,6 +111,10 @@ class _Stop(Exception):
     def __init__(self, fetched: Fetched) -> None:
         super().__init__(fetched.error)
         self.fetched = fetched
+
+
+class _NoOneCalendar(_Stop):
+    """Discovery found no calendar, or several and no name to choose by."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +217,7 @@ def read_caldav(
         body = merge([_text(e.props.get(f"{{{_CAL}}}calendar-data")) for e in entries], name=name)
         return DavRead(Fetched(status="ok", body=body, etag=token, http_status=207), account)
     except _Stop as stop:
-        return DavRead(stop.fetched, account)
+        return DavRead(stop.fetched, account, unanswerable=isinstance(stop, _NoOneCalendar))
 
 
 def _discover(dav: _Dav, account: Account) -> str:
@@ -255,7 +260,7 @@ def _discover(dav: _Dav, account: Account) -> str:
 
 def _choose(calendars: list[tuple[str, str]], pick: str | None) -> str:
     if not calendars:
-        raise _Stop(
+        raise _NoOneCalendar(
             Fetched(
                 status="error",
                 error="no calendar with events at that address (give the calendar's own address)",
@@ -271,11 +276,11 @@ def _choose(calendars: list[tuple[str, str]], pick: str | None) -> str:
     names = sorted({name for _, name in calendars}, key=str.casefold)
     shown = ", ".join(names[:MAX_LISTED]) + (", …" if len(names) > MAX_LISTED else "")
     said = f"no calendar called {pick!r}; " if pick else ""
-    raise _Stop(
+    raise _NoOneCalendar(
         Fetched(
             status="error",
             error=f"{said}that account has {len(calendars)} calendars ({shown}): connect again "
-            "naming one (--name)",
+            "naming one (--name), or with that calendar's own address",
         )
     )
 
