@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from cryptography.fernet import Fernet
@@ -341,3 +344,68 @@ def test_a_real_fastmail_calendar_object_served_over_caldav(
     # Read (its DURATION and Cyrus time zone), and not filed: nobody but Ana was invited.
     assert synced.status == "ok" and synced.summary is not None
     assert (synced.summary.meetings_read, synced.summary.skipped_internal) == (1, 1)
+
+
+class _Tokenless(BaseHTTPRequestHandler):
+    """A CalDAV collection that answers neither sync-token nor getctag (some older servers):
+    only its events' ETags tell a change."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    bodies: ClassVar[list[bytes]] = []  # each REPORT's request body, in order
+    resource = resource(event("tokenless-1", days_ago(2), title="Renewal"))
+
+    def log_message(self, *_args: object) -> None:
+        return
+
+    def _reply(self, xml: str) -> None:
+        data = xml.encode()
+        self.send_response(207)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PROPFIND(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self._reply(
+            '<?xml version="1.0"?><D:multistatus xmlns:D="DAV:" '
+            'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:response><D:href>/cal/</D:href>'
+            "<D:propstat><D:prop><D:resourcetype><D:collection/><C:calendar/></D:resourcetype>"
+            "</D:prop><D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response>"
+            "</D:multistatus>"
+        )
+
+    def do_REPORT(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).bodies.append(body)
+        data = ""
+        if b"calendar-data" in body:
+            data = "<C:calendar-data>" + self.resource.replace("&", "&amp;") + "</C:calendar-data>"
+        self._reply(
+            '<?xml version="1.0"?><D:multistatus xmlns:D="DAV:" '
+            'xmlns:C="urn:ietf:params:xml:ns:caldav"><D:response><D:href>/cal/1.ics</D:href>'
+            f'<D:propstat><D:prop><D:getetag>"e1"</D:getetag>{data}</D:prop>'
+            "<D:status>HTTP/1.1 200 OK</D:status></D:propstat></D:response></D:multistatus>"
+        )
+
+
+def test_a_server_without_tokens_is_compared_by_its_events_etags(world: World) -> None:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Tokenless)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/cal/"
+        world.app.calendars.connect(actor=ANA, url=base, username="ana", password=PASSWORD)
+        assert world.app.calendars.sync(actor=ANA).status == "ok"
+        assert timeline(world, "Jane Doe") == [("Renewal", days_ago(2))]
+        _Tokenless.bodies.clear()
+        world.later(hours=1)
+        assert world.app.calendars.sync(actor=ANA).status == "not modified"
+        # one REPORT for the ETags alone: no event bodies asked for
+        assert [b"calendar-data" in b for b in _Tokenless.bodies] == [False]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)

@@ -418,8 +418,6 @@ def _too_big(max_bytes: int) -> Fetched:
 def check_account(url: str, username: str, password: str) -> Account:
     """The account as typed, checked without echoing any of it."""
     address = normalize_address(url)
-    if address.lower().startswith("webcal"):
-        raise UserInputError("A CalDAV address starts with https://.")
     if not username.strip():
         raise UserInputError("CalDAV needs your user name (--username).")
     if not password:
