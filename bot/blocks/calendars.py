@@ -9,7 +9,9 @@ from typing import Any, Final
 from bot.blocks.ids import (
     ACTION_CALENDAR_CONNECT,
     BLOCK_CALENDAR_EMAIL,
+    BLOCK_CALENDAR_PASSWORD,
     BLOCK_CALENDAR_URL,
+    BLOCK_CALENDAR_USERNAME,
     INPUT_ACTION,
     VIEW_CALENDAR_CONNECT,
 )
@@ -110,17 +112,20 @@ def status_lines(calendars: tuple[CalendarView, ...], *, now: datetime) -> list[
         ]
     lines = []
     for cal in calendars:
-        if cal.kind == "url":
+        linked = cal.kind in ("url", "caldav")
+        if linked:
             where = f"`{escape(cal.address)}`" if cal.connected else "disconnected"
+            if cal.kind == "caldav" and cal.connected:
+                where += " (CalDAV)"
         else:
             where = "imported files"
-        if cal.kind == "url" and not cal.connected:
+        if linked and not cal.connected:
             synced = "no longer read"
         elif cal.last_synced_at:
             synced = f"last read {ago(cal.last_synced_at, now)} ({escape(cal.last_status)})"
         else:
             synced = "not read yet"
-        connected = cal.kind == "url" and cal.connected
+        connected = linked and cal.connected
         every = f", every {plural(cal.interval_minutes, 'minute')}" if connected else ""
         owner = f", as {escape(cal.owner_email)}" if cal.owner_email else ""
         titles = "titles private" if cal.private else "titles shared with the team"
@@ -155,8 +160,10 @@ def disconnected_line(view: CalendarView) -> str:
 CONNECT_HELP: Final = (
     "Paste your calendar's *secret address in iCal format* (Google Calendar → Settings → your "
     "calendar → Integrate calendar) or its published ICS link (Outlook → Settings → Shared "
-    "calendars → Publish). It is stored encrypted and never shown back whole. Meetings you had "
-    "with your contacts become interactions on their cards, private to you."
+    "calendars → Publish). For CalDAV (Nextcloud, Fastmail, iCloud), give the server's address "
+    "with your user name and an *app password*. It is stored encrypted and never shown back "
+    "whole. Meetings you had with your contacts become interactions on their cards, private to "
+    "you."
 )
 URL_IN_A_COMMAND: Final = (
     "Please don't type a calendar's secret address into a command: use the form instead "
@@ -203,9 +210,24 @@ def connect_modal() -> dict[str, Any]:
             section(CONNECT_HELP),
             text_input(
                 BLOCK_CALENDAR_URL,
-                "Secret iCal address",
+                "Secret iCal address, or CalDAV address",
                 optional=False,
-                hint="https://… or webcal://…, ending in .ics",
+                hint="https://… or webcal://…, ending in .ics; or your CalDAV server "
+                "(https://caldav.fastmail.com/, https://caldav.icloud.com/, a Nextcloud's "
+                "/remote.php/dav/)",
+            ),
+            text_input(
+                BLOCK_CALENDAR_USERNAME,
+                "CalDAV user name",
+                optional=True,
+                hint="Only for CalDAV. Leave empty for a secret iCal address.",
+            ),
+            text_input(
+                BLOCK_CALENDAR_PASSWORD,
+                "CalDAV app password",
+                optional=True,
+                hint="Only for CalDAV: an app password made for Rapport (iCloud, Fastmail and "
+                "Nextcloud make one in their security settings), not your main password.",
             ),
             text_input(
                 BLOCK_CALENDAR_EMAIL,

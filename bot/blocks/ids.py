@@ -67,6 +67,8 @@ ACTION_CALENDAR_CONNECT: Final = "calendar_connect"
 VIEW_CALENDAR_CONNECT: Final = "calendar_connect_submit"
 BLOCK_CALENDAR_URL: Final = "calendar_url"
 BLOCK_CALENDAR_EMAIL: Final = "calendar_email"
+BLOCK_CALENDAR_USERNAME: Final = "calendar_username"
+BLOCK_CALENDAR_PASSWORD: Final = "calendar_password"
 
 # Meetings: "How did it go?" opens the log modal with the attendees filled in; "Add" makes a
 # contact of someone met (its value: "name|email").

@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from bot.channels.calendars import read_calendar
+from bot.channels.calendars.caldav import Account, check_account, read_caldav
 from bot.channels.calendars.fetch import (
     Fetched,
     fetch_calendar,
@@ -91,9 +92,16 @@ class CalendarLinks(UseCases):
         private: bool | None = None,
         every_minutes: int | None = None,
         add_new: bool | None = None,
+        username: str | None = None,
+        password: str | None = None,
     ) -> CalendarView:
         """Keep `url` (encrypted) as one of the actor's calendars, to be read at once and then
-        every `every_minutes`. Raises SecretKeyError without a key: nothing is stored then."""
+        every `every_minutes`. Raises SecretKeyError without a key: nothing is stored then.
+
+        With `username` it is a CalDAV account: the address, the user name and the (app)
+        password are sealed together; the first read finds the calendar (`name` picks one of
+        the account's calendars by its name when the address leads to several)."""
+        kind = "url" if username is None else "caldav"
         address = normalize_address(url)
         owner_email = check_email(me) if me else None
         if every_minutes is not None and not (
@@ -103,7 +111,12 @@ class CalendarLinks(UseCases):
                 f"Read a calendar every {MIN_INTERVAL_MINUTES} minutes to "
                 f"{MAX_INTERVAL_MINUTES // 60} hours (`--every 60`)."
             )
-        secret = self.box.seal(address)  # before anything is written
+        if kind == "caldav":
+            account = check_account(address, username or "", password or "")
+            plain = Account(account.url, account.username, account.password, pick=name).dumps()
+        else:
+            plain = address
+        secret = self.box.seal(plain)  # before anything is written
         now = self._now()
         with self._session() as session:
             user = self._user(session, actor)
@@ -112,10 +125,10 @@ class CalendarLinks(UseCases):
                 actor=actor,
                 user=user,
                 name=name or _name_for(address),
-                kind="url",
+                kind=kind,
                 now=now,
             )
-            row.kind = "url"
+            row.kind = kind
             row.secret = secret
             row.address_hint = mask(address)
             row.etag = row.last_modified = None
@@ -216,26 +229,44 @@ class CalendarLinks(UseCases):
                 address = self.box.open(row.secret)
             except SecretKeyError as exc:
                 return self._failed(session, row, now, str(exc), alert=True)
-            etag, last_modified = row.etag, row.last_modified
+            etag, last_modified, kind = row.etag, row.last_modified, row.kind
+            owner = session.get(User, row.owner_id)
+            tz = self._tz(None, owner)
             session.commit()
-        fetched = fetch_calendar(client, address, etag=etag, last_modified=last_modified)
+        resealed = None
+        forget = False
+        if kind == "caldav":
+            account = Account.loads(address)
+            dav = read_caldav(
+                client, account, version=etag, start=now - LOOKBACK, end=now + LOOKAHEAD
+            )
+            fetched = dav.fetched
+            forget = dav.unanswerable
+            if dav.account != account:  # discovery found the collection: keep it for next time
+                resealed = self.box.seal(dav.account.dumps())
+        else:
+            fetched = fetch_calendar(client, address, etag=etag, last_modified=last_modified)
         now = self._now()
         with self._session() as session:
             row = session.get(Calendar, calendar_id)
             if row is None or row.secret is None:  # disconnected meanwhile
                 return _result(row, calendar_id, "skipped", session)
+            if resealed is not None:
+                row.secret = resealed
             if fetched.status == "not_modified":
                 return self._succeeded(session, row, now, fetched, "not modified", None)
+            if forget:
+                # Retrying cannot help until the owner names a calendar: forget the login, keep
+                # the reason as the calendar's status.
+                row.secret = None
+                row.address_hint = ""
             if fetched.status == "error":
                 return self._failed(
                     session, row, now, fetched.error, alert=fetched.gone, fetched=fetched
                 )
-            owner = session.get(User, row.owner_id)
             since = now - LOOKBACK
             try:
-                reading = read_calendar(
-                    fetched.body, start=since, end=now + LOOKAHEAD, tz=self._tz(None, owner)
-                )
+                reading = read_calendar(fetched.body, start=since, end=now + LOOKAHEAD, tz=tz)
             except UnreadableCalendarError:
                 return self._failed(session, row, now, "the address did not send a calendar")
             settle_owner(row, owner_email=None, private=None, guess=reading.name)
@@ -291,7 +322,7 @@ class CalendarLinks(UseCases):
         rows = session.exec(
             select(Calendar).where(
                 Calendar.owner_id == user.id,
-                Calendar.kind == "url",
+                col(Calendar.kind).in_(("url", "caldav")),
                 col(Calendar.secret).is_not(None),
             )
         ).all()
@@ -348,13 +379,27 @@ def _result(
 
 
 def _alert_text(row: Calendar, error: str, fetched: Fetched | None) -> str:
+    code = fetched.http_status if fetched and fetched.http_status else 0
+    name = row.name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if row.kind == "caldav":
+        why = {
+            401: "the server refused the user name or app password",
+            403: "the server refused access to it",
+            404: "it no longer exists",
+            410: "it no longer exists",
+        }.get(code, error)
+        return (
+            f"I couldn't read your calendar *{name}* ({row.address_hint}): {why}. If you "
+            "changed or revoked the app password, connect it again with `/rapport calendar` (or "
+            "`rapport calendar connect --caldav`); I'll keep trying, less often, and won't tell "
+            "you again about this."
+        )
     why = {
         401: "it now asks for a password",
         403: "access to it was refused",
         404: "it no longer exists",
         410: "it no longer exists",
-    }.get(fetched.http_status if fetched and fetched.http_status else 0, error)
-    name = row.name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    }.get(code, error)
     return (
         f"I couldn't read your calendar *{name}* ({row.address_hint}): {why}. If you reset its "
         "secret address, connect the new one with `/rapport calendar` (or `rapport calendar "

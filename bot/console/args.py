@@ -381,12 +381,25 @@ def add_calendar(sub: Any, common: argparse.ArgumentParser) -> None:
     connect = actions.add_parser(
         "connect",
         parents=[common, owner],
-        help="read your calendar's secret iCal address on a schedule",
+        help="read your calendar's secret iCal address (or a CalDAV account) on a schedule",
     )
     connect.add_argument(
-        "url", help="the secret address (https:// or webcal://); - reads it from standard input"
+        "url",
+        help="the secret address (https:// or webcal://); - reads it from standard input. "
+        "With --caldav: the CalDAV server, account or calendar address",
     )
-    connect.add_argument("--name", help="what to call this calendar (default: from the address)")
+    connect.add_argument(
+        "--name",
+        help="what to call this calendar (default: from the address); with --caldav, which of "
+        "the account's calendars, by its name, when the address finds several",
+    )
+    connect.add_argument(
+        "--caldav",
+        action="store_true",
+        help="a CalDAV account (Nextcloud, Fastmail, iCloud…): the password (an app password) "
+        "is asked for, or read from standard input; never give it as an argument",
+    )
+    connect.add_argument("--username", metavar="USER", help="the CalDAV user name")
     connect.add_argument(
         "--every", type=int, metavar="MINUTES", help="how often to read it (default 60)"
     )

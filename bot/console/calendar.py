@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +48,7 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
     links = rapport.calendars
     if args.calendar_action == "connect":
         url = sys.stdin.readline().strip() if args.url == "-" else args.url
+        username, password = _caldav_login(args)
         view = links.connect(
             actor=actor,
             url=url,
@@ -55,6 +57,8 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
             private=args.private,
             every_minutes=args.every,
             add_new=args.add_new,
+            username=username,
+            password=password,
         )
         lines = status_lines((view,), now=now)
         if args.sync:
@@ -85,6 +89,24 @@ def run(args: argparse.Namespace, settings: Settings, rapport: Rapport, actor: A
         out.show(synced, (mrkdwn_to_text(line) for line in _sync_lines(synced, now)))
         return 0 if not synced.status.startswith("error") else 1
     raise AssertionError(f"unhandled calendar action {args.calendar_action}")
+
+
+def _caldav_login(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The CalDAV user name (an argument) and password: asked for on a terminal, else the next
+    line of standard input; never an argument, so it stays out of shell history and `ps`."""
+    if not args.caldav:
+        if args.username:
+            raise UserInputError("--username is for a CalDAV account: add --caldav.")
+        return None, None
+    if not args.username:
+        raise UserInputError("A CalDAV account needs --username (the account's user name).")
+    if sys.stdin.isatty():
+        password = getpass.getpass("App password (not shown): ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise UserInputError("No password given: type it when asked, or send it on standard input.")
+    return args.username, password
 
 
 def _sync_lines(synced: CalendarSync, now: datetime) -> list[str]:

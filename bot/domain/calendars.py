@@ -192,7 +192,7 @@ class CalendarView:
 
     id: int
     name: str
-    kind: str  # "url" | "file"
+    kind: str  # "url" | "caldav" | "file"
     address: str  # masked
     owner_email: str | None
     private: bool
@@ -200,7 +200,7 @@ class CalendarView:
     last_synced_at: datetime | None
     last_status: str
     meetings: int
-    connected: bool = False  # an address is stored (kind "url", not disconnected)
+    connected: bool = False  # an address is stored (kind "url" or "caldav", not disconnected)
     next_sync_at: datetime | None = None
     add_new_people: bool = False
 

@@ -20,7 +20,9 @@ from bot.blocks.calendars import (
 from bot.blocks.ids import (
     ACTION_CALENDAR_CONNECT,
     BLOCK_CALENDAR_EMAIL,
+    BLOCK_CALENDAR_PASSWORD,
     BLOCK_CALENDAR_URL,
+    BLOCK_CALENDAR_USERNAME,
     INPUT_ACTION,
     VIEW_CALENDAR_CONNECT,
 )
@@ -81,6 +83,13 @@ def _value(view: dict[str, Any], block_id: str) -> str:
     return str(field.get("value") or "").strip()
 
 
+def _raw(view: dict[str, Any], block_id: str) -> str:
+    """A field as typed (a password's spaces are its own)."""
+    values = (view.get("state") or {}).get("values") or {}
+    field = (values.get(block_id) or {}).get(INPUT_ACTION) or {}
+    return str(field.get("value") or "")
+
+
 def register(app: App, deps: Deps) -> None:
     @app.action(ACTION_CALENDAR_CONNECT)
     def on_connect(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -91,12 +100,29 @@ def register(app: App, deps: Deps) -> None:
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         actor = actor_from_interaction(body)
         links = deps.rapport.calendars
+        username = _value(view, BLOCK_CALENDAR_USERNAME) or None
+        password = _raw(view, BLOCK_CALENDAR_PASSWORD) or None
+        if password and not username:
+            ack(
+                response_action="errors",
+                errors={BLOCK_CALENDAR_USERNAME: "CalDAV needs your user name too."},
+            )
+            return
+        if username and not password:
+            ack(
+                response_action="errors",
+                errors={BLOCK_CALENDAR_PASSWORD: "CalDAV needs an app password."},
+            )
+            return
         try:
-            # Quick (no network): checks the address and the key, and stores it encrypted.
+            # Quick (no network): checks the address and the key, and stores it encrypted; a
+            # CalDAV account's calendar is found by the first read, below.
             connected = links.connect(
                 actor=actor,
                 url=_value(view, BLOCK_CALENDAR_URL),
                 me=_value(view, BLOCK_CALENDAR_EMAIL) or None,
+                username=username,
+                password=password,
             )
         except BadEmailError as exc:
             ack(response_action="errors", errors={BLOCK_CALENDAR_EMAIL: str(exc)[:150]})

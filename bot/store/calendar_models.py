@@ -41,7 +41,7 @@ class Calendar(SQLModel, table=True):
     workspace_id: str = Field(foreign_key="workspace.id", max_length=64, index=True)
     owner_id: int = Field(foreign_key="user.id")
     name: str = Field(max_length=200)
-    kind: str = Field(default="file", max_length=8)  # "url" | "file"
+    kind: str = Field(default="file", max_length=8)  # "url" | "caldav" | "file"
     secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     address_hint: str = Field(default="", max_length=200)  # masked, safe to show
     owner_email: str | None = Field(default=None, max_length=320)

@@ -307,3 +307,14 @@ def test_meetings_are_immutable() -> None:
 def test_a_naive_window_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         read_calendar(b"BEGIN:VCALENDAR", start=datetime(2020, 1, 1), end=datetime(2021, 1, 1))  # noqa: DTZ001
+
+
+def test_a_fastmail_caldav_object_with_a_duration_and_a_cyrus_time_zone() -> None:
+    # 12:45 in Prague (CET) on 5 December 2025, for three hours (DURATION, no DTEND).
+    meeting = only(read("fastmail-caldav-cyrus-duration-prague.ics", tz="Asia/Tokyo"))
+    assert (meeting.title, meeting.start, meeting.end) == (
+        "Test",
+        utc(2025, 12, 5, 11, 45),
+        utc(2025, 12, 5, 14, 45),
+    )
+    assert not meeting.all_day and not meeting.floating and meeting.people() == ()

@@ -15,7 +15,9 @@ from bot.app import Rapport
 from bot.blocks.ids import (
     ACTION_CALENDAR_CONNECT,
     BLOCK_CALENDAR_EMAIL,
+    BLOCK_CALENDAR_PASSWORD,
     BLOCK_CALENDAR_URL,
+    BLOCK_CALENDAR_USERNAME,
     VIEW_CALENDAR_CONNECT,
 )
 from bot.domain.refs import Actor
@@ -23,6 +25,7 @@ from bot.slack.app import build_app
 from bot.store.db import SessionFactory
 from tests.calendar.conftest import CONTACTS, JANE, Person, calendar, event
 from tests.calendar.icsserver import Feed, Server, serving
+from tests.calendar.radicale import running_radicale
 from tests.kit import buttons
 from tests.slack.conftest import make_settings, serve_in_thread
 from tests.slack.fakeslack import FakeSlack, running_fake_slack
@@ -189,3 +192,52 @@ def test_disconnect_and_an_unknown_word(
     slack.command("calendar frobnicate", response_key="u")
     (unknown,) = fake_slack.wait_for("response_url")
     assert "`/rapport calendar` shows your calendars" in unknown.text_dump()
+
+
+def test_connect_a_caldav_account_through_the_form(
+    slack: SlackSender, fake_slack: FakeSlack, rapport: Rapport, tmp_path: Path
+) -> None:
+    password = "app-pw-slack-R4d1c4l3"
+    with running_radicale(tmp_path) as server:
+        server.add_user("alice", password)
+        path = server.make_calendar("alice", password, "work", "Work")
+        started = datetime.now(UTC) - timedelta(days=2)
+        server.put(
+            "alice",
+            password,
+            path + "kickoff.ics",
+            calendar(event("m1", started, title="Kickoff", people=(ME, JANE))),
+        )
+        view = open_form(slack, fake_slack)
+        blocks = {b.get("block_id") for b in view["blocks"]}
+        assert {BLOCK_CALENDAR_USERNAME, BLOCK_CALENDAR_PASSWORD} <= blocks
+        fake_slack.clear()
+        # A password without a user name stays in the form, by the user name's field.
+        half = slack.interact(
+            view_submission(
+                VIEW_CALENDAR_CONNECT,
+                {BLOCK_CALENDAR_URL: server.base + "/", BLOCK_CALENDAR_PASSWORD: password},
+            )
+        )
+        assert "user name" in half.json()["errors"][BLOCK_CALENDAR_USERNAME]
+        submit = view_submission(
+            VIEW_CALENDAR_CONNECT,
+            {
+                BLOCK_CALENDAR_URL: server.base + "/",
+                BLOCK_CALENDAR_USERNAME: "alice",
+                BLOCK_CALENDAR_PASSWORD: password,
+                BLOCK_CALENDAR_EMAIL: "alice@acme.com",
+            },
+        )
+        response = slack.interact(submit)
+        assert response.status == 200 and not response.body
+        (dm,) = fake_slack.wait_for("chat.postMessage")
+        assert dm.params["channel"] == "UALICE"
+        assert "Filed 1 new interaction" in dm.text_dump() and "Jane Doe" in dm.text_dump()
+        card = rapport.recall.card(actor=ALICE, name="Jane Doe")
+        assert [e.text for e in card.timeline] == ["Kickoff"]
+        fake_slack.clear()
+        slack.command("calendar status", response_key="st")
+        (status,) = fake_slack.wait_for("response_url")
+        assert "(CalDAV)" in status.text_dump()
+    assert all(password not in c.text_dump() for c in fake_slack.calls())

@@ -151,22 +151,26 @@ def fetch_calendar(
                 last_modified=response.headers.get("Last-Modified"),
                 http_status=200,
             )
-    except UserInputError as exc:
+    except Exception as exc:
+        return describe_failure(exc)
+
+
+def describe_failure(exc: Exception) -> Fetched:
+    """A request's failure in our own words: never str(exc), which may quote the address."""
+    if isinstance(exc, UserInputError):
         return Fetched(status="error", error=str(exc))
-    except httpx.TimeoutException:
+    if isinstance(exc, httpx.TimeoutException):
         return Fetched(status="error", error="timed out")
-    except httpx.TooManyRedirects:
+    if isinstance(exc, httpx.TooManyRedirects):
         return Fetched(status="error", error="too many redirects")
-    except BlockedAddressError:
+    if isinstance(exc, BlockedAddressError):
         return Fetched(
             status="error",
             error="the address leads to a private network, which calendars may not "
             "(RAPPORT_CALENDAR_ALLOW_PRIVATE=1 allows it)",
         )
-    except Exception as exc:
-        # ConnectError, ReadError, RemoteProtocolError, a redirect to a bad URL…: the class
-        # name only, never str(exc), which may quote the address.
-        return Fetched(status="error", error=f"could not fetch it ({type(exc).__name__})")
+    # ConnectError, ReadError, RemoteProtocolError, a redirect to a bad URL…: the class name only.
+    return Fetched(status="error", error=f"could not fetch it ({type(exc).__name__})")
 
 
 def _too_big(max_bytes: int) -> Fetched:
