@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text, section
 from bot.blocks.reminders import item_line, render
 from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
+from bot.channels.connect import SlackConnect
 from bot.channels.connections import CalendarLinks
 from bot.channels.meetings import Meetings
 from bot.config import Settings
@@ -91,6 +92,7 @@ class Rapport:
         self.calendars = CalendarLinks(
             **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
         )
+        self.connect = SlackConnect(**shared)
 
     @classmethod
     def from_settings(
@@ -160,7 +162,21 @@ class Rapport:
                 log.info("workspace %s purged: %d rows", gone.workspace_id, gone.total)
             return len(purged)
 
-        return (deliver_reminders, send_weekly_reviews, sync_calendars, purge_forgotten_workspaces)
+        def promote_shared_channel_questions() -> int:
+            # Slack Connect questions unanswered for a working day become loops (bot.channels
+            # .connect); the reminder tick picks the new loops up like any other.
+            promoted = self.connect.promote_due()
+            if promoted:
+                log.info("shared channels: %d questions now waiting", promoted)
+            return promoted
+
+        return (
+            promote_shared_channel_questions,
+            deliver_reminders,
+            send_weekly_reviews,
+            sync_calendars,
+            purge_forgotten_workspaces,
+        )
 
     def sync_calendars(self, notifier: Notifier) -> SyncReport:
         """Read the connected calendars that are due; DM an owner whose address stopped working

@@ -15,6 +15,7 @@ from bot.handlers import (
     actions,
     calendars,
     commands,
+    connect,
     home,
     messages,
     reminders,
@@ -59,7 +60,10 @@ def build_app(
     if oauth is not None:
         oauth.register(app)
     deps = Deps(rapport=rapport)
+    # Bolt runs the first listener that matches an event: the shared channels' listener (it
+    # matches channel messages only) goes before the DMs'.
     surfaces = (
+        connect,
         messages,
         commands,
         shortcuts,

@@ -181,6 +181,7 @@ class PendingNote(SQLModel, table=True):
 # here registers them on the same metadata wherever the core tables are loaded (migrations,
 # tests, the app).
 import bot.store.calendar_models  # noqa: E402
+import bot.store.connect_models  # noqa: E402
 import bot.store.focus_models  # noqa: E402
 import bot.store.lifecycle_models  # noqa: E402
 import bot.store.organisation_models  # noqa: E402
