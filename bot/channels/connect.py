@@ -409,6 +409,9 @@ class SlackConnect(UseCases):
     ) -> Loop:
         assert contact.id is not None
         return Loop(
+            # A reply owed is due when the working day ran out (the next digest says so); a
+            # reply awaited is undated, reminded after the usual wait.
+            due_at=question.due_at if direction == "you_owe" else None,
             workspace_id=question.workspace_id,
             owner_id=owner,
             contact_id=contact.id,
