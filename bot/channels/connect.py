@@ -16,11 +16,15 @@ returning. A Slack retry is the same (channel, ts): the unique key keeps it once
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.domain import connect as rules
@@ -37,6 +41,38 @@ log = logging.getLogger("rapport.connect")
 
 PROMOTE_BATCH: Final = 500
 MAX_NAME: Final = 200
+
+
+@dataclass
+class _Batch:
+    """What one burst has already looked up: its channels, outsiders and teammates."""
+
+    channels: dict[tuple[str, str], ConnectChannel | None] = field(default_factory=dict)
+    contacts: dict[tuple[str, str], Contact] = field(default_factory=dict)
+    users: dict[tuple[str, str], int | None] = field(default_factory=dict)
+
+
+_MESSAGES = ConnectMessage.__table__  # type: ignore[attr-defined]
+# Built once, with bound parameters, so SQLAlchemy compiles each statement once per process:
+# at 200 messages a second, building and compiling them again was a third of the work.
+_WAITING = sa_select(_MESSAGES.c.id, _MESSAGES.c.thread_ts, _MESSAGES.c.ts).where(
+    _MESSAGES.c.workspace_id == bindparam("ws"),
+    _MESSAGES.c.channel_id == bindparam("ch"),
+    _MESSAGES.c.status.in_(("open", "promoted")),
+    _MESSAGES.c.external == bindparam("external"),
+    _MESSAGES.c.at <= bindparam("at"),
+    _MESSAGES.c.ts != bindparam("ts"),
+)
+_INSERTS = {
+    name: insert_fn(_MESSAGES).on_conflict_do_nothing().returning(_MESSAGES.c.id)
+    for name, insert_fn in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
+
+def _insert_message(session: Session, values: dict[str, object]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING of one message row; False when it was there (a retry)."""
+    statement = _INSERTS[session.get_bind().dialect.name]
+    return session.execute(statement, values).first() is not None
 
 
 class SlackConnect(UseCases):
@@ -90,78 +126,132 @@ class SlackConnect(UseCases):
         with self._reading() as session:
             return session.get(ConnectChannel, (workspace_id, channel_id)) is not None
 
+    def tracked_among(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (workspace, channel) pairs are tracked: one read for a burst."""
+        wanted = set(keys)
+        if not wanted:
+            return set()
+        with self._reading() as session:
+            rows = session.exec(
+                select(ConnectChannel.workspace_id, ConnectChannel.channel_id).where(
+                    col(ConnectChannel.channel_id).in_(sorted({c for _, c in wanted}))
+                )
+            ).all()
+        return {(w, c) for w, c in rows if (w, c) in wanted}
+
     # --- messages ---------------------------------------------------------------------------
 
     def record(self, message: ChannelMessage) -> Recorded:
         """Keep what one message in a tracked channel means; nothing for an untracked one."""
+        return self.record_many([message])[0]
+
+    def record_many(self, messages: Sequence[ChannelMessage]) -> list[Recorded]:
+        """`record` for a burst, in the order given, in one transaction (one commit, not one a
+        message). Should one message fail, each is kept on its own: nothing else is lost."""
+        if not messages:
+            return []
         now = self._now()
-        with self._session() as session:
-            channel = session.get(ConnectChannel, (message.workspace_id, message.channel_id))
-            if channel is None:
-                return Recorded(tracked=False)
-            if message.external is not None:
-                # PostgreSQL: one message per person at a time, so a new person becomes one
-                # contact and one day one interaction (SQLite's writers take turns already).
-                repo.lock_contact_name(
-                    session,
-                    workspace_id=message.workspace_id,
-                    key=f"slack:{message.slack_user_id}",
-                )
-            question = rules.is_question(message.text)
-            claimed = repo.insert_ignoring_conflict(
-                session,
-                ConnectMessage,
-                {
-                    "workspace_id": message.workspace_id,
-                    "channel_id": message.channel_id,
-                    "ts": message.ts,
-                    "thread_ts": message.thread,
-                    "external": message.external is not None,
-                    "question": question,
-                    "excerpt": rules.excerpt(message.text),
-                    "at": message.at,
-                    "status": "open" if question else "said",
-                    "due_at": rules.answer_due(message.at, self.default_tz) if question else None,
-                    "loop_ids": [],
-                },
-            )
-            if not claimed:
-                return Recorded(tracked=True, duplicate=True)
-            row = session.exec(
-                select(ConnectMessage).where(
-                    ConnectMessage.workspace_id == message.workspace_id,
-                    ConnectMessage.channel_id == message.channel_id,
-                    ConnectMessage.ts == message.ts,
-                )
-            ).one()
-            new_interaction = False
-            if message.external is not None:
+        try:
+            with self._session() as session:
+                batch = _Batch()
+                # PostgreSQL: one writer per person at a time (taken in one order, so two
+                # processes can't deadlock), so a new person becomes one contact and a day one
+                # interaction. SQLite's writers take turns already.
+                for key in sorted({(m.workspace_id, m.slack_user_id) for m in messages}):
+                    repo.lock_contact_name(session, workspace_id=key[0], key=f"slack:{key[1]}")
+                # One flush at the commit for what the burst changed (the day's interactions'
+                # times, the questions answered), not one before every query.
+                with session.no_autoflush:
+                    recorded = [self._record(session, m, batch, now) for m in messages]
+                session.commit()
+                return recorded
+        except Exception:
+            if len(messages) == 1:
+                raise
+            log.warning("a batch of %d shared-channel messages failed; one by one", len(messages))
+            return [self.record(m) for m in messages]
+
+    def _record(
+        self,
+        session: Session,
+        message: ChannelMessage,
+        batch: _Batch,
+        now: datetime,
+    ) -> Recorded:
+        key = (message.workspace_id, message.channel_id)
+        if key not in batch.channels:
+            batch.channels[key] = session.get(ConnectChannel, key)
+        channel = batch.channels[key]
+        if channel is None:
+            return Recorded(tracked=False)
+        # Everything below is idempotent for a retry (same ts, same time): the unique
+        # (channel, ts) of the message row, inserted last, says whether it was one.
+        contact_id = note_id = user_id = None
+        new_interaction = False
+        if message.external is not None:
+            person = (message.workspace_id, message.slack_user_id)
+            contact = batch.contacts.get(person)
+            if contact is None or contact.company != (
+                message.external.team_name or contact.company
+            ):
                 contact = self._contact(session, channel, message.external, now)
-                assert contact.id is not None
-                row.contact_id = contact.id
-                row.note_id, new_interaction = self._interaction(
-                    session, channel, contact, message, now
-                )
-            else:
-                user = repo.get_or_create_user(
+                batch.contacts[person] = contact
+            contact_id = contact.id
+            note_id, new_interaction = self._interaction(session, channel, contact, message, now)
+        else:
+            teammate = (message.workspace_id, message.slack_user_id)
+            user_id = batch.users.get(teammate)
+            if user_id is None:
+                user_id = repo.get_or_create_user(
                     session,
                     workspace_id=message.workspace_id,
                     external_id=message.slack_user_id,
                     display_name=message.teammate_name,
                     now=now,
-                )
-                row.user_id = user.id
-            session.add(row)
-            answered, closed = self._answer(session, row, message, now)
-            session.commit()
-            return Recorded(
-                tracked=True,
-                contact_id=row.contact_id,
-                new_interaction=new_interaction,
-                question=question,
-                answered=answered,
-                closed_loops=closed,
-            )
+                ).id
+                batch.users[teammate] = user_id
+        answered, closed = self._answer(session, message, note_id, now)
+        question = rules.is_question(message.text)
+        claimed = _insert_message(
+            session,
+            {
+                "workspace_id": message.workspace_id,
+                "channel_id": message.channel_id,
+                "ts": message.ts,
+                "thread_ts": message.thread,
+                "external": message.external is not None,
+                "contact_id": contact_id,
+                "user_id": user_id,
+                "note_id": note_id,
+                "question": question,
+                "excerpt": rules.excerpt(message.text),
+                "at": message.at,
+                "status": "open" if question else "said",
+                "due_at": rules.answer_due(message.at, self.default_tz) if question else None,
+                "loop_ids": [],
+            },
+        )
+        if not claimed:
+            return Recorded(tracked=True, duplicate=True, contact_id=contact_id)
+        return Recorded(
+            tracked=True,
+            contact_id=contact_id,
+            new_interaction=new_interaction,
+            question=question,
+            answered=answered,
+            closed_loops=closed,
+            note_id=note_id if new_interaction else None,
+        )
+
+    def link(self, *, workspace_id: str, note_id: int, permalink: str) -> None:
+        """The permalink of the message a day's interaction started with (fetched after the
+        transaction that made it, so no Web API call ever holds a database write)."""
+        with self._session() as session:
+            note = session.get(Note, note_id)
+            if note is not None and note.workspace_id == workspace_id and not note.permalink:
+                note.permalink = permalink[:500]
+                session.add(note)
+                session.commit()
 
     def _contact(
         self, session: Session, channel: ConnectChannel, person: Person, now: datetime
@@ -202,14 +292,15 @@ class SlackConnect(UseCases):
         if person.email and not contact.email:
             contact.email = person.email
             contact.emails = [*contact.emails, person.email]
-        if person.team_name:
+        if person.team_name and contact.company != person.team_name:
             org = organisations.find_or_make(
                 session, workspace_id=ws, name=person.team_name, user_id=channel.tracked_by, now=now
             )
             if org is not None:
                 contact.organisation_id, contact.company = org.id, org.name
-        session.add(contact)
-        session.flush()
+        if contact.id is None or session.is_modified(contact):
+            session.add(contact)
+            session.flush()
         return contact
 
     def _interaction(
@@ -229,9 +320,10 @@ class SlackConnect(UseCases):
             note = session.get(Note, kept.note_id)
             if note is None or note.source != rules.SOURCE:
                 return None, False  # the team deleted that day's interaction: it stays deleted
-            if message.at >= note.occurred_at:
-                note.text, note.occurred_at = text, message.at
-                note.permalink = (message.permalink or "")[:500] or None
+            if message.at > note.occurred_at:
+                # The day's conversation keeps the excerpt and link of where it started; its
+                # time is their latest message (the last interaction).
+                note.occurred_at = message.at
                 session.add(note)
             return note.id, False
         note = Note(
@@ -270,44 +362,52 @@ class SlackConnect(UseCases):
         return f"Wrote in {where}: “{rules.excerpt(message.text)}”"
 
     def _answer(
-        self, session: Session, row: ConnectMessage, message: ChannelMessage, now: datetime
+        self, session: Session, message: ChannelMessage, note_id: int | None, now: datetime
     ) -> tuple[int, int]:
         """The questions from the other side this message answers: an outsider's answers the
         team's, a teammate's answers the outsiders'. Returns (answered, loops closed)."""
-        asked = session.exec(
-            select(ConnectMessage).where(
-                ConnectMessage.workspace_id == row.workspace_id,
-                ConnectMessage.channel_id == row.channel_id,
-                col(ConnectMessage.status).in_(("open", "promoted")),
-                ConnectMessage.external == (not row.external),
-                col(ConnectMessage.at) <= message.at,
-                col(ConnectMessage.id) != row.id,
+        waiting = session.execute(
+            _WAITING,
+            {
+                "ws": message.workspace_id,
+                "ch": message.channel_id,
+                "external": message.external is None,
+                "at": message.at,
+                "ts": message.ts,
+            },
+        ).all()
+        answering = [
+            row.id
+            for row in waiting
+            if rules.answers(
+                question_thread=row.thread_ts,
+                question_ts=row.ts,
+                reply_thread=message.thread,
+                reply_top_level=message.top_level,
             )
+        ]
+        if not answering:
+            return 0, 0
+        asked = session.exec(
+            select(ConnectMessage).where(col(ConnectMessage.id).in_(answering))
         ).all()
         answered = closed = 0
         for question in asked:
-            if not rules.answers(
-                question_thread=question.thread_ts,
-                question_ts=question.ts,
-                reply_thread=message.thread,
-                reply_top_level=message.top_level,
-            ):
-                continue
             answered += 1
             if question.loop_ids:
-                closed += self._close_loops(session, question.loop_ids, row, now)
+                closed += self._close_loops(session, question.loop_ids, note_id, now)
             question.status, question.answered_at = "answered", now
             session.add(question)
         return answered, closed
 
     @staticmethod
     def _close_loops(
-        session: Session, loop_ids: Sequence[int], reply: ConnectMessage, now: datetime
+        session: Session, loop_ids: Sequence[int], note_id: int | None, now: datetime
     ) -> int:
         result = session.execute(
             update(Loop)
             .where(col(Loop.id).in_(list(loop_ids)), col(Loop.status) == "open")
-            .values(status="closed", closed_at=now, closed_by_note_id=reply.note_id)
+            .values(status="closed", closed_at=now, closed_by_note_id=note_id)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

@@ -79,6 +79,7 @@ class Recorded:
     question: bool = False
     answered: int = 0  # questions this message answered
     closed_loops: int = 0
+    note_id: int | None = None  # a new interaction, still without its message's permalink
 
 
 @dataclass(frozen=True)

@@ -229,51 +229,98 @@ def _stamp(ts: str) -> datetime:
     return datetime.fromtimestamp(float(ts), UTC)
 
 
-def keep_message(
-    deps: Deps,
-    client: WebClient,
-    outsiders: Outsiders,
-    body: Mapping[str, Any],
-    event: Mapping[str, Any],
-) -> None:
-    """What the worker pool runs for one channel message: nothing unless it is tracked."""
-    workspace = str(body.get("team_id") or "")
-    channel = str(event.get("channel") or "")
-    with friendly_errors(_nobody):
-        if not deps.rapport.connect.is_tracked(workspace_id=workspace, channel_id=channel):
-            return  # untracked: not read, not kept
-        user = str(event["user"])
-        team = external_team(
-            event, workspace_team=workspace, enterprise_id=body.get("enterprise_id")
-        )
-        ts = str(event["ts"])
-        person = outsiders.person(client, user, team) if team else None
-        permalink = None
-        if person is not None:
+class Inbox:
+    """Channel messages waiting to be kept, drained in bursts by one task on the worker pool.
+
+    At 200 messages a second, one transaction a message is more work than one core does, and
+    the acks wait behind it (they need the same interpreter). So the listener only appends
+    here; one drain at a time takes everything waiting (up to `BATCH`), drops the untracked
+    channels' messages unread, looks up the outsiders (cached), keeps the burst in one
+    transaction, then fetches a permalink for each new interaction (one a person a day).
+    """
+
+    BATCH: Final = 500
+
+    def __init__(self, deps: Deps, outsiders: Outsiders) -> None:
+        self._deps = deps
+        self._outsiders = outsiders
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[WebClient, Mapping[str, Any], Mapping[str, Any]]] = []
+        self._draining = False
+
+    def put(self, client: WebClient, body: Mapping[str, Any], event: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._waiting.append((client, body, event))
+            if self._draining:
+                return
+            self._draining = True
+        self._deps.later(self._drain, reply=_nobody)
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                batch = self._waiting[: self.BATCH]
+                del self._waiting[: self.BATCH]
+                if not batch:
+                    self._draining = False
+                    return
             try:
-                permalink = client.chat_getPermalink(channel=channel, message_ts=ts).get(
-                    "permalink"
-                )
-            except (SlackApiError, SlackRequestError, OSError) as exc:
-                log.warning("chat.getPermalink failed: %s", exc)
-        thread = event.get("thread_ts")
-        deps.rapport.connect.record(
-            ChannelMessage(
-                workspace_id=workspace,
-                channel_id=channel,
-                ts=ts,
-                thread_ts=str(thread) if thread else None,
-                slack_user_id=user,
-                text=str(event.get("text") or ""),
-                at=_stamp(ts),
-                external=person,
-                permalink=str(permalink) if permalink else None,
+                with friendly_errors(_nobody):
+                    self._keep(batch)
+            except Exception:
+                log.exception("%d shared-channel messages were not kept", len(batch))
+
+    def _keep(self, batch: list[tuple[WebClient, Mapping[str, Any], Mapping[str, Any]]]) -> None:
+        connect = self._deps.rapport.connect
+        keys = {(str(b.get("team_id") or ""), str(e.get("channel") or "")) for _, b, e in batch}
+        tracked = connect.tracked_among(keys)
+        messages: list[ChannelMessage] = []
+        clients: list[WebClient] = []
+        for client, body, event in batch:
+            workspace = str(body.get("team_id") or "")
+            channel = str(event.get("channel") or "")
+            if (workspace, channel) not in tracked:
+                continue  # untracked: not read, not kept
+            user = str(event["user"])
+            team = external_team(
+                event, workspace_team=workspace, enterprise_id=body.get("enterprise_id")
             )
-        )
+            thread = event.get("thread_ts")
+            ts = str(event["ts"])
+            messages.append(
+                ChannelMessage(
+                    workspace_id=workspace,
+                    channel_id=channel,
+                    ts=ts,
+                    thread_ts=str(thread) if thread else None,
+                    slack_user_id=user,
+                    text=str(event.get("text") or ""),
+                    at=_stamp(ts),
+                    external=self._outsiders.person(client, user, team) if team else None,
+                )
+            )
+            clients.append(client)
+        for message, client, recorded in zip(
+            messages, clients, connect.record_many(messages), strict=True
+        ):
+            if recorded.note_id is not None:
+                self._link(client, message, recorded.note_id)
+
+    def _link(self, client: WebClient, message: ChannelMessage, note_id: int) -> None:
+        try:
+            found = client.chat_getPermalink(channel=message.channel_id, message_ts=message.ts)
+        except (SlackApiError, SlackRequestError, OSError) as exc:
+            log.warning("chat.getPermalink failed: %s", exc)
+            return
+        permalink = found.get("permalink")
+        if permalink:
+            self._deps.rapport.connect.link(
+                workspace_id=message.workspace_id, note_id=note_id, permalink=str(permalink)
+            )
 
 
 def register(app: App, deps: Deps) -> None:
-    outsiders = Outsiders()
+    inbox = Inbox(deps, Outsiders())
 
     @app.event("message", matchers=[_in_a_channel])
     def on_channel_message(
@@ -283,4 +330,4 @@ def register(app: App, deps: Deps) -> None:
             SHARED.saw(str(body.get("team_id") or ""), str(event["channel"]))
         if not is_person_message(event, context.bot_user_id):
             return  # edits, deletions, joins, bots (ours too)
-        deps.later(lambda: keep_message(deps, client, outsiders, body, event), reply=_nobody)
+        inbox.put(client, body, event)

@@ -46,6 +46,8 @@ class ConnectMessage(SQLModel, table=True):
         UniqueConstraint("workspace_id", "channel_id", "ts", name="uq_connect_message_ts"),
         Index("ix_connect_message_thread", "workspace_id", "channel_id", "thread_ts"),
         Index("ix_connect_message_due", "status", "due_at"),
+        # the questions still waiting in a channel, read for every message there
+        Index("ix_connect_message_open", "workspace_id", "channel_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

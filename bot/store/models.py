@@ -45,6 +45,8 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_ws_name", "workspace_id", "name_key"),
         Index("ix_contact_ws_id", "workspace_id", "id"),
+        # who a Slack user is (Slack Connect: every message by someone from outside)
+        Index("ix_contact_ws_slack", "workspace_id", "slack_user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

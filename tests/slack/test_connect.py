@@ -101,10 +101,17 @@ def test_an_outsiders_messages_are_one_interaction_a_day_with_their_organisation
         "Acme Logistics",
     )
     (note,) = notes_of(sessions)
-    assert note.text == "Wrote in #acme-shared: “Also: the purchase order is signed.”"
+    # The day's interaction: where the conversation started (excerpt and link), dated at
+    # their latest message.
+    assert note.text == "Wrote in #acme-shared: “Morning! The pallets arrived, thanks.”"
     assert note.visibility == "team"
     assert note.occurred_at.replace(microsecond=0) == NOW - timedelta(hours=1)
-    assert note.permalink and SHARED in note.permalink
+    wait_until(lambda: bool(notes_of(sessions)[0].permalink), what="the permalink")
+    (note,) = notes_of(sessions)
+    assert note.permalink == (
+        f"https://rapport-test.slack.com/archives/{SHARED}/p{first['ts'].replace('.', '')}"
+    )
+    (link,) = fake_slack.calls("chat.getPermalink")  # one a person a day
     card = rapport.recall.card(actor=ALICE, name="Ana Sousa")
     assert card.company == "Acme Logistics"
     assert card.last_interaction is not None
@@ -113,6 +120,7 @@ def test_an_outsiders_messages_are_one_interaction_a_day_with_their_organisation
     bob = Actor(workspace_id=TEAM_ID, user_id="UBOB", display_name="Bob")
     assert rapport.recall.card(actor=bob, name="Ana Sousa").last_interaction is not None
     # The next day is a new interaction.
+    assert link.params["message_ts"] == first["ts"]
     send(slack, outsider_event("New week, new trucks", at=NOW + timedelta(days=1)))
     wait_until(lambda: len(notes_of(sessions)) == 2, what="the next day's interaction")
     assert len(contacts(sessions)) == 1

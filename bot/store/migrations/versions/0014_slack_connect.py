@@ -5,7 +5,7 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-01
 
-New tables only: nothing existing changes, so an upgrade keeps every row.
+New tables and one index on `contact`: no existing row changes, so an upgrade keeps every row.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Every message by someone from outside looks them up by Slack user id.
+    op.create_index("ix_contact_ws_slack", "contact", ["workspace_id", "slack_user_id"])
     op.create_table(
         "connect_channel",
         sa.Column("workspace_id", sa.String(length=64), nullable=False),
@@ -61,6 +63,9 @@ def upgrade() -> None:
         "ix_connect_message_thread", "connect_message", ["workspace_id", "channel_id", "thread_ts"]
     )
     op.create_index("ix_connect_message_due", "connect_message", ["status", "due_at"])
+    op.create_index(
+        "ix_connect_message_open", "connect_message", ["workspace_id", "channel_id", "status"]
+    )
     op.create_table(
         "connect_interaction",
         sa.Column("workspace_id", sa.String(length=64), nullable=False),
@@ -77,7 +82,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_connect_interaction_note", table_name="connect_interaction")
     op.drop_table("connect_interaction")
+    op.drop_index("ix_connect_message_open", table_name="connect_message")
     op.drop_index("ix_connect_message_due", table_name="connect_message")
     op.drop_index("ix_connect_message_thread", table_name="connect_message")
     op.drop_table("connect_message")
     op.drop_table("connect_channel")
+    op.drop_index("ix_contact_ws_slack", table_name="contact")
