@@ -6,9 +6,9 @@ Tracks one shared channel in a fresh SQLite database, starts `rapport serve --ht
 Web API calls go to a local fake Slack), and sends signed message events by `--people` people
 from two other organisations at `--rate` a second for `--seconds` (open loop: each is sent at its
 scheduled time, whatever the earlier ones took), with one in fifty sent again as Slack's retry.
-Each HTTP round trip is the ack Slack waits for (3 s at most). The same schedule then goes to an
-ack-only bolt app served the same way in its own process: the floor. When the server has kept
-every message, the database must hold exactly one interaction per person per day.
+Each HTTP round trip is the ack Slack waits for (3 s at most). The same schedule goes at the
+same time to an ack-only bolt app served the same way in its own process: the floor. When the
+server has kept every message, the database must hold exactly one interaction per person per day.
 
 Prints one JSON line (bench/__main__.py reads it): p50/p99 of both, acks over 3 s or not 200
 (failures), messages kept, interactions and the people-days expected. Exit code 1 when a target
@@ -262,27 +262,23 @@ def run(rate: int, seconds: float, people: int) -> dict[str, Any]:
             (json.loads(e["body"])["event"]["user"], _day(json.loads(e["body"])["event"]["ts"]))
             for e in events
         }
-        # The floor: the same schedule into an ack-only bolt app in its own process.
-        port = free_port()
+        # The floor: the same schedule into an ack-only bolt app in its own process, sent at
+        # the same time as Rapport's, so both see the same load from the rest of the machine
+        # (on a shared host, one after the other measured the neighbours as much as either).
+        floor_port, port = free_port(), free_port()
         floor_proc = start(
             [
                 sys.executable,
                 str(Path(__file__).resolve()),
                 "--ack-only-server",
-                str(port),
+                str(floor_port),
                 "--api-url",
                 fake.api_url,
             ],
             _env({}),
-            port,
+            floor_port,
         )
-        try:
-            warm_up(f"http://127.0.0.1:{port}")
-            floor, floor_failures = blast(f"http://127.0.0.1:{port}", events, rate)
-        finally:
-            stop(floor_proc)
         # Rapport: `rapport serve --http`, the real subprocess.
-        port = free_port()
         rapport_bin = Path(sys.executable).parent / "rapport"
         cmd = [str(rapport_bin)] if rapport_bin.exists() else [sys.executable, "-m", "bot"]
         env = _env(
@@ -294,13 +290,27 @@ def run(rate: int, seconds: float, people: int) -> dict[str, Any]:
                 "RAPPORT_TZ": "UTC",
             }
         )
-        proc = start(
-            [*cmd, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env, port
-        )
         try:
+            proc = start(
+                [*cmd, "serve", "--http", "--host", "127.0.0.1", "--port", str(port)], env, port
+            )
+        except BaseException:
+            stop(floor_proc)
+            raise
+        try:
+            warm_up(f"http://127.0.0.1:{floor_port}")
             warm_up(f"http://127.0.0.1:{port}")
+            floor_result: list[tuple[list[float], int]] = []
+            floor_thread = threading.Thread(
+                target=lambda: floor_result.append(
+                    blast(f"http://127.0.0.1:{floor_port}", events, rate)
+                )
+            )
             began = time.perf_counter()
+            floor_thread.start()
             ours, failures = blast(f"http://127.0.0.1:{port}", events, rate)
+            floor_thread.join()
+            floor, floor_failures = floor_result[0]
             sent_in = time.perf_counter() - began
             deadline = time.monotonic() + max(120.0, seconds * 10)
             while counts(url)["kept"] < unique and time.monotonic() < deadline:
@@ -308,6 +318,7 @@ def run(rate: int, seconds: float, people: int) -> dict[str, Any]:
             drained = time.perf_counter() - began
         finally:
             stop(proc)
+            stop(floor_proc)
     finally:
         fake.stop()
     found = counts(url)

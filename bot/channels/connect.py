@@ -63,6 +63,24 @@ _WAITING = sa_select(_MESSAGES.c.id, _MESSAGES.c.thread_ts, _MESSAGES.c.ts).wher
     _MESSAGES.c.at <= bindparam("at"),
     _MESSAGES.c.ts != bindparam("ts"),
 )
+_INTERACTIONS = ConnectInteraction.__table__  # type: ignore[attr-defined]
+_NOTES = Note.__table__  # type: ignore[attr-defined]
+_DAYS_NOTE = (
+    sa_select(_INTERACTIONS.c.note_id, _NOTES.c.source)
+    .select_from(_INTERACTIONS.outerjoin(_NOTES, _NOTES.c.id == _INTERACTIONS.c.note_id))
+    .where(
+        _INTERACTIONS.c.contact_id == bindparam("contact"),
+        _INTERACTIONS.c.day == bindparam("day"),
+    )
+)
+_MOVE_NOTE = (
+    update(_NOTES)
+    .where(_NOTES.c.id == bindparam("note"), _NOTES.c.occurred_at < bindparam("latest"))
+    .values(occurred_at=bindparam("latest"))
+)
+_CONTACT_BY_SLACK = select(Contact).where(
+    Contact.workspace_id == bindparam("ws"), Contact.slack_user_id == bindparam("slack")
+)
 _INSERTS = {
     name: insert_fn(_MESSAGES).on_conflict_do_nothing().returning(_MESSAGES.c.id)
     for name, insert_fn in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
@@ -315,17 +333,14 @@ class SlackConnect(UseCases):
         assert contact.id is not None
         day = rules.day_of(message.at, self.default_tz)
         text = self._note_text(channel, message)
-        kept = session.get(ConnectInteraction, (contact.id, day))
+        kept = session.execute(_DAYS_NOTE, {"contact": contact.id, "day": day}).first()
         if kept is not None:
-            note = session.get(Note, kept.note_id)
-            if note is None or note.source != rules.SOURCE:
+            if kept.source != rules.SOURCE:
                 return None, False  # the team deleted that day's interaction: it stays deleted
-            if message.at > note.occurred_at:
-                # The day's conversation keeps the excerpt and link of where it started; its
-                # time is their latest message (the last interaction).
-                note.occurred_at = message.at
-                session.add(note)
-            return note.id, False
+            # The day's conversation keeps the excerpt and link of where it started; its time
+            # is their latest message (the last interaction).
+            session.execute(_MOVE_NOTE, {"note": kept.note_id, "latest": message.at})
+            return int(kept.note_id), False
         note = Note(
             workspace_id=channel.workspace_id,
             author_id=channel.tracked_by,

@@ -27,6 +27,8 @@ FIGURES = (
     "rapport --help start",
     "tick,",
     "delivery,",
+    "shared channel acks,",
+    "shared channel interactions",
 )
 
 
@@ -52,5 +54,8 @@ def test_bench_quick_prints_every_figure(tmp_path: Path) -> None:
     assert delivery["verdict"] == "ok", delivery
     failed = next(r for r in rows if r["figure"].startswith("failed commands,"))
     assert failed["measured"] == "0" and failed["verdict"] == "ok", failed
+    # Slack Connect: every message kept, one interaction per person per day.
+    shared = next(r for r in rows if r["figure"].startswith("shared channel interactions"))
+    assert shared["verdict"] == "ok", shared
     for row in rows:
         assert row["measured"] and not row["measured"].startswith("failed"), row
