@@ -18,10 +18,14 @@ KIND: Final = "message"
 PERSON_SUBTYPES: Final = frozenset({None, "me_message", "file_share", "thread_broadcast"})
 
 # "can you…", "could we…", "any update on…": a request that asks without a question mark.
+_LEAD: Final = r"^(?:hi|hey|hello|so|also|and|ok|okay|quick question|q)?[\s,:!-]*"
+# A wh-word first asks ("when is the demo"); a verb first only when someone follows it ("can
+# you…", "is there…"), so "has joined the channel" or "will send tomorrow" ask nothing.
 _ASKS: Final = re.compile(
-    r"^(?:hi|hey|hello|so|also|and|ok|okay|quick question|q)?[\s,:!-]*"
-    r"(?:can|could|would|will|do|does|did|is|are|was|were|should|shall|have|has|when|where|"
-    r"what|which|who|whom|whose|why|how|any\s+(?:update|news|chance|idea|thoughts))\b",
+    _LEAD + r"(?:(?:when|where|what|which|who|whom|whose|why|how)\b"
+    r"|(?:can|could|would|will|do|does|did|is|are|was|were|should|shall|have|has)\s+"
+    r"(?:you|we|i|they|he|she|it|there|this|that|anyone|someone|somebody|y'all|u)\b"
+    r"|any\s+(?:update|news|chance|idea|thoughts)\b)",
     re.IGNORECASE,
 )
 _PLEASE: Final = re.compile(
@@ -112,8 +116,8 @@ def external_team(
     if not team or team == workspace_team:
         return None
     user_profile = event.get("user_profile") or {}
-    if enterprise_id and user_profile.get("enterprise_id") == enterprise_id:
-        return None
+    if enterprise_id and enterprise_id in (team, user_profile.get("enterprise_id")):
+        return None  # Slack names a Grid member's team by the enterprise's id
     return str(team)
 
 
