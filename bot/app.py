@@ -132,7 +132,8 @@ class Rapport:
     def jobs(
         self, notifier: Notifier, *, worker: str | None = None, lease: timedelta = DEFAULT_LEASE
     ) -> tuple[Job, ...]:
-        """What every scheduler run does: plan and deliver reminders, send the opt-in weekly
+        """What every scheduler run does: plan and deliver reminders, turn shared-channel
+        questions unanswered for a working day into loops (each claimed), send the opt-in weekly
         reviews (each week is claimed in the database first, so several processes ticking still
         send each review once), read the calendars that are due (each claimed too), then purge
         workspaces whose retention is over."""
@@ -164,15 +165,15 @@ class Rapport:
 
         def promote_shared_channel_questions() -> int:
             # Slack Connect questions unanswered for a working day become loops (bot.channels
-            # .connect); the reminder tick picks the new loops up like any other.
+            # .connect); the next reminder tick picks the new loops up like any other.
             promoted = self.connect.promote_due()
             if promoted:
                 log.info("shared channels: %d questions now waiting", promoted)
             return promoted
 
         return (
-            promote_shared_channel_questions,
             deliver_reminders,
+            promote_shared_channel_questions,
             send_weekly_reviews,
             sync_calendars,
             purge_forgotten_workspaces,
