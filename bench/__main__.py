@@ -20,7 +20,9 @@ and its full-text triggers), then measures, reusing the scripts beside this file
   installations vs one bot token, and delivery of 10,000 DMs across 100 workspaces while one
   answers 429, vs the same run without that workspace;
 - `rapport --help` start time vs `python -c pass`;
-- peak RSS of `rapport serve --http` on the workspace's database while it answers a few recalls.
+- peak RSS of `rapport serve --http` on the workspace's database while it answers a few recalls;
+- Slack Connect: external messages at 200 a second for 30 s into `rapport serve --http` vs an
+  ack-only bolt app, acks within 3 s, one interaction per person per day (bench_connect).
 
 Progress goes to stderr; the table to stdout. Exit code 1 when a target is missed.
 """
@@ -674,6 +676,42 @@ def bench_memory(url: str, size: Size, recalls: int = 10) -> list[Row]:
     ]
 
 
+def bench_connect(quick: bool) -> list[Row]:
+    from bench_connect import run
+
+    rate, seconds, people = (50, 4, 20) if quick else (200, 30, 100)
+    say(f"shared channels: {rate} external messages a second for {seconds} s …")
+    with quiet():
+        r = run(rate, seconds, people)
+    one_a_day = r["interactions"] == r["notes"] == r["expected_people_days"]
+    return [
+        Row(
+            f"shared channel acks, {rate} msg/s × {seconds} s, p99",
+            ms(r["p99_ms"]),
+            ms(r["floor_p99_ms"]) + " ack-only",
+            f"{r['ratio_p99']:.2f}",
+            "≤ 3",
+            r["ratio_p99"] <= 3,
+        ),
+        Row(
+            "shared channel acks over 3 s or failed",
+            str(r["failures"]),
+            f"of {r['sent']} ({r['sent'] - r['unique']} retries)",
+            "",
+            "0",
+            r["failures"] == 0,
+        ),
+        Row(
+            "shared channel interactions (person-days)",
+            f"{r['interactions']}",
+            f"{r['expected_people_days']} expected, {r['kept']}/{r['unique']} kept",
+            "",
+            "= person-days",
+            one_a_day and r["kept"] == r["unique"],
+        ),
+    ]
+
+
 def _status_kb(pid: int, field: str) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -723,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON to PATH")
     parser.add_argument(
         "--only",
-        default="parse,recall,brief,ack,memory,start,tick,delivery,workspaces",
+        default="parse,recall,brief,ack,memory,start,tick,delivery,workspaces,connect",
         help="comma-separated figures to take (default: all)",
     )
     args = parser.parse_args(argv)
@@ -744,6 +782,7 @@ def main(argv: list[str] | None = None) -> int:
         ("tick", lambda: bench_tick(args, size)),  # on PostgreSQL this empties --db: keep last
         ("delivery", lambda: bench_delivery(args, size)),
         ("workspaces", lambda: bench_workspaces(args, size)),
+        ("connect", lambda: bench_connect(args.quick)),
     ]
     if only & {"recall", "brief", "ack", "memory"}:
         build_workspace(url, size, fresh=args.fresh)

@@ -22,6 +22,7 @@ from bot.blocks.kit import MAX_MESSAGE_BLOCKS, mrkdwn_to_text, section
 from bot.blocks.reminders import item_line, render
 from bot.blocks.standing import digest_blocks, review_blocks, review_fallback_text
 from bot.channels.briefs import Briefs
+from bot.channels.connect import SlackConnect
 from bot.channels.connections import CalendarLinks
 from bot.channels.meetings import Meetings
 from bot.config import Settings
@@ -101,6 +102,7 @@ class Rapport:
         self.calendars = CalendarLinks(
             **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
         )
+        self.connect = SlackConnect(**shared)
 
     @classmethod
     def from_settings(
@@ -159,7 +161,8 @@ class Rapport:
     def jobs(
         self, notifier: Notifier, *, worker: str | None = None, lease: timedelta = DEFAULT_LEASE
     ) -> tuple[Job, ...]:
-        """What every scheduler run does: plan and deliver reminders, send the opt-in weekly
+        """What every scheduler run does: plan and deliver reminders, turn shared-channel
+        questions unanswered for a working day into loops (each claimed), send the opt-in weekly
         reviews (each week is claimed in the database first, so several processes ticking still
         send each review once), read the calendars that are due (each claimed too), then purge
         workspaces whose retention is over."""
@@ -189,7 +192,21 @@ class Rapport:
                 log.info("workspace %s purged: %d rows", gone.workspace_id, gone.total)
             return len(purged)
 
-        return (deliver_reminders, send_weekly_reviews, sync_calendars, purge_forgotten_workspaces)
+        def promote_shared_channel_questions() -> int:
+            # Slack Connect questions unanswered for a working day become loops (bot.channels
+            # .connect); the next reminder tick picks the new loops up like any other.
+            promoted = self.connect.promote_due()
+            if promoted:
+                log.info("shared channels: %d questions now waiting", promoted)
+            return promoted
+
+        return (
+            deliver_reminders,
+            promote_shared_channel_questions,
+            send_weekly_reviews,
+            sync_calendars,
+            purge_forgotten_workspaces,
+        )
 
     def sync_calendars(self, notifier: Notifier) -> SyncReport:
         """Read the connected calendars that are due; DM an owner whose address stopped working

@@ -20,7 +20,12 @@ def default_database_url() -> str:
 
 
 # The bot scopes of manifest.yml: what Rapport asks a workspace for when it is installed.
-DEFAULT_BOT_SCOPES = "app_mentions:read,chat:write,commands,im:history,im:write,users:read"
+# channels:history and groups:history are for the Slack Connect channels a member tracks;
+# team:read names the other organisation in them (team.info).
+DEFAULT_BOT_SCOPES = (
+    "app_mentions:read,channels:history,chat:write,commands,groups:history,"
+    "im:history,im:write,team:read,users:read"
+)
 
 
 class Settings(BaseSettings):

@@ -179,6 +179,9 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("forget", a_name, needs="a name"),
     Command("calendar", calendar_words),
     Command("brief", brief_words),
+    # Slack Connect: typed in the shared channel itself (a DM or the terminal has no channel).
+    Command("track", nothing, where=frozenset({SLACK})),
+    Command("untrack", nothing, where=frozenset({SLACK})),
     Command("undo", nothing, where=CHAT),
     Command("help", nothing, aliases=("?",), where=CHAT),
     Command("quit", nothing, aliases=("exit", "bye"), where=frozenset({CONSOLE})),

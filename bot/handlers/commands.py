@@ -31,6 +31,7 @@ from bot.handlers.common import (
     names_via,
     prepare_actor,
 )
+from bot.handlers.connect import SUBCOMMANDS as connect_subcommands
 from bot.handlers.registry import Invocation, Subcommand
 from bot.handlers.reminders import SUBCOMMANDS as reminder_subcommands
 from bot.handlers.standing import SUBCOMMANDS as standing_subcommands
@@ -124,6 +125,7 @@ def all_subcommands() -> tuple[Subcommand, ...]:
         + team_subcommands
         + calendar_subcommands
         + brief_subcommands
+        + connect_subcommands
     )
 
 
@@ -151,7 +153,18 @@ def run_subcommand(
         return
     actor = prepare_actor(deps, client, actor_from_command(body))
     rest = from_slack(rest_raw, user_name=names_via(deps, client)).strip()
-    run(deps, client, found, actor=actor, word=key, rest=rest, reply=reply, event_id=event_id)
+    run(
+        deps,
+        client,
+        found,
+        actor=actor,
+        word=key,
+        rest=rest,
+        reply=reply,
+        event_id=event_id,
+        channel_id=str(body.get("channel_id") or "") or None,
+        channel_name=str(body.get("channel_name") or ""),
+    )
 
 
 def run(
@@ -165,6 +178,8 @@ def run(
     reply: Reply,
     event_id: str | None,
     source: str = "command",
+    channel_id: str | None = None,
+    channel_name: str = "",
 ) -> None:
     """Run one subcommand for `/rapport WORD REST` or a DM that is a command (`rest` is plain
     text already, mentions turned into names)."""
@@ -186,5 +201,7 @@ def run(
             now=deps.now(),
             event_id=event_id,
             source=source,
+            channel_id=channel_id,
+            channel_name=channel_name,
         )
     )

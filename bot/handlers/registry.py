@@ -35,6 +35,9 @@ class Invocation:
     # filed once per key (the DM's event_id; a slash command's signature).
     event_id: str | None = None
     source: str = "command"  # where a note logged by it came from: "command" or "dm"
+    # Where `/rapport` was typed (the command payload's channel); None for a DM to the bot.
+    channel_id: str | None = None
+    channel_name: str = ""
 
     def remember_note(self, note_id: int | None) -> None:
         """The note this person just logged, for a later `undo` in their DM."""

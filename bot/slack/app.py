@@ -16,6 +16,7 @@ from bot.handlers import (
     briefs,
     calendars,
     commands,
+    connect,
     home,
     messages,
     reminders,
@@ -60,7 +61,10 @@ def build_app(
     if oauth is not None:
         oauth.register(app)
     deps = Deps(rapport=rapport)
+    # Bolt runs the first listener that matches an event: the shared channels' listener (it
+    # matches channel messages only) goes before the DMs'.
     surfaces = (
+        connect,
         messages,
         commands,
         shortcuts,

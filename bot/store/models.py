@@ -51,6 +51,8 @@ class Contact(SQLModel, table=True):
     __table_args__ = (
         Index("ix_contact_ws_name", "workspace_id", "name_key"),
         Index("ix_contact_ws_id", "workspace_id", "id"),
+        # who a Slack user is (Slack Connect: every message by someone from outside)
+        Index("ix_contact_ws_slack", "workspace_id", "slack_user_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -190,6 +192,7 @@ class PendingNote(SQLModel, table=True):
 # here registers them on the same metadata wherever the core tables are loaded (migrations,
 # tests, the app).
 import bot.store.calendar_models  # noqa: E402
+import bot.store.connect_models  # noqa: E402
 import bot.store.focus_models  # noqa: E402
 import bot.store.lifecycle_models  # noqa: E402
 import bot.store.organisation_models  # noqa: E402

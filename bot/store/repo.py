@@ -254,8 +254,14 @@ def last_note_at(session: Session, *, contact_id: int) -> datetime | None:
 
 
 # What goes with a contact when it goes: its tags, and the reminder tracks the tick derives from
-# its loops and cadences (rebuilt from those rows, so they keep nothing of their own).
-_GOES_WITH_CONTACT: Final = ("contacttag", "reminder_track")
+# its loops and cadences (rebuilt from those rows, so they keep nothing of their own), and what
+# Slack Connect kept of their messages (bot/store/connect_models.py).
+_GOES_WITH_CONTACT: Final = (
+    "contacttag",
+    "reminder_track",
+    "connect_message",
+    "connect_interaction",
+)
 
 
 def contact_is_orphan(session: Session, *, contact_id: int) -> bool:

@@ -30,6 +30,8 @@ FIGURES = (
     "delivery,",
     "ack p99, 50 workspaces' authorize",
     "lost or duplicate DMs",
+    "shared channel acks,",
+    "shared channel interactions",
 )
 
 
@@ -58,5 +60,8 @@ def test_bench_quick_prints_every_figure(tmp_path: Path) -> None:
     # One workspace answering 429s: nothing lost, nothing sent twice.
     lost = next(r for r in rows if r["figure"].startswith("lost or duplicate DMs"))
     assert lost["measured"] == "0" and lost["verdict"] == "ok", lost
+    # Slack Connect: every message kept, one interaction per person per day.
+    shared = next(r for r in rows if r["figure"].startswith("shared channel interactions"))
+    assert shared["verdict"] == "ok", shared
     for row in rows:
         assert row["measured"] and not row["measured"].startswith("failed"), row

@@ -99,6 +99,11 @@ class FakeSlack:
         # id is a different person in another workspace.
         self.users_by_token: dict[str, dict[str, dict[str, Any]]] = {}
         self._request = threading.local()  # the token of the call being answered
+        # Slack Connect: team.info by team id (other organisations too), each channel's
+        # conversations.history, and the channels the bot has not been invited to.
+        self.teams: dict[str, dict[str, Any]] = {}
+        self.histories: dict[str, list[dict[str, Any]]] = {}
+        self.not_in_channel: set[str] = set()
         self.socket_url: str | None = None
         self.default_tz: str | None = "Europe/Berlin"
         # oauth.v2.access: codes a test handed out (each good once), refresh tokens issued.
@@ -344,6 +349,22 @@ class FakeSlack:
                 "channel": channel,
                 "permalink": "https://rapport-test.slack.com/archives/"
                 f"{channel}/p{message_ts.replace('.', '')}",
+            }
+        if method == "team.info":
+            team_id = str(params.get("team") or TEAM_ID)
+            team = self.teams.get(team_id)
+            if team is None and team_id != TEAM_ID:
+                return {"ok": False, "error": "team_not_found"}
+            return {"ok": True, "team": team or {"id": TEAM_ID, "name": "Rapport Test"}}
+        if method == "conversations.history":
+            channel = str(params.get("channel"))
+            if channel in self.not_in_channel:
+                return {"ok": False, "error": "not_in_channel"}
+            limit = int(params.get("limit") or 100)
+            return {
+                "ok": True,
+                "messages": self.histories.get(channel, [])[:limit],
+                "has_more": False,
             }
         if method == "apps.connections.open":
             if self.socket_url is None:

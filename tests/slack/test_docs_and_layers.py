@@ -51,7 +51,17 @@ def test_manifest_declares_the_surfaces_the_app_registers() -> None:
         "socket_mode_enabled: true",
     ):
         assert needle in text, needle
-    assert "channels:history" not in text  # never read channels: the shortcut payload has the text
+    # Channels are read only for Slack Connect tracking: the history scopes and message events,
+    # never the wider read scopes (the shortcut payload has the text it needs).
+    for needle in (
+        "- channels:history",
+        "- groups:history",
+        "- message.channels",
+        "- message.groups",
+    ):
+        assert needle in text, needle
+    for wider in ("channels:read", "groups:read", "mpim:history", "users:read.email"):
+        assert wider not in text, wider
 
 
 def _imports(path: Path) -> set[str]:

@@ -195,7 +195,7 @@ def test_install_page_speaks_rapport_and_links_to_slack_with_a_fresh_state(
     assert url.startswith(served.fake.url + "/oauth/v2/authorize?")
     query = parse_qs(parts.query)
     assert query["scope"] == [
-        "app_mentions:read,chat:write,commands,im:history,im:write,users:read"
+        "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,team:read,users:read"
     ]
     (state,) = query["state"]
     # The browser holds the same state in a cookie, and the state is in Rapport's database.
