@@ -179,6 +179,9 @@ def build_workspace(url: str, size: Size, *, fresh: bool) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     else:
+        if not fresh and _postgres_workspace(url, size) >= size.notes:
+            say("reusing the workspace in --db (--fresh rebuilds it)")
+            return
         from tests.conftest import reset_postgres
 
         reset_postgres(url, blank=True)
@@ -196,6 +199,35 @@ def build_workspace(url: str, size: Size, *, fresh: bool) -> None:
             connection.execute(text("ANALYZE"))
         engine.dispose()
     say(f"generated in {time.perf_counter() - started:.0f} s")
+
+
+def _postgres_workspace(url: str, size: Size) -> int:
+    """How many notes a PostgreSQL database already holds for a bench workspace of this size at
+    this schema's head (0 if none): a re-run of a few figures with `--only` then reuses the
+    1M-note workspace instead of generating it again. The tick figure also leaves a workspace T1
+    in --db; only the one `populate` names "bench", with these users and contacts, counts."""
+    from sqlalchemy import text
+
+    from bot.store.db import make_engine
+    from bot.store.migrate import current_revision, head_revision
+
+    engine = make_engine(url)
+    try:
+        if current_revision(engine) != head_revision():
+            return 0
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM workspace WHERE id = 'T1' AND name = 'bench'),"
+                    " (SELECT count(*) FROM \"user\" WHERE workspace_id = 'T1'),"
+                    " (SELECT count(*) FROM contact WHERE workspace_id = 'T1'),"
+                    " (SELECT count(*) FROM note WHERE workspace_id = 'T1')"
+                )
+            ).one()
+        ours = row[0] == 1 and row[1] == size.users and row[2] == size.contacts
+        return int(row[3]) if ours else 0
+    finally:
+        engine.dispose()
 
 
 # --- figures ------------------------------------------------------------------------------------
@@ -752,7 +784,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench", description=(__doc__ or "").splitlines()[0]
     )
     parser.add_argument("--quick", action="store_true", help="a small workspace, for CI")
-    parser.add_argument("--db", help="a PostgreSQL URL to run on (its database is emptied)")
+    parser.add_argument(
+        "--db",
+        help="a PostgreSQL URL to run on (emptied, unless it holds this size's workspace)",
+    )
     parser.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "rapport-bench"))
     parser.add_argument("--fresh", action="store_true", help="rebuild a cached SQLite workspace")
     parser.add_argument("--users", type=int)

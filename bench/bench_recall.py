@@ -28,7 +28,7 @@ from bot.app import Rapport
 from bot.domain.names import name_key
 from bot.domain.refs import Actor
 from bot.parsing.query import parse_query
-from bot.store.db import make_engine, session_factory
+from bot.store.db import READING, make_engine, session_factory
 from bot.store.migrate import upgrade
 from bot.store.models import Contact, Note, NoteContact, User, Workspace
 
@@ -192,8 +192,11 @@ def p(samples: list[float], q: float) -> float:
 
 
 def raw_query(url: str) -> Callable[[tuple[str, ...]], object]:
-    """The floor: the full-text match for the same tokens, ranked by relevance only, top 10."""
-    engine = make_engine(url)
+    """The floor: the full-text match for the same tokens, ranked by relevance only, top 10.
+
+    A read, as recall's own session is (bot.store.db.reading): on SQLite it takes no write lock,
+    so it neither pays for one nor fails while another process writes."""
+    engine = make_engine(url).execution_options(**{READING: True})
     if engine.dialect.name == "sqlite":
         sql = text(
             "SELECT rowid FROM note_fts WHERE note_fts MATCH :q ORDER BY bm25(note_fts) LIMIT 10"

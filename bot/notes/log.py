@@ -128,6 +128,12 @@ class Logbook(UseCases):
         choices: Mapping[str, int] | None,
         about: Sequence[str],
     ) -> LogResult:
+        # What the workspace knows is read before the write transaction begins: rebuilding the
+        # snapshot takes seconds at 100,000 contacts, and inside the transaction it held
+        # SQLite's write lock all that time, so other notes failed with "database is locked".
+        # The write path below then finds it cached (bot.notes.knowledge).
+        with self._reading() as session:
+            self.known(session, actor.workspace_id)
         with self._session() as session:
             if event_id is not None and not repo.claim_event(
                 session, workspace_id=actor.workspace_id, event_id=event_id, now=self._now()

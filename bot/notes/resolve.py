@@ -135,11 +135,11 @@ def _known(
     it could be ("kai" with Kai Berg and Kai Tan: ask). None when it said nothing, or when the
     snapshot was older than the database (then the name is looked up as written)."""
     names = [person.known_as] if person.known_as else list(person.candidates)
+    keys = [name_key(name) for name in names]
+    by_key = repo.contacts_with_keys(session, workspace_id=workspace_id, keys=keys)
     found: list[Contact] = []
-    for name in names:
-        for contact in repo.contacts_with_key(
-            session, workspace_id=workspace_id, key=name_key(name)
-        ):
+    for key in keys:
+        for contact in by_key.get(key, ()):
             if contact not in found:
                 found.append(contact)
     # The snapshot is the whole workspace's: keep only whom the author may know (or whom they
