@@ -122,6 +122,11 @@ def next_action_lines(items: Sequence[NextAction]) -> Iterator[str]:
 
 def review_lines(review: Review, out: Output) -> Iterator[str]:
     yield from (mrkdwn_to_text(line) for line in review_text_lines(review, tz=out.tz))
+    if review.people_met:
+        yield (
+            "  Not contacts yet: log a note about them (`met Jane Doe …`) or "
+            "rapport calendar import FILE.ics --add-new-people"
+        )
     if review.next_actions:
         yield "Next:"
         yield from next_action_lines(review.next_actions)
