@@ -171,4 +171,5 @@ def test_console_review_lists_them_with_how_to_add(
     code, out, err = run(capsys, "review", "--db", db)
     assert (code, err) == (0, "")
     assert "You met 1 new person this week: Sam Vega (sam@hooli.com, 1 meeting)" in out
+    assert "log a note about them (met Sam Vega …)" in out
     assert "rapport calendar import FILE.ics --add-new-people" in out
