@@ -32,6 +32,7 @@ from bot.blocks.kit import (
     sections_from_lines,
     truncate,
 )
+from bot.blocks.people_met import add_people_blocks
 from bot.domain.humanize import ago, every, local_date, plural
 from bot.domain.relationship import Action
 from bot.domain.standing import (
@@ -60,6 +61,7 @@ KIND_ICONS: Final = {
 
 
 DRAFT_CHARS: Final = 300
+MAX_MET_SHOWN: Final = 10
 
 
 def label_icon(label: str) -> str:
@@ -330,12 +332,33 @@ def review_text_lines(review: Review, *, tz: str) -> list[str]:
         lines.append(f"*Focus list:* {plural(len(review.focus), 'person')}, {state}{tail}")
     else:
         lines.append("*Focus list:* empty — `/rapport focus Jane Doe` picks someone to keep close.")
+    if review.people_met:
+        lines.append(people_met_line(review))
     return lines
+
+
+def people_met_line(review: Review) -> str:
+    """ "You met 3 new people this week: …" — met in the week's meetings, not contacts yet."""
+    people = review.people_met
+    shown = []
+    for person in people[:MAX_MET_SHOWN]:
+        detail = [person.email] if person.email and person.email != person.label else []
+        detail.append(plural(person.meetings, "meeting"))
+        shown.append(f"{escape(person.label)} ({escape(', '.join(detail))})")
+    more = len(people) - MAX_MET_SHOWN
+    tail = f", and {more} more" if more > 0 else ""
+    return f"*You met {_new_people(len(people))} this week:* {', '.join(shown)}{tail}"
+
+
+def _new_people(count: int) -> str:
+    return "1 new person" if count == 1 else f"{count} new people"
 
 
 def review_blocks(review: Review, *, tz: str) -> list[Block]:
     lines = review_text_lines(review, tz=tz)
     blocks: list[Block] = [header("Your weekly review"), *sections_from_lines(lines[1:])]
+    # The Add buttons right under "You met N new people" (the last line), before what's next.
+    blocks += add_people_blocks(review.people_met)
     blocks += next_actions_blocks(review.next_actions, title="Next")
     return fit(blocks, MAX_MESSAGE_BLOCKS)
 
@@ -345,4 +368,5 @@ def review_fallback_text(review: Review) -> str:
         f"Your weekly review: {plural(review.interactions, 'note')} with "
         f"{plural(review.people, 'person')}, {plural(len(review.loops_closed), 'loop')} closed, "
         f"{len(review.cooled)} cooled"
+        + (f", {_new_people(len(review.people_met))} met" if review.people_met else "")
     )

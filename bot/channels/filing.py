@@ -26,7 +26,7 @@ from bot.domain.calendars import (
     Reading,
     uid_key,
 )
-from bot.store import repo
+from bot.store import met_people, repo
 from bot.store.calendar_models import Calendar, CalendarEvent
 from bot.store.models import Contact, Note, NoteContact
 from bot.usecases import contact_ref
@@ -108,6 +108,17 @@ def apply_reading(
         if gone and _remove(session, row, now):
             tally.removed += 1
     keep_upcoming(session, calendar=calendar, reading=reading, team=team, matcher=matcher, now=now)
+    new_people = _new_people(tally.new)
+    if not calendar.add_new_people:
+        # Offered in the weekly review until they are a contact; with the setting on, the
+        # named ones were added above and the rest have no name to be added under.
+        met_people.remember(
+            session,
+            workspace_id=calendar.workspace_id,
+            owner_id=calendar.owner_id,
+            people=new_people,
+            now=now,
+        )
     session.flush()
     return ImportSummary(
         calendar=calendar.name,
@@ -124,7 +135,7 @@ def apply_reading(
         contacts=tuple(
             contact_ref(c) for c in sorted(tally.contacts.values(), key=lambda c: c.display_name)
         ),
-        new_people=_new_people(tally.new),
+        new_people=new_people,
         created_contacts=tuple(
             contact_ref(c) for c in sorted(tally.created.values(), key=lambda c: c.display_name)
         ),
@@ -313,6 +324,7 @@ def _new_people(new: dict[str, list[tuple[Attendee, datetime]]]) -> tuple[NewPer
                 email=person.email,
                 meetings=len(seen),
                 last_met=max(at for _, at in seen),
+                first_met=min(at for _, at in seen),
             )
         )
     return tuple(sorted(people, key=lambda p: (-p.meetings, p.label.casefold())))

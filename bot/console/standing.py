@@ -122,6 +122,13 @@ def next_action_lines(items: Sequence[NextAction]) -> Iterator[str]:
 
 def review_lines(review: Review, out: Output) -> Iterator[str]:
     yield from (mrkdwn_to_text(line) for line in review_text_lines(review, tz=out.tz))
+    if review.people_met:
+        named = [p.label for p in review.people_met if "@" not in p.label]
+        example = named[0] if named else "Jane Doe"
+        yield (
+            f"  Not contacts yet: log a note about them (met {example} …) or "
+            "rapport calendar import FILE.ics --add-new-people"
+        )
     if review.next_actions:
         yield "Next:"
         yield from next_action_lines(review.next_actions)

@@ -161,6 +161,7 @@ class NewPerson:
     email: str | None
     meetings: int
     last_met: datetime
+    first_met: datetime | None = None
 
 
 @dataclass(frozen=True)

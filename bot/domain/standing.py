@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.domain.calendars import NewPerson
 from bot.domain.refs import ContactRef
 from bot.domain.relationship import Action, Turn
 
@@ -100,6 +101,8 @@ class Review:
     cooled: tuple[ContactStanding, ...]  # warm (or new) a week ago, cooling or cold now
     focus: tuple[ContactStanding, ...]
     next_actions: tuple[NextAction, ...]
+    # Met in the week's meetings, not contacts (yet): offered with Add buttons, never added.
+    people_met: tuple[NewPerson, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bot.domain.standing import (
 )
 from bot.standing.facts import by_attention, gather, most_met, notes_counted, standing_row
 from bot.standing.next import next_actions_for
-from bot.store import repo
+from bot.store import met_people, repo
 from bot.store.focus_models import FocusContact, StandingSettings
 from bot.store.models import Loop, Note, NoteContact, User
 from bot.store.reminder_models import ReminderSettings
@@ -125,6 +125,9 @@ class Reviews(UseCases):
             focus=tuple(focus),
             next_actions=next_actions_for(
                 session, workspace_id=ws, viewer_id=user.id, now=now, tz=tz
+            ),
+            people_met=met_people.still_new(
+                session, owner_id=user.id, workspace_id=ws, since=since, until=now
             ),
         )
 

@@ -110,3 +110,28 @@ class UpcomingMeeting(SQLModel, table=True):
     )
     state: str = Field(default="scheduled", max_length=16)  # "scheduled" | "cancelled"
     updated_at: datetime = _dt()
+
+
+class MetPerson(SQLModel, table=True):
+    """Someone outside the team met in the owner's meetings who was not a contact when read:
+    offered in the weekly review ("you met 3 new people this week"), never added silently.
+    `person_key` is the casefolded address, or "name:" and the name key when the invitation gave
+    no address. Still on offer only while no contact has that address or name (checked when
+    the review is drawn, so adding them ends the offer without touching this row)."""
+
+    __tablename__ = "met_person"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "person_key", name="uq_met_person"),
+        Index("ix_met_person_owner_last", "owner_id", "last_met_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: str = Field(foreign_key="workspace.id", max_length=64)
+    owner_id: int = Field(foreign_key="user.id")
+    person_key: str = Field(max_length=330)
+    email: str | None = Field(default=None, max_length=320)  # casefolded
+    name: str = Field(default="", max_length=200)  # as the invitation gave it; "" when none
+    meetings: int = Field(default=0)  # the most meetings one read saw with them
+    first_met_at: datetime = _dt()
+    last_met_at: datetime = _dt()
+    updated_at: datetime = _dt()
