@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from bot.domain.humanize import ago
+from bot.domain.humanize import ago, need_sentence
+from bot.domain.names import first_name
 from bot.domain.notes import ContactCard
 
 BIRTHDAY_AHEAD: Final = timedelta(days=30)  # a birthday this close is worth a word
@@ -87,8 +88,8 @@ def points(card: ContactCard, *, now: datetime, today: date) -> list[Point]:
         head = "You owe them" if loop.direction == "you_owe" else "They owe you"
         late = " (overdue)" if loop.overdue else ""
         found.append(Point("loop", f"{head}: {loop.what}{late}"))
-    if card.needs:
-        found.append(Point("need", "Needs: " + "; ".join(card.needs)))
+    who = first_name(card.contact.display_name, default="They")
+    found += [Point("need", need_sentence(who, need)) for need in card.needs]
     for occasion in card.occasions:
         if occasion.kind != "birthday":
             continue

@@ -39,7 +39,8 @@ def test_brief_by_name_shows_the_next_meeting_and_the_heads_up(
     assert lines[1] == "Jane Doe"
     assert "  Globex" in lines
     assert "  Heads-up: kitchen fire just now — check in, don't pitch" in lines
-    assert any(line.startswith("  Needs: ") and "accountant" in line for line in lines)
+    assert any(line.startswith("  Jane ") and "accountant" in line for line in lines)
+    assert not any("Needs:" in line for line in lines)  # the need reads as a sentence
     code, alone, _ = run(capsys, "brief", "--db", world)
     assert code == 0 and alone.splitlines()[0] == lines[0]
     assert "Also there (not contacts): Sam Vega" in alone
