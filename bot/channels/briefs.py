@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol, Unpack
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.domain.briefs import (
     DEFAULT_BRIEF_MINUTES,
@@ -89,16 +90,7 @@ class Briefs(UseCases):
         with self._reading() as session:
             user = self._user(session, actor)
             session.commit()
-            rows = session.exec(
-                select(UpcomingMeeting)
-                .where(
-                    UpcomingMeeting.owner_id == user.id,
-                    UpcomingMeeting.state == "scheduled",
-                    col(UpcomingMeeting.end_at) > now,
-                )
-                .order_by(col(UpcomingMeeting.start_at))
-                .limit(limit)
-            ).all()
+            rows = session.exec(_not_over(user.id, now).limit(limit)).all()
             briefs = []
             for row in rows:
                 people = self._cards(session, user, list(row.contact_ids), actor)
@@ -122,15 +114,7 @@ class Briefs(UseCases):
                 viewer_id=user.id,
             )
             assert contact.id is not None
-            rows = session.exec(
-                select(UpcomingMeeting)
-                .where(
-                    UpcomingMeeting.owner_id == user.id,
-                    UpcomingMeeting.state == "scheduled",
-                    col(UpcomingMeeting.end_at) > now,
-                )
-                .order_by(col(UpcomingMeeting.start_at))
-            ).all()
+            rows = session.exec(_not_over(user.id, now)).all()
             meeting = next((_view(r) for r in rows if contact.id in r.contact_ids), None)
             # The same cards as a meeting's brief, so the DM and this say the same.
             people = self._cards(session, user, [contact.id], actor)
@@ -224,4 +208,17 @@ def _view(row: UpcomingMeeting) -> MeetingView:
     )
     return MeetingView(
         id=row.id, title=row.title, start=row.start_at, end=row.end_at, others=others
+    )
+
+
+def _not_over(owner_id: int | None, now: datetime) -> SelectOfScalar[UpcomingMeeting]:
+    """The owner's meetings that are still on and not over yet, soonest first."""
+    return (
+        select(UpcomingMeeting)
+        .where(
+            UpcomingMeeting.owner_id == owner_id,
+            UpcomingMeeting.state == "scheduled",
+            col(UpcomingMeeting.end_at) > now,
+        )
+        .order_by(col(UpcomingMeeting.start_at))
     )
