@@ -258,7 +258,10 @@ def bench_parse(size: Size) -> list[Row]:
     for fn in (ours, floor):
         time_each(fn, dated[:50] + plain[:50])
     rows = []
-    for label, notes in (("with dates", dated), ("without dates", plain)):
+    # With dates the floor is what the parser would do without its own reading of them: a third
+    # of it (issue 6). Without dates `search_dates` only scans, while the parser reads people,
+    # loops, organisations and news: issue 11 set that budget at 1x.
+    for label, notes, limit in (("with dates", dated, 1 / 3), ("without dates", plain, 1.0)):
         a = statistics.median(time_each(ours, notes))
         b = statistics.median(time_each(floor, notes))
         rows.append(
@@ -267,8 +270,8 @@ def bench_parse(size: Size) -> list[Row]:
                 us(a),
                 us(b) + " search_dates",
                 f"{a / b:.2f}",
-                "≤ 0.33",
-                a / b <= 1 / 3,
+                f"≤ {limit:.2f}",
+                a / b <= limit,
             )
         )
     return rows

@@ -134,10 +134,14 @@ def main(argv: list[str] | None = None) -> int:
         ours_cols = f"{am:>12.0f} µs {ap:>6.0f} µs"
         floor_cols = f"{bm:>14.0f} µs {bp:>6.0f} µs"
         print(f"{label:<14} {ours_cols} {floor_cols} {ratio:>12.2f}")
-    worst = max(am / bm for _, am, _, bm, _ in rows)
-    verdict = "ok" if worst <= 1 / 3 else "TOO SLOW"
-    print(f"worst median ratio {worst:.2f} (must be ≤ 0.33): {verdict}")
-    return 0 if worst <= 1 / 3 else 1
+    # A third of search_dates with dates (issue 6); within it without (issue 11: search_dates
+    # only scans a dateless note, the parser reads all of it).
+    limits = {"with dates": 1 / 3, "without dates": 1.0}
+    missed = [label for label, am, _, bm, _ in rows if am / bm > limits[label]]
+    for label in missed:
+        print(f"{label}: median ratio over {limits[label]:.2f}: TOO SLOW")
+    print("ok" if not missed else "missed")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
