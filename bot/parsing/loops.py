@@ -1381,8 +1381,12 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
         if not what or len(what.split()) > 8 or what.split()[0].lower() in _NOT_A_THING:
             continue
         first = what.split()[0].lower()
-        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
-            continue  # "sent X to Sam" is read by the verb
+        if (
+            first in _ACTION_VERBS
+            or first in _SEND_VERBS
+            or (first.endswith("ed") and (arrow is None or len(what.split()) < 2))
+        ):
+            continue  # "sent X to Sam" is read by the verb; "revised concepts → JP" is a thing
         people = _recipients(doc, names, span.start) or [doc.restore(span.name)]
         out.extend(
             Settlement(Direction.YOU_OWE, t.strip(), p)
