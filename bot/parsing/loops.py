@@ -1353,7 +1353,8 @@ _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're
 _ARROW_RE = re.compile(r"\s*(?:→|->|=>|➡️?|⟶)\s*")
 _DONE_MARK_RE = re.compile(r"[✅✔☑👍]|\b(?:finally|done|sent|delivered|at\s+last)\b", re.IGNORECASE)
 _FUTURE_WORDS_RE = re.compile(
-    r"\b(?:by|before|tomorrow|tmrw|next|will|need|needs|to\s+do|todo|pending|asap)\b", re.I
+    r"\bby(?!\s+(?:e-?mail|mail|post|courier|hand|dm|text|slack)\b)|\b(?:before|tomorrow|tmrw|next|will|need|needs|to\s+do|todo|pending|asap)\b",
+    re.I,
 )
 
 
@@ -1373,7 +1374,10 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
             continue
         ce = doc.clause_end(span.end)
         after = text[span.end : doc.clause_end(ce + 1) if ce < len(text) else ce]
-        if arrow is None and not _DONE_MARK_RE.search(after):
+        sent_out = arrow is None and what_raw.rstrip().lower().endswith(" out")
+        if sent_out:
+            what_raw = what_raw.rstrip()[:-4]  # "offer out to khoa": it went out
+        if arrow is None and not sent_out and not _DONE_MARK_RE.search(after):
             continue  # "onboarding doc to her by Mon" is a loop; only a tick makes it done
         if _FUTURE_WORDS_RE.search(text[cs:ce]):
             continue
