@@ -405,8 +405,8 @@ def find_loops(
             ce = _extend_over_things(doc, ce)
         vp_end = _what_end(starts, m.end(), ce)
         got = _one_loop(doc, names, m, vp_end)
-        if got is None:
-            continue
+        if got is None or _CONFIDENCE_RE.match(" " + got[1]):
+            continue  # "asked me to keep it quiet": a confidence kept, not a thing owed
         back = _AND_BACK_RE.search(doc.text, m.end(), min(len(doc.text), m.end() + 60))
         if back is not None and back.start() <= ce and got[1].startswith("a reply"):
             ce = doc.clause_end(back.end() + 1)  # "will think it over and get back to us by Fri"
@@ -1080,11 +1080,20 @@ def _asked(
         return (direction, what, counterpart, False) if what else None
     t = _eat(doc, after, "to")
     if t is not None:
+        if _CONFIDENCE_RE.match(doc.text, t):
+            return None  # "asked me to keep it quiet": a confidence kept, not a thing owed
         act = _action(doc, names, t, end)
         if act is None:
             return None
         return direction, act[0], counterpart or act[1], False
     return None
+
+
+_CONFIDENCE_RE = re.compile(
+    r"\s*(?:keep\s+(?:it|this|that)\s+(?:quiet|between\s+us|to\s+(?:my|our)sel(?:f|ves)|off\b"
+    r"|under\s+wraps|confidential|private)|not\s+(?:tell|mention|share|say))",
+    re.IGNORECASE,
+)
 
 
 def _waiting(
