@@ -187,6 +187,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         clause = doc.clause_start(m.start())
         if first_clause < 0:
             first_clause = clause
+        if name == "interview" and m[0].lower().startswith("final") and clause != m.start():
+            continue  # "Shiv's final w/ their CTO", "want a final w/ the CTO": not ours, or a plan
         if name == "interview" and clause == first_clause:
             return name  # "Zoom interview": what it was beats how it was held
         if name == "event" and m.group(0).lower() != "dinner party":
@@ -267,7 +269,12 @@ _HEARD_ANCHORS = words("heard")
 
 # Words that say an interaction happened: a date in their clause is when it happened.
 INTERACTION_WORDS = (
-    (_KIND_ANCHORS - {"on", "in", "happy", "flat", "trade", "sat", "thank"})
+    # the gift and recruiter words name a kind only in their phrase: "sent" alone is no interaction
+    (
+        _KIND_ANCHORS
+        - {"on", "in", "happy", "flat", "trade", "sat", "thank"}
+        - {"sent", "gave", "dropped", "fruit", "final", "finals", "screen", "screened"}
+    )
     | _CONTACT_ANCHORS
     | words("saw seen spoke talked said told replied chatted caught ran bumped hung hosted joined")
 )
