@@ -16,7 +16,10 @@ _I = re.IGNORECASE
 _KIND_TABLE: tuple[tuple[str, str], ...] = (
     (
         "interview",
-        r"\binterview(?:ed|s)?\b|\bphone[\s-]+screen(?:ed|ing)?\b|\bscreening\s+call\b",
+        r"\binterview(?:ed|s)?\b(?!\s+(?:notes|feedback|panel|loop|slots?|questions|guide|plan)\b)"
+        r"|\bphone[\s-]+screen(?:ed|ing)?\b|\bscreening\s+call\b"
+        # a recruiter's shorthand: "final w/ Khoa", "final round with Aditi", "screen: Marek"
+        r"|\bfinal(?:\s+round)?s?\s+(?:w/|w\s|with\b)|\bscreen(?:ed)?(?=\s*:)",
     ),
     (
         "voice note",
@@ -64,7 +67,12 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b"
         r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b",
     ),
-    ("gift", r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b"),
+    (
+        "gift",
+        r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b|\bfruit\s+basket\b|\bbouquet\b"
+        # "sent her a bottle of that tea she likes": something sent, not a drink shared
+        r"|\b(?:sent|gave|dropped\s+off)\s+(?:\S+\s+){1,2}(?:bottle|box|basket|case|crate)\s+of\b",
+    ),
     ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
     (
         "meeting",
@@ -81,6 +89,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     (
         "event",
         r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
+        r"|\bmixer\b|\bnetworking\s+(?:night|evening|drinks)\b"
         r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b"
         r"|\bopen\s+(?:for\s+inspection|house|home)\b|\bhackathon\b",
     ),
@@ -132,6 +141,10 @@ _ATTENDED_RE = re.compile(
     r"|\bgroups?\s+through\b|\bppl\b|\bpeople\s+came\b|\bturnout\b",
     _I,
 )
+_DAY_N_RE = re.compile(r"[\w-]+\s+day\s+[1-9]\b", _I)  # "Web Summit day 1": the author is there
+# A note that opens by naming an event, then meets people, was written there: "Notman House
+# mixer tonight. ran into JB"; "wants a booth at the expo. met Sam" opens with something else.
+_MET_THERE_RE = re.compile(r"\b(?:met|ran\s+into|bumped\s+into|caught\s+up\s+with)\b", _I)
 # One pattern, alternatives in priority order ("dinner party" before "dinner"); group k{i} is
 # _KIND_TABLE[i].
 _KIND_RE = re.compile(
@@ -154,7 +167,8 @@ _KIND_ANCHORS = words(
     café petit desayuno frühstück fruhstuck almoço almoco déjeuner dejeuner almuerzo mittagessen
     pranzo bbq barbecue dîner diner jantar cc cc'd cced bcc replied messaged wrote accepted
     debrief site visit viewing appraisal kickoff kick-off board walkthrough walk-through demo
-    training reunião reuniao réunion reunion rdv open hackathon
+    training reunião reuniao réunion reunion rdv open hackathon final finals screen screened
+    sent gave dropped fruit bouquet mixer networking
     """
 )
 
@@ -173,6 +187,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         clause = doc.clause_start(m.start())
         if first_clause < 0:
             first_clause = clause
+        if name == "interview" and m[0].lower().startswith("final") and clause != m.start():
+            continue  # "Shiv's final w/ their CTO", "want a final w/ the CTO": not ours, or a plan
         if name == "interview" and clause == first_clause:
             return name  # "Zoom interview": what it was beats how it was held
         if name == "event" and m.group(0).lower() != "dinner party":
@@ -213,6 +229,8 @@ _NOT_ATTENDING = words("speaking speak talk talking booth stand slot table about
 def _attended(doc: Doc, pos: int) -> bool:
     """ "met Priya at the conference", "Raj at the Python meetup", "Meetup recap"."""
     cs = doc.clause_start(pos)
+    if _DAY_N_RE.match(doc.text, pos) or (cs == 0 and _MET_THERE_RE.search(doc.text, pos)):
+        return True
     if _ATTENDED_RE.search(doc.text, max(0, cs - 40), min(len(doc.text), pos + 40)):
         return True
     m = _AT_EVENT_RE.search(doc.text, max(0, pos - 60), pos)
@@ -251,7 +269,12 @@ _HEARD_ANCHORS = words("heard")
 
 # Words that say an interaction happened: a date in their clause is when it happened.
 INTERACTION_WORDS = (
-    (_KIND_ANCHORS - {"on", "in", "happy", "flat", "trade", "sat", "thank"})
+    # the gift and recruiter words name a kind only in their phrase: "sent" alone is no interaction
+    (
+        _KIND_ANCHORS
+        - {"on", "in", "happy", "flat", "trade", "sat", "thank"}
+        - {"sent", "gave", "dropped", "fruit", "final", "finals", "screen", "screened"}
+    )
     | _CONTACT_ANCHORS
     | words("saw seen spoke talked said told replied chatted caught ran bumped hung hosted joined")
 )

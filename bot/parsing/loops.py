@@ -405,8 +405,8 @@ def find_loops(
             ce = _extend_over_things(doc, ce)
         vp_end = _what_end(starts, m.end(), ce)
         got = _one_loop(doc, names, m, vp_end)
-        if got is None:
-            continue
+        if got is None or _CONFIDENCE_RE.match(" " + got[1]):
+            continue  # "asked me to keep it quiet": a confidence kept, not a thing owed
         back = _AND_BACK_RE.search(doc.text, m.end(), min(len(doc.text), m.end() + 60))
         if back is not None and back.start() <= ce and got[1].startswith("a reply"):
             ce = doc.clause_end(back.end() + 1)  # "will think it over and get back to us by Fri"
@@ -1080,11 +1080,20 @@ def _asked(
         return (direction, what, counterpart, False) if what else None
     t = _eat(doc, after, "to")
     if t is not None:
+        if _CONFIDENCE_RE.match(doc.text, t):
+            return None  # "asked me to keep it quiet": a confidence kept, not a thing owed
         act = _action(doc, names, t, end)
         if act is None:
             return None
         return direction, act[0], counterpart or act[1], False
     return None
+
+
+_CONFIDENCE_RE = re.compile(
+    r"\s*(?:keep\s+(?:it|this|that)\s+(?:quiet|between\s+us|to\s+(?:my|our)sel(?:f|ves)|off\b"
+    r"|under\s+wraps|confidential|private)|not\s+(?:tell|mention|share|say))",
+    re.IGNORECASE,
+)
 
 
 def _waiting(
@@ -1353,7 +1362,8 @@ _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're
 _ARROW_RE = re.compile(r"\s*(?:→|->|=>|➡️?|⟶)\s*")
 _DONE_MARK_RE = re.compile(r"[✅✔☑👍]|\b(?:finally|done|sent|delivered|at\s+last)\b", re.IGNORECASE)
 _FUTURE_WORDS_RE = re.compile(
-    r"\b(?:by|before|tomorrow|tmrw|next|will|need|needs|to\s+do|todo|pending|asap)\b", re.I
+    r"\bby(?!\s+(?:e-?mail|mail|post|courier|hand|dm|text|slack)\b)|\b(?:before|tomorrow|tmrw|next|will|need|needs|to\s+do|todo|pending|asap)\b",
+    re.I,
 )
 
 
@@ -1373,7 +1383,10 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
             continue
         ce = doc.clause_end(span.end)
         after = text[span.end : doc.clause_end(ce + 1) if ce < len(text) else ce]
-        if arrow is None and not _DONE_MARK_RE.search(after):
+        sent_out = arrow is None and what_raw.rstrip().lower().endswith(" out")
+        if sent_out:
+            what_raw = what_raw.rstrip()[:-4]  # "offer out to khoa": it went out
+        if arrow is None and not sent_out and not _DONE_MARK_RE.search(after):
             continue  # "onboarding doc to her by Mon" is a loop; only a tick makes it done
         if _FUTURE_WORDS_RE.search(text[cs:ce]):
             continue
@@ -1381,8 +1394,12 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
         if not what or len(what.split()) > 8 or what.split()[0].lower() in _NOT_A_THING:
             continue
         first = what.split()[0].lower()
-        if first in _ACTION_VERBS or first in _SEND_VERBS or first.endswith("ed"):
-            continue  # "sent X to Sam" is read by the verb
+        if (
+            first in _ACTION_VERBS
+            or first in _SEND_VERBS
+            or (first.endswith("ed") and (arrow is None or len(what.split()) < 2))
+        ):
+            continue  # "sent X to Sam" is read by the verb; "revised concepts → JP" is a thing
         people = _recipients(doc, names, span.start) or [doc.restore(span.name)]
         out.extend(
             Settlement(Direction.YOU_OWE, t.strip(), p)

@@ -39,6 +39,7 @@ from bot.parsing.people import (
     resolve_spans,
     without_teammates,
 )
+from bot.parsing.reply_topic import with_topic
 from bot.parsing.subjects import Names
 
 _PRIVATE_RE = re.compile(r"^\s*private\s*:\s*", re.IGNORECASE)
@@ -99,6 +100,7 @@ def parse_body(
     loop_specs, loop_list = loops.find_loops(doc, names, hits, claimed, clock)
     loop_spans = SpanSet(loop_list)
     settles = loops.find_settles(doc, names, hits)
+    loop_specs = with_topic(doc, loop_specs, settles)
     plans = [
         (doc.clause_start(h.start), doc.clause_end(h.end))
         for i, h in enumerate(hits)

@@ -137,6 +137,9 @@ def _ampersand(doc: Doc, a: Token, b: Token) -> bool:
     return len(gap) <= 3 and gap.strip(" ") in ("&", "+")
 
 
+_ARROWS = frozenset(("→", "->", "=>", "➡", "➡️", "⟶"))
+
+
 def _lower_context(doc: Doc, i: int, j: int, previous_person: int) -> bool:
     """A lower-case known name counts where a person is clearly meant."""
     t, last = doc.tokens[i], doc.tokens[j]
@@ -148,6 +151,8 @@ def _lower_context(doc: Doc, i: int, j: int, previous_person: int) -> bool:
             return True
         if previous_person == i - 1 and _list_gap(doc, p, t):
             return True
+        if doc.text[p.end : t.start].strip() in _ARROWS:
+            return True  # "term sheet → hana": handed to someone
     if last.possessive:
         return True
     if j + 1 < len(doc.tokens):

@@ -94,6 +94,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\b(?:role|job|position)\s+(?:got|was|has\s+been|is\s+being)\s+(?:eliminated|axed"
             r"|cut)\b"
             r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
+            r"|\b(?:team|role|job|position|department)\s+(?:might|may|could|will)\s+be\s+cut\b"
             r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
             r"|\bredundan(?:t|cy|cies)\b",
         ),
@@ -144,8 +145,13 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "accident",
-            "accident crash",
-            r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b",
+            "accident crash hit knocked broken broke",
+            r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b"
+            # told in plain words: "hit by a car", "knocked off her bike", "broken wrist"
+            r"|\b(?:hit|knocked\s+(?:down|over))\s+by\s+a\s+(?:car|bus|van|truck|lorry|taxi|cyclist)\b"
+            r"|\bknocked\s+off\s+(?:her|his|their|my)\s+(?:bike|scooter|motorbike)\b"
+            r"|\bbr(?:oken|oke\s+(?:her|his|their|my))\s+(?:wrist|arm|leg|ankle|collarbone|hip|ribs?"
+            r"|pelvis|shoulder|foot|hand|jaw|nose|back)\b",
         ),
     )
 )
