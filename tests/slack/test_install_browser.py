@@ -27,7 +27,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    StaleElementReferenceException,
+    TimeoutException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -188,7 +192,14 @@ class Person:
     taken: list[Path] = field(default_factory=list)
 
     def wait(self) -> WebDriverWait[WebDriver]:
-        return WebDriverWait(self.browser, WAIT_SECONDS)
+        # While a redirect replaces the page, Chrome may answer a look at the old one with
+        # "Node with given id does not belong to the document" (a WebDriverException, not the
+        # stale-element one): keep polling until the new page says what is awaited.
+        return WebDriverWait(
+            self.browser,
+            WAIT_SECONDS,
+            ignored_exceptions=(StaleElementReferenceException, WebDriverException),
+        )
 
     def open(self, path: str) -> None:
         self.browser.get(self.server.url + path)
