@@ -62,6 +62,19 @@ class SlackUser:
     enterprise_user_id: str | None = None  # Enterprise Grid: users.info's enterprise_user.id
 
 
+def slack_name(data: Mapping[str, Any]) -> str | None:
+    """The name a users.info answer gives a person: their real name first, then what they
+    display, then their handle."""
+    profile = data.get("profile") or {}
+    return (
+        profile.get("real_name")
+        or data.get("real_name")
+        or profile.get("display_name")
+        or data.get("name")
+        or None
+    )
+
+
 class UserDirectory:
     """users.info, cached per process for a day: names for `<@U…>` mentions and the user's zone.
 
@@ -89,14 +102,7 @@ class UserDirectory:
         except (SlackApiError, SlackRequestError, OSError) as exc:
             log.warning("users.info failed for %s: %s", user_id, exc)
             return None  # not cached: try again next time
-        profile = data.get("profile") or {}
-        name = (
-            profile.get("real_name")
-            or data.get("real_name")
-            or profile.get("display_name")
-            or data.get("name")
-            or None
-        )
+        name = slack_name(data)
         tz = data.get("tz") or None
         enterprise_user = data.get("enterprise_user") or {}
         user = SlackUser(

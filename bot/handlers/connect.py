@@ -30,7 +30,7 @@ from bot.domain.connect import (
     is_direct_message,
     is_person_message,
 )
-from bot.handlers.common import Deps, friendly_errors
+from bot.handlers.common import Deps, friendly_errors, slack_name
 from bot.handlers.registry import Invocation, Subcommand
 
 log = logging.getLogger("rapport.slack.connect")
@@ -92,13 +92,16 @@ class Outsiders:
     def __init__(self, *, ttl: float = CACHE_SECONDS) -> None:
         self._ttl = ttl
         self._lock = threading.Lock()
-        self._users: dict[str, tuple[float, dict[str, Any]]] = {}
+        # Keyed by the installation's token too, as UserDirectory is: what users.info tells one
+        # workspace about a person is that workspace's answer, not another's.
+        self._users: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._teams: dict[str, tuple[float, str | None]] = {}
 
     def user(self, client: WebClient, user_id: str) -> dict[str, Any]:
         now = time.monotonic()
+        key = (client.token or "", user_id)
         with self._lock:
-            hit = self._users.get(user_id)
+            hit = self._users.get(key)
         if hit is not None and now - hit[0] < self._ttl:
             return hit[1]
         try:
@@ -107,7 +110,7 @@ class Outsiders:
             log.warning("users.info failed for %s: %s", user_id, exc)
             return {}  # not cached: try again next time
         with self._lock:
-            self._users[user_id] = (now, data)
+            self._users[key] = (now, data)
         return data
 
     def team_name(self, client: WebClient, team_id: str) -> str | None:
@@ -128,13 +131,7 @@ class Outsiders:
     def person(self, client: WebClient, user_id: str, team_id: str) -> Person:
         data = self.user(client, user_id)
         profile = data.get("profile") or {}
-        name = (
-            profile.get("real_name")
-            or data.get("real_name")
-            or profile.get("display_name")
-            or data.get("name")
-            or user_id
-        )
+        name = slack_name(data) or user_id
         home = str(data.get("team_id") or profile.get("team") or team_id)
         return Person(
             slack_user_id=user_id,
