@@ -54,6 +54,9 @@ class Found:
     note_id: int
     score: float
     answer: str | None = None
+    # What the note says someone needs, when that is the answer: worded with the person's name
+    # once the note's contacts are loaded ("Jane wants a shelter dog").
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def _needs_first(session: Session, found: list[Found], groups: list[list[str]]) 
         note = notes.get(f.note_id)
         needs = [n for n in (note.needs if note else []) if _need_matches(n, stems)]
         if needs:
-            first.append(Found(f.note_id, f.score, "needs: " + "; ".join(needs)))
+            first.append(Found(f.note_id, f.score, needs=tuple(needs)))
         else:
             rest.append(f)
     return first + rest

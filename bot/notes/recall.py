@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.domain.errors import NotFoundError, UserInputError
+from bot.domain.humanize import need_sentence
 from bot.domain.notes import ContactCard, Home, LoopList, RecallHit, RecallResult, TimelineEntry
 from bot.domain.refs import Actor
 from bot.domain.standing import ContactStanding
@@ -148,18 +149,23 @@ class Recall(UseCases):
             if note is None or not _may_see(note, actor.workspace_id, user):
                 continue
             author = authors.get(note.author_id)
+            filed = contacts.get(f.note_id, [])
+            answer = f.answer
+            if f.needs:
+                who = filed[0].display_name if len(filed) == 1 else None
+                answer = "; ".join(need_sentence(who, need) for need in f.needs)
             hits.append(
                 RecallHit(
                     note_id=f.note_id,
                     text=note.text,
-                    contacts=tuple(contact_ref(c) for c in contacts.get(f.note_id, [])),
+                    contacts=tuple(contact_ref(c) for c in filed),
                     occurred_at=note.occurred_at,
                     author=author.display_name if author else "someone",
                     author_id=author.external_id if author else "",
                     private=note.visibility == "private",
                     kind=note.kind,
                     score=f.score,
-                    answer=f.answer,
+                    answer=answer,
                 )
             )
         return hits

@@ -252,7 +252,9 @@ def test_needs_are_answers_with_what_was_needed(world: World) -> None:
     assert result.hits[0].answer is not None and "accountant" in result.hits[0].answer
     hiring = world.app.recall.recall(actor=ME, query="who is hiring an engineer")
     assert "Lena Fischer" in hiring.hits[0].text
-    assert hiring.hits[0].answer and hiring.hits[0].answer.startswith("needs: ")
+    # The answer is a sentence about the person, not "needs: is hiring …".
+    assert hiring.hits[0].answer is not None
+    assert hiring.hits[0].answer.startswith("Lena Fischer is hiring"), hiring.hits[0].answer
 
 
 # --- occasions -----------------------------------------------------------------------------------
