@@ -123,7 +123,7 @@ def _engine(url: URL, **kwargs: Any) -> Engine:
             )
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        gate = WriterGate(timeout=WRITER_QUEUE_FACTOR * timeout)
+        gate = WriterGate(timeout=max(WRITER_QUEUE_MIN, WRITER_QUEUE_FACTOR * timeout))
         event.listen(engine, "begin", functools.partial(_sqlite_begin, gate))
         for name in ("commit", "rollback"):
             event.listen(engine, name, gate.leave_connection)
@@ -220,7 +220,11 @@ class WriterGate:
 _GATE_HELD: Final = "rapport_writer_gate"
 # How long a writer queues behind this process's own writers before giving up: longer than the
 # busy timeout, because they hand over promptly and the work after an ack can afford to wait.
+# Never under WRITER_QUEUE_MIN: the queue is this process's own work, which will finish; on a
+# starved CPU a few writers ahead can take seconds, and that is slowness, not a locked database
+# (a 0.4 s busy timeout once made a 1.6 s queue that refused notes under load).
 WRITER_QUEUE_FACTOR: Final = 4
+WRITER_QUEUE_MIN: Final = 10.0
 
 
 def _sqlite_begin(gate: WriterGate, connection: Any) -> None:

@@ -70,6 +70,32 @@ def test_a_writer_waits_for_the_one_in_progress_then_goes_at_once(engine: Engine
     assert rows(engine) == [1, 2]
 
 
+def test_the_queue_outlasts_a_slow_writer_on_a_starved_cpu(engine: Engine) -> None:
+    """A writer of this process that holds its transaction for seconds (a loaded host) makes the
+    next one wait, not fail: the queue is our own work, and it will finish. With a 0.3 s busy
+    timeout the queue used to give up after 1.2 s and the note was refused as "database busy"."""
+    holder = engine.connect()
+    holder.execute(text("INSERT INTO t VALUES (1)"))
+    failed: list[BaseException] = []
+
+    def release() -> None:
+        time.sleep(2.0)
+        try:
+            holder.commit()
+        except BaseException as exc:
+            failed.append(exc)
+
+    releaser = threading.Thread(target=release)
+    releaser.start()
+    try:
+        write_in_thread(engine, 2)
+    finally:
+        releaser.join(timeout=30)
+        holder.close()
+    assert not failed, failed
+    assert rows(engine) == [1, 2]
+
+
 def test_a_read_does_not_wait_for_a_writer(engine: Engine) -> None:
     holder = engine.connect()
     holder.execute(text("INSERT INTO t VALUES (1)"))
@@ -88,7 +114,7 @@ def test_an_invalidated_write_lets_the_next_writer_in(engine: Engine) -> None:
     broken.execute(text("INSERT INTO t VALUES (1)"))
     broken.invalidate()
     broken.close()
-    assert write_in_thread(engine, 2) < 0.2
+    assert write_in_thread(engine, 2) < 5  # far below the queue's 10 s: it was let in
     assert rows(engine) == [2]
 
 
@@ -97,12 +123,12 @@ def test_an_abandoned_write_lets_the_next_writer_in(engine: Engine) -> None:
     abandoned.execute(text("INSERT INTO t VALUES (1)"))
     del abandoned
     gc.collect()
-    assert write_in_thread(engine, 2) < 0.2
+    assert write_in_thread(engine, 2) < 5  # far below the queue's 10 s: it was let in
     assert rows(engine) == [2]
 
 
 def test_a_failed_write_lets_the_next_writer_in(engine: Engine) -> None:
     with pytest.raises(Exception, match="no such table"), engine.begin() as connection:
         connection.execute(text("INSERT INTO missing VALUES (1)"))
-    assert write_in_thread(engine, 2) < 0.2
+    assert write_in_thread(engine, 2) < 5  # far below the queue's 10 s: it was let in
     assert rows(engine) == [2]
