@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from bot.parsing import told
 from bot.parsing.dates import Clock, DateHit, Fallback, Lean, MonthOffset, due_at
 from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
@@ -31,6 +32,7 @@ _TRIGGER_RE = re.compile(
     r"|(?P<offer>\b(?:happy|glad|willing|keen)\s+to\b)"
     r"|(?P<letme>\b(?:let\s+me|lemme)\b)"
     r"|(?P<court>\bball(?:'s|\s+is|\s+now)\s+(?:now\s+)?in\s+(?P<court_who>\S+?)\s+court\b)"
+    r"|(?P<toknow>\b(?:wants|wanted|needs|needed|asked)\s+to\s+(?:know|see|hear)\b(?!\s+(?:if|whether|how|what|when|why|from)\b))"
     r"|(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
     r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
     r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
@@ -128,7 +130,7 @@ _ACTION_VERBS = words(
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
     chase update tell ask thank reach drop pass bring show resend answer lend recommend dig
-    pull revert line sort
+    pull revert line sort decide
     """
 )
 _SEND_VERBS = words(
@@ -236,9 +238,27 @@ def _split_to_recipient(doc: Doc, names: Names, start: int, end: int) -> tuple[s
     segment = doc.text[start:end]
     for m in re.finditer(r"\s(?:to|for)\s", segment):
         o = obj_at(doc, names, start + m.end())
+        if o is None:
+            # "get it to our accountant Femi Okoro": a few words say who the person is
+            o = _described(doc, names, start + m.end())
         if o is not None and doc.text[o.end : end].strip(" ,.") == "":
             return segment[: m.start()], o
     return segment, None
+
+
+_DESCRIBED_RE = re.compile(r"(?:our|my|their|the)\s+[a-z][\w-]*\s+(?:[a-z][\w-]*\s+)?")
+
+
+def _described(doc: Doc, names: Names, pos: int) -> Obj | None:
+    """ "our accountant Femi Okoro", "their new CFO Ana": the person after a description."""
+    m = _DESCRIBED_RE.match(doc.text, pos)
+    if m is None:
+        return None
+    for k in range(pos, m.end() + 1):
+        span = names.by_start.get(k)
+        if span is not None and doc.text[k - 1] == " ":
+            return obj_at(doc, names, k)
+    return None
 
 
 def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | None] | None:
@@ -276,6 +296,13 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
         if w is not None and obj_at(doc, names, w) is None:
             # "check with finance (and get back to Priya) on the terms": the answer is owed
             return _checked_reply(doc, names, w, end)
+    if verb in ("decide", "decides"):
+        return _decision(doc, pos, end), None
+    if verb == "make":
+        after = _eat_any(doc, pos, ("a",))
+        got = _word_at(doc, after) if after is not None else None
+        if got is not None and got[0] in ("call", "decision"):
+            return _decision(doc, got[1], end), None  # "will make a call on the partnership"
     if verb in ("make", "do", "made", "did"):
         after = _eat_any(doc, pos, ("an", "the", "a"))
         if after is not None:
@@ -298,6 +325,16 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             person = doc.restore(s.name)
             break
     return what, person
+
+
+_DECIDE_ON_RE = re.compile(r"\s*(?:on|about|between|whether|re)\s", re.IGNORECASE)
+
+
+def _decision(doc: Doc, pos: int, end: int) -> str:
+    """ "she'll decide on the pilot by the 16th": a decision, on what."""
+    m = _DECIDE_ON_RE.match(doc.text, pos, end)
+    rest = _tidy(doc, doc.text[pos:end]) if m is not None else ""
+    return f"a decision {rest}" if rest else "a decision"
 
 
 _ABOUT_RE = re.compile(r"\s*(?:on|about|re|regarding|wrt)\s+(?P<what>[^,;:!?\n]+)", re.I)
@@ -626,6 +663,14 @@ def _one_loop(
         return Direction.YOU_OWE, act[0], act[1], False
     if kind == "expected":
         return _expected(doc, names, m)
+    if kind == "toknow":
+        subj = subject_before(doc, names, m.start())
+        if subj.who is not Who.THEM:
+            subj = _carried_subject(doc, names, m.start()) or subj
+        if subj.who is not Who.THEM:
+            return None
+        what = _tidy(doc, doc.text[pos:vp_end])  # "he wants to know next steps by thurs"
+        return Direction.YOU_OWE, what or "a reply", subj.name, not what
     if kind == "wantsme":
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.ME and subj.name is None and _starts_with_i(doc, m.start()):
@@ -637,10 +682,18 @@ def _one_loop(
     if kind == "said":
         who = m.group("said_subj").lower()
         subj = Subject(Who.ME) if who in ("i", "we") else subject_before(doc, names, m.start())
+        if who not in ("i", "we") and subj.who is not Who.THEM:
+            # "Keiko is out til the 20th, said she'll sign off": she, whoever said it
+            subj = _carried_subject(doc, names, m.start()) or Subject(Who.THEM)
         return _modal(doc, names, subj, pos, vp_end, weak=True)
     subj = subject_before(doc, names, m.start())
+    if subj.who is Who.OTHER and kind == "weak":
+        # "Bilal says his board will make a call": we hear it from Bilal
+        subj = _says_speaker(doc, names, m.start()) or subj
     if subj.who is Who.OTHER:
         return None
+    if subj.who is Who.ME and kind in ("weak", "strong") and not _subject_word_is_me(doc, m):
+        subj = _colon_speaker(doc, names, m.start()) or subj  # "Henrik: will revert by Fri"
     if kind == "owe":
         return _owe(doc, names, subj, pos, vp_end)
     if kind == "asked":
@@ -668,6 +721,48 @@ def _one_loop(
         if carried is not None and not _OBJECT_PRONOUN_RE.search(doc.text, pos, vp_end):
             subj = carried  # "he thinks 20% is greedy, will share his template by Tues"
     return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+_SAYS_IN_RE = re.compile(r"\s+(?:says|said|mentioned|reckons|thinks|confirmed)\b", re.I)
+
+
+def _says_speaker(doc: Doc, names: Names, pos: int) -> Subject | None:
+    """The person who says, earlier in the sentence, what someone else will do."""
+    stop = max(doc.text.rfind(c, 0, pos) for c in ".!?\n")
+    for span in reversed(names.spans):
+        if stop < span.start < pos and not span.possessive:
+            if _SAYS_IN_RE.match(doc.text, span.end):
+                return Subject(Who.THEM, doc.restore(span.name))
+    return None
+
+
+def _subject_word_is_me(doc: Doc, m: re.Match[str]) -> bool:
+    if m.group(0).lower() in ("we'd", "i'd"):
+        return True
+    k = doc.token_index_at(m.start())
+    k = (len(doc.tokens) if k is None else k) - 1
+    while k >= 0 and doc.tokens[k].start >= doc.clause_start(m.start()):
+        if doc.tokens[k].lower.split("'", 1)[0] in ("i", "we"):
+            return True
+        k -= 1
+    t = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
+    return t is not None and t.start <= m.start() < t.end and t.lower.startswith(("i'", "we'"))
+
+
+def _colon_speaker(doc: Doc, names: Names, pos: int) -> Subject | None:
+    """ "Henrik: will revert on the pricing": the name before the colon speaks."""
+    cs = doc.clause_start(pos)
+    if doc.text[cs:pos].strip() or cs == 0:
+        return None
+    head = doc.text[:cs].rstrip()
+    if not head.endswith(":"):
+        return None
+    head = head[:-1].rstrip()
+    line = max(head.rfind("\n"), head.rfind("."), head.rfind("!")) + 1
+    for span in names.spans:
+        if span.end == len(head) and not span.possessive and not head[line : span.start].strip():
+            return Subject(Who.THEM, doc.restore(span.name))
+    return None
 
 
 _OBJECT_PRONOUN_RE = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
@@ -1003,6 +1098,18 @@ def _starts_with_i(doc: Doc, pos: int) -> bool:
     return k >= 0 and doc.tokens[k].lower in ("i", "we")
 
 
+_WHEN_RE = re.compile(r"\s(?:when|once|as\s+soon\s+as)\s", re.IGNORECASE)
+_TO_US_RE = re.compile(r"\s(?:to|with)\s+(?:us|me)\b", re.IGNORECASE)
+
+
+def _subject_word_is_me_at(doc: Doc, pos: int) -> bool:
+    """ "I'll send me…" never; "we will send" is us: an I or we before `pos` in its clause."""
+    cs = doc.clause_start(pos)
+    return any(
+        t.lower.split("'", 1)[0] in ("i", "we") for t in doc.tokens if cs <= t.start < pos
+    )
+
+
 _AND_BACK_RE = re.compile(r"\s(?:and|then|&)\s+(?=(?:get|circle|come)\s+back\b)", re.I)
 
 
@@ -1014,6 +1121,11 @@ def _modal(
     first = _word_at(doc, pos)
     if first is None:
         return None
+    if first[0] == "have" and subj.who is Who.THEM:
+        to_us = _TO_US_RE.search(doc.text, first[1], end)
+        if to_us is not None:  # "she'll have the usage numbers to us by Thursday"
+            what = _tidy(doc, doc.text[first[1] : to_us.start()])
+            return (Direction.THEY_OWE, what, subj.name, False) if what else None
     if first[0] in ("be", "have", "not", "never", "probably", "need", "want", "like", "love"):
         return None
     if weak and first[0] not in _ACTION_VERBS:
@@ -1027,6 +1139,9 @@ def _modal(
             return None
     if first[0] in ("dig", "pull") and _eat_any(doc, first[1], ("in", "into", "through")):
         return None  # "will dig in tmrw": work, not something owed
+    cut = _WHEN_RE.search(doc.text, pos, end)
+    if cut is not None:
+        end = cut.start()  # "will sign off on the budget when she's back"
     act = _action(doc, names, pos, end)
     if act is None:
         return None
@@ -1035,6 +1150,12 @@ def _modal(
         what = re.sub(r"^(?:dig|pull|line|sort)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
     # a bare "a reply" gives way to the thing itself when the note names one
     generic = what == "a reply"
+    if subj.who is Who.ME and first[0] in _SEND_VERBS:
+        o = obj_at(doc, names, first[1])
+        if o is not None and o.kind == "me" and not _subject_word_is_me_at(doc, pos):
+            # "has two candidates, will send me their CVs": whoever sends me is not me
+            carried = _carried_subject(doc, names, doc.clause_start(pos))
+            return Direction.THEY_OWE, what, carried.name if carried else None, generic
     if subj.who is Who.THEM:
         return Direction.THEY_OWE, what, subj.name, generic
     return Direction.YOU_OWE, what, person, generic
@@ -1064,6 +1185,9 @@ def _asked(
 ) -> tuple[Direction, str, str | None, bool] | None:
     o = obj_at(doc, names, pos)
     after = o.end if o is not None else pos
+    if subj.who is Who.ME and o is not None and o.kind == "me":
+        # "she's expanding into Lyon, asked us to send the partner list": still her
+        subj = _carried_subject(doc, names, pos - len("asked")) or subj
     if subj.who is Who.ME:
         if o is None or o.kind == "me":
             return None
@@ -1264,12 +1388,15 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             continue
         if got is None or _PARTIAL_RE.match(got.what):
             continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
-        for one in _split_settlement(doc, got, m.lastgroup, end, ce):
+        ones = _split_settlement(doc, got, m.lastgroup, end, ce)
+        if m.lastgroup == "sent" and got.person is not None:
+            ones += _and_to_another(doc, names, starts, got.direction, ce)
+        for one in ones:
             key = (one.direction, one.what.lower(), one.person)
             if key not in seen:
                 seen.add(key)
                 out.append(one)
-    for extra in _handed_over(doc, names) + _answered(doc, names):
+    for extra in _handed_over(doc, names) + _answered(doc, names) + told.find(doc, names):
         key = (extra.direction, extra.what.lower(), extra.person)
         if key not in seen:
             seen.add(key)
@@ -1277,6 +1404,28 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
     # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
     named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
     return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]
+
+
+def _and_to_another(
+    doc: Doc, names: Names, starts: list[int], direction: Direction, ce: int
+) -> list[Settlement]:
+    """ "sent Rosa the agenda and Greta the pricing sheet": one verb, a thing to each."""
+    out: list[Settlement] = []
+    for _ in range(4):  # a short list; the bound keeps it linear
+        low = doc.text[ce : ce + 6].lower()
+        pos = ce + 5 if low.startswith(" and ") else ce + 6 if low.startswith(", and ") else -1
+        if pos < 0:
+            break
+        o = obj_at(doc, names, pos)
+        first = _word_at(doc, o.end) if o is not None and o.kind == "name" else None
+        if o is None or first is None or first[0] not in _DETERMINERS:
+            break  # "… and Greta called": a new clause
+        ce = doc.clause_end(o.end + 1)
+        what = _tidy(doc, doc.text[o.end : _what_end(starts, o.end, ce)])
+        if not what:
+            break
+        out.append(Settlement(direction, what, o.name))
+    return out
 
 
 _THEIRS_DONE = frozenset(
