@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.parsing import told
+from bot.parsing import later, told
 from bot.parsing.dates import Clock, DateHit, Fallback, Lean, MonthOffset, due_at
 from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
@@ -32,7 +32,7 @@ _TRIGGER_RE = re.compile(
     r"|(?P<offer>\b(?:happy|glad|willing|keen)\s+to\b)"
     r"|(?P<letme>\b(?:let\s+me|lemme)\b)"
     r"|(?P<court>\bball(?:'s|\s+is|\s+now)\s+(?:now\s+)?in\s+(?P<court_who>\S+?)\s+court\b)"
-    r"|(?P<toknow>\b(?:wants|wanted|needs|needed|asked)\s+to\s+(?:know|see|hear)\b(?!\s+(?:if|whether|how|what|when|why|from)\b))"
+    r"|(?P<toknow>\b(?:wants|wanted|needs|needed|asked)\s+to\s+(?:know|hear)\b(?!\s+(?:if|whether|how|what|when|why|from)\b))"
     r"|(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
     r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
     r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
@@ -396,7 +396,7 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
         pos = o.end
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     what_raw, to = _split_to_recipient(doc, names, pos, end)
-    what = _tidy(doc, what_raw)
+    what = _AT_TIME_RE.sub("", _tidy(doc, what_raw))  # "sent it at 4pm": when, not what
     if o is None or o.kind == "me":
         o = to or o
     person = o.name if o is not None and o.kind == "name" else None
@@ -404,6 +404,9 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
         bare = _BARE_WHAT.get(verb)
         return (bare, person) if bare else None
     return what, person
+
+
+_AT_TIME_RE = re.compile(r"\s+at\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?$", re.IGNORECASE)
 
 
 def _due_for(
@@ -469,9 +472,17 @@ def find_loops(
             if not any(a < x[0].start < b for a, b in spans)  # "todo: follow up w/ Sam": read
         )
         found.sort(key=lambda f: f[0].start)
+    for direction, what, person, start, end, k in later.coming(doc, names, hits, claimed):
+        found.append((_Found(direction, what, person, start, end), k))
+    found = later.deadlines(doc, hits, claimed, found, covered)  # type: ignore[arg-type]
     found = _resolve_pronouns(doc, found, covered)
+    found = later.antecedents(doc, names, found, _with_person)  # type: ignore[arg-type]
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+def _with_person(f: _Found, person: str) -> _Found:
+    return _Found(f.direction, f.what, person, f.start, f.end, f.generic)
 
 
 _NEXT_THING_RE = re.compile(r"\s*(?:and|\+|&)\s+(?:the|a|an|our|some|their)\s", re.IGNORECASE)
@@ -692,7 +703,7 @@ def _one_loop(
         subj = _says_speaker(doc, names, m.start()) or subj
     if subj.who is Who.OTHER:
         return None
-    if subj.who is Who.ME and kind in ("weak", "strong") and not _subject_word_is_me(doc, m):
+    if subj.who is Who.ME and kind == "weak" and not _subject_word_is_me(doc, m):
         subj = _colon_speaker(doc, names, m.start()) or subj  # "Henrik: will revert by Fri"
     if kind == "owe":
         return _owe(doc, names, subj, pos, vp_end)
@@ -1388,6 +1399,9 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             continue
         if got is None or _PARTIAL_RE.match(got.what):
             continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
+        if got.what.split()[0].lower() in _PRONOUN_WHATS and out:
+            # "TERM SHEET IN 🎉 shiv sent it at 4pm": it is the thing just named
+            got = Settlement(got.direction, out[-1].what, got.person)
         ones = _split_settlement(doc, got, m.lastgroup, end, ce)
         if m.lastgroup == "sent" and got.person is not None:
             ones += _and_to_another(doc, names, starts, got.direction, ce)

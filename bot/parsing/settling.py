@@ -33,7 +33,6 @@ _SAME = {
     "confirm": "reply",
     "steps": "reply",
     "step": "reply",
-    "update": "reply",
     "inv": "invoice",
     "refs": "reference",
     "ref": "reference",
