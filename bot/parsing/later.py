@@ -82,9 +82,9 @@ def antecedents(
     with_person: Callable[[Found, str], Found],
 ) -> list[tuple[Found, int | None]]:
     """ "Greta intro'd us to Paulo Serra (finance). we owe him the vendor pack": him and her
-    mean the person mentioned last before them; he and she, the last person who was a sentence's
-    subject ("Omar's colleague Sunita Rao joined the call. she needs…"), not someone named later
-    in it ("she's leaving, her replacement is Pedro. she'll intro us": still her)."""
+    mean the person named last before them when that person leads a clause ("Omar's colleague
+    Sunita Rao joined the call. she needs…") or was just introduced to us, not someone named in
+    passing ("she's leaving, her replacement is Pedro. she'll intro us": still her)."""
     out = []
     for f, due in found:
         if f.person is None and len(names.spans) > 1:
@@ -102,22 +102,30 @@ _SUBJECT_HEAD_RE = re.compile(
 )
 
 
+_INTRODUCED_RE = re.compile(
+    r"\b(?:intro'?d|introduced|intro-ed|connected)\s+(?:us|me)\s+(?:to|with)\s+$", re.IGNORECASE
+)
+
+
 def _last_named(doc: Doc, names: Names, pronoun: re.Match[str]) -> str | None:
+    """Without knowing anyone's gender, only a name that leads its clause ("Omar's colleague
+    Sunita Rao joined …", "Lan's birthday …") or someone just introduced to us ("intro'd us to
+    Binta Sow") is safe to take: "came back w/ his partner Aisling … sending him" is not her."""
     pos = pronoun.start()
-    before = [s for s in names.spans if s.end <= pos]
+    before = [s for s in names.spans if s.end <= pos and not s.mention]
     if len(before) < 2:
         return None  # one person before: the note's main person already
     last = before[-1]
     if _COORDINATED_RE.match(doc.text[before[-2].end : last.start]):
         return None  # "Priya and Raj. she wants …": which one is not said
-    if last.possessive and not any(s.name == last.name and not s.possessive for s in before):
-        return None  # "nothing from hendrik-jan re Pieter's email. nudged him": Pieter's a thing's
-    if pronoun.group(0).lower() in ("he", "she"):
-        if last.possessive:
-            return None
-        head = doc.text[doc.clause_start(last.start) : last.start]
-        if not _SUBJECT_HEAD_RE.match(head):
-            return None
+    if last.possessive and (
+        pronoun.group(0).lower() in ("he", "she")
+        or not any(s.name == last.name and not s.possessive for s in before)
+    ):
+        return None  # "nothing from hendrik-jan re Pieter's email. nudged him": not Pieter
+    head = doc.text[doc.clause_start(last.start) : last.start]
+    if not _SUBJECT_HEAD_RE.match(head) and not _INTRODUCED_RE.search(head):
+        return None
     return doc.restore(last.name)
 
 
