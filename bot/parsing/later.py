@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.parsing.dates import DateHit, Lean
 from bot.parsing.doc import Doc
@@ -24,6 +24,8 @@ class Found(Protocol):
     start: int
     end: int
 
+
+F = TypeVar("F", bound=Found)
 
 # A clause that is only a deadline: "Due 20/10.", "deadline is thursday", "she needs it by the
 # 20th", "pay by end of next week".
@@ -43,9 +45,9 @@ def deadlines(
     doc: Doc,
     hits: list[DateHit],
     claimed: set[int],
-    found: list[tuple[Found, int | None]],
+    found: list[tuple[F, int | None]],
     covered: list[tuple[int, int]],
-) -> list[tuple[Found, int | None]]:
+) -> list[tuple[F, int | None]]:
     """Give a loop with no due date the deadline said alone in a later clause (whose span goes
     to `covered`: "she needs it by the 20th" is no need of hers)."""
     if not any(d is None for _, d in found):
@@ -78,9 +80,9 @@ def _sentences_between(doc: Doc, a: int, b: int) -> int:
 def antecedents(
     doc: Doc,
     names: Names,
-    found: list[tuple[Found, int | None]],
-    with_person: Callable[[Found, str], Found],
-) -> list[tuple[Found, int | None]]:
+    found: list[tuple[F, int | None]],
+    with_person: Callable[[F, str], F],
+) -> list[tuple[F, int | None]]:
     """ "Greta intro'd us to Paulo Serra (finance). we owe him the vendor pack": him and her
     mean the person named last before them when that person leads a clause ("Omar's colleague
     Sunita Rao joined the call. she needs…") or was just introduced to us, not someone named in

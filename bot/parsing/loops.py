@@ -122,6 +122,9 @@ _PROGRESSIVE_BASE = {
 }
 # Third parties owe only through promises: "she'll send", "he promised to", not "she should".
 _THEM_STRONG = ("promised", "agreed", "offered")
+# What someone else will do that is their own business, not owed to us: "he'll book catering",
+# "he'll reach out when ready", "they'll drop exclusivity", .
+_THEIR_OWN = words("book buy order drop chase ask thank find look reach pull dig sort line")
 
 # Verbs that make a loop out of "will"/"going to": a deliverable, not a plan to "be in Berlin".
 _ACTION_VERBS = words(
@@ -241,11 +244,35 @@ def _split_to_recipient(doc: Doc, names: Names, start: int, end: int) -> tuple[s
         if o is None:
             # "get it to our accountant Femi Okoro": a few words say who the person is
             o = _described(doc, names, start + m.end())
-        if o is not None and doc.text[o.end : end].strip(" ,.") == "":
+        if o is None:
+            t = _TITLE_RE.match(segment, m.end())  # "to Dr. Amina"
+            o = obj_at(doc, names, start + t.end()) if t is not None else None
+        if o is not None and (
+            _AT_PLACE_RE.fullmatch(doc.text, o.end, end) or _only_more_names(doc, names, o, end)
+        ):
             return segment[: m.start()], o
     return segment, None
 
 
+def _only_more_names(doc: Doc, names: Names, o: Obj, end: int) -> bool:
+    """ "to Olumide + Funmi": more recipients, and nothing else, up to `end`."""
+    pos = o.end
+    for _ in range(5):
+        m = re.match(r"\s*(?:,\s*)?(?:and|&|\+|,)\s*", doc.text[pos:end])
+        nxt = obj_at(doc, names, pos + m.end()) if m is not None else None
+        if nxt is None or nxt.kind != "name":
+            return False
+        pos = nxt.end
+        if not doc.text[pos:end].strip(" ,."):
+            return True
+    return False
+
+
+_TITLE_RE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Prof|Dra)\.?\s+")
+# what may follow the person a thing went to: "to Mehmet Aydın at Helsing", "to Raj (Acme)"
+_AT_PLACE_RE = re.compile(
+    r"[\s,.]*(?:(?:at|@|from)\s+[^\W\d_][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)?|\([^)]*\))?[\s,.]*"
+)
 _DESCRIBED_RE = re.compile(r"(?:our|my|their|the)\s+[a-z][\w-]*\s+(?:[a-z][\w-]*\s+)?")
 
 
@@ -392,6 +419,9 @@ def _intro(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]
 def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, str | None] | None:
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     o = obj_at(doc, names, pos)
+    span = names.by_start.get(_skip_spaces(doc.text, pos))
+    if o is not None and span is not None and span.possessive:
+        o = None  # "sent Aga's profile to Mehmet": Aga's is whose profile, not whom it went to
     if o is not None:
         pos = o.end
     pos = _eat_any(doc, pos, ("over", "along")) or pos
@@ -474,11 +504,67 @@ def find_loops(
         found.sort(key=lambda f: f[0].start)
     for direction, what, person, start, end, k in later.coming(doc, names, hits, claimed):
         found.append((_Found(direction, what, person, start, end), k))
-    found = later.deadlines(doc, hits, claimed, found, covered)  # type: ignore[arg-type]
+    found = later.deadlines(doc, hits, claimed, found, covered)
     found = _resolve_pronouns(doc, found, covered)
-    found = later.antecedents(doc, names, found, _with_person)  # type: ignore[arg-type]
+    found = later.antecedents(doc, names, found, _with_person)
+    found = _one_thing(doc, found)
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+_THING_FILLER = words(
+    """
+    the a an our my their his her its this that these those some any for with w to of on in and
+    from by up over back all both one it them us me him new next
+    """
+)
+
+
+def _thing_words(what: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[^\W\d_][\w'-]*", what.lower()):
+        w = w.split("'", 1)[0]
+        if w in _THING_FILLER or len(w) < 3:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+    return out
+
+
+def _one_thing(doc: Doc, found: list[tuple[_Found, int | None]]) -> list[tuple[_Found, int | None]]:
+    """One thing owed said twice is one loop: "he asked for our cap table … I owe him the cap
+    table next week", "drafting offer — promised Khoa the written offer by Thursday"; and a
+    promise that names only the kind of thing ("Aiko asked for our ops contacts, I'll send a
+    list Thu") keeps what was asked for. The one with a due day, and a person, is kept."""
+    if len(found) < 2:
+        return found
+    out: list[tuple[_Found, int | None]] = []
+    for f, due in found:
+        for i, (g, g_due) in enumerate(out):
+            if g.direction is not f.direction or (f.person and g.person and f.person != g.person):
+                continue
+            same = _thing_words(f.what) & _thing_words(g.what)
+            follows = (
+                f.person is None
+                and g.person is not None
+                and not g.generic
+                and len(f.what.split()) <= 2
+                and sum(doc.text.count(c, g.end, f.start) for c in ".!?\n") <= 1
+            )
+            if not same and not follows:
+                continue
+            later = due is not None and g_due is None
+            keep, other, keep_due = (f, g, due) if later else (g, f, g_due)
+            if follows:
+                keep, other, keep_due = g, f, g_due if g_due is not None else due
+            person = keep.person or other.person
+            out[i] = (
+                _Found(keep.direction, keep.what, person, min(f.start, g.start), max(f.end, g.end)),
+                keep_due,
+            )
+            break
+        else:
+            out.append((f, due))
+    return out
 
 
 def _with_person(f: _Found, person: str) -> _Found:
@@ -715,6 +801,8 @@ def _one_loop(
         return _waiting(doc, names, pos, vp_end)
     if kind == "strong":
         phrase = m.group(0).lower()
+        if phrase in ("should", "must") and _QUESTION_RE.match(doc.text, m.end()):
+            return None  # "should I reach out?": a question, not a promise
         if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
             return None
         nxt = _word_at(doc, pos)
@@ -741,10 +829,17 @@ def _says_speaker(doc: Doc, names: Names, pos: int) -> Subject | None:
     """The person who says, earlier in the sentence, what someone else will do."""
     stop = max(doc.text.rfind(c, 0, pos) for c in ".!?\n")
     for span in reversed(names.spans):
-        if stop < span.start < pos and not span.possessive:
-            if _SAYS_IN_RE.match(doc.text, span.end):
-                return Subject(Who.THEM, doc.restore(span.name))
+        said = _SAYS_IN_RE.match(doc.text, span.end)
+        if stop < span.start < pos and not span.possessive and said:
+            return Subject(Who.THEM, doc.restore(span.name))
+    if _PRONOUN_SAYS_RE.search(doc.text, stop + 1, pos):
+        return Subject(Who.THEM)  # "she says CBN will decide": her, the note's person
     return None
+
+
+_PRONOUN_SAYS_RE = re.compile(
+    r"\b(?:she|he)\s+(?:says|said|mentioned|reckons|thinks|confirmed)\b", re.IGNORECASE
+)
 
 
 def _subject_word_is_me(doc: Doc, m: re.Match[str]) -> bool:
@@ -1109,6 +1204,7 @@ def _starts_with_i(doc: Doc, pos: int) -> bool:
     return k >= 0 and doc.tokens[k].lower in ("i", "we")
 
 
+_QUESTION_RE = re.compile(r"\s+(?:I|we)\b[^.!?\n]*\?", re.IGNORECASE)
 _WHEN_RE = re.compile(r"\s(?:when|once|as\s+soon\s+as)\s", re.IGNORECASE)
 _TO_US_RE = re.compile(r"\s(?:to|with)\s+(?:us|me)\b", re.IGNORECASE)
 
@@ -1116,9 +1212,7 @@ _TO_US_RE = re.compile(r"\s(?:to|with)\s+(?:us|me)\b", re.IGNORECASE)
 def _subject_word_is_me_at(doc: Doc, pos: int) -> bool:
     """ "I'll send me…" never; "we will send" is us: an I or we before `pos` in its clause."""
     cs = doc.clause_start(pos)
-    return any(
-        t.lower.split("'", 1)[0] in ("i", "we") for t in doc.tokens if cs <= t.start < pos
-    )
+    return any(t.lower.split("'", 1)[0] in ("i", "we") for t in doc.tokens if cs <= t.start < pos)
 
 
 _AND_BACK_RE = re.compile(r"\s(?:and|then|&)\s+(?=(?:get|circle|come)\s+back\b)", re.I)
@@ -1161,6 +1255,11 @@ def _modal(
         what = re.sub(r"^(?:dig|pull|line|sort)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
     # a bare "a reply" gives way to the thing itself when the note names one
     generic = what == "a reply"
+    if subj.who is Who.THEM and (
+        (first[0] in _THEIR_OWN and not _eat_any(doc, first[1], ("off", "over", "by")))
+        or what.lower().startswith(("w/", "with "))
+    ):
+        return None  # "she'll share w/ the partnership": passed on, not owed to us
     if subj.who is Who.ME and first[0] in _SEND_VERBS:
         o = obj_at(doc, names, first[1])
         if o is not None and o.kind == "me" and not _subject_word_is_me_at(doc, pos):
@@ -1389,6 +1488,15 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
                     seen.add(key)
                     out.append(passive)
             continue
+        cs = doc.clause_start(m.start())
+        if doc.text[cs - 1 : cs] == ")" and not doc.text[cs : m.start()].strip():
+            got = None  # "proposal + 3 refs (Wise, N26) sent to JP": the thing is before
+            for passive in _passive(doc, names, m, end):
+                key = (passive.direction, passive.what.lower(), passive.person)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(passive)
+            continue
         got = _one_settle(doc, names, m, subj, end)
         if got is None and m.lastgroup == "done":
             for passive in _passive(doc, names, m, end):  # "DDQ from Hauwa landed"
@@ -1405,6 +1513,7 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         ones = _split_settlement(doc, got, m.lastgroup, end, ce)
         if m.lastgroup == "sent" and got.person is not None:
             ones += _and_to_another(doc, names, starts, got.direction, ce)
+            ones += _also_to(doc, names, got, ones, m.end(), ce)
         for one in ones:
             key = (one.direction, one.what.lower(), one.person)
             if key not in seen:
@@ -1418,6 +1527,22 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
     # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
     named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
     return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]
+
+
+_TO_NAME_RE = re.compile(r"\s(?:to|for)\s+", re.IGNORECASE)
+
+
+def _also_to(
+    doc: Doc, names: Names, got: Settlement, ones: list[Settlement], pos: int, ce: int
+) -> list[Settlement]:
+    """ "sent both gala quotes to Olumide + Funmi": each of them got the things."""
+    for t in _TO_NAME_RE.finditer(doc.text, pos, ce):
+        people = _recipients(doc, names, t.end())
+        if len(people) > 1 and people[0] == got.person:
+            return [
+                Settlement(o.direction, o.what, p) for p in people[1:] for o in ones if o.person
+            ]
+    return []
 
 
 def _and_to_another(
@@ -1462,6 +1587,10 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     if kind not in ("sent", "got", "done"):
         return []
     cs = doc.clause_start(m.start())
+    if doc.text[cs - 1 : cs] == ")" and not doc.text[cs : m.start()].strip():
+        opening = doc.text.rfind("(", max(0, cs - 120), cs)
+        if opening > 0:
+            return _passive_over(doc, names, m, end, opening)
     person: str | None = None
     inside = [sp for sp in names.spans if cs <= sp.start < m.start()]
     what_end = m.start()
@@ -1512,6 +1641,23 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     return [Settlement(direction, t, person) for t in things]
 
 
+def _passive_over(
+    doc: Doc, names: Names, m: re.Match[str], end: int, opening: int
+) -> list[Settlement]:
+    """The thing before a parenthetical, handed over: "proposal + 3 refs (Wise, N26) sent to
+    JP"."""
+    cs = doc.clause_start(opening)
+    what = _tidy(doc, doc.text[cs:opening])
+    if not what or any(cs <= sp.start < opening for sp in names.spans):
+        return []
+    if what.split()[0].lower() in _NOT_A_THING or m.lastgroup != "sent":
+        return []
+    r = re.match(r"\s*(?:over\s+|back\s+)?to\s+", doc.text[m.end() : end])
+    people = _recipients(doc, names, m.end() + r.end()) if r is not None else []
+    things = [t.strip() for t in _THING_SPLIT_RE.split(what) if t.strip()]
+    return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
+
+
 # "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox"
 _IN_AS_DONE_RE = re.compile(
     r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
@@ -1522,6 +1668,7 @@ _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're
 
 
 # "data room link → Priya V ✅", "comps to Mei ✅", "section 32 to Liam, finally"
+_TITLE_END_RE = re.compile(r"\s(?:Dr|Mr|Mrs|Ms|Prof|Dra)\.?\s*$")
 _ARROW_RE = re.compile(r"\s*(?:→|->|=>|➡️?|⟶)\s*")
 _DONE_MARK_RE = re.compile(r"[✅✔☑👍]|\b(?:finally|done|sent|delivered|at\s+last)\b", re.IGNORECASE)
 _FUTURE_WORDS_RE = re.compile(
@@ -1536,7 +1683,9 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
     out: list[Settlement] = []
     for span in names.spans:
         cs = doc.clause_start(span.start)
-        head = text[cs : span.start]
+        if text[cs - 1 : cs] == "." and _TITLE_END_RE.search(text, max(0, cs - 6), cs):
+            cs = doc.clause_start(cs - 2)  # "to Dr. Amina": the title's dot ends no clause
+        head = _TITLE_END_RE.sub(" ", text[cs : span.start])
         arrow = _ARROW_RE.search(head)
         if arrow is not None and arrow.end() == len(head):
             what_raw = head[: arrow.start()]
@@ -1546,9 +1695,10 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
             continue
         ce = doc.clause_end(span.end)
         after = text[span.end : doc.clause_end(ce + 1) if ce < len(text) else ce]
-        sent_out = arrow is None and what_raw.rstrip().lower().endswith(" out")
+        sent_out = arrow is None and what_raw.rstrip().lower().endswith((" out", " back"))
         if sent_out:
-            what_raw = what_raw.rstrip()[:-4]  # "offer out to khoa": it went out
+            # "offer out to khoa": it went out; "answers back to Dr. Amina": returned
+            what_raw = what_raw.rstrip().rsplit(" ", 1)[0]
         if arrow is None and not sent_out and not _DONE_MARK_RE.search(after):
             continue  # "onboarding doc to her by Mon" is a loop; only a tick makes it done
         if _FUTURE_WORDS_RE.search(text[cs:ce]):

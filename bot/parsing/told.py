@@ -16,12 +16,14 @@ from bot.parsing.model import Direction, Settlement
 from bot.parsing.subjects import Names, Who, obj_at, subject_before
 
 _TOLD_RE = re.compile(
-    r"\b(?P<verb>told|tell|informed|updated|let|rang|called|phoned|confirmed\s+to|paid"
+    r"\b(?P<verb>told|tell|informed|updated|let|rang|called|phoned|confirmed\s+to|paid|emailed"
+    r"|texted|messaged|pinged"
     r"|came\s+back)\b",
     re.IGNORECASE,
 )
 _TOLD_WORDS = frozenset(
-    "told tell informed updated let rang called phoned confirmed paid came".split()  # noqa: SIM905
+    {"told", "tell", "informed", "updated", "let", "rang", "called", "phoned", "confirmed"}
+    | {"paid", "came", "emailed", "texted", "messaged", "pinged"}
 )
 _ABOUT_RE = re.compile(r"\s*(?:about|of|re:?|regarding)\s+(?P<what>[^,.;:!?\n]{2,60})", re.I)
 _TO_DO_RE = re.compile(r"\s*(?:to\s+\w|me\b|us\b|off\b)", re.IGNORECASE)
@@ -30,6 +32,13 @@ _NOT_YET_RE = re.compile(
     r"|\bcan|\bcould|\bmust)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+_WITH_VERBS = frozenset({"rang", "called", "phoned", "emailed", "texted", "messaged", "pinged"})
+_WITH_THING_RE = re.compile(
+    r"\s*(?:back\s+)?(?:w/|with)\s+(?P<what>[^,;:!?\n]{2,60}?)\s*"
+    r"(?=$|[,;:!?\n]|\.(?!\d)|\s[-–—]|\s+(?:and|but|so)\s)",
+    re.IGNORECASE,
+)
+_NOT_THINGS = frozenset("me us him her them his their my our".split())  # noqa: SIM905
 _FROM_RE = re.compile(r"\s*from\s+", re.IGNORECASE)
 _THING_RE = re.compile(
     r"(?:^|[.!?\n]\s*|,\s*)(?:the\s+|our\s+|their\s+|her\s+|his\s+)?(?P<what>[^\W\d_][\w\s'-]{0,40}?)\s*$"
@@ -52,9 +61,20 @@ def find(doc: Doc, names: Names) -> list[Settlement]:
         if subj.who is not Who.ME or _subject_word(doc, m.start()) not in ("", "i", "we"):
             continue
         o = obj_at(doc, names, m.end())
-        if o is None or o.kind != "name":
-            continue
+        if o is None or o.kind == "me" or (o.kind == "pronoun" and verb not in ("told", "let")):
+            continue  # "told her 👍" is the main person told
         rest_at = o.end
+        if verb in _WITH_VERBS:
+            with_ = _WITH_THING_RE.match(text, rest_at)
+            if (
+                with_ is not None
+                and with_.group("what").split()[0].lower() not in _NOT_THINGS
+                and names.by_start.get(with_.start("what")) is None  # "called Raj w/ Ana"
+            ):
+                # "rang Liam back w/ the 1.52 counter", "called khoa w/ onsite feedback"
+                out.append(Settlement(Direction.YOU_OWE, with_.group("what").strip(), o.name))
+            if verb not in ("rang", "called", "phoned"):
+                continue
         if verb == "let":
             know = re.match(r"\s*know\b", text[rest_at:])
             if know is None:
@@ -62,6 +82,9 @@ def find(doc: Doc, names: Names) -> list[Settlement]:
             rest_at += know.end()
         elif verb in ("rang", "called", "phoned"):
             back = re.match(r"\s*back\b", text[rest_at:])
+            with_ = _WITH_THING_RE.match(text, rest_at)
+            if back is None and with_ is not None:
+                continue  # the thing was read above
             if back is None:
                 continue  # "called Raj" is the interaction, read by its kind
             rest_at += back.end()
