@@ -300,8 +300,6 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             to = _eat(doc, after, "to") or _eat_with(doc, after)
             o = obj_at(doc, names, to) if to is not None else None
             return _reply_about(doc, o.end if o else (to or after), end), o.name if o else None
-    if verb in ("revert", "reverts"):  # "will revert on the pricing": a reply, on what
-        return _reply_about(doc, _eat(doc, pos, "back") or pos, end), None
     if verb in ("reply", "respond", "answer", "replied", "responded", "answered"):
         to = _eat(doc, pos, "to")
         o = obj_at(doc, names, to if to is not None else pos)

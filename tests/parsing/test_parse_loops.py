@@ -237,7 +237,7 @@ ROUND5_LOOPS = [
     (
         "name-colon-speaks",
         "Henrik: will revert on the pricing by Friday",
-        (THEY, "a reply on the pricing", "Henrik", FRIDAY_5PM.date()),
+        (THEY, "revert on the pricing", "Henrik", FRIDAY_5PM.date()),
     ),
     (
         "recipient-after-a-description",
