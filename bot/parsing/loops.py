@@ -1710,7 +1710,11 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
         if (
             first in _ACTION_VERBS
             or first in _SEND_VERBS
-            or (first.endswith("ed") and (arrow is None or len(what.split()) < 2))
+            or (
+                first.endswith("ed")
+                and not sent_out  # "revised pricing out to margriet": out is the verb
+                and (arrow is None or len(what.split()) < 2)
+            )
         ):
             continue  # "sent X to Sam" is read by the verb; "revised concepts → JP" is a thing
         people = _recipients(doc, names, span.start) or [doc.restore(span.name)]

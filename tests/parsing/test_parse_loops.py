@@ -352,3 +352,19 @@ def test_the_service_closes_the_answer_not_the_deliverable() -> None:
     sheet, answer = Open("the budget sheet"), Open("an answer on the discount")
     assert settle.best([sheet, answer], "a reply") is answer
     assert settle.best([sheet, answer], "a reply on the offsite") is None
+
+
+def test_the_service_reads_a_day_as_when_and_a_short_word_as_the_long_one() -> None:
+    @dataclass
+    class Open:
+        what: str
+
+    status, deck = Open("a status update"), Open("a credentials deck")
+    assert settle.best([status], "Friday update") is status
+    assert settle.best([deck], "creds deck") is deck
+    assert settle.best([Open("the roadmap deck")], "the intro deck") is None
+
+
+def test_a_thing_out_to_someone_is_handed_over_even_when_it_reads_like_a_verb() -> None:
+    _, settles = _read("revised pricing out to Rosa by email: 3yr @ 8% off. she'll revert by wed")
+    assert Settlement(YOU, "revised pricing", "Rosa") in settles
