@@ -141,7 +141,7 @@ _SEND_VERBS = words(
     send email e-mail mail forward share give pass bring show drop lend return resend get text
     message sent emailed mailed forwarded shared gave handed passed returned delivered resent
     texted messaged brought showed lent got sending emailing sharing forwarding bringing dropping
-    mailing
+    mailing fwd fwd'd fwdd fwded
     """
 )
 _BARE_WHAT = {
@@ -1416,7 +1416,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped)\b)"
+    r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
@@ -1430,6 +1430,7 @@ _SETTLE_ANCHORS = words(
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
     delivered resent texted received recieved followed confirmed signed countersigned dropped
+    fwd'd fwdd fwded
     done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
     scheduled set in
     """
@@ -1524,6 +1525,14 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         if key not in seen:
             seen.add(key)
             out.append(extra)
+    things = {o.what for o in out if o.what.lower() not in _PRONOUN_WHATS}
+    if len(things) == 1 and len(out) > 1:
+        # "cap table to thijs done. also fwd'd it to tomás": it is the cap table
+        (thing,) = things
+        out = [
+            Settlement(o.direction, thing, o.person) if o.what.lower() in _PRONOUN_WHATS else o
+            for o in out
+        ]
     # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
     named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
     return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]

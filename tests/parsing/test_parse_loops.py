@@ -368,3 +368,9 @@ def test_the_service_reads_a_day_as_when_and_a_short_word_as_the_long_one() -> N
 def test_a_thing_out_to_someone_is_handed_over_even_when_it_reads_like_a_verb() -> None:
     _, settles = _read("revised pricing out to Rosa by email: 3yr @ 8% off. she'll revert by wed")
     assert Settlement(YOU, "revised pricing", "Rosa") in settles
+
+
+def test_forwarded_it_is_the_thing_handed_over_before() -> None:
+    _, settles = _read("pilot report to Rosa, done. also fwd'd it to Greta since she's waiting too")
+    assert Settlement(YOU, "pilot report", "Greta") in settles
+    assert Settlement(YOU, "pilot report", "Rosa") in settles
