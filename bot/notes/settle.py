@@ -31,6 +31,9 @@ _FILLER: Final = frozenset(
     | {"give", "gave", "some", "with", "from", "about", "our", "us", "we", "this", "that"}
     | {"these", "those", "one", "thing", "stuff", "everything", "over", "up", "all", "quick"}
     | {"revised", "updated", "new", "final", "latest", "signed", "full", "short", "little"}
+    # when, not which: "the Friday update" is the status update owed on Friday
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today"}
+    | {"weekly", "daily", "monthly", "quarterly", "tomorrow", "yesterday", "tonight"}
 )
 # Ways of saying the same move: a call answers a call owed, and a reply owed.
 _CALL: Final = "§call"
@@ -46,6 +49,7 @@ _SAME: Final = {
 }
 _ANSWERS: Final = {_CALL: frozenset({_CALL, _REPLY})}
 _FUZZY_MIN_LEN: Final = 5
+_SHORT_MIN_LEN: Final = 4  # a shortened word: its first letters, at least this many
 _FUZZY_RATIO: Final = 85.0
 
 
@@ -90,7 +94,12 @@ def _fuzzy_same(word: str) -> str | None:
 def _same(a: str, b: str) -> bool:
     if a == b:
         return True
-    if a.startswith("§") or b.startswith("§") or min(len(a), len(b)) < _FUZZY_MIN_LEN:
+    if a.startswith("§") or b.startswith("§"):
+        return False
+    short, long = sorted((a, b), key=len)
+    if len(short) >= _SHORT_MIN_LEN and long.startswith(short):
+        return True  # "creds" (cred) is credentials, "info" information
+    if len(short) < _FUZZY_MIN_LEN:
         return False
     return fuzz.ratio(a, b) >= _FUZZY_RATIO  # "contarct" is the contract
 
@@ -103,6 +112,8 @@ def score(what: str, loop_what: str) -> int:
     Two kinds of the same thing are two things: "sent the intro deck" does not settle "the
     roadmap deck", though both are decks; "sent the deck" does."""
     said, loop = words(what), words(loop_what)
+    if settling.topics_differ(what, loop_what):
+        return 0
     if said and loop and _two_kinds(said, loop):
         return 0
     return max(settling.overlap(what, loop_what), _overlap(said, loop))

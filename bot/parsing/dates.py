@@ -275,7 +275,9 @@ _MONTH_ONLY_RE = re.compile(
     rf"{_MONTH}\b(?:\s+(?P<year>(?:19|20)\d\d)\b)?",
     _I,
 )
-_ON_THE_RE = re.compile(r"\b(?P<pre>on|by)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", _I)
+_ON_THE_RE = re.compile(
+    r"\b(?P<pre>on|by|before|until|till)\s+the\s+(?P<day>\d{1,2})(?:st|nd|rd|th)\b", _I
+)
 _PREFIX_RE = re.compile(
     r"\b(?P<p>on|by|before|b4|until|till|til|due(?:\s+(?:on|by))?|no\s+later\s+than|from|since"
     r"|around|ideally\s+(?:by|before))"
@@ -562,7 +564,7 @@ def _on_the(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str |
     day = int(m.group("day"))
     if not 1 <= day <= 31:
         return Lean.EITHER, None, f'no such date "{_core_text(m)}"'  # "on the 32nd"
-    lean = Lean.FUTURE if m.group("pre").lower() == "by" else Lean.EITHER
+    lean = Lean.EITHER if m.group("pre").lower() == "on" else Lean.FUTURE
     return lean, DayOfMonth(day), None
 
 

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from bot.parsing import later, told
 from bot.parsing.dates import Clock, DateHit, Fallback, Lean, MonthOffset, due_at
 from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
@@ -31,6 +32,7 @@ _TRIGGER_RE = re.compile(
     r"|(?P<offer>\b(?:happy|glad|willing|keen)\s+to\b)"
     r"|(?P<letme>\b(?:let\s+me|lemme)\b)"
     r"|(?P<court>\bball(?:'s|\s+is|\s+now)\s+(?:now\s+)?in\s+(?P<court_who>\S+?)\s+court\b)"
+    r"|(?P<toknow>\b(?:wants|wanted|needs|needed|asked)\s+to\s+(?:know|hear)\b(?!\s+(?:if|whether|how|what|when|why|from)\b))"
     r"|(?P<wantsme>\b(?:wants|wanted|asked|needs|needed|expects|expected)\s+me\s+to\b)"
     r"|(?P<request>\b(?:wants|wanted|needs|needed|want|need|requested|requests"
     r"|(?:is\s+|'s\s+|are\s+|'re\s+)?asking\s+for|asks\s+for|asked\s+for)\b"
@@ -120,6 +122,9 @@ _PROGRESSIVE_BASE = {
 }
 # Third parties owe only through promises: "she'll send", "he promised to", not "she should".
 _THEM_STRONG = ("promised", "agreed", "offered")
+# What someone else will do that is their own business, not owed to us: "he'll book catering",
+# "he'll reach out when ready", "they'll drop exclusivity", .
+_THEIR_OWN = words("book buy order drop chase ask thank find look reach pull dig sort line")
 
 # Verbs that make a loop out of "will"/"going to": a deliverable, not a plan to "be in Berlin".
 _ACTION_VERBS = words(
@@ -128,7 +133,7 @@ _ACTION_VERBS = words(
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
     chase update tell ask thank reach drop pass bring show resend answer lend recommend dig
-    pull revert line sort
+    pull revert line sort decide
     """
 )
 _SEND_VERBS = words(
@@ -136,7 +141,7 @@ _SEND_VERBS = words(
     send email e-mail mail forward share give pass bring show drop lend return resend get text
     message sent emailed mailed forwarded shared gave handed passed returned delivered resent
     texted messaged brought showed lent got sending emailing sharing forwarding bringing dropping
-    mailing
+    mailing fwd fwd'd fwdd fwded
     """
 )
 _BARE_WHAT = {
@@ -236,9 +241,51 @@ def _split_to_recipient(doc: Doc, names: Names, start: int, end: int) -> tuple[s
     segment = doc.text[start:end]
     for m in re.finditer(r"\s(?:to|for)\s", segment):
         o = obj_at(doc, names, start + m.end())
-        if o is not None and doc.text[o.end : end].strip(" ,.") == "":
+        if o is None:
+            # "get it to our accountant Femi Okoro": a few words say who the person is
+            o = _described(doc, names, start + m.end())
+        if o is None:
+            t = _TITLE_RE.match(segment, m.end())  # "to Dr. Amina"
+            o = obj_at(doc, names, start + t.end()) if t is not None else None
+        if o is not None and (
+            _AT_PLACE_RE.fullmatch(doc.text, o.end, end) or _only_more_names(doc, names, o, end)
+        ):
             return segment[: m.start()], o
     return segment, None
+
+
+def _only_more_names(doc: Doc, names: Names, o: Obj, end: int) -> bool:
+    """ "to Olumide + Funmi": more recipients, and nothing else, up to `end`."""
+    pos = o.end
+    for _ in range(5):
+        m = re.match(r"\s*(?:,\s*)?(?:and|&|\+|,)\s*", doc.text[pos:end])
+        nxt = obj_at(doc, names, pos + m.end()) if m is not None else None
+        if nxt is None or nxt.kind != "name":
+            return False
+        pos = nxt.end
+        if not doc.text[pos:end].strip(" ,."):
+            return True
+    return False
+
+
+_TITLE_RE = re.compile(r"(?:Dr|Mr|Mrs|Ms|Prof|Dra)\.?\s+")
+# what may follow the person a thing went to: "to Mehmet Aydın at Helsing", "to Raj (Acme)"
+_AT_PLACE_RE = re.compile(
+    r"[\s,.]*(?:(?:at|@|from)\s+[^\W\d_][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)?|\([^)]*\))?[\s,.]*"
+)
+_DESCRIBED_RE = re.compile(r"(?:our|my|their|the)\s+[a-z][\w-]*\s+(?:[a-z][\w-]*\s+)?")
+
+
+def _described(doc: Doc, names: Names, pos: int) -> Obj | None:
+    """ "our accountant Femi Okoro", "their new CFO Ana": the person after a description."""
+    m = _DESCRIBED_RE.match(doc.text, pos)
+    if m is None:
+        return None
+    for k in range(pos, m.end() + 1):
+        span = names.by_start.get(k)
+        if span is not None and doc.text[k - 1] == " ":
+            return obj_at(doc, names, k)
+    return None
 
 
 def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | None] | None:
@@ -276,6 +323,13 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
         if w is not None and obj_at(doc, names, w) is None:
             # "check with finance (and get back to Priya) on the terms": the answer is owed
             return _checked_reply(doc, names, w, end)
+    if verb in ("decide", "decides"):
+        return _decision(doc, pos, end), None
+    if verb == "make":
+        after = _eat_any(doc, pos, ("a",))
+        got = _word_at(doc, after) if after is not None else None
+        if got is not None and got[0] in ("call", "decision"):
+            return _decision(doc, got[1], end), None  # "will make a call on the partnership"
     if verb in ("make", "do", "made", "did"):
         after = _eat_any(doc, pos, ("an", "the", "a"))
         if after is not None:
@@ -298,6 +352,16 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
             person = doc.restore(s.name)
             break
     return what, person
+
+
+_DECIDE_ON_RE = re.compile(r"\s*(?:on|about|between|whether|re)\s", re.IGNORECASE)
+
+
+def _decision(doc: Doc, pos: int, end: int) -> str:
+    """ "she'll decide on the pilot by the 16th": a decision, on what."""
+    m = _DECIDE_ON_RE.match(doc.text, pos, end)
+    rest = _tidy(doc, doc.text[pos:end]) if m is not None else ""
+    return f"a decision {rest}" if rest else "a decision"
 
 
 _ABOUT_RE = re.compile(r"\s*(?:on|about|re|regarding|wrt)\s+(?P<what>[^,;:!?\n]+)", re.I)
@@ -355,11 +419,14 @@ def _intro(doc: Doc, names: Names, pos: int, end: int) -> tuple[str, str | None]
 def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, str | None] | None:
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     o = obj_at(doc, names, pos)
+    span = names.by_start.get(_skip_spaces(doc.text, pos))
+    if o is not None and span is not None and span.possessive:
+        o = None  # "sent Aga's profile to Mehmet": Aga's is whose profile, not whom it went to
     if o is not None:
         pos = o.end
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     what_raw, to = _split_to_recipient(doc, names, pos, end)
-    what = _tidy(doc, what_raw)
+    what = _AT_TIME_RE.sub("", _tidy(doc, what_raw))  # "sent it at 4pm": when, not what
     if o is None or o.kind == "me":
         o = to or o
     person = o.name if o is not None and o.kind == "name" else None
@@ -367,6 +434,9 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
         bare = _BARE_WHAT.get(verb)
         return (bare, person) if bare else None
     return what, person
+
+
+_AT_TIME_RE = re.compile(r"\s+at\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?$", re.IGNORECASE)
 
 
 def _due_for(
@@ -432,9 +502,73 @@ def find_loops(
             if not any(a < x[0].start < b for a, b in spans)  # "todo: follow up w/ Sam": read
         )
         found.sort(key=lambda f: f[0].start)
+    for direction, what, person, start, end, k in later.coming(doc, names, hits, claimed):
+        found.append((_Found(direction, what, person, start, end), k))
+    found = later.deadlines(doc, hits, claimed, found, covered)
     found = _resolve_pronouns(doc, found, covered)
+    found = later.antecedents(doc, names, found, _with_person)
+    found = _one_thing(doc, found)
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+_THING_FILLER = words(
+    """
+    the a an our my their his her its this that these those some any for with w to of on in and
+    from by up over back all both one it them us me him new next
+    """
+)
+
+
+def _thing_words(what: str) -> set[str]:
+    out = set()
+    for w in re.findall(r"[^\W\d_][\w'-]*", what.lower()):
+        w = w.split("'", 1)[0]
+        if w in _THING_FILLER or len(w) < 3:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+    return out
+
+
+def _one_thing(doc: Doc, found: list[tuple[_Found, int | None]]) -> list[tuple[_Found, int | None]]:
+    """One thing owed said twice is one loop: "he asked for our cap table … I owe him the cap
+    table next week", "drafting offer — promised Khoa the written offer by Thursday"; and a
+    promise that names only the kind of thing ("Aiko asked for our ops contacts, I'll send a
+    list Thu") keeps what was asked for. The one with a due day, and a person, is kept."""
+    if len(found) < 2:
+        return found
+    out: list[tuple[_Found, int | None]] = []
+    for f, due in found:
+        for i, (g, g_due) in enumerate(out):
+            if g.direction is not f.direction or (f.person and g.person and f.person != g.person):
+                continue
+            same = _thing_words(f.what) & _thing_words(g.what)
+            follows = (
+                f.person is None
+                and g.person is not None
+                and not g.generic
+                and len(f.what.split()) <= 2
+                and sum(doc.text.count(c, g.end, f.start) for c in ".!?\n") <= 1
+            )
+            if not same and not follows:
+                continue
+            later = due is not None and g_due is None
+            keep, other, keep_due = (f, g, due) if later else (g, f, g_due)
+            if follows:
+                keep, other, keep_due = g, f, g_due if g_due is not None else due
+            person = keep.person or other.person
+            out[i] = (
+                _Found(keep.direction, keep.what, person, min(f.start, g.start), max(f.end, g.end)),
+                keep_due,
+            )
+            break
+        else:
+            out.append((f, due))
+    return out
+
+
+def _with_person(f: _Found, person: str) -> _Found:
+    return _Found(f.direction, f.what, person, f.start, f.end, f.generic)
 
 
 _NEXT_THING_RE = re.compile(r"\s*(?:and|\+|&)\s+(?:the|a|an|our|some|their)\s", re.IGNORECASE)
@@ -626,6 +760,14 @@ def _one_loop(
         return Direction.YOU_OWE, act[0], act[1], False
     if kind == "expected":
         return _expected(doc, names, m)
+    if kind == "toknow":
+        subj = subject_before(doc, names, m.start())
+        if subj.who is not Who.THEM:
+            subj = _carried_subject(doc, names, m.start()) or subj
+        if subj.who is not Who.THEM:
+            return None
+        what = _tidy(doc, doc.text[pos:vp_end])  # "he wants to know next steps by thurs"
+        return Direction.YOU_OWE, what or "a reply", subj.name, not what
     if kind == "wantsme":
         subj = subject_before(doc, names, m.start())
         if subj.who is Who.ME and subj.name is None and _starts_with_i(doc, m.start()):
@@ -637,10 +779,18 @@ def _one_loop(
     if kind == "said":
         who = m.group("said_subj").lower()
         subj = Subject(Who.ME) if who in ("i", "we") else subject_before(doc, names, m.start())
+        if who not in ("i", "we") and subj.who is not Who.THEM:
+            # "Keiko is out til the 20th, said she'll sign off": she, whoever said it
+            subj = _carried_subject(doc, names, m.start()) or Subject(Who.THEM)
         return _modal(doc, names, subj, pos, vp_end, weak=True)
     subj = subject_before(doc, names, m.start())
+    if subj.who is Who.OTHER and kind == "weak":
+        # "Bilal says his board will make a call": we hear it from Bilal
+        subj = _says_speaker(doc, names, m.start()) or subj
     if subj.who is Who.OTHER:
         return None
+    if subj.who is Who.ME and kind == "weak" and not _subject_word_is_me(doc, m):
+        subj = _colon_speaker(doc, names, m.start()) or subj  # "Henrik: will revert by Fri"
     if kind == "owe":
         return _owe(doc, names, subj, pos, vp_end)
     if kind == "asked":
@@ -651,6 +801,8 @@ def _one_loop(
         return _waiting(doc, names, pos, vp_end)
     if kind == "strong":
         phrase = m.group(0).lower()
+        if phrase in ("should", "must") and _QUESTION_RE.match(doc.text, m.end()):
+            return None  # "should I reach out?": a question, not a promise
         if subj.who is Who.THEM and not phrase.startswith(_THEM_STRONG):
             return None
         nxt = _word_at(doc, pos)
@@ -668,6 +820,55 @@ def _one_loop(
         if carried is not None and not _OBJECT_PRONOUN_RE.search(doc.text, pos, vp_end):
             subj = carried  # "he thinks 20% is greedy, will share his template by Tues"
     return _modal(doc, names, subj, pos, vp_end, weak=True)
+
+
+_SAYS_IN_RE = re.compile(r"\s+(?:says|said|mentioned|reckons|thinks|confirmed)\b", re.I)
+
+
+def _says_speaker(doc: Doc, names: Names, pos: int) -> Subject | None:
+    """The person who says, earlier in the sentence, what someone else will do."""
+    stop = max(doc.text.rfind(c, 0, pos) for c in ".!?\n")
+    for span in reversed(names.spans):
+        said = _SAYS_IN_RE.match(doc.text, span.end)
+        if stop < span.start < pos and not span.possessive and said:
+            return Subject(Who.THEM, doc.restore(span.name))
+    if _PRONOUN_SAYS_RE.search(doc.text, stop + 1, pos):
+        return Subject(Who.THEM)  # "she says CBN will decide": her, the note's person
+    return None
+
+
+_PRONOUN_SAYS_RE = re.compile(
+    r"\b(?:she|he)\s+(?:says|said|mentioned|reckons|thinks|confirmed)\b", re.IGNORECASE
+)
+
+
+def _subject_word_is_me(doc: Doc, m: re.Match[str]) -> bool:
+    if m.group(0).lower() in ("we'd", "i'd"):
+        return True
+    k = doc.token_index_at(m.start())
+    k = (len(doc.tokens) if k is None else k) - 1
+    while k >= 0 and doc.tokens[k].start >= doc.clause_start(m.start()):
+        if doc.tokens[k].lower.split("'", 1)[0] in ("i", "we"):
+            return True
+        k -= 1
+    t = doc.tokens[k + 1] if k + 1 < len(doc.tokens) else None
+    return t is not None and t.start <= m.start() < t.end and t.lower.startswith(("i'", "we'"))
+
+
+def _colon_speaker(doc: Doc, names: Names, pos: int) -> Subject | None:
+    """ "Henrik: will revert on the pricing": the name before the colon speaks."""
+    cs = doc.clause_start(pos)
+    if doc.text[cs:pos].strip() or cs == 0:
+        return None
+    head = doc.text[:cs].rstrip()
+    if not head.endswith(":"):
+        return None
+    head = head[:-1].rstrip()
+    line = max(head.rfind("\n"), head.rfind("."), head.rfind("!")) + 1
+    for span in names.spans:
+        if span.end == len(head) and not span.possessive and not head[line : span.start].strip():
+            return Subject(Who.THEM, doc.restore(span.name))
+    return None
 
 
 _OBJECT_PRONOUN_RE = re.compile(r"\b(?:him|her|them)\b", re.IGNORECASE)
@@ -1003,6 +1204,17 @@ def _starts_with_i(doc: Doc, pos: int) -> bool:
     return k >= 0 and doc.tokens[k].lower in ("i", "we")
 
 
+_QUESTION_RE = re.compile(r"\s+(?:I|we)\b[^.!?\n]*\?", re.IGNORECASE)
+_WHEN_RE = re.compile(r"\s(?:when|once|as\s+soon\s+as)\s", re.IGNORECASE)
+_TO_US_RE = re.compile(r"\s(?:to|with)\s+(?:us|me)\b", re.IGNORECASE)
+
+
+def _subject_word_is_me_at(doc: Doc, pos: int) -> bool:
+    """ "I'll send me…" never; "we will send" is us: an I or we before `pos` in its clause."""
+    cs = doc.clause_start(pos)
+    return any(t.lower.split("'", 1)[0] in ("i", "we") for t in doc.tokens if cs <= t.start < pos)
+
+
 _AND_BACK_RE = re.compile(r"\s(?:and|then|&)\s+(?=(?:get|circle|come)\s+back\b)", re.I)
 
 
@@ -1014,6 +1226,11 @@ def _modal(
     first = _word_at(doc, pos)
     if first is None:
         return None
+    if first[0] == "have" and subj.who is Who.THEM:
+        to_us = _TO_US_RE.search(doc.text, first[1], end)
+        if to_us is not None:  # "she'll have the usage numbers to us by Thursday"
+            what = _tidy(doc, doc.text[first[1] : to_us.start()])
+            return (Direction.THEY_OWE, what, subj.name, False) if what else None
     if first[0] in ("be", "have", "not", "never", "probably", "need", "want", "like", "love"):
         return None
     if weak and first[0] not in _ACTION_VERBS:
@@ -1027,6 +1244,9 @@ def _modal(
             return None
     if first[0] in ("dig", "pull") and _eat_any(doc, first[1], ("in", "into", "through")):
         return None  # "will dig in tmrw": work, not something owed
+    cut = _WHEN_RE.search(doc.text, pos, end)
+    if cut is not None:
+        end = cut.start()  # "will sign off on the budget when she's back"
     act = _action(doc, names, pos, end)
     if act is None:
         return None
@@ -1035,6 +1255,17 @@ def _modal(
         what = re.sub(r"^(?:dig|pull|line|sort)\s+|\s+(?:up|out|together)$", "", what, flags=re.I)
     # a bare "a reply" gives way to the thing itself when the note names one
     generic = what == "a reply"
+    if subj.who is Who.THEM and (
+        (first[0] in _THEIR_OWN and not _eat_any(doc, first[1], ("off", "over", "by")))
+        or what.lower().startswith(("w/", "with "))
+    ):
+        return None  # "she'll share w/ the partnership": passed on, not owed to us
+    if subj.who is Who.ME and first[0] in _SEND_VERBS:
+        o = obj_at(doc, names, first[1])
+        if o is not None and o.kind == "me" and not _subject_word_is_me_at(doc, pos):
+            # "has two candidates, will send me their CVs": whoever sends me is not me
+            carried = _carried_subject(doc, names, doc.clause_start(pos))
+            return Direction.THEY_OWE, what, carried.name if carried else None, generic
     if subj.who is Who.THEM:
         return Direction.THEY_OWE, what, subj.name, generic
     return Direction.YOU_OWE, what, person, generic
@@ -1064,6 +1295,9 @@ def _asked(
 ) -> tuple[Direction, str, str | None, bool] | None:
     o = obj_at(doc, names, pos)
     after = o.end if o is not None else pos
+    if subj.who is Who.ME and o is not None and o.kind == "me":
+        # "she's expanding into Lyon, asked us to send the partner list": still her
+        subj = _carried_subject(doc, names, pos - len("asked")) or subj
     if subj.who is Who.ME:
         if o is None or o.kind == "me":
             return None
@@ -1182,7 +1416,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<replied>\b(?:replied|responded|got\s+back)\b)"
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
-    r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped)\b)"
+    r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
@@ -1196,6 +1430,7 @@ _SETTLE_ANCHORS = words(
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
     delivered resent texted received recieved followed confirmed signed countersigned dropped
+    fwd'd fwdd fwded
     done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
     scheduled set in
     """
@@ -1254,6 +1489,15 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
                     seen.add(key)
                     out.append(passive)
             continue
+        cs = doc.clause_start(m.start())
+        if doc.text[cs - 1 : cs] == ")" and not doc.text[cs : m.start()].strip():
+            got = None  # "proposal + 3 refs (Wise, N26) sent to JP": the thing is before
+            for passive in _passive(doc, names, m, end):
+                key = (passive.direction, passive.what.lower(), passive.person)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(passive)
+            continue
         got = _one_settle(doc, names, m, subj, end)
         if got is None and m.lastgroup == "done":
             for passive in _passive(doc, names, m, end):  # "DDQ from Hauwa landed"
@@ -1264,19 +1508,72 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             continue
         if got is None or _PARTIAL_RE.match(got.what):
             continue  # "sent Khoa 2 of the 3 intros" settles nothing yet
-        for one in _split_settlement(doc, got, m.lastgroup, end, ce):
+        if got.what.split()[0].lower() in _PRONOUN_WHATS and out:
+            # "TERM SHEET IN 🎉 shiv sent it at 4pm": it is the thing just named
+            got = Settlement(got.direction, out[-1].what, got.person)
+        ones = _split_settlement(doc, got, m.lastgroup, end, ce)
+        if m.lastgroup == "sent" and got.person is not None:
+            ones += _and_to_another(doc, names, starts, got.direction, ce)
+            ones += _also_to(doc, names, got, ones, m.end(), ce)
+        for one in ones:
             key = (one.direction, one.what.lower(), one.person)
             if key not in seen:
                 seen.add(key)
                 out.append(one)
-    for extra in _handed_over(doc, names) + _answered(doc, names):
+    for extra in _handed_over(doc, names) + _answered(doc, names) + told.find(doc, names):
         key = (extra.direction, extra.what.lower(), extra.person)
         if key not in seen:
             seen.add(key)
             out.append(extra)
+    things = {o.what for o in out if o.what.lower() not in _PRONOUN_WHATS}
+    if len(things) == 1 and len(out) > 1:
+        # "cap table to thijs done. also fwd'd it to tomás": it is the cap table
+        (thing,) = things
+        out = [
+            Settlement(o.direction, thing, o.person) if o.what.lower() in _PRONOUN_WHATS else o
+            for o in out
+        ]
     # "Signed the DPA and sent it back to Jonas": one settlement, to Jonas
     named = {(o.direction, o.what.lower()) for o in out if o.person is not None}
     return [o for o in out if o.person is not None or (o.direction, o.what.lower()) not in named]
+
+
+_TO_NAME_RE = re.compile(r"\s(?:to|for)\s+", re.IGNORECASE)
+
+
+def _also_to(
+    doc: Doc, names: Names, got: Settlement, ones: list[Settlement], pos: int, ce: int
+) -> list[Settlement]:
+    """ "sent both gala quotes to Olumide + Funmi": each of them got the things."""
+    for t in _TO_NAME_RE.finditer(doc.text, pos, ce):
+        people = _recipients(doc, names, t.end())
+        if len(people) > 1 and people[0] == got.person:
+            return [
+                Settlement(o.direction, o.what, p) for p in people[1:] for o in ones if o.person
+            ]
+    return []
+
+
+def _and_to_another(
+    doc: Doc, names: Names, starts: list[int], direction: Direction, ce: int
+) -> list[Settlement]:
+    """ "sent Rosa the agenda and Greta the pricing sheet": one verb, a thing to each."""
+    out: list[Settlement] = []
+    for _ in range(4):  # a short list; the bound keeps it linear
+        low = doc.text[ce : ce + 6].lower()
+        pos = ce + 5 if low.startswith(" and ") else ce + 6 if low.startswith(", and ") else -1
+        if pos < 0:
+            break
+        o = obj_at(doc, names, pos)
+        first = _word_at(doc, o.end) if o is not None and o.kind == "name" else None
+        if o is None or first is None or first[0] not in _DETERMINERS:
+            break  # "… and Greta called": a new clause
+        ce = doc.clause_end(o.end + 1)
+        what = _tidy(doc, doc.text[o.end : _what_end(starts, o.end, ce)])
+        if not what:
+            break
+        out.append(Settlement(direction, what, o.name))
+    return out
 
 
 _THEIRS_DONE = frozenset(
@@ -1299,6 +1596,10 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     if kind not in ("sent", "got", "done"):
         return []
     cs = doc.clause_start(m.start())
+    if doc.text[cs - 1 : cs] == ")" and not doc.text[cs : m.start()].strip():
+        opening = doc.text.rfind("(", max(0, cs - 120), cs)
+        if opening > 0:
+            return _passive_over(doc, names, m, end, opening)
     person: str | None = None
     inside = [sp for sp in names.spans if cs <= sp.start < m.start()]
     what_end = m.start()
@@ -1349,6 +1650,23 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     return [Settlement(direction, t, person) for t in things]
 
 
+def _passive_over(
+    doc: Doc, names: Names, m: re.Match[str], end: int, opening: int
+) -> list[Settlement]:
+    """The thing before a parenthetical, handed over: "proposal + 3 refs (Wise, N26) sent to
+    JP"."""
+    cs = doc.clause_start(opening)
+    what = _tidy(doc, doc.text[cs:opening])
+    if not what or any(cs <= sp.start < opening for sp in names.spans):
+        return []
+    if what.split()[0].lower() in _NOT_A_THING or m.lastgroup != "sent":
+        return []
+    r = re.match(r"\s*(?:over\s+|back\s+)?to\s+", doc.text[m.end() : end])
+    people = _recipients(doc, names, m.end() + r.end()) if r is not None else []
+    things = [t.strip() for t in _THING_SPLIT_RE.split(what) if t.strip()]
+    return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
+
+
 # "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox"
 _IN_AS_DONE_RE = re.compile(
     r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
@@ -1359,6 +1677,7 @@ _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're
 
 
 # "data room link → Priya V ✅", "comps to Mei ✅", "section 32 to Liam, finally"
+_TITLE_END_RE = re.compile(r"\s(?:Dr|Mr|Mrs|Ms|Prof|Dra)\.?\s*$")
 _ARROW_RE = re.compile(r"\s*(?:→|->|=>|➡️?|⟶)\s*")
 _DONE_MARK_RE = re.compile(r"[✅✔☑👍]|\b(?:finally|done|sent|delivered|at\s+last)\b", re.IGNORECASE)
 _FUTURE_WORDS_RE = re.compile(
@@ -1373,7 +1692,9 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
     out: list[Settlement] = []
     for span in names.spans:
         cs = doc.clause_start(span.start)
-        head = text[cs : span.start]
+        if text[cs - 1 : cs] == "." and _TITLE_END_RE.search(text, max(0, cs - 6), cs):
+            cs = doc.clause_start(cs - 2)  # "to Dr. Amina": the title's dot ends no clause
+        head = _TITLE_END_RE.sub(" ", text[cs : span.start])
         arrow = _ARROW_RE.search(head)
         if arrow is not None and arrow.end() == len(head):
             what_raw = head[: arrow.start()]
@@ -1383,9 +1704,10 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
             continue
         ce = doc.clause_end(span.end)
         after = text[span.end : doc.clause_end(ce + 1) if ce < len(text) else ce]
-        sent_out = arrow is None and what_raw.rstrip().lower().endswith(" out")
+        sent_out = arrow is None and what_raw.rstrip().lower().endswith((" out", " back"))
         if sent_out:
-            what_raw = what_raw.rstrip()[:-4]  # "offer out to khoa": it went out
+            # "offer out to khoa": it went out; "answers back to Dr. Amina": returned
+            what_raw = what_raw.rstrip().rsplit(" ", 1)[0]
         if arrow is None and not sent_out and not _DONE_MARK_RE.search(after):
             continue  # "onboarding doc to her by Mon" is a loop; only a tick makes it done
         if _FUTURE_WORDS_RE.search(text[cs:ce]):
@@ -1397,7 +1719,11 @@ def _handed_over(doc: Doc, names: Names) -> list[Settlement]:
         if (
             first in _ACTION_VERBS
             or first in _SEND_VERBS
-            or (first.endswith("ed") and (arrow is None or len(what.split()) < 2))
+            or (
+                first.endswith("ed")
+                and not sent_out  # "revised pricing out to margriet": out is the verb
+                and (arrow is None or len(what.split()) < 2)
+            )
         ):
             continue  # "sent X to Sam" is read by the verb; "revised concepts → JP" is a thing
         people = _recipients(doc, names, span.start) or [doc.restore(span.name)]

@@ -2,7 +2,8 @@
 
 "offer out to khoa. he'll answer by next wed" owes us an answer on the offer, not any answer;
 "Dana ghosting on the exclusivity clause … she owes us an answer" one on the clause. A loop whose
-*what* says only "a reply" takes the thing handed over in the same note, else the thing the
+*what* says only "a reply" takes the thing handed over in the same note (to them for their
+answer, from them for ours), else the thing the
 note says it is "on", "re" or "about". Two replies owed by one person then read apart, and a
 later "Khoa accepted the offer" finds the right one.
 """
@@ -46,10 +47,12 @@ def with_topic(doc: Doc, specs: list[LoopSpec], settles: list[Settlement]) -> li
 
 
 def _topic(doc: Doc, spec: LoopSpec, settles: list[Settlement]) -> str | None:
-    if spec.direction is Direction.THEY_OWE:
-        for s in settles:
-            if s.direction is Direction.YOU_OWE and s.what.lower() not in _BARE:
-                return s.what  # "offer out to khoa … he'll answer"
+    # they answer what we handed over ("offer out to khoa … he'll answer"); we answer what came
+    # in from them ("Amina's questions came in … need to answer by 5/11")
+    handed = Direction.YOU_OWE if spec.direction is Direction.THEY_OWE else Direction.THEY_OWE
+    for s in settles:
+        if s.direction is handed and s.what.lower() not in _BARE:
+            return s.what
     m = _ABOUT_RE.search(doc.text)
     if m is None:
         return None

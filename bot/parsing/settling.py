@@ -25,6 +25,14 @@ _SAME = {
     "replies": "reply",
     "decision": "reply",  # "Siobhán accepted" settles "her decision on the offer"
     "paid": "payment",
+    "pay": "payment",
+    "reimbursement": "payment",
+    "reimbursements": "payment",
+    # telling someone the outcome answers what they were waiting to hear
+    "confirmation": "reply",
+    "confirm": "reply",
+    "steps": "reply",
+    "step": "reply",
     "inv": "invoice",
     "refs": "reference",
     "ref": "reference",
@@ -58,9 +66,18 @@ def content_words(text: str) -> frozenset[str]:
 
 def settles_loop(settlement_what: str, loop_what: str) -> bool:
     """True when a settlement of `settlement_what` closes a loop about `loop_what`."""
-    return bool(content_words(settlement_what) & content_words(loop_what))
+    return overlap(settlement_what, loop_what) > 0
 
 
 def overlap(settlement_what: str, loop_what: str) -> int:
     """How many content words they share: the best-matching loop is closed first."""
+    if topics_differ(settlement_what, loop_what):
+        return 0
     return len(content_words(settlement_what) & content_words(loop_what))
+
+
+def topics_differ(settlement_what: str, loop_what: str) -> bool:
+    """ "a reply on the offsite plans" does not settle "an answer on the discount": two replies
+    on two things are two things; a bare reply ("told Omar ✅") settles either."""
+    said, loop = content_words(settlement_what), content_words(loop_what)
+    return (said & loop) == {"reply"} and bool(said - {"reply"}) and bool(loop - {"reply"})
