@@ -59,11 +59,15 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         "drinks",
         r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
     ),
-    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"),
+    (
+        "email",
+        r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"
+        r"|\bfwd(?:'d|ed)\b|\bforwarded\b",
+    ),
     (
         "text",
         r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
-        r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail\b"
+        r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail(?:'d|ed)?\b"
         r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b"
         r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b",
     ),
@@ -84,7 +88,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"|\btraining\b|\breuni[ãa]o\b|\br[ée]union\b|\brdv\b)"
         # "the QBR deck", "meeting notes": a document about a meeting is a thing, not a meeting
         r"(?!\s+(?:deck|slides|notes|doc|docs|agenda|invite|summary|minutes|prep|template|link"
-        r"|links|video|account|env|environment|script|recording|day)\b)",
+        r"|links|video|account|env|environment|script|recording|day|plan|plans|materials)\b)",
     ),
     (
         "event",
@@ -95,6 +99,16 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ),
 )
 _WEAK = "meeting"
+# "he'll join the yusuf call", "will set up a call": an interaction still to come
+_PLAN_BEFORE_RE = re.compile(
+    r"(?:\bwill|'ll|\bgonna|\bgoing\s+to)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE
+)
+# "re Pieter's email", "Maria's emails": someone's message, a thing the note is about
+# (not "per Ken's email": that is how Ken told us)
+_THING_OF_RE = re.compile(
+    r"\b(?:re|about|sent|send|for|get|got|share|shared|need|needs|owes?|forward)\s+[\w-]+'s\s+$",
+    re.IGNORECASE,
+)
 # Things one does with people that name the interaction only when this note is about them
 # having happened: "debrief", "site visit w/ Haruto"; not "demo for Raj tomorrow".
 _ACTIVITIES = words(
@@ -168,7 +182,7 @@ _KIND_ANCHORS = words(
     pranzo bbq barbecue dîner diner jantar cc cc'd cced bcc replied messaged wrote accepted
     debrief site visit viewing appraisal kickoff kick-off board walkthrough walk-through demo
     training reunião reuniao réunion reunion rdv open hackathon final finals screen screened
-    sent gave dropped fruit bouquet mixer networking
+    sent gave dropped fruit bouquet mixer networking fwd'd fwded forwarded inmail'd inmailed
     """
 )
 
@@ -201,6 +215,15 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             _BOOKED_AFTER_RE.match(doc.text, m.end())
         ):
             continue  # "booked a disco call for Friday", "call booked 30/4": a plan
+        clause_text = doc.text[clause : m.start()]
+        if _PLAN_BEFORE_RE.search(clause_text):
+            continue  # "he'll join the yusuf call": a plan
+        if name in ("email", "text", "card") and _THING_OF_RE.search(clause_text):
+            continue  # "still nothing re Pieter's email": the thing, not how we spoke
+        if name == "card" and m[0][:1].isupper():
+            prev = doc.text[max(0, m.start() - 20) : m.start()].split()
+            if prev and prev[-1][:1].isupper() and m.start() != clause:
+                continue  # "a Blue Card transfer": a name, not a card sent
         if name == "text" and _CHANNEL_THEN_KIND_RE.match(doc.text, m.end()):
             continue  # "WhatsApp voice note", "WhatsApp call": the channel of the kind after it
         if name == _WEAK and _OTHERS_PLAN_RE.search(doc.text, max(0, m.start() - 14), m.start()):

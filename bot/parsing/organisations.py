@@ -8,11 +8,12 @@ Partnerships", "works at Hooli"; nicknames: "Anna-Lena Vogt (AL)", "Antoine More
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.parsing.doc import Doc, Token
-from bot.parsing.gazetteer import gazetteer
+from bot.parsing.gazetteer import COMMON_WORD, gazetteer, is_place
 from bot.parsing.known import Index, Resolved, fold, is_known_alias
 from bot.parsing.lexicon import NOT_NAMES, RELATIONS, THING_NOUNS, words
 from bot.parsing.model import OrgRef
@@ -20,13 +21,14 @@ from bot.parsing.people import KnownThings, NameSpan
 
 _ROLE_ACRONYMS = words(
     "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo hrbp"
-    " rssi dsi daf drh pm em"
+    " rssi dsi daf drh pm em gp ea"
 )
 _ROLE_WORDS = words(
     """
     founder cofounder co-founder president chair chairman chairwoman chairperson partner
     owner principal co-owner coowner treasurer recruiter headteacher headmaster headmistress
-    principal secretary trustee scout
+    principal secretary trustee scout lawyer accountant attorney solicitor counsel advisor
+    adviser banker analyst consultant auditor broker paralegal notary bookkeeper
     """
 )
 _ROLE_HEADS = words("head director manager lead vp svp evp avp")
@@ -219,7 +221,11 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                 place = _tok(doc, end + 1) is not None and (
                     doc.tokens[end + 1].lower in THING_NOUNS or doc.tokens[end + 1].text == "HQ"
                 )
-                if run is not None and (nxt.lower == "from" or (is_known and not place)):
+                if run is not None and (
+                    nxt.lower == "from"
+                    or (is_known and not place)
+                    or (not place and _handed_to_at(doc, s, run))
+                ):
                     end, org = run
                     fact(s).company = add_org(org)
                     _drop(by_first, at_k, end, not_people)
@@ -257,9 +263,79 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
             _alias_phrase(doc, s, fact, idx)
 
     _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
+    if has_paren:
+        _listed_in_brackets(doc, spans, add_org, not_people)
     people = [s for s in spans if s.start not in not_people]
     _which_by_company(people, facts, idx)
     return Found(list(orgs.values()), facts, people)
+
+
+def _handed_to_at(doc: Doc, s: NameSpan, run: tuple[int, str]) -> bool:
+    """ "intro'd me to Kofi Mensah at Hubtel", "sent the profile to Mehmet Aydın at Helsing": a
+    full name someone is introduced or sent to, then where they work. ("lunch with Sarah at
+    Nobu" is a venue: only "to" a full name reads so.)"""
+    if s.mention or s.first == 0 or s.first == s.last:
+        return False
+    p = doc.tokens[s.first - 1]
+    if p.lower != "to" or doc.text[p.end : doc.tokens[s.first].start].strip(" "):
+        return False
+    end, org = run
+    last = doc.tokens[end]
+    if last.lower in THING_NOUNS or is_place(fold(org)):
+        return False
+    return not (end + 1 < len(doc.tokens) and doc.tokens[end + 1].lower in THING_NOUNS)
+
+
+_LIST_SPLIT_RE = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*")
+_NOT_COMPANY_RE = re.compile(r"^(?:Q[1-4]|H[12]|FY\d*|\d+)$")
+
+
+def _listed_in_brackets(
+    doc: Doc, spans: list[NameSpan], add_org: AddOrg, not_people: set[int]
+) -> None:
+    """ "2 case studies (Aer Lingus, DHL)", "3 refs (Wise, Revolut, N26)", "a competitor
+    (Flexport?)": capitalised names listed in brackets that follow no person are companies,
+    when none of them starts with a given name and one at least is no common word."""
+    text = doc.text
+    done: set[int] = set()
+    g = gazetteer()
+    for s in spans:
+        if s.mention or s.known.found or s.start in not_people:
+            continue
+        open_ = text.rfind("(", max(0, s.start - 80), s.start)
+        if open_ < 0 or open_ in done or text.rfind(")", open_, s.start) >= 0:
+            continue
+        close = text.find(")", s.start, open_ + 100)
+        if close < 0:
+            continue
+        done.add(open_)
+        before = text[:open_].rstrip(" ")
+        if any(x.end + (2 if doc.tokens[x.last].possessive else 0) == len(before) for x in spans):
+            continue  # "Kai Berg (Vandelay)": the person's company, read elsewhere
+        items = [x.strip(" ?!.") for x in _LIST_SPLIT_RE.split(text[open_ + 1 : close])]
+        items = [x for x in items if x]
+        if not items or not all(_company_like(x) for x in items):
+            continue
+        firsts = [fold(x.split()[0]) for x in items]
+        if any(f in g.given for f in firsts):
+            continue
+        if all(g.word_zipf(f) >= COMMON_WORD for f in firsts):
+            continue  # "(Go, Rust)": words, maybe skills
+        for x in items:
+            add_org(x)
+        for x in spans:
+            if open_ < x.start < close and not x.known.found and not x.mention:
+                not_people.add(x.start)
+
+
+def _company_like(item: str) -> bool:
+    ws = item.split()
+    return (
+        0 < len(ws) <= 4
+        and all(w[:1].isupper() or w[:1].isdigit() for w in ws)
+        and _NOT_COMPANY_RE.match(item) is None
+        and any(c.isalpha() for c in item)
+    )
 
 
 def _which_by_company(spans: list[NameSpan], facts: dict[int, Facts], idx: Index) -> None:
@@ -321,6 +397,12 @@ def _parenthetical(
         return
     if fold(bare) in idx.full:
         return  # a known alias or person, not an organisation
+    if _role_at_company(s, bare, fact, add_org):
+        return
+    owned = bare.split(" ", 1)
+    if len(owned) == 2 and owned[0].lower() in _OWNERS and _all_role(owned[1]):
+        fact(s).role = owned[1]  # "Emeka (our lawyer)", "Luísa (their accountant)"
+        return
     head, _, after_comma = bare.replace(" @ ", ", ").partition(",")
     if after_comma.strip() and _all_role(head) and after_comma.strip()[:1].isupper():
         # "(CTO, Zepto)", "(VP Eng, Flipkart)", "(PM @ Toss)": the role first, then the company
@@ -353,12 +435,41 @@ def _parenthetical(
 
 
 _ENG = words("eng engineer")
+_OWNERS = words("our my their his her the")
+_AT_RE = re.compile(r"\s+(?:at|@)\s+")
+# where the company ends: "(ops lead at Kestrel Logistics in Rotterdam)"
+_COMPANY_END_RE = re.compile(r"\s+(?:in|based|since|for)\b|[,;]")
+
+
+def _role_at_company(s: NameSpan, bare: str, fact: FactFor, add_org: AddOrg) -> bool:
+    """ "(staff engineer at Trade Republic)", "(GP @ Ventures Platform)", "(head of risk at
+    Access Bank)": a role, "at", the company."""
+    m = _AT_RE.search(bare)
+    if m is None:
+        return False
+    role = bare[: m.start()].strip()
+    if role.split(" ", 1)[0].lower() in ("new", "former", "ex"):
+        role = role.split(" ", 1)[1] if " " in role else ""
+    if not role or not _all_role(role):
+        return False
+    company = _COMPANY_END_RE.split(bare[m.end() :], maxsplit=1)[0].strip()
+    ws = company.split()
+    if not ws or len(ws) > 4 or not all(w[:1].isupper() or w[:1].isdigit() for w in ws):
+        return False
+    f = fact(s)
+    f.role = role
+    f.company = add_org(company)
+    return True
 
 
 def _all_role(text: str) -> bool:
     """ "CTO", "VP Eng", "partner", "RF eng", "founder": a role and nothing else."""
     ws = text.split()
-    if not ws or len(ws) > 3:
+    if not ws or len(ws) > 4:
+        return False
+    if len(ws) >= 3 and ws[0].lower() in _ROLE_HEADS and ws[1].lower() == "of":
+        return ws[-1].islower() or ws[-1][:1].isupper()  # "head of risk", "Head of Growth"
+    if len(ws) > 3:
         return False
     return _role_word(ws[0]) or ws[-1].lower() in _ROLE_TAILS | _ENG
 
