@@ -231,6 +231,12 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         if name != _WEAK:
             first = first or name
         weak = True
+    if first is None and not event:
+        named = _NAMED_EVENT_RE.search(doc.text)
+        if named is not None:
+            # "Berlin Go Night tonight… met Lukas": "tonight" reads as a plan, "met" says the
+            # author was there
+            event = _attended(doc, named.start())
     if first is not None:
         return first
     if event:
@@ -240,6 +246,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
     return _WEAK if weak else None
 
 
+# An event named with capitals and a word like "Night": "Lagos Fintech Night", "Go Night"
+_NAMED_EVENT_RE = re.compile(r"\b[A-Z][\w-]*\s+(?:Night|Week|Weekend)\b")
 _ONE_ON_ONE_RE = re.compile(r"(?<![\d:/.])1\s?(?::|-on-|on)\s?1(?![\d:/.])", re.IGNORECASE)
 _AT_EVENT_RE = re.compile(
     r"(?P<before>[\w'-]+\s+)?\bat\s+(?:the\s+|a\s+|an\s+|their\s+|his\s+|her\s+|our\s+)?"

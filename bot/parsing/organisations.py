@@ -107,6 +107,11 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
     if low == "new" or low == "former":
         got = _role_at(doc, k + 1)
         return got
+    if low in _SENIORITY and t.text.islower():
+        got = _role_at(doc, k + 1)  # "senior data engineer", "staff engineer"
+        if got is not None and not _gap(doc, t, doc.tokens[k + 1]).strip():
+            return got[0], f"{t.text} {got[1]}"
+        return None
     if low in _ROLE_ACRONYMS and t.text.isupper():
         n = _tok(doc, k + 1)
         if low in ("vp", "svp", "evp", "avp") and n is not None and not _gap(doc, t, n).strip():
@@ -133,8 +138,12 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
         n = _tok(doc, k + 1)
         if n is not None and n.lower == "of" and not _gap(doc, t, n).strip():
             m = _tok(doc, k + 2)
-            if m is not None and not _gap(doc, n, m).strip() and m.lower not in NOT_NAMES:
-                return k + 2, f"{t.text} of {m.text}"
+            if (
+                m is not None
+                and not _gap(doc, n, m).strip()
+                and (m.lower not in NOT_NAMES or m.lower in _DEPARTMENTS | _FIELDS)
+            ):
+                return k + 2, f"{t.text} of {m.text}"  # "head of data", "head of sales"
     return None
 
 
@@ -192,7 +201,7 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
 
     tokens = doc.tokens
     aliases_named = not doc.words.isdisjoint(_ALIAS_WORDS)
-    roles_named = not doc.words.isdisjoint(_ROLE_START)
+    roles_named = not doc.words.isdisjoint(_ROLE_START | _ROLE_TAILS)
     has_paren = "(" in text
     from_at = "@" in text or not doc.words.isdisjoint(_FROM_AT)
     for s in spans:
@@ -263,11 +272,58 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
             _alias_phrase(doc, s, fact, idx)
 
     _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
+    if roles_named:
+        _is_the_role(doc, spans, fact, add_org, by_first, not_people, things, idx)
+    for t in tokens:
+        # "ex-Opay", "ex-Google": where someone worked is an organisation
+        if t.lower.startswith("ex-") and t.text[3:4].isupper() and len(t.text) > 4:
+            add_org(t.text[3:])
     if has_paren:
         _listed_in_brackets(doc, spans, add_org, not_people)
     people = [s for s in spans if s.start not in not_people]
     _which_by_company(people, facts, idx)
     return Found(list(orgs.values()), facts, people)
+
+
+def _is_the_role(
+    doc: Doc,
+    spans: list[NameSpan],
+    fact: FactFor,
+    add_org: AddOrg,
+    by_first: dict[int, NameSpan],
+    not_people: set[int],
+    things: KnownThings,
+    idx: Index,
+) -> None:
+    """ "she's the new head of sales at Moniepoint", "he is their CFO": a pronoun's role (and
+    company), given to the person it stands for."""
+    tokens = doc.tokens
+    people = [s for s in spans if s.start not in not_people]
+    for k, t in enumerate(tokens):
+        if t.lower not in _PRONOUNS:
+            continue
+        at = k + 1
+        if not t.possessive:
+            if at >= len(tokens) or tokens[at].lower not in ("is", "was"):
+                continue
+            at += 1
+        if at < len(tokens) and tokens[at].lower in _ROLE_DETERMINERS:
+            at += 1
+        role = _role_at(doc, at)
+        if role is None:
+            continue
+        end, title = role
+        subject = _subject(doc, people, k)
+        if subject is None or title.lower() in RELATIONS:
+            continue
+        f = fact(subject)
+        f.role = title
+        of = _tok(doc, end + 1)
+        if of is not None and of.lower in ("at", "of", "@"):
+            run = _org_after(doc, end + 2, by_first, things, idx)
+            if run is not None and not is_place(fold(run[1])):
+                f.company = add_org(run[1])
+                _drop(by_first, end + 2, run[0], not_people)
 
 
 def _handed_to_at(doc: Doc, s: NameSpan, run: tuple[int, str]) -> bool:
@@ -435,6 +491,11 @@ def _parenthetical(
 
 
 _ENG = words("eng engineer")
+# what a "head of" heads, though the words are common: "head of sales", "head of growth"
+_FIELDS = words("sales growth brand people talent design data risk payments partnerships")
+_SENIORITY = words("senior junior staff principal chief associate assistant deputy")
+_PRONOUNS = words("she he they")
+_ROLE_DETERMINERS = words("the their a an our")
 _OWNERS = words("our my their his her the")
 _AT_RE = re.compile(r"\s+(?:at|@)\s+")
 # where the company ends: "(ops lead at Kestrel Logistics in Rotterdam)"

@@ -78,6 +78,7 @@ class NameSpan:
     known: Resolved = NOBODY
     title: str | None = None
     nickname: str | None = None  # "Itzik" in "Yitzhak 'Itzik' Levi"
+    slack_user_id: str | None = None  # a workspace member named by name, filed as themselves
 
 
 @dataclass(slots=True)
@@ -630,7 +631,12 @@ def _thing_after(doc: Doc, j: int) -> bool:
     if t.possessive or j + 1 >= len(doc.tokens):
         return False
     n = doc.tokens[j + 1]
+    if n.capitalised and n.lower in _EVENT_TAILS and _joined(doc, t, n):
+        return True  # "Lagos Fintech Night", "Berlin Go Night", "Fashion Week"
     return n.lower in THING_NOUNS and _joined(doc, t, n)
+
+
+_EVENT_TAILS = words("night nights week weekend")
 
 
 _STREET_SUFFIXES = words(
@@ -639,6 +645,11 @@ _STREET_SUFFIXES = words(
     ct terrace tce parade pde highway hwy square sq close grove esplanade quay wharf
     """
 )
+# A place's last word, after a word saying where: "on Primrose Hill", "near Vondel Park".
+_PLACE_FEATURES = words(
+    "hill hills heights park beach bay village market bridge harbour harbor gardens common green"
+)
+_WHERE_WORDS = words("on in at near by around along across")
 # Inner capitals in a person's name come after these: "McKenzie", "MacLeod", "DeShawn",
 # "LaToya", "DiCaprio", "VanDyke", "O'Brien". Elsewhere they mark a brand: "PyLadies", "MoU".
 _INNER_CAPITAL_PREFIXES = ("mc", "mac", "de", "la", "le", "di", "da", "van", "von", "du", "st")
@@ -696,6 +707,14 @@ def _not_a_person(doc: Doc, i: int, j: int) -> bool:
         return True
     if len(run) > 1 and (run[-1].lower in _STREET_SUFFIXES or run[0].lower in ("st", "saint")):
         return True  # "14 Ferrars St", "St Paddy's"
+    p = _prev(doc, i)
+    if (
+        len(run) > 1
+        and run[-1].lower in _PLACE_FEATURES
+        and p is not None
+        and (p.lower in _WHERE_WORDS)
+    ):
+        return True  # "on Capitol Hill", "near Vondel Park": a place
     before = doc.text[max(0, run[0].start - 3) : run[0].start]
     if before.rstrip().endswith("@"):
         return True  # "coffee w/ Minh @ Philz": a venue
@@ -707,7 +726,12 @@ def _not_a_person(doc: Doc, i: int, j: int) -> bool:
     if len(keys) == 1:
         key = keys[0]
         if "-" in key:  # "Anna-Lena", "Ji-woo": judged whole, not by its parts
+            head, _, tail = key.partition("-")
+            if head in gazetteer().languages and gazetteer().word_zipf(tail) >= COMMON_WORD:
+                return True  # "French-language", "Arabic-speaking"
             return gazetteer().word_zipf(key) >= COMMON_WORD or is_place(key)
+        if len(key) == 2 and key.endswith("s") and run[0].text[0].isupper():
+            return True  # "Qs", "As": letters in the plural
         if _clearly_a_person(doc, i):
             g = gazetteer()  # "met Sun", "Paddy's bday": only a place or a language is no one
             return key in g.languages or (is_place(key) and not g.is_name_part(key))
@@ -918,7 +942,16 @@ def without_teammates(doc: Doc, spans: list[NameSpan], idx: Index) -> list[NameS
         return not s.known.found and fold(s.name) in idx.teammate_names
 
     kept = [s for s in spans if not mate(s)]
-    return kept if kept and len(kept) < len(spans) else spans
+    if kept and len(kept) < len(spans):
+        return kept
+    for s in spans:
+        # "Sanne's on leave all week": nobody else is named, so the note is about the member,
+        # who is filed by their Slack name ("Sanne Visser"), not a new contact called "Sanne"
+        member = None if s.mention or s.known.found else idx.teammate_of.get(fold(s.name))
+        if member is not None:
+            s.slack_user_id, full = member
+            s.known = Resolved(full)
+    return spans
 
 
 def people(
@@ -994,6 +1027,7 @@ def people(
         refs.append(
             PersonRef(
                 name=s.name,
+                slack_user_id=s.slack_user_id,
                 relation=relation,
                 related_to=related_to,
                 known_as=s.known.known_as,

@@ -137,3 +137,8 @@ def test_plans_things_and_forwarding_read_as_people_say_them(
     text: str, expected: str | None
 ) -> None:
     assert _kind(text) == expected
+
+
+def test_an_event_named_with_capitals_opening_a_note_is_where_we_met() -> None:
+    assert _kind("Berlin Go Night tonight at the Kreuzberg hub. met Lukas Schröder") == "event"
+    assert _kind("met Lukas last night for a beer") == "drinks"

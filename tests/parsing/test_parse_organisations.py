@@ -256,3 +256,29 @@ def test_companies_listed_in_brackets_are_organisations_not_people(
 def test_brackets_of_people_or_words_are_no_companies(text: str) -> None:
     note = parse_note(text, now=NOW, tz="Europe/Berlin", known=KNOWN)
     assert note.organisations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "coffee with Amaka Obi — she's the new head of sales at Moniepoint",
+            (("Amaka Obi", "Moniepoint", "head of sales", ()),),
+        ),
+        (
+            "screen: *Emre Kaya*, senior data engineer at Getir",
+            (("Emre Kaya", "Getir", "senior data engineer", ()),),
+        ),
+        ("met Ama Owusu, she's in Accra this week", ()),
+    ],
+)
+def test_a_role_said_of_a_pronoun_or_after_a_comma(
+    text: str, expected: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
+) -> None:
+    assert facts(text) == expected
+
+
+def test_where_someone_used_to_work_is_an_organisation() -> None:
+    note = parse_note("met Tunde Bello, ex-Opay", now=NOW, tz="Europe/Berlin", known=KNOWN)
+    assert [o.name for o in note.organisations] == ["Opay"]
+    assert [p.name for p in note.people] == ["Tunde Bello"]

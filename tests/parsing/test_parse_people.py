@@ -165,3 +165,32 @@ def test_a_capitalised_list_after_a_colon_keeps_each_full_name() -> None:
         "Aoife O'Sullivan",
         "Rui Carvalho",
     )
+
+
+def test_a_teammate_named_alone_is_filed_as_the_member_by_their_slack_name() -> None:
+    known = Knowledge(
+        people=(KnownPerson("Kwame Mensah-Bonsu"),), slack_users=(("U1", "Sanne Visser"),)
+    )
+    alone = parse_note("Sanne's on leave all week", now=NOW, tz="Europe/Berlin", known=known)
+    assert [(p.name, p.known_as, p.slack_user_id) for p in alone.people] == [
+        ("Sanne", "Sanne Visser", "U1")
+    ]
+    beside = parse_note("Sanne ran the demo with Kwame", now=NOW, tz="Europe/Berlin", known=known)
+    assert [p.known_as for p in beside.people] == ["Kwame Mensah-Bonsu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("coffee w/ Kwame about Swahili-language support", ("Kwame",)),
+        ("dinner with Thijs on Primrose Hill", ("Thijs",)),
+        ("coffee w/ Joost near Vondel Park", ("Joost",)),
+        ("prep Qs for Kwame done", ("Kwame",)),
+        ("Lagos Fintech Night at the Landmark. met Tunde Bello", ("Tunde Bello",)),
+        ("lunch with Jane Hill", ("Jane Hill",)),  # a surname that is a place word, after a name
+    ],
+)
+def test_places_languages_letters_and_events_are_nobody(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert names(text) == expected
