@@ -439,11 +439,33 @@ def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> boo
         return False
     if len(t.text) == 1 and t.text.isupper() and prev.capitalised:
         return _is_initial(doc, t)
+    if t.lower in CALENDAR_WORDS and t.capitalised and not date_spans.covers(t.start):
+        return _middle_name(doc, prev, t, date_spans)  # "Dương Thu Hà", "Nguyễn Sun Mi"
     if not t.capitalised or t.lower in NOT_NAMES or t.lower in CALENDAR_WORDS:
         return False
     if t.lower in FULL_WEEKDAYS or t.text.startswith("Zzq"):
         return False
     return not date_spans.covers(t.start)
+
+
+def _middle_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> bool:
+    """A short weekday or month word inside a name: after a given name or surname, before
+    another capitalised name word ("Dương Thu Hà"); not "Meet Thu Oct 3", not "Jane Sat"."""
+    k = doc.token_index_at(t.start)
+    if k is None or k + 1 >= len(doc.tokens) or t.possessive:
+        return False
+    n = doc.tokens[k + 1]
+    g = gazetteer()
+    return (
+        g.is_name_part(fold(prev.text))
+        and prev.lower not in NOT_NAMES
+        and n.capitalised
+        and _joined(doc, t, n)
+        and n.lower not in CALENDAR_WORDS
+        and n.lower not in NOT_NAMES
+        and not date_spans.covers(n.start)
+        and (g.is_name_part(fold(n.text)) or g.word_zipf(fold(n.text)) == 0.0)
+    )
 
 
 _AFTER_AN_INITIAL = words("re from at about and with w for on in to of")

@@ -194,3 +194,18 @@ def test_places_languages_letters_and_events_are_nobody(
     text: str, expected: tuple[str, ...]
 ) -> None:
     assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("profiles: Dương Thu Hà and Hendrik-Jan Smit", ("Dương Thu Hà", "Hendrik-Jan Smit")),
+        ("shortlist: Trần Thu Trang and Lê Văn Minh", ("Trần Thu Trang", "Lê Văn Minh")),
+        ("lunch with Jane Sat Oct 3", ("Jane",)),
+        ("met Jane Thu at 3", ("Jane",)),
+    ],
+)
+def test_a_short_weekday_inside_a_name_is_a_middle_name(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert names(text) == expected
