@@ -95,7 +95,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
         r"|\bmixer\b|\bnetworking\s+(?:night|evening|drinks)\b"
         r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b"
-        r"|\bopen\s+(?:for\s+inspection|house|home)\b|\bhackathon\b",
+        r"|\bopen\s+(?:for\s+inspection|house|home)\b|\bhackathon\b|\bdemo\s+day\b",
     ),
 )
 _WEAK = "meeting"

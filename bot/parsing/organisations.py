@@ -244,7 +244,7 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
         stripped = rest.lstrip(" ")
         if stripped.startswith("("):
             close = stripped.find(")")
-            if 0 < close <= 60:
+            if 0 < close <= 90:
                 _parenthetical(doc, s, stripped[1:close].strip(), fact, add_org, idx)
                 p0 = after_end + (len(rest) - len(stripped)) + 1
                 _drop_between(spans, p0, p0 + close, not_people)
@@ -274,12 +274,13 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
     _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
     if roles_named:
         _is_the_role(doc, spans, fact, add_org, by_first, not_people, things, idx)
+        _role_is(doc, spans, fact, not_people)
     for t in tokens:
         # "ex-Opay", "ex-Google": where someone worked is an organisation
         if t.lower.startswith("ex-") and t.text[3:4].isupper() and len(t.text) > 4:
             add_org(t.text[3:])
     if has_paren:
-        _listed_in_brackets(doc, spans, add_org, not_people)
+        _listed_in_brackets(doc, spans, add_org, fact, not_people)
     people = [s for s in spans if s.start not in not_people]
     _which_by_company(people, facts, idx)
     return Found(list(orgs.values()), facts, people)
@@ -326,6 +327,20 @@ def _is_the_role(
                 _drop(by_first, end + 2, run[0], not_people)
 
 
+def _role_is(doc: Doc, spans: list[NameSpan], fact: FactFor, not_people: set[int]) -> None:
+    """ "the new CFO is Ada Eze", "their lawyer is Hana": a role, "is", then the person."""
+    for s in spans:
+        if s.start in not_people or s.first < 2 or doc.tokens[s.first - 1].lower != "is":
+            continue
+        k = s.first - 2
+        for start in range(k, max(-1, k - 4), -1):
+            role = _role_at(doc, start)
+            if role is not None and role[0] == k:
+                if role[1].lower() not in RELATIONS:
+                    fact(s).role = role[1]
+                break
+
+
 def _handed_to_at(doc: Doc, s: NameSpan, run: tuple[int, str]) -> bool:
     """ "intro'd me to Kofi Mensah at Hubtel", "sent the profile to Mehmet Aydın at Helsing": a
     full name someone is introduced or sent to, then where they work. ("lunch with Sarah at
@@ -347,7 +362,7 @@ _NOT_COMPANY_RE = re.compile(r"^(?:Q[1-4]|H[12]|FY\d*|\d+)$")
 
 
 def _listed_in_brackets(
-    doc: Doc, spans: list[NameSpan], add_org: AddOrg, not_people: set[int]
+    doc: Doc, spans: list[NameSpan], add_org: AddOrg, fact: FactFor, not_people: set[int]
 ) -> None:
     """ "2 case studies (Aer Lingus, DHL)", "3 refs (Wise, Revolut, N26)", "a competitor
     (Flexport?)": capitalised names listed in brackets that follow no person are companies,
@@ -368,6 +383,11 @@ def _listed_in_brackets(
         before = text[:open_].rstrip(" ")
         if any(x.end + (2 if doc.tokens[x.last].possessive else 0) == len(before) for x in spans):
             continue  # "Kai Berg (Vandelay)": the person's company, read elsewhere
+        word_before = before.rsplit(" ", 1)[-1]
+        if _role_word(word_before) or word_before.lower() in _ROLE_TAILS:
+            if s.first > 0 and doc.text[open_ + 1 : s.start].strip() == "":
+                fact(s).role = word_before  # "yusuf's EA (Leila Haddad)"
+            continue
         items = [x.strip(" ?!.") for x in _LIST_SPLIT_RE.split(text[open_ + 1 : close])]
         items = [x for x in items if x]
         if not items or not all(_company_like(x) for x in items):
@@ -375,6 +395,8 @@ def _listed_in_brackets(
         firsts = [fold(x.split()[0]) for x in items]
         if any(f in g.given for f in firsts):
             continue
+        if any(g.is_name_part(fold(w)) for x in items if " " in x for w in x.split()[1:]):
+            continue  # "(Bisi Adeyemi)": a full name
         if all(g.word_zipf(f) >= COMMON_WORD for f in firsts):
             continue  # "(Go, Rust)": words, maybe skills
         for x in items:
@@ -430,7 +452,13 @@ def _org_after(
     s = by_first.get(i)
     if s is not None and s.known.found:
         return None  # a known person: "an intro from Jane"
-    return _cap_run(doc, i, by_first)
+    run = _cap_run(doc, i, by_first)
+    if run is not None and run[0] > i and is_place(fold(doc.tokens[run[0]].text)):
+        # "Aisling Byrne from Stripe Dublin": the office's city is no part of the name
+        head = " ".join(doc.tokens[k].text for k in range(i, run[0]))
+        if not is_place(fold(head)):
+            return run[0] - 1, head
+    return run
 
 
 def _parenthetical(
@@ -445,7 +473,11 @@ def _parenthetical(
             return
     quoted = len(inner) > 2 and inner[0] in "'\"" and inner[-1] in "'\""
     bare = inner.strip(" '\"")
-    if not bare or len(bare.split()) > 6:
+    if not bare or len(bare.split()) > 10:
+        return
+    if fold(bare) not in idx.full and _role_at_company(s, bare, fact, add_org):
+        return  # "(ops lead at Kestrel Logistics in Rotterdam)"
+    if len(bare.split()) > 6:
         return
     person = s.known.known_as or s.name
     if quoted or (len(bare.split()) == 1 and _looks_like_alias(bare, person)):
@@ -453,8 +485,6 @@ def _parenthetical(
         return
     if fold(bare) in idx.full:
         return  # a known alias or person, not an organisation
-    if _role_at_company(s, bare, fact, add_org):
-        return
     owned = bare.split(" ", 1)
     if len(owned) == 2 and owned[0].lower() in _OWNERS and _all_role(owned[1]):
         fact(s).role = owned[1]  # "Emeka (our lawyer)", "Luísa (their accountant)"

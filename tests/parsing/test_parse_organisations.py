@@ -282,3 +282,33 @@ def test_where_someone_used_to_work_is_an_organisation() -> None:
     note = parse_note("met Tunde Bello, ex-Opay", now=NOW, tz="Europe/Berlin", known=KNOWN)
     assert [o.name for o in note.organisations] == ["Opay"]
     assert [p.name for p in note.people] == ["Tunde Bello"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("heads-up: the new CFO is Ada Eze", (("Ada Eze", None, "CFO", ()),)),
+        (
+            "Niamh's EA (Bisi Adeyemi) emailed the agenda",
+            (("Bisi Adeyemi", None, "EA", ()),),
+        ),
+        (
+            "met Chioma Nwankwo from Paystack Lagos at the demo day",
+            (("Chioma Nwankwo", "Paystack", None, ()),),
+        ),
+        (
+            "zoom with Yaw Boateng (regional sales director at Wave Mobile Money in Accra, ex-MTN)",
+            (("Yaw Boateng", "Wave Mobile Money", "regional sales director", ()),),
+        ),
+    ],
+)
+def test_roles_said_before_a_name_and_offices_after_a_company(
+    text: str, expected: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
+) -> None:
+    assert facts(text) == expected
+
+
+def test_a_full_name_in_brackets_after_a_role_is_a_person_not_a_company() -> None:
+    note = parse_note("Niamh's EA (Bisi Adeyemi) emailed", now=NOW, tz="Europe/Berlin", known=KNOWN)
+    assert note.organisations == ()
+    assert "Bisi Adeyemi" in [p.name for p in note.people]
