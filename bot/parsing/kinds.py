@@ -85,7 +85,9 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"|\b(?:bumped|ran)\s+into\b|\bsync(?:ed)?\b|\bqbr\b|\bretro\b|\bstand-?up\b"
         r"|\b1:1\b|\b1-on-1\b|\bdebrief\b|\bsite\s+visit\b|\bvisit\b|\bviewing\b"
         r"|\bappraisal\b|\bkick-?off\b|\bboard\s+prep\b|\bwalk-?through\b|\bdemo\b"
-        r"|\btraining\b|\breuni[ãa]o\b|\br[ée]union\b|\brdv\b)"
+        r"|\btraining\b|\breuni[ãa]o\b|\br[ée]union\b|\brdv\b"
+        # "presented the roadmap to Chidi", "pitched our API to Halima": in the room with them
+        r"|\b(?:presented|pitched)\b(?=(?:\s+[\w'-]+){1,4}\s+to\s))"
         # "the QBR deck", "meeting notes": a document about a meeting is a thing, not a meeting
         r"(?!\s+(?:deck|slides|notes|doc|docs|agenda|invite|summary|minutes|prep|template|link"
         r"|links|video|account|env|environment|script|recording|day|plan|plans|materials)\b)",
@@ -183,6 +185,7 @@ _KIND_ANCHORS = words(
     debrief site visit viewing appraisal kickoff kick-off board walkthrough walk-through demo
     training reunião reuniao réunion reunion rdv open hackathon final finals screen screened
     sent gave dropped fruit bouquet mixer networking fwd'd fwded forwarded inmail'd inmailed
+    presented pitched
     """
 )
 

@@ -142,3 +142,15 @@ def test_plans_things_and_forwarding_read_as_people_say_them(
 def test_an_event_named_with_capitals_opening_a_note_is_where_we_met() -> None:
     assert _kind("Berlin Go Night tonight at the Kreuzberg hub. met Lukas Schröder") == "event"
     assert _kind("met Lukas last night for a beer") == "drinks"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("presented the loyalty roadmap to Chidi and his team", "meeting"),
+        ("pitched our payouts API to Halima", "meeting"),
+        ("the deck we presented last year", None),
+    ],
+)
+def test_presenting_or_pitching_to_someone_is_a_meeting(text: str, expected: str | None) -> None:
+    assert _kind(text) == expected
