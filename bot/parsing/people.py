@@ -159,8 +159,8 @@ def _name_part(key: str) -> bool:
         if len(parts) > 1 and (x in NAME_PARTICLES or (k == 0 and x in ("o", "d", "mc", "mac"))):
             continue
         z = g.word_zipf(x)
-        if (x in g.surnames or x in g.given) and z < COMMON_WORD:
-            continue
+        if (x in g.surnames or x in g.given) and z < VERY_COMMON_WORD:
+            continue  # "gonzalez", "berg", "brown"; not "white", "young"
         # no English word at all, and shaped like a name: not "tmrw", "wfh", "yday", nor a
         # common word mistyped ("tommorrow", "meting")
         if z > 0.0 or len(x) < 4 or sum(c in "aeiou" for c in x) < 2 or _typo_of_word(x):
@@ -187,6 +187,16 @@ def _typo_of_word(x: str) -> bool:
             if c != x[k] and common(x[:k] + c + x[k + 1 :]):
                 return True
     return any(common(x[:k] + c + x[k:]) for k in range(len(x) + 1) for c in _LETTERS)
+
+
+def _distinct(key: str) -> bool:
+    """A surname no common word could be: listed and rarer than everyday words, or no word."""
+    g = gazetteer()
+    parts = [x for x in key.replace("'", "-").split("-") if x and x not in NAME_PARTICLES]
+    return any(
+        (x in g.surnames and g.word_zipf(x) < VERY_COMMON_WORD) or g.word_zipf(x) == 0.0
+        for x in parts
+    )
 
 
 def lower_name_end(doc: Doc, i: int, date_spans: SpanSet | None = None) -> int | None:
@@ -235,7 +245,7 @@ def lower_name_end(doc: Doc, i: int, date_spans: SpanSet | None = None) -> int |
     if unlisted and not any(x in g.surnames for w in core for x in w.split("-")):
         return None
     # one part at least must be unmistakably a name, not two words that happen to be names
-    if g.word_zipf(given) >= COMMON_WORD and all(g.word_zipf(x) > 0.0 for x in core):
+    if g.word_zipf(given) >= COMMON_WORD and not any(_distinct(x) for x in core):
         return None
     return j
 

@@ -115,6 +115,8 @@ def _read(text: str) -> tuple[tuple[str, str | None], ...]:
         ("met aoife o'connell at the expo", (("Aoife O'Connell", None),)),
         ("zoom w/ siobhan mac giolla", (("Siobhan Mac Giolla", None),)),
         ("breakfast with joao pereira dos santos", (("Joao Pereira dos Santos", None),)),
+        ("lunch with maria gonzalez and her team", (("Maria Gonzalez", None),)),
+        ("call with lisa okafor-bello re renewal", (("Lisa Okafor-Bello", None),)),
         (
             "coffee w/ kwame and lindiwe dlamini-nkosi",
             (("kwame", "Kwame Mensah-Bonsu"), ("Lindiwe Dlamini-Nkosi", None)),
@@ -134,6 +136,7 @@ def test_a_new_lower_case_name_after_an_interaction_word_is_read_whole(
         "demo for yusuf tommorrow",  # nor a common word mistyped
         "call w/ yusuf re renewal",
         "lunch with yusuf today at noon",
+        "drinks with yusuf white wine bar",  # everyday words are no surname
     ],
 )
 def test_a_known_first_name_is_not_stretched_over_the_words_after_it(text: str) -> None:
