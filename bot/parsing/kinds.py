@@ -59,11 +59,15 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         "drinks",
         r"\bdrinks?\b|\bbeers?\b|\bpints?\b|\bcocktails?\b|\bhappy\s+hour\b|\bwine\b",
     ),
-    ("email", r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"),
+    (
+        "email",
+        r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"
+        r"|\bfwd(?:'d|ed)\b|\bforwarded\b",
+    ),
     (
         "text",
         r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
-        r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail\b"
+        r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail(?:'d|ed)?\b"
         r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b"
         r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b",
     ),
@@ -81,20 +85,32 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"|\b(?:bumped|ran)\s+into\b|\bsync(?:ed)?\b|\bqbr\b|\bretro\b|\bstand-?up\b"
         r"|\b1:1\b|\b1-on-1\b|\bdebrief\b|\bsite\s+visit\b|\bvisit\b|\bviewing\b"
         r"|\bappraisal\b|\bkick-?off\b|\bboard\s+prep\b|\bwalk-?through\b|\bdemo\b"
-        r"|\btraining\b|\breuni[ãa]o\b|\br[ée]union\b|\brdv\b)"
+        r"|\btraining\b|\breuni[ãa]o\b|\br[ée]union\b|\brdv\b"
+        # "presented the roadmap to Chidi", "pitched our API to Halima": in the room with them
+        r"|\b(?:presented|pitched)\b(?=(?:\s+[\w'-]+){1,4}\s+to\s))"
         # "the QBR deck", "meeting notes": a document about a meeting is a thing, not a meeting
         r"(?!\s+(?:deck|slides|notes|doc|docs|agenda|invite|summary|minutes|prep|template|link"
-        r"|links|video|account|env|environment|script|recording|day)\b)",
+        r"|links|video|account|env|environment|script|recording|day|plan|plans|materials)\b)",
     ),
     (
         "event",
         r"\bconference\b|\bevent\b|\bparty\b|\bwedding\b|\bmeet-?up\b|\bsummit\b|\bgala\b"
         r"|\bmixer\b|\bnetworking\s+(?:night|evening|drinks)\b"
         r"|\bwebinar\b|\bworkshop\b|\boffsite\b|\btrade\s?show\b|\bexpo\b|\bfestival\b"
-        r"|\bopen\s+(?:for\s+inspection|house|home)\b|\bhackathon\b",
+        r"|\bopen\s+(?:for\s+inspection|house|home)\b|\bhackathon\b|\bdemo\s+day\b",
     ),
 )
 _WEAK = "meeting"
+# "he'll join the yusuf call", "will set up a call": an interaction still to come
+_PLAN_BEFORE_RE = re.compile(
+    r"(?:\bwill|'ll|\bgonna|\bgoing\s+to)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE
+)
+# "re Pieter's email", "Maria's emails": someone's message, a thing the note is about
+# (not "per Ken's email": that is how Ken told us)
+_THING_OF_RE = re.compile(
+    r"\b(?:re|about|sent|send|for|get|got|share|shared|need|needs|owes?|forward)\s+[\w-]+'s\s+$",
+    re.IGNORECASE,
+)
 # Things one does with people that name the interaction only when this note is about them
 # having happened: "debrief", "site visit w/ Haruto"; not "demo for Raj tomorrow".
 _ACTIVITIES = words(
@@ -168,7 +184,8 @@ _KIND_ANCHORS = words(
     pranzo bbq barbecue dîner diner jantar cc cc'd cced bcc replied messaged wrote accepted
     debrief site visit viewing appraisal kickoff kick-off board walkthrough walk-through demo
     training reunião reuniao réunion reunion rdv open hackathon final finals screen screened
-    sent gave dropped fruit bouquet mixer networking
+    sent gave dropped fruit bouquet mixer networking fwd'd fwded forwarded inmail'd inmailed
+    presented pitched
     """
 )
 
@@ -201,6 +218,15 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             _BOOKED_AFTER_RE.match(doc.text, m.end())
         ):
             continue  # "booked a disco call for Friday", "call booked 30/4": a plan
+        clause_text = doc.text[clause : m.start()]
+        if _PLAN_BEFORE_RE.search(clause_text):
+            continue  # "he'll join the yusuf call": a plan
+        if name in ("email", "text", "card") and _THING_OF_RE.search(clause_text):
+            continue  # "still nothing re Pieter's email": the thing, not how we spoke
+        if name == "card" and m[0][:1].isupper():
+            prev = doc.text[max(0, m.start() - 20) : m.start()].split()
+            if prev and prev[-1][:1].isupper() and m.start() != clause:
+                continue  # "a Blue Card transfer": a name, not a card sent
         if name == "text" and _CHANNEL_THEN_KIND_RE.match(doc.text, m.end()):
             continue  # "WhatsApp voice note", "WhatsApp call": the channel of the kind after it
         if name == _WEAK and _OTHERS_PLAN_RE.search(doc.text, max(0, m.start() - 14), m.start()):
@@ -208,6 +234,12 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
         if name != _WEAK:
             first = first or name
         weak = True
+    if first is None and not event:
+        named = _NAMED_EVENT_RE.search(doc.text)
+        if named is not None:
+            # "Berlin Go Night tonight… met Lukas": "tonight" reads as a plan, "met" says the
+            # author was there
+            event = _attended(doc, named.start())
     if first is not None:
         return first
     if event:
@@ -217,6 +249,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
     return _WEAK if weak else None
 
 
+# An event named with capitals and a word like "Night": "Lagos Fintech Night", "Go Night"
+_NAMED_EVENT_RE = re.compile(r"\b[A-Z][\w-]*\s+(?:Night|Week|Weekend)\b")
 _ONE_ON_ONE_RE = re.compile(r"(?<![\d:/.])1\s?(?::|-on-|on)\s?1(?![\d:/.])", re.IGNORECASE)
 _AT_EVENT_RE = re.compile(
     r"(?P<before>[\w'-]+\s+)?\bat\s+(?:the\s+|a\s+|an\s+|their\s+|his\s+|her\s+|our\s+)?"

@@ -51,6 +51,8 @@ class Index:
     # by their name and first name as a note may write it ("Nina's doc")
     teammates: set[str] = field(default_factory=set)
     teammate_names: set[str] = field(default_factory=set)
+    # name key -> (Slack id, full name) of the one member it names; None when several share it
+    teammate_of: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     company: dict[str, str] = field(default_factory=dict)  # person -> company
     known_aliases: dict[str, set[str]] = field(default_factory=dict)  # person -> alias keys
     max_words: int = 1  # the longest key, in words: bounds the scan
@@ -119,9 +121,11 @@ def build(known: Knowledge) -> Index:
             continue  # a contact who is also in the workspace's Slack (Slack Connect)
         idx.teammates.add(uid)
         idx.teammate_names.add(key)
+        _member(idx, key, uid, name)
         first = key.split(" ")[0]
         if first not in idx.first and first not in idx.one_word and first not in idx.nick:
             idx.teammate_names.add(first)
+            _member(idx, first, uid, name)
     for org in known.organisations:
         if org.strip():
             # "Kühne & Sohn" is matched word by word; the "&" is no word of the note
@@ -131,6 +135,10 @@ def build(known: Knowledge) -> Index:
     idx.max_words = max((k.count(" ") + 1 for k in keys), default=1)
     idx.heads = {k.split(" ", 1)[0] for k in keys}
     return idx
+
+
+def _member(idx: Index, key: str, uid: str, name: str) -> None:
+    idx.teammate_of[key] = None if key in idx.teammate_of else (uid, name)
 
 
 _EMPTY = Index()

@@ -8,11 +8,12 @@ Partnerships", "works at Hooli"; nicknames: "Anna-Lena Vogt (AL)", "Antoine More
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.parsing.doc import Doc, Token
-from bot.parsing.gazetteer import gazetteer
+from bot.parsing.gazetteer import COMMON_WORD, gazetteer, is_place
 from bot.parsing.known import Index, Resolved, fold, is_known_alias
 from bot.parsing.lexicon import NOT_NAMES, RELATIONS, THING_NOUNS, words
 from bot.parsing.model import OrgRef
@@ -20,13 +21,14 @@ from bot.parsing.people import KnownThings, NameSpan
 
 _ROLE_ACRONYMS = words(
     "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo hrbp"
-    " rssi dsi daf drh pm em"
+    " rssi dsi daf drh pm em gp ea"
 )
 _ROLE_WORDS = words(
     """
     founder cofounder co-founder president chair chairman chairwoman chairperson partner
     owner principal co-owner coowner treasurer recruiter headteacher headmaster headmistress
-    principal secretary trustee scout
+    principal secretary trustee scout lawyer accountant attorney solicitor counsel advisor
+    adviser banker analyst consultant auditor broker paralegal notary bookkeeper
     """
 )
 _ROLE_HEADS = words("head director manager lead vp svp evp avp")
@@ -105,6 +107,11 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
     if low == "new" or low == "former":
         got = _role_at(doc, k + 1)
         return got
+    if low in _SENIORITY and t.text.islower():
+        got = _role_at(doc, k + 1)  # "senior data engineer", "staff engineer"
+        if got is not None and not _gap(doc, t, doc.tokens[k + 1]).strip():
+            return got[0], f"{t.text} {got[1]}"
+        return None
     if low in _ROLE_ACRONYMS and t.text.isupper():
         n = _tok(doc, k + 1)
         if low in ("vp", "svp", "evp", "avp") and n is not None and not _gap(doc, t, n).strip():
@@ -131,8 +138,12 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
         n = _tok(doc, k + 1)
         if n is not None and n.lower == "of" and not _gap(doc, t, n).strip():
             m = _tok(doc, k + 2)
-            if m is not None and not _gap(doc, n, m).strip() and m.lower not in NOT_NAMES:
-                return k + 2, f"{t.text} of {m.text}"
+            if (
+                m is not None
+                and not _gap(doc, n, m).strip()
+                and (m.lower not in NOT_NAMES or m.lower in _DEPARTMENTS | _FIELDS)
+            ):
+                return k + 2, f"{t.text} of {m.text}"  # "head of data", "head of sales"
     return None
 
 
@@ -190,7 +201,7 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
 
     tokens = doc.tokens
     aliases_named = not doc.words.isdisjoint(_ALIAS_WORDS)
-    roles_named = not doc.words.isdisjoint(_ROLE_START)
+    roles_named = not doc.words.isdisjoint(_ROLE_START | _ROLE_TAILS)
     has_paren = "(" in text
     from_at = "@" in text or not doc.words.isdisjoint(_FROM_AT)
     for s in spans:
@@ -219,7 +230,11 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                 place = _tok(doc, end + 1) is not None and (
                     doc.tokens[end + 1].lower in THING_NOUNS or doc.tokens[end + 1].text == "HQ"
                 )
-                if run is not None and (nxt.lower == "from" or (is_known and not place)):
+                if run is not None and (
+                    nxt.lower == "from"
+                    or (is_known and not place)
+                    or (not place and _handed_to_at(doc, s, run))
+                ):
                     end, org = run
                     fact(s).company = add_org(org)
                     _drop(by_first, at_k, end, not_people)
@@ -229,7 +244,7 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
         stripped = rest.lstrip(" ")
         if stripped.startswith("("):
             close = stripped.find(")")
-            if 0 < close <= 60:
+            if 0 < close <= 90:
                 _parenthetical(doc, s, stripped[1:close].strip(), fact, add_org, idx)
                 p0 = after_end + (len(rest) - len(stripped)) + 1
                 _drop_between(spans, p0, p0 + close, not_people)
@@ -257,9 +272,148 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
             _alias_phrase(doc, s, fact, idx)
 
     _verb_facts(doc, spans, fact, add_org, by_first, not_people, things, idx)
+    if roles_named:
+        _is_the_role(doc, spans, fact, add_org, by_first, not_people, things, idx)
+        _role_is(doc, spans, fact, not_people)
+    for t in tokens:
+        # "ex-Opay", "ex-Google": where someone worked is an organisation
+        if t.lower.startswith("ex-") and t.text[3:4].isupper() and len(t.text) > 4:
+            add_org(t.text[3:])
+    if has_paren:
+        _listed_in_brackets(doc, spans, add_org, fact, not_people)
     people = [s for s in spans if s.start not in not_people]
     _which_by_company(people, facts, idx)
     return Found(list(orgs.values()), facts, people)
+
+
+def _is_the_role(
+    doc: Doc,
+    spans: list[NameSpan],
+    fact: FactFor,
+    add_org: AddOrg,
+    by_first: dict[int, NameSpan],
+    not_people: set[int],
+    things: KnownThings,
+    idx: Index,
+) -> None:
+    """ "she's the new head of sales at Moniepoint", "he is their CFO": a pronoun's role (and
+    company), given to the person it stands for."""
+    tokens = doc.tokens
+    people = [s for s in spans if s.start not in not_people]
+    for k, t in enumerate(tokens):
+        if t.lower not in _PRONOUNS:
+            continue
+        at = k + 1
+        if not t.possessive:
+            if at >= len(tokens) or tokens[at].lower not in ("is", "was"):
+                continue
+            at += 1
+        if at < len(tokens) and tokens[at].lower in _ROLE_DETERMINERS:
+            at += 1
+        role = _role_at(doc, at)
+        if role is None:
+            continue
+        end, title = role
+        subject = _subject(doc, people, k)
+        if subject is None or title.lower() in RELATIONS:
+            continue
+        f = fact(subject)
+        f.role = title
+        of = _tok(doc, end + 1)
+        if of is not None and of.lower in ("at", "of", "@"):
+            run = _org_after(doc, end + 2, by_first, things, idx)
+            if run is not None and not is_place(fold(run[1])):
+                f.company = add_org(run[1])
+                _drop(by_first, end + 2, run[0], not_people)
+
+
+def _role_is(doc: Doc, spans: list[NameSpan], fact: FactFor, not_people: set[int]) -> None:
+    """ "the new CFO is Ada Eze", "their lawyer is Hana": a role, "is", then the person."""
+    for s in spans:
+        if s.start in not_people or s.first < 2 or doc.tokens[s.first - 1].lower != "is":
+            continue
+        k = s.first - 2
+        for start in range(k, max(-1, k - 4), -1):
+            role = _role_at(doc, start)
+            if role is not None and role[0] == k:
+                if role[1].lower() not in RELATIONS:
+                    fact(s).role = role[1]
+                break
+
+
+def _handed_to_at(doc: Doc, s: NameSpan, run: tuple[int, str]) -> bool:
+    """ "intro'd me to Kofi Mensah at Hubtel", "sent the profile to Mehmet Aydın at Helsing": a
+    full name someone is introduced or sent to, then where they work. ("lunch with Sarah at
+    Nobu" is a venue: only "to" a full name reads so.)"""
+    if s.mention or s.first == 0 or s.first == s.last:
+        return False
+    p = doc.tokens[s.first - 1]
+    if p.lower != "to" or doc.text[p.end : doc.tokens[s.first].start].strip(" "):
+        return False
+    end, org = run
+    last = doc.tokens[end]
+    if last.lower in THING_NOUNS or is_place(fold(org)):
+        return False
+    return not (end + 1 < len(doc.tokens) and doc.tokens[end + 1].lower in THING_NOUNS)
+
+
+_LIST_SPLIT_RE = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*")
+_NOT_COMPANY_RE = re.compile(r"^(?:Q[1-4]|H[12]|FY\d*|\d+)$")
+
+
+def _listed_in_brackets(
+    doc: Doc, spans: list[NameSpan], add_org: AddOrg, fact: FactFor, not_people: set[int]
+) -> None:
+    """ "2 case studies (Aer Lingus, DHL)", "3 refs (Wise, Revolut, N26)", "a competitor
+    (Flexport?)": capitalised names listed in brackets that follow no person are companies,
+    when none of them starts with a given name and one at least is no common word."""
+    text = doc.text
+    done: set[int] = set()
+    g = gazetteer()
+    for s in spans:
+        if s.mention or s.known.found or s.start in not_people:
+            continue
+        open_ = text.rfind("(", max(0, s.start - 80), s.start)
+        if open_ < 0 or open_ in done or text.rfind(")", open_, s.start) >= 0:
+            continue
+        close = text.find(")", s.start, open_ + 100)
+        if close < 0:
+            continue
+        done.add(open_)
+        before = text[:open_].rstrip(" ")
+        if any(x.end + (2 if doc.tokens[x.last].possessive else 0) == len(before) for x in spans):
+            continue  # "Kai Berg (Vandelay)": the person's company, read elsewhere
+        word_before = before.rsplit(" ", 1)[-1]
+        if _role_word(word_before) or word_before.lower() in _ROLE_TAILS:
+            if s.first > 0 and doc.text[open_ + 1 : s.start].strip() == "":
+                fact(s).role = word_before  # "yusuf's EA (Leila Haddad)"
+            continue
+        items = [x.strip(" ?!.") for x in _LIST_SPLIT_RE.split(text[open_ + 1 : close])]
+        items = [x for x in items if x]
+        if not items or not all(_company_like(x) for x in items):
+            continue
+        firsts = [fold(x.split()[0]) for x in items]
+        if any(f in g.given for f in firsts):
+            continue
+        if any(g.is_name_part(fold(w)) for x in items if " " in x for w in x.split()[1:]):
+            continue  # "(Bisi Adeyemi)": a full name
+        if all(g.word_zipf(f) >= COMMON_WORD for f in firsts):
+            continue  # "(Go, Rust)": words, maybe skills
+        for x in items:
+            add_org(x)
+        for x in spans:
+            if open_ < x.start < close and not x.known.found and not x.mention:
+                not_people.add(x.start)
+
+
+def _company_like(item: str) -> bool:
+    ws = item.split()
+    return (
+        0 < len(ws) <= 4
+        and all(w[:1].isupper() or w[:1].isdigit() for w in ws)
+        and _NOT_COMPANY_RE.match(item) is None
+        and any(c.isalpha() for c in item)
+    )
 
 
 def _which_by_company(spans: list[NameSpan], facts: dict[int, Facts], idx: Index) -> None:
@@ -298,7 +452,13 @@ def _org_after(
     s = by_first.get(i)
     if s is not None and s.known.found:
         return None  # a known person: "an intro from Jane"
-    return _cap_run(doc, i, by_first)
+    run = _cap_run(doc, i, by_first)
+    if run is not None and run[0] > i and is_place(fold(doc.tokens[run[0]].text)):
+        # "Aisling Byrne from Stripe Dublin": the office's city is no part of the name
+        head = " ".join(doc.tokens[k].text for k in range(i, run[0]))
+        if not is_place(fold(head)):
+            return run[0] - 1, head
+    return run
 
 
 def _parenthetical(
@@ -313,7 +473,11 @@ def _parenthetical(
             return
     quoted = len(inner) > 2 and inner[0] in "'\"" and inner[-1] in "'\""
     bare = inner.strip(" '\"")
-    if not bare or len(bare.split()) > 6:
+    if not bare or len(bare.split()) > 10:
+        return
+    if fold(bare) not in idx.full and _role_at_company(s, bare, fact, add_org):
+        return  # "(ops lead at Kestrel Logistics in Rotterdam)"
+    if len(bare.split()) > 6:
         return
     person = s.known.known_as or s.name
     if quoted or (len(bare.split()) == 1 and _looks_like_alias(bare, person)):
@@ -321,6 +485,10 @@ def _parenthetical(
         return
     if fold(bare) in idx.full:
         return  # a known alias or person, not an organisation
+    owned = bare.split(" ", 1)
+    if len(owned) == 2 and owned[0].lower() in _OWNERS and _all_role(owned[1]):
+        fact(s).role = owned[1]  # "Emeka (our lawyer)", "Luísa (their accountant)"
+        return
     head, _, after_comma = bare.replace(" @ ", ", ").partition(",")
     if after_comma.strip() and _all_role(head) and after_comma.strip()[:1].isupper():
         # "(CTO, Zepto)", "(VP Eng, Flipkart)", "(PM @ Toss)": the role first, then the company
@@ -353,12 +521,46 @@ def _parenthetical(
 
 
 _ENG = words("eng engineer")
+# what a "head of" heads, though the words are common: "head of sales", "head of growth"
+_FIELDS = words("sales growth brand people talent design data risk payments partnerships")
+_SENIORITY = words("senior junior staff principal chief associate assistant deputy")
+_PRONOUNS = words("she he they")
+_ROLE_DETERMINERS = words("the their a an our")
+_OWNERS = words("our my their his her the")
+_AT_RE = re.compile(r"\s+(?:at|@)\s+")
+# where the company ends: "(ops lead at Kestrel Logistics in Rotterdam)"
+_COMPANY_END_RE = re.compile(r"\s+(?:in|based|since|for)\b|[,;]")
+
+
+def _role_at_company(s: NameSpan, bare: str, fact: FactFor, add_org: AddOrg) -> bool:
+    """ "(staff engineer at Trade Republic)", "(GP @ Ventures Platform)", "(head of risk at
+    Access Bank)": a role, "at", the company."""
+    m = _AT_RE.search(bare)
+    if m is None:
+        return False
+    role = bare[: m.start()].strip()
+    if role.split(" ", 1)[0].lower() in ("new", "former", "ex"):
+        role = role.split(" ", 1)[1] if " " in role else ""
+    if not role or not _all_role(role):
+        return False
+    company = _COMPANY_END_RE.split(bare[m.end() :], maxsplit=1)[0].strip()
+    ws = company.split()
+    if not ws or len(ws) > 4 or not all(w[:1].isupper() or w[:1].isdigit() for w in ws):
+        return False
+    f = fact(s)
+    f.role = role
+    f.company = add_org(company)
+    return True
 
 
 def _all_role(text: str) -> bool:
     """ "CTO", "VP Eng", "partner", "RF eng", "founder": a role and nothing else."""
     ws = text.split()
-    if not ws or len(ws) > 3:
+    if not ws or len(ws) > 4:
+        return False
+    if len(ws) >= 3 and ws[0].lower() in _ROLE_HEADS and ws[1].lower() == "of":
+        return ws[-1].islower() or ws[-1][:1].isupper()  # "head of risk", "Head of Growth"
+    if len(ws) > 3:
         return False
     return _role_word(ws[0]) or ws[-1].lower() in _ROLE_TAILS | _ENG
 

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.parsing.doc import Doc, SpanSet, Token
-from bot.parsing.gazetteer import COMMON_WORD, gazetteer, is_place, not_a_name
+from bot.parsing.gazetteer import (
+    COMMON_WORD,
+    VERY_COMMON_WORD,
+    gazetteer,
+    is_place,
+    not_a_name,
+)
 from bot.parsing.known import NOBODY, Index, Resolved, fold, resolve
 from bot.parsing.lexicon import (
     CALENDAR_WORDS,
@@ -72,6 +78,7 @@ class NameSpan:
     known: Resolved = NOBODY
     title: str | None = None
     nickname: str | None = None  # "Itzik" in "Yitzhak 'Itzik' Levi"
+    slack_user_id: str | None = None  # a workspace member named by name, filed as themselves
 
 
 @dataclass(slots=True)
@@ -122,6 +129,153 @@ def _is_person_context(doc: Doc, i: int, *, strong: bool = False) -> bool:
     return False
 
 
+# --- lower-case names -------------------------------------------------------------------------
+
+# Where a lower-case run is a new person's whole name: "coffee w/ yusuf al-khatib", "lunch with
+# pieter van den heuvel", "met aoife o'connell". Weaker words ("to", "for", "by") are left out:
+# "moved to rio de janeiro" is a place.
+_LOWER_NEW_TRIGGERS = _STRONG_TRIGGERS | words("saw visited invited cc cc'd intro")
+# Known first names and aliases that are no English word (or a rare one) are the person in any
+# lower-case context: "margriet hasn't replied", "rescheduled kwame", "the joost call". Names as
+# common as "mark", "will" or "lan" still need a context that means a person.
+_RARE_WORD = 3.0
+# Beside these a capital or lower-case word is a person doing something: "lan intro'd me".
+# Irish and Scottish particles, written with a capital in the saved name: "Mac Giolla", "Ní".
+_GAELIC_PARTICLES = words("mac nic ni o ua")
+_LOWER_PERSON_VERBS = words("intro'd withdrew declined accepted replied ghosted confirmed")
+
+
+def _name_part(key: str) -> bool:
+    """A surname-like word (folded): a known surname that is no common word, or a word that is
+    no English word at all; hyphen and apostrophe parts judged one by one ("al-khatib",
+    "o'connell", "dlamini-nkosi")."""
+    g = gazetteer()
+    if key in NOT_NAMES or key in CALENDAR_WORDS or key in COMMON_NAME_WORDS:
+        return False
+    parts = [x for x in key.replace("'", "-").split("-") if x]
+    if not parts or not all(x.isalpha() for x in parts):
+        return False
+    for k, x in enumerate(parts):
+        if len(parts) > 1 and (x in NAME_PARTICLES or (k == 0 and x in ("o", "d", "mc", "mac"))):
+            continue
+        z = g.word_zipf(x)
+        if (x in g.surnames or x in g.given) and z < VERY_COMMON_WORD:
+            continue  # "gonzalez", "berg", "brown"; not "white", "young"
+        # no English word at all, and shaped like a name: not "tmrw", "wfh", "yday", nor a
+        # common word mistyped ("tommorrow", "meting")
+        if z > 0.0 or len(x) < 4 or sum(c in "aeiou" for c in x) < 2 or _typo_of_word(x):
+            return False
+    return True
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _typo_of_word(x: str) -> bool:
+    """One edit (a letter dropped, doubled, swapped, added or changed) from a common word."""
+    zipf = gazetteer().zipf
+
+    def common(w: str) -> bool:
+        return zipf.get(w, 0.0) >= COMMON_WORD
+
+    for k in range(len(x)):
+        if common(x[:k] + x[k + 1 :]):
+            return True
+        if k + 1 < len(x) and common(x[:k] + x[k + 1] + x[k] + x[k + 2 :]):
+            return True
+        for c in _LETTERS:
+            if c != x[k] and common(x[:k] + c + x[k + 1 :]):
+                return True
+    return any(common(x[:k] + c + x[k:]) for k in range(len(x) + 1) for c in _LETTERS)
+
+
+def _distinct(key: str) -> bool:
+    """A surname no common word could be: listed and rarer than everyday words, or no word."""
+    g = gazetteer()
+    parts = [x for x in key.replace("'", "-").split("-") if x and x not in NAME_PARTICLES]
+    return any(
+        (x in g.surnames and g.word_zipf(x) < VERY_COMMON_WORD) or g.word_zipf(x) == 0.0
+        for x in parts
+    )
+
+
+def lower_name_end(doc: Doc, i: int, date_spans: SpanSet | None = None) -> int | None:
+    """The last token of a lower-case new name starting at token i, after a word that means a
+    person ("w/ yusuf al-khatib", "with ana de la fuente", "and lindiwe dlamini-nkosi" after
+    a name): a given name, then surnames and particles. None when it is not one."""
+    tokens = doc.tokens
+    t = tokens[i]
+    if not t.text.islower() or t.possessive or i + 1 >= len(tokens):
+        return None
+    g = gazetteer()
+    given = fold(t.text)
+    if given in NOT_NAMES or given in COMMON_NAME_WORDS:
+        return None
+    # a given name the lists lack ("lindiwe") counts when it is no word and a surname follows
+    unlisted = given not in g.given
+    if unlisted and not (_name_part(given) and g.word_zipf(given) == 0.0):
+        return None
+    if given in CALENDAR_WORDS or g.word_zipf(given) >= VERY_COMMON_WORD:
+        return None
+    j = i
+    k = i + 1
+    while k < len(tokens) and k - i < MAX_NAME_WORDS + 1:
+        n = tokens[k]
+        if not n.text.islower() or not _joined(doc, tokens[k - 1], n):
+            break
+        if date_spans is not None and date_spans.covers(n.start):
+            break
+        key = fold(n.text)
+        if key in NAME_PARTICLES or key in _GAELIC_PARTICLES:
+            k += 1  # "van den", "de la", "dos", "mac": a surname must follow
+            continue
+        after_particle = tokens[k - 1].lower in NAME_PARTICLES and k - 1 > i
+        if not (_name_part(key) or (after_particle and key in g.surnames)):
+            break
+        j = k
+        if n.possessive:
+            break
+        k += 1
+    if j == i:
+        return None
+    keys = [fold(tokens[x].text) for x in range(i, j + 1)]
+    core = [x for x in keys[1:] if x not in NAME_PARTICLES]
+    if not core or is_place(" ".join(keys)):
+        return None
+    if unlisted and not any(x in g.surnames for w in core for x in w.split("-")):
+        return None
+    # one part at least must be unmistakably a name, not two words that happen to be names
+    if g.word_zipf(given) >= COMMON_WORD and not any(_distinct(x) for x in core):
+        return None
+    return j
+
+
+def _lower_new_context(doc: Doc, i: int, spans: list[NameSpan]) -> bool:
+    p = _prev(doc, i)
+    if p is None or p.possessive:
+        return False
+    if p.lower in _LOWER_NEW_TRIGGERS:
+        return True
+    # "coffee w/ kwame and lindiwe dlamini-nkosi"
+    return bool(spans) and p.lower in ("and", "&", "+") and spans[-1].last == i - 2
+
+
+def written_name(words_: list[str]) -> str:
+    """A lower-case name as a person would save it: "pieter van den heuvel" -> "Pieter van den
+    Heuvel", "yusuf al-khatib" -> "Yusuf Al-Khatib", "aoife o'connell" -> "Aoife O'Connell"."""
+
+    def cap(w: str) -> str:
+        out = []
+        for k, part in enumerate(re.split(r"([-'])", w)):
+            out.append(part[:1].upper() + part[1:] if part not in ("-", "'") or k == 0 else part)
+        return "".join(out)
+
+    return " ".join(
+        w if (k > 0 and w in NAME_PARTICLES and fold(w) not in _GAELIC_PARTICLES) else cap(w)
+        for k, w in enumerate(words_)
+    )
+
+
 # --- what the workspace knows ------------------------------------------------------------------
 
 
@@ -157,7 +311,7 @@ def _lower_context(doc: Doc, i: int, j: int, previous_person: int) -> bool:
         return True
     if j + 1 < len(doc.tokens):
         n = doc.tokens[j + 1]
-        if _joined(doc, last, n) and n.lower in PERSON_VERBS:
+        if _joined(doc, last, n) and (n.lower in PERSON_VERBS or n.lower in _LOWER_PERSON_VERBS):
             return True
     after = doc.text[last.end : last.end + 3]
     return t.sentence_start and after.lstrip(" ")[:1] in (":", "-", "–", "—")
@@ -221,6 +375,14 @@ def known_things(doc: Doc, idx: Index) -> KnownThings:
     return found
 
 
+def _shouted(doc: Doc, i: int) -> bool:
+    """A known name in a line written in capitals: the next word is capitals too."""
+    if i + 1 >= len(doc.tokens):
+        return False
+    n = doc.tokens[i + 1]
+    return n.text.isupper() and len(n.text) > 1 and _joined(doc, doc.tokens[i], n)
+
+
 def _accept_single(t: Token) -> bool:
     return (t.capitalised or t.text.isupper()) or (
         t.lower not in NOT_NAMES and t.lower not in COMMON_NAME_WORDS
@@ -253,6 +415,10 @@ def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_pers
         return t.capitalised or t.lower not in NOT_NAMES or _lower_context(doc, i, j, -9)
     low = t.lower
     alias = idx.aliases.get(key)
+    if t.text.islower() and lower_name_end(doc, i) is not None:
+        return False  # "w/ yusuf al-khatib" is someone new, not the Yusuf we know
+    if t.text.isupper() and len(t.text) > 2 and _shouted(doc, i):
+        return True  # "KHOA ACCEPTED!!!", "ZEYNEP CHANGED HER MIND"
     if t.text.isupper() and len(t.text) <= 4:
         return alias is not None and alias == t.text  # "AL", "JP", "D": as the alias is written
     if j + 1 < len(doc.tokens) and not t.possessive:
@@ -268,7 +434,11 @@ def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_pers
         return _is_person_context(doc, i, strong=True)
     if common or (key not in idx.first and key not in idx.full):
         return False  # a lower-case surname alone is a word: "park", "berg"
-    return _lower_context(doc, i, j, previous_person)
+    if _lower_context(doc, i, j, previous_person):
+        return True
+    # "margriet hasn't replied", "rescheduled kwame", "the joost call": a known name that is no
+    # common English word means the person wherever it stands
+    return gazetteer().word_zipf(key) <= _RARE_WORD and not any(c.isdigit() for c in key)
 
 
 # --- new names ---------------------------------------------------------------------------------
@@ -279,11 +449,33 @@ def _continues_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> boo
         return False
     if len(t.text) == 1 and t.text.isupper() and prev.capitalised:
         return _is_initial(doc, t)
+    if t.lower in CALENDAR_WORDS and t.capitalised and not date_spans.covers(t.start):
+        return _middle_name(doc, prev, t, date_spans)  # "Dương Thu Hà", "Nguyễn Sun Mi"
     if not t.capitalised or t.lower in NOT_NAMES or t.lower in CALENDAR_WORDS:
         return False
     if t.lower in FULL_WEEKDAYS or t.text.startswith("Zzq"):
         return False
     return not date_spans.covers(t.start)
+
+
+def _middle_name(doc: Doc, prev: Token, t: Token, date_spans: SpanSet) -> bool:
+    """A short weekday or month word inside a name: after a given name or surname, before
+    another capitalised name word ("Dương Thu Hà"); not "Meet Thu Oct 3", not "Jane Sat"."""
+    k = doc.token_index_at(t.start)
+    if k is None or k + 1 >= len(doc.tokens) or t.possessive:
+        return False
+    n = doc.tokens[k + 1]
+    g = gazetteer()
+    return (
+        g.is_name_part(fold(prev.text))
+        and prev.lower not in NOT_NAMES
+        and n.capitalised
+        and _joined(doc, t, n)
+        and n.lower not in CALENDAR_WORDS
+        and n.lower not in NOT_NAMES
+        and not date_spans.covers(n.start)
+        and (g.is_name_part(fold(n.text)) or g.word_zipf(fold(n.text)) == 0.0)
+    )
 
 
 _AFTER_AN_INITIAL = words("re from at about and with w for on in to of")
@@ -369,7 +561,11 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
             if n.lower == "from" and i + 2 < len(doc.tokens) and doc.tokens[i + 2].capitalised:
                 return _joined(doc, t, n)  # "Sunil from Plaid intro'd me"
             if not _continues_name(doc, t, n, date_spans):
-                return False
+                # "Emeka (our lawyer) says": a given name, then what it is in brackets
+                return doc.text[t.end : t.end + 2].lstrip(" ")[:1] == "(" and (
+                    fold(t.text) in gazetteer().given
+                    and gazetteer().word_zipf(fold(t.text)) < COMMON_WORD
+                )
             # the whole run of capitals ("Cheng Hui Ling from …"), then what follows it
             k = i + 1
             while (
@@ -385,7 +581,7 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
                 or k + 1 >= len(doc.tokens)
                 or doc.tokens[k + 1].lower in PERSON_VERBS
                 or not doc.tokens[k + 1].capitalised
-                or after in ("(", ",", ":", "—", "–", "-")
+                or after in ("(", ",", ":", "—", "–", "-", "+", "&", "/")
             )
         return False
     return True
@@ -467,7 +663,12 @@ def _thing_after(doc: Doc, j: int) -> bool:
     if t.possessive or j + 1 >= len(doc.tokens):
         return False
     n = doc.tokens[j + 1]
+    if n.capitalised and n.lower in _EVENT_TAILS and _joined(doc, t, n):
+        return True  # "Lagos Fintech Night", "Berlin Go Night", "Fashion Week"
     return n.lower in THING_NOUNS and _joined(doc, t, n)
+
+
+_EVENT_TAILS = words("night nights week weekend")
 
 
 _STREET_SUFFIXES = words(
@@ -476,6 +677,11 @@ _STREET_SUFFIXES = words(
     ct terrace tce parade pde highway hwy square sq close grove esplanade quay wharf
     """
 )
+# A place's last word, after a word saying where: "on Primrose Hill", "near Vondel Park".
+_PLACE_FEATURES = words(
+    "hill hills heights park beach bay village market bridge harbour harbor gardens common green"
+)
+_WHERE_WORDS = words("on in at near by around along across")
 # Inner capitals in a person's name come after these: "McKenzie", "MacLeod", "DeShawn",
 # "LaToya", "DiCaprio", "VanDyke", "O'Brien". Elsewhere they mark a brand: "PyLadies", "MoU".
 _INNER_CAPITAL_PREFIXES = ("mc", "mac", "de", "la", "le", "di", "da", "van", "von", "du", "st")
@@ -533,6 +739,14 @@ def _not_a_person(doc: Doc, i: int, j: int) -> bool:
         return True
     if len(run) > 1 and (run[-1].lower in _STREET_SUFFIXES or run[0].lower in ("st", "saint")):
         return True  # "14 Ferrars St", "St Paddy's"
+    p = _prev(doc, i)
+    if (
+        len(run) > 1
+        and run[-1].lower in _PLACE_FEATURES
+        and p is not None
+        and (p.lower in _WHERE_WORDS)
+    ):
+        return True  # "on Capitol Hill", "near Vondel Park": a place
     before = doc.text[max(0, run[0].start - 3) : run[0].start]
     if before.rstrip().endswith("@"):
         return True  # "coffee w/ Minh @ Philz": a venue
@@ -544,7 +758,12 @@ def _not_a_person(doc: Doc, i: int, j: int) -> bool:
     if len(keys) == 1:
         key = keys[0]
         if "-" in key:  # "Anna-Lena", "Ji-woo": judged whole, not by its parts
+            head, _, tail = key.partition("-")
+            if head in gazetteer().languages and gazetteer().word_zipf(tail) >= COMMON_WORD:
+                return True  # "French-language", "Arabic-speaking"
             return gazetteer().word_zipf(key) >= COMMON_WORD or is_place(key)
+        if len(key) == 2 and key.endswith("s") and run[0].text[0].isupper():
+            return True  # "Qs", "As": letters in the plural
         if _clearly_a_person(doc, i):
             g = gazetteer()  # "met Sun", "Paddy's bday": only a place or a language is no one
             return key in g.languages or (is_place(key) and not g.is_name_part(key))
@@ -591,6 +810,27 @@ def find_names(
             i += 1
             continue
         if not _starts_name(doc, i, date_spans):
+            end = (
+                lower_name_end(doc, i, date_spans)
+                if t.text.islower() and _lower_new_context(doc, i, spans)
+                else None
+            )
+            if end is not None and not any(
+                k in things.people or k in things.blocked for k in range(i, end + 1)
+            ):
+                spans.append(
+                    NameSpan(
+                        written_name([tokens[k].text for k in range(i, end + 1)]),
+                        t.start,
+                        tokens[end].end,
+                        i,
+                        end,
+                        tokens[end].possessive,
+                        False,
+                    )
+                )
+                i = end + 1
+                continue
             if (
                 t.capitalised
                 and (p := _prev(doc, i)) is not None
@@ -734,7 +974,16 @@ def without_teammates(doc: Doc, spans: list[NameSpan], idx: Index) -> list[NameS
         return not s.known.found and fold(s.name) in idx.teammate_names
 
     kept = [s for s in spans if not mate(s)]
-    return kept if kept and len(kept) < len(spans) else spans
+    if kept and len(kept) < len(spans):
+        return kept
+    for s in spans:
+        # "Sanne's on leave all week": nobody else is named, so the note is about the member,
+        # who is filed by their Slack name ("Sanne Visser"), not a new contact called "Sanne"
+        member = None if s.mention or s.known.found else idx.teammate_of.get(fold(s.name))
+        if member is not None:
+            s.slack_user_id, full = member
+            s.known = Resolved(full)
+    return spans
 
 
 def people(
@@ -810,6 +1059,7 @@ def people(
         refs.append(
             PersonRef(
                 name=s.name,
+                slack_user_id=s.slack_user_id,
                 relation=relation,
                 related_to=related_to,
                 known_as=s.known.known_as,

@@ -39,7 +39,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "privacy": (1.00, 1.00),
     "unclear": (1.00, 1.00),
 }
-EXACT_CONTACTS = 500  # notes filed under exactly the right people, of 501
+EXACT_CONTACTS = 571  # notes filed under exactly the right people, of 572 (round 5: s33, s34)
 
 
 @pytest.fixture(scope="module")

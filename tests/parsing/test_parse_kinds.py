@@ -110,3 +110,47 @@ def test_initiator(text: str, expected: Initiator | None) -> None:
 @pytest.mark.parametrize(("text",), [(t,) for _, t in NOT_KINDS], ids=[i for i, _ in NOT_KINDS])
 def test_a_plan_or_a_thing_is_no_interaction(text: str) -> None:
     assert parse_note(text, now=NOW, tz="Europe/Berlin").kind is None
+
+
+# --- round 5 ------------------------------------------------------------------------------------
+
+
+def _kind(text: str) -> str | None:
+    return parse_note(text, now=NOW, tz="Europe/Berlin").kind
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sync w Ravi re strategy. he'll join the Yusuf call", "meeting"),  # the call is a plan
+        ("Sanne will join the call with Joost", None),
+        ("cap table done. also fwd'd it to Tomás", "email"),
+        ("forwarded the thread to Priya", "email"),
+        ("InMail'd Hà and Hendrik-Jan", "text"),
+        ("still nothing re Pieter's email. nudged him again", None),  # his address, a thing
+        ("per Ken's email, the venue fell through", "email"),  # how Ken told us
+        ("Zeynep is on a visa, the Blue Card transfer takes weeks", None),
+        ("training plan sent to Joost", None),
+    ],
+)
+def test_plans_things_and_forwarding_read_as_people_say_them(
+    text: str, expected: str | None
+) -> None:
+    assert _kind(text) == expected
+
+
+def test_an_event_named_with_capitals_opening_a_note_is_where_we_met() -> None:
+    assert _kind("Berlin Go Night tonight at the Kreuzberg hub. met Lukas Schröder") == "event"
+    assert _kind("met Lukas last night for a beer") == "drinks"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("presented the loyalty roadmap to Chidi and his team", "meeting"),
+        ("pitched our payouts API to Halima", "meeting"),
+        ("the deck we presented last year", None),
+    ],
+)
+def test_presenting_or_pitching_to_someone_is_a_meeting(text: str, expected: str | None) -> None:
+    assert _kind(text) == expected

@@ -174,3 +174,141 @@ ORGS = [
 @pytest.mark.parametrize(("text", "expected"), [r[1:] for r in ORGS], ids=[r[0] for r in ORGS])
 def test_organisations(text: str, expected: tuple[str, ...]) -> None:
     assert orgs(text) == expected
+
+
+# --- round 5 ------------------------------------------------------------------------------------
+
+ROUND5_FACTS = [
+    (
+        "role-at-company-in-brackets",
+        "met Ifeoma Chukwu (head of risk at Access Bank) at the mixer",
+        (("Ifeoma Chukwu", "Access Bank", "head of risk", ()),),
+    ),
+    (
+        "role-at-company-then-city",
+        "lunch w/ Ngozi Eze (product lead at Kuda in Yaba)",
+        (("Ngozi Eze", "Kuda", "product lead", ()),),
+    ),
+    (
+        "role-at-sign-company",
+        "coffee with Tobi Adebayo (GP @ Ventures Platform)",
+        (("Tobi Adebayo", "Ventures Platform", "GP", ()),),
+    ),
+    (
+        "head-of-comma-company",
+        "Call with Dr. Bashir Lawal (head of payments, CBN)",
+        (("Bashir Lawal", "CBN", "head of payments", ()),),
+    ),
+    (
+        "our-role-in-brackets",
+        "Emeka (our lawyer) says the DPA is fine",
+        (("Emeka", None, "lawyer", ()),),
+    ),
+    (
+        "our-role-before-name",
+        "looped in our accountant Funke Balogun",
+        (("Funke Balogun", None, "accountant", ()),),
+    ),
+    (
+        "introduced-to-someone-at-a-company",
+        "Halima intro'd me to Kofi Mensah at Hubtel",
+        (("Kofi Mensah", "Hubtel", None, ()),),
+    ),
+    ("a-venue-is-no-company", "lunch with Kofi Mensah at Nobu", ()),
+    ("a-place-is-no-company", "sent the deck to Kofi Mensah at Accra", ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in ROUND5_FACTS], ids=[r[0] for r in ROUND5_FACTS]
+)
+def test_roles_and_companies_as_notes_give_them(
+    text: str, expected: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
+) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sent Chidi two case studies (Kuda, Flutterwave)", ("Kuda", "Flutterwave")),
+        ("proposal with 3 refs (Moniepoint, Opay, Carbon)", ("Moniepoint", "Opay", "Carbon")),
+        ("they may switch to a competitor (Interswitch?)", ("Interswitch",)),
+        ("2 case studies (Aer Lingus, DHL)", ("Aer Lingus", "DHL")),
+    ],
+)
+def test_companies_listed_in_brackets_are_organisations_not_people(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    note = parse_note(text, now=NOW, tz="Europe/Berlin", known=KNOWN)
+    assert tuple(o.name for o in note.organisations) == expected
+    assert not {p.name for p in note.people} & set(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "shortlist (Priya, Marco) for the role",  # given names: people
+        "strong on two languages (Go, Rust)",  # common words: skills
+        "numbers for (Q3, Q4)",
+    ],
+)
+def test_brackets_of_people_or_words_are_no_companies(text: str) -> None:
+    note = parse_note(text, now=NOW, tz="Europe/Berlin", known=KNOWN)
+    assert note.organisations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "coffee with Amaka Obi — she's the new head of sales at Moniepoint",
+            (("Amaka Obi", "Moniepoint", "head of sales", ()),),
+        ),
+        (
+            "screen: *Emre Kaya*, senior data engineer at Getir",
+            (("Emre Kaya", "Getir", "senior data engineer", ()),),
+        ),
+        ("met Ama Owusu, she's in Accra this week", ()),
+    ],
+)
+def test_a_role_said_of_a_pronoun_or_after_a_comma(
+    text: str, expected: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
+) -> None:
+    assert facts(text) == expected
+
+
+def test_where_someone_used_to_work_is_an_organisation() -> None:
+    note = parse_note("met Tunde Bello, ex-Opay", now=NOW, tz="Europe/Berlin", known=KNOWN)
+    assert [o.name for o in note.organisations] == ["Opay"]
+    assert [p.name for p in note.people] == ["Tunde Bello"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("heads-up: the new CFO is Ada Eze", (("Ada Eze", None, "CFO", ()),)),
+        (
+            "Niamh's EA (Bisi Adeyemi) emailed the agenda",
+            (("Bisi Adeyemi", None, "EA", ()),),
+        ),
+        (
+            "met Chioma Nwankwo from Paystack Lagos at the demo day",
+            (("Chioma Nwankwo", "Paystack", None, ()),),
+        ),
+        (
+            "zoom with Yaw Boateng (regional sales director at Wave Mobile Money in Accra, ex-MTN)",
+            (("Yaw Boateng", "Wave Mobile Money", "regional sales director", ()),),
+        ),
+    ],
+)
+def test_roles_said_before_a_name_and_offices_after_a_company(
+    text: str, expected: tuple[tuple[str, str | None, str | None, tuple[str, ...]], ...]
+) -> None:
+    assert facts(text) == expected
+
+
+def test_a_full_name_in_brackets_after_a_role_is_a_person_not_a_company() -> None:
+    note = parse_note("Niamh's EA (Bisi Adeyemi) emailed", now=NOW, tz="Europe/Berlin", known=KNOWN)
+    assert note.organisations == ()
+    assert "Bisi Adeyemi" in [p.name for p in note.people]

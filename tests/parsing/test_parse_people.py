@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.parsing import PersonRef, parse_note
+from bot.parsing import Knowledge, KnownPerson, PersonRef, parse_note
 
 NOW = datetime(2026, 7, 15, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -86,3 +86,129 @@ PEOPLE = [
 @pytest.mark.parametrize(("text", "expected"), [r[1:] for r in PEOPLE], ids=[r[0] for r in PEOPLE])
 def test_people(text: str, expected: tuple[PersonRef, ...]) -> None:
     assert parse_note(text, now=NOW, tz="Europe/Berlin").people == expected
+
+
+# --- round 5: names written in lower case -------------------------------------------------------
+
+_LOWER_KNOWN = Knowledge(
+    people=(
+        KnownPerson("Margriet de Vries", ("Margriet",)),
+        KnownPerson("Kwame Mensah-Bonsu"),
+        KnownPerson("Yusuf Demir"),
+        KnownPerson("Zeynep Yıldız"),
+        KnownPerson("Mark Otieno"),
+    )
+)
+
+
+def _read(text: str) -> tuple[tuple[str, str | None], ...]:
+    note = parse_note(text, now=NOW, tz="Europe/Berlin", known=_LOWER_KNOWN)
+    return tuple((p.name, p.known_as) for p in note.people)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("coffee w/ yusuf al-khatib about hiring", (("Yusuf Al-Khatib", None),)),
+        ("lunch with pieter van den heuvel, nice guy", (("Pieter van den Heuvel", None),)),
+        ("call with ana de la fuente re the pilot", (("Ana de la Fuente", None),)),
+        ("met aoife o'connell at the expo", (("Aoife O'Connell", None),)),
+        ("zoom w/ siobhan mac giolla", (("Siobhan Mac Giolla", None),)),
+        ("breakfast with joao pereira dos santos", (("Joao Pereira dos Santos", None),)),
+        ("lunch with maria gonzalez and her team", (("Maria Gonzalez", None),)),
+        ("call with lisa okafor-bello re renewal", (("Lisa Okafor-Bello", None),)),
+        (
+            "coffee w/ kwame and lindiwe dlamini-nkosi",
+            (("kwame", "Kwame Mensah-Bonsu"), ("Lindiwe Dlamini-Nkosi", None)),
+        ),
+    ],
+)
+def test_a_new_lower_case_name_after_an_interaction_word_is_read_whole(
+    text: str, expected: tuple[tuple[str, str | None], ...]
+) -> None:
+    assert _read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "coffee w/ yusuf tmrw",  # shorthand is no surname
+        "demo for yusuf tommorrow",  # nor a common word mistyped
+        "call w/ yusuf re renewal",
+        "lunch with yusuf today at noon",
+        "drinks with yusuf white wine bar",  # everyday words are no surname
+    ],
+)
+def test_a_known_first_name_is_not_stretched_over_the_words_after_it(text: str) -> None:
+    assert _read(text)[0] == ("yusuf", "Yusuf Demir")
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("margriet hasn't replied", "Margriet de Vries"),
+        ("rescheduled kwame to next week", "Kwame Mensah-Bonsu"),
+        ("good chat, but margriet in procurement decides", "Margriet de Vries"),
+        ("he'll join the yusuf call", "Yusuf Demir"),
+        ("zeynep withdrew", "Zeynep Yıldız"),
+        ("ZEYNEP CHANGED HER MIND!!!", "Zeynep Yıldız"),
+    ],
+)
+def test_a_known_name_that_is_no_english_word_is_the_person_anywhere(text: str, who: str) -> None:
+    assert [k for _, k in _read(text)] == [who]
+
+
+def test_a_known_name_that_is_a_common_word_still_needs_a_person_context() -> None:
+    assert _read("left a mark on the deal") == ()
+    assert _read("coffee with mark") == ()  # "mark" alone stays a word, as before
+
+
+def test_a_capitalised_list_after_a_colon_keeps_each_full_name() -> None:
+    assert names("two names for the role: Aoife O'Sullivan + Rui Carvalho") == (
+        "Aoife O'Sullivan",
+        "Rui Carvalho",
+    )
+
+
+def test_a_teammate_named_alone_is_filed_as_the_member_by_their_slack_name() -> None:
+    known = Knowledge(
+        people=(KnownPerson("Kwame Mensah-Bonsu"),), slack_users=(("U1", "Sanne Visser"),)
+    )
+    alone = parse_note("Sanne's on leave all week", now=NOW, tz="Europe/Berlin", known=known)
+    assert [(p.name, p.known_as, p.slack_user_id) for p in alone.people] == [
+        ("Sanne", "Sanne Visser", "U1")
+    ]
+    beside = parse_note("Sanne ran the demo with Kwame", now=NOW, tz="Europe/Berlin", known=known)
+    assert [p.known_as for p in beside.people] == ["Kwame Mensah-Bonsu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("coffee w/ Kwame about Swahili-language support", ("Kwame",)),
+        ("dinner with Thijs on Primrose Hill", ("Thijs",)),
+        ("coffee w/ Joost near Vondel Park", ("Joost",)),
+        ("prep Qs for Kwame done", ("Kwame",)),
+        ("Lagos Fintech Night at the Landmark. met Tunde Bello", ("Tunde Bello",)),
+        ("lunch with Jane Hill", ("Jane Hill",)),  # a surname that is a place word, after a name
+    ],
+)
+def test_places_languages_letters_and_events_are_nobody(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("profiles: Dương Thu Hà and Hendrik-Jan Smit", ("Dương Thu Hà", "Hendrik-Jan Smit")),
+        ("shortlist: Trần Thu Trang and Lê Văn Minh", ("Trần Thu Trang", "Lê Văn Minh")),
+        ("lunch with Jane Sat Oct 3", ("Jane",)),
+        ("met Jane Thu at 3", ("Jane",)),
+    ],
+)
+def test_a_short_weekday_inside_a_name_is_a_middle_name(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    assert names(text) == expected
