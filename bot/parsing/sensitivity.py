@@ -47,8 +47,12 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "lost home",
-            "lost temporary flooded flood displaced homeless evacuated",
+            "lost temporary flooded flood flooding displaced homeless evacuated forced",
             rf"\blost\s+(?:her|his|their|the|its)\s+{_HOME}\b"
+            # "flooding forced them out of their house", "the fire forced her out"
+            r"|\b(?:flood(?:ing|s)?|fire|storm|hurricane|leak|mold|mould)\b[^.;!?\n]{0,30}"
+            r"\bforced\s+(?:them|her|him|the\s+family)\s+out\b"
+            rf"|\bforced\s+out\s+of\s+(?:their|her|his)\s+{_HOME}\b"
             r"|\btemporary\s+(?:housing|accommodation|accomodation|place|home)\b"
             rf"|\b{_HOME}\s+(?:was\s+|got\s+|is\s+)?flooded\b|\bflooded\s+(?:their|her|his)\s+"
             rf"{_HOME}\b|\bdisplaced\b|\bhomeless\b|\bevacuated\b",
@@ -81,7 +85,10 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             "passed died dies death bereaved bereavement condolences lost",
             r"\bpassed\s+away\b|\b(?:bereave(?:d|ment)|condolences)\b"
             rf"|\blost\s+(?:her|his|their|my|our)\s+{_KIN}\b"
-            rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b",
+            rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b"
+            # "Nia's mum passed last night": after a relative, "passed" alone is a death
+            rf"|\b{_KIN}\s+(?:has\s+|just\s+|sadly\s+|suddenly\s+)?passed\b"
+            r"(?!\s+(?:on\s+(?:the|a|it|this|that)|the|a|an|it|her|his|their|my|our|by|through))",
         ),
         (
             "laid off",
@@ -96,6 +103,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
             r"|\b(?:team|role|job|position|department)\s+(?:might|may|could|will)\s+be\s+cut\b"
             r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
+            r"|\blet\s+(?:her|him|them|(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,2})\s+go\b"
             r"|\bredundan(?:t|cy|cies)\b",
         ),
         (
@@ -141,7 +149,14 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"\bvisas?\b[^.;!?\n]{0,30}?\b(?:rejected|denied|refused|stuck|delayed|expired"
             r"|revoked|issues?|problems?|trouble|limbo)\b"
             r"|\b(?:rejected|denied|refused|lost)\s+(?:(?:her|his|their|a)\s+)?(?:work\s+)?visa\b"
-            r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b",
+            r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b"
+            # a visa someone worries over: "worried her visa won't come through", "anxious
+            # about it" after "she's on a visa tied to N26"
+            r"|\bvisas?\b[^.;!?\n]{0,30}?\b(?:won't|will\s+not|might\s+not|may\s+not"
+            r"|didn't|did\s+not)\s+(?:come\s+through|be\s+(?:approved|renewed|ready))\b"
+            r"|\b(?:worried|anxious|nervous|stressed|scared|panicking)\b[^.;!?\n]{0,30}?\bvisas?\b"
+            r"|\bvisas?\b[^!?\n]{0,120}?\b(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)"
+            r"\s+(?:really\s+|quite\s+|very\s+|so\s+)?(?:anxious|worried|nervous|stressed|scared)\b",
         ),
         (
             "accident",
@@ -163,7 +178,16 @@ _FAMILY = words(
     grandfather grandma grandpa cousin
     """
 )
-_MINE = words("my i i'm i've i'd we we're our ours myself me")
+# The author as subject or owner; "me" and "us" are left out: in "Jasmine told me her role is
+# at risk" the author only listens.
+_MINE = words("my i i'm i've i'd we we're our ours myself")
+# Layoffs someone came through: "there were layoffs in his dept but he survived".
+_SURVIVED_RE = re.compile(
+    r"\b(?:survived|dodged|escaped|made\s+it\s+through|kept\s+(?:her|his|their)\s+jobs?"
+    r"|(?:wasn't|was\s+not|weren't|were\s+not|isn't|is\s+not)\s+(?:affected|impacted|hit)"
+    r"|(?:team|role|job)\s+is\s+(?:safe|intact|fine))\b",
+    re.IGNORECASE,
+)
 _THIRD = words("her his their she he they them him")
 # Someone at their company, by role only: "their CFO got fired" is not the contact's news.
 _ROLE_SUBJECT_RE = re.compile(
@@ -185,6 +209,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 class _Owner:
     mine: bool = False
     person: str | None = None  # as written; None: the note's main person
+    also: str | None = None  # "Tomas and Ines are separating": the second of two subjects
 
 
 def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNews]:
@@ -208,11 +233,13 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
         if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
             continue
+        if topic == "laid off" and _SURVIVED_RE.search(_sentence(text, m.start())):
+            continue  # "layoffs in his dept last month but he survived": not his news
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
         last_owner = owner
         if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
             continue  # "our office had a small fire": the author's workplace, nobody's news
-        people = [owner.person]
+        people = [owner.person] + ([owner.also] if owner.also else [])
         if not owner.mine and owner.person in relations:
             people.append(relations[owner.person])
         for person in people:
@@ -222,6 +249,18 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
                 out.append(SensitiveNews(topic, None if owner.mine else person, owner.mine))
     order = {topic: i for i, (topic, _, _) in enumerate(_TOPICS)}
     return sorted(out, key=lambda n: order[n.topic])  # read in text order, told in topic order
+
+
+def spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where bad news is told, whoever's it is: a date beside it is the news's day."""
+    if _ALL_ANCHORS.isdisjoint(doc.words):
+        return []
+    return sorted(
+        m.span()
+        for _, anchors, pattern in _TOPICS
+        if not anchors.isdisjoint(doc.words)
+        for m in _compiled(pattern).finditer(doc.text)
+    )
 
 
 def _owner(
@@ -241,30 +280,44 @@ def _owner(
     k = doc.token_index_at(pos)
     k = (len(doc.tokens) if k is None else k) - 1
     condolences = doc.text[pos : pos + 11].lower() == "condolences"
+    also: str | None = None
     while k >= 0 and doc.tokens[k].start >= floor:
         t = doc.tokens[k]
         span = names.by_last_token.get(k)
         if span is not None:
-            if span.first >= 2 and doc.tokens[span.first - 1].lower in ("and", "&"):
-                # "he and Mei are separating", "Daniel and Mei …": the first of the two
+            if (
+                also is None
+                and span.first >= 2
+                and doc.tokens[span.first - 1].lower in ("and", "&")
+            ):
+                # "he and Mei are separating", "Tomas and Ines …": news of both subjects
+                also = doc.restore(span.name)
                 k = span.first - 2
                 continue
-            return _Owner(False, doc.restore(span.name))
+            return _Owner(False, doc.restore(span.name), also)
         low = t.lower.split("'", 1)[0] if not t.lower.startswith("i'") else "i"
         if low in _MINE and not condolences:
             return _Owner(mine=True)
         if low in _THIRD:
-            if last.person is not None:
+            if last.person is not None and also is None:
                 return last  # "Maeve's dad had an accident; Luca says she's been at the hospital"
             found = _nearest_name(doc, names, t.start)
-            return found or _Owner()
+            return _Owner(False, found.person, also) if found else _Owner(False, None, also)
         k -= 1
+    if also is not None:
+        return _Owner(False, None, also)
     if last.person is not None or last.mine:
         return last  # "…passed away on Tuesday, funeral is on Saturday"
     after = [s for s in names.spans if pos <= s.start and not doc.text[pos : s.start].count(".")]
     if after:
         return _Owner(False, doc.restore(after[0].name))  # "smoke damage throughout Raj's flat"
     return _nearest_name(doc, names, pos) or _Owner()
+
+
+def _sentence(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in ".!?\n;")
+    ends = [i for i in (text.find(c, pos) for c in ".!?\n;") if i >= 0]
+    return text[start + 1 : min(ends) if ends else len(text)]
 
 
 def _nearest_name(doc: Doc, names: Names, pos: int) -> _Owner | None:
