@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from bot.parsing.dates import Clock, DateHit, month_day, next_yearly
+from bot.parsing.dates import Clock, DateHit, Lean, month_day, next_yearly, resolve_day
 from bot.parsing.doc import TAG_RE, Doc, SpanSet
 from bot.parsing.lexicon import words
 from bot.parsing.model import OccasionSpec
@@ -33,9 +33,12 @@ _NEED_RE = re.compile(
     r"\b(?P<verb>(?:is\s+|are\s+|'s\s+|'re\s+)after(?=\s+(?:a|an|some|new|the)\b)"
     r"|(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
     r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:hiring|raising|seeking|keen\s+on|interested\s+in"
-    r"|trying\s+to\s+find|in\s+the\s+market\s+for)"
+    r"|trying\s+to\s+find|in\s+the\s+market\s+for|on\s+the\s+(?:hunt|lookout)\s+for)"
     r"|would\s+(?:really\s+)?(?:like|love)|'d\s+(?:really\s+)?(?:like|love)"
-    r"|wants|wanted|want|needs|needed|dreams\s+of|hopes\s+to|hoping\s+to|could\s+use)\b",
+    # "asked if we know a good employment lawyer": a need told as a question to us
+    r"|asked\s+(?:if|whether)\s+(?:we|I|anyone|any\s+of\s+us)\s+(?:know|knew|can\s+recommend"
+    r"|could\s+recommend|have)(?:\s+of)?"
+    r"|wants|wanted|want|needs|needed|need|dreams\s+of|hopes\s+to|hoping\s+to|could\s+use)\b",
     _I,
 )
 _NOT_NEED_AFTER = re.compile(r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b")
@@ -48,9 +51,41 @@ _CONTRACTED = {"'s": "is", "'re": "are", "'d": "would"}
 _NEED_ANCHORS = words(
     """
     after looking searching hiring raising seeking keen interested trying market like love wants
-    wanted want needs needed dreams hopes hoping use
+    wanted want needs needed need dreams hopes hoping use hunt lookout asked must
     """
 )
+# What is asked of us in a deal or a plan, not something anyone could help find: "wants 15%
+# off", "needs a heads-up 24h before", "needs a reply by Friday".
+_NOT_A_NEED_RE = re.compile(
+    r"\s+(?:(?:a|an|the|some|more|our|your)\s+)?(?:~?\d+(?:\.\d+)?\s*%|discount|heads[\s-]?up|reminder"
+    r"|confirmation|answer|reply|response|update|decision|sign[\s-]?off|notice|approval|signature"
+    r"|refund|credit|callback|call\s+back)(?!\w)",
+    _I,
+)
+# A thing as the subject: "invoice needs their new PO number" is a requirement, not a want.
+_THING_SUBJECTS = words(
+    """
+    invoice contract form deck doc document proposal quote order po it this that which form
+    forms system app build release page site website
+    """
+)
+_ANYONE = words("anyone anybody someone somebody one any")
+_NOTHING = words("nothing no none not zero neither")
+_NEED_ADVERBS = words("badly really urgently still also desperately definitely now all")
+_NEED_SUBJECTS = words("they he she team folks people everyone both company firm")
+
+
+def _someone_needs(doc: Doc, names: Names, pos: int) -> bool:
+    """A bare "need" is a contact's only after a subject of theirs: "they need an ML
+    contractor", "her team badly need a data engineer"; not "may need 2 weeks off"."""
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    while k >= 0 and doc.tokens[k].lower in _NEED_ADVERBS:
+        k -= 1
+    if k < 0 or doc.tokens[k].end + 2 < pos - 20:
+        return False
+    t = doc.tokens[k]
+    return t.lower in _NEED_SUBJECTS or names.by_last_token.get(k) is not None
 
 
 # "wants to …" is a need only when it is after something someone could help with.
@@ -62,7 +97,11 @@ _SEEKING_VERBS = words(
 )
 _CHANGE_REQUEST_RE = re.compile(
     r"\s+(?:the|it|them|this|that|our)\s+(?:[\w-]+\s+){0,3}?(?:bigger|smaller|shorter|longer|"
-    r"brighter|darker|changed|moved|fixed|redone|updated|pushed\s+further|tweaked)\b",
+    r"brighter|darker|changed|moved|fixed|redone|updated|pushed\s+further|tweaked)\b"
+    # "wants the cap table cleaned up", "wants the deal closed by Friday": a thing done to ours
+    r"|\s+(?:the|it|them|this|that|our|their|his|her)\s+(?:[\w-]+\s+){0,3}?[a-z]+(?:ed|en)"
+    r"(?:\s+(?:up|out|over|through))?(?=\s*(?:[.,;!?]|$|\s+(?:by|before|asap|first|today"
+    r"|tomorrow|this|next|so|and)\b))",
     _I,
 )
 _TO_VERB_RE = re.compile(r"\s+to\s+([a-z]+)\b", _I)
@@ -78,10 +117,17 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[s
     starts = [h.start for h in hits]
     for m in _NEED_RE.finditer(text):
         verb = m.group("verb").lower()
+        bare = re.sub(r"^(?:is|are|was|were|'s|'re)\s+", "", verb)
         if skip.covers(m.start()):
             continue
         if verb.startswith("need") and _TO_RE.match(text, m.end()):
             continue  # "needs to send me X" is a loop, not a need
+        if verb == "need" and not _someone_needs(doc, names, m.start()):
+            continue  # "need a backup champion": the author's, told without a subject
+        if _NOT_A_NEED_RE.match(text, m.end()):
+            continue  # "wants 15% off", "needs a heads-up": asked of us, not sought
+        if verb.startswith(("need", "want")) and _thing_before(doc, m.start()):
+            continue
         if verb.startswith(_BARE_PARTICIPLES) and _DETERMINER_BEFORE_RE.search(
             text, max(0, m.start() - 12), m.start()
         ):
@@ -98,7 +144,7 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[s
         if after is not None and after.group(1).lower() not in _SEEKING_VERBS:
             continue  # "wants to chat", "wants to surprise her": an intention, not a need
         nxt = _NEXT_WORD_RE.match(text, m.end())
-        if verb.startswith("hiring") and nxt is not None and nxt.group(1).lower() in _HIRING_NOUNS:
+        if bare.startswith("hiring") and nxt is not None and nxt.group(1).lower() in _HIRING_NOUNS:
             continue  # "the hiring freeze is killing my Q2": a noun
         if (
             verb.endswith(("keen on", "interested in"))
@@ -111,13 +157,36 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[s
             end = starts[i]
         rest = re.sub(r"\s+", " ", text[m.end() : end]).strip(" ,:;-")
         rest = _NEED_TAIL_RE.sub("", rest)
+        if rest.lower().split(" ", 1)[0] in _NOTHING:
+            continue  # "wants nothing big", "needs no help"
+        if verb.startswith("asked") and rest.lower() in _ANYONE:
+            continue  # "hiring 2 data engineers, asked if we know anyone": the need before
         if not rest or not re.search(r"\w", rest):
             continue
         words = rest.split(" ")[:MAX_NEED_WORDS]
         phrase = doc.restore(f"{_verb_text(m)} {' '.join(words)}")
         if phrase not in out:
             out.append(phrase)
+    for m in _MUST_RE.finditer(text):
+        # "she has mobility issues — ground floor bedroom is a must": the need comes first
+        if skip.covers(m.start()) or _first_person(text, doc.clause_start(m.start())):
+            continue
+        cs = doc.clause_start(m.start())
+        head = re.sub(r"\s+", " ", text[cs : m.start()]).strip(" ,:;-—–")
+        if head and len(head.split(" ")) <= MAX_NEED_WORDS and not _FIRST_WORD_RE.match(head):
+            phrase = doc.restore(head)
+            if phrase not in out:
+                out.append(phrase)
     return tuple(out)
+
+
+_MUST_RE = re.compile(
+    r"\s+(?:is|are)\s+(?:a\s+)?(?:must|must-have|must\s+have|non-negotiable|dealbreaker"
+    r"|hard\s+requirement)\b",
+    _I,
+)
+# A clause with its own subject or verb is no noun phrase: "the price is a must"
+_FIRST_WORD_RE = re.compile(r"^(?:i|we|it|this|that|he|she|they|there|which|what)\b", _I)
 
 
 def _participle_ok(doc: Doc, pos: int) -> bool:
@@ -130,7 +199,25 @@ def _participle_ok(doc: Doc, pos: int) -> bool:
     gap = doc.text[prev.end : pos]
     if any(c in gap for c in ",;:.—–-\n"):
         return True
-    return prev.lower in ("and", "also", "still", "now", "currently", "actively", "they", "she")
+    return prev.lower in (
+        "and",
+        "also",
+        "still",
+        "now",
+        "currently",
+        "actively",
+        "they",
+        "she",
+    ) or (
+        prev.lower.endswith("ly") and len(prev.lower) > 4  # "now officially looking for"
+    )
+
+
+def _thing_before(doc: Doc, pos: int) -> bool:
+    k = doc.token_index_at(pos)
+    if k is None or k == 0:
+        return False
+    return doc.tokens[k - 1].lower in _THING_SUBJECTS
 
 
 def _verb_text(m: re.Match[str]) -> str:
@@ -177,10 +264,26 @@ _YEARS_MARRIED_RE = re.compile(
     r"|\b(?P<d>\d{1,2})\s*(?:yrs?|years)\s+(?:married|together)\b",
     _I,
 )
+# a bare count beside an anniversary: "10 yrs this year", "a big 10 yr thing"
+_YEARS_NEAR_RE = re.compile(
+    r"\b(?P<a>\d{1,2})[\s-]*(?:yrs?|years?)\b(?!\s+(?:ago|old|of|at|in|with|since|before))", _I
+)
+# "happy bday Niamh!", "Happy 50th to Seán", "happy 30th Achieng'": a greeting on the day
+_GREETING_RE = re.compile(
+    r"\bhappy\s+(?P<when>belated\s+|early\s+|late\s+)?(?:b-?day|birthday|birth\s+day"
+    r"|(?P<age>\d{1,3})(?:st|nd|rd|th)(?:\s+(?:birthday|bday|b-day))?)\b(?:\s+to\b)?[\s,]*",
+    _I,
+)
+_NOT_ON_THE_DAY_RE = re.compile(
+    r"\b(?:remind|remember|don't\s+forget|dont\s+forget|need\s+to|should|will|gonna)\b", _I
+)
+# "happy belated birthday sent to Rory, his was on Sunday"
+_ELLIPTIC_RE = re.compile(r"\b(?:his|hers|theirs|her's)\s+(?:was|is|'s|falls|fell)\s+$", _I)
 _BETWEEN_RE = re.compile(
     # "5 yr work anniv at Zestline is 1 July": where it is counted may sit in between
     r"^[\s:=,\-]*(?:at\s+[\w&.'-]+(?:\s+[A-Z][\w&.'-]*)?\s+)?"
-    r"(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its)[\s:=,\-]+){0,3}$",
+    r"(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its|coming(?:\s+up)?|up|next"
+    r"|this|soon)[\s:=,\-]+){0,4}$",
     _I,
 )
 _BEFORE_RE = re.compile(
@@ -196,10 +299,17 @@ def occasions(
     out: list[OccasionSpec] = []
     used: set[int] = set()
     problems: list[str] = []
-    if _OCCASION_ANCHORS.isdisjoint(doc.words) and not _ROUND_RE.search(doc.text):
+    if (
+        _OCCASION_ANCHORS.isdisjoint(doc.words)
+        and "happy" not in doc.words
+        and not _ROUND_RE.search(doc.text)
+    ):
         return out, used, problems
     starts = [h.start for h in hits]
+    greeted = _greetings(doc, names, hits, clock, used, out)
     for m in _OCCASION_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in greeted):
+            continue
         kind = "anniversary" if "anniv" in m.group("kind").lower() else "birthday"
         index = _hit_after(text, hits, starts, m.end())
         owner: str | None
@@ -221,14 +331,94 @@ def occasions(
             continue
         month, day, year = md
         if year is None:
-            year = _year_from_age(text, kind, month, day, clock)
-        out.append(OccasionSpec(kind=kind, month=month, day=day, year=year, person=owner))
+            year = _year_from_age(text, kind, month, day, clock, m.start())
+        owners: list[str | None] = [owner]
+        if owner is None and kind == "anniversary" and _THEIR_RE.search(text, 0, m.start()):
+            couple = list(dict.fromkeys(doc.restore(x.name) for x in names.spans))
+            if len(couple) == 2:
+                owners = list(couple)  # "their 5th wedding anniversary": both partners'
+        for person in owners:
+            _add(out, OccasionSpec(kind=kind, month=month, day=day, year=year, person=person))
     return out, used, problems
 
 
-def _year_from_age(text: str, kind: str, month: int, day: int, clock: Clock) -> int | None:
+_THEIR_RE = re.compile(r"\btheir\s+(?:(?:\d+(?:st|nd|rd|th)|big|first|wedding)\s+)*$", _I)
+
+
+def _add(out: list[OccasionSpec], spec: OccasionSpec) -> None:
+    if not any(
+        (o.kind, o.month, o.day, o.person) == (spec.kind, spec.month, spec.day, spec.person)
+        for o in out
+    ):
+        out.append(spec)
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in ".!?\n;") + 1
+    ends = [i for i in (text.find(c, pos) for c in ".!?\n;") if i >= 0]
+    return start, (min(ends) if ends else len(text))
+
+
+def _greetings(
+    doc: Doc,
+    names: Names,
+    hits: list[DateHit],
+    clock: Clock,
+    used: set[int],
+    out: list[OccasionSpec],
+) -> list[tuple[int, int]]:
+    """ "happy bday Niamh!", "Happy 50th to Seán": a greeting sent on the day says the birthday
+    is that day. A belated or early one says so only with a day of its own ("happy belated
+    birthday sent to Rory, his was on Sunday"); one in a plan or beside another date says nothing
+    of today ("remind me to say happy bday to Kai on Friday" is read from Friday)."""
+    text = doc.text
+    spans: list[tuple[int, int]] = []
+    if "happy" not in doc.words:
+        return spans
+    for g in _GREETING_RE.finditer(text):
+        a, b = _sentence_bounds(text, g.start())
+        span = names.by_start.get(g.end())
+        owner = doc.restore(span.name) if span is not None else None
+        inside = [i for i, h in enumerate(hits) if a <= h.start < b and i not in used]
+        if g.group("when"):
+            index = next(
+                (
+                    i
+                    for i in inside
+                    if _ELLIPTIC_RE.search(text, max(g.end(), hits[i].start - 16), hits[i].start)
+                    or _ELLIPTIC_RE.search(
+                        text, max(g.end(), hits[i].start - 20), max(g.end(), hits[i].start - 3)
+                    )
+                ),
+                None,
+            )
+            if index is None:
+                continue
+            lean = Lean.FUTURE if g.group("when").strip().lower() == "early" else Lean.PAST
+            when = resolve_day(hits[index], clock, lean)
+            if when is None:
+                continue
+            used.add(index)
+            month, day, year = when.month, when.day, None
+        else:
+            if inside or _NOT_ON_THE_DAY_RE.search(text, a, g.start()):
+                continue
+            month, day, year = clock.today.month, clock.today.day, None
+            if g.group("age"):
+                n = int(g.group("age"))
+                year = clock.today.year - n if 0 < n < 130 else None
+        spans.append((g.start(), b))
+        _add(out, OccasionSpec(kind="birthday", month=month, day=day, year=year, person=owner))
+    return spans
+
+
+def _year_from_age(
+    text: str, kind: str, month: int, day: int, clock: Clock, pos: int = 0
+) -> int | None:
     """ "turns 50 on Oct 3": born 50 years before the next Oct 3."""
     m = (_AGE_RE if kind == "birthday" else _YEARS_MARRIED_RE).search(text)
+    if m is None and kind == "anniversary":
+        m = _YEARS_NEAR_RE.search(text, *_sentence_bounds(text, pos))
     if m is None:
         return None
     n = int(next(g for g in m.groups() if g))
@@ -284,10 +474,15 @@ def _owner_before(doc: Doc, names: Names, pos: int) -> tuple[bool, str | None]:
     t = doc.tokens[k]
     if t.lower in ("my", "our"):
         return False, None
-    if t.possessive:
-        span = names.by_last_token.get(k)
-        if span is not None:
-            return True, doc.restore(span.name)
+    span = names.by_last_token.get(k)
+    turns = doc.text[pos : pos + 4].lower() == "turn"
+    if span is not None and (t.possessive or turns):
+        return True, doc.restore(span.name)  # "Sam's birthday", "Orla turns 30"
+    if turns and t.text[:1].isupper():
+        # "… w Wai + Achieng'. Achieng' turns 30": a name the note gave a moment ago
+        again = [x for x in names.spans if doc.text[x.start : x.end].split(" ")[0] == t.text]
+        if again:
+            return True, doc.restore(again[0].name)
     return True, None
 
 
