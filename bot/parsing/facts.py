@@ -377,8 +377,9 @@ def _greetings(
         return spans
     for g in _GREETING_RE.finditer(text):
         a, b = _sentence_bounds(text, g.start())
-        span = names.by_start.get(g.end())
-        owner = doc.restore(span.name) if span is not None else None
+        # the person greeted: "happy bday Niamh!", "happy belated birthday sent to Rory"
+        after = [x for x in names.spans if g.start() < x.start < b]
+        owner = doc.restore(after[0].name) if after else None
         inside = [i for i, h in enumerate(hits) if a <= h.start < b and i not in used]
         if g.group("when"):
             index = next(

@@ -236,6 +236,9 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
         if topic == "laid off" and _SURVIVED_RE.search(_sentence(text, m.start())):
             continue  # "layoffs in his dept last month but he survived": not his news
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
+        inside = [x for x in names.spans if m.start() < x.start and x.end <= m.end()]
+        if inside and not owner.mine:
+            owner = _Owner(False, doc.restore(inside[0].name))  # "they let Dmitri go"
         last_owner = owner
         if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
             continue  # "our office had a small fire": the author's workplace, nobody's news

@@ -267,3 +267,48 @@ def test_an_alias_owns_its_occasion() -> None:
     )
     assert note.occasions == (OccasionSpec("birthday", 5, 2, None, "AL"),)
     assert [p.known_as for p in note.people] == ["Jo Lee", "Anna-Lena Vogt"]
+
+
+# Round 5: bad news told plainly or sideways, and whose it is.
+NEWS_ROUND5 = [
+    (
+        "flooding-forced-them-out",
+        "Ava called, flooding forced them out of their house",
+        (("lost home", "Ava", False),),
+    ),
+    (
+        "let-someone-go",
+        "they let Dmitri go after the acquisition",
+        (("laid off", "Dmitri", False),),
+    ),
+    ("relative-passed", "Nia's mum passed last night", (("bereavement", "Nia", False),)),
+    ("passed-the-exam-is-no-death", "Nia passed the bar exam", ()),
+    (
+        "visa-worry",
+        "Nia's worried her visa won't come through",
+        (("visa trouble", "Nia", False),),
+    ),
+    (
+        "told-me-is-not-mine",
+        "Jasmine told me there are layoffs coming and her role is at risk",
+        (("laid off", "Jasmine", False),),
+    ),
+    (
+        "both-partners",
+        "Tomas and Ines are separating",
+        (("divorce", "Tomas", False), ("divorce", "Ines", False)),
+    ),
+    ("survived-the-layoffs", "Brightline had layoffs last month but he survived", ()),
+    ("my-rough-patch", "I'm in a rough patch myself", (("hard time", None, True),)),
+    ("dead-deal", "the Halvorsen deal is dead, Marcus is killing it", ()),
+    ("on-fire", "Leon's on fire this quarter", ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in NEWS_ROUND5], ids=[r[0] for r in NEWS_ROUND5]
+)
+def test_news_told_plainly_or_sideways(
+    text: str, expected: tuple[tuple[str, str | None, bool], ...]
+) -> None:
+    assert news(text) == expected
