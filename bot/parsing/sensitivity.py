@@ -47,12 +47,20 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "lost home",
-            "lost temporary flooded flood flooding displaced homeless evacuated forced",
+            "lost temporary flooded flood flooding displaced homeless evacuated forced destroyed"
+            " wrecked gutted flattened everything",
             rf"\blost\s+(?:her|his|their|the|its)\s+{_HOME}\b"
             # "flooding forced them out of their house", "the fire forced her out"
             r"|\b(?:flood(?:ing|s)?|fire|storm|hurricane|leak|mold|mould)\b[^.;!?\n]{0,30}"
             r"\bforced\s+(?:them|her|him|the\s+family)\s+out\b"
             rf"|\bforced\s+out\s+of\s+(?:their|her|his)\s+{_HOME}\b"
+            # "a hurricane destroyed Omar's family home", "lost everything in the flood"
+            r"|\b(?:destroyed|wrecked|gutted|flattened)\s+(?:[\w'’-]+\s+){0,3}?"
+            rf"(?:home|house|apartment|flat|condo)\b"
+            rf"|\b{_HOME}\s+(?:was|got)\s+(?:destroyed|wrecked|gutted|flattened)\b"
+            # (in a fire it is told as the fire: "lost everything in the wildfires")
+            r"|\blost\s+everything\s+in\s+(?:the|a)\s+(?:flood|floods|storm|hurricane"
+            r"|earthquake|tornado|typhoon)\b"
             r"|\btemporary\s+(?:housing|accommodation|accomodation|place|home)\b"
             rf"|\b{_HOME}\s+(?:was\s+|got\s+|is\s+)?flooded\b|\bflooded\s+(?:their|her|his)\s+"
             rf"{_HOME}\b|\bdisplaced\b|\bhomeless\b|\bevacuated\b",
@@ -61,10 +69,13 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             "illness",
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
             " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia"
-            " palliative hospice terminally terminal",
+            " palliative hospice terminally terminal medical radiotherapy radiation lymphoma"
+            " sclerosis",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
             r"(?!\s+(?:of|and\s+tired))"
-            rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\boff\s+sick\b"
+            rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\b(?:off|out|home)\s+sick\b"
+            r"|\bon\s+medical\s+leave\b|\bradiotherapy\b|\bradiation\s+(?:therapy|treatment)\b"
+            r"|\blymphoma\b|\bmultiple\s+sclerosis\b"
             r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
             r"|\bpalliative\b|\bhospice\b|\bterminally\s+ill\b"
             r"|\bterminal\s+(?:cancer|diagnosis|illness)\b"
@@ -74,16 +85,19 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "hospital",
             "hospital hospitalised hospitalized hospitalisation hospitalization icu er nicu"
-            " intensive",
+            " intensive a&e a&amp;e",
             r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bN?ICU\b|\bin\s+the\s+ER\b"
+            r"|\b(?:in|to)\s+A&(?:amp;)?E\b"
             r"|\bintensive\s+care\b",
         ),
         ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
         ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
         (
             "bereavement",
-            "passed died dies death bereaved bereavement condolences lost",
+            "passed died dies death bereaved bereavement condolences lost grieving mourning",
             r"\bpassed\s+away\b|\b(?:bereave(?:d|ment)|condolences)\b"
+            r"|\b(?:grieving|mourning)\b(?!\s+(?:the\s+)?(?:deal|loss\s+of\s+(?:the|a)\s+(?:deal|client"
+            r"|account)))"
             rf"|\blost\s+(?:her|his|their|my|our)\s+{_KIN}\b"
             rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b"
             # "Nia's mum passed last night": after a relative, "passed" alone is a death
@@ -122,7 +136,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "miscarriage",
             "miscarriage miscarried lost",
-            r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+baby\b",
+            r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+(?:baby|pregnancy)\b",
         ),
         (
             "burnout",
@@ -133,7 +147,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "hard time",
-            "rough tough hard difficult going struggling emergency lot",
+            "rough tough hard difficult going struggling emergency lot place",
             r"\b(?:a|such\s+a|really|pretty)\s+(?:rough|tough|hard|difficult|brutal)\s+"
             r"(?:week|weeks|month|months|year|time|patch|few\s+(?:days|weeks|months))\b"
             r"|\bgoing\s+through\s+(?:a\s+lot|so\s+much|some\s+stuff|a\s+(?:rough|tough|hard"
@@ -141,12 +155,16 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\b(?:been|is|she's|he's|they're|are)\s+(?:really\s+)?struggling\b"
             r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
             r"|demand|sales|deal|churn|adoption))"
-            r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b",
+            r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b"
+            # "Omar's not in a good place": said of a person, not of a plan ("pricing is not …")
+            r"|(?:\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)|(?P<said_of>(?:'s|’s|\s+is)))"
+            r"\s+(?:really\s+|just\s+|still\s+)?not\s+in\s+a\s+(?:good|great)\s+(?:place|headspace)\b",
         ),
         (
             "visa trouble",
-            "visa visas deported deportation immigration",
-            r"\bvisas?\b[^.;!?\n]{0,30}?\b(?:rejected|denied|refused|stuck|delayed|expired"
+            "visa visas deported deportation immigration permit",
+            r"\b(?:visas?|work\s+permits?|residence\s+permits?|green\s+card)\b[^.;!?\n]{0,30}?"
+            r"\b(?:rejected|denied|refused|stuck|delayed|expired"
             r"|revoked|issues?|problems?|trouble|limbo)\b"
             r"|\b(?:rejected|denied|refused|lost)\s+(?:(?:her|his|their|a)\s+)?(?:work\s+)?visa\b"
             r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b"
@@ -160,11 +178,13 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "accident",
-            "accident crash hit knocked broken broke",
+            "accident crash crashed hit knocked broken broke fall",
             r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b"
             # told in plain words: "hit by a car", "knocked off her bike", "broken wrist"
             r"|\b(?:hit|knocked\s+(?:down|over))\s+by\s+a\s+(?:car|bus|van|truck|lorry|taxi|cyclist)\b"
             r"|\bknocked\s+off\s+(?:her|his|their|my)\s+(?:bike|scooter|motorbike)\b"
+            r"|\bcrashed\s+(?:her|his|their|my)\s+(?:bike|car|scooter|motorbike|motorcycle)\b"
+            r"|\b(?:had|took)\s+a\s+(?:bad\s+|nasty\s+|serious\s+)?fall\b"
             r"|\bbr(?:oken|oke\s+(?:her|his|their|my))\s+(?:wrist|arm|leg|ankle|collarbone|hip|ribs?"
             r"|pelvis|shoulder|foot|hand|jaw|nose|back)\b",
         ),
@@ -233,6 +253,12 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
         if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
             continue
+        if (
+            "said_of" in m.re.groupindex
+            and m.group("said_of")
+            and not _person_before(doc, names, m.start())
+        ):
+            continue  # "pricing is not in a good place": said of a thing
         if topic == "laid off" and _SURVIVED_RE.search(_sentence(text, m.start())):
             continue  # "layoffs in his dept last month but he survived": not his news
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
@@ -315,6 +341,14 @@ def _owner(
     if after:
         return _Owner(False, doc.restore(after[0].name))  # "smoke damage throughout Raj's flat"
     return _nearest_name(doc, names, pos) or _Owner()
+
+
+def _person_before(doc: Doc, names: Names, pos: int) -> bool:
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    if k < 0:
+        return False
+    return names.by_last_token.get(k) is not None or doc.tokens[k].lower in _THIRD
 
 
 def _sentence(text: str, pos: int) -> str:

@@ -300,6 +300,29 @@ NEWS_ROUND5 = [
     ),
     ("survived-the-layoffs", "Brightline had layoffs last month but he survived", ()),
     ("my-rough-patch", "I'm in a rough patch myself", (("hard time", None, True),)),
+    ("grieving", "Hana's been grieving her grandmother", (("bereavement", "Hana", False),)),
+    ("crashed-a-server", "we crashed the staging server lol", ()),
+    ("out-sick", "Ben is out sick this week", (("illness", "Ben", False),)),
+    ("medical-leave", "Hana has been on medical leave since August", (("illness", "Hana", False),)),
+    ("radiotherapy", "Ben's mum starts radiotherapy next week", (("illness", "Ben", False),)),
+    ("work-permit", "Ben's work permit got denied", (("visa trouble", "Ben", False),)),
+    (
+        "lost-the-pregnancy",
+        "Lucia lost the pregnancy last month",
+        (("miscarriage", "Lucia", False),),
+    ),
+    (
+        "home-destroyed",
+        "a hurricane destroyed Omar's family home",
+        (("lost home", "Omar", False),),
+    ),
+    (
+        "lost-everything-in-a-flood",
+        "Omar says they lost everything in the flood",
+        (("lost home", "Omar", False),),
+    ),
+    ("not-in-a-good-place", "Omar is not in a good place", (("hard time", "Omar", False),)),
+    ("a-plan-not-in-a-good-place", "Pricing is not in a good place", ()),
     ("dead-deal", "the Halvorsen deal is dead, Marcus is killing it", ()),
     ("on-fire", "Leon's on fire this quarter", ()),
 ]
@@ -312,3 +335,11 @@ def test_news_told_plainly_or_sideways(
     text: str, expected: tuple[tuple[str, str | None, bool], ...]
 ) -> None:
     assert news(text) == expected
+
+
+def test_a_known_contact_who_crashed_his_bike() -> None:
+    known = Knowledge(people=(KnownPerson(name="Omar Haddad"),))
+    note = parse_note("Omar crashed his bike on Saturday", now=NOW, tz="Europe/Berlin", known=known)
+    assert [(n.topic, n.mine) for n in note.sensitivity] == [("accident", False)]
+    assert note.sensitivity[0].person in ("Omar", "Omar Haddad")
+    assert note.occurred_at is None  # Saturday is the crash's day
