@@ -242,18 +242,25 @@ def _first_person(text: str, pos: int) -> bool:
 
 _OCCASION_RE = re.compile(
     r"\b(?P<kind>birthday|bday|b-day|birth\s+day|date\s+of\s+birth|dob|born"
-    r"|(?:wedding\s+|work\s+)?anniv(?:ersary)?|turns\s+\d{1,3}|turning\s+\d{1,3}"
-    # "Mehmet's 50th is on 3 May", "Sam's 40th is 8/2": a round birthday, after a possessive
-    r"|(?<='s\s)(?:1[3-9]|[2-9]\d|1[01]\d)(?:st|nd|rd|th)(?=\s+(?:is|on|falls)\b))\b",
+    r"|(?:wedding\s+|work\s+)?anniv(?:ersary)?|turns\s+\d{1,3}|turning\s+\d{1,3}|turned\s+\d{1,3}"
+    # "celebrating 15 years married on 2 Jan": a wedding anniversary
+    r"|\d{1,2}\s+(?:years?|yrs?)\s+married"
+    # "Mehmet's 50th is on 3 May", "Sam's 40th is 8/2", "his 45th is on the 28th": a round
+    # birthday, after a possessive
+    r"|(?:(?<='s\s)|(?<=\bher\s)|(?<=\bhis\s))(?:1[3-9]|[2-9]\d|1[01]\d)(?:st|nd|rd|th)"
+    r"(?=\s+(?:is|on|falls|was)\b))\b",
     _I,
 )
-_ROUND_RE = re.compile(r"'s\s\d{1,3}(?:st|nd|rd|th)\s")  # digits are not in doc.words
+_ROUND_RE = re.compile(
+    r"(?:'s|\bher|\bhis)\s\d{1,3}(?:st|nd|rd|th)\s|\d\s+(?:years?|yrs?)\s+married", _I
+)  # digits are not in doc.words
 _OCCASION_ANCHORS = words(
-    "birthday birthdays bday bdays b-day b birth dob born anniversary anniv turns turning"
+    "birthday birthdays bday bdays b-day b birth dob born anniversary anniv turns turning turned"
+    " married"
 )
 # How old, or how long married: "turns 50", "her 40th birthday", "married 10 yrs".
 _AGE_RE = re.compile(
-    r"\bturn(?:s|ing)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day"
+    r"\bturn(?:s|ing|ed)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day"
     r"|is|on|falls)\b",
     _I,
 )
@@ -283,7 +290,7 @@ _BETWEEN_RE = re.compile(
     # "5 yr work anniv at Zestline is 1 July": where it is counted may sit in between
     r"^[\s:=,\-]*(?:at\s+[\w&.'-]+(?:\s+[A-Z][\w&.'-]*)?\s+)?"
     r"(?:(?:is|was|falls|fell|will\s+be|'s|on|in|date|day|it's|its|coming(?:\s+up)?|up|next"
-    r"|this|soon)[\s:=,\-]+){0,4}$",
+    r"|this|soon|the)[\s:=,\-]+){0,4}$",
     _I,
 )
 _BEFORE_RE = re.compile(
@@ -310,7 +317,8 @@ def occasions(
     for m in _OCCASION_RE.finditer(text):
         if any(a <= m.start() < b for a, b in greeted):
             continue
-        kind = "anniversary" if "anniv" in m.group("kind").lower() else "birthday"
+        written = m.group("kind").lower()
+        kind = "anniversary" if "anniv" in written or "married" in written else "birthday"
         index = _hit_after(text, hits, starts, m.end())
         owner: str | None
         if index is not None:
@@ -319,19 +327,27 @@ def occasions(
             index, owner_ok, owner = _listed(doc, names, hits, starts, m.end())
         if index is None:
             index, owner_ok, owner = _hit_before(doc, names, hits, starts, m.start())
-        if index is None or index in used or not owner_ok:
+        if index is None:
+            nth = _day_of_month(text, m.end(), clock)  # "Gráinne's birthday's the 9th"
+            if nth is not None:
+                ok, who = _owner_before(doc, names, m.start())
+                if ok:
+                    _add(out, OccasionSpec(kind=kind, month=nth[0], day=nth[1], person=who))
+            continue
+        if index in used or not owner_ok:
             continue
         used.add(index)
         hit = hits[index]
         if hit.error is not None:
             problems.append(hit.error)
             continue
-        md = month_day(hit, clock)
+        gone = written.startswith("turned") or _GONE_RE.search(text, m.end(), hit.start)
+        md = month_day(hit, clock, Lean.PAST if gone else Lean.FUTURE)
         if md is None:
             continue
         month, day, year = md
         if year is None:
-            year = _year_from_age(text, kind, month, day, clock, m.start())
+            year = _year_from_age(text, kind, month, day, clock, m.start(), bool(gone))
         owners: list[str | None] = [owner]
         if owner is None and kind == "anniversary" and _THEIR_RE.search(text, 0, m.start()):
             couple = list(dict.fromkeys(doc.restore(x.name) for x in names.spans))
@@ -340,6 +356,26 @@ def occasions(
         for person in owners:
             _add(out, OccasionSpec(kind=kind, month=month, day=day, year=year, person=person))
     return out, used, problems
+
+
+_GONE_RE = re.compile(r"\b(?:was|fell)\b", _I)
+_NTH_RE = re.compile(
+    r"(?:'s|\s+is|\s+falls\s+on)?\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?\w)",
+    _I,
+)
+
+
+def _day_of_month(text: str, pos: int, clock: Clock) -> tuple[int, int] | None:
+    """ "birthday's the 9th": the coming 9th, this month or the next."""
+    m = _NTH_RE.match(text, pos)
+    if m is None:
+        return None
+    day = int(m.group("d"))
+    today = clock.today
+    month = today.month if day >= today.day else today.month % 12 + 1
+    if next_yearly(today, month, day) is None:
+        return None
+    return month, day
 
 
 _THEIR_RE = re.compile(r"\btheir\s+(?:(?:\d+(?:st|nd|rd|th)|big|first|wedding)\s+)*$", _I)
@@ -414,9 +450,10 @@ def _greetings(
 
 
 def _year_from_age(
-    text: str, kind: str, month: int, day: int, clock: Clock, pos: int = 0
+    text: str, kind: str, month: int, day: int, clock: Clock, pos: int = 0, gone: bool = False
 ) -> int | None:
-    """ "turns 50 on Oct 3": born 50 years before the next Oct 3."""
+    """ "turns 50 on Oct 3": born 50 years before the next Oct 3; "turned 41 yesterday": 41
+    years before the one just gone."""
     m = (_AGE_RE if kind == "birthday" else _YEARS_MARRIED_RE).search(text)
     if m is None and kind == "anniversary":
         m = _YEARS_NEAR_RE.search(text, *_sentence_bounds(text, pos))
@@ -426,6 +463,8 @@ def _year_from_age(
     nxt = next_yearly(clock.today, month, day)
     if nxt is None or not 0 < n < 130:
         return None
+    if gone and nxt > clock.today:
+        return nxt.year - 1 - n  # the day already came this year
     return nxt.year - n
 
 

@@ -215,6 +215,23 @@ OCCASIONS_ROUND5 = [
         "drinks w Cian + Orla. Orla turns 30 on 2 Dec",
         (OccasionSpec("birthday", 12, 2, 1996, "Orla"),),
     ),
+    ("the-nth", "Sam's birthday's the 9th", (OccasionSpec("birthday", 8, 9, None, "Sam"),)),
+    (
+        "years-married-on-a-day",
+        "celebrating 10 years married on Aug 5",
+        (OccasionSpec("anniversary", 8, 5, 2016),),
+    ),
+    ("her-round-birthday", "her 30th is on the 22nd", (OccasionSpec("birthday", 7, 22, 1996),)),
+    (
+        "turned-yesterday",
+        "Sam turned 40 yesterday",
+        (OccasionSpec("birthday", 7, 14, 1986, "Sam"),),
+    ),
+    (
+        "was-on-saturday",
+        "Priya's birthday was on Saturday",
+        (OccasionSpec("birthday", 7, 11, None, "Priya"),),
+    ),
     (
         "years-beside-an-anniversary",
         "her wedding anniversary is 14 Dec, 10 yrs this year",
