@@ -31,27 +31,45 @@ def tags(raw: str) -> tuple[str, ...]:
 
 _NEED_RE = re.compile(
     r"\b(?P<verb>(?:is\s+|are\s+|'s\s+|'re\s+)after(?=\s+(?:a|an|some|new|the)\b)"
-    r"|(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:looking|searching)\s+for"
+    r"|(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:been\s+)?(?:looking|searching|shopping"
+    r"|scouting|hunting)\s+(?:around\s+)?for"
+    r"|(?:is\s+|are\s+|'s\s+|'re\s+)?looking\s+to\s+(?:hire|buy|rent|find|recruit|lease)"
+    r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:in\s+need\s+of|desperate\s+for|on\s+the\s+search\s+for)"
+    # "asked for a recommendation for a good tax advisor", "asked for recs for a plumber"
+    r"|asked\s+(?:us\s+|me\s+)?(?:for|about)\s+(?:a\s+|any\s+|some\s+)?(?:recommendations?|recs?"
+    r"|referrals?|suggestions?|names?)\s+(?:for|of)"
     r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:hiring|raising|seeking|keen\s+on|interested\s+in"
     r"|trying\s+to\s+find|in\s+the\s+market\s+for|on\s+the\s+(?:hunt|lookout)\s+for)"
     r"|would\s+(?:really\s+)?(?:like|love)|'d\s+(?:really\s+)?(?:like|love)"
     # "asked if we know a good employment lawyer": a need told as a question to us
     r"|asked\s+(?:if|whether)\s+(?:we|I|anyone|any\s+of\s+us)\s+(?:know|knew|can\s+recommend"
     r"|could\s+recommend|have)(?:\s+of)?"
-    r"|wants|wanted|want|needs|needed|need|dreams\s+of|hopes\s+to|hoping\s+to|could\s+use)\b",
+    r"|could\s+(?:really\s+|definitely\s+|totally\s+)?use"
+    r"|wants|wanted|want|needs|needed|need|dreams\s+of|hopes\s+to|hoping\s+to)\b",
     _I,
 )
 _NOT_NEED_AFTER = re.compile(r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b")
 _NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
 MAX_NEED_WORDS = 12
 _TO_RE = re.compile(r"\s+to\b", _I)
-_BARE_PARTICIPLES = ("hiring", "raising", "seeking", "looking", "searching", "trying")
+_BARE_PARTICIPLES = (
+    "hiring",
+    "raising",
+    "seeking",
+    "looking",
+    "searching",
+    "trying",
+    "shopping",
+    "scouting",
+    "hunting",
+)
 _DETERMINER_BEFORE_RE = re.compile(r"\b(?:their|his|her|its|our|my|your|the|a|an)\s+$", _I)
 _CONTRACTED = {"'s": "is", "'re": "are", "'d": "would"}
 _NEED_ANCHORS = words(
     """
     after looking searching hiring raising seeking keen interested trying market like love wants
-    wanted want needs needed need dreams hopes hoping use hunt lookout asked must
+    wanted want needs needed need dreams hopes hoping use hunt lookout asked must shopping
+    scouting hunting desperate search
     """
 )
 # What is asked of us in a deal or a plan, not something anyone could help find: "wants 15%
@@ -118,8 +136,8 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[s
     for m in _NEED_RE.finditer(text):
         verb = m.group("verb").lower()
         bare = re.sub(r"^(?:is|are|was|were|'s|'re)\s+", "", verb)
-        if skip.covers(m.start()):
-            continue
+        if skip.covers(m.start()) and not verb.startswith("asked"):
+            continue  # a loop's words; a question whether we know someone stays a need too
         if verb.startswith("need") and _TO_RE.match(text, m.end()):
             continue  # "needs to send me X" is a loop, not a need
         if verb == "need" and not _someone_needs(doc, names, m.start()):
