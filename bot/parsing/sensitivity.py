@@ -70,12 +70,17 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
             " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia"
             " palliative hospice terminally terminal medical radiotherapy radiation lymphoma"
-            " sclerosis",
+            " sclerosis well health depression",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
             r"(?!\s+(?:of|and\s+tired))"
             rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\b(?:off|out|home)\s+sick\b"
             r"|\bon\s+medical\s+leave\b|\bradiotherapy\b|\bradiation\s+(?:therapy|treatment)\b"
-            r"|\blymphoma\b|\bmultiple\s+sclerosis\b"
+            r"|\blymphoma\b|\bmultiple\s+sclerosis\b|\bhealth\s+scare\b"
+            # "Leon's dad isn't doing well": said of a person, never of pricing or sales
+            r"|(?P<said_of>\b(?:isn't|is\s+not|not)\s+(?:doing\s+)?(?:so\s+|too\s+|very\s+)?well(?![-\w])"
+            r"(?!\s+(?:known|versed|suited|placed|positioned|received|liked|paid|funded|defined"
+            r"|documented|organi[sz]ed|prepared|understood|connected|respected)))"
+            r"|\b(?:with|from|her|his|their|has|had|battling)\s+depression\b"
             r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
             r"|\bpalliative\b|\bhospice\b|\bterminally\s+ill\b"
             r"|\bterminal\s+(?:cancer|diagnosis|illness)\b"
@@ -90,13 +95,22 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\b(?:in|to)\s+A&(?:amp;)?E\b"
             r"|\bintensive\s+care\b",
         ),
-        ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
+        (
+            "surgery",
+            "surgery operated operation op replacement",
+            r"\bsurgery\b|\boperated\s+on\b"
+            r"|\b(?:had|having|needs|recovering\s+from)\s+(?:an|a|another|her|his|their)\s+"
+            r"(?:(?:emergency|major|minor|big|small|second|knee|hip|back|heart|eye|brain|spinal"
+            r"|shoulder|foot|ankle)\s+)?(?:operation|op)\b(?!\s+(?:going|running|team))"
+            r"|\b(?:knee|hip|shoulder)\s+replacement\b",
+        ),
         ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
         (
             "bereavement",
-            "passed died dies death bereaved bereavement condolences lost grieving mourning",
+            "passed died dies death bereaved bereavement condolences lost grieving mourning"
+            " compassionate",
             r"\bpassed\s+away\b|\b(?:bereave(?:d|ment)|condolences)\b"
-            r"|\b(?:grieving|mourning)\b(?!\s+(?:the\s+)?(?:deal|loss\s+of\s+(?:the|a)\s+(?:deal|client"
+            r"|\bcompassionate\s+leave\b|\b(?:grieving|mourning)\b(?!\s+(?:the\s+)?(?:deal|loss\s+of\s+(?:the|a)\s+(?:deal|client"
             r"|account)))"
             rf"|\blost\s+(?:her|his|their|my|our)\s+{_KIN}\b"
             rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b"
@@ -107,8 +121,9 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "laid off",
             "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk"
-            " eliminated axed",
-            r"\blaid\s+off\b|\blaying\s+off\b"
+            " eliminated axed laid-off sacked sack furloughed",
+            r"\blaid[\s-]+off\b|\blaying\s+off\b|\b(?:got|was|been|were)\s+(?:sacked|furloughed)\b"
+            r"|\bgot\s+the\s+sack\b"
             r"|\blay-?offs?\b(?!\s+at\s+(?:their|a|the|our)\s+(?:competitors?|rivals?|clients?|customers?))"
             r"|\blost\s+(?:her|his|their|my)\s+job\b"
             r"|\b(?:team|role|job|position|department)\s+(?:is|was)\s+(?:being\s+)?cut\b"
@@ -122,8 +137,8 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "divorce",
-            "divorce divorced divorcing separated separating separation",
-            r"\bdivorc(?:e|ed|ing)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
+            "divorce divorced divorcing separated separating separation custody",
+            r"\bdivorc(?:e|ed|ing)\b|\bcustody\s+(?:battle|fight|dispute|case)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
             r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b",
         ),
         (
@@ -178,13 +193,15 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "accident",
-            "accident crash crashed hit knocked broken broke fall",
+            "accident crash crashed hit knocked broken broke fall concussion",
             r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b"
             # told in plain words: "hit by a car", "knocked off her bike", "broken wrist"
             r"|\b(?:hit|knocked\s+(?:down|over))\s+by\s+a\s+(?:car|bus|van|truck|lorry|taxi|cyclist)\b"
             r"|\bknocked\s+off\s+(?:her|his|their|my)\s+(?:bike|scooter|motorbike)\b"
             r"|\bcrashed\s+(?:her|his|their|my)\s+(?:bike|car|scooter|motorbike|motorcycle)\b"
             r"|\b(?:had|took)\s+a\s+(?:bad\s+|nasty\s+|serious\s+)?fall\b"
+            r"|\b(?:was|were|been|got)\s+in\s+a\s+(?:bad\s+|nasty\s+|serious\s+|horrible\s+)?"
+            r"(?:car\s+|bike\s+|motorbike\s+)?(?:crash|collision|wreck)\b|\bconcussion\b"
             r"|\bbr(?:oken|oke\s+(?:her|his|their|my))\s+(?:wrist|arm|leg|ankle|collarbone|hip|ribs?"
             r"|pelvis|shoulder|foot|hand|jaw|nose|back)\b",
         ),
@@ -217,6 +234,15 @@ _ROLE_SUBJECT_RE = re.compile(
     r"|co-founder|predecessor|landlord|recruiter|investor|head\s+of\s+\w+)\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+# "Tariq's cofounder is dealing with a health scare": someone at their company, by role, owns
+# the news told right after (unless a name comes between: "Ben's cofounder Lior has cancer").
+_SOMEONES_ROLE_RE = re.compile(
+    r"\b[\w’-]+(?:'s|’s)\s+(?:new\s+|old\s+|former\s+)?(?:CFO|CEO|CTO|COO|CMO|CRO|CPO|VP|boss"
+    r"|manager|director|colleague|coworker|co-worker|cofounder|co-founder|business\s+partner"
+    r"|assistant|EA|lawyer|accountant|landlord|investor)\s+(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+_KIN_WORD = re.compile(_KIN, re.IGNORECASE)
 _QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
 
 
@@ -252,6 +278,11 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
     for _, topic, m in sorted(found, key=lambda f: f[0]):
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
         if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
+            continue
+        role = _SOMEONES_ROLE_RE.search(text, max(0, m.start() - 70), m.start())
+        if role is not None and not any(
+            role.start() + role.group(0).find("'") + 3 < x.start < m.start() for x in names.spans
+        ):
             continue
         if (
             "said_of" in m.re.groupindex
@@ -348,7 +379,12 @@ def _person_before(doc: Doc, names: Names, pos: int) -> bool:
     k = (len(doc.tokens) if k is None else k) - 1
     if k < 0:
         return False
-    return names.by_last_token.get(k) is not None or doc.tokens[k].lower in _THIRD
+    low = doc.tokens[k].lower
+    return (
+        names.by_last_token.get(k) is not None
+        or low in _THIRD
+        or _KIN_WORD.fullmatch(low) is not None
+    )
 
 
 def _sentence(text: str, pos: int) -> str:
