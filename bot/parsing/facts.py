@@ -48,7 +48,12 @@ _NEED_RE = re.compile(
     r"|wants|wanted|want|needs|needed|need|dreams\s+of|hopes\s+to|hoping\s+to)\b",
     _I,
 )
-_NOT_NEED_AFTER = re.compile(r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b")
+# "wants me to", "wants to introduce me", "want us on the launch call", "wants me there": asked
+# of the author, not sought
+_NOT_NEED_AFTER = re.compile(
+    r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b"
+    r"|\s+(?:me|us)\s+(?:on|at|in|there|here|for|to|as)\b"
+)
 _NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
 MAX_NEED_WORDS = 12
 _TO_RE = re.compile(r"\s+to\b", _I)

@@ -276,6 +276,7 @@ NEEDS_ROUND5 = [
         ("asked for a recommendation for a plumber",),
     ),
     ("my-could-use", "I could really use a coffee", ()),
+    ("want-us-on", "they want us on the launch stream", ()),
     ("bare-need-after-a-subject", "they need an ML contractor", ("need an ML contractor",)),
     ("bare-need-without-one", "need a backup champion", ()),
     ("may-need-time-off", "Dara may need two weeks off", ()),
