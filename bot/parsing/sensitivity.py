@@ -52,7 +52,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             rf"\blost\s+(?:her|his|their|the|its)\s+{_HOME}\b"
             # "flooding forced them out of their house", "the fire forced her out"
             r"|\b(?:flood(?:ing|s)?|fire|storm|hurricane|leak|mold|mould)\b[^.;!?\n]{0,30}"
-            r"\bforced\s+(?:them|her|him|the\s+family)\s+out\b"
+            r"\bforced\s+(?:them|her|him|us|me|the\s+family)\s+out\b"
             rf"|\bforced\s+out\s+of\s+(?:their|her|his)\s+{_HOME}\b"
             # "a hurricane destroyed Omar's family home", "lost everything in the flood"
             r"|\b(?:destroyed|wrecked|gutted|flattened)\s+(?:[\w'’-]+\s+){0,3}?"
@@ -162,7 +162,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "hard time",
-            "rough tough hard difficult going struggling emergency lot place",
+            "rough tough hard difficult going struggling emergency lot place stuff issues matters",
             r"\b(?:a|such\s+a|really|pretty)\s+(?:rough|tough|hard|difficult|brutal)\s+"
             r"(?:week|weeks|month|months|year|time|patch|few\s+(?:days|weeks|months))\b"
             r"|\bgoing\s+through\s+(?:a\s+lot|so\s+much|some\s+stuff|a\s+(?:rough|tough|hard"
@@ -171,6 +171,12 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
             r"|demand|sales|deal|churn|adoption))"
             r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b"
+            # a bare "rough patch for Jonah lately"; "the market hit a rough patch" is filtered below
+            r"|\b(?:rough|tough|difficult)\s+patch\b"
+            r"|\b(?:going\s+through|facing|had|having)\s+(?:some\s+)?(?:hard|tough|difficult|rough)\s+times\b"
+            r"|\b(?:dealing\s+with|going\s+through|sorting\s+out)\s+(?:some\s+)?(?:family|personal)\s+"
+            r"(?:stuff|issues|matters|things)\b"
+            r"|\b(?:family|personal)\s+(?:stuff|issues|matters)\s+going\s+on\b"
             # "Omar's not in a good place": said of a person, not of a plan ("pricing is not …")
             r"|(?:\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)|(?P<said_of>(?:'s|’s|\s+is)))"
             r"\s+(?:really\s+|just\s+|still\s+)?not\s+in\s+a\s+(?:good|great)\s+(?:place|headspace)\b",
@@ -243,6 +249,14 @@ _SOMEONES_ROLE_RE = re.compile(
     re.IGNORECASE,
 )
 _KIN_WORD = re.compile(_KIN, re.IGNORECASE)
+_FIRST_PERSON_IN_RE = re.compile(r"\b(?:us|our|my|me)\b", re.IGNORECASE)
+# A hard time a business has: "the market hit a rough patch", "sales are going through a tough time"
+_BUSINESS_BEFORE_RE = re.compile(
+    r"\b(?:market|markets|sales|deal|deals|pipeline|quarter|revenue|business|company|startup|growth"
+    r"|numbers|product|launch|economy|industry|fundraising|fundraise|sector|stock|shares|round"
+    r"|project|team's\s+numbers|q[1-4])\b[^.;!?\n]{0,25}$",
+    re.IGNORECASE,
+)
 _QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
 
 
@@ -290,12 +304,18 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
             and not _person_before(doc, names, m.start())
         ):
             continue  # "pricing is not in a good place": said of a thing
+        if topic == "hard time" and _BUSINESS_BEFORE_RE.search(
+            text, max(0, m.start() - 40), m.start()
+        ):
+            continue  # "the market hit a rough patch": nobody's news
         if topic == "laid off" and _SURVIVED_RE.search(_sentence(text, m.start())):
             continue  # "layoffs in his dept last month but he survived": not his news
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
         inside = [x for x in names.spans if m.start() < x.start and x.end <= m.end()]
         if inside and not owner.mine:
             owner = _Owner(False, doc.restore(inside[0].name))  # "they let Dmitri go"
+        elif not inside and quoted is None and _FIRST_PERSON_IN_RE.search(m[0]):
+            owner = _Owner(mine=True)  # "flooding forced us out of our apartment"
         last_owner = owner
         if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
             continue  # "our office had a small fire": the author's workplace, nobody's news

@@ -348,6 +348,14 @@ NEWS_ROUND5 = [
         (("illness", "Hana", False), ("hard time", "Hana", False)),
     ),
     ("crashed-sales", "sales crashed in Q3 and the deal is dead in the water", ()),
+    (
+        "our-own-flood",
+        "flooding forced us out of our apartment this week",
+        (("lost home", None, True),),
+    ),
+    ("bare-rough-patch", "rough patch for Jonah lately, go easy", (("hard time", "Jonah", False),)),
+    ("a-markets-rough-patch", "the market hit a rough patch in Q3", ()),
+    ("family-stuff", "Ines is dealing with some family stuff", (("hard time", "Ines", False),)),
     ("dead-deal", "the Halvorsen deal is dead, Marcus is killing it", ()),
     ("on-fire", "Leon's on fire this quarter", ()),
 ]
