@@ -171,7 +171,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
             r"|demand|sales|deal|churn|adoption))"
             r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b"
-            # a bare "rough patch for Jonah lately"; "the market hit a rough patch" is filtered below
+            # a bare "rough patch for Jonah lately" ("the market hit a rough patch": see below)
             r"|\b(?:rough|tough|difficult)\s+patch\b"
             r"|\b(?:going\s+through|facing|had|having)\s+(?:some\s+)?(?:hard|tough|difficult|rough)\s+times\b"
             r"|\b(?:dealing\s+with|going\s+through|sorting\s+out)\s+(?:some\s+)?(?:family|personal)\s+"
