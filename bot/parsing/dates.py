@@ -940,14 +940,17 @@ def due_at(hit: DateHit, clock: Clock) -> datetime | None:
         return None
 
 
-def month_day(hit: DateHit, clock: Clock) -> tuple[int, int, int | None] | None:
-    """A yearly date: month, day and the year only when the note gives one."""
+def month_day(
+    hit: DateHit, clock: Clock, prefer: Lean = Lean.FUTURE
+) -> tuple[int, int, int | None] | None:
+    """A yearly date: month, day and the year only when the note gives one. `prefer` reads a
+    weekday or a relative day ("her birthday was on Saturday": the one just gone)."""
     if isinstance(hit.spec, MonthDay):
         return hit.spec.month, hit.spec.day, hit.spec.year
     if isinstance(hit.spec, NumericDate):
         got = numeric_order(hit.spec, clock.date_order)
         return None if isinstance(got, str) else (got[0], got[1], hit.spec.year)
-    day = resolve_day(hit, clock, Lean.FUTURE)
+    day = resolve_day(hit, clock, prefer)
     return (day.month, day.day, None) if day is not None else None
 
 

@@ -219,10 +219,13 @@ def _occurred(
     happened; without a tense to go by, the nearer of the two readings wins ("for the May 4
     hackathon", written on April 20, is ahead).
     """
+    news = sensitivity.spans(doc)
     for i, h in enumerate(hits):
         if i in claimed or h.error is not None or h.lean is Lean.FUTURE:
             continue
         if _about_someone_else(doc, names, h.start) or _aside(doc, h.start):
+            continue
+        if tense.news_dated(doc, h, news, INTERACTION_WORDS):
             continue
         if h.lean is Lean.EITHER and (
             not tense.happened(doc, h, clock) or tense.far_behind(h, clock)

@@ -47,8 +47,20 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "lost home",
-            "lost temporary flooded flood displaced homeless evacuated",
+            "lost temporary flooded flood flooding displaced homeless evacuated forced destroyed"
+            " wrecked gutted flattened everything",
             rf"\blost\s+(?:her|his|their|the|its)\s+{_HOME}\b"
+            # "flooding forced them out of their house", "the fire forced her out"
+            r"|\b(?:flood(?:ing|s)?|fire|storm|hurricane|leak|mold|mould)\b[^.;!?\n]{0,30}"
+            r"\bforced\s+(?:them|her|him|us|me|the\s+family)\s+out\b"
+            rf"|\bforced\s+out\s+of\s+(?:their|her|his)\s+{_HOME}\b"
+            # "a hurricane destroyed Omar's family home", "lost everything in the flood"
+            r"|\b(?:destroyed|wrecked|gutted|flattened)\s+(?:[\w'’-]+\s+){0,3}?"
+            rf"(?:home|house|apartment|flat|condo)\b"
+            rf"|\b{_HOME}\s+(?:was|got)\s+(?:destroyed|wrecked|gutted|flattened)\b"
+            # (in a fire it is told as the fire: "lost everything in the wildfires")
+            r"|\blost\s+everything\s+in\s+(?:the|a)\s+(?:flood|floods|storm|hurricane"
+            r"|earthquake|tornado|typhoon)\b"
             r"|\btemporary\s+(?:housing|accommodation|accomodation|place|home)\b"
             rf"|\b{_HOME}\s+(?:was\s+|got\s+|is\s+)?flooded\b|\bflooded\s+(?:their|her|his)\s+"
             rf"{_HOME}\b|\bdisplaced\b|\bhomeless\b|\bevacuated\b",
@@ -57,10 +69,18 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             "illness",
             "ill illness sick unwell cancer chemo chemotherapy diagnosed diagnosis stroke heart"
             " covid tumour tumor leukemia leukaemia dementia alzheimer's alzheimers flu pneumonia"
-            " palliative hospice terminally terminal",
+            " palliative hospice terminally terminal medical radiotherapy radiation lymphoma"
+            " sclerosis well health depression",
             r"\b(?:is|are|was|got|been|very|seriously|fell|quite|so)\s+(?:ill|sick|unwell)\b"
             r"(?!\s+(?:of|and\s+tired))"
-            rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\boff\s+sick\b"
+            rf"|\bsick\s+(?:{_KIN}|kids|children|little\s+one)\b|\b(?:off|out|home)\s+sick\b"
+            r"|\bon\s+medical\s+leave\b|\bradiotherapy\b|\bradiation\s+(?:therapy|treatment)\b"
+            r"|\blymphoma\b|\bmultiple\s+sclerosis\b|\bhealth\s+scare\b"
+            # "Leon's dad isn't doing well": said of a person, never of pricing or sales
+            r"|(?P<said_of>\b(?:isn't|is\s+not|not)\s+(?:doing\s+)?(?:so\s+|too\s+|very\s+)?well(?![-\w])"
+            r"(?!\s+(?:known|versed|suited|placed|positioned|received|liked|paid|funded|defined"
+            r"|documented|organi[sz]ed|prepared|understood|connected|respected)))"
+            r"|\b(?:with|from|her|his|their|has|had|battling)\s+depression\b"
             r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
             r"|\bpalliative\b|\bhospice\b|\bterminally\s+ill\b"
             r"|\bterminal\s+(?:cancer|diagnosis|illness)\b"
@@ -70,24 +90,40 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "hospital",
             "hospital hospitalised hospitalized hospitalisation hospitalization icu er nicu"
-            " intensive",
+            " intensive a&e a&amp;e",
             r"\bhospitali[sz](?:ed|ation)\b|\bhospital\b|\bN?ICU\b|\bin\s+the\s+ER\b"
+            r"|\b(?:in|to)\s+A&(?:amp;)?E\b"
             r"|\bintensive\s+care\b",
         ),
-        ("surgery", "surgery operated", r"\bsurgery\b|\boperated\s+on\b"),
+        (
+            "surgery",
+            "surgery operated operation op replacement",
+            r"\bsurgery\b|\boperated\s+on\b"
+            r"|\b(?:had|having|needs|recovering\s+from)\s+(?:an|a|another|her|his|their)\s+"
+            r"(?:(?:emergency|major|minor|big|small|second|knee|hip|back|heart|eye|brain|spinal"
+            r"|shoulder|foot|ankle)\s+)?(?:operation|op)\b(?!\s+(?:going|running|team))"
+            r"|\b(?:knee|hip|shoulder)\s+replacement\b",
+        ),
         ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
         (
             "bereavement",
-            "passed died dies death bereaved bereavement condolences lost",
+            "passed died dies death bereaved bereavement condolences lost grieving mourning"
+            " compassionate",
             r"\bpassed\s+away\b|\b(?:bereave(?:d|ment)|condolences)\b"
+            r"|\bcompassionate\s+leave\b|\b(?:grieving|mourning)\b(?!\s+(?:the\s+)?(?:deal|loss\s+of\s+(?:the|a)\s+(?:deal|client"
+            r"|account)))"
             rf"|\blost\s+(?:her|his|their|my|our)\s+{_KIN}\b"
-            rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b",
+            rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b"
+            # "Nia's mum passed last night": after a relative, "passed" alone is a death
+            rf"|\b{_KIN}\s+(?:has\s+|just\s+|sadly\s+|suddenly\s+)?passed\b"
+            r"(?!\s+(?:on\s+(?:the|a|it|this|that)|the|a|an|it|her|his|their|my|our|by|through))",
         ),
         (
             "laid off",
             "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk"
-            " eliminated axed",
-            r"\blaid\s+off\b|\blaying\s+off\b"
+            " eliminated axed laid-off sacked sack furloughed",
+            r"\blaid[\s-]+off\b|\blaying\s+off\b|\b(?:got|was|been|were)\s+(?:sacked|furloughed)\b"
+            r"|\bgot\s+the\s+sack\b"
             r"|\blay-?offs?\b(?!\s+at\s+(?:their|a|the|our)\s+(?:competitors?|rivals?|clients?|customers?))"
             r"|\blost\s+(?:her|his|their|my)\s+job\b"
             r"|\b(?:team|role|job|position|department)\s+(?:is|was)\s+(?:being\s+)?cut\b"
@@ -96,12 +132,13 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
             r"|\b(?:team|role|job|position|department)\s+(?:might|may|could|will)\s+be\s+cut\b"
             r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
+            r"|\blet\s+(?:her|him|them|(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,2})\s+go\b"
             r"|\bredundan(?:t|cy|cies)\b",
         ),
         (
             "divorce",
-            "divorce divorced divorcing separated separating separation",
-            r"\bdivorc(?:e|ed|ing)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
+            "divorce divorced divorcing separated separating separation custody",
+            r"\bdivorc(?:e|ed|ing)\b|\bcustody\s+(?:battle|fight|dispute|case)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
             r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b",
         ),
         (
@@ -114,7 +151,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "miscarriage",
             "miscarriage miscarried lost",
-            r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+baby\b",
+            r"\bmiscarr(?:iage|ied)\b|\blost\s+(?:the|a|their|her)\s+(?:baby|pregnancy)\b",
         ),
         (
             "burnout",
@@ -125,7 +162,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "hard time",
-            "rough tough hard difficult going struggling emergency lot",
+            "rough tough hard difficult going struggling emergency lot place stuff issues matters",
             r"\b(?:a|such\s+a|really|pretty)\s+(?:rough|tough|hard|difficult|brutal)\s+"
             r"(?:week|weeks|month|months|year|time|patch|few\s+(?:days|weeks|months))\b"
             r"|\bgoing\s+through\s+(?:a\s+lot|so\s+much|some\s+stuff|a\s+(?:rough|tough|hard"
@@ -133,23 +170,44 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\b(?:been|is|she's|he's|they're|are)\s+(?:really\s+)?struggling\b"
             r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
             r"|demand|sales|deal|churn|adoption))"
-            r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b",
+            r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b"
+            # a bare "rough patch for Jonah lately" ("the market hit a rough patch": see below)
+            r"|\b(?:rough|tough|difficult)\s+patch\b"
+            r"|\b(?:going\s+through|facing|had|having)\s+(?:some\s+)?(?:hard|tough|difficult|rough)\s+times\b"
+            r"|\b(?:dealing\s+with|going\s+through|sorting\s+out)\s+(?:some\s+)?(?:family|personal)\s+"
+            r"(?:stuff|issues|matters|things)\b"
+            r"|\b(?:family|personal)\s+(?:stuff|issues|matters)\s+going\s+on\b"
+            # "Omar's not in a good place": said of a person, not of a plan ("pricing is not …")
+            r"|(?:\b(?:she|he|they)(?:'s|'re|\s+is|\s+are)|(?P<said_of>(?:'s|’s|\s+is)))"
+            r"\s+(?:really\s+|just\s+|still\s+)?not\s+in\s+a\s+(?:good|great)\s+(?:place|headspace)\b",
         ),
         (
             "visa trouble",
-            "visa visas deported deportation immigration",
-            r"\bvisas?\b[^.;!?\n]{0,30}?\b(?:rejected|denied|refused|stuck|delayed|expired"
+            "visa visas deported deportation immigration permit",
+            r"\b(?:visas?|work\s+permits?|residence\s+permits?|green\s+card)\b[^.;!?\n]{0,30}?"
+            r"\b(?:rejected|denied|refused|stuck|delayed|expired"
             r"|revoked|issues?|problems?|trouble|limbo)\b"
             r"|\b(?:rejected|denied|refused|lost)\s+(?:(?:her|his|their|a)\s+)?(?:work\s+)?visa\b"
-            r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b",
+            r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b"
+            # a visa someone worries over: "worried her visa won't come through", "anxious
+            # about it" after "she's on a visa tied to N26"
+            r"|\bvisas?\b[^.;!?\n]{0,30}?\b(?:won't|will\s+not|might\s+not|may\s+not"
+            r"|didn't|did\s+not)\s+(?:come\s+through|be\s+(?:approved|renewed|ready))\b"
+            r"|\b(?:worried|anxious|nervous|stressed|scared|panicking)\b[^.;!?\n]{0,30}?\bvisas?\b"
+            r"|\bvisas?\b[^!?\n]{0,120}?\b(?:she's|he's|they're|she\s+is|he\s+is|they\s+are)"
+            r"\s+(?:really\s+|quite\s+|very\s+|so\s+)?(?:anxious|worried|nervous|stressed|scared)\b",
         ),
         (
             "accident",
-            "accident crash hit knocked broken broke",
+            "accident crash crashed hit knocked broken broke fall concussion",
             r"(?<!by\s)\baccident\b|\bcar\s+crash\b|\b(?:bike|car|motorbike)\s+crash\b"
             # told in plain words: "hit by a car", "knocked off her bike", "broken wrist"
             r"|\b(?:hit|knocked\s+(?:down|over))\s+by\s+a\s+(?:car|bus|van|truck|lorry|taxi|cyclist)\b"
             r"|\bknocked\s+off\s+(?:her|his|their|my)\s+(?:bike|scooter|motorbike)\b"
+            r"|\bcrashed\s+(?:her|his|their|my)\s+(?:bike|car|scooter|motorbike|motorcycle)\b"
+            r"|\b(?:had|took)\s+a\s+(?:bad\s+|nasty\s+|serious\s+)?fall\b"
+            r"|\b(?:was|were|been|got)\s+in\s+a\s+(?:bad\s+|nasty\s+|serious\s+|horrible\s+)?"
+            r"(?:car\s+|bike\s+|motorbike\s+)?(?:crash|collision|wreck)\b|\bconcussion\b"
             r"|\bbr(?:oken|oke\s+(?:her|his|their|my))\s+(?:wrist|arm|leg|ankle|collarbone|hip|ribs?"
             r"|pelvis|shoulder|foot|hand|jaw|nose|back)\b",
         ),
@@ -163,7 +221,16 @@ _FAMILY = words(
     grandfather grandma grandpa cousin
     """
 )
-_MINE = words("my i i'm i've i'd we we're our ours myself me")
+# The author as subject or owner; "me" and "us" are left out: in "Jasmine told me her role is
+# at risk" the author only listens.
+_MINE = words("my i i'm i've i'd we we're our ours myself")
+# Layoffs someone came through: "there were layoffs in his dept but he survived".
+_SURVIVED_RE = re.compile(
+    r"\b(?:survived|dodged|escaped|made\s+it\s+through|kept\s+(?:her|his|their)\s+jobs?"
+    r"|(?:wasn't|was\s+not|weren't|were\s+not|isn't|is\s+not)\s+(?:affected|impacted|hit)"
+    r"|(?:team|role|job)\s+is\s+(?:safe|intact|fine))\b",
+    re.IGNORECASE,
+)
 _THIRD = words("her his their she he they them him")
 # Someone at their company, by role only: "their CFO got fired" is not the contact's news.
 _ROLE_SUBJECT_RE = re.compile(
@@ -171,6 +238,23 @@ _ROLE_SUBJECT_RE = re.compile(
     r"|CRO|CPO|VP|GM|PM|AE|boss|manager|director|champion|colleague|coworker|co-worker|founder"
     r"|cofounder|lead|buyer|rep|admin|accountant|lawyer"
     r"|co-founder|predecessor|landlord|recruiter|investor|head\s+of\s+\w+)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+# "Tariq's cofounder is dealing with a health scare": someone at their company, by role, owns
+# the news told right after (unless a name comes between: "Ben's cofounder Lior has cancer").
+_SOMEONES_ROLE_RE = re.compile(
+    r"\b[\w’-]+(?:'s|’s)\s+(?:new\s+|old\s+|former\s+)?(?:CFO|CEO|CTO|COO|CMO|CRO|CPO|VP|boss"
+    r"|manager|director|colleague|coworker|co-worker|cofounder|co-founder|business\s+partner"
+    r"|assistant|EA|lawyer|accountant|landlord|investor)\s+(?:[\w'’-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+_KIN_WORD = re.compile(_KIN, re.IGNORECASE)
+_FIRST_PERSON_IN_RE = re.compile(r"\b(?:us|our|my|me)\b", re.IGNORECASE)
+# A hard time a business has: "the market hit a rough patch", "sales are going through a tough time"
+_BUSINESS_BEFORE_RE = re.compile(
+    r"\b(?:market|markets|sales|deal|deals|pipeline|quarter|revenue|business|company|startup|growth"
+    r"|numbers|product|launch|economy|industry|fundraising|fundraise|sector|stock|shares|round"
+    r"|project|team's\s+numbers|q[1-4])\b[^.;!?\n]{0,25}$",
     re.IGNORECASE,
 )
 _QUOTE_RE = re.compile(r"\"[^\"]{0,600}\"|“[^”]{0,600}”")
@@ -185,6 +269,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 class _Owner:
     mine: bool = False
     person: str | None = None  # as written; None: the note's main person
+    also: str | None = None  # "Tomas and Ines are separating": the second of two subjects
 
 
 def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNews]:
@@ -208,11 +293,33 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
         if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
             continue
+        role = _SOMEONES_ROLE_RE.search(text, max(0, m.start() - 70), m.start())
+        if role is not None and not any(
+            role.start() + role.group(0).find("'") + 3 < x.start < m.start() for x in names.spans
+        ):
+            continue
+        if (
+            "said_of" in m.re.groupindex
+            and m.group("said_of")
+            and not _person_before(doc, names, m.start())
+        ):
+            continue  # "pricing is not in a good place": said of a thing
+        if topic == "hard time" and _BUSINESS_BEFORE_RE.search(
+            text, max(0, m.start() - 40), m.start()
+        ):
+            continue  # "the market hit a rough patch": nobody's news
+        if topic == "laid off" and _SURVIVED_RE.search(_sentence(text, m.start())):
+            continue  # "layoffs in his dept last month but he survived": not his news
         owner = _owner(doc, names, m.start(), topic, quoted, last_owner)
+        inside = [x for x in names.spans if m.start() < x.start and x.end <= m.end()]
+        if inside and not owner.mine:
+            owner = _Owner(False, doc.restore(inside[0].name))  # "they let Dmitri go"
+        elif not inside and quoted is None and _FIRST_PERSON_IN_RE.search(m[0]):
+            owner = _Owner(mine=True)  # "flooding forced us out of our apartment"
         last_owner = owner
         if owner.mine and topic == "house fire" and not _compiled(rf"\b{_HOME}\b").search(m[0]):
             continue  # "our office had a small fire": the author's workplace, nobody's news
-        people = [owner.person]
+        people = [owner.person] + ([owner.also] if owner.also else [])
         if not owner.mine and owner.person in relations:
             people.append(relations[owner.person])
         for person in people:
@@ -222,6 +329,18 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
                 out.append(SensitiveNews(topic, None if owner.mine else person, owner.mine))
     order = {topic: i for i, (topic, _, _) in enumerate(_TOPICS)}
     return sorted(out, key=lambda n: order[n.topic])  # read in text order, told in topic order
+
+
+def spans(doc: Doc) -> list[tuple[int, int]]:
+    """Where bad news is told, whoever's it is: a date beside it is the news's day."""
+    if _ALL_ANCHORS.isdisjoint(doc.words):
+        return []
+    return sorted(
+        m.span()
+        for _, anchors, pattern in _TOPICS
+        if not anchors.isdisjoint(doc.words)
+        for m in _compiled(pattern).finditer(doc.text)
+    )
 
 
 def _owner(
@@ -241,30 +360,57 @@ def _owner(
     k = doc.token_index_at(pos)
     k = (len(doc.tokens) if k is None else k) - 1
     condolences = doc.text[pos : pos + 11].lower() == "condolences"
+    also: str | None = None
     while k >= 0 and doc.tokens[k].start >= floor:
         t = doc.tokens[k]
         span = names.by_last_token.get(k)
         if span is not None:
-            if span.first >= 2 and doc.tokens[span.first - 1].lower in ("and", "&"):
-                # "he and Mei are separating", "Daniel and Mei …": the first of the two
+            if (
+                also is None
+                and span.first >= 2
+                and doc.tokens[span.first - 1].lower in ("and", "&")
+            ):
+                # "he and Mei are separating", "Tomas and Ines …": news of both subjects
+                also = doc.restore(span.name)
                 k = span.first - 2
                 continue
-            return _Owner(False, doc.restore(span.name))
+            return _Owner(False, doc.restore(span.name), also)
         low = t.lower.split("'", 1)[0] if not t.lower.startswith("i'") else "i"
         if low in _MINE and not condolences:
             return _Owner(mine=True)
         if low in _THIRD:
-            if last.person is not None:
+            if last.person is not None and also is None:
                 return last  # "Maeve's dad had an accident; Luca says she's been at the hospital"
             found = _nearest_name(doc, names, t.start)
-            return found or _Owner()
+            return _Owner(False, found.person, also) if found else _Owner(False, None, also)
         k -= 1
+    if also is not None:
+        return _Owner(False, None, also)
     if last.person is not None or last.mine:
         return last  # "…passed away on Tuesday, funeral is on Saturday"
     after = [s for s in names.spans if pos <= s.start and not doc.text[pos : s.start].count(".")]
     if after:
         return _Owner(False, doc.restore(after[0].name))  # "smoke damage throughout Raj's flat"
     return _nearest_name(doc, names, pos) or _Owner()
+
+
+def _person_before(doc: Doc, names: Names, pos: int) -> bool:
+    k = doc.token_index_at(pos)
+    k = (len(doc.tokens) if k is None else k) - 1
+    if k < 0:
+        return False
+    low = doc.tokens[k].lower
+    return (
+        names.by_last_token.get(k) is not None
+        or low in _THIRD
+        or _KIN_WORD.fullmatch(low) is not None
+    )
+
+
+def _sentence(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in ".!?\n;")
+    ends = [i for i in (text.find(c, pos) for c in ".!?\n;") if i >= 0]
+    return text[start + 1 : min(ends) if ends else len(text)]
 
 
 def _nearest_name(doc: Doc, names: Names, pos: int) -> _Owner | None:

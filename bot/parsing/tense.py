@@ -145,6 +145,41 @@ def happened(doc: Doc, hit: DateHit, clock: Clock) -> bool:
     return (clock.today - behind) <= (ahead - clock.today)
 
 
+# Someone else's life event: a date beside it is when it happened to them, not when we spoke.
+_LIFE_EVENT_RE = re.compile(
+    r"\b(?:had|has\s+had|welcomed)\s+(?:a|their|her|his)\s+(?:(?:new\s+)?baby|little|son|daughter"
+    r"|twins)\b|\bbaby\s+(?:boy|girl)?\s*(?:arrived|was\s+born|came)\b|\bgave\s+birth\b"
+    r"|\bwas\s+born\b|\bgot\s+(?:married|engaged|hitched)\b|\b(?:moved|bought)\s+(?:house|a\s+house"
+    r"|a\s+flat|an\s+apartment)\b",
+    re.IGNORECASE,
+)
+
+
+def news_dated(
+    doc: Doc, hit: DateHit, news: list[tuple[int, int]], interaction: frozenset[str]
+) -> bool:
+    """True when a date tells when someone's news happened: "Ava called — flooding forced them
+    out of their house last week", "mentioned Rui's house burned down last weekend", "just had
+    a baby girl last week". The news stands in the date's clause, after the last interaction
+    word before the date ("Jane called yesterday about her dad's surgery" is the call's day)."""
+    text = doc.text
+    cs = max(max(text.rfind(c, 0, hit.start) for c in ".!?\n;") + 1, hit.start - WINDOW)
+    ce = doc.clause_end(hit.end)
+    found = [s for s in news if cs <= s[0] < ce]
+    found += [m.span() for m in _LIFE_EVENT_RE.finditer(doc.text, cs, ce)]
+    if not found:
+        return False
+    k = doc.token_index_at(cs)
+    last_interaction = -1
+    while k is not None and k < len(doc.tokens) and doc.tokens[k].start < hit.start:
+        if doc.tokens[k].lower in interaction:
+            last_interaction = doc.tokens[k].start
+        k += 1
+    if last_interaction < 0:
+        return True
+    return any(last_interaction < s < hit.start for s, _ in found)
+
+
 def far_behind(hit: DateHit, clock: Clock) -> bool:
     """A date without a year whose past reading is months back while the coming one is nearer:
     "the auditório for 22/08", "signed copy by Fri 10/4", "rebooked for 23/04" are ahead, never

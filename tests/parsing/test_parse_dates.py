@@ -178,3 +178,30 @@ def test_dst_gap_does_not_raise() -> None:
 def test_importing_the_parser_does_not_import_dateparser() -> None:
     code = "import sys, bot.parsing; sys.exit('dateparser' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# Round 5: a date beside someone's news is the news's day, not the interaction's.
+NEWS_DAYS = [
+    ("flood-last-week", "Ava called — flooding forced them out of their house last week"),
+    ("house-burned-down", "Ava mentioned Jonah's garage burned down on Sunday"),
+    ("baby-last-week", "Lovely guy, just had a baby girl last week"),
+    ("accident-over-the-weekend", "JB's out — car accident on the 401 over the weekend"),
+    ("layoffs-last-month", "call w/ Dmitri — Brightline had layoffs last month but he survived"),
+]
+
+
+@pytest.mark.parametrize("text", [r[1] for r in NEWS_DAYS], ids=[r[0] for r in NEWS_DAYS])
+def test_a_date_beside_news_is_the_news(text: str) -> None:
+    assert parse_note(text, now=NOW, tz="Europe/Berlin").occurred_at is None
+
+
+def test_the_interaction_day_stays_when_the_news_comes_after_it() -> None:
+    note = parse_note(
+        "Lunch with Tomas yesterday. his wife had a baby girl last week",
+        now=NOW,
+        tz="Europe/Berlin",
+    )
+    assert note.occurred_at is not None
+    assert note.occurred_at.astimezone(ZoneInfo("Europe/Berlin")).date() == (
+        NOW.date().fromordinal(NOW.date().toordinal() - 1)
+    )

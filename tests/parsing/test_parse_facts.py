@@ -184,3 +184,124 @@ NOTHING = [
 @pytest.mark.parametrize("text", [r[1] for r in NOTHING], ids=[r[0] for r in NOTHING])
 def test_nothing_to_extract(text: str) -> None:
     assert parse(text) == ParsedNote(text=text.strip())
+
+
+# Round 5: occasions told sideways or greeted on the day (NOW is Wednesday 15 July 2026).
+OCCASIONS_ROUND5 = [
+    (
+        "coming-up-on",
+        "her bday's coming up on the 19th",
+        (OccasionSpec("birthday", 7, 19),),
+    ),
+    (
+        "greeting-on-the-day",
+        "happy bday Niamh! 🎂",
+        (OccasionSpec("birthday", 7, 15, None, "Niamh"),),
+    ),
+    (
+        "round-greeting",
+        "Happy 50th to Seán 🎉",
+        (OccasionSpec("birthday", 7, 15, 1976, "Seán"),),
+    ),
+    (
+        "belated-with-its-day",
+        "happy belated birthday sent to Rory, his was on Sunday",
+        (OccasionSpec("birthday", 7, 12, None, "Rory"),),
+    ),
+    ("belated-without-a-day", "happy belated birthday to Rory", ()),
+    ("greeting-in-a-plan", "remind me to say happy bday to Kai", ()),
+    (
+        "turns-after-two-names",
+        "drinks w Cian + Orla. Orla turns 30 on 2 Dec",
+        (OccasionSpec("birthday", 12, 2, 1996, "Orla"),),
+    ),
+    ("the-nth", "Sam's birthday's the 9th", (OccasionSpec("birthday", 8, 9, None, "Sam"),)),
+    (
+        "years-married-on-a-day",
+        "celebrating 10 years married on Aug 5",
+        (OccasionSpec("anniversary", 8, 5, 2016),),
+    ),
+    ("her-round-birthday", "her 30th is on the 22nd", (OccasionSpec("birthday", 7, 22, 1996),)),
+    (
+        "turned-yesterday",
+        "Sam turned 40 yesterday",
+        (OccasionSpec("birthday", 7, 14, 1986, "Sam"),),
+    ),
+    (
+        "was-on-saturday",
+        "Priya's birthday was on Saturday",
+        (OccasionSpec("birthday", 7, 11, None, "Priya"),),
+    ),
+    (
+        "years-beside-an-anniversary",
+        "her wedding anniversary is 14 Dec, 10 yrs this year",
+        (OccasionSpec("anniversary", 12, 14, 2016),),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in OCCASIONS_ROUND5], ids=[r[0] for r in OCCASIONS_ROUND5]
+)
+def test_occasions_told_sideways(text: str, expected: tuple[OccasionSpec, ...]) -> None:
+    assert parse(text).occasions == expected
+
+
+NEEDS_ROUND5 = [
+    ("could-use", "they could use a good fractional CFO", ("could use a good fractional CFO",)),
+    (
+        "on-the-hunt",
+        "Gráinne is on the hunt for a new office",
+        ("is on the hunt for a new office",),
+    ),
+    ("on-the-lookout", "she's on the lookout for a venue", ("is on the lookout for a venue",)),
+    (
+        "asked-if-we-know",
+        "Ronan asked if we know a good employment lawyer",
+        ("asked if we know a good employment lawyer",),
+    ),
+    ("in-the-market", "Eoin's in the market for a van", ("is in the market for a van",)),
+    ("could-really-use", "Sam could really use a bookkeeper", ("could really use a bookkeeper",)),
+    ("shopping-for", "Priya is shopping for a new CRM", ("is shopping for a new CRM",)),
+    ("hunting-for", "Rory's hunting for a flat", ("is hunting for a flat",)),
+    ("in-need-of", "Omar is in need of a new accountant", ("is in need of a new accountant",)),
+    (
+        "looking-to-hire",
+        "Priya is looking to hire a head of sales",
+        ("is looking to hire a head of sales",),
+    ),
+    (
+        "asked-for-a-recommendation",
+        "Lena asked for a recommendation for a plumber",
+        ("asked for a recommendation for a plumber",),
+    ),
+    ("my-could-use", "I could really use a coffee", ()),
+    ("want-us-on", "they want us on the launch stream", ()),
+    ("bare-need-after-a-subject", "they need an ML contractor", ("need an ML contractor",)),
+    ("bare-need-without-one", "need a backup champion", ()),
+    ("may-need-time-off", "Dara may need two weeks off", ()),
+    ("a-must", "he uses a wheelchair — step-free access is a must", ("step-free access",)),
+    ("discount", "he wants 10% off if they add seats", ()),
+    ("heads-up", "just needs a heads-up a day before", ()),
+    ("nothing", "wants nothing big", ()),
+    (
+        "anyone-points-back",
+        "they're hiring 2 paralegals, asked if we know anyone",
+        ("are hiring 2 paralegals",),
+    ),
+    ("change-to-ours", "wants the cap table cleaned up", ()),
+    ("hiring-freeze-is-a-noun", "Cormac's hiring freeze is hurting their roadmap", ()),
+    ("invoice-needs", "the invoice needs their new PO number", ()),
+    (
+        "adverb-before-looking",
+        "he's now officially looking for brand work",
+        ("looking for brand work",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in NEEDS_ROUND5], ids=[r[0] for r in NEEDS_ROUND5]
+)
+def test_needs_in_more_phrasings(text: str, expected: tuple[str, ...]) -> None:
+    assert parse(text).needs == expected

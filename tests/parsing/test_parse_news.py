@@ -267,3 +267,112 @@ def test_an_alias_owns_its_occasion() -> None:
     )
     assert note.occasions == (OccasionSpec("birthday", 5, 2, None, "AL"),)
     assert [p.known_as for p in note.people] == ["Jo Lee", "Anna-Lena Vogt"]
+
+
+# Round 5: bad news told plainly or sideways, and whose it is.
+NEWS_ROUND5 = [
+    (
+        "flooding-forced-them-out",
+        "Ava called, flooding forced them out of their house",
+        (("lost home", "Ava", False),),
+    ),
+    (
+        "let-someone-go",
+        "they let Dmitri go after the acquisition",
+        (("laid off", "Dmitri", False),),
+    ),
+    ("relative-passed", "Nia's mum passed last night", (("bereavement", "Nia", False),)),
+    ("passed-the-exam-is-no-death", "Nia passed the bar exam", ()),
+    (
+        "visa-worry",
+        "Nia's worried her visa won't come through",
+        (("visa trouble", "Nia", False),),
+    ),
+    (
+        "told-me-is-not-mine",
+        "Jasmine told me there are layoffs coming and her role is at risk",
+        (("laid off", "Jasmine", False),),
+    ),
+    (
+        "both-partners",
+        "Tomas and Ines are separating",
+        (("divorce", "Tomas", False), ("divorce", "Ines", False)),
+    ),
+    ("survived-the-layoffs", "Brightline had layoffs last month but he survived", ()),
+    ("my-rough-patch", "I'm in a rough patch myself", (("hard time", None, True),)),
+    ("grieving", "Hana's been grieving her grandmother", (("bereavement", "Hana", False),)),
+    ("crashed-a-server", "we crashed the staging server lol", ()),
+    ("out-sick", "Ben is out sick this week", (("illness", "Ben", False),)),
+    ("medical-leave", "Hana has been on medical leave since August", (("illness", "Hana", False),)),
+    ("radiotherapy", "Ben's mum starts radiotherapy next week", (("illness", "Ben", False),)),
+    ("work-permit", "Ben's work permit got denied", (("visa trouble", "Ben", False),)),
+    (
+        "lost-the-pregnancy",
+        "Lucia lost the pregnancy last month",
+        (("miscarriage", "Lucia", False),),
+    ),
+    (
+        "home-destroyed",
+        "a hurricane destroyed Omar's family home",
+        (("lost home", "Omar", False),),
+    ),
+    (
+        "lost-everything-in-a-flood",
+        "Omar says they lost everything in the flood",
+        (("lost home", "Omar", False),),
+    ),
+    ("not-in-a-good-place", "Omar is not in a good place", (("hard time", "Omar", False),)),
+    ("a-plan-not-in-a-good-place", "Pricing is not in a good place", ()),
+    ("an-operation", "Priya had an operation on her knee", (("surgery", "Priya", False),)),
+    ("an-operation-of-a-business", "the team had a great operation going", ()),
+    ("not-doing-well", "Leon's dad isn't doing well", (("illness", "Leon", False),)),
+    ("pricing-not-doing-well", "the new pricing isn't doing well with SMBs", ()),
+    ("not-well-known", "Priya is not well known in fintech", ()),
+    (
+        "laid-off-hyphen",
+        "Dmitri got laid-off in the second round",
+        (("laid off", "Dmitri", False),),
+    ),
+    ("sacked", "Tomas got sacked after the reorg", (("laid off", "Tomas", False),)),
+    (
+        "compassionate-leave",
+        "Marcus is on compassionate leave",
+        (("bereavement", "Marcus", False),),
+    ),
+    ("in-a-crash", "Ines was in a bad crash on the highway", (("accident", "Ines", False),)),
+    ("custody-battle", "Nia is in a custody battle", (("divorce", "Nia", False),)),
+    ("depression", "Hana's been dealing with depression", (("illness", "Hana", False),)),
+    (
+        "with-depression",
+        "Hana is struggling with depression",
+        (("illness", "Hana", False), ("hard time", "Hana", False)),
+    ),
+    ("crashed-sales", "sales crashed in Q3 and the deal is dead in the water", ()),
+    (
+        "our-own-flood",
+        "flooding forced us out of our apartment this week",
+        (("lost home", None, True),),
+    ),
+    ("bare-rough-patch", "rough patch for Jonah lately, go easy", (("hard time", "Jonah", False),)),
+    ("a-markets-rough-patch", "the market hit a rough patch in Q3", ()),
+    ("family-stuff", "Ines is dealing with some family stuff", (("hard time", "Ines", False),)),
+    ("dead-deal", "the Halvorsen deal is dead, Marcus is killing it", ()),
+    ("on-fire", "Leon's on fire this quarter", ()),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [r[1:] for r in NEWS_ROUND5], ids=[r[0] for r in NEWS_ROUND5]
+)
+def test_news_told_plainly_or_sideways(
+    text: str, expected: tuple[tuple[str, str | None, bool], ...]
+) -> None:
+    assert news(text) == expected
+
+
+def test_a_known_contact_who_crashed_his_bike() -> None:
+    known = Knowledge(people=(KnownPerson(name="Omar Haddad"),))
+    note = parse_note("Omar crashed his bike on Saturday", now=NOW, tz="Europe/Berlin", known=known)
+    assert [(n.topic, n.mine) for n in note.sensitivity] == [("accident", False)]
+    assert note.sensitivity[0].person in ("Omar", "Omar Haddad")
+    assert note.occurred_at is None  # Saturday is the crash's day
