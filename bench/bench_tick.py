@@ -226,7 +226,10 @@ def world_url(db: str | None, directory: str, *, contacts: int, users: int, due:
 
     server = make_url(normalize_url(db))
     target = f"{server.database}_{name}"
-    admin = create_engine(server, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    # The server's maintenance database: --db itself need not exist, and is never touched.
+    admin = create_engine(
+        server.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
     try:
         with admin.connect() as conn:
             found = conn.execute(

@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 
 from bot.reminders.collect import UserPlan, collect, sweep
 from bot.reminders.tracks import ingest
+from bot.standing.next import next_actions_for
 from bot.store.db import session_factory
 from bot.store.models import Contact, Note, NoteContact, User, Workspace
 from bot.store.reminder_models import ReminderCadence, ReminderSnooze, ReminderTrack
@@ -270,3 +271,31 @@ def test_every_query_of_a_tick_reads_through_an_index(engine: Engine) -> None:
         assert any(
             "ix_reminder_cadence_owner_kind (owner_id=? AND kind=?)" in line for line in lines
         ), lines
+
+
+def test_the_digests_bad_news_comes_from_the_links_that_carry_news(engine: Engine) -> None:
+    """Each morning digest adds "also worth doing" (bot/standing/next.py), whose candidates
+    include this month's bad news: read through ix_notecontact_news (the few links that carry
+    news), not by walking every note of the workspace this month — and the news is still found."""
+    build(engine, owners=40)
+    with engine.begin() as conn:  # owner 1's last note about their contact 3 carries news
+        conn.execute(
+            NoteContact.__table__.update()  # type: ignore[attr-defined]
+            .where(NoteContact.__table__.c.note_id == _contact(1, 2))  # type: ignore[attr-defined]
+            .values(sensitive=["house fire"])
+        )
+    with session_factory(engine)() as session, statements(engine) as seen:
+        actions = next_actions_for(
+            session, workspace_id="T1", viewer_id=1, now=NOW, tz="Europe/Berlin", limit=20
+        )
+    assert _contact(1, 2) in {a.contact.id for a in actions}
+    if engine.dialect.name != "sqlite":
+        return
+    news_reads = [
+        (statement, params)
+        for statement, params in seen
+        if "sensitive" in statement and "ORDER BY note.occurred_at DESC" in statement
+    ]
+    assert len(news_reads) == 1
+    lines = _plan(engine, *news_reads[0])
+    assert any("USING INDEX ix_notecontact_news (workspace_id=?)" in line for line in lines), lines

@@ -1,6 +1,6 @@
-"""Migration 0020 (an index for the tick's "tag cadences of these owners") on a database in use at
-0019: the cadences stay, the index is there, a #tag cadence still nudges through the next tick;
-and it downgrades again."""
+"""Migration 0020 (indexes for the tick's "tag cadences of these owners" and the digest's bad
+news) on a database in use at 0019: the cadences stay, the indexes are there, a #tag cadence
+still nudges through the next tick; and it downgrades again."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from tests.store.helpers import NOW, add_contact, add_note, add_user, add_worksp
 
 ANA = Actor(workspace_id="T1", user_id="U_ANA", display_name="Ana", tz="UTC")
 INDEX = "ix_reminder_cadence_owner_kind"
+NEWS_INDEX = "ix_notecontact_news"
 
 
 def _indexes(engine: object) -> set[str]:
-    return {ix["name"] for ix in inspect(engine).get_indexes("reminder_cadence")}  # type: ignore[arg-type]
+    found = inspect(engine)  # type: ignore[call-overload]
+    return {ix["name"] for t in ("reminder_cadence", "notecontact") for ix in found.get_indexes(t)}
 
 
 def test_cadences_are_kept_indexed_and_a_tag_cadence_still_nudges(blank_db_url: str) -> None:
@@ -70,11 +72,11 @@ def test_cadences_are_kept_indexed_and_a_tag_cadence_still_nudges(blank_db_url: 
                 ),
                 values,
             )
-        assert INDEX not in _indexes(engine)
+        assert not {INDEX, NEWS_INDEX} & _indexes(engine)
 
         upgrade(engine)
         assert current_revision(engine) == head_revision()
-        assert INDEX in _indexes(engine)
+        assert {INDEX, NEWS_INDEX} <= _indexes(engine)
         with engine.connect() as connection:
             kept = connection.execute(
                 text("SELECT kind, subject, every_days FROM reminder_cadence ORDER BY kind")
@@ -94,7 +96,7 @@ def test_cadences_are_kept_indexed_and_a_tag_cadence_still_nudges(blank_db_url: 
         with engine.connect() as connection:
             command.downgrade(alembic_config(connection), "0019")
             connection.commit()
-        assert INDEX not in _indexes(engine)
+        assert not {INDEX, NEWS_INDEX} & _indexes(engine)
         with engine.connect() as connection:
             count = connection.execute(text("SELECT COUNT(*) FROM reminder_cadence")).scalar_one()
         assert count == 2
