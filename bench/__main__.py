@@ -431,36 +431,57 @@ def bench_ack(url: str, size: Size) -> list[Row]:
 
 
 def bench_tick(args: argparse.Namespace, size: Size) -> list[Row]:
+    """Both worlds open at once, finds interleaved over ROUNDS rounds, each size's median and
+    their ratio; a find that raised or found another number than `due` (or a tick that sent
+    another number) is a failure. On PostgreSQL the worlds live in databases beside --db's own,
+    dropped afterwards; --db itself is left as it was."""
     if not (BENCH / "bench_tick.py").exists():
         return [Row("reminder tick", "skipped", "", "", "≤ 1.2", None)]
-    from bench_tick import measure
+    from bench_tick import ROUNDS, compare, drop_world, world_url
 
     small, large = size.tick_contacts
-    results = []
-    for contacts in (small, large):
-        say(f"tick: {contacts:,} contacts, {size.due:,} due …")
-        if args.db:
-            from tests.conftest import reset_postgres
-
-            reset_postgres(args.db, blank=True)
-            url = args.db
-        else:
-            Path(args.dir).mkdir(parents=True, exist_ok=True)
-            url = f"sqlite:///{args.dir}/tick-{contacts}-{size.tick_users}-{size.due}.db"
+    users, due = size.tick_users, size.due
+    urls = {
+        c: world_url(args.db, args.dir, contacts=c, users=users, due=due) for c in (small, large)
+    }
+    say(f"tick: {small:,} and {large:,} contacts, {due:,} due, {ROUNDS} interleaved rounds …")
+    try:
         with quiet():
-            results.append(
-                measure(url, contacts=contacts, users=size.tick_users, due=size.due, repeat=5)
-            )
-    a, b = results[0]["find_ms"], results[1]["find_ms"]
+            low, high = compare(urls, users=users, due=due, rounds=ROUNDS)
+    finally:
+        if args.db:
+            for url in urls.values():
+                drop_world(url)
+    for fig in (low, high):
+        for error in fig.errors[:3]:
+            say(f"tick at {fig.contacts:,} contacts: {error}")
+    a, b = low.find_ms, high.find_ms
+    failures = low.failures + high.failures
     return [
         Row(
-            f"tick, {size.due:,} due, {large:,} contacts",
+            f"tick, {due:,} due, {large:,} contacts (median of {ROUNDS})",
             ms(b),
             ms(a) + f" at {small:,}",
             f"{b / a:.2f}",
             "≤ 1.2",
             b / a <= 1.2,
-        )
+        ),
+        Row(
+            f"tick: plan + send {due:,} (in-memory), {large:,} contacts",
+            ms(high.tick_ms) if high.tick_ms is not None else "-",
+            (ms(low.tick_ms) + f" at {small:,}") if low.tick_ms is not None else "",
+            f"{high.tick_ms / low.tick_ms:.2f}" if high.tick_ms and low.tick_ms else "",
+            "",
+            None,
+        ),
+        Row(
+            f"tick: finds or ticks failed or found ≠ {due:,} due",
+            f"{failures}",
+            "",
+            "",
+            "0",
+            failures == 0,
+        ),
     ]
 
 
@@ -817,7 +838,7 @@ def main(argv: list[str] | None = None) -> int:
         ("ack", lambda: bench_ack(url, size)),
         ("memory", lambda: bench_memory(url, size)),
         ("start", lambda: bench_start(5 if args.quick else 10)),
-        ("tick", lambda: bench_tick(args, size)),  # on PostgreSQL this empties --db: keep last
+        ("tick", lambda: bench_tick(args, size)),  # PostgreSQL: its own databases beside --db
         ("delivery", lambda: bench_delivery(args, size)),
         ("workspaces", lambda: bench_workspaces(args, size)),
         ("connect", lambda: bench_connect(args.quick)),

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from bot.domain.reminders import (
@@ -55,14 +56,25 @@ def sweep(session: Session, *, now: datetime, default_tz: str, limit: int = SWEE
         return 0
     facts = load_facts(session, tracks, now=now, default_tz=default_tz)
     changed = 0
+    rows = []
     for track in tracks:
         evaluation = evaluate(track, facts, now)
         if evaluation.next_due_at != track.next_due_at:
-            track.next_due_at = evaluation.next_due_at
             changed += 1
-        track.verified_at = now
-        session.add(track)
-    session.flush()
+        rows.append({"b_id": track.id, "b_next": evaluation.next_due_at, "b_verified": now})
+    # One executemany for every row, rather than the unit of work's one UPDATE per run of rows
+    # with the same changed columns (their number varied with which rows moved); the loaded
+    # objects take the stored values as their own, so the session stays true without a flush.
+    table = ReminderTrack.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(next_due_at=bindparam("b_next"), verified_at=bindparam("b_verified")),
+        rows,
+    )
+    for track, row in zip(tracks, rows, strict=True):
+        set_committed_value(track, "next_due_at", row["b_next"])
+        set_committed_value(track, "verified_at", now)
     return changed
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -21,7 +21,7 @@ from bot.notes import news, team
 from bot.reminders import planner
 from bot.reminders.planner import TRACK_CADENCE, TRACK_LOOP, TRACK_OCCASION, Schedule
 from bot.reminders.tracks import subject_id
-from bot.store.batches import chunks
+from bot.store.batches import CHUNK, chunks
 from bot.store.models import Contact, ContactTag, Loop, Note, NoteContact, Occasion, User
 from bot.store.reminder_models import (
     ReminderCadence,
@@ -30,6 +30,10 @@ from bot.store.reminder_models import (
     ReminderTrack,
 )
 from bot.store.types import aware
+
+# Owners per snooze query: an OR of this many (owner AND subject IN ...) terms stays well under
+# SQLite's expression depth limit of 1,000.
+SNOOZE_OWNERS = 250
 
 
 @dataclass
@@ -172,6 +176,8 @@ def load_facts(
         ).all():
             facts.tags.setdefault(contact_id, set()).add(tag)
     for batch in chunks(sorted(owners)):
+        # ix_reminder_cadence_owner_kind: the owners' tag cadences only, never their (many)
+        # per-contact ones, so this costs the number of due owners, not of their contacts.
         for cadence in session.exec(
             select(ReminderCadence).where(
                 col(ReminderCadence.owner_id).in_(batch),
@@ -181,18 +187,46 @@ def load_facts(
         ).all():
             facts.tag_cadences.setdefault(cadence.owner_id, []).append(cadence)
     _load_note_tags(session, facts, cadence_contacts)
-    by_owner: dict[int, list[str]] = defaultdict(list)
-    for track in tracks:
-        by_owner[track.owner_id].append(track.subject)
-    for owner_id, subjects in by_owner.items():
-        for names in chunks(sorted(set(subjects))):
-            for snooze in session.exec(
-                select(ReminderSnooze).where(
-                    ReminderSnooze.owner_id == owner_id, col(ReminderSnooze.subject).in_(names)
-                )
-            ).all():
-                facts.snoozes[(owner_id, snooze.subject)] = snooze.until
+    _load_snoozes(session, facts, tracks)
     return facts
+
+
+def _load_snoozes(session: Session, facts: Facts, tracks: Sequence[ReminderTrack]) -> None:
+    """The snoozes of exactly these (owner, subject) pairs, through the primary key: one query
+    per SNOOZE_OWNERS owners, not one per owner. An owner's other snoozes (one per contact they
+    ever snoozed) are never read, and a row-value IN would make SQLite scan the whole table."""
+    by_owner: dict[int, set[str]] = defaultdict(set)
+    for track in tracks:
+        by_owner[track.owner_id].add(track.subject)
+    pending: list[tuple[int, list[str]]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if not pending:
+            return
+        wanted = or_(
+            *(
+                and_(col(ReminderSnooze.owner_id) == owner, col(ReminderSnooze.subject).in_(names))
+                for owner, names in pending
+            )
+        )
+        for owner_id, subject, until in session.execute(
+            sa_select(
+                col(ReminderSnooze.owner_id), col(ReminderSnooze.subject), col(ReminderSnooze.until)
+            ).where(wanted)
+        ).all():
+            facts.snoozes[(int(owner_id), str(subject))] = until
+        pending.clear()
+        size = 0
+
+    for owner_id in sorted(by_owner):
+        for names in chunks(sorted(by_owner[owner_id])):
+            if len(pending) >= SNOOZE_OWNERS or size + len(names) > CHUNK:
+                flush()
+            pending.append((owner_id, names))
+            size += len(names)
+    flush()
 
 
 def _load_note_tags(session: Session, facts: Facts, contact_ids: set[int]) -> None:
@@ -252,11 +286,16 @@ def load_holds(
             contacts[track.owner_id].add(track.contact_id)
     asked = {c for owner in nudged for c in contacts[owner]}
     load_team_touches(session, facts, asked, now)
+    # One read per workspace, not per owner (the session's identity map holds a row only while
+    # something references it, so session.get would go back to the database every time).
+    thresholds: dict[str, int] = {}
     for owner_id in sorted(nudged):
         user = facts.users.get(owner_id)
         if user is None:
             continue
-        threshold = team.threshold_of(session, user.workspace_id)
+        if user.workspace_id not in thresholds:
+            thresholds[user.workspace_id] = team.threshold_of(session, user.workspace_id)
+        threshold = thresholds[user.workspace_id]
         pressed = [
             contact_id
             for contact_id in sorted(contacts[owner_id])

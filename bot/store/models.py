@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.store.types import UTCDateTime
@@ -119,8 +119,25 @@ class Note(SQLModel, table=True):
     not_understood: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
+# A link "carries news" when its JSON list is not the empty one (bot.notes.news.carries_news);
+# written out, with no bound parameter, so both databases can match a query to the index.
+NEWS_LINK = "CAST(sensitive AS VARCHAR) != '[]'"
+NEWS_LINK_IN_QUERY = "CAST(notecontact.sensitive AS VARCHAR) != '[]'"  # the same, in a join
+
+
 class NoteContact(SQLModel, table=True):
-    __table_args__ = (Index("ix_notecontact_contact", "contact_id", "note_id"),)
+    __table_args__ = (
+        Index("ix_notecontact_contact", "contact_id", "note_id"),
+        # Only the links that carry news (few): the digest's "this month's bad news" reads
+        # these, not every note of the workspace in the month (migration 0020).
+        Index(
+            "ix_notecontact_news",
+            "workspace_id",
+            "note_id",
+            sqlite_where=text(NEWS_LINK),
+            postgresql_where=text(NEWS_LINK),
+        ),
+    )
 
     note_id: int = Field(foreign_key="note.id", primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", primary_key=True)

@@ -38,6 +38,9 @@ class ReminderCadence(SQLModel, table=True):
         UniqueConstraint("owner_id", "subject", name="uq_reminder_cadence_owner_subject"),
         Index("ix_reminder_cadence_kind_expanded", "kind", "expanded_at"),
         Index("ix_reminder_cadence_contact", "contact_id"),
+        # The tick's "tag cadences of these owners" (bot/reminders/facts.py): without it the
+        # read walks every per-contact cadence of each owner (migration 0020).
+        Index("ix_reminder_cadence_owner_kind", "owner_id", "kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

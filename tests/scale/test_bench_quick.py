@@ -27,6 +27,7 @@ FIGURES = (
     "rapport serve --http peak RSS",
     "rapport --help start",
     "tick,",
+    "tick: finds",
     "delivery,",
     "ack p99, 50 workspaces' authorize",
     "lost or duplicate DMs",
@@ -60,6 +61,9 @@ def test_bench_quick_prints_every_figure(tmp_path: Path) -> None:
     # One workspace answering 429s: nothing lost, nothing sent twice.
     lost = next(r for r in rows if r["figure"].startswith("lost or duplicate DMs"))
     assert lost["measured"] == "0" and lost["verdict"] == "ok", lost
+    # Every find of the interleaved tick rounds found exactly what was due, and no tick raised.
+    ticks = next(r for r in rows if r["figure"].startswith("tick: finds"))
+    assert ticks["measured"] == "0" and ticks["verdict"] == "ok", ticks
     # Slack Connect: every message kept, one interaction per person per day.
     shared = next(r for r in rows if r["figure"].startswith("shared channel interactions"))
     assert shared["verdict"] == "ok", shared
