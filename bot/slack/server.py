@@ -53,9 +53,9 @@ _SECRET: Final = re.compile(r"^[0-9A-Za-z]{16,128}$")
 # How long a thread may hold the GIL while another waits for it (Python's default: 5 ms). The
 # work after each ack runs on the worker threads and is mostly Python (parse, resolve, blocks);
 # a request thread that wants the GIL back after each socket read or write waited up to a
-# whole interval each time, several times per request. 1 ms: the acks wait less, the
+# whole interval each time, several times per request. 0.5 ms: the acks wait less, the
 # background work switches a little more often.
-SWITCH_INTERVAL: Final = 0.001
+SWITCH_INTERVAL: Final = 0.0005
 
 
 def check_settings(settings: Settings, *, http: bool) -> list[str]:
