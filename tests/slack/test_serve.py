@@ -136,3 +136,24 @@ def test_a_refused_bot_token_exits_2(
     settings = make_settings(fake_slack.api_url, RAPPORT_DATABASE_URL=f"sqlite:///{tmp_path}/r.db")
     assert run(settings=settings, http=True, host="127.0.0.1", port=0) == EXIT_CONFIG
     assert "Slack refused SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_serving_shortens_the_gil_switch_interval() -> None:
+    """The work after each ack is Python on the worker threads: with the default 5 ms a request
+    thread waited up to that long for the GIL after every socket read and write."""
+    import sys
+
+    from slack_bolt import App
+
+    from bot.slack.server import SWITCH_INTERVAL, make_http_server
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        app = App(token="xoxb-test", signing_secret="0" * 32, token_verification_enabled=False)
+        server = make_http_server(app, host="127.0.0.1", port=0)
+        server.server_close()
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL)
+        assert SWITCH_INTERVAL < 0.005
+    finally:
+        sys.setswitchinterval(before)

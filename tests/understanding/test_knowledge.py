@@ -4,7 +4,11 @@ rebuilt when the workspace learns something."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,7 @@ from bot.domain.refs import Actor
 from bot.notes import knowledge
 from bot.notes.knowledge import KnowledgeCache
 from bot.parsing import Knowledge
+from bot.store.db import reading
 from tests.understanding.conftest import ANA, BOB, EVE, contact_names, people
 from tests.world import World
 
@@ -295,3 +300,167 @@ def test_a_name_many_people_share_is_looked_up_in_one_query(
         f"Kai {s}" for s in SURNAMES
     }
     assert len(looked_up) <= 3
+
+
+def test_a_name_many_people_share_never_compares_contacts_field_by_field(
+    rapport: Rapport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The candidates for "kai" are told apart by id: comparing the rows themselves (every
+    field, for each pair) made a note naming one of ~370 Jane Does take 1.4 s of CPU."""
+    from bot.store.models import Contact
+
+    for surname in SURNAMES:
+        rapport.notes.log(actor=ANA, text=f"coffee with Kai {surname}")
+
+    def no_comparing(self: Contact, other: object) -> bool:
+        raise AssertionError("contacts compared field by field")
+
+    monkeypatch.setattr(Contact, "__eq__", no_comparing)
+    result = rapport.notes.log(actor=ANA, text="pinged kai about the pilot")
+    assert result.note_id is None and result.ambiguities  # which Kai? as before
+    assert len(result.ambiguities[0].candidates) == 5
+
+
+@contextmanager
+def _reading(engine: Engine) -> Iterator[Session]:
+    """A session that only reads (on SQLite: no write lock), as the use cases' are."""
+    with Session(engine) as session:
+        yield reading(session)
+
+
+def _blocking_snapshots(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[list[str], threading.Event, threading.Event]:
+    """knowledge.snapshot, recording each build and holding it until `release` is set."""
+    started, release = threading.Event(), threading.Event()
+    built: list[str] = []
+    real = knowledge.snapshot
+
+    def held(session: Session, *, workspace_id: str) -> Knowledge:
+        built.append(workspace_id)
+        started.set()
+        release.wait(10)
+        return real(session, workspace_id=workspace_id)
+
+    monkeypatch.setattr(knowledge, "snapshot", held)
+    return built, started, release
+
+
+def test_one_thread_builds_a_workspace_snapshot_while_the_others_wait_for_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers both building the same 100,000 contacts doubled seconds of work."""
+    built, started, release = _blocking_snapshots(monkeypatch)
+    cache = KnowledgeCache()
+    got: list[Knowledge] = []
+
+    def get() -> None:
+        with _reading(engine) as session:
+            got.append(cache.get(session, workspace_id="T1"))
+
+    threads = [threading.Thread(target=get) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    assert started.wait(10)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert built == ["T1"] and cache.builds == 1
+    assert len(got) == 3 and got[0] is got[1] is got[2]
+
+
+def test_while_a_snapshot_is_rebuilt_the_others_use_the_one_there_is(
+    rapport: Rapport, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = KnowledgeCache(slow_build=1e9)  # never throttled: every change rebuilds
+    with _reading(engine) as session:
+        first = cache.get(session, workspace_id=ANA.workspace_id)
+    rapport.notes.log(actor=ANA, text="coffee with Yusuf Rahimi")  # a new contact: stale
+    built, started, release = _blocking_snapshots(monkeypatch)
+
+    def rebuild() -> None:
+        with _reading(engine) as session:
+            cache.get(session, workspace_id=ANA.workspace_id)
+
+    builder = threading.Thread(target=rebuild)
+    builder.start()
+    try:
+        assert started.wait(10)
+        with _reading(engine) as session:  # a second note meanwhile: no second build
+            assert cache.get(session, workspace_id=ANA.workspace_id) is first
+    finally:
+        release.set()
+        builder.join(10)
+    assert len(built) == 1
+    with _reading(engine) as session:
+        assert cache.get(session, workspace_id=ANA.workspace_id) is not first
+
+
+def test_a_snapshot_invalidated_while_it_was_built_is_built_again(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A correction made during a build: the build may have read the rows before it."""
+    built, started, release = _blocking_snapshots(monkeypatch)
+    cache = KnowledgeCache()
+
+    def get() -> None:
+        with _reading(engine) as session:
+            cache.get(session, workspace_id="T1")
+
+    builder = threading.Thread(target=get)
+    builder.start()
+    assert started.wait(10)
+    cache.invalidate("T1")
+    release.set()
+    builder.join(10)
+    get()
+    assert len(built) == 2
+
+
+def test_a_slow_snapshot_ages_in_proportion_to_its_build(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100,000 contacts a build takes ~10 s: rebuilding it every minute for age alone spent a
+    sixth of a core on it. It ages after 10 × its build time instead (and after MAX_AGE when
+    quick)."""
+    seconds = [0.0]
+    watch = [0.0]
+    real = knowledge.snapshot
+
+    def ten_seconds(session: Session, *, workspace_id: str) -> Knowledge:
+        watch[0] += 10.0
+        return real(session, workspace_id=workspace_id)
+
+    monkeypatch.setattr(knowledge, "snapshot", ten_seconds)
+    cache = KnowledgeCache(timer=lambda: seconds[0], stopwatch=lambda: watch[0])
+    with _reading(engine) as session:
+        cache.get(session, workspace_id="T1")
+        seconds[0] += 61  # older than MAX_AGE, younger than 10 × 10 s
+        cache.get(session, workspace_id="T1")
+        assert cache.builds == 1
+        seconds[0] += 40
+        cache.get(session, workspace_id="T1")
+        assert cache.builds == 2
+
+
+def test_a_slow_snapshot_is_kept_out_of_the_collectors_reach(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every full collection walked the 100,000-contact snapshot's ~400,000 containers: ~0.3 s
+    with every thread paused, requests waiting to be acked."""
+    watch = [0.0]
+    real = knowledge.snapshot
+
+    def slow(session: Session, *, workspace_id: str) -> Knowledge:
+        watch[0] += 10.0
+        return real(session, workspace_id=workspace_id)
+
+    monkeypatch.setattr(knowledge, "snapshot", slow)
+    frozen = gc.get_freeze_count()
+    try:
+        cache = KnowledgeCache(stopwatch=lambda: watch[0])
+        with _reading(engine) as session:
+            cache.get(session, workspace_id="T1")
+        assert gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
