@@ -64,6 +64,19 @@ class UseCases:
     def _user(self, session: Session, actor: Actor) -> User:
         """The acting user (and their workspace), created on first contact."""
         now = self._now()
+        if is_reading(session):
+            user = repo.get_user(
+                session, workspace_id=actor.workspace_id, external_id=actor.user_id
+            )
+            if user is not None:
+                return user
+            # A first-time reader: their rows are written through the writer path, then read
+            # in a new snapshot. Written inside the read, the insert failed at once with
+            # "database is locked" whenever another writer had committed since it began.
+            session.rollback()
+            with self._session() as writing:
+                self._user(writing, actor)
+                writing.commit()
         repo.get_or_create_workspace(session, workspace_id=actor.workspace_id, now=now)
         user = repo.get_or_create_user(
             session,
