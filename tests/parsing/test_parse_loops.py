@@ -374,3 +374,17 @@ def test_forwarded_it_is_the_thing_handed_over_before() -> None:
     _, settles = _read("pilot report to Rosa, done. also fwd'd it to Greta since she's waiting too")
     assert Settlement(YOU, "pilot report", "Greta") in settles
     assert Settlement(YOU, "pilot report", "Rosa") in settles
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Omar's sending the usage export", "omar's also forwarding the board minutes"],
+)
+def test_a_name_s_before_a_verb_is_the_name_doing_it(text: str) -> None:
+    loops, _ = _read(text)
+    assert [(x.direction, (x.person or "").casefold()) for x in loops] == [(THEY, "omar")], loops
+
+
+def test_a_name_s_noun_doing_it_is_not_the_name() -> None:
+    loops, _ = _read("Omar's team is sending the data dictionary")
+    assert [x for x in loops if x.person == "Omar"] == []
