@@ -1554,12 +1554,18 @@ def _also_to(
     return []
 
 
+_CHEER_RE = re.compile(r"\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+")
+
+
 def _and_to_another(
     doc: Doc, names: Names, starts: list[int], direction: Direction, ce: int
 ) -> list[Settlement]:
     """ "sent Rosa the agenda and Greta the pricing sheet": one verb, a thing to each."""
     out: list[Settlement] = []
     for _ in range(4):  # a short list; the bound keeps it linear
+        cheer = _CHEER_RE.match(doc.text, ce)  # "sent Rosa the agenda ✅ and Greta the sheet"
+        if cheer is not None:
+            ce = cheer.end()
         low = doc.text[ce : ce + 6].lower()
         pos = ce + 5 if low.startswith(" and ") else ce + 6 if low.startswith(", and ") else -1
         if pos < 0:

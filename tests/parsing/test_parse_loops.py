@@ -388,3 +388,9 @@ def test_a_name_s_before_a_verb_is_the_name_doing_it(text: str) -> None:
 def test_a_name_s_noun_doing_it_is_not_the_name() -> None:
     loops, _ = _read("Omar's team is sending the data dictionary")
     assert [x for x in loops if x.person == "Omar"] == []
+
+
+def test_two_hand_overs_under_one_verb_with_a_tick_between() -> None:
+    _, settles = _read("sent Omar the pricing sheet ✅ and Tamsin the roadmap deck ✅")
+    assert Settlement(YOU, "the roadmap deck", "Tamsin") in settles
+    assert Settlement(YOU, "the pricing sheet", "Omar") in settles
