@@ -1417,6 +1417,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
     r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
+    r"|(?P<offto>\b(?:off|(?:went|gone)\s+out)(?=\s+to\s))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
@@ -1430,7 +1431,7 @@ _SETTLE_ANCHORS = words(
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
     delivered resent texted received recieved followed confirmed signed countersigned dropped
-    fwd'd fwdd fwded
+    fwd'd fwdd fwded off went gone
     done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
     scheduled set in
     """
@@ -1482,6 +1483,8 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         ce = doc.clause_end(m.end())
         end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
+        if m.lastgroup == "offto" and subj.who is not Who.OTHER:
+            continue  # "I'm off to Berlin", "she's off to see Kwame": going, not sending
         if subj.who is Who.OTHER:
             for passive in _passive(doc, names, m, end):
                 key = (passive.direction, passive.what.lower(), passive.person)
@@ -1598,7 +1601,7 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     and shared", "Tariq's NDA arrived", "Cian proposal sent", "webhook docs + sandbox key sent to
     WL and Priya N": the thing before the verb. Ours when we send, share, ship or finish it;
     theirs when it is signed, arrives, comes in or is received."""
-    kind = m.lastgroup
+    kind = "sent" if m.lastgroup == "offto" else m.lastgroup  # "RFP response off to Hafiz"
     if kind not in ("sent", "got", "done"):
         return []
     cs = doc.clause_start(m.start())

@@ -394,3 +394,17 @@ def test_two_hand_overs_under_one_verb_with_a_tick_between() -> None:
     _, settles = _read("sent Omar the pricing sheet ✅ and Tamsin the roadmap deck ✅")
     assert Settlement(YOU, "the roadmap deck", "Tamsin") in settles
     assert Settlement(YOU, "the pricing sheet", "Omar") in settles
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["corrected invoice off to Omar this morning", "RFP response off to Omar a day early 💪"],
+)
+def test_a_thing_off_to_someone_is_handed_over(text: str) -> None:
+    _, settles = _read(text)
+    assert [(s.direction, s.person) for s in settles] == [(YOU, "Omar")], settles
+
+
+@pytest.mark.parametrize("text", ["I'm off to Berlin to see Omar", "Omar's off to Berlin tomorrow"])
+def test_going_off_somewhere_settles_nothing(text: str) -> None:
+    assert _read(text)[1] == ()
