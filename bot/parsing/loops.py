@@ -1903,6 +1903,9 @@ def _one_settle(
         if not mine:
             return None
         segment = doc.text[pos:end]
+        out = _got_out(doc, names, pos, end)
+        if out is not None:
+            return out
         fm = re.search(r"\sfrom\s", segment)
         if fm is None:
             return None
@@ -1912,3 +1915,33 @@ def _one_settle(
             return None
         return Settlement(Direction.THEY_OWE, what, o.name)
     return None
+
+
+_GOT_OUT_RE = re.compile(
+    r"\s+(?P<what>[^,;:!?\n]{1,60}?)\s+out\b(?!\s+of\b)(?P<to>\s+to\s+)?", re.I
+)
+
+
+def _got_out(doc: Doc, names: Names, pos: int, end: int) -> Settlement | None:
+    """ "got Nur's revised quote out", "got the deck out to Rosa": sent. Whose the thing is
+    names whom it went to when no one else is named."""
+    m = _GOT_OUT_RE.match(doc.text, pos, end)
+    if m is None:
+        return None
+    start = m.start("what")
+    person: str | None = None
+    o = obj_at(doc, names, start)
+    if o is not None and o.kind != "name":
+        return None  # "got her out early": a person, not a thing
+    if o is not None:
+        if doc.text[o.end - 2 : o.end] != "'s":
+            return None  # "got Dana out early"
+        person, start = o.name, o.end
+    if m.group("to"):
+        to = obj_at(doc, names, m.end())
+        if to is not None and to.kind == "name":
+            person = to.name
+    what = _tidy(doc, doc.text[start : m.end("what")])
+    if not what or what.split()[0].lower() in _NOT_A_THING:
+        return None
+    return Settlement(Direction.YOU_OWE, what, person)

@@ -408,3 +408,17 @@ def test_a_thing_off_to_someone_is_handed_over(text: str) -> None:
 @pytest.mark.parametrize("text", ["I'm off to Berlin to see Omar", "Omar's off to Berlin tomorrow"])
 def test_going_off_somewhere_settles_nothing(text: str) -> None:
     assert _read(text)[1] == ()
+
+
+def test_got_someone_s_thing_out_is_it_handed_to_them() -> None:
+    assert _read("got Omar's revised quote out this arvo")[1] == (
+        Settlement(YOU, "revised quote", "Omar"),
+    )
+    assert _read("got the deck out to Tamsin before lunch")[1] == (
+        Settlement(YOU, "the deck", "Tamsin"),
+    )
+
+
+@pytest.mark.parametrize("text", ["got Omar out early", "got out of the meeting with Omar"])
+def test_getting_a_person_out_is_not_a_hand_over(text: str) -> None:
+    assert _read(text)[1] == ()
