@@ -288,12 +288,23 @@ def _described(doc: Doc, names: Names, pos: int) -> Obj | None:
     return None
 
 
+_ARRIVING = words("land lands arrive arrives")
+
+
+def _takes_object(doc: Doc, pos: int) -> bool:
+    """ "land the deal" is something to do; "land this week" is a thing arriving."""
+    nxt = _word_at(doc, _skip_spaces(doc.text, pos))
+    return nxt is not None and nxt[0] in _DETERMINERS - {"this", "that"} | {"it"}
+
+
 def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | None] | None:
     """Normalise a verb phrase to (what, counterpart name)."""
     first = _word_at(doc, start)
     if first is None:
         return None
     verb, pos = first
+    if verb in _ARRIVING and not _takes_object(doc, pos):
+        return None  # "the terms should land this week": the thing arrives, nobody acts
     if verb in ("get", "getting", "write", "circle", "come", "got", "wrote", "circled", "came"):
         after = _eat(doc, pos, "back")
         if after is not None:

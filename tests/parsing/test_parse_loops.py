@@ -422,3 +422,9 @@ def test_got_someone_s_thing_out_is_it_handed_to_them() -> None:
 @pytest.mark.parametrize("text", ["got Omar out early", "got out of the meeting with Omar"])
 def test_getting_a_person_out_is_not_a_hand_over(text: str) -> None:
     assert _read(text)[1] == ()
+
+
+def test_a_thing_that_should_land_is_not_ours_to_do() -> None:
+    loops, _ = _read("Omar's drafting the renewal terms, should land this week")
+    assert [x.direction for x in loops] == [THEY], loops
+    assert _loop("need to land the deal with Omar by friday")[0] is YOU
