@@ -288,12 +288,23 @@ def _described(doc: Doc, names: Names, pos: int) -> Obj | None:
     return None
 
 
+_ARRIVING = words("land lands arrive arrives")
+
+
+def _takes_object(doc: Doc, pos: int) -> bool:
+    """ "land the deal" is something to do; "land this week" is a thing arriving."""
+    nxt = _word_at(doc, _skip_spaces(doc.text, pos))
+    return nxt is not None and nxt[0] in _DETERMINERS - {"this", "that"} | {"it"}
+
+
 def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | None] | None:
     """Normalise a verb phrase to (what, counterpart name)."""
     first = _word_at(doc, start)
     if first is None:
         return None
     verb, pos = first
+    if verb in _ARRIVING and not _takes_object(doc, pos):
+        return None  # "the terms should land this week": the thing arrives, nobody acts
     if verb in ("get", "getting", "write", "circle", "come", "got", "wrote", "circled", "came"):
         after = _eat(doc, pos, "back")
         if after is not None:
@@ -1417,6 +1428,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
     r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
+    r"|(?P<offto>\b(?:off|(?:went|gone)\s+out)(?=\s+to\s))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
@@ -1430,7 +1442,7 @@ _SETTLE_ANCHORS = words(
     got gotten wrote circled came replied responded answered heard intro'd introd intro-ed
     introduced connected sent emailed mailed forwarded shared gave handed passed returned
     delivered resent texted received recieved followed confirmed signed countersigned dropped
-    fwd'd fwdd fwded
+    fwd'd fwdd fwded off went gone
     done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
     scheduled set in
     """
@@ -1482,6 +1494,8 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         ce = doc.clause_end(m.end())
         end = _what_end(starts, m.end(), ce)
         subj = subject_before(doc, names, m.start())
+        if m.lastgroup == "offto" and subj.who is not Who.OTHER:
+            continue  # "I'm off to Berlin", "she's off to see Kwame": going, not sending
         if subj.who is Who.OTHER:
             for passive in _passive(doc, names, m, end):
                 key = (passive.direction, passive.what.lower(), passive.person)
@@ -1554,12 +1568,18 @@ def _also_to(
     return []
 
 
+_CHEER_RE = re.compile(r"\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]+")
+
+
 def _and_to_another(
     doc: Doc, names: Names, starts: list[int], direction: Direction, ce: int
 ) -> list[Settlement]:
     """ "sent Rosa the agenda and Greta the pricing sheet": one verb, a thing to each."""
     out: list[Settlement] = []
     for _ in range(4):  # a short list; the bound keeps it linear
+        cheer = _CHEER_RE.match(doc.text, ce)  # "sent Rosa the agenda ✅ and Greta the sheet"
+        if cheer is not None:
+            ce = cheer.end()
         low = doc.text[ce : ce + 6].lower()
         pos = ce + 5 if low.startswith(" and ") else ce + 6 if low.startswith(", and ") else -1
         if pos < 0:
@@ -1592,7 +1612,7 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
     and shared", "Tariq's NDA arrived", "Cian proposal sent", "webhook docs + sandbox key sent to
     WL and Priya N": the thing before the verb. Ours when we send, share, ship or finish it;
     theirs when it is signed, arrives, comes in or is received."""
-    kind = m.lastgroup
+    kind = "sent" if m.lastgroup == "offto" else m.lastgroup  # "RFP response off to Hafiz"
     if kind not in ("sent", "got", "done"):
         return []
     cs = doc.clause_start(m.start())
@@ -1894,6 +1914,9 @@ def _one_settle(
         if not mine:
             return None
         segment = doc.text[pos:end]
+        out = _got_out(doc, names, pos, end)
+        if out is not None:
+            return out
         fm = re.search(r"\sfrom\s", segment)
         if fm is None:
             return None
@@ -1903,3 +1926,33 @@ def _one_settle(
             return None
         return Settlement(Direction.THEY_OWE, what, o.name)
     return None
+
+
+_GOT_OUT_RE = re.compile(
+    r"\s+(?P<what>[^,;:!?\n]{1,60}?)\s+out\b(?!\s+of\b)(?P<to>\s+to\s+)?", re.I
+)
+
+
+def _got_out(doc: Doc, names: Names, pos: int, end: int) -> Settlement | None:
+    """ "got Nur's revised quote out", "got the deck out to Rosa": sent. Whose the thing is
+    names whom it went to when no one else is named."""
+    m = _GOT_OUT_RE.match(doc.text, pos, end)
+    if m is None:
+        return None
+    start = m.start("what")
+    person: str | None = None
+    o = obj_at(doc, names, start)
+    if o is not None and o.kind != "name":
+        return None  # "got her out early": a person, not a thing
+    if o is not None:
+        if doc.text[o.end - 2 : o.end] != "'s":
+            return None  # "got Dana out early"
+        person, start = o.name, o.end
+    if m.group("to"):
+        to = obj_at(doc, names, m.end())
+        if to is not None and to.kind == "name":
+            person = to.name
+    what = _tidy(doc, doc.text[start : m.end("what")])
+    if not what or what.split()[0].lower() in _NOT_A_THING:
+        return None
+    return Settlement(Direction.YOU_OWE, what, person)

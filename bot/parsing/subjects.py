@@ -6,6 +6,7 @@ the author as its subject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -74,10 +75,21 @@ def subject_before(doc: Doc, names: Names, pos: int) -> Subject:
         if base in ("she", "he", "they"):
             return Subject(Who.THEM)
         span = names.by_last_token.get(k)
-        if span is not None and not span.possessive:
+        if span is not None and (not span.possessive or _is_contracted(doc, span, pos)):
             return Subject(Who.THEM, doc.restore(span.name))
         return Subject(Who.OTHER)
     return Subject(Who.ME)
+
+
+def _is_contracted(doc: Doc, span: NameSpan, pos: int) -> bool:
+    """ "Noor's sending the contract": a name's 's straight before a verb in -ing is "is", so the
+    name is the subject; "Noor's team is sending" owns a noun, and the team is the subject."""
+    between = doc.text[span.end + 2 : pos].split()
+    m = _ING_RE.match(doc.text, pos)
+    return m is not None and all(w.casefold() in _ADVERBS for w in between)
+
+
+_ING_RE = re.compile(r"[^\W\d_]{2,}ing\b")
 
 
 def obj_at(doc: Doc, names: Names, pos: int) -> Obj | None:

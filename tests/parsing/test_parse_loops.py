@@ -374,3 +374,57 @@ def test_forwarded_it_is_the_thing_handed_over_before() -> None:
     _, settles = _read("pilot report to Rosa, done. also fwd'd it to Greta since she's waiting too")
     assert Settlement(YOU, "pilot report", "Greta") in settles
     assert Settlement(YOU, "pilot report", "Rosa") in settles
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Omar's sending the usage export", "omar's also forwarding the board minutes"],
+)
+def test_a_name_s_before_a_verb_is_the_name_doing_it(text: str) -> None:
+    loops, _ = _read(text)
+    assert [(x.direction, (x.person or "").casefold()) for x in loops] == [(THEY, "omar")], loops
+
+
+def test_a_name_s_noun_doing_it_is_not_the_name() -> None:
+    loops, _ = _read("Omar's team is sending the data dictionary")
+    assert [x for x in loops if x.person == "Omar"] == []
+
+
+def test_two_hand_overs_under_one_verb_with_a_tick_between() -> None:
+    _, settles = _read("sent Omar the pricing sheet ✅ and Tamsin the roadmap deck ✅")
+    assert Settlement(YOU, "the roadmap deck", "Tamsin") in settles
+    assert Settlement(YOU, "the pricing sheet", "Omar") in settles
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["corrected invoice off to Omar this morning", "RFP response off to Omar a day early 💪"],
+)
+def test_a_thing_off_to_someone_is_handed_over(text: str) -> None:
+    _, settles = _read(text)
+    assert [(s.direction, s.person) for s in settles] == [(YOU, "Omar")], settles
+
+
+@pytest.mark.parametrize("text", ["I'm off to Berlin to see Omar", "Omar's off to Berlin tomorrow"])
+def test_going_off_somewhere_settles_nothing(text: str) -> None:
+    assert _read(text)[1] == ()
+
+
+def test_got_someone_s_thing_out_is_it_handed_to_them() -> None:
+    assert _read("got Omar's revised quote out this arvo")[1] == (
+        Settlement(YOU, "revised quote", "Omar"),
+    )
+    assert _read("got the deck out to Tamsin before lunch")[1] == (
+        Settlement(YOU, "the deck", "Tamsin"),
+    )
+
+
+@pytest.mark.parametrize("text", ["got Omar out early", "got out of the meeting with Omar"])
+def test_getting_a_person_out_is_not_a_hand_over(text: str) -> None:
+    assert _read(text)[1] == ()
+
+
+def test_a_thing_that_should_land_is_not_ours_to_do() -> None:
+    loops, _ = _read("Omar's drafting the renewal terms, should land this week")
+    assert [x.direction for x in loops] == [THEY], loops
+    assert _loop("need to land the deal with Omar by friday")[0] is YOU
