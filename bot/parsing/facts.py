@@ -378,10 +378,10 @@ def occasions(
         if md is None:
             continue
         month, day, year = md
-        nth = _ON_NTH_RE.match(text, hit.end)
-        if nth is not None and hit.text.lower().endswith("next month"):
+        on_nth = _ON_NTH_RE.match(text, hit.end)
+        if on_nth is not None and hit.text.lower().endswith("next month"):
             # "turning 50 next month on the 3rd": the 3rd of next month, not a month from today
-            month, day = clock.today.month % 12 + 1, int(nth.group("d"))
+            month, day = clock.today.month % 12 + 1, int(on_nth.group("d"))
             if next_yearly(clock.today, month, day) is None:
                 continue
         if year is None:
