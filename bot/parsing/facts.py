@@ -576,7 +576,7 @@ def _owner_before(doc: Doc, names: Names, pos: int) -> tuple[bool, str | None]:
             if x.end <= t.start
             and word in doc.text[x.start : x.end].lower().replace("'s", "").split(" ")
         ]
-        if again and (t.text[:1].isupper() or t.possessive):
+        if again:
             return True, doc.restore(again[0].name)
     if t.lower.split("'", 1)[0] in ("he", "she", "his", "her"):
         # "met her deputy Lukas Fischer — he's turning 30": the one named just before
