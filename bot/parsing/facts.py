@@ -52,7 +52,7 @@ _NEED_RE = re.compile(
 # of the author, not sought
 _NOT_NEED_AFTER = re.compile(
     r"\s+(?:me|us|you|him|her|them)\s+to\b|\s+to\s+(?:\w+\s+)?(?:me|us)\b"
-    r"|\s+(?:me|us)\s+(?:on|at|in|there|here|for|to|as)\b"
+    r"|\s+(?:me|us)\s+(?:on|at|in|there|here|for|to|as|off|out|back)\b"
 )
 _NEED_TAIL_RE = re.compile(r"[\s,]+(?:too|also|though|tho|lol|haha)\s*$", _I)
 MAX_NEED_WORDS = 12
@@ -132,6 +132,13 @@ _NEXT_WORD_RE = re.compile(r"\s+([a-z]+)\b", _I)
 _HIRING_NOUNS = words("freeze manager mgr plan plans process committee bar budget pipeline spree")
 
 
+_VAGUE_OR_OURS_RE = re.compile(
+    r"^(?:something|anything)\s+(?:similar|like)\b|\bfrom\s+(?:us|me)\b"
+    r"|^(?:a\s+)?(?:rec|recommendation)$",
+    _I,
+)
+
+
 def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[str, ...]:
     out: list[str] = []
     if _NEED_ANCHORS.isdisjoint(doc.words):
@@ -182,6 +189,8 @@ def needs(doc: Doc, hits: list[DateHit], skip: SpanSet, names: Names) -> tuple[s
         rest = _NEED_TAIL_RE.sub("", rest)
         if rest.lower().split(" ", 1)[0] in _NOTHING:
             continue  # "wants nothing big", "needs no help"
+        if _VAGUE_OR_OURS_RE.search(rest):
+            continue  # "want something similar", "need the spec sheet from us", "a rec"
         if verb.startswith("asked") and rest.lower() in _ANYONE:
             continue  # "hiring 2 data engineers, asked if we know anyone": the need before
         if not rest or not re.search(r"\w", rest):
@@ -271,7 +280,7 @@ _OCCASION_RE = re.compile(
     # "Mehmet's 50th is on 3 May", "Sam's 40th is 8/2", "his 45th is on the 28th": a round
     # birthday, after a possessive
     r"|(?:(?<='s\s)|(?<=\bher\s)|(?<=\bhis\s))(?:1[3-9]|[2-9]\d|1[01]\d)(?:st|nd|rd|th)"
-    r"(?=\s+(?:is|on|falls|was)\b))\b",
+    r"(?=\s+(?:is|on|falls|was|at|tonight|today|tomorrow|tmrw|this|next)\b))\b",
     _I,
 )
 _ROUND_RE = re.compile(
@@ -284,7 +293,7 @@ _OCCASION_ANCHORS = words(
 # How old, or how long married: "turns 50", "her 40th birthday", "married 10 yrs".
 _AGE_RE = re.compile(
     r"\bturn(?:s|ing|ed)?\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day"
-    r"|is|on|falls)\b",
+    r"|is|on|falls|at|tonight|today|tomorrow|tmrw|this|next)\b",
     _I,
 )
 _YEARS_MARRIED_RE = re.compile(
@@ -369,6 +378,12 @@ def occasions(
         if md is None:
             continue
         month, day, year = md
+        on_nth = _ON_NTH_RE.match(text, hit.end)
+        if on_nth is not None and hit.text.lower().endswith("next month"):
+            # "turning 50 next month on the 3rd": the 3rd of next month, not a month from today
+            month, day = clock.today.month % 12 + 1, int(on_nth.group("d"))
+            if next_yearly(clock.today, month, day) is None:
+                continue
         if year is None:
             year = _year_from_age(text, kind, month, day, clock, m.start(), bool(gone))
         owners: list[str | None] = [owner]
@@ -381,6 +396,7 @@ def occasions(
     return out, used, problems
 
 
+_ON_NTH_RE = re.compile(r"\s*,?\s*on\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b", _I)
 _GONE_RE = re.compile(r"\b(?:was|fell)\b", _I)
 _NTH_RE = re.compile(
     r"(?:'s|\s+is|\s+falls\s+on)?\s+the\s+(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?\w)",
@@ -478,6 +494,10 @@ def _year_from_age(
     """ "turns 50 on Oct 3": born 50 years before the next Oct 3; "turned 41 yesterday": 41
     years before the one just gone."""
     m = (_AGE_RE if kind == "birthday" else _YEARS_MARRIED_RE).search(text)
+    named = _NAMED_ANNIVERSARY_RE.search(text) if kind == "anniversary" else None
+    if m is None and named is not None:
+        nxt = next_yearly(clock.today, month, day)
+        return None if nxt is None else nxt.year - _NAMED_YEARS[named.group(1).lower()]
     if m is None and kind == "anniversary":
         m = _YEARS_NEAR_RE.search(text, *_sentence_bounds(text, pos))
     if m is None:
@@ -491,6 +511,11 @@ def _year_from_age(
     return nxt.year - n
 
 
+# "her silver anniversary": the 25th, told by name
+_NAMED_YEARS = {"silver": 25, "ruby": 40, "golden": 50, "gold": 50, "pearl": 30, "diamond": 60}
+_NAMED_ANNIVERSARY_RE = re.compile(
+    r"\b(silver|ruby|golden|gold|pearl|diamond)\s+(?:wedding\s+)?anniv(?:ersary)?\b", _I
+)
 _LISTED_RE = re.compile(r"\s*:\s*$")
 _LISTED_GAP_RE = re.compile(r"^\s*[-–—:,]\s*$")
 
@@ -541,11 +566,23 @@ def _owner_before(doc: Doc, names: Names, pos: int) -> tuple[bool, str | None]:
     turns = doc.text[pos : pos + 4].lower() == "turn"
     if span is not None and (t.possessive or turns):
         return True, doc.restore(span.name)  # "Sam's birthday", "Orla turns 30"
-    if turns and t.text[:1].isupper():
-        # "… w Wai + Achieng'. Achieng' turns 30": a name the note gave a moment ago
-        again = [x for x in names.spans if doc.text[x.start : x.end].split(" ")[0] == t.text]
+    if turns or t.possessive:
+        # "… w Wai + Achieng'. Achieng' turns 30", "hemi's turning 40", "Minh's 10th": a
+        # name the note gave a moment ago, by one of its words
+        word = t.lower.split("'", 1)[0].split("’", 1)[0]
+        again = [
+            x
+            for x in names.spans
+            if x.end <= t.start
+            and word in doc.text[x.start : x.end].lower().replace("'s", "").split(" ")
+        ]
         if again:
             return True, doc.restore(again[0].name)
+    if t.lower.split("'", 1)[0] in ("he", "she", "his", "her"):
+        # "met her deputy Lukas Fischer — he's turning 30": the one named just before
+        before = [x for x in names.spans if x.end <= t.start]
+        if len({x.name for x in before}) > 1:
+            return True, doc.restore(before[-1].name)
     return True, None
 
 

@@ -48,7 +48,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "lost home",
             "lost temporary flooded flood flooding displaced homeless evacuated forced destroyed"
-            " wrecked gutted flattened everything",
+            " wrecked gutted flattened everything floods storm",
             rf"\blost\s+(?:her|his|their|the|its)\s+{_HOME}\b"
             # "flooding forced them out of their house", "the fire forced her out"
             r"|\b(?:flood(?:ing|s)?|fire|storm|hurricane|leak|mold|mould)\b[^.;!?\n]{0,30}"
@@ -63,7 +63,10 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|earthquake|tornado|typhoon)\b"
             r"|\btemporary\s+(?:housing|accommodation|accomodation|place|home)\b"
             rf"|\b{_HOME}\s+(?:was\s+|got\s+|is\s+)?flooded\b|\bflooded\s+(?:their|her|his)\s+"
-            rf"{_HOME}\b|\bdisplaced\b|\bhomeless\b|\bevacuated\b",
+            rf"{_HOME}\b|\bdisplaced\b|\bhomeless\b|\bevacuated\b"
+            # "the floods got his house": a disaster as the subject of "got"
+            r"|\b(?:flood(?:s|ing)?|storm|hurricane|typhoon|cyclone)\s+(?:\w+\s+)?got\s+"
+            rf"(?:her|his|their|the\s+family's)\s+{_HOME}\b",
         ),
         (
             "illness",
@@ -115,7 +118,7 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             rf"|\blost\s+(?:her|his|their|my|our)\s+{_KIN}\b"
             rf"|\b{_KIN}(?:'s)?\s+(?:has\s+|had\s+|just\s+|suddenly\s+)?(?:died|death)\b"
             # "Nia's mum passed last night": after a relative, "passed" alone is a death
-            rf"|\b{_KIN}\s+(?:has\s+|just\s+|sadly\s+|suddenly\s+)?passed\b"
+            rf"|\b{_KIN}\s+(?:has\s+|had\s+|just\s+|sadly\s+|suddenly\s+)?passed\b"
             r"(?!\s+(?:on\s+(?:the|a|it|this|that)|the|a|an|it|her|his|their|my|our|by|through))",
         ),
         (
@@ -137,14 +140,17 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "divorce",
-            "divorce divorced divorcing separated separating separation custody",
+            "divorce divorced divorcing separated separating separation custody splitting",
             r"\bdivorc(?:e|ed|ing)\b|\bcustody\s+(?:battle|fight|dispute|case)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
-            r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b",
+            r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b"
+            # "he and his wife are splitting up": a marriage ending
+            r"|\b(?:wife|husband|spouse)\s+(?:are|were)\s+(?:\w+\s+)?splitting\s+up\b",
         ),
         (
             "breakup",
-            "broke breakup break split",
+            "broke breakup break split splitting",
             r"\bbroke\s+up\b|\bbreak-?up\b|\bsplit\s+(?:up|from)\b"
+            r"|\b(?:are|were|is)\s+(?:\w+\s+)?splitting\s+up\b"
             r"|\b(?:partner|husband|wife|boyfriend|girlfriend|spouse|fianc[ée]e?)\s+"
             r"(?:have\s+|had\s+|just\s+|recently\s+)?split\b",
         ),
@@ -183,12 +189,16 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "visa trouble",
-            "visa visas deported deportation immigration permit",
+            "visa visas deported deportation immigration permit pr residency citizenship",
             r"\b(?:visas?|work\s+permits?|residence\s+permits?|green\s+card)\b[^.;!?\n]{0,30}?"
             r"\b(?:rejected|denied|refused|stuck|delayed|expired"
             r"|revoked|issues?|problems?|trouble|limbo)\b"
             r"|\b(?:rejected|denied|refused|lost)\s+(?:(?:her|his|their|a)\s+)?(?:work\s+)?visa\b"
             r"|\bdeport(?:ed|ation)\b|\bimmigration\s+(?:issues?|trouble|problems?|limbo)\b"
+            # "her PR application is stuck", "residency file still stuck"
+            r"|\b(?:(?-i:PR)|residency|residence|citizenship|immigration)\s+(?:application|file|case"
+            r"|renewal|paperwork)\s+(?:is\s+|was\s+|got\s+|has\s+been\s+)?(?:still\s+)?"
+            r"(?:stuck|rejected|denied|refused|delayed|in\s+limbo)\b"
             # a visa someone worries over: "worried her visa won't come through", "anxious
             # about it" after "she's on a visa tied to N26"
             r"|\bvisas?\b[^.;!?\n]{0,30}?\b(?:won't|will\s+not|might\s+not|may\s+not"
