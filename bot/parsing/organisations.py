@@ -119,7 +119,8 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
         got = _role_at(doc, k + 1)  # "senior data engineer", "staff engineer"
         if got is not None and not _gap(doc, t, doc.tokens[k + 1]).strip():
             return got[0], f"{t.text} {got[1]}"
-        return None
+        if low not in _ROLE_WORDS:  # "associate" alone is a role (at a fund), "senior" is not
+            return None
     if low in _ROLE_ACRONYMS and t.text.isupper():
         n = _tok(doc, k + 1)
         if low in ("vp", "svp", "evp", "avp") and n is not None and not _gap(doc, t, n).strip():
@@ -272,7 +273,9 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                     run = _org_after(doc, end + 2, by_first, things, idx)
                     by = _tok(doc, run[0] + 1) if run is not None else None
                     if run is not None and by is not None and by.lower == "by":
-                        fact(s).role = title  # "head of BD at Etisalat by e&": where it ends is unsure
+                        fact(
+                            s
+                        ).role = title  # "head of BD at Etisalat by e&": where it ends is unsure
                     elif run is not None:
                         f = fact(s)
                         f.role = title
