@@ -21,7 +21,7 @@ from bot.parsing.people import KnownThings, NameSpan
 
 _ROLE_ACRONYMS = words(
     "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo hrbp"
-    " rssi dsi daf drh pm em gp ea"
+    " rssi dsi daf drh pm em gp ea sre"
 )
 _ROLE_WORDS = words(
     """
@@ -137,7 +137,7 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
     if (
         n is not None
         and n.lower in _ROLE_TAILS
-        and t.text.isalpha()
+        and t.text.replace("-", "").isalpha()  # "co-op director"
         and t.text.islower()
         and low not in NOT_NAMES
         and not _gap(doc, t, n).strip()
@@ -507,6 +507,19 @@ def _parenthetical(
     owned = bare.split(" ", 1)
     if len(owned) == 2 and owned[0].lower() in _OWNERS and _all_role(owned[1]):
         fact(s).role = owned[1]  # "Emeka (our lawyer)", "Luísa (their accountant)"
+        return
+    first, _, described = bare.partition(" ")
+    if (
+        2 <= len(first) <= 6
+        and first.isupper()
+        and first.isalpha()
+        and described
+        and len(described.split()) <= 3
+        and described.islower()
+        and described.replace(" ", "").isalpha()
+        and not _all_role(described)
+    ):
+        fact(s).company = add_org(first)  # "(AUC fintech lab)", "(RMIT design school)"
         return
     head, _, after_comma = bare.replace(" @ ", ", ").partition(",")
     if after_comma.strip() and _all_role(head) and after_comma.strip()[:1].isupper():

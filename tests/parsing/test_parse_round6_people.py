@@ -90,3 +90,38 @@ def test_a_shared_first_name_next_to_a_nickname_is_not_asked_about() -> None:
     )
     (person,) = parse("Tom came back on the offer", known).people
     assert person.known_as == "Tomasz Wisniewski"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "company", "role"),
+    [
+        ("bumped into Ines Okoro (UCT fintech lab) at the expo", "Ines Okoro", "UCT", None),
+        ("lunch w/ Dr. Hana Sato (RMIT design school). she", "Hana Sato", "RMIT", None),
+        ("video call w/ Omar Haddad, SRE at Kijiji. sharp", "Omar Haddad", "Kijiji", "SRE"),
+        (
+            "call with Lena Brandt, co-op manager at Siemens.",
+            "Lena Brandt",
+            "Siemens",
+            "co-op manager",
+        ),
+    ],
+)
+def test_companies_and_roles_in_other_shapes(
+    text: str, name: str, company: str, role: str | None
+) -> None:
+    people = {p.name: p for p in parse(text).people}
+    assert (people[name].company, people[name].role) == (company, role)
+
+
+def test_an_acronym_with_a_role_after_it_is_not_only_a_company() -> None:
+    (person,) = parse("coffee w/ Tariq Aziz (CTO at Zepto) on pricing").people
+    assert (person.company, person.role) == ("Zepto", "CTO")
+
+
+@pytest.mark.parametrize("verb", ["bumped into", "ran into", "Bumped into"])
+def test_someone_you_run_into_is_a_person(verb: str) -> None:
+    assert [p.name for p in parse(f"{verb} Amara Okoro at the airport").people] == ["Amara Okoro"]
+
+
+def test_moving_into_a_place_is_not_a_person() -> None:
+    assert parse("they moved into Soho last week").people == ()
