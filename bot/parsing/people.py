@@ -109,7 +109,7 @@ def _prev(doc: Doc, i: int) -> Token | None:
     return p if _joined(doc, p, t, slash=p.lower == "w") else None
 
 
-_RAN_INTO = frozenset("ran run running bumped bump bumping".split())
+_RAN_INTO = frozenset(["ran", "run", "running", "bumped", "bump", "bumping"])
 
 
 def _is_person_context(doc: Doc, i: int, *, strong: bool = False) -> bool:
