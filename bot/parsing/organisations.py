@@ -262,6 +262,14 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                 after_end = p0 + close
                 rest = doc.text[after_end : after_end + 80]
                 stripped = rest.lstrip(" ")
+        nick = stripped[1:].lstrip(" ").lower()
+        if stripped.startswith(",") and nick.startswith(_ALIAS_INTROS[: len(_CALLS_INTROS) + 4]):
+            comma = stripped.find(",", 1)
+            if 0 < comma <= 40:
+                # "Siobhán Ní Bhriain, everyone calls her Shiv, head of partnerships at ..."
+                after_end += len(rest) - len(stripped) + comma
+                rest = doc.text[after_end : after_end + 80]
+                stripped = rest.lstrip(" ")
         # "Mei Tanaka, COO at Initrode"
         if roles_named and stripped.startswith(","):
             k = doc.token_index_at(after_end + (len(rest) - len(stripped)) + 1)

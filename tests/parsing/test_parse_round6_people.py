@@ -125,3 +125,7 @@ def test_someone_you_run_into_is_a_person(verb: str) -> None:
 
 def test_moving_into_a_place_is_not_a_person() -> None:
     assert parse("they moved into Soho last week").people == ()
+
+
+def test_what_someone_is_called_is_no_phone_call() -> None:
+    assert parse("met Yusuf Abdi (everyone calls him Yus) from M-Kopa at the expo").kind == "event"
