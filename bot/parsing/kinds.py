@@ -145,6 +145,7 @@ _BOOKED_BEFORE_RE = re.compile(
 _BOOKED_AFTER_RE = re.compile(
     r"\s+(?:booked|scheduled|pencilled|penciled|set\s+for)\b", re.IGNORECASE
 )
+_CALLS_THEM_RE = re.compile(r"\s+(?:her|him|them)\s+[A-Z]")
 _CHANNEL_THEN_KIND_RE = re.compile(r"\s+(?:voice|video|call|calls|phone)\b", re.IGNORECASE)
 _OTHERS_PLAN_RE = re.compile(
     r"\b(?:they're|they\s+are|they'll|they\s+will|they)\s+$", re.IGNORECASE
@@ -227,6 +228,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             prev = doc.text[max(0, m.start() - 20) : m.start()].split()
             if prev and prev[-1][:1].isupper() and m.start() != clause:
                 continue  # "a Blue Card transfer": a name, not a card sent
+        if name == "call" and _CALLS_THEM_RE.match(doc.text, m.end()):
+            continue  # "everyone calls him Yus": what he is called, not a phone call
         if name == "text" and _CHANNEL_THEN_KIND_RE.match(doc.text, m.end()):
             continue  # "WhatsApp voice note", "WhatsApp call": the channel of the kind after it
         if name == _WEAK and _OTHERS_PLAN_RE.search(doc.text, max(0, m.start() - 14), m.start()):

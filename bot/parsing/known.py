@@ -55,6 +55,7 @@ class Index:
     teammate_of: dict[str, tuple[str, str] | None] = field(default_factory=dict)
     company: dict[str, str] = field(default_factory=dict)  # person -> company
     known_aliases: dict[str, set[str]] = field(default_factory=dict)  # person -> alias keys
+    initials: dict[str, set[str]] = field(default_factory=dict)  # "aj" of Ahmed Jaber
     max_words: int = 1  # the longest key, in words: bounds the scan
     heads: set[str] = field(default_factory=set)  # first word of every key: a cheap pre-check
 
@@ -95,6 +96,8 @@ def build(known: Knowledge) -> Index:
         given = words[0].split("-")[0]
         for k in range(3, len(given)):  # a nickname is how a given name starts: Rafa, Sam, Alex
             _add(idx.nick, given[:k], p.name)
+        if 2 <= len(words) <= 3:
+            _add(idx.initials, "".join(w[:1] for w in words), p.name)
         surname = _surname(words)
         if surname is not None:
             _add(idx.last, surname, p.name)
@@ -182,6 +185,11 @@ def resolve(idx: Index, name: str) -> Resolved:
         return NOBODY
     hits = idx.full.get(key)
     if hits:
+        if len(key) <= 3 and idx.aliases.get(key, "").isupper():
+            # initials one person goes by are another's too: "AJ" is Ahmed Jaber's nickname
+            # and Anjali Joshi's initials, so ask. (A shared first name is not: "Tom", one
+            # Tomasz's nickname, next to Tom Hargreaves is settled by context, not asked.)
+            hits = hits | idx.initials.get(key, set())
         return _one(hits)
     if " " not in key or key in idx.last:
         found = idx.first.get(key, set()) | idx.last.get(key, set())

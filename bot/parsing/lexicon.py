@@ -188,7 +188,8 @@ THING_NOUNS = words(
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "mx"})
 NAME_PARTICLES = words(
     """
-    van von de da del della der den di du le la bin binti bint ibn al el dos das ter ten op y
+    van von zu de da del della der den di du le la bin binti binte bint ibn al el dos das
+    ter ten op y
     """
 )
 

@@ -21,11 +21,12 @@ from bot.parsing.people import KnownThings, NameSpan
 
 _ROLE_ACRONYMS = words(
     "ceo cto coo cfo cmo cro cpo ciso cio cso chro cdo gc md gm evp svp vp avp cco cbo hrbp"
-    " rssi dsi daf drh pm em gp ea"
+    " rssi dsi daf drh pm em gp ea sre"
 )
 _ROLE_WORDS = words(
     """
-    founder cofounder co-founder president chair chairman chairwoman chairperson partner
+    founder cofounder co-founder president chair chairman chairwoman chairperson partner associate
+    professor lecturer researcher
     owner principal co-owner coowner treasurer recruiter headteacher headmaster headmistress
     principal secretary trustee scout lawyer accountant attorney solicitor counsel advisor
     adviser banker analyst consultant auditor broker paralegal notary bookkeeper
@@ -49,8 +50,15 @@ _VERBS = _WORK_VERBS | _JOIN_VERBS | _LEAVE_VERBS | _MOVE_VERBS
 _CUE_WORDS = _ROLE_ACRONYMS | _ROLE_WORDS | _ROLE_HEADS | words("from at by aka goes known called")
 _ROLE_START = _ROLE_ACRONYMS | _ROLE_WORDS | _ROLE_HEADS
 _FROM_AT = words("from at @")
-_ALIAS_WORDS = words("goes go aka known called")
-_ALIAS_INTROS = ("goes by", "go by", "aka", "a.k.a.", "known as", "called")
+_ALIAS_WORDS = words("goes go aka known called calls")
+# "(everyone calls her Nur)", ", everyone calls him Kazu,": what people call someone is a nickname
+_CALLS_INTROS = tuple(
+    f"{who} {verb} {them}"
+    for who in ("everyone", "everybody", "people", "we", "they", "most people", "friends")
+    for verb in ("calls", "call")
+    for them in ("her", "him", "them")
+)
+_ALIAS_INTROS = (*_CALLS_INTROS, "goes by", "go by", "aka", "a.k.a.", "known as", "called")
 MAX_ORG_WORDS = 4
 
 
@@ -111,7 +119,8 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
         got = _role_at(doc, k + 1)  # "senior data engineer", "staff engineer"
         if got is not None and not _gap(doc, t, doc.tokens[k + 1]).strip():
             return got[0], f"{t.text} {got[1]}"
-        return None
+        if low not in _ROLE_WORDS:  # "associate" alone is a role (at a fund), "senior" is not
+            return None
     if low in _ROLE_ACRONYMS and t.text.isupper():
         n = _tok(doc, k + 1)
         if low in ("vp", "svp", "evp", "avp") and n is not None and not _gap(doc, t, n).strip():
@@ -128,7 +137,7 @@ def _role_at(doc: Doc, k: int) -> tuple[int, str] | None:
     if (
         n is not None
         and n.lower in _ROLE_TAILS
-        and t.text.isalpha()
+        and t.text.replace("-", "").isalpha()  # "co-op director"
         and t.text.islower()
         and low not in NOT_NAMES
         and not _gap(doc, t, n).strip()
@@ -248,6 +257,19 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                 _parenthetical(doc, s, stripped[1:close].strip(), fact, add_org, idx)
                 p0 = after_end + (len(rest) - len(stripped)) + 1
                 _drop_between(spans, p0, p0 + close, not_people)
+                # "Siti binte Rahman (everyone calls her Nur), ops director at Harbourline":
+                # the role and company come after the nickname's brackets
+                after_end = p0 + close
+                rest = doc.text[after_end : after_end + 80]
+                stripped = rest.lstrip(" ")
+        nick = stripped[1:].lstrip(" ").lower()
+        if stripped.startswith(",") and nick.startswith(_ALIAS_INTROS[: len(_CALLS_INTROS) + 4]):
+            comma = stripped.find(",", 1)
+            if 0 < comma <= 40:
+                # "Siobhán Ní Bhriain, everyone calls her Shiv, head of partnerships at ..."
+                after_end += len(rest) - len(stripped) + comma
+                rest = doc.text[after_end : after_end + 80]
+                stripped = rest.lstrip(" ")
         # "Mei Tanaka, COO at Initrode"
         if roles_named and stripped.startswith(","):
             k = doc.token_index_at(after_end + (len(rest) - len(stripped)) + 1)
@@ -257,7 +279,12 @@ def find(doc: Doc, spans: list[NameSpan], things: KnownThings, idx: Index) -> Fo
                 at = _tok(doc, end + 1)
                 if at is not None and at.lower in ("at", "of", "from", "@"):
                     run = _org_after(doc, end + 2, by_first, things, idx)
-                    if run is not None:
+                    by = _tok(doc, run[0] + 1) if run is not None else None
+                    if run is not None and by is not None and by.lower == "by":
+                        fact(
+                            s
+                        ).role = title  # "head of BD at Etisalat by e&": where it ends is unsure
+                    elif run is not None:
                         f = fact(s)
                         f.role = title
                         f.company = add_org(run[1])
@@ -489,6 +516,19 @@ def _parenthetical(
     if len(owned) == 2 and owned[0].lower() in _OWNERS and _all_role(owned[1]):
         fact(s).role = owned[1]  # "Emeka (our lawyer)", "Luísa (their accountant)"
         return
+    first, _, described = bare.partition(" ")
+    if (
+        2 <= len(first) <= 6
+        and first.isupper()
+        and first.isalpha()
+        and described
+        and len(described.split()) <= 3
+        and described.islower()
+        and described.replace(" ", "").isalpha()
+        and not _all_role(described)
+    ):
+        fact(s).company = add_org(first)  # "(AUC fintech lab)", "(RMIT design school)"
+        return
     head, _, after_comma = bare.replace(" @ ", ", ").partition(",")
     if after_comma.strip() and _all_role(head) and after_comma.strip()[:1].isupper():
         # "(CTO, Zepto)", "(VP Eng, Flipkart)", "(PM @ Toss)": the role first, then the company
@@ -582,11 +622,12 @@ def _add_alias(s: NameSpan, alias: str, fact: FactFor, idx: Index) -> None:
 def _alias_phrase(doc: Doc, s: NameSpan, fact: FactFor, idx: Index) -> None:
     """ "Trần Thị Mai, goes by Mai", "Jo Smith aka JoJo"."""
     last = doc.tokens[s.last]
-    rest = doc.text[last.end : last.end + 40].lstrip(" ,")
+    raw = doc.text[last.end : last.end + 40]
+    rest = raw.lstrip(" ,")
     low = rest.lower()
-    for intro in _ALIAS_INTROS[:4]:
+    for intro in _ALIAS_INTROS[: len(_CALLS_INTROS) + 4]:
         if low.startswith(intro + " "):
-            k = doc.token_index_at(last.end + (len(doc.text[last.end :]) - len(rest)) + len(intro))
+            k = doc.token_index_at(last.end + (len(raw) - len(rest)) + len(intro))
             t = _tok(doc, k) if k is not None else None
             if t is not None:
                 _add_alias(s, t.text, fact, idx)

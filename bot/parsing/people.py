@@ -109,6 +109,9 @@ def _prev(doc: Doc, i: int) -> Token | None:
     return p if _joined(doc, p, t, slash=p.lower == "w") else None
 
 
+_RAN_INTO = frozenset(["ran", "run", "running", "bumped", "bump", "bumping"])
+
+
 def _is_person_context(doc: Doc, i: int, *, strong: bool = False) -> bool:
     """A person is clearly meant: "with X", "met X", "X said", "X's"."""
     t = doc.tokens[i]
@@ -534,8 +537,13 @@ def _starts_name(doc: Doc, i: int, date_spans: SpanSet) -> bool:
     if low in CALENDAR_WORDS:
         return _is_person_context(doc, i, strong=True)
     p = _prev(doc, i)
-    if p is not None and p.lower in PLACE_PREPOSITIONS and p.lower not in NAME_TRIGGERS:
-        return False  # "at Acme", "in Berlin"
+    if (
+        p is not None
+        and p.lower in PLACE_PREPOSITIONS
+        and p.lower not in NAME_TRIGGERS
+        and not (p.lower == "into" and i >= 2 and doc.tokens[i - 2].lower in _RAN_INTO)
+    ):
+        return False  # "at Acme", "in Berlin", "moved into Soho" (but "bumped into Amara Okoro")
     if p is not None and p.lower == "to" and _travel_before(doc, i - 1):
         return False  # "moving to Lisbon", "migrating to Snowflake", "move HQ to Jakarta"
     if p is not None and p.lower in ("for", "from") and i >= 2:

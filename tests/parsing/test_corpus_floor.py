@@ -25,21 +25,21 @@ from bench.understanding import (
 FLOORS: dict[str, tuple[float, float]] = {
     "contacts": (1.00, 1.00),
     "asks": (1.00, 1.00),
-    "organisations": (1.00, 1.00),
-    "facts": (1.00, 1.00),
+    "organisations": (1.00, 0.99),  # s39-08 (hard), added failing in round 6
+    "facts": (1.00, 0.98),  # s39-08 (hard), added failing in round 6
     "aliases": (1.00, 1.00),
     "kind": (1.00, 0.99),
     "occurred": (1.00, 1.00),
     "loops": (1.00, 0.99),
     "closures": (1.00, 0.98),
     "occasions": (1.00, 1.00),
-    "needs": (1.00, 1.00),
+    "needs": (0.98, 1.00),  # s39-18 (hard), added failing in round 6
     "tags": (1.00, 1.00),
     "sensitivity": (1.00, 0.99),
     "privacy": (1.00, 1.00),
     "unclear": (1.00, 1.00),
 }
-EXACT_CONTACTS = 571  # notes filed under exactly the right people, of 572 (round 5: s33, s34)
+EXACT_CONTACTS = 751  # notes filed under exactly the right people, of 752 (round 6: s37–s39)
 
 
 @pytest.fixture(scope="module")
