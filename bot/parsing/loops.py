@@ -1496,16 +1496,10 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
         subj = subject_before(doc, names, m.start())
         if m.lastgroup == "offto" and subj.who is not Who.OTHER:
             continue  # "I'm off to Berlin", "she's off to see Kwame": going, not sending
-        if subj.who is Who.OTHER:
-            for passive in _passive(doc, names, m, end):
-                key = (passive.direction, passive.what.lower(), passive.person)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(passive)
-            continue
         cs = doc.clause_start(m.start())
-        if doc.text[cs - 1 : cs] == ")" and not doc.text[cs : m.start()].strip():
-            got = None  # "proposal + 3 refs (Wise, N26) sent to JP": the thing is before
+        # "proposal + 3 refs (Wise, N26) sent to JP": the thing is before the verb
+        thing_before = doc.text[cs - 1 : cs] == ")" and not doc.text[cs : m.start()].strip()
+        if subj.who is Who.OTHER or thing_before:
             for passive in _passive(doc, names, m, end):
                 key = (passive.direction, passive.what.lower(), passive.person)
                 if key not in seen:
