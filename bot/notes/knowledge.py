@@ -212,6 +212,9 @@ class KnowledgeCache:
             # the collector's reach, or every full collection walks them all, pausing every
             # thread (~0.3 s at 100,000 contacts, while requests wait to be acked). Dropped
             # later, they are freed by their reference counts as before (they hold no cycles).
+            # Collected first: garbage cycles pending now would be frozen too and never freed
+            # (one full collection per slow build, against one at every gen-2 threshold).
+            gc.collect()
             gc.freeze()
         return knowledge, took
 

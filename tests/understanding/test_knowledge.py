@@ -8,6 +8,7 @@ import gc
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -490,3 +491,34 @@ def test_a_build_slowed_by_a_busy_host_is_not_throttled(
         known = cache.get(session, workspace_id=ANA.workspace_id)
     assert cache.builds == 2
     assert {p.name for p in known.people} >= {"Kai Berg", "Kai Tan"}
+
+
+def test_freezing_a_slow_snapshot_keeps_no_garbage_forever(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frozen objects are never collected: a garbage cycle pending when the snapshot was frozen
+    would have lived as long as the process, once per slow build."""
+    watch = [0.0]
+    real = knowledge.snapshot
+
+    def slow(session: Session, *, workspace_id: str) -> Knowledge:
+        watch[0] += 10.0
+        return real(session, workspace_id=workspace_id)
+
+    class Node:
+        other: object = None
+
+    monkeypatch.setattr(knowledge, "snapshot", slow)
+    gc.disable()  # the cycle stays pending until someone collects
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        gone = weakref.ref(a)
+        del a, b
+        cache = KnowledgeCache(stopwatch=lambda: watch[0])
+        with _reading(engine) as session:
+            cache.get(session, workspace_id="T1")
+        assert gone() is None  # collected before the freeze, not frozen with the snapshot
+    finally:
+        gc.enable()
+        gc.unfreeze()
