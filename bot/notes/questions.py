@@ -86,7 +86,10 @@ _NEED = re.compile(
     r"(?:(?:still|else|also)\s+)?"
     r"(?:looking\s+for|searching\s+for|hunting\s+for|after|needs?|needed|wants?|wanted|"
     r"hiring|recruiting|know(?:s)?(?:\s+of)?|recommend(?:s|ed)?|asked\s+for|asking\s+for|"
-    r"in\s+the\s+market\s+for|seeking|shopping\s+for)\s+(?P<what>.+)$",
+    r"in\s+the\s+market\s+for|seeking|shopping\s+for|scouting\s+for|"
+    # the ways notes say it (bot.parsing.facts): "could use an intro", "on the hunt for a CFO"
+    r"(?:could|can|would)\s+(?:really\s+)?use|on\s+the\s+(?:hunt|lookout)\s+for|"
+    r"in\s+need\s+of)\s+(?P<what>.+)$",
     re.I,
 )
 # Words of a need question that say how good, not what: "a good plumber", "a new accountant".

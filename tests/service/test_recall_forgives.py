@@ -252,6 +252,11 @@ def test_needs_are_answers_with_what_was_needed(world: World) -> None:
     assert result.hits[0].answer is not None and "accountant" in result.hits[0].answer
     hiring = world.app.recall.recall(actor=ME, query="who is hiring an engineer")
     assert "Lena Fischer" in hiring.hits[0].text
+    # Asked the way notes say it ("could use", "on the hunt for"), it is still a need question.
+    for asked in ("who could use a bookkeeper?", "who's on the hunt for an accountant"):
+        found = world.app.recall.recall(actor=ME, query=asked)
+        assert found.hits[0].answer is not None, asked
+        assert "Chen Wei" in found.hits[0].answer, (asked, found.hits[0].answer)
     # The answer is a sentence about the person, not "needs: is hiring …".
     assert hiring.hits[0].answer is not None
     assert hiring.hits[0].answer.startswith("Lena Fischer is hiring"), hiring.hits[0].answer
