@@ -22,6 +22,7 @@ from bot.domain.standing import (
 )
 from bot.domain.zones import pick_zone
 from bot.standing.facts import gather, most_met, occasions_visible_to
+from bot.store import repo
 from bot.store.batches import chunks
 from bot.store.focus_models import FocusContact
 from bot.store.models import NEWS_LINK_IN_QUERY, Loop, Note, NoteContact, Occasion
@@ -167,7 +168,7 @@ def _recent_news(
     morning digest did, once per digest: seconds at 1M contacts). First the links that carry
     news, from the partial index ix_notecontact_news (its condition written out as the index has
     it; rare by nature, and PostgreSQL cannot estimate how rare); then those notes by primary
-    key, with the visibility rule. A link carries its note's workspace (repo.visible_by_link)."""
+    key, with the one visibility rule (repo.visible)."""
     links = session.execute(
         sa_select(col(NoteContact.note_id), col(NoteContact.contact_id)).where(
             col(NoteContact.workspace_id) == workspace_id, text(NEWS_LINK_IN_QUERY)
@@ -182,7 +183,7 @@ def _recent_news(
             sa_select(col(Note.id), col(Note.occurred_at))
             .where(
                 col(Note.id).in_(batch),
-                or_(col(Note.visibility) == "team", col(Note.author_id) == viewer_id),
+                *repo.visible(workspace_id, viewer_id),
                 col(Note.occurred_at) >= since,
                 col(Note.occurred_at) <= now,
             )
