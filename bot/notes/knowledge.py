@@ -35,6 +35,10 @@ from bot.store.organisation_models import NameCorrection, Organisation
 MAX_AGE = timedelta(seconds=60)
 REBUILD_FACTOR = 10.0
 SLOW_BUILD = 0.2  # seconds; a quicker build (some 4,000 contacts) is redone at every change
+# Names in a snapshot below which no build counts as slow: ~0.03 s of work at this size. A
+# slower one was a cold start (the first note's lazy imports and compiled patterns billed to the
+# build), and throttling it left "Initrode", filed a moment ago, out of the next note's snapshot.
+SLOW_SIZE = 1_000
 MAX_WORKSPACES = 256  # snapshots kept at once; the least recently built goes first
 
 Stamp = tuple[object, ...]
@@ -129,6 +133,7 @@ class KnowledgeCache:
         timer: Callable[[], float] = time.monotonic,
         rebuild_factor: float = REBUILD_FACTOR,
         slow_build: float = SLOW_BUILD,
+        slow_size: int = SLOW_SIZE,
         # The building thread's CPU time, not the wall clock: the throttle bounds the share of
         # the interpreter spent building, and on a loaded host a small workspace's build could
         # take 0.2 s of wall time, be throttled as slow, and miss the contact made a moment ago.
@@ -140,6 +145,7 @@ class KnowledgeCache:
         self.timer = timer
         self.rebuild_factor = rebuild_factor
         self.slow_build = slow_build
+        self.slow_size = slow_size
         self.stopwatch = stopwatch  # times the builds (and the stamp checks)
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
@@ -207,6 +213,9 @@ class KnowledgeCache:
         with self._lock:
             self.builds += 1
             self.build_seconds += took
+        size = len(knowledge.people) + len(knowledge.organisations) + len(knowledge.slack_users)
+        if size < self.slow_size:
+            return knowledge, 0.0  # quick by its size, whatever this one build cost
         if took >= self.slow_build:
             # Hundreds of thousands of sets and tuples that live until the next build: out of
             # the collector's reach, or every full collection walks them all, pausing every
