@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.blocks.brief import (
     after_meeting_blocks,
@@ -54,6 +55,9 @@ from bot.store.db import SessionFactory, make_engine, session_factory
 from bot.store.migrate import upgrade
 from bot.store.secrets import SecretBox
 from bot.usecases import Clock, Shared
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 log = logging.getLogger("rapport")
 
@@ -103,6 +107,7 @@ class Rapport:
             **shared, box=SecretBox(calendar_key), allow_private=calendar_allow_private
         )
         self.connect = SlackConnect(**shared)
+        self._engine: Engine | None = None  # set when this object made the engine, and owns it
 
     @classmethod
     def from_settings(
@@ -110,15 +115,36 @@ class Rapport:
     ) -> Rapport:
         """An engine from the URL, migrated to head (the app runs migrations on start)."""
         engine = make_engine(settings.database_url)
-        if migrate:
-            upgrade(engine)
-        return cls(
+        try:
+            if migrate:
+                upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        rapport = cls(
             sessions=session_factory(engine),
             clock=clock,
             default_tz=settings.tz,
             calendar_key=settings.calendar_key,
             calendar_allow_private=settings.calendar_allow_private,
         )
+        rapport._engine = engine
+        return rapport
+
+    def close(self) -> None:
+        """Close the pooled connections of an engine `from_settings` made. A PostgreSQL
+        connection left to the garbage collector is closed at an arbitrary later moment, with
+        a warning, in whatever code happens to run then (a long-lived test process runs many
+        apps one after another)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Rapport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- what the reminders are handed -------------------------------------------------------
 

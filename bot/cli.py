@@ -99,13 +99,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console.repl import repl
     from bot.console.run import run_command
 
-    rapport = Rapport.from_settings(settings)
-    if args.command == "workspaces":
-        return workspaces.run(args, settings, rapport)
-    actor = console_actor(settings, args.as_user)
-    if args.command == "console":
-        return repl(rapport, actor, settings=settings)
-    return run_command(args, settings, rapport, actor)
+    with Rapport.from_settings(settings) as rapport:
+        if args.command == "workspaces":
+            return workspaces.run(args, settings, rapport)
+        actor = console_actor(settings, args.as_user)
+        if args.command == "console":
+            return repl(rapport, actor, settings=settings)
+        return run_command(args, settings, rapport, actor)
 
 
 def _db(action: str, settings: Settings) -> int:

@@ -360,9 +360,11 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
     try:
         app = build_app(rapport=rapport, settings=settings, client=client, oauth=oauth)
     except BoltError as exc:
+        rapport.close()
         print(f"rapport serve: Slack refused SLACK_BOT_TOKEN ({exc}).", file=sys.stderr)
         return EXIT_CONFIG
     except (SlackRequestError, OSError) as exc:
+        rapport.close()
         print(
             f"rapport serve: could not reach Slack at {settings.slack_api_url} ({exc}).",
             file=sys.stderr,
@@ -388,3 +390,4 @@ def run(*, settings: Settings, http: bool, host: str, port: int) -> int:
         return serve_socket(app, app_token=settings.slack_app_token.strip())
     finally:
         reminders.shutdown()
+        rapport.close()

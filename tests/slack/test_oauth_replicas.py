@@ -39,8 +39,8 @@ replica = contextmanager(serve)
 def replicas(db_url: str, fake_slack: FakeSlack) -> Iterator[tuple[Served, Served]]:
     settings = oauth_settings(fake_slack, RAPPORT_DATABASE_URL=db_url)
     with ExitStack() as stack:
-        first = stack.enter_context(replica(Rapport.from_settings(settings), settings, fake_slack))
-        second = stack.enter_context(replica(Rapport.from_settings(settings), settings, fake_slack))
+        apps = [stack.enter_context(Rapport.from_settings(settings)) for _ in range(2)]
+        first, second = (stack.enter_context(replica(app, settings, fake_slack)) for app in apps)
         yield first, second
 
 

@@ -44,6 +44,7 @@ def db(tmp_path: Path) -> str:
         workspace_id="TBETA", reason="app_uninstalled", retention=timedelta(days=30)
     )
     store.delete_all(enterprise_id=None, team_id="TBETA")
+    rapport.close()
     return url
 
 
@@ -106,8 +107,8 @@ def test_the_purge_leaves_one_audit_row_with_counts(
     db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, "workspaces", "purge", "TALPHA", "--yes", "--db", db)
-    rapport = Rapport.from_settings(Settings(RAPPORT_DATABASE_URL=db))  # type: ignore[call-arg]
-    *_, last = rapport.lifecycle.history("TALPHA")
+    with Rapport.from_settings(Settings(RAPPORT_DATABASE_URL=db)) as rapport:  # type: ignore[call-arg]
+        *_, last = rapport.lifecycle.history("TALPHA")
     assert last.action == "purged" and last.detail["rows"]["note"] == 1
     assert last.detail["rows"]["slack_bots"] == 1
     assert last.at <= datetime.now(UTC)
