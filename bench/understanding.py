@@ -634,7 +634,6 @@ def _seed(sessions: Any, story: Story, now: datetime) -> dict[int, str]:
             org(name)
         slack_of = {n: uid for uid, n in story.slack_users.items()}
         contacts: dict[str, int] = {}
-        seeded_aliases: set[str] = set()
         for p in story.people:
             contact = Contact(
                 workspace_id=ws,
@@ -651,9 +650,12 @@ def _seed(sessions: Any, story: Story, now: datetime) -> dict[int, str]:
             session.flush()
             assert contact.id is not None
             contacts[p.name] = contact.id
+            # Two people may go by one nickname (s39's "Wanjiru"), each once: "Xóchitl" and
+            # "Xochitl" are one alias of one person (keys fold accents).
+            seeded_aliases: set[str] = set()
             for alias in dict.fromkeys(p.aliases, None):
                 if name_key(alias) in seeded_aliases:
-                    continue  # "Xóchitl" and "Xochitl" are one alias (keys fold accents)
+                    continue
                 seeded_aliases.add(name_key(alias))
                 session.add(
                     ContactAlias(

@@ -127,8 +127,9 @@ class Matcher:
     def _by_name(self, key: str, email: str | None) -> Contact | None:
         exact = list(repo.contacts_with_key(self.session, workspace_id=self.workspace_id, key=key))
         if not exact:
-            alias = repo.contact_by_alias(self.session, workspace_id=self.workspace_id, key=key)
-            exact = [alias] if alias is not None else []
+            exact = list(
+                repo.contacts_by_alias(self.session, workspace_id=self.workspace_id, key=key)
+            )
         if len(exact) != 1:
             return None
         found = exact[0]

@@ -199,32 +199,47 @@ def _known_with_key(session: Session, user: User, key: str) -> list[Contact]:
     return [c for c in same if c.id in seen]
 
 
+def _known_by_alias(session: Session, user: User, key: str) -> list[Contact]:
+    """Contacts that go by the alias `key` and that the user knows (in id order)."""
+    assert user.id is not None
+    owners = list(repo.contacts_by_alias(session, workspace_id=user.workspace_id, key=key))
+    seen = known_ids(
+        session,
+        workspace_id=user.workspace_id,
+        viewer_id=user.id,
+        contact_ids=[c.id for c in owners if c.id is not None],
+    )
+    return [c for c in owners if c.id in seen]
+
+
 def _name_taken(
     session: Session, user: User, key: str, contact: Contact, *, as_alias: bool
 ) -> None:
-    """Refuse a name or alias that already means someone else (it would never reach this one).
+    """Refuse a name or alias that would never reach this contact, because it is the name of
+    someone else the user knows (a name is found before an alias); and a new name that someone
+    else the user knows goes by (the name would take the nickname from them without a word).
 
-    Only contacts the user knows are named. Two contacts may share a name, so a name someone
-    else's private contact has is free; an alias is unique in the workspace, so an alias such a
-    contact has is refused without saying whose it is.
+    Only contacts the user knows count. Two contacts may share a name, and several may share a
+    nickname (a note that says it asks which one), so what only someone else's private contact
+    is called or goes by is free, and nothing says it was taken.
     """
-    assert user.id is not None
     for other in _known_with_key(session, user, key):
         if other.id != contact.id:
             raise UserInputError(
                 f"There is already a contact called {other.display_name}. "
                 f"If they are the same person, merge them instead."
             )
-    owner = repo.contact_by_alias(session, workspace_id=user.workspace_id, key=key)
-    if owner is None or owner.id == contact.id:
-        return
-    assert owner.id is not None
-    if known_ids(
-        session, workspace_id=user.workspace_id, viewer_id=user.id, contact_ids=[owner.id]
-    ):
-        raise UserInputError(f"“{key}” already means {owner.display_name}.")
     if as_alias:
-        raise UserInputError(f"“{key}” is already in use as an alias, so it can't be added.")
+        return
+    for owner in _known_by_alias(session, user, key):
+        if owner.id != contact.id:
+            raise UserInputError(f"“{key}” already means {owner.display_name}.")
+
+
+def _names(contacts: Sequence[Contact]) -> str:
+    """ "Joanna Reyes", "Joanna Reyes and Jo Smith", "A, B and C"."""
+    names = [c.display_name for c in contacts]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _add_alias(
@@ -236,38 +251,44 @@ def _add_alias(
     alias: str,
     now: datetime,
 ) -> ContactChange:
+    """Another name for the contact, kept even when someone else goes by it too: then the
+    summary says whom else it means, and a note that says only it asks which one."""
     assert contact.id is not None
     display, key = _clean_name(alias, "alias")
     if key == contact.name_key:
         raise UserInputError(f"{display} is already {contact.display_name}'s name.")
     _name_taken(session, user, key, contact, as_alias=True)
-    existing = repo.contact_by_alias(session, workspace_id=workspace_id, key=key)
-    if existing is None:
-        session.add(
-            ContactAlias(
-                workspace_id=workspace_id, contact_id=contact.id, alias=display, alias_key=key
-            )
-        )
-        audit(
-            session,
-            workspace_id=workspace_id,
-            user=user,
-            action="alias",
-            subject=f"contact:{contact.id}",
-            now=now,
-        )
-    return ContactChange(
-        action="alias",
-        contact=contact_ref(contact),
-        summary=f"“{display}” now means {contact.display_name}.",
+    ref = contact_ref(contact)
+    if repo.has_alias(session, contact_id=contact.id, key=key):
+        already = f"“{display}” already means {contact.display_name}."
+        return ContactChange(action="alias", contact=ref, summary=already)
+    others = [c for c in _known_by_alias(session, user, key) if c.id != contact.id]
+    session.add(
+        ContactAlias(workspace_id=workspace_id, contact_id=contact.id, alias=display, alias_key=key)
     )
+    audit(
+        session,
+        workspace_id=workspace_id,
+        user=user,
+        action="alias",
+        subject=f"contact:{contact.id}",
+        now=now,
+    )
+    summary = f"“{display}” now means {contact.display_name}."
+    if others:
+        summary = (
+            f"“{display}” now means {contact.display_name} too, as well as {_names(others)}: "
+            f"a note that says {display} will ask which one."
+        )
+    return ContactChange(action="alias", contact=ref, summary=summary)
 
 
 def _keep_alias(session: Session, user: User, contact: Contact, old: str) -> bool:
-    """Add `old` as an alias of `contact` when it is free; True if it was added.
+    """Add `old` as an alias of `contact` unless a name finds someone first; True if added.
 
-    Free for the user: a contact of that name they don't know doesn't stop it (its author still
-    finds it first by its name; the user finds this one by the alias).
+    A contact of that name the user doesn't know doesn't stop it (its author still finds it
+    first by its name; the user finds this one by the alias). Someone else going by it doesn't
+    either: both then go by it, and a note that says it asks which one.
     """
     assert contact.id is not None
     key = name_key(old)
@@ -275,8 +296,8 @@ def _keep_alias(session: Session, user: User, contact: Contact, old: str) -> boo
         return False
     if _known_with_key(session, user, key):
         return False  # another contact (or this one) still answers to it
-    if repo.contact_by_alias(session, workspace_id=user.workspace_id, key=key) is not None:
-        return False
+    if repo.has_alias(session, contact_id=contact.id, key=key):
+        return True  # it already finds them
     session.add(
         ContactAlias(
             workspace_id=user.workspace_id, contact_id=contact.id, alias=old, alias_key=key
@@ -434,6 +455,13 @@ def _merge(
     else:
         tags = repo.tags_of(session, contact_id=o)
         session.execute(delete(ContactTag).where(col(ContactTag.contact_id) == o))
+        # A nickname both went by is kept's already: moving the other's copy would hold it twice.
+        kept_keys = select(ContactAlias.alias_key).where(col(ContactAlias.contact_id) == k)
+        session.execute(
+            delete(ContactAlias).where(
+                col(ContactAlias.contact_id) == o, col(ContactAlias.alias_key).in_(kept_keys)
+            )
+        )
         session.execute(
             update(ContactAlias).where(col(ContactAlias.contact_id) == o).values(contact_id=k)
         )
@@ -685,9 +713,13 @@ def _forget_pending(session: Session, *, user: User, contact: Contact, gone: boo
     rows: Sequence[PendingNote] = session.exec(
         select(PendingNote).where(PendingNote.workspace_id == user.workspace_id)
     ).all()
-    keys = {
-        contact.name_key,
-        *(name_key(a) for a in repo.aliases_of(session, contact_id=contact.id)),
+    # A nickname someone else goes by too may mean them (as a shared first name may): a note
+    # waiting for "which Priya?" stays, and is asked about the ones left.
+    aliases = {name_key(a) for a in repo.aliases_of(session, contact_id=contact.id)}
+    keys = {contact.name_key} | {
+        key
+        for key in aliases
+        if len(repo.contacts_by_alias(session, workspace_id=user.workspace_id, key=key)) == 1
     }
     for row in rows:
         chose = contact.id in row.choices.values()

@@ -82,9 +82,12 @@ def apply(
             select(Occasion.contact_id, Occasion.kind).where(Occasion.workspace_id == workspace_id)
         ).all()
     )
-    alias_keys = set(
+    # (contact, alias key) already held: two people may go by one nickname, one holds it once
+    has_alias: set[tuple[int, str]] = set(
         session.exec(
-            select(ContactAlias.alias_key).where(ContactAlias.workspace_id == workspace_id)
+            select(ContactAlias.contact_id, ContactAlias.alias_key).where(
+                ContactAlias.workspace_id == workspace_id
+            )
         ).all()
     )
     counts = {"created": 0, "merged": 0, "skipped": 0}
@@ -136,15 +139,14 @@ def apply(
                 outcome = "merged" if outcome == "skipped" else outcome
         for nickname in record.nicknames:
             nick_key = name_key(nickname)
-            if nick_key and nick_key not in alias_keys and nick_key not in by_key:
-                alias_keys.add(nick_key)
-                pending.aliases.append((contact, nickname))
+            if nick_key and nick_key not in by_key:  # a name is found first: never this one
+                pending.alias(contact, nickname, has_alias)
         counts[outcome] += 1
         if outcome in names and contact.display_name not in names[outcome]:
             names[outcome].append(contact.display_name)
         if seen % FLUSH_EVERY == 0:
-            pending.flush(session, workspace_id, has_occasion)
-    pending.flush(session, workspace_id, has_occasion)
+            pending.flush(session, workspace_id, has_occasion, has_alias)
+    pending.flush(session, workspace_id, has_occasion, has_alias)
     return ImportSummary(
         total=seen,
         created=counts["created"],
@@ -186,7 +188,8 @@ class _Pending:
     def __init__(self) -> None:
         self.occasions: list[tuple[Contact, str, MonthDay]] = []
         self.aliases: list[tuple[Contact, str]] = []
-        self._queued: set[tuple[int, str]] = set()  # (id of the object, kind)
+        # (id of the object, an occasion's kind or "alias:" and the alias key)
+        self._queued: set[tuple[int, str]] = set()
 
     def occasion(
         self, contact: Contact, kind: str, date: MonthDay, known: set[tuple[int, str]]
@@ -199,7 +202,22 @@ class _Pending:
         self.occasions.append((contact, kind, date))
         return True
 
-    def flush(self, session: Session, workspace_id: str, known: set[tuple[int, str]]) -> None:
+    def alias(self, contact: Contact, alias: str, held: set[tuple[int, str]]) -> None:
+        key = name_key(alias)[:MAX_FIELD]
+        if contact.id is not None and (contact.id, key) in held:
+            return
+        if (id(contact), "alias:" + key) in self._queued:
+            return
+        self._queued.add((id(contact), "alias:" + key))
+        self.aliases.append((contact, alias))
+
+    def flush(
+        self,
+        session: Session,
+        workspace_id: str,
+        known: set[tuple[int, str]],
+        held: set[tuple[int, str]],
+    ) -> None:
         session.flush()  # new contacts get their ids
         for contact, kind, (month, day, year) in self.occasions:
             assert contact.id is not None
@@ -218,12 +236,16 @@ class _Pending:
             )
         for contact, alias in self.aliases:
             assert contact.id is not None
+            key = name_key(alias)[:MAX_FIELD]
+            if (contact.id, key) in held:
+                continue
+            held.add((contact.id, key))
             session.add(
                 ContactAlias(
                     workspace_id=workspace_id,
                     contact_id=contact.id,
                     alias=alias[:MAX_FIELD],
-                    alias_key=name_key(alias)[:MAX_FIELD],
+                    alias_key=key,
                 )
             )
         self.occasions.clear()

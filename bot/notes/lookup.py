@@ -1,9 +1,10 @@
 """Finding a contact by what a person typed: the one resolver every use case shares.
 
-Exact name or alias first, then a unique first name ("Jane" → "Jane Doe"), then rapidfuzz
-`token_sort_ratio` over contacts sharing the first three letters (a range scan on
-`(workspace_id, name_key)`, so it stays cheap with 100,000 contacts). When several candidates are
-close, the caller gets them all and asks "which one?" instead of guessing.
+Exact name first, then alias (several contacts may go by one nickname), then a unique first name
+("Jane" → "Jane Doe"), then rapidfuzz `token_sort_ratio` over contacts sharing the first three
+letters (a range scan on `(workspace_id, name_key)`, so it stays cheap with 100,000 contacts).
+When several candidates are close, the caller gets them all and asks "which one?" instead of
+guessing.
 
 Given the viewer, only contacts known to them are candidates (bot.notes.known): a name that lives
 only in someone else's private note is nobody to them. Filing (`exact_any`) may still put a
@@ -51,11 +52,10 @@ def match_contact(
     exact = known.only(repo.contacts_with_key(session, workspace_id=workspace_id, key=key))
     if exact:
         return exact[0] if len(exact) == 1 else exact
-    alias = known.only(
-        [c for c in [repo.contact_by_alias(session, workspace_id=workspace_id, key=key)] if c]
-    )
+    # Several people may go by one nickname: those the viewer knows are asked about.
+    alias = known.only(repo.contacts_by_alias(session, workspace_id=workspace_id, key=key))
     if alias:
-        return alias[0]
+        return alias[0] if len(alias) == 1 else alias[:20]
     title, _, rest = key.partition(" ")
     if title in TITLES and rest:  # "Dr. Nkechi Eze" for a contact saved as "Nkechi Eze"
         return match_contact(

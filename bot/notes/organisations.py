@@ -158,13 +158,15 @@ def learn(
 
 
 def add_alias(session: Session, *, workspace_id: str, contact: Contact, alias: str) -> bool:
-    """Remember a nickname the note gave ("Anna-Lena Vogt (AL)"), unless the name already
-    means someone: another contact's name or alias is never taken over."""
+    """Remember a nickname the note gave ("Anna-Lena Vogt (AL)"), unless the contact has it
+    or it is another contact's name (a name is found first: the alias would never reach this
+    one). Another contact going by it too keeps it as well: a later note that says only the
+    nickname asks which of them it means."""
     written = " ".join(alias.split())[:MAX_NAME]
     key = name_key(written)[:MAX_NAME]
     if not key or key == contact.name_key or contact.id is None:
         return False
-    if repo.contact_by_alias(session, workspace_id=workspace_id, key=key) is not None:
+    if repo.has_alias(session, contact_id=contact.id, key=key):
         return False
     if repo.contacts_with_key(session, workspace_id=workspace_id, key=key):
         return False

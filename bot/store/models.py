@@ -77,8 +77,12 @@ class Contact(SQLModel, table=True):
 
 
 class ContactAlias(SQLModel, table=True):
+    """A nickname a contact goes by. Several contacts may go by one ("Priya", "AJ"): a note that
+    says it then asks which one (migration 0021); one contact holds an alias once."""
+
     __table_args__ = (
-        UniqueConstraint("workspace_id", "alias_key"),
+        UniqueConstraint("workspace_id", "alias_key", "contact_id", name="uq_alias_ws_key_contact"),
+        Index("ix_alias_ws_key", "workspace_id", "alias_key"),
         Index("ix_alias_contact", "contact_id"),
         Index("ix_alias_ws_id", "workspace_id", "id"),
     )

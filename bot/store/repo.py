@@ -162,12 +162,26 @@ def contacts_with_keys(
     return out
 
 
-def contact_by_alias(session: Session, *, workspace_id: str, key: str) -> Contact | None:
+def contacts_by_alias(session: Session, *, workspace_id: str, key: str) -> Sequence[Contact]:
+    """Every contact that goes by the alias `key`, in id order: two people may share a nickname
+    (one index step on (workspace_id, alias_key))."""
     return session.exec(
         select(Contact)
         .join(ContactAlias, col(ContactAlias.contact_id) == col(Contact.id))
         .where(ContactAlias.workspace_id == workspace_id, ContactAlias.alias_key == key)
-    ).first()
+        .order_by(col(Contact.id))
+    ).all()
+
+
+def has_alias(session: Session, *, contact_id: int, key: str) -> bool:
+    return (
+        session.exec(
+            select(ContactAlias.id).where(
+                ContactAlias.contact_id == contact_id, ContactAlias.alias_key == key
+            )
+        ).first()
+        is not None
+    )
 
 
 def contact_by_slack_id(

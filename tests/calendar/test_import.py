@@ -179,6 +179,14 @@ def test_an_alias_matches_a_name_without_an_address(world: World) -> None:
     assert [c.display_name for c in summary.contacts] == ["Priya Nair"]
 
 
+def test_a_nickname_two_contacts_go_by_matches_neither(world: World) -> None:
+    world.app.notes.log(actor=ANA, text="coffee with Paul Nguyen")
+    world.app.contacts.add_alias(actor=ANA, name="Priya Nair", alias="PN")
+    world.app.contacts.add_alias(actor=ANA, name="Paul Nguyen", alias="PN")
+    summary = world.import_ics(calendar(event("m1", days_ago(2), people=(ME, Person(None, "PN")))))
+    assert summary.contacts == ()
+
+
 def test_one_meeting_with_two_contacts_is_one_interaction_with_both(world: World) -> None:
     world.import_ics(calendar(event("m1", days_ago(2), people=(ME, JANE, RAJ, TEAMMATE))))
     assert len(timeline(world, "Jane Doe")) == 1

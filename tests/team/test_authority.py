@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.app import Rapport
-from bot.domain.errors import AmbiguousNameError, NotFoundError, UserInputError
+from bot.domain.errors import AmbiguousNameError, NotFoundError
 from bot.store.db import SessionFactory
 from bot.store.models import Contact
 from tests.team.conftest import ANA, BOB, EVE, SAM, days_ago
@@ -224,10 +224,13 @@ def test_a_name_or_alias_someone_keeps_privately_is_not_named_to_you(rapport: Ra
     assert [e.text for e in rapport.recall.card(actor=BOB, name="Zed Quixote").timeline] == [
         "coffee with Zack Quinn"
     ]
-    # An alias is one per workspace: refused, without saying whose it is.
-    with pytest.raises(UserInputError) as raised:
-        rapport.contacts.add_alias(actor=BOB, name="Zed Quixote", alias="ZQ")
-    assert "Quixote" not in str(raised.value) and "already" in str(raised.value)
+    # So is an alias only Ana's private contact has: it means his Zed to him, and nothing says
+    # that someone else already goes by it.
+    change = rapport.contacts.add_alias(actor=BOB, name="Zed Quixote", alias="ZQ")
+    assert change.summary == "“ZQ” now means Zed Quixote."
+    assert [e.text for e in rapport.recall.card(actor=BOB, name="ZQ").timeline] == [
+        "coffee with Zack Quinn"
+    ]
 
 
 def test_merge_moves_only_what_you_see_and_counts_only_that(rapport: Rapport) -> None:

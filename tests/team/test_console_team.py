@@ -58,6 +58,30 @@ def test_alias_rename_merge_forget(
     assert code == 1 and "don't know anyone" in err
 
 
+def test_alias_a_second_contact_goes_by_keeps_both_and_a_note_asks_which(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(capsys, "log", "--db", db, "coffee with Joanna Reyes")
+    run(capsys, "log", "--db", db, "--as", "bob", "call with Josephine Park")
+    code, out, _ = run(capsys, "alias", "--db", db, "Joanna Reyes", "Jo")
+    assert code == 0 and out.startswith("“Jo” now means Joanna Reyes.")
+    code, out, _ = run(capsys, "alias", "--db", db, "Josephine Park", "Jo")
+    assert code == 0 and out.startswith(
+        "“Jo” now means Josephine Park too, as well as Joanna Reyes: "
+        "a note that says Jo will ask which one."
+    )
+    assert "Also known as: Jo" in run(capsys, "who", "--db", db, "Josephine Park")[1]
+    # At a terminal, a note that says Jo asks which one, and files it under the answer.
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    asked: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt="": asked.append(prompt) or "2")
+    code, out, _ = run(capsys, "log", "--db", db, "--as", "bob", "drinks with Jo")
+    assert code == 0 and asked and asked[0].startswith('Which "Jo"?')
+    assert "Joanna Reyes" in asked[0] and "Josephine Park" in asked[0]
+    chosen = asked[0].splitlines()[2].split(") ", 1)[1].split(" (", 1)[0]  # "2) Name (hint)"
+    assert "drinks with Jo" in run(capsys, "who", "--db", db, chosen)[1]
+
+
 def test_forget_asks_on_a_terminal(
     db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
