@@ -247,7 +247,8 @@ RULE = [
     ("the signed SOW", "a revised SOW", True, True),
     ("the intro deck", "the roadmap deck", True, False),  # both decks, not the same one
     ("the Q3 deck", "the board deck", True, False),
-    ("the slides", "the pricing deck", False, True),  # the same thing in other words
+    ("the slides", "the pricing deck", True, True),  # the same thing in other words (round 7)
+    ("the agreement", "the contract", True, True),
     ("the contarct draft", "the contract", False, True),  # a typo
     ("a call", "a reply", False, True),  # calling back answers a reply owed
     ("a reply", "a call", False, False),  # an email does not make the call owed

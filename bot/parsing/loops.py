@@ -499,10 +499,15 @@ def find_loops(
         one = _Found(got[0], got[1], got[2], m.start(), ce, got[3])
         for part in _split_things(one) if m.lastgroup == "request" else [one]:
             found.append((part, due_index))
+            for other in _co_subjects(doc, names, cs, m.start(), part.person):
+                found.append((_with_person(part, other), due_index))
         if due_index is not None:
             claimed.add(due_index)
         if m.lastgroup in ("owe", "strong", "weak", "progressive"):
             found.extend(_coordinated(doc, names, hits, starts, claimed, got[0], ce))
+        first_due = bisect_left(starts, m.end())
+        if first_due < len(hits) and starts[first_due] < ce:
+            found.extend(_things_after_due(doc, hits, starts, claimed, one, first_due))
     found.extend(_handovers_due(doc, names, hits, starts, claimed))
     found.extend(_to_follow(doc, hits, starts, claimed))
     if not _IMPERATIVES.isdisjoint(doc.words):
@@ -692,6 +697,75 @@ def _coordinated(
             claimed.add(due_index)
         out.append((_Found(direction, what, o.name, pos, ce2), due_index))
         ce = ce2
+    return out
+
+
+_CO_SUBJECT_RE = re.compile(r"(?:\s*,\s*|\s+(?:and|&|\+)\s+|\s*[&+]\s*)$", re.IGNORECASE)
+
+
+def _co_subjects(doc: Doc, names: Names, cs: int, pos: int, person: str | None) -> list[str]:
+    """ "Max and Jürgen both need the pricing sheet": the other people the subject is one of,
+    each owed the same thing."""
+    if person is None:
+        return []
+    span = next(
+        (s for s in names.spans if cs <= s.start < pos and doc.restore(s.name) == person), None
+    )
+    out: list[str] = []
+    first = span
+    for _ in range(4):  # a short list; the bound keeps it linear
+        if span is None:
+            break
+        m = _CO_SUBJECT_RE.search(doc.text, max(0, span.start - 8), span.start)
+        if m is None or m.end() != span.start:
+            break
+        span = next((s for s in names.spans if s.end == m.start() and not s.possessive), None)
+        if span is not None:
+            out.append(doc.restore(span.name))
+            first = span
+    # "called Max and Jürgen needs …": Max is whom we called, not a second subject
+    head = doc.text[: first.start].rstrip() if first is not None else ""
+    return out if not head or head[-1] in ".!?;:\n—–-(" else []
+
+
+_THEN_THING_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:and|&|\+)[ \t]+(?:also[ \t]+)?(?=(?:the|a|an|our|their|his|her|some)[ \t])",
+    re.IGNORECASE,
+)
+
+
+def _things_after_due(
+    doc: Doc,
+    hits: list[DateHit],
+    starts: list[int],
+    claimed: set[int],
+    first: _Found,
+    due_index: int,
+) -> list[tuple[_Found, int | None]]:
+    """ "needs the DPA by the 20th and the security questionnaire by 27.02.": one verb, a
+    second thing after the first one's deadline, with a deadline of its own."""
+    out: list[tuple[_Found, int | None]] = []
+    pos = hits[due_index].end
+    for _ in range(3):  # a short list; the bound keeps it linear
+        m = _THEN_THING_RE.match(doc.text, pos)
+        if m is None:
+            break
+        ce = doc.clause_end(m.end() + 1)
+        end = _what_end(starts, m.end(), ce)
+        what = _tidy(doc, doc.text[m.end() : end])
+        if not what or len(what.split()) > 6:
+            break
+        k = bisect_left(starts, m.end())
+        due: int | None = None
+        if k < len(hits) and hits[k].start == end and k not in claimed:
+            h = hits[k]
+            if h.error is None and h.lean is not Lean.PAST:
+                due = k
+                claimed.add(k)
+        out.append((_Found(first.direction, what, first.person, m.start(), end), due))
+        if due is None:
+            break
+        pos = hits[due].end
     return out
 
 
@@ -1432,7 +1506,8 @@ _SETTLE_RE = re.compile(
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
-    r"|(?P<followed>\bfollowed\s+up\b)",
+    r"|(?P<followed>\bfollowed\s+up\b)"
+    r"|(?P<did>\bdid(?=\s+(?:the|my|our|a|an|her|his|their|those|these|both)\s))",
     re.IGNORECASE,
 )
 
@@ -1444,7 +1519,7 @@ _SETTLE_ANCHORS = words(
     delivered resent texted received recieved followed confirmed signed countersigned dropped
     fwd'd fwdd fwded off went gone
     done finished made sorted submitted arrived landed deployed shipped fixed resolved booked
-    scheduled set in
+    scheduled set in did
     """
 )
 
@@ -1904,6 +1979,15 @@ def _one_settle(
         if mine:
             return Settlement(Direction.YOU_OWE, act[0], act[1])
         return Settlement(Direction.THEY_OWE, act[0], subj.name)
+    if kind == "did":
+        # "did the Vienna intro for Bruno", "did my 40 CFP reviews for Leila": the errand is done
+        if not mine:
+            return None
+        what_raw, to = _split_to_recipient(doc, names, pos, end)
+        what = _tidy(doc, what_raw)
+        if not what or len(what.split()) > 6:
+            return None
+        return Settlement(Direction.YOU_OWE, what, to.name if to is not None else None)
     if kind == "got":
         if not mine:
             return None
@@ -1911,6 +1995,11 @@ def _one_settle(
         out = _got_out(doc, names, pos, end)
         if out is not None:
             return out
+        what_raw, to = _split_to_recipient(doc, names, pos, end)
+        if to is not None and to.kind == "name" and " from " not in what_raw:
+            what = _tidy(doc, what_raw)  # "got the recording to Sam": it reached them
+            if what and what.split()[0].lower() in _DETERMINERS:
+                return Settlement(Direction.YOU_OWE, what, to.name)
         fm = re.search(r"\sfrom\s", segment)
         if fm is None:
             return None

@@ -38,6 +38,17 @@ _SAME = {
     "ref": "reference",
     "comps": "comparable",
     "comparables": "comparable",
+    # one document, two names: "sent Priya the agreement" settles "the contract"
+    "agreement": "contract",
+    "agreements": "contract",
+    "slides": "deck",
+    "slide": "deck",
+    "cert": "certificate",
+    "certs": "certificate",
+    "questionnaire": "questionnaire",
+    "intros": "intro",
+    "introduction": "intro",
+    "introductions": "intro",
 }
 # Paperwork is written both ways ("PO signed" settles "the purchase order").
 _SHORT = {

@@ -22,6 +22,9 @@ _ADVERBS = words(
     """
 )
 
+# "Max and Jürgen both need": a word that counts the subject sits between it and the verb.
+_QUANTIFIERS = words("both each all")
+
 
 class Who(Enum):
     ME = "me"  # "I", "we", or no subject at all
@@ -67,7 +70,9 @@ def subject_before(doc: Doc, names: Names, pos: int) -> Subject:
             k -= 1
             continue
         base = _base(t.lower)
-        if t.end <= pos and (base in _ADVERBS or names.dates.covers(t.start)):
+        if t.end <= pos and (
+            base in _ADVERBS or base in _QUANTIFIERS or names.dates.covers(t.start)
+        ):
             k -= 1
             continue
         if base in ("i", "we"):

@@ -31,7 +31,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "kind": (1.00, 0.99),
     "occurred": (1.00, 1.00),
     "loops": (1.00, 0.99),
-    "closures": (1.00, 0.98),
+    "closures": (1.00, 0.95),  # s40-19, s40-23, s40-24 (hard), added failing in round 7
     "occasions": (1.00, 1.00),
     "needs": (0.98, 1.00),  # s39-18 (hard), added failing in round 6
     "tags": (1.00, 1.00),
@@ -39,7 +39,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "privacy": (1.00, 1.00),
     "unclear": (1.00, 1.00),
 }
-EXACT_CONTACTS = 751  # notes filed under exactly the right people, of 752 (round 6: s37–s39)
+EXACT_CONTACTS = 776  # notes filed under exactly the right people, of 777 (round 7: s40)
 
 
 @pytest.fixture(scope="module")
