@@ -188,28 +188,25 @@ def _clean_name(name: str, what: str) -> tuple[str, str]:
 
 def _known_with_key(session: Session, user: User, key: str) -> list[Contact]:
     """Contacts called `key` that the user knows (others of that name don't exist for them)."""
-    assert user.id is not None
-    same = list(repo.contacts_with_key(session, workspace_id=user.workspace_id, key=key))
-    seen = known_ids(
-        session,
-        workspace_id=user.workspace_id,
-        viewer_id=user.id,
-        contact_ids=[c.id for c in same if c.id is not None],
-    )
-    return [c for c in same if c.id in seen]
+    same = repo.contacts_with_key(session, workspace_id=user.workspace_id, key=key)
+    return _known_to(session, user, list(same))
 
 
 def _known_by_alias(session: Session, user: User, key: str) -> list[Contact]:
     """Contacts that go by the alias `key` and that the user knows (in id order)."""
+    owners = repo.contacts_by_alias(session, workspace_id=user.workspace_id, key=key)
+    return _known_to(session, user, list(owners))
+
+
+def _known_to(session: Session, user: User, contacts: list[Contact]) -> list[Contact]:
     assert user.id is not None
-    owners = list(repo.contacts_by_alias(session, workspace_id=user.workspace_id, key=key))
     seen = known_ids(
         session,
         workspace_id=user.workspace_id,
         viewer_id=user.id,
-        contact_ids=[c.id for c in owners if c.id is not None],
+        contact_ids=[c.id for c in contacts if c.id is not None],
     )
-    return [c for c in owners if c.id in seen]
+    return [c for c in contacts if c.id in seen]
 
 
 def _name_taken(
