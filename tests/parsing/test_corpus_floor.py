@@ -28,7 +28,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "organisations": (1.00, 0.99),  # s39-08 (hard), added failing in round 6
     "facts": (1.00, 0.98),  # s39-08 (hard), added failing in round 6
     "aliases": (1.00, 1.00),
-    "kind": (1.00, 0.99),
+    "kind": (1.00, 1.00),
     "occurred": (1.00, 1.00),
     "loops": (1.00, 0.99),
     "closures": (1.00, 0.98),
@@ -39,7 +39,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "privacy": (1.00, 1.00),
     "unclear": (1.00, 1.00),
 }
-EXACT_CONTACTS = 751  # notes filed under exactly the right people, of 752 (round 6: s37–s39)
+EXACT_CONTACTS = 789  # notes filed under exactly the right people, of 790 (round 7: s41)
 
 
 @pytest.fixture(scope="module")
