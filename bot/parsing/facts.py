@@ -33,7 +33,10 @@ _NEED_RE = re.compile(
     r"\b(?P<verb>(?:is\s+|are\s+|'s\s+|'re\s+)after(?=\s+(?:a|an|some|new|the)\b)"
     r"|(?:is\s+|are\s+|was\s+|were\s+|'s\s+|'re\s+)?(?:been\s+)?(?:looking|searching|shopping"
     r"|scouting|hunting)\s+(?:around\s+)?for"
-    r"|(?:is\s+|are\s+|'s\s+|'re\s+)?looking\s+to\s+(?:hire|buy|rent|find|recruit|lease)"
+    r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:looking|keen|eager|hoping)\s+to\s+(?:hire|buy|rent|find"
+    r"|recruit|lease)"
+    # "open to intros to seed investors": an introduction sought
+    r"|(?:is\s+|are\s+|'s\s+|'re\s+)?open\s+to\s+(?=(?:an?\s+|some\s+)?(?:intros?|introductions?)\b)"
     r"|(?:is\s+|are\s+|'s\s+|'re\s+)?(?:in\s+need\s+of|desperate\s+for|on\s+the\s+search\s+for)"
     # "asked for a recommendation for a good tax advisor", "asked for recs for a plumber"
     r"|asked\s+(?:us\s+|me\s+)?(?:for|about)\s+(?:a\s+|any\s+|some\s+)?(?:recommendations?|recs?"
@@ -74,7 +77,7 @@ _NEED_ANCHORS = words(
     """
     after looking searching hiring raising seeking keen interested trying market like love wants
     wanted want needs needed need dreams hopes hoping use hunt lookout asked must shopping
-    scouting hunting desperate search
+    scouting hunting desperate search keen eager open
     """
 )
 # What is asked of us in a deal or a plan, not something anyone could help find: "wants 15%
@@ -229,8 +232,8 @@ def _participle_ok(doc: Doc, pos: int) -> bool:
         return True
     prev = doc.tokens[k - 1]
     gap = doc.text[prev.end : pos]
-    if any(c in gap for c in ",;:.—–-\n"):
-        return True
+    if any(not (c.isalnum() or c.isspace() or c in "'’") for c in gap):
+        return True  # a bracket or an emoji ends what came before: "(restructuring) 😬"
     return prev.lower in (
         "and",
         "also",

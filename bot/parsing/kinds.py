@@ -19,7 +19,8 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"\binterview(?:ed|s)?\b(?!\s+(?:notes|feedback|panel|loop|slots?|questions|guide|plan)\b)"
         r"|\bphone[\s-]+screen(?:ed|ing)?\b|\bscreening\s+call\b"
         # a recruiter's shorthand: "final w/ Khoa", "final round with Aditi", "screen: Marek"
-        r"|\bfinal(?:\s+round)?s?\s+(?:w/|w\s|with\b)|\bscreen(?:ed)?(?=\s*:)",
+        r"|\bfinal(?:\s+round)?s?\s+(?:w/|w\s|with\b)|\bscreen(?:ed)?(?=\s*:)"
+        r"|\b(?:tech(?:nical)?|recruiter|hiring[\s-]+manager|culture|coding)\s+screens?\b",
     ),
     (
         "voice note",
@@ -27,7 +28,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ),
     (
         "video call",
-        r"\bvideo[\s-]*(?:call|chat)s?\b|\bzoom(?:ed)?\b|\bgoogle\s+meet\b|\bg-?meet\b"
+        r"\bvid(?:eo)?[\s-]*(?:call|chat)s?\b|\bzoom(?:ed)?\b|\bgoogle\s+meet\b|\bg-?meet\b"
         r"|\bface-?time(?:d)?\b|\bteams\s+call\b|\bskyped?\b|\bwebex\b|\bhangouts?\b"
         r"|\bon\s+(?:meet|teams|whereby|jitsi)\b",
     ),
@@ -36,7 +37,9 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"\bphone\s+call\b|\bcall(?:ed|s)?\b|\brang\b|\bphoned\b|\bspoke\s+on\s+the\s+phone\b"
         r"|\bon\s+the\s+phone\b|\bvoicemails?\b|\bhuddle[sd]?\b|\bdisco(?:very)?\b(?!\s+ball)"
         r"|\bno\s+answer\b|\bpicked\s+up\b(?=\s*(?:[.!,;]|$))|\bappel\b|\bllamada\b"
-        r"|\banruf\b|\btelefonat\b|\bligação\b|\btelefonema\b",
+        r"|\banruf\b|\btelefonat\b|\bligação\b|\btelefonema\b"
+        # "gave Zanele a ring", "gave him a buzz": a phone call in other words
+        r"|\bgave\s+(?:[\w'’-]+\s+){1,2}a\s+(?:ring|bell|buzz|tinkle)\b",
     ),
     (
         "coffee",
@@ -61,12 +64,12 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ),
     (
         "email",
-        r"\be-?mail(?:ed|s)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"
+        r"\be-?mail(?:ed|s|ing)?\b|\bmailed\b|\bcc(?:'d|ed)?\b(?=\s+(?!Zzq)[A-Z@<])|\bbcc\b"
         r"|\bfwd(?:'d|ed)\b|\bforwarded\b",
     ),
     (
         "text",
-        r"\btext(?:ed|s)?\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
+        r"\btext(?:ed|s|ing)?\b|\bslack(?:ed|'d)\b|\bim'd\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
         r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail(?:'d|ed)?\b"
         r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b"
         r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b",
@@ -75,13 +78,18 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         "gift",
         r"\bgift(?:s|ed)?\b|\bflowers\b|\bhamper\b|\bfruit\s+basket\b|\bbouquet\b"
         # "sent her a bottle of that tea she likes": something sent, not a drink shared
-        r"|\b(?:sent|gave|dropped\s+off)\s+(?:\S+\s+){1,2}(?:bottle|box|basket|case|crate)\s+of\b",
+        r"|\b(?:sent|gave|dropped\s+off)\s+(?:\S+\s+){1,2}(?:bottle|box|basket|case|crate)\s+of\b"
+        # bought for someone: "couriered hemi a signed jersey", "ordered him a bottle of Ouzo",
+        # "got her a custom keycap set from the team"
+        r"|\b(?:bought|ordered|couriered)\s+(?:her|him|them|[\w'’-]+)\s+an?\s+"
+        r"|\bgot\s+(?:her|him|them)\s+an?\s+(?:[\w'’-]+\s+){0,3}?(?:from|for)\s+(?:the|all|us|our)\b",
     ),
     ("card", r"\b(?:post)?cards?\b|\bthank[\s-]you\s+note\b"),
     (
         "meeting",
         r"(?:\bmeeting\b|\bmet\b|\bmeet\b|\bcatch[\s-]?up\b|\bcaught\s+up\b|\bsat\s+down\s+with\b"
         r"|\bin\s+person\b|\bone-on-one\b|\bmtg\b|\bmeting\b|\bmeeing\b|\bmeetng\b"
+        r"|\bmeetign\b|\bmeeitng\b|\bmetting\b|\bmeetting\b|\bf2f\b|\bface[\s-]to[\s-]face\b|\birl\b"
         r"|\b(?:bumped|ran)\s+into\b|\bsync(?:ed)?\b|\bqbr\b|\bretro\b|\bstand-?up\b"
         r"|\b1:1\b|\b1-on-1\b|\bdebrief\b|\bsite\s+visit\b|\bvisit\b|\bviewing\b"
         r"|\bappraisal\b|\bkick-?off\b|\bboard\s+prep\b|\bwalk-?through\b|\bdemo\b"
@@ -186,7 +194,9 @@ _KIND_ANCHORS = words(
     debrief site visit viewing appraisal kickoff kick-off board walkthrough walk-through demo
     training reunião reuniao réunion reunion rdv open hackathon final finals screen screened
     sent gave dropped fruit bouquet mixer networking fwd'd fwded forwarded inmail'd inmailed
-    presented pitched
+    presented pitched bought ordered couriered got texting emailing e-mailing slacked slack'd
+    im'd meetign meeitng metting meetting f2f face irl tech technical recruiter hiring culture
+    coding vid
     """
 )
 
@@ -196,6 +206,7 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
     is, and an event only when the author was at it."""
     weak = False
     event = False
+    bumped = False
     first: str | None = None
     first_clause = -1
     for m in anchored(doc, _KIND_RE, _KIND_ANCHORS):
@@ -224,6 +235,11 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             continue  # "he'll join the yusuf call": a plan
         if name in ("email", "text", "card") and _THING_OF_RE.search(clause_text):
             continue  # "still nothing re Pieter's email": the thing, not how we spoke
+        if name == "card" and _NOT_A_CARD_RE.search(doc.text, max(0, m.start() - 12), m.start()):
+            continue  # "the rate cards", "a business card": things, not a card sent
+        if name == "card" and first == "email" and _MAILED_RE.search(doc.text, 0, m.start()):
+            first = "card"  # "mailed her a card": by post
+            continue
         if name == "card" and m[0][:1].isupper():
             prev = doc.text[max(0, m.start() - 20) : m.start()].split()
             if prev and prev[-1][:1].isupper() and m.start() != clause:
@@ -236,6 +252,8 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             continue  # "intro made, they're meeting Thursday": their meeting, not ours
         if name != _WEAK:
             first = first or name
+        elif m[0].lower().startswith(("bumped", "ran")) and not event:
+            bumped = True  # before the event is named: "bumped into X at the summit"
         weak = True
     if first is None and not event:
         named = _NAMED_EVENT_RE.search(doc.text)
@@ -245,15 +263,25 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
             event = _attended(doc, named.start())
     if first is not None:
         return first
+    if bumped and event:
+        return _WEAK  # "bumped into Ayanda at the summit": a chance meeting there
     if event:
         return "event"
     if not weak and _ONE_ON_ONE_RE.search(doc.text) and not skip.covers(doc.text.find("1")):
         return _WEAK  # "1:1 w/ Itzik": digits are no tokens, so the table never sees it
+    if not weak and _F2F_RE.search(doc.text):
+        return _WEAK  # "f2f with Bongani": likewise
     return _WEAK if weak else None
 
 
 # An event named with capitals and a word like "Night": "Lagos Fintech Night", "Go Night"
 _NAMED_EVENT_RE = re.compile(r"\b[A-Z][\w-]*\s+(?:Night|Week|Weekend)\b")
+_NOT_A_CARD_RE = re.compile(
+    r"\b(?:rate|business|credit|debit|sim|report|score|gift|key|loyalty|id|access|sd|graphics)\s+$",
+    re.IGNORECASE,
+)
+_MAILED_RE = re.compile(r"\bmailed\b", re.IGNORECASE)
+_F2F_RE = re.compile(r"\bf2f\b", re.IGNORECASE)
 _ONE_ON_ONE_RE = re.compile(r"(?<![\d:/.])1\s?(?::|-on-|on)\s?1(?![\d:/.])", re.IGNORECASE)
 _AT_EVENT_RE = re.compile(
     r"(?P<before>[\w'-]+\s+)?\bat\s+(?:the\s+|a\s+|an\s+|their\s+|his\s+|her\s+|our\s+)?"
@@ -311,6 +339,8 @@ INTERACTION_WORDS = (
         _KIND_ANCHORS
         - {"on", "in", "happy", "flat", "trade", "sat", "thank"}
         - {"sent", "gave", "dropped", "fruit", "final", "finals", "screen", "screened"}
+        - {"bought", "ordered", "couriered", "got"}
+        - {"face", "tech", "technical", "recruiter", "hiring", "culture", "coding", "vid"}
     )
     | _CONTACT_ANCHORS
     | words("saw seen spoke talked said told replied chatted caught ran bumped hung hosted joined")

@@ -87,8 +87,11 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             r"|\bon\s+sick\s+leave\b|\bdown\s+with\s+(?:the\s+)?(?:flu|covid|pneumonia)\b"
             r"|\bpalliative\b|\bhospice\b|\bterminally\s+ill\b"
             r"|\bterminal\s+(?:cancer|diagnosis|illness)\b"
-            r"|\b(?:illness|cancer|chemo(?:therapy)?|diagnos(?:ed|is)|stroke|heart\s+attack"
-            r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b",
+            r"|\b(?:illness|cancer|chemo(?:therapy)?|heart\s+attack"
+            r"|heart\s+surgery|covid|tumou?r|leuka?emia|dementia|alzheimer'?s)\b"
+            # "diagnosed the bug", "a stroke of luck": the words, not the illness
+            r"|\bdiagnosed\b(?!\s+(?:the|a|an|our|their|this|that|it|what)\b)"
+            r"|(?<!cause\s)\bdiagnosis\b|\bstroke\b(?!\s+of\b)",
         ),
         (
             "hospital",
@@ -100,12 +103,12 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         ),
         (
             "surgery",
-            "surgery operated operation op replacement",
+            "surgery operated operation op replacement knife",
             r"\bsurgery\b|\boperated\s+on\b"
             r"|\b(?:had|having|needs|recovering\s+from)\s+(?:an|a|another|her|his|their)\s+"
             r"(?:(?:emergency|major|minor|big|small|second|knee|hip|back|heart|eye|brain|spinal"
             r"|shoulder|foot|ankle)\s+)?(?:operation|op)\b(?!\s+(?:going|running|team))"
-            r"|\b(?:knee|hip|shoulder)\s+replacement\b",
+            r"|\b(?:knee|hip|shoulder)\s+replacement\b|\bunder\s+the\s+knife\b",
         ),
         ("funeral", "funeral memorial", r"\bfuneral\b|\bmemorial\s+service\b"),
         (
@@ -124,27 +127,33 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
         (
             "laid off",
             "laid layoff layoffs lay laying lost fired let made redundant redundancy cut risk"
-            " eliminated axed laid-off sacked sack furloughed",
+            " eliminated axed laid-off sacked sack furloughed retrenched retrenchment retrenchments"
+            " redundancies",
             r"\blaid[\s-]+off\b|\blaying\s+off\b|\b(?:got|was|been|were)\s+(?:sacked|furloughed)\b"
             r"|\bgot\s+the\s+sack\b"
             r"|\blay-?offs?\b(?!\s+at\s+(?:their|a|the|our)\s+(?:competitors?|rivals?|clients?|customers?))"
             r"|\blost\s+(?:her|his|their|my)\s+job\b"
-            r"|\b(?:team|role|job|position|department)\s+(?:is|was)\s+(?:being\s+)?cut\b"
+            r"|\b(?:team|role|job|position|department)\s+(?:is|was|got)\s+(?:being\s+)?cut\b"
             r"|\b(?:role|job|position)\s+(?:got|was|has\s+been|is\s+being)\s+(?:eliminated|axed"
             r"|cut)\b"
             r"|\b(?:role|job|position)\s+is\s+at\s+risk\b"
             r"|\b(?:team|role|job|position|department)\s+(?:might|may|could|will)\s+be\s+cut\b"
-            r"|\b(?:was|got|been|were)\s+(?:fired|let\s+go|made\s+redundant)\b"
+            r"|\b(?:was|got|been|were)\s+(?:fired(?!\s+up)|let\s+go|made\s+redundant|retrenched)\b"
+            r"|\bretrench(?:ed|ment|ments)\b"
             r"|\blet\s+(?:her|him|them|(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,2})\s+go\b"
-            r"|\bredundan(?:t|cy|cies)\b",
+            r"|\bredundancies\b|\bmade\s+(?:\w+\s+)?redundant\b"
+            r"|\b(?:voluntary|facing|took|taking|offered|accepted|got)\s+(?:voluntary\s+)?redundancy\b"
+            r"|\bredundancy\s+(?:package|pay|payout|round|notice|consultation|letter)\b",
         ),
         (
             "divorce",
-            "divorce divorced divorcing separated separating separation custody splitting",
+            "divorce divorced divorcing separated separating separation custody splitting marriage",
             r"\bdivorc(?:e|ed|ing)\b|\bcustody\s+(?:battle|fight|dispute|case)\b|\bseparating\b|\b(?:a|their|the|marital)\s+separation\b|\b(?:are|is|got|have|has|they|she|he|we)\s+(?:just\s+)?"
             r"separated\b|\bseparated\s+from\s+(?:her|his|their)\b"
             # "he and his wife are splitting up": a marriage ending
-            r"|\b(?:wife|husband|spouse)\s+(?:are|were)\s+(?:\w+\s+)?splitting\s+up\b",
+            r"|\b(?:wife|husband|spouse)\s+(?:are|were)\s+(?:\w+\s+)?splitting\s+up\b"
+            r"|\bmarriage\s+(?:has\s+|had\s+|just\s+)?(?:broke(?:n)?\s+down|ended|fell\s+apart"
+            r"|is\s+over|collapsed|(?:is\s+)?falling\s+apart)\b",
         ),
         (
             "breakup",
@@ -170,12 +179,14 @@ _TOPICS: tuple[tuple[str, frozenset[str], str], ...] = tuple(
             "hard time",
             "rough tough hard difficult going struggling emergency lot place stuff issues matters",
             r"\b(?:a|such\s+a|really|pretty)\s+(?:rough|tough|hard|difficult|brutal)\s+"
-            r"(?:week|weeks|month|months|year|time|patch|few\s+(?:days|weeks|months))\b"
+            r"(?:week|weeks|month|months|year|time(?!\s+(?:\w+ing|with\s+(?:the|our|their|a|an))\b)"
+            r"|patch|few\s+(?:days|weeks|months))\b"
             r"|\bgoing\s+through\s+(?:a\s+lot|so\s+much|some\s+stuff|a\s+(?:rough|tough|hard"
             r"|difficult)\s+(?:time|patch))\b"
             r"|\b(?:been|is|she's|he's|they're|are)\s+(?:really\s+)?struggling\b"
-            r"(?!\s+(?:to|with)\s+(?:the\s+)?(?:close|hire|hiring|sell|ship|find|scale|pipeline"
-            r"|demand|sales|deal|churn|adoption))"
+            # "struggling to get her team to adopt it": a task; "struggling with grief": news
+            r"(?:\s+with\s+(?:grief|depression|anxiety|illness|burnout|the\s+loss|(?:her|his|their)"
+            r"\s+(?:health|mental\s+health|grief|loss)))?\b(?!\s+(?:to|with)\b)"
             r"|\bfamily\s+emergency\b|\bdealing\s+with\s+a\s+lot\b"
             # a bare "rough patch for Jonah lately" ("the market hit a rough patch": see below)
             r"|\b(?:rough|tough|difficult)\s+patch\b"
@@ -259,6 +270,13 @@ _SOMEONES_ROLE_RE = re.compile(
     re.IGNORECASE,
 )
 _KIN_WORD = re.compile(_KIN, re.IGNORECASE)
+# Someone neither the contact nor family owns the news right after: "her neighbour's house
+# burned down", "a friend of hers lost her job".
+_OUTSIDER_RE = re.compile(
+    r"\b(?:neighbou?rs?|friends?|colleagues?|coworkers?|co-workers?|clients?|customers?"
+    r"|landlord|tenants?|roommates?|flatmates?|housemates?)(?:'s|’s|s'|\s+of\s+(?:hers|his|theirs))\s+$",
+    re.IGNORECASE,
+)
 _FIRST_PERSON_IN_RE = re.compile(r"\b(?:us|our|my|me)\b", re.IGNORECASE)
 # A hard time a business has: "the market hit a rough patch", "sales are going through a tough time"
 _BUSINESS_BEFORE_RE = re.compile(
@@ -303,6 +321,8 @@ def find(doc: Doc, names: Names, relations: dict[str, str]) -> list[SensitiveNew
         quoted = next((q for q in quotes if q[0] <= m.start() < q[1]), None)
         if _ROLE_SUBJECT_RE.search(text, max(0, m.start() - 40), m.start()):
             continue
+        if _OUTSIDER_RE.search(text, max(0, m.start() - 30), m.start()):
+            continue  # "her neighbour's house burned down": the neighbour's news
         role = _SOMEONES_ROLE_RE.search(text, max(0, m.start() - 70), m.start())
         if role is not None and not any(
             role.start() + role.group(0).find("'") + 3 < x.start < m.start() for x in names.spans
@@ -398,10 +418,27 @@ def _owner(
         return _Owner(False, None, also)
     if last.person is not None or last.mine:
         return last  # "…passed away on Tuesday, funeral is on Saturday"
+    if _bare_kin_first(doc, names, pos):
+        return _Owner(mine=True)  # "call from home — dad's been hospitalised": the author's dad
     after = [s for s in names.spans if pos <= s.start and not doc.text[pos : s.start].count(".")]
     if after:
         return _Owner(False, doc.restore(after[0].name))  # "smoke damage throughout Raj's flat"
     return _nearest_name(doc, names, pos) or _Owner()
+
+
+_BARE_KIN_RE = re.compile(rf"^{_KIN}(?:'s|’s)?\b", re.IGNORECASE)
+
+
+def _bare_kin_first(doc: Doc, names: Names, pos: int) -> bool:
+    """A relative with no owner opens the clause and nobody was named before it: the writer's
+    own family ("— dad's been hospitalised"); after "lunch w/ Raj." it would be Raj's."""
+    cs = doc.clause_start(pos)
+    head = doc.text[cs:pos].strip(" \t—–-:,(")
+    if _BARE_KIN_RE.match(head) is None:
+        return False
+    if any(x.start < pos for x in names.spans):
+        return False
+    return not any(t.lower in _THIRD for t in doc.tokens if t.start < pos)
 
 
 def _person_before(doc: Doc, names: Names, pos: int) -> bool:

@@ -28,7 +28,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "organisations": (1.00, 0.99),  # s39-08 (hard), added failing in round 6
     "facts": (1.00, 0.98),  # s39-08 (hard), added failing in round 6
     "aliases": (1.00, 1.00),
-    "kind": (1.00, 0.99),
+    "kind": (1.00, 1.00),
     "occurred": (1.00, 1.00),
     "loops": (1.00, 0.99),
     "closures": (1.00, 0.95),  # s40-19, s40-23, s40-24 (hard), added failing in round 7
@@ -39,7 +39,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "privacy": (1.00, 1.00),
     "unclear": (1.00, 1.00),
 }
-EXACT_CONTACTS = 776  # notes filed under exactly the right people, of 777 (round 7: s40)
+EXACT_CONTACTS = 814  # notes filed under exactly the right people, of 815 (round 7: s40, s41)
 
 
 @pytest.fixture(scope="module")
