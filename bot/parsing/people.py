@@ -98,6 +98,18 @@ def _joined(doc: Doc, a: Token, b: Token, *, slash: bool = False) -> bool:
     return len(gap) <= 3 and gap.strip(" ") == ""
 
 
+def _bracketed_nickname(doc: Doc, i: int, j: int) -> bool:
+    """ "Priya Kapoor (PK)": the brackets give the name just written a nickname; they don't
+    mention the other contact who already goes by PK."""
+    before = doc.text[: doc.tokens[i].start].rstrip()
+    if not before.endswith("(") or not doc.text[doc.tokens[j].end :].lstrip().startswith(")"):
+        return False
+    if i == 0 or doc.tokens[i].sentence_start:
+        return False
+    p = doc.tokens[i - 1]
+    return p.capitalised and not p.possessive and before[:-1].rstrip().endswith(p.text)
+
+
 def _prev(doc: Doc, i: int) -> Token | None:
     """The token before i in the same sentence and joined to it by spaces."""
     t = doc.tokens[i]
@@ -394,6 +406,8 @@ def _accept_single(t: Token) -> bool:
 
 def _accept_person(doc: Doc, idx: Index, i: int, j: int, key: str, previous_person: int) -> bool:
     t = doc.tokens[i]
+    if _bracketed_nickname(doc, i, j):
+        return False
     if key not in idx.full and key not in idx.first:
         # A surname alone ("Berg", "bin Said") is not the tail of a longer name being written:
         # "Tariq bin Said" is someone new even when Omar bin Said is known.

@@ -147,3 +147,21 @@ def test_known_date_order_overrides_the_zone() -> None:
     mdy = Knowledge(date_order="MDY")
     note = parse_note("met Jane on 3/7", now=NOW, tz="Europe/Berlin", known=mdy)
     assert note.occurred_at == datetime(2026, 3, 7, 12, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lunch w/ Priya Kapoor (PK), I owe her the deck by friday",
+        "coffee with Priya Kapoor (PK) — she wants the deck by friday, I owe her that",
+        "met Priya Kapoor (Priya) at the expo, owe her the deck by friday",
+    ],
+)
+def test_a_nickname_in_brackets_after_a_name_is_that_persons_not_a_mention(text: str) -> None:
+    """Priya Nair already goes by PK; "Priya Kapoor (PK)" gives Priya Kapoor the nickname. It
+    filed the note under both Priyas, and "I owe her the deck" went to Priya Nair (found trying
+    shared nicknames in the console)."""
+    known = Knowledge(people=(KnownPerson("Priya Nair", aliases=("PK", "Priya")),))
+    note = parse(text, known)
+    assert [p.name for p in note.people] == ["Priya Kapoor"]
+    assert [(loop.person or "Priya Kapoor") for loop in note.loops] == ["Priya Kapoor"]
