@@ -186,3 +186,25 @@ def test_json_keeps_stored_text_exactly_and_safely(env: dict[str, str]) -> None:
         assert control not in shown, repr(control)  # escaped in the document…
     (hit,) = json.loads(shown)["hits"]
     assert HOSTILE in hit["text"]  # …and the same data once read
+
+
+def test_input_that_ends_at_a_which_question_leaves_the_note_waiting(env: dict[str, str]) -> None:
+    """Lines piped into the console that end while it asks "which PK?" got a traceback (an
+    EOFError from the question); now the note waits for an answer, as when the answer is no
+    number, and the console leaves cleanly."""
+    typed_lines = (
+        "met Priya Nair (goes by PK) for coffee\n"
+        "lunch w/ Priya Kapoor (PK)\n"
+        "call with PK about the renewal\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        env=env,
+        input=typed_lines,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert 'Which "PK"?' in done.stdout and "Not saved yet" in done.stdout

@@ -178,7 +178,11 @@ def _ask(ambiguity: Ambiguity, ask: Callable[[str], str]) -> int | None:
     for number, candidate in enumerate(ambiguity.candidates, start=1):
         hint = f" ({candidate.hint})" if candidate.hint else ""
         lines.append(f"  {number}) {candidate.display_name}{hint}")
-    answer = ask("\n".join(lines) + "\nNumber: ").strip()
+    try:
+        answer = ask("\n".join(lines) + "\nNumber: ").strip()
+    except (EOFError, KeyboardInterrupt):
+        print()  # end the "Number: " line; the note waits, as for an answer that is no number
+        return None
     if answer.isdigit() and 1 <= int(answer) <= len(ambiguity.candidates):
         return ambiguity.candidates[int(answer) - 1].contact_id
     return None
