@@ -32,7 +32,15 @@ from bot.blocks.kit import (
     sections_from_lines,
     slack_date,
 )
-from bot.domain.humanize import ago, day_label, every, local_date, local_datetime, plural
+from bot.domain.humanize import (
+    ago,
+    day_label,
+    every,
+    join_names,
+    local_date,
+    local_datetime,
+    plural,
+)
 from bot.domain.names import first_name
 from bot.domain.reminders import (
     HEADS_UP,
@@ -83,12 +91,6 @@ def pressure_line(item: Item, *, now: datetime, tz: str) -> str | None:
     if wait:
         return f"Teammates were in touch with them often this week, so {wait}."
     return None
-
-
-def join_names(names: Sequence[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def times(count: int) -> str:

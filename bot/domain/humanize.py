@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 _IRREGULAR = {"person": "people"}
+
+
+def join_names(names: Sequence[str]) -> str:
+    """ "Joanna Reyes", "Joanna Reyes and Jo Smith", "A, B and C"."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def plural(count: int, noun: str) -> str:

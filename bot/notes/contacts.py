@@ -25,7 +25,7 @@ from sqlalchemy import delete, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from bot.domain.errors import UserInputError
-from bot.domain.humanize import plural
+from bot.domain.humanize import join_names, plural
 from bot.domain.names import name_key
 from bot.domain.notes import ContactChange
 from bot.domain.refs import Actor, ContactRef
@@ -233,12 +233,6 @@ def _name_taken(
             raise UserInputError(f"“{key}” already means {owner.display_name}.")
 
 
-def _names(contacts: Sequence[Contact]) -> str:
-    """ "Joanna Reyes", "Joanna Reyes and Jo Smith", "A, B and C"."""
-    names = [c.display_name for c in contacts]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def _add_alias(
     session: Session,
     *,
@@ -273,8 +267,9 @@ def _add_alias(
     )
     summary = f"“{display}” now means {contact.display_name}."
     if others:
+        also = join_names([c.display_name for c in others])
         summary = (
-            f"“{display}” now means {contact.display_name} too, as well as {_names(others)}: "
+            f"“{display}” now means {contact.display_name} too, as well as {also}: "
             f"a note that says {display} will ask which one."
         )
     return ContactChange(action="alias", contact=ref, summary=summary)

@@ -140,7 +140,7 @@ def apply(
         for nickname in record.nicknames:
             nick_key = name_key(nickname)
             if nick_key and nick_key not in by_key:  # a name is found first: never this one
-                pending.alias(contact, nickname, has_alias)
+                pending.aliases.append((contact, nickname))  # flush skips what is held
         counts[outcome] += 1
         if outcome in names and contact.display_name not in names[outcome]:
             names[outcome].append(contact.display_name)
@@ -188,8 +188,7 @@ class _Pending:
     def __init__(self) -> None:
         self.occasions: list[tuple[Contact, str, MonthDay]] = []
         self.aliases: list[tuple[Contact, str]] = []
-        # (id of the object, an occasion's kind or "alias:" and the alias key)
-        self._queued: set[tuple[int, str]] = set()
+        self._queued: set[tuple[int, str]] = set()  # (id of the object, kind)
 
     def occasion(
         self, contact: Contact, kind: str, date: MonthDay, known: set[tuple[int, str]]
@@ -201,15 +200,6 @@ class _Pending:
         self._queued.add((id(contact), kind))
         self.occasions.append((contact, kind, date))
         return True
-
-    def alias(self, contact: Contact, alias: str, held: set[tuple[int, str]]) -> None:
-        key = name_key(alias)[:MAX_FIELD]
-        if contact.id is not None and (contact.id, key) in held:
-            return
-        if (id(contact), "alias:" + key) in self._queued:
-            return
-        self._queued.add((id(contact), "alias:" + key))
-        self.aliases.append((contact, alias))
 
     def flush(
         self,
