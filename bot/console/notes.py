@@ -117,11 +117,7 @@ def _forget(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Outpu
                 file=sys.stderr,
             )
             return EXIT_USER_ERROR
-        answer = input(
-            f"Forget {contact.display_name}, the notes you can see only about them, their loops "
-            "and occasions? This cannot be undone. [y/N] "
-        )
-        if answer.strip().lower() not in {"y", "yes"}:
+        if not confirmed(forget_question(contact.display_name), input):
             print("Kept.")
             return 0
     change: ContactChange = rapport.contacts.forget(actor=actor, contact_id=contact.id)
@@ -171,6 +167,23 @@ def card_interactively(
         if chosen is None:
             raise
         return rapport.recall.card(actor=actor, contact_id=chosen)
+
+
+def forget_question(name: str) -> str:
+    return (
+        f"Forget {name}, the notes you can see only about them, their loops and occasions? "
+        "This cannot be undone. [y/N] "
+    )
+
+
+def confirmed(question: str, ask: Callable[[str], str]) -> bool:
+    """A yes/no question; input that ends (Ctrl-D, a pipe run dry) or Ctrl-C is a no."""
+    try:
+        answer = ask(question)
+    except (EOFError, KeyboardInterrupt):
+        print()  # end the question's line
+        return False
+    return answer.strip().lower() in {"y", "yes"}
 
 
 def _ask(ambiguity: Ambiguity, ask: Callable[[str], str]) -> int | None:

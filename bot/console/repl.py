@@ -23,6 +23,8 @@ from bot.console.args import HelpShown, build_parser
 from bot.console.notes import (
     card_interactively,
     card_lines,
+    confirmed,
+    forget_question,
     log_interactively,
     log_lines,
     recall_lines,
@@ -218,8 +220,7 @@ class _Session:
 
     def forget(self, name: str, out: Output) -> None:
         contact = self.rapport.contacts.forget_preview(actor=self.actor, name=name)
-        answer = self.read(f"Forget {contact.display_name} and every note only about them? [y/N] ")
-        if answer.strip().lower() in {"y", "yes"}:
+        if confirmed(forget_question(contact.display_name), self.read):
             out.print(self.rapport.contacts.forget(actor=self.actor, contact_id=contact.id).summary)
         else:
             out.print("Kept.")
