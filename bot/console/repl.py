@@ -32,7 +32,15 @@ from bot.console.notes import (
 )
 from bot.console.output import Output
 from bot.console.run import run_command
-from bot.domain.commands import CONSOLE, Match, parse_fading_words, recognise
+from bot.domain.commands import (
+    CONSOLE,
+    YOU_ARE_WELCOME,
+    Match,
+    is_greeting,
+    is_thanks,
+    parse_fading_words,
+    recognise,
+)
 from bot.domain.errors import RapportError, UserInputError
 from bot.domain.notes import ContactChange
 
@@ -142,6 +150,12 @@ class _Session:
         match = recognise(line)
         if match is not None:
             return self.command(match, out)
+        if is_greeting(line):
+            out.print(HELP)
+            return None
+        if is_thanks(line):
+            out.print(YOU_ARE_WELCOME)
+            return None
         rapport, actor = self.rapport, self.actor
         if rapport.team.who_knows_subject(line) is not None:
             answer = rapport.team.who_knows(actor=actor, query=line)

@@ -28,7 +28,7 @@ from bot.blocks.notes import (
 )
 from bot.blocks.standing import card_standing_blocks
 from bot.blocks.team import who_knows_blocks
-from bot.domain.commands import SLACK, Match, recognise
+from bot.domain.commands import SLACK, YOU_ARE_WELCOME, Match, is_greeting, is_thanks, recognise
 from bot.domain.refs import Actor
 from bot.handlers.commands import run, subcommand_named, usage_lines
 from bot.handlers.common import (
@@ -45,17 +45,10 @@ from bot.handlers.common import (
 )
 
 HELP_WORDS: Final = frozenset({"help", "?", "usage"})
-# A hello on its own (often a new user's first DM) is answered with how to use Rapport, not
-# filed as a note about no one.
-_GREETING: Final = re.compile(
-    r"(?:hi+|hello|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening))"
-    r"(?:,? (?:there|rapport|bot|all|everyone|team))?(?:[\s!.,]|:[a-z0-9_+-]+:|[:;]-?[)D])*",
-    re.IGNORECASE,
-)
 
 
 def _asks_for_help(text: str) -> bool:
-    return not text or text.lower().strip(" !.") in HELP_WORDS or bool(_GREETING.fullmatch(text))
+    return not text or text.lower().strip(" !.") in HELP_WORDS or is_greeting(text)
 
 
 def handle_text(
@@ -79,6 +72,10 @@ def handle_text(
         if _asks_for_help(text):
             if deps.answered.first_time(event_id):
                 reply("How to use Rapport", help_blocks(usage_lines()))
+            return
+        if is_thanks(text):
+            if deps.answered.first_time(event_id):
+                reply(YOU_ARE_WELCOME, [section(YOU_ARE_WELCOME)])
             return
         match = recognise(text) if source == "dm" else None
         if match is not None:

@@ -255,3 +255,22 @@ def test_a_note_that_starts_with_a_hello_is_still_a_note(
 ) -> None:
     assert "Saved" in say(slack, fake_slack, note).text_dump()
     assert notes(sessions) == 1
+
+
+@pytest.mark.parametrize("thanks", ["thanks!", "Thank you so much", "thx :pray:", "ok"])
+def test_a_thank_you_dm_is_answered_not_filed(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory, thanks: str
+) -> None:
+    """A reply to a reminder ("thanks!") was filed as a note about no one."""
+    assert "You're welcome" in say(slack, fake_slack, thanks).text_dump()
+    assert notes(sessions) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "says"), [("cadence Jane Doe", "every 30 days"), ("snooze Jane Doe", "how long")]
+)
+def test_a_dm_command_missing_its_last_part_says_what_it_needs(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory, text: str, says: str
+) -> None:
+    assert says in say(slack, fake_slack, text).text_dump()
+    assert notes(sessions) == 0
