@@ -412,6 +412,13 @@ def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
 
 
 def import_lines(summary: ImportSummary) -> Iterator[str]:
+    if summary.created + summary.merged + summary.skipped == 0:
+        # Not "Imported 1 record: 0 new contacts…" above it: that read as a success.
+        yield "Nothing would be imported." if summary.dry_run else "Nothing was imported."
+        if not summary.problems:
+            yield "  no contacts found in the file (no vCard cards, or no rows under a header)"
+        yield from _import_problems(summary)
+        return
     verb = "Would import" if summary.dry_run else "Imported"
     line = (
         f"{verb} {plural(summary.total, 'record')}: {plural(summary.created, 'new contact')}, "
@@ -422,23 +429,25 @@ def import_lines(summary: ImportSummary) -> Iterator[str]:
     if summary.notes or summary.loops:
         line += f", {plural(summary.notes, 'note')} and {plural(summary.loops, 'loop')} restored"
     yield line + "."
-    if summary.created + summary.merged + summary.skipped == 0:
-        yield "Nothing was imported."
-    for problem in summary.problems[:50]:
-        where = f"line {problem.line}: " if problem.line else ""
-        who = f"{problem.name}: " if problem.name else ""  # imported, without what it says
-        if problem.skipped:
-            yield f"  {where}skipped {problem.name + ': ' if problem.name else ''}{problem.message}"
-        else:
-            yield f"  {where}{who}{problem.message}"
-    if len(summary.problems) > 50:
-        yield f"  …and {len(summary.problems) - 50} more problems."
+    yield from _import_problems(summary)
     if summary.dry_run:
         for label, names in (("new", summary.new_contacts), ("updated", summary.updated_contacts)):
             if names:
                 more = f" and {len(names) - 20} more" if len(names) > 20 else ""
                 yield f"  {label}: {', '.join(names[:20])}{more}"
         yield "Dry run: nothing was changed."
+
+
+def _import_problems(summary: ImportSummary) -> Iterator[str]:
+    for problem in summary.problems[:50]:
+        where = f"line {problem.line}: " if problem.line else ""
+        who = f"{problem.name}: " if problem.name else ""  # imported, without what it says
+        if problem.skipped:
+            yield f"  {where}skipped {who}{problem.message}"
+        else:
+            yield f"  {where}{who}{problem.message}"
+    if len(summary.problems) > 50:
+        yield f"  …and {len(summary.problems) - 50} more problems."
 
 
 def workspace_lines(settings: WorkspaceSettings) -> Iterator[str]:
