@@ -127,3 +127,69 @@ def test_a_need_reads_as_a_sentence_about_its_person(
     assert "Sam is looking for a CTO" in out
     _, out, _ = run(capsys, "log", "--db", db, "coffee w/ Raj Patel and Mia Chen, hiring 4 SDRs")
     assert "Mentioned: hiring 4 SDRs" in out  # two people: whose need is not said
+
+
+def console_says(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *typed: str
+) -> str:
+    lines = iter([*typed, "quit"])
+
+    def answer(prompt: str = "") -> str:
+        print(prompt, end="")
+        return next(lines)
+
+    monkeypatch.setattr("builtins.input", answer)
+    code, out, _ = run(capsys, "console", "--db", db)
+    assert code == 0
+    return out
+
+
+@pytest.mark.parametrize(
+    "hello", ["hello", "Hi there!", "hey rapport", "good morning :wave:", "Hey there :)"]
+)
+def test_a_hello_in_the_console_is_answered_with_help_not_filed(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, hello: str
+) -> None:
+    out = console_says(db, capsys, monkeypatch, hello)
+    assert "Tell me what happened" in out and "Saved note" not in out
+
+
+@pytest.mark.parametrize("thanks", ["thanks", "Thank you so much!", "thx", "cheers :)", "ok"])
+def test_a_thank_you_in_the_console_is_answered_not_filed(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, thanks: str
+) -> None:
+    out = console_says(db, capsys, monkeypatch, thanks)
+    assert "You're welcome" in out and "Saved note" not in out
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "hi from Jane Doe at the expo, she wants a demo",
+        "thanks to Raj Patel for the intro to Mia Chen",
+        "ok call with Sam Lee about the renewal",
+    ],
+)
+def test_a_note_that_starts_like_a_hello_or_thanks_is_still_filed(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, note: str
+) -> None:
+    assert "Saved note #1" in console_says(db, capsys, monkeypatch, note)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("cadence Jane Doe", "cadence Jane Doe every 30 days"),
+        ("snooze Jane Doe", "Snooze whom, for how long?"),
+    ],
+)
+def test_a_command_missing_its_last_part_says_what_it_needs(
+    db: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    line: str,
+    says: str,
+) -> None:
+    """'cadence Jane Doe' was filed as a note about Jane Doe (and made her a contact)."""
+    out = console_says(db, capsys, monkeypatch, line)
+    assert says in out and "Saved note" not in out and "New contact" not in out

@@ -208,3 +208,37 @@ def test_input_that_ends_at_a_which_question_leaves_the_note_waiting(env: dict[s
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert 'Which "PK"?' in done.stdout and "Not saved yet" in done.stdout
+
+
+@pytest.mark.parametrize("then", ["", "quit\n"], ids=["input-ends", "next-line-is-quit"])
+def test_input_that_ends_at_forgets_question_keeps_the_contact(
+    env: dict[str, str], then: str
+) -> None:
+    """`forget NAME` piped into the console as its last line met a traceback (an EOFError from
+    "Forget …? [y/N]"); input that ends there is a no: the contact and their notes are kept."""
+    typed = "coffee with Jane Smith from Initrode\nforget Jane Smith\n" + then
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        env=env,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Forget Jane Smith" in done.stdout and "Kept." in done.stdout
+    card = rapport(env, "who", "Jane Smith")
+    assert card.returncode == 0 and "coffee with Jane Smith" in card.stdout
+
+
+def test_ctrl_d_at_forgets_question_keeps_the_contact(console: pexpect.spawn[str]) -> None:
+    console.sendline("coffee with Jane Smith")
+    console.expect_exact(PROMPT)
+    console.sendline("forget Jane Smith")
+    console.expect_exact("[y/N] ")
+    console.sendcontrol("d")
+    console.expect_exact("Kept.")
+    console.expect_exact(PROMPT)
+    console.sendline("who Jane Smith")
+    console.expect_exact("coffee with Jane Smith")

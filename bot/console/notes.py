@@ -117,11 +117,7 @@ def _forget(args: argparse.Namespace, rapport: Rapport, actor: Actor, out: Outpu
                 file=sys.stderr,
             )
             return EXIT_USER_ERROR
-        answer = input(
-            f"Forget {contact.display_name}, the notes you can see only about them, their loops "
-            "and occasions? This cannot be undone. [y/N] "
-        )
-        if answer.strip().lower() not in {"y", "yes"}:
+        if not confirmed(forget_question(contact.display_name), input):
             print("Kept.")
             return 0
     change: ContactChange = rapport.contacts.forget(actor=actor, contact_id=contact.id)
@@ -171,6 +167,23 @@ def card_interactively(
         if chosen is None:
             raise
         return rapport.recall.card(actor=actor, contact_id=chosen)
+
+
+def forget_question(name: str) -> str:
+    return (
+        f"Forget {name}, the notes you can see only about them, their loops and occasions? "
+        "This cannot be undone. [y/N] "
+    )
+
+
+def confirmed(question: str, ask: Callable[[str], str]) -> bool:
+    """A yes/no question; input that ends (Ctrl-D, a pipe run dry) or Ctrl-C is a no."""
+    try:
+        answer = ask(question)
+    except (EOFError, KeyboardInterrupt):
+        print()  # end the question's line
+        return False
+    return answer.strip().lower() in {"y", "yes"}
 
 
 def _ask(ambiguity: Ambiguity, ask: Callable[[str], str]) -> int | None:
@@ -399,6 +412,13 @@ def who_knows_lines(result: WhoKnows, out: Output) -> Iterator[str]:
 
 
 def import_lines(summary: ImportSummary) -> Iterator[str]:
+    if summary.created + summary.merged + summary.skipped == 0:
+        # Not "Imported 1 record: 0 new contacts…" above it: that read as a success.
+        yield "Nothing would be imported." if summary.dry_run else "Nothing was imported."
+        if not summary.problems:
+            yield "  no contacts found in the file (no vCard cards, or no rows under a header)"
+        yield from _import_problems(summary)
+        return
     verb = "Would import" if summary.dry_run else "Imported"
     line = (
         f"{verb} {plural(summary.total, 'record')}: {plural(summary.created, 'new contact')}, "
@@ -409,23 +429,25 @@ def import_lines(summary: ImportSummary) -> Iterator[str]:
     if summary.notes or summary.loops:
         line += f", {plural(summary.notes, 'note')} and {plural(summary.loops, 'loop')} restored"
     yield line + "."
-    if summary.created + summary.merged + summary.skipped == 0:
-        yield "Nothing was imported."
-    for problem in summary.problems[:50]:
-        where = f"line {problem.line}: " if problem.line else ""
-        who = f"{problem.name}: " if problem.name else ""  # imported, without what it says
-        if problem.skipped:
-            yield f"  {where}skipped {problem.name + ': ' if problem.name else ''}{problem.message}"
-        else:
-            yield f"  {where}{who}{problem.message}"
-    if len(summary.problems) > 50:
-        yield f"  …and {len(summary.problems) - 50} more problems."
+    yield from _import_problems(summary)
     if summary.dry_run:
         for label, names in (("new", summary.new_contacts), ("updated", summary.updated_contacts)):
             if names:
                 more = f" and {len(names) - 20} more" if len(names) > 20 else ""
                 yield f"  {label}: {', '.join(names[:20])}{more}"
         yield "Dry run: nothing was changed."
+
+
+def _import_problems(summary: ImportSummary) -> Iterator[str]:
+    for problem in summary.problems[:50]:
+        where = f"line {problem.line}: " if problem.line else ""
+        who = f"{problem.name}: " if problem.name else ""  # imported, without what it says
+        if problem.skipped:
+            yield f"  {where}skipped {who}{problem.message}"
+        else:
+            yield f"  {where}{who}{problem.message}"
+    if len(summary.problems) > 50:
+        yield f"  …and {len(summary.problems) - 50} more problems."
 
 
 def workspace_lines(settings: WorkspaceSettings) -> Iterator[str]:

@@ -23,6 +23,8 @@ from bot.console.args import HelpShown, build_parser
 from bot.console.notes import (
     card_interactively,
     card_lines,
+    confirmed,
+    forget_question,
     log_interactively,
     log_lines,
     recall_lines,
@@ -30,7 +32,15 @@ from bot.console.notes import (
 )
 from bot.console.output import Output
 from bot.console.run import run_command
-from bot.domain.commands import CONSOLE, Match, parse_fading_words, recognise
+from bot.domain.commands import (
+    CONSOLE,
+    YOU_ARE_WELCOME,
+    Match,
+    is_greeting,
+    is_thanks,
+    parse_fading_words,
+    recognise,
+)
 from bot.domain.errors import RapportError, UserInputError
 from bot.domain.notes import ContactChange
 
@@ -140,6 +150,12 @@ class _Session:
         match = recognise(line)
         if match is not None:
             return self.command(match, out)
+        if is_greeting(line):
+            out.print(HELP)
+            return None
+        if is_thanks(line):
+            out.print(YOU_ARE_WELCOME)
+            return None
         rapport, actor = self.rapport, self.actor
         if rapport.team.who_knows_subject(line) is not None:
             answer = rapport.team.who_knows(actor=actor, query=line)
@@ -218,8 +234,7 @@ class _Session:
 
     def forget(self, name: str, out: Output) -> None:
         contact = self.rapport.contacts.forget_preview(actor=self.actor, name=name)
-        answer = self.read(f"Forget {contact.display_name} and every note only about them? [y/N] ")
-        if answer.strip().lower() in {"y", "yes"}:
+        if confirmed(forget_question(contact.display_name), self.read):
             out.print(self.rapport.contacts.forget(actor=self.actor, contact_id=contact.id).summary)
         else:
             out.print("Kept.")

@@ -152,6 +152,9 @@ class Command:
     where: frozenset[str] = EVERYWHERE
     aliases: tuple[str, ...] = ()
     needs: str | None = None  # what must follow the word ("a name"); None: nothing must
+    # A rest that is this command with a part missing ("cadence Jane", "snooze Jane"): still the
+    # command, which says what it needs, rather than a note about Jane that says "cadence".
+    partial: Takes | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -168,8 +171,8 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("unfocus", a_name, needs="a name"),
     Command("next", nothing),
     Command("review", review_words),
-    Command("cadence", cadence_words),
-    Command("snooze", snooze_words, needs="a name and how long"),
+    Command("cadence", cadence_words, partial=a_name),
+    Command("snooze", snooze_words, needs="a name and how long", partial=a_name),
     Command("settings", settings_words),
     Command("due", nothing),
     Command("who-knows", anything, needs="a company, role or topic"),
@@ -227,6 +230,34 @@ def recognise(line: str) -> Match | None:
     if command is None:
         return None
     rest = rest.strip()
-    if command.takes(rest) or (not rest and command.needs) or rest.startswith("--"):
+    incomplete = (not rest and command.needs) or (command.partial and command.partial(rest))
+    if command.takes(rest) or incomplete or rest.startswith("--"):
         return Match(command=command, word=word.casefold(), rest=rest)
     return None
+
+
+# Chat that is not a note: a hello on its own (often a new user's first words) gets the help
+# text; a thank-you (a reply to a reminder) a short answer. Neither is filed about no one.
+_POLITE_TAIL: Final = r"(?:,? (?:there|rapport|bot|all|everyone|team|so much|a lot|again))?"
+_PUNCTUATION_AND_EMOJI: Final = r"(?:[\s!.,]|:[a-z0-9_+-]+:|[:;]-?[)D]|<3)*"
+_GREETING: Final = re.compile(
+    r"(?:hi+|hello|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening))"
+    + _POLITE_TAIL
+    + _PUNCTUATION_AND_EMOJI,
+    re.IGNORECASE,
+)
+_THANKS: Final = re.compile(
+    r"(?:thanks|thank you|thx|ty|cheers|great|perfect|awesome|cool|ok(?:ay)?|got it)"
+    + _POLITE_TAIL
+    + _PUNCTUATION_AND_EMOJI,
+    re.IGNORECASE,
+)
+YOU_ARE_WELCOME: Final = "You're welcome! Tell me what happened any time, or ask me something."
+
+
+def is_greeting(line: str) -> bool:
+    return _GREETING.fullmatch(line.strip()) is not None
+
+
+def is_thanks(line: str) -> bool:
+    return _THANKS.fullmatch(line.strip()) is not None

@@ -396,7 +396,8 @@ def whose_turn(facts: Facts) -> Turn:
     if waiting:
         return Turn(THEIRS, f"{first}'s turn: {theirs}.")
     if facts.last_at is None:
-        return Turn(NOBODY, f"Nothing logged with {facts.name} yet.")
+        # The facts are the viewer's own: teammates' notes may sit right below this line.
+        return Turn(NOBODY, f"You haven't logged anything with {first} yet.")
     when = _days_ago(days_between(facts.last_at, facts.now))
     said = f"{facts.last_kind}, {when}" if facts.last_kind else when
     if facts.last_initiator == "them":

@@ -11,6 +11,7 @@ note once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -27,7 +28,7 @@ from bot.blocks.notes import (
 )
 from bot.blocks.standing import card_standing_blocks
 from bot.blocks.team import who_knows_blocks
-from bot.domain.commands import SLACK, Match, recognise
+from bot.domain.commands import SLACK, YOU_ARE_WELCOME, Match, is_greeting, is_thanks, recognise
 from bot.domain.refs import Actor
 from bot.handlers.commands import run, subcommand_named, usage_lines
 from bot.handlers.common import (
@@ -43,7 +44,11 @@ from bot.handlers.common import (
     strip_mention,
 )
 
-HELP_WORDS: Final = frozenset({"help", "?", "hi", "hello", "usage"})
+HELP_WORDS: Final = frozenset({"help", "?", "usage"})
+
+
+def _asks_for_help(text: str) -> bool:
+    return not text or text.lower().strip(" !.") in HELP_WORDS or is_greeting(text)
 
 
 def handle_text(
@@ -55,23 +60,29 @@ def handle_text(
     source: str,
     event_id: str | None,
     reply: Reply,
+    statement: bool = False,
 ) -> None:
-    """The shared conversation: help, a question to recall, or a note to log."""
+    """The shared conversation: help, a question to recall, or a note to log. A `statement`
+    (a `/me …` message: words about oneself) is never read as a question."""
     with friendly_errors(reply):
         actor = prepare_actor(deps, client, actor)
         text = from_slack(raw_text, user_name=names_via(deps, client)).strip()
         tz = deps.tz_for(actor.user_id)
         now = deps.now()
-        if not text or text.lower().strip(" !.") in HELP_WORDS:
+        if _asks_for_help(text):
             if deps.answered.first_time(event_id):
                 reply("How to use Rapport", help_blocks(usage_lines()))
+            return
+        if is_thanks(text):
+            if deps.answered.first_time(event_id):
+                reply(YOU_ARE_WELCOME, [section(YOU_ARE_WELCOME)])
             return
         match = recognise(text) if source == "dm" else None
         if match is not None:
             if deps.answered.first_time(event_id):
                 _command(deps, client, match, actor=actor, reply=reply, event_id=event_id)
             return
-        if deps.rapport.notes.is_question(text):
+        if not statement and deps.rapport.notes.is_question(text):
             if not deps.answered.first_time(event_id):
                 return
             subject = deps.rapport.team.who_knows_subject(text)  # "who knows someone at Globex?"
@@ -168,9 +179,27 @@ def answer_later(
             source=source,
             event_id=event_id,
             reply=reply,
+            statement=event.get("subtype") == "me_message",
         ),
         reply=reply,
     )
+
+
+# Slack's classic uploads put its own sentence in `text`; the person's words are the comment.
+_CLASSIC_UPLOAD: Final = re.compile(
+    r"<@[UW][A-Z0-9]+(?:\|[^>]*)?> uploaded a file: <[^>]*>(?: and commented: (?P<comment>.*))?",
+    re.DOTALL,
+)
+
+
+def caption(event: Mapping[str, Any]) -> str:
+    """What the person wrote with a message: its text, or a classic upload's comment only."""
+    text = str(event.get("text") or "")
+    if event.get("subtype") == "file_share":
+        classic = _CLASSIC_UPLOAD.fullmatch(text.strip())
+        if classic is not None:
+            return classic.group("comment") or ""
+    return text
 
 
 def register(app: App, deps: Deps) -> None:
@@ -185,7 +214,7 @@ def register(app: App, deps: Deps) -> None:
         def reply(text: str, blocks: list[Block] | None) -> None:
             client.chat_postMessage(channel=channel, text=text, blocks=blocks, unfurl_links=False)
 
-        text = str(event.get("text") or "")
+        text = caption(event)
         if event.get("subtype") == "file_share" and not text.strip():
             # A file alone: nothing to file, but say so rather than stay silent.
             if deps.answered.first_time(body.get("event_id")):

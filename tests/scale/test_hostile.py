@@ -27,6 +27,7 @@ from bot.blocks.ids import (
     ACTION_RECALL_PAGE_PREFIX,
     ACTION_SNOOZE,
     ACTION_UNDO,
+    VIEW_SAVE_NOTE,
 )
 from tests.scale.conftest import count, serve_app
 from tests.slack.fakeslack import FakeSlack, running_fake_slack
@@ -37,6 +38,7 @@ from tests.slack.payloads import (
     dm,
     event_envelope,
     sign,
+    view_submission,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -211,6 +213,43 @@ def test_malformed_events_and_interactions_never_answer_500(
     fake.settle(0.3)
     assert count(db_url, "SELECT count(*) FROM note") == 0
     no_errors_told(fake)
+    still_serves(sender, fake)
+
+
+def _without_view_type() -> dict[str, object]:
+    payload = view_submission(VIEW_SAVE_NOTE, {"note": "met Jane Doe, she wants a shelter dog"})
+    del payload["view"]["type"]
+    return payload
+
+
+# Signed, and JSON objects, but not what Slack sends: bolt would index what isn't there.
+BAD_INTERACTIONS = [
+    pytest.param({**block_action(ACTION_UNDO, "1"), "actions": []}, id="actions-empty"),
+    pytest.param({**block_action(ACTION_UNDO, "1"), "actions": [{}]}, id="action-no-action-id"),
+    pytest.param(
+        {**block_action(ACTION_UNDO, "1"), "actions": [{"action_id": 7}]}, id="action-id-a-number"
+    ),
+    pytest.param(_without_view_type(), id="view-submission-no-view-type"),
+    pytest.param({**_without_view_type(), "view": None}, id="view-submission-no-view"),
+    pytest.param({**_without_view_type(), "type": "view_closed"}, id="view-closed-no-view-type"),
+    pytest.param({**block_action(ACTION_UNDO, "1"), "type": 5}, id="type-a-number"),
+    pytest.param({**block_action(ACTION_UNDO, "1"), "user": {}}, id="user-without-id"),
+]
+
+
+@pytest.mark.slow  # each case on a fresh server
+@pytest.mark.parametrize("payload", BAD_INTERACTIONS)
+def test_a_malformed_interaction_is_a_400_and_stores_nothing(
+    served: tuple[SlackSender, FakeSlack, str], payload: dict[str, object]
+) -> None:
+    """A signed interaction Slack would never send is the client's error (400), not ours (a
+    500 from bolt indexing `actions[0]` or `view.type`), and nothing is filed or answered."""
+    sender, fake, db_url = served
+    answer = sender.interact(payload)
+    assert answer.status == 400, answer
+    fake.settle(0.3)
+    assert count(db_url, "SELECT count(*) FROM note") == 0
+    assert fake.calls("response_url") == [] and fake.calls("chat.postMessage") == []
     still_serves(sender, fake)
 
 

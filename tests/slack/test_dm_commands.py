@@ -4,6 +4,10 @@ starts with a command's word is still a note. Also the DMs that used to vanish: 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 from sqlmodel import func, select
 
@@ -165,3 +169,108 @@ def test_a_retried_dm_command_is_answered_once(slack: SlackSender, fake_slack: F
     assert slack.event(event, event_id="EvLOOPS", retry_num=1).status == 200
     fake_slack.settle(0.4)
     assert len(fake_slack.calls("chat.postMessage")) == 2
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "slack"
+
+
+def real_event_in_a_dm(name: str) -> dict[str, Any]:
+    """A message event as another project recorded it from Slack (tests/fixtures/SOURCES.md),
+    every field kept, moved into Alice's DM with the bot."""
+    loaded: dict[str, Any] = json.loads((FIXTURES / name).read_text())
+    event: dict[str, Any] = loaded.get("event", loaded)
+    return {**event, "channel_type": "im", "channel": "DUALICE", "user": "UALICE"}
+
+
+def answer_to(slack: SlackSender, fake: FakeSlack, event: dict[str, Any]) -> Call:
+    before = len(fake.calls("chat.postMessage"))
+    assert slack.event(event).status == 200
+    return fake.wait_for("chat.postMessage", before + 1)[-1]
+
+
+def stored_texts(sessions: SessionFactory) -> list[str]:
+    with sessions() as session:
+        return [n.text for n in session.exec(select(Note)).all()]
+
+
+def test_a_classic_upload_files_only_the_persons_comment(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory
+) -> None:
+    """slack-go's recorded classic upload: `text` is Slack's own sentence ("<@U…> uploaded a
+    file: <…|test.txt> and commented: test comment here"); only the comment is the person's."""
+    answer = answer_to(slack, fake_slack, real_event_in_a_dm("message-file_share.json"))
+    assert answer.params.get("channel") == "DUALICE"
+    assert stored_texts(sessions) == ["test comment here"]
+    assert "uploaded a file" not in answer.text_dump()
+
+
+def test_a_classic_upload_without_a_comment_is_answered_not_filed(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory
+) -> None:
+    event = real_event_in_a_dm("message-file_share.json")
+    event["text"] = event["text"].split(" and commented:")[0]
+    answer = answer_to(slack, fake_slack, event)
+    assert "can't read files" in answer.text_dump()
+    assert notes(sessions) == 0
+
+
+def test_a_file_with_a_hello_is_answered_with_help(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory
+) -> None:
+    """bolt-python's recorded file_share event, captioned "Hi there!"."""
+    event = real_event_in_a_dm("event-message-file_share-with-files.json")
+    assert event["files"] and event["text"] == "Hi there!"
+    answer = answer_to(slack, fake_slack, event)
+    assert "How to use Rapport" in answer.text_dump()
+    assert notes(sessions) == 0
+
+
+def test_a_real_me_message_is_a_note_never_a_question(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory
+) -> None:
+    """slack-go's recorded `/me is doing that thing`: words about oneself, filed as a note (it
+    was searched for as a question because it starts with "is")."""
+    answer = answer_to(slack, fake_slack, real_event_in_a_dm("message-me_message.json"))
+    assert "Saved" in answer.text_dump()
+    assert stored_texts(sessions) == ["is doing that thing"]
+
+
+@pytest.mark.parametrize(
+    "hello",
+    ["Hi there!", "hey", "Hello, Rapport", "good morning :wave:", "hiii", "Hey there :)", "yo"],
+)
+def test_a_hello_on_its_own_is_answered_with_help(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory, hello: str
+) -> None:
+    assert "How to use Rapport" in say(slack, fake_slack, hello).text_dump()
+    assert notes(sessions) == 0
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["hi from Jane Doe at the expo, she wants a demo", "Hey Raj Patel called about the renewal"],
+)
+def test_a_note_that_starts_with_a_hello_is_still_a_note(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory, note: str
+) -> None:
+    assert "Saved" in say(slack, fake_slack, note).text_dump()
+    assert notes(sessions) == 1
+
+
+@pytest.mark.parametrize("thanks", ["thanks!", "Thank you so much", "thx :pray:", "ok"])
+def test_a_thank_you_dm_is_answered_not_filed(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory, thanks: str
+) -> None:
+    """A reply to a reminder ("thanks!") was filed as a note about no one."""
+    assert "You're welcome" in say(slack, fake_slack, thanks).text_dump()
+    assert notes(sessions) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "says"), [("cadence Jane Doe", "every 30 days"), ("snooze Jane Doe", "how long")]
+)
+def test_a_dm_command_missing_its_last_part_says_what_it_needs(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory, text: str, says: str
+) -> None:
+    assert says in say(slack, fake_slack, text).text_dump()
+    assert notes(sessions) == 0

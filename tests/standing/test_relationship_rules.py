@@ -376,7 +376,7 @@ W9 = OpenLoop("you_owe", "our W-9", NOW + timedelta(days=3, hours=1), ago(1))
         pytest.param(
             replace(JANE_WARM, last_at=None, first_at=None, in_recent=0, in_long=0),
             NOBODY,
-            "Nothing logged with Jane Doe yet.",
+            "You haven't logged anything with Jane yet.",
             id="never",
         ),
     ],

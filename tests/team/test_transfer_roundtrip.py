@@ -98,12 +98,20 @@ def test_rapport_import_names_what_it_skipped_and_fails_when_nothing_was_importe
     groups = FIXTURES / "vcard" / "apple-addressbook-3.0-x-addressbookserver-group.vcf"
     code, out, _ = run(capsys, "import", "--db", db, str(groups))
     assert code == 1
-    assert "Nothing was imported." in out
+    # Only that: an "Imported 1 record: 0 new contacts, …" line above it read as a success.
+    assert out.startswith("Nothing was imported.\n") and "Imported" not in out
     assert "line 1: skipped Shared Group: a group, not a person" in out
 
     empty = tmp_path / "empty.vcf"
     empty.write_bytes(b"")
-    assert run(capsys, "import", "--db", db, str(empty))[0] == 1
+    code, out, _ = run(capsys, "import", "--db", db, str(empty))
+    assert code == 1 and "no contacts found in the file" in out
+    words = tmp_path / "words.vcf"
+    words.write_text("hello world\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", "--db", db, str(words))
+    assert code == 1 and out.startswith("Nothing was imported.") and "no contacts found" in out
+    code, out, _ = run(capsys, "import", "--db", db, "--dry-run", str(groups))
+    assert code == 1 and out.startswith("Nothing would be imported.")
 
     mixed = FIXTURES / "vcard" / "rfc6350-4.0-kind-group-members.vcf"
     code, out, _ = run(capsys, "import", "--db", db, str(mixed))

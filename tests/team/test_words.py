@@ -191,10 +191,13 @@ def test_a_teammates_card_never_says_no_interactions_above_their_notes(
     rapport.notes.log(actor=BOB, text="called Jane Doe", at=days_ago(2))
     card = rapport.recall.card(actor=ANA, name="Jane Doe")
     assert len(card.timeline) == 2
-    assert "no interactions" not in slack_text(card_blocks(card, tz="UTC", now=NOW))
+    shown = slack_text(card_blocks(card, tz="UTC", now=NOW))
+    assert "no interactions" not in shown and "Nothing logged" not in shown
+    assert "You haven't logged anything with Jane yet" in shown  # ana's own part, in her words
     run(capsys, "log", "--db", db, "--as", "bob", "coffee with Raj Patel")
     code, out, _ = run(capsys, "who", "--db", db, "--as", "ana", "Raj Patel")
-    assert code == 0 and "coffee with Raj Patel" in out and "no interactions" not in out
+    assert code == 0 and "coffee with Raj Patel" in out
+    assert "no interactions" not in out and "Nothing logged" not in out
 
 
 # --- sympathy -----------------------------------------------------------------------------------
