@@ -115,6 +115,9 @@ def test_merge_and_forget_summaries_agree_with_their_counts(rapport: Rapport) ->
     forgot = rapport.contacts.forget(actor=ANA, name="Jane Doe")
     assert "2 notes, 1 loop and 0 occasions erased" in forgot.summary
     assert not DISAGREE.search(merged.summary + forgot.summary)
+    rapport.notes.log(actor=ANA, text="Raj Patel's birthday is 3 May")
+    one = rapport.contacts.forget(actor=ANA, name="Raj Patel")
+    assert "1 note, 0 loops and 1 occasion erased" in one.summary, one.summary
 
 
 # --- You know -----------------------------------------------------------------------------------
