@@ -11,6 +11,7 @@ person). `what` is short and normalised so that a loop and its settlement read a
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -708,8 +709,11 @@ def _co_subjects(doc: Doc, names: Names, cs: int, pos: int, person: str | None) 
     each owed the same thing."""
     if person is None:
         return []
+    # the mention nearest the verb: "w/ Max + Jürgen Bauer. max and jürgen both need" is the
+    # second "jürgen", whose co-subject is the second "max"
     span = next(
-        (s for s in names.spans if cs <= s.start < pos and doc.restore(s.name) == person), None
+        (s for s in reversed(names.spans) if cs <= s.start < pos and doc.restore(s.name) == person),
+        None,
     )
     out: list[str] = []
     first = span
@@ -725,7 +729,9 @@ def _co_subjects(doc: Doc, names: Names, cs: int, pos: int, person: str | None) 
             first = span
     # "called Max and Jürgen needs …": Max is whom we called, not a second subject
     head = doc.text[: first.start].rstrip() if first is not None else ""
-    return out if not head or head[-1] in ".!?;:\n—–-(" else []
+    # an emoji ends a sentence as a full stop does: "pilot on 2 lines 👍 max and jürgen both need"
+    ends = not head or head[-1] in ".!?;:\n—–-(" or unicodedata.category(head[-1]) == "So"
+    return out if ends else []
 
 
 _THEN_THING_RE = re.compile(
