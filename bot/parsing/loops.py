@@ -432,15 +432,17 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     o = obj_at(doc, names, pos)
     span = names.by_start.get(_skip_spaces(doc.text, pos))
+    owner: Obj | None = None
     if o is not None and span is not None and span.possessive:
-        o = None  # "sent Aga's profile to Mehmet": Aga's is whose profile, not whom it went to
+        owner, o = o, None  # "sent Aga's profile to Mehmet": whose profile, not whom it went to
     if o is not None:
         pos = o.end
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     what_raw, to = _split_to_recipient(doc, names, pos, end)
     what = _AT_TIME_RE.sub("", _tidy(doc, what_raw))  # "sent it at 4pm": when, not what
     if o is None or o.kind == "me":
-        o = to or o
+        # "sent kazuhiro's card + flowers": with nobody else named, it went to its owner
+        o = to or o or (owner if verb in _GIFT_SENDS else None)
     person = o.name if o is not None and o.kind == "name" else None
     if not what or what.lower() in ("me", "us", "him", "her", "them"):
         bare = _BARE_WHAT.get(verb)
@@ -448,6 +450,9 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
     return what, person
 
 
+# Verbs by which a thing of someone's reaches them ("sent Lan's gift"); "forwarded Tom's email"
+# or "shared Aga's profile" pass it on to someone else.
+_GIFT_SENDS = words("sent send mailed delivered dropped")
 _AT_TIME_RE = re.compile(r"\s+at\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?$", re.IGNORECASE)
 
 
@@ -1508,7 +1513,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
     r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
-    r"|(?P<offto>\b(?:off|(?:went|gone)\s+out)(?=\s+to\s))"
+    r"|(?P<offto>\b(?:off|(?:went|gone)(?:\s+out)?)(?=\s+to\s))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
@@ -1714,13 +1719,15 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
             person = doc.restore(first.name)
             cs = first.end + (2 if first.possessive else 0)
     verb = m.group(0).lower()
-    if verb == "in" and not _IN_AS_DONE_RE.match(doc.text, m.end()):
+    if verb == "in" and not _in_as_done(doc.text, m.end()):
         return []  # "in person", "in March": only "term sheet in 🔥", "refs in ✅"
     if _NOT_YET_RE.search(doc.text, max(cs, m.start() - 16), m.start()):
         return []  # "deck almost done", "LOI nearly signed"
     what = _tidy(doc, doc.text[cs:what_end])
     what = re.sub(r"^(?:signed|countersigned)\s+", "", what, flags=re.IGNORECASE)
-    what = re.sub(r"\s+(?:is|are|was|were|has\s+been|have\s+been|got)$", "", what, flags=re.I)
+    what = re.sub(
+        r"\s+(?:is|are|was|were|has\s+been|have\s+been|has|have|had|got)$", "", what, flags=re.I
+    )
     if not what or len(what.split()) > 8 or what.lower() in _PRONOUN_WHATS:
         return []
     if not re.search(r"[^\W\d_]", what) or what.split()[0].lower() in _NOT_A_THING:
@@ -1762,10 +1769,21 @@ def _passive_over(
     return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
 
 
-# "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox"
+# "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox", "redlines are in —
+# mostly the liability cap", "abstract is in (LLM evals)": "in" with nothing after it but a stop,
+# a dash, an aside or any emoji; not "in person", "in March"
 _IN_AS_DONE_RE = re.compile(
-    r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
+    r"\s*(?:$|[.!,;(—–]|-\s|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
 )
+
+
+def _in_as_done(text: str, pos: int) -> bool:
+    if _IN_AS_DONE_RE.match(text, pos):
+        return True
+    rest = text[pos:].lstrip(" ")
+    return bool(rest) and unicodedata.category(rest[0]) == "So"
+
+
 _THING_SPLIT_RE = re.compile(r"\s+(?:\+|and)\s+|\s+&\s+(?=[a-z])")  # not "Kühne & Sohn"
 # A clause that starts with one of these is not a thing being handed over.
 _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're")
@@ -1899,8 +1917,13 @@ def _finished_there(rest: str) -> bool:
     """Nothing after the verb but a cheer, a time or another "and shared": the thing is done."""
     if _AND_VERB_RE.match(rest):
         return True
-    left = re.findall(r"[^\W\d_]+", rest.lower())
+    # an aside in brackets says more about the thing, not that it is still to come:
+    # "abstract is in (LLM evals for French models)", "his abstract is in 👌 (finally lol)"
+    left = re.findall(r"[^\W\d_]+", _ASIDE_RE.sub(" ", rest).lower())
     return all(w in _AFTERWORDS for w in left)
+
+
+_ASIDE_RE = re.compile(r"\([^()]*\)?")
 
 
 _THING_BEFORE_RE = re.compile(
