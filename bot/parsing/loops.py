@@ -529,9 +529,43 @@ def find_loops(
     found = later.deadlines(doc, hits, claimed, found, covered)
     found = _resolve_pronouns(doc, found, covered)
     found = later.antecedents(doc, names, found, _with_person)
+    found = _to_them(doc, names, found)
     found = _one_thing(doc, found)
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+# "them" alone may be their company ("Griet + her colleague … I owe them revised pricing"); "them
+# both", "each of them" count the people
+_THEM_RE = re.compile(r"\b(?:them\s+(?:both|all)|(?:both|all|each)\s+of\s+them)\b", re.I)
+_BOTH_RE = re.compile(r"^(?:(?:both|all|each)\s+of\s+them\s+|both\s+|all\s+)(?=\S)", re.I)
+_MOST_THEM = 4  # "them" for more people than this is a team, not a list of counterparts
+
+
+def _to_them(
+    doc: Doc, names: Names, found: list[tuple[_Found, int | None]]
+) -> list[tuple[_Found, int | None]]:
+    """ "call w/ Amira + Hossam … I owe them both the integration spec", "JP's doing MC, Rafa the
+    stream. owe each of them a run-of-show": what we owe "them both" is owed to each person the
+    note named before it, one loop each (a few people; more is a team)."""
+    out: list[tuple[_Found, int | None]] = []
+    for f, due in found:
+        if f.person is not None or f.direction is not Direction.YOU_OWE:
+            out.append((f, due))
+            continue
+        them = _THEM_RE.search(doc.text, doc.clause_start(f.start), f.end)
+        people: list[str] = []
+        if them is not None:
+            for sp in names.spans:
+                name = doc.restore(sp.name)
+                if sp.end <= them.start() and not sp.mention and name not in people:
+                    people.append(name)
+        if not 2 <= len(people) <= _MOST_THEM:
+            out.append((f, due))
+            continue
+        what = _BOTH_RE.sub("", f.what)  # "them both the integration spec"
+        out.extend((_Found(f.direction, what, p, f.start, f.end, f.generic), due) for p in people)
+    return out
 
 
 _THING_FILLER = words(
