@@ -914,6 +914,9 @@ def _one_loop(
             subj = _carried_subject(doc, names, m.start()) or Subject(Who.THEM)
         return _modal(doc, names, subj, pos, vp_end, weak=True)
     subj = subject_before(doc, names, m.start())
+    if kind == "weak" and m.group(0).lower() in ("we'd", "i'd"):
+        # "told him I'd send the cap table": the subject is in the trigger, whatever is before it
+        subj = Subject(Who.ME)
     if subj.who is Who.OTHER and kind == "weak":
         # "Bilal says his board will make a call": we hear it from Bilal
         subj = _says_speaker(doc, names, m.start()) or subj
