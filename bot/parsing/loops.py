@@ -435,6 +435,10 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
     owner: Obj | None = None
     if o is not None and span is not None and span.possessive:
         owner, o = o, None  # "sent Aga's profile to Mehmet": whose profile, not whom it went to
+    if o is not None and o.kind == "pronoun" and doc.text[pos : o.end].strip().lower() == "them":
+        to_them = _TO_SOMEONE_RE.match(doc.text, o.end)
+        if to_them is not None and obj_at(doc, names, to_them.end()) is not None:
+            o = None  # "get them to her by Friday": them is the things, her whom they go to
     if o is not None:
         pos = o.end
     pos = _eat_any(doc, pos, ("over", "along")) or pos
@@ -444,12 +448,15 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
         # "sent kazuhiro's card + flowers": with nobody else named, it went to its owner
         o = to or o or (owner if verb in _GIFT_SENDS else None)
     person = o.name if o is not None and o.kind == "name" else None
-    if not what or what.lower() in ("me", "us", "him", "her", "them"):
+    # "get them to her": the things, and her whom they go to
+    things_to = what.lower() == "them" and to is not None and to.kind != "me"
+    if not what or (what.lower() in ("me", "us", "him", "her", "them") and not things_to):
         bare = _BARE_WHAT.get(verb)
         return (bare, person) if bare else None
     return what, person
 
 
+_TO_SOMEONE_RE = re.compile(r"\s+(?:over\s+|back\s+)?to\s+", re.IGNORECASE)
 # Verbs by which a thing of someone's reaches them ("sent Lan's gift"); "forwarded Tom's email"
 # or "shared Aga's profile" pass it on to someone else.
 _GIFT_SENDS = words("sent send mailed delivered dropped")

@@ -62,3 +62,28 @@ NOT_EACH = [
 )
 def test_them_both(text: str, loops: list[tuple[str | None, str]]) -> None:
     assert owed(text) == loops
+
+
+THEM_THE_THINGS = [
+    (
+        "get-them-to-her",
+        "Ji-woo wants 3 customer refs, i said i'd get them to her by end of next week",
+        [(None, "3 customer refs")],
+    ),
+    (
+        "send-them-to-him",
+        "Omar asked for the case studies, will send them to him Friday",
+        [("Omar", "the case studies")],
+    ),
+    # not the class: "them" the people, and "them" sent to me (theirs to send)
+    ("send-them-the-deck", "call w/ Ana. I'll send them the deck", [(None, "the deck")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "loops"), [pytest.param(t, x, id=i) for i, t, x in THEM_THE_THINGS]
+)
+def test_them_before_to_someone_is_the_things(
+    text: str, loops: list[tuple[str | None, str]]
+) -> None:
+    assert owed(text) == loops
