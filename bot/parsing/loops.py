@@ -2030,9 +2030,11 @@ def _one_settle(
         o = obj_at(doc, names, pos)
         return Settlement(Direction.THEY_OWE, "a reply", o.name if o else None)
     if kind == "replied":
+        # "javier got back: LMIA timeline is 8–10 wks": the answer is about what follows
+        what = _reply_after_colon(doc, pos)
         if mine:
-            return Settlement(Direction.YOU_OWE, "a reply", None)
-        return Settlement(Direction.THEY_OWE, "a reply", subj.name)
+            return Settlement(Direction.YOU_OWE, what, None)
+        return Settlement(Direction.THEY_OWE, what, subj.name)
     if kind == "followed":
         if not mine:
             return None
@@ -2082,6 +2084,17 @@ def _one_settle(
             return None
         return Settlement(Direction.THEY_OWE, what, o.name)
     return None
+
+
+_AFTER_COLON_RE = re.compile(r"\s*:\s*(?P<what>[^,.;!?\n]{2,80})")
+
+
+def _reply_after_colon(doc: Doc, pos: int) -> str:
+    """ "got back: LMIA timeline is 8–10 wks" is a reply on the LMIA timeline, so it settles the
+    timeline owed as well as a bare answer; without a colon it is just a reply."""
+    m = _AFTER_COLON_RE.match(doc.text, pos)
+    about = _tidy(doc, m.group("what")) if m is not None else ""
+    return f"a reply on {about}" if about else "a reply"
 
 
 _GOT_OUT_RE = re.compile(

@@ -18,7 +18,15 @@ YOU, THEY = Direction.YOU_OWE, Direction.THEY_OWE
 # "went to Christos" reads as travel unless Christos is someone the workspace knows
 KNOWN = Knowledge(
     people=tuple(
-        KnownPerson(n) for n in ("Christos Antoniou", "Bao Tran", "Wale Ogun", "Kazuhiro Tanaka")
+        KnownPerson(n)
+        for n in (
+            "Christos Antoniou",
+            "Bao Tran",
+            "Wale Ogun",
+            "Kazuhiro Tanaka",
+            "Mehdi Rostami",
+            "Javier Soto",
+        )
     )
 )
 
@@ -57,6 +65,32 @@ SETTLED = [
 ]
 
 
+SETTLED += [
+    (
+        "called-then-date-then-with",
+        "called mehdi last fri w/ the feedback",
+        YOU,
+        "the feedback",
+        "mehdi",
+    ),
+    (
+        "called-on-day-with",
+        "called Mehdi on monday with the interview feedback",
+        YOU,
+        "the interview feedback",
+        "Mehdi",
+    ),
+    (
+        "got-back-colon",
+        "javier got back: LMIA timeline is 8 wks",
+        THEY,
+        "a reply on LMIA timeline is 8 wks",
+        "javier",
+    ),
+    ("got-back-bare", "Javier got back, all good", THEY, "a reply", "Javier"),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "direction", "what", "person"), [pytest.param(*c[1:], id=c[0]) for c in SETTLED]
 )
@@ -76,6 +110,10 @@ NOT_SETTLED = [
 @pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in NOT_SETTLED])
 def test_not_settled(text: str) -> None:
     assert settles(text) == (), settles(text)
+
+
+def test_a_call_with_someone_is_no_thing_delivered() -> None:
+    assert [x.what for x in settles("called Mehdi yesterday w/ Ana")] == ["a call"]
 
 
 def test_someone_elses_thing_passed_on_goes_to_whom_it_was_sent() -> None:
