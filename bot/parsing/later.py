@@ -195,9 +195,10 @@ def _first_gender(parts: list[str]) -> str | None:
 
 
 _COMING_RE = re.compile(
-    r"\s(?:is\s+|are\s+)?(?:coming(?:\s+through)?|on\s+(?:its|their)\s+way|due\s+back)\b",
+    r"\s(?:is\s+|are\s+)?(?:coming(?:\s+through)?|on\s+(?:its|their)\s+way|due(?:\s+back)?(?!\s+to\b))\b",
     re.IGNORECASE,
 )
+_OURS_HEAD_RE = re.compile(r"^(?P<what>(?:our|my)\s+[^\W\d_][\w\s'-]{0,40}?)(?:'s)?$", re.I)
 _NOT_OURS = frozenset("i we our my i'm we're it this that he she they".split())  # noqa: SIM905
 _HANDED_RE = re.compile(
     r"^\s*(?P<what>[^\W\d_][^,.;:!?\n]{0,50}?)\s+(?:sent|out|went\s+out|over)\s+to\s+$",
@@ -220,7 +221,9 @@ def coming(
             (
                 i
                 for i, h in enumerate(hits)
-                if m.end() <= h.start < ce
+                # "due Friday" is one date, its lead word "due" inside it
+                if m.start() <= h.start < ce
+                and h.end > m.end()
                 and i not in claimed
                 and h.error is None
                 and h.lean is not Lean.PAST
@@ -232,8 +235,13 @@ def coming(
         cs = doc.clause_start(m.start())
         head = doc.text[cs : m.start()].strip()
         person: str | None = None
-        if "due" in m.group(0).lower():
-            if head:
+        direction = Direction.THEY_OWE
+        ours = _OURS_HEAD_RE.match(head)
+        if "due" in m.group(0).lower() and ours is not None:
+            # "our response is due back 20.11.", "my draft's due Friday": ours to send
+            what, direction = ours.group("what"), Direction.YOU_OWE
+        elif "due" in m.group(0).lower():
+            if head or "back" not in m.group(0).lower():
                 continue
             prev = doc.clause_start(max(0, cs - 2))
             got = _handed(doc, names, prev, cs)
@@ -249,10 +257,10 @@ def coming(
                 person = doc.restore(inside[0].name)
                 what = doc.text[inside[0].end + 2 : m.start()].strip()
         words = what.lower().split()
-        if not words or len(words) > 6 or words[0] in _NOT_OURS:
+        if not words or len(words) > 6 or (words[0] in _NOT_OURS and ours is None):
             continue
         claimed.add(k)
-        out.append((Direction.THEY_OWE, doc.restore(what), person, cs, ce, k))
+        out.append((direction, doc.restore(what), person, cs, ce, k))
     return out
 
 
