@@ -42,6 +42,7 @@ _DEADLINE_HEAD_RE = re.compile(
 )
 _SUBJECT_RE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _OBJECT_RE = re.compile(r"\b(?:him|her)\b", re.IGNORECASE)
+_CARRIED_HEAD_RE = re.compile(r"^[\s,]*(?:and|&|\+|but|then|also)?[\s,]*$", re.IGNORECASE)
 _COORDINATED_RE = re.compile(r"^\s*(?:and|\+|&|,)\s*$")
 
 
@@ -102,6 +103,9 @@ def antecedents(
                 else (_SUBJECT_RE, _OBJECT_RE)
             )
             pronoun = first.search(doc.text, cs, f.end) or then.search(doc.text, cs, f.end)
+            if pronoun is None and _CARRIED_HEAD_RE.match(doc.text[cs : f.start]):
+                # "he wants a site visit, and needs our ISO cert by fri": the same "he"
+                pronoun = _carried_pronoun(doc, cs)
             person = _last_named(doc, names, pronoun) if pronoun is not None else None
             if person is not None:
                 f = with_person(f, person)
@@ -157,6 +161,20 @@ def _last_named(doc: Doc, names: Names, pronoun: re.Match[str]) -> str | None:
     if not _SUBJECT_HEAD_RE.match(head) and not _INTRODUCED_RE.search(head):
         return None
     return doc.restore(last.name)
+
+
+def _carried_pronoun(doc: Doc, cs: int) -> re.Match[str] | None:
+    """The he/she of the clauses before `cs` in its sentence (a few, nearest first)."""
+    end = cs
+    for _ in range(3):  # ", and" is a clause of its own; the bound keeps it linear
+        start = doc.clause_start(max(0, end - 2))
+        if start >= end or any(c in doc.text[start:end] for c in ".!?\n"):
+            return None
+        found = list(_SUBJECT_RE.finditer(doc.text, start, end))
+        if found:
+            return found[-1]
+        end = start
+    return None
 
 
 def _unless_main(doc: Doc, before: list[NameSpan], span: NameSpan) -> str | None:

@@ -76,6 +76,16 @@ DECIDED_BY_THE_NAME = [
     ),
 ]
 
+DECIDED_BY_THE_NAME += [
+    (
+        "a-second-verb-carries-the-he",
+        "call w/ Aylin Demir, she did the intro to Mostafa Saleh ✅ he wants a site visit, and "
+        "needs our ISO 27001 cert by fri",
+        YOU,
+        "Mostafa Saleh",
+    ),
+]
+
 NOT_DECIDED = [
     (
         "two-men-the-name-cannot-choose",
@@ -87,6 +97,12 @@ NOT_DECIDED = [
         "a-man-named-in-passing-by-his-possessive",
         "still nothing from Hendrik re Pieter's email. nudged him again, waiting on him",
         THEY,
+        None,
+    ),
+    (
+        "no-he-in-the-sentence-before",
+        "Aylin did the intro to Mostafa Saleh. and needs our ISO cert by fri",
+        YOU,
         None,
     ),
     (
