@@ -248,12 +248,17 @@ _END_RE = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?P<which>the\s+|this\s+|next\s+)?(?P<period>day|week|month)"
     r"|(?P<abbr>eod|eow|eom|cob|close\s+of\s+business))\b"
     # "by end of day tomorrow", "EOD tmrw": the end of tomorrow, not of today
-    r"(?P<tomorrow>\s+(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b)?",
+    r"(?P<tomorrow>\s+(?:tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b)?"
+    # "by EOD thurs", "COB on Friday": the end of that day, not of today
+    r"(?P<eod_wd>\s+(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon"
+    r"|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\b)?",
     _I,
 )
 _WEEKDAY_RE = re.compile(
     r"\b(?:(?P<mode>last|next|this\s+coming|coming|this)\s+)?(?P<wd>monday|tuesday|wednesday"
-    r"|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\b" + _PART,
+    r"|thursday|friday|saturday|sunday|mon|tues?|weds?|thu(?:rs?)?|fri|sat|sun)\b"
+    # "by fri next week": that day of next week, not this one
+    r"(?P<next_week>\s+next\s+(?:week|wk)\b)?" + _PART,
     _I,
 )
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
@@ -411,6 +416,9 @@ def _end(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | No
     period = (m.group("period") or "").lower()
     nxt = (m.group("which") or "").strip().lower() == "next"
     if abbr in ("eod", "cob") or abbr.startswith("close") or period == "day":
+        wd = (m.group("eod_wd") or "").split()
+        if wd and not m.group("tomorrow"):
+            return Lean.FUTURE, WeekdayRef(WEEKDAYS[wd[-1].lower()], "bare"), None
         return Lean.FUTURE, DayOffset(1 if m.group("tomorrow") else 0), None
     if abbr == "eow" or period == "week":
         return Lean.FUTURE, WeekRel(1 if nxt else 0, 4), None
@@ -423,6 +431,8 @@ def _weekday(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str 
     if not word.endswith("day") and not mode and not pre:
         return None  # "we sat down", "met Sun": short forms need "on", "next", "by"...
     wd = WEEKDAYS[word]
+    if m.group("next_week") and not mode:
+        return Lean.FUTURE, WeekRel(1, wd), None
     if mode == "last":
         return Lean.PAST, WeekdayRef(wd, "last"), None
     if mode in ("next", "coming", "this coming"):

@@ -42,6 +42,7 @@ class Gazetteer:
     languages: frozenset[str]
     roles: frozenset[str]
     zipf: dict[str, float]
+    genders: dict[str, str]  # folded given name -> "m" or "f", where Faker's locales agree
 
     def is_name_part(self, key: str) -> bool:
         return key in self.given or key in self.surnames
@@ -66,6 +67,7 @@ def gazetteer() -> Gazetteer:
         languages=frozenset(_lines("languages.txt")),
         roles=frozenset(_lines("roles.txt")),
         zipf=zipf,
+        genders={k: g for k, _, g in (x.rpartition(" ") for x in _lines("given_genders.txt"))},
     )
 
 
@@ -93,6 +95,20 @@ def is_role(key: str) -> bool:
     if key in roles:
         return True
     return any(key[k:] in roles for k in range(3, len(key) - 4))
+
+
+def gender_of(key: str) -> str | None:
+    """ "m" or "f" for a folded given name the lists agree on ("christos", "matilda"), else
+    None: most names in a note are someone's, but only some say whether "he" or "she" is meant."""
+    return gazetteer().genders.get(key)
+
+
+def is_given(key: str) -> bool:
+    return key in gazetteer().given
+
+
+def is_surname(key: str) -> bool:
+    return key in gazetteer().surnames
 
 
 def is_place(key: str) -> bool:

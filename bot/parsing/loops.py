@@ -11,6 +11,7 @@ person). `what` is short and normalised so that a loop and its settlement read a
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
@@ -431,22 +432,34 @@ def _send(doc: Doc, names: Names, verb: str, pos: int, end: int) -> tuple[str, s
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     o = obj_at(doc, names, pos)
     span = names.by_start.get(_skip_spaces(doc.text, pos))
+    owner: Obj | None = None
     if o is not None and span is not None and span.possessive:
-        o = None  # "sent Aga's profile to Mehmet": Aga's is whose profile, not whom it went to
+        owner, o = o, None  # "sent Aga's profile to Mehmet": whose profile, not whom it went to
+    if o is not None and o.kind == "pronoun" and doc.text[pos : o.end].strip().lower() == "them":
+        to_them = _TO_SOMEONE_RE.match(doc.text, o.end)
+        if to_them is not None and obj_at(doc, names, to_them.end()) is not None:
+            o = None  # "get them to her by Friday": them is the things, her whom they go to
     if o is not None:
         pos = o.end
     pos = _eat_any(doc, pos, ("over", "along")) or pos
     what_raw, to = _split_to_recipient(doc, names, pos, end)
     what = _AT_TIME_RE.sub("", _tidy(doc, what_raw))  # "sent it at 4pm": when, not what
     if o is None or o.kind == "me":
-        o = to or o
+        # "sent kazuhiro's card + flowers": with nobody else named, it went to its owner
+        o = to or o or (owner if verb in _GIFT_SENDS else None)
     person = o.name if o is not None and o.kind == "name" else None
-    if not what or what.lower() in ("me", "us", "him", "her", "them"):
+    # "get them to her": the things, and her whom they go to
+    things_to = what.lower() == "them" and to is not None and to.kind != "me"
+    if not what or (what.lower() in ("me", "us", "him", "her", "them") and not things_to):
         bare = _BARE_WHAT.get(verb)
         return (bare, person) if bare else None
     return what, person
 
 
+_TO_SOMEONE_RE = re.compile(r"\s+(?:over\s+|back\s+)?to\s+", re.IGNORECASE)
+# Verbs by which a thing of someone's reaches them ("sent Lan's gift"); "forwarded Tom's email"
+# or "shared Aga's profile" pass it on to someone else.
+_GIFT_SENDS = words("sent send mailed delivered dropped")
 _AT_TIME_RE = re.compile(r"\s+at\s+\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)?$", re.IGNORECASE)
 
 
@@ -523,9 +536,43 @@ def find_loops(
     found = later.deadlines(doc, hits, claimed, found, covered)
     found = _resolve_pronouns(doc, found, covered)
     found = later.antecedents(doc, names, found, _with_person)
+    found = _to_them(doc, names, found)
     found = _one_thing(doc, found)
     loops = _merge(found, hits, clock)
     return loops, [(f.start, f.end) for f, _ in found] + covered
+
+
+# "them" alone may be their company ("Griet + her colleague … I owe them revised pricing"); "them
+# both", "each of them" count the people
+_THEM_RE = re.compile(r"\b(?:them\s+(?:both|all)|(?:both|all|each)\s+of\s+them)\b", re.I)
+_BOTH_RE = re.compile(r"^(?:(?:both|all|each)\s+of\s+them\s+|both\s+|all\s+)(?=\S)", re.I)
+_MOST_THEM = 4  # "them" for more people than this is a team, not a list of counterparts
+
+
+def _to_them(
+    doc: Doc, names: Names, found: list[tuple[_Found, int | None]]
+) -> list[tuple[_Found, int | None]]:
+    """ "call w/ Amira + Hossam … I owe them both the integration spec", "JP's doing MC, Rafa the
+    stream. owe each of them a run-of-show": what we owe "them both" is owed to each person the
+    note named before it, one loop each (a few people; more is a team)."""
+    out: list[tuple[_Found, int | None]] = []
+    for f, due in found:
+        if f.person is not None or f.direction is not Direction.YOU_OWE:
+            out.append((f, due))
+            continue
+        them = _THEM_RE.search(doc.text, doc.clause_start(f.start), f.end)
+        people: list[str] = []
+        if them is not None:
+            for sp in names.spans:
+                name = doc.restore(sp.name)
+                if sp.end <= them.start() and not sp.mention and name not in people:
+                    people.append(name)
+        if not 2 <= len(people) <= _MOST_THEM:
+            out.append((f, due))
+            continue
+        what = _BOTH_RE.sub("", f.what)  # "them both the integration spec"
+        out.extend((_Found(f.direction, what, p, f.start, f.end, f.generic), due) for p in people)
+    return out
 
 
 _THING_FILLER = words(
@@ -708,8 +755,11 @@ def _co_subjects(doc: Doc, names: Names, cs: int, pos: int, person: str | None) 
     each owed the same thing."""
     if person is None:
         return []
+    # the mention nearest the verb: "w/ Max + Jürgen Bauer. max and jürgen both need" is the
+    # second "jürgen", whose co-subject is the second "max"
     span = next(
-        (s for s in names.spans if cs <= s.start < pos and doc.restore(s.name) == person), None
+        (s for s in reversed(names.spans) if cs <= s.start < pos and doc.restore(s.name) == person),
+        None,
     )
     out: list[str] = []
     first = span
@@ -725,7 +775,9 @@ def _co_subjects(doc: Doc, names: Names, cs: int, pos: int, person: str | None) 
             first = span
     # "called Max and Jürgen needs …": Max is whom we called, not a second subject
     head = doc.text[: first.start].rstrip() if first is not None else ""
-    return out if not head or head[-1] in ".!?;:\n—–-(" else []
+    # an emoji ends a sentence as a full stop does: "pilot on 2 lines 👍 max and jürgen both need"
+    ends = not head or head[-1] in ".!?;:\n—–-(" or unicodedata.category(head[-1]) == "So"
+    return out if ends else []
 
 
 _THEN_THING_RE = re.compile(
@@ -869,6 +921,9 @@ def _one_loop(
             subj = _carried_subject(doc, names, m.start()) or Subject(Who.THEM)
         return _modal(doc, names, subj, pos, vp_end, weak=True)
     subj = subject_before(doc, names, m.start())
+    if kind == "weak" and m.group(0).lower() in ("we'd", "i'd"):
+        # "told him I'd send the cap table": the subject is in the trigger, whatever is before it
+        subj = Subject(Who.ME)
     if subj.who is Who.OTHER and kind == "weak":
         # "Bilal says his board will make a call": we hear it from Bilal
         subj = _says_speaker(doc, names, m.start()) or subj
@@ -1502,7 +1557,7 @@ _SETTLE_RE = re.compile(
     r"|(?P<intro>\b(?:intro'd|introd|intro-ed|introduced|connected)\b)"
     r"|(?P<sent>\b(?:sent|emailed|mailed|forwarded|shared|gave|handed|passed|returned|delivered"
     r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
-    r"|(?P<offto>\b(?:off|(?:went|gone)\s+out)(?=\s+to\s))"
+    r"|(?P<offto>\b(?:off|(?:went|gone)(?:\s+out)?)(?=\s+to\s))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
     r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
@@ -1708,13 +1763,15 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
             person = doc.restore(first.name)
             cs = first.end + (2 if first.possessive else 0)
     verb = m.group(0).lower()
-    if verb == "in" and not _IN_AS_DONE_RE.match(doc.text, m.end()):
+    if verb == "in" and not _in_as_done(doc.text, m.end()):
         return []  # "in person", "in March": only "term sheet in 🔥", "refs in ✅"
     if _NOT_YET_RE.search(doc.text, max(cs, m.start() - 16), m.start()):
         return []  # "deck almost done", "LOI nearly signed"
     what = _tidy(doc, doc.text[cs:what_end])
     what = re.sub(r"^(?:signed|countersigned)\s+", "", what, flags=re.IGNORECASE)
-    what = re.sub(r"\s+(?:is|are|was|were|has\s+been|have\s+been|got)$", "", what, flags=re.I)
+    what = re.sub(
+        r"\s+(?:is|are|was|were|has\s+been|have\s+been|has|have|had|got)$", "", what, flags=re.I
+    )
     if not what or len(what.split()) > 8 or what.lower() in _PRONOUN_WHATS:
         return []
     if not re.search(r"[^\W\d_]", what) or what.split()[0].lower() in _NOT_A_THING:
@@ -1756,10 +1813,21 @@ def _passive_over(
     return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
 
 
-# "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox"
+# "term sheet in 🔥", "Arjun's refs in ✅", "Bao's pre-approval in my inbox", "redlines are in —
+# mostly the liability cap", "abstract is in (LLM evals)": "in" with nothing after it but a stop,
+# a dash, an aside or any emoji; not "in person", "in March"
 _IN_AS_DONE_RE = re.compile(
-    r"\s*(?:$|[.!,;✅✔☑👍🎉🔥🙌💪]|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
+    r"\s*(?:$|[.!,;(—–]|-\s|my\s+inbox|finally|today|at\s+last|now)", re.IGNORECASE
 )
+
+
+def _in_as_done(text: str, pos: int) -> bool:
+    if _IN_AS_DONE_RE.match(text, pos):
+        return True
+    rest = text[pos:].lstrip(" ")
+    return bool(rest) and unicodedata.category(rest[0]) == "So"
+
+
 _THING_SPLIT_RE = re.compile(r"\s+(?:\+|and)\s+|\s+&\s+(?=[a-z])")  # not "Kühne & Sohn"
 # A clause that starts with one of these is not a thing being handed over.
 _NOT_A_THING = words("i we i'm we're he she they it this that he's she's they're")
@@ -1893,8 +1961,13 @@ def _finished_there(rest: str) -> bool:
     """Nothing after the verb but a cheer, a time or another "and shared": the thing is done."""
     if _AND_VERB_RE.match(rest):
         return True
-    left = re.findall(r"[^\W\d_]+", rest.lower())
+    # an aside in brackets says more about the thing, not that it is still to come:
+    # "abstract is in (LLM evals for French models)", "his abstract is in 👌 (finally lol)"
+    left = re.findall(r"[^\W\d_]+", _ASIDE_RE.sub(" ", rest).lower())
     return all(w in _AFTERWORDS for w in left)
+
+
+_ASIDE_RE = re.compile(r"\([^()]*\)?")
 
 
 _THING_BEFORE_RE = re.compile(
@@ -1957,9 +2030,11 @@ def _one_settle(
         o = obj_at(doc, names, pos)
         return Settlement(Direction.THEY_OWE, "a reply", o.name if o else None)
     if kind == "replied":
+        # "javier got back: LMIA timeline is 8–10 wks": the answer is about what follows
+        what = _reply_after_colon(doc, pos)
         if mine:
-            return Settlement(Direction.YOU_OWE, "a reply", None)
-        return Settlement(Direction.THEY_OWE, "a reply", subj.name)
+            return Settlement(Direction.YOU_OWE, what, None)
+        return Settlement(Direction.THEY_OWE, what, subj.name)
     if kind == "followed":
         if not mine:
             return None
@@ -2009,6 +2084,17 @@ def _one_settle(
             return None
         return Settlement(Direction.THEY_OWE, what, o.name)
     return None
+
+
+_AFTER_COLON_RE = re.compile(r"\s*:\s*(?P<what>[^,.;!?\n]{2,80})")
+
+
+def _reply_after_colon(doc: Doc, pos: int) -> str:
+    """ "got back: LMIA timeline is 8–10 wks" is a reply on the LMIA timeline, so it settles the
+    timeline owed as well as a bare answer; without a colon it is just a reply."""
+    m = _AFTER_COLON_RE.match(doc.text, pos)
+    about = _tidy(doc, m.group("what")) if m is not None else ""
+    return f"a reply on {about}" if about else "a reply"
 
 
 _GOT_OUT_RE = re.compile(

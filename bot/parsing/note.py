@@ -36,6 +36,7 @@ from bot.parsing.people import (
     find_names,
     known_things,
     people,
+    repeated_lower,
     resolve_spans,
     without_teammates,
 )
@@ -93,6 +94,7 @@ def parse_body(
     resolve_spans(doc, spans, idx)
     found = organisations.find(doc, spans, things, idx)
     spans = without_teammates(doc, found.spans, idx)
+    spans = repeated_lower(doc, spans, SpanSet(date_spans))
     names = Names(spans, date_spans)
 
     occasions, used, problems = facts.occasions(doc, names, hits, clock)
@@ -198,6 +200,8 @@ class _SamePerson:
             for r in self._refs
             if low in (a.casefold() for a in r.aliases)
             or any(part.casefold().startswith(low) for part in _given_names(r))
+            # any whole word of the name, as people() folds it: "Huy" after "Đỗ Quang Huy"
+            or (" " in r.name and low in r.name.casefold().split())
         ]
         return matches[0] if len(set(matches)) == 1 else name
 

@@ -983,6 +983,62 @@ def resolve_spans(doc: Doc, spans: list[NameSpan], idx: Index) -> None:
             s.known = resolve(idx, s.name)
 
 
+# A name the note already gave, said again in lower case, is that person when it is rarer than
+# this ("javier", "sofía", "hyun-soo"); a commoner one ("max") only beside another name.
+_REPEAT_RARE = 4.0
+_LIST_WORDS = frozenset(("and", "&", "+", ","))
+
+
+def repeated_lower(doc: Doc, spans: list[NameSpan], date_spans: SpanSet) -> list[NameSpan]:
+    """ "the immigration lawyer Javier de la Fuente is handling it. waiting on javier for a
+    timeline", "w/ Max + Jürgen Bauer … max and jürgen both need": a person's first name, written
+    again in lower case later in the same note, is that person. Each such word becomes a span
+    under the name first written (so the loop, the contact and the reply are one person)."""
+    firsts: dict[str, NameSpan] = {}
+    for sp in spans:
+        if not sp.mention:
+            words_ = fold(doc.restore(sp.name)).split()
+            if words_:
+                firsts.setdefault(words_[0], sp)
+    if not firsts:
+        return spans
+    tokens = doc.tokens
+    taken = {k for sp in spans for k in range(sp.first, sp.last + 1)}
+    zipf = gazetteer().word_zipf
+    maybe: dict[int, tuple[NameSpan, bool]] = {}  # token -> (the person, rare enough alone)
+    for i, t in enumerate(tokens):
+        if i in taken or not t.text.islower() or date_spans.covers(t.start):
+            continue
+        key = fold(t.text)
+        first = firsts.get(key)
+        if first is None or first.start >= t.start or key in NOT_NAMES:
+            continue
+        z = zipf(key)
+        if z < VERY_COMMON_WORD:
+            maybe[i] = (first, z < _REPEAT_RARE)
+    if not maybe:
+        return spans
+
+    def beside_a_name(i: int) -> bool:
+        for a, b in ((i - 2, i - 1), (i + 2, i + 1)):
+            if (
+                0 <= a < len(tokens)
+                and tokens[b].lower in _LIST_WORDS
+                and (a in taken or (a in maybe and maybe[a][1]))
+            ):
+                return True
+        return False
+
+    added = [
+        NameSpan(
+            sp.name, tokens[i].start, tokens[i].end, i, i, tokens[i].possessive, False, sp.known
+        )
+        for i, (sp, rare) in maybe.items()
+        if rare or beside_a_name(i)
+    ]
+    return sorted(spans + added, key=lambda sp: sp.start)
+
+
 def without_teammates(doc: Doc, spans: list[NameSpan], idx: Index) -> list[NameSpan]:
     """Drop the teammates a note names beside a contact: "<@U01JESS> ran it", "Nina's doc has
     the list". A workspace member no contact stands for is on our side of the table; a note

@@ -63,7 +63,7 @@ def find(doc: Doc, names: Names) -> list[Settlement]:
         o = obj_at(doc, names, m.end())
         if o is None or o.kind == "me" or (o.kind == "pronoun" and verb not in ("told", "let")):
             continue  # "told her 👍" is the main person told
-        rest_at = o.end
+        rest_at = _past_dates(doc, names, o.end)  # "called mehdi last fri w/ the feedback"
         if verb in _WITH_VERBS:
             with_ = _WITH_THING_RE.match(text, rest_at)
             if (
@@ -97,6 +97,18 @@ def find(doc: Doc, names: Names) -> list[Settlement]:
             continue  # "told Omar about the offsite": news, not the answer owed
         out.append(Settlement(Direction.YOU_OWE, "a reply", o.name))
     return out
+
+
+def _past_dates(doc: Doc, names: Names, pos: int) -> int:
+    """After any date written at `pos` ("last fri", "on 3/4"): when it was, not what came."""
+    for _ in range(4):  # a date is a few words; the bound keeps it linear
+        while pos < len(doc.text) and doc.text[pos] == " ":
+            pos += 1
+        k = doc.token_index_at(pos)
+        if k is None or not names.dates.covers(doc.tokens[k].start):
+            return pos
+        pos = doc.tokens[k].end
+    return pos
 
 
 def _subject_word(doc: Doc, pos: int) -> str:

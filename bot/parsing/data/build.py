@@ -85,6 +85,45 @@ def _faker_people() -> tuple[set[str], set[str], set[str]]:
     return given, family, languages
 
 
+# A name is one gender's when Faker's locales list it that way at least this many times as often
+# as the other: "Andrea" (a man's name in Italy, a woman's elsewhere) is neither.
+GENDER_MAJORITY = 3
+
+
+def _faker_genders() -> list[str]:
+    """Given names Faker's locales list as men's or women's names: "christos m", "matilda f".
+    A pronoun in a note ("sending him a care pack") means the person it can be."""
+    person: Any = importlib.import_module("faker.providers.person")
+    counts: dict[str, list[int]] = {}
+    for info in pkgutil.iter_modules(person.__path__):
+        try:
+            mod = importlib.import_module(f"faker.providers.person.{info.name}")
+        except Exception:  # a locale that fails to import has nothing for us
+            continue
+        provider = getattr(mod, "Provider", None)
+        for attr in dir(provider):
+            if not attr.startswith(("first_name", "first_romanized")):
+                continue
+            side = 0 if attr.endswith("_male") else 1 if attr.endswith("_female") else None
+            if side is None:
+                continue
+            value = getattr(provider, attr)
+            for v in list(value) if isinstance(value, (dict, list, tuple)) else []:
+                raw = v[-1] if isinstance(v, tuple) else v  # ja_JP: (kanji, kana, romanized)
+                if not isinstance(raw, str):
+                    continue
+                key = fold(raw)
+                if key and all(("a" <= c <= "z") or c in "'- " for c in key):
+                    counts.setdefault(key, [0, 0])[side] += 1
+    out = []
+    for key, (male, female) in counts.items():
+        if male >= GENDER_MAJORITY * female:
+            out.append(f"{key} m")
+        elif female >= GENDER_MAJORITY * male:
+            out.append(f"{key} f")
+    return sorted(out)
+
+
 def _roles() -> set[str]:
     """What people do, as one word: the head nouns of Faker's English job titles."""
     job: Any = importlib.import_module("faker.providers.job")
@@ -170,6 +209,11 @@ def main() -> None:
     given, family, languages = _faker_people()
     _write("given_names.txt", sorted(given), "given names: Faker's person providers (MIT)")
     _write("surnames.txt", sorted(family), "surnames: Faker's person providers (MIT)")
+    _write(
+        "given_genders.txt",
+        _faker_genders(),
+        "given names listed as men's (m) or women's (f): Faker's person providers (MIT)",
+    )
     _write("languages.txt", sorted(languages), "language names: Faker en_* (MIT)")
     _write("roles.txt", sorted(_roles()), "words of job titles: Faker en_* job providers (MIT)")
     _write(
