@@ -686,6 +686,19 @@ def _extend_over_names(doc: Doc, names: Names, ce: int, starts: list[int]) -> in
     return ce
 
 
+# What a person asks *for* (not merely wants) that is ours to give when they ask it: "wants an
+# intro" may be a wish; "asked for an intro" was said to the author.
+_ASKING_RE = re.compile(
+    r"(?:(?:is|'s|are|'re)\s+)?(?:asked|asking|asks|requested|requests)\b", re.I
+)
+_GIVEN_ON_ASKING = words(
+    """
+    intro intros introduction introductions referral referrals recommendation recommendations
+    rec recs feedback advice pointers
+    """
+)
+
+
 def _request_is_ours(
     doc: Doc, hits: list[DateHit], starts: list[int], claimed: set[int], m: re.Match[str], ce: int
 ) -> bool:
@@ -700,6 +713,8 @@ def _request_is_ours(
         head.append(w)
     if not _DELIVERABLES.isdisjoint(head):
         return True
+    if _ASKING_RE.match(m.group(0)) and not _GIVEN_ON_ASKING.isdisjoint(head):
+        return True  # "she asked for an intro to a dentist": asked of us, ours to give
     i = _due_for(hits, starts, claimed, m.start(), m.start(), ce)
     # A day makes it a deadline on us; "wants a new job by March" is their own plan.
     return i is not None and not isinstance(hits[i].spec, (Fallback, MonthOffset))
