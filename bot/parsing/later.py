@@ -31,12 +31,15 @@ class Found(Protocol):
 F = TypeVar("F", bound=Found)
 
 # A clause that is only a deadline: "Due 20/10.", "deadline is thursday", "she needs it by the
-# 20th", "pay by end of next week".
+# 20th", "pay by end of next week", and a promise that names no thing ("he asked for the pricing,
+# will send by thu", "sending it over tomorrow").
 _DEADLINE_HEAD_RE = re.compile(
     r"^\s*(?:(?:the\s+)?deadline(?:'s|\s+is|:)?|due:?"
     r"|(?:she|he|they|[^\W\d_][\w'-]*)\s+(?:needs|wants|needed|wanted|expects)\s+"
     r"(?:it|them|that|those|this|these)"
-    r"|(?:pay|send|answer|reply|deliver|finish|submit|share)(?:\s+(?:it|them|her|him))?)?"
+    r"|(?:(?:I|we)?\s*(?:'ll|will|can|shall)\s+|(?:I'm|we're|I\s+am|we\s+are)\s+)?"
+    r"(?:pay|send|sending|answer|reply|deliver|finish|submit|share|sharing|get|getting)"
+    r"(?:\s+(?:it|them|her|him|that|this|over|across|out|back))*)?"
     r"\s*(?:by|before|on)?\s*$",
     re.IGNORECASE,
 )
