@@ -593,6 +593,9 @@ def _thing_words(what: str) -> set[str]:
     return out
 
 
+_THIRD_PERSON_RE = re.compile(r"\b(?:he|she|they)\b", re.IGNORECASE)
+
+
 def _one_thing(doc: Doc, found: list[tuple[_Found, int | None]]) -> list[tuple[_Found, int | None]]:
     """One thing owed said twice is one loop: "he asked for our cap table … I owe him the cap
     table next week", "drafting offer — promised Khoa the written offer by Thursday"; and a
@@ -612,6 +615,8 @@ def _one_thing(doc: Doc, found: list[tuple[_Found, int | None]]) -> list[tuple[_
                 and not g.generic
                 and len(f.what.split()) <= 2
                 and sum(doc.text.count(c, g.end, f.start) for c in ".!?\n") <= 1
+                # "she asked for the deck and he wants a demo": his request, not our promise
+                and _THIRD_PERSON_RE.search(doc.text, doc.clause_start(f.start), f.start) is None
             )
             if not same and not follows:
                 continue
