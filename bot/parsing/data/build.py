@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,19 @@ def _write(name: str, lines: list[str], source: str) -> None:
     print(f"{name}: {len(lines)} lines, {len(body.encode()) // 1024} KiB")
 
 
+def _faker_person_providers() -> Iterator[tuple[str, Any]]:
+    """(locale, Provider) of every Faker person locale that imports."""
+    person: Any = importlib.import_module("faker.providers.person")
+    for info in pkgutil.iter_modules(person.__path__):
+        try:
+            mod = importlib.import_module(f"faker.providers.person.{info.name}")
+        except Exception:  # a locale that fails to import has nothing for us
+            continue
+        yield info.name, getattr(mod, "Provider", None)
+
+
 def _faker_people() -> tuple[set[str], set[str], set[str]]:
     """Given names, surnames and language names of every Faker locale, in Latin script."""
-    person: Any = importlib.import_module("faker.providers.person")
     given: set[str] = set()
     family: set[str] = set()
     languages: set[str] = set()
@@ -46,12 +57,7 @@ def _faker_people() -> tuple[set[str], set[str], set[str]]:
     def latin(word: str) -> bool:
         return all(("a" <= c <= "z") or c in "'- " for c in word)
 
-    for info in pkgutil.iter_modules(person.__path__):
-        try:
-            mod = importlib.import_module(f"faker.providers.person.{info.name}")
-        except Exception:  # a locale that fails to import has nothing for us
-            continue
-        provider = getattr(mod, "Provider", None)
+    for locale, provider in _faker_person_providers():
         for attr in dir(provider):
             value = getattr(provider, attr)
             if isinstance(value, dict):
@@ -64,7 +70,7 @@ def _faker_people() -> tuple[set[str], set[str], set[str]]:
                     items.append(v)
                 elif isinstance(v, tuple):  # ja_JP pairs: (kanji, kana, romanized)
                     items.extend(x for x in v if isinstance(x, str))
-            if attr == "language_names" and info.name.startswith("en"):
+            if attr == "language_names" and locale.startswith("en"):
                 languages.update(fold(x) for x in items)
                 continue
             target = None
@@ -93,14 +99,8 @@ GENDER_MAJORITY = 3
 def _faker_genders() -> list[str]:
     """Given names Faker's locales list as men's or women's names: "christos m", "matilda f".
     A pronoun in a note ("sending him a care pack") means the person it can be."""
-    person: Any = importlib.import_module("faker.providers.person")
     counts: dict[str, list[int]] = {}
-    for info in pkgutil.iter_modules(person.__path__):
-        try:
-            mod = importlib.import_module(f"faker.providers.person.{info.name}")
-        except Exception:  # a locale that fails to import has nothing for us
-            continue
-        provider = getattr(mod, "Provider", None)
+    for _locale, provider in _faker_person_providers():
         for attr in dir(provider):
             if not attr.startswith(("first_name", "first_romanized")):
                 continue
