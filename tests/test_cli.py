@@ -193,3 +193,22 @@ def test_a_command_missing_its_last_part_says_what_it_needs(
     """'cadence Jane Doe' was filed as a note about Jane Doe (and made her a contact)."""
     out = console_says(db, capsys, monkeypatch, line)
     assert says in out and "Saved note" not in out and "New contact" not in out
+
+
+@pytest.mark.parametrize(
+    ("need", "sentence"),
+    [
+        ("open to intros", "Ravi is open to intros"),
+        ("keen to find a co-founder", "Ravi is keen to find a co-founder"),
+        ("on the hunt for an accountant", "Ravi is on the hunt for an accountant"),
+        ("shopping for a new CRM", "Ravi is shopping for a new CRM"),
+        ("in need of a lawyer", "Ravi is in need of a lawyer"),
+        ("wants a shelter dog", "Ravi wants a shelter dog"),
+        ("a shelter dog", "Ravi wants a shelter dog"),
+    ],
+)
+def test_a_need_reads_as_a_sentence_whatever_its_opening(need: str, sentence: str) -> None:
+    """ "Ravi got let go in the reorg, open to intros" was shown as "Ravi wants open to intros"."""
+    from bot.domain.humanize import need_sentence
+
+    assert need_sentence("Ravi", need) == sentence

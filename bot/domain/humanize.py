@@ -79,8 +79,30 @@ def local_datetime(when: datetime, tz: str) -> str:
 # A stored need starts with its own verb ("wants a shelter dog", "looking for a CTO", "hiring
 # 4 SDRs"), so a label before it stutters ("Wants: wants a shelter dog"); it reads as a sentence
 # with the person in front. Bare participles need their "is".
-_BARE_PARTICIPLE = ("looking ", "searching ", "hiring", "raising ", "seeking ", "trying ")
-_BARE_ADJECTIVE = ("keen on ", "interested in ", "in the market for ", "after ")
+_BARE_PARTICIPLE = (
+    "looking ",
+    "searching ",
+    "hiring",
+    "raising ",
+    "seeking ",
+    "trying ",
+    "shopping ",
+    "scouting ",
+    "hunting ",
+)
+_BARE_ADJECTIVE = (
+    "keen on ",
+    "keen to ",
+    "eager to ",
+    "interested in ",
+    "in the market for ",
+    "in need of ",
+    "after ",
+    "open to ",
+    "on the hunt ",
+    "on the lookout ",
+    "desperate for ",
+)
 _OWN_VERB = (
     "want",
     "need",
