@@ -441,11 +441,9 @@ def import_lines(summary: ImportSummary) -> Iterator[str]:
 def _import_problems(summary: ImportSummary) -> Iterator[str]:
     for problem in summary.problems[:50]:
         where = f"line {problem.line}: " if problem.line else ""
-        who = f"{problem.name}: " if problem.name else ""  # imported, without what it says
-        if problem.skipped:
-            yield f"  {where}skipped {who}{problem.message}"
-        else:
-            yield f"  {where}{who}{problem.message}"
+        who = f"{problem.name}: " if problem.name else ""
+        skipped = "skipped " if problem.skipped else ""  # else imported, without what it says
+        yield f"  {where}{skipped}{who}{problem.message}"
     if len(summary.problems) > 50:
         yield f"  …and {len(summary.problems) - 50} more problems."
 

@@ -796,7 +796,7 @@ def _co_subjects(doc: Doc, names: Names, cs: int, pos: int, person: str | None) 
     # "called Max and Jürgen needs …": Max is whom we called, not a second subject
     head = doc.text[: first.start].rstrip() if first is not None else ""
     # an emoji ends a sentence as a full stop does: "pilot on 2 lines 👍 max and jürgen both need"
-    ends = not head or head[-1] in ".!?;:\n—–-(" or unicodedata.category(head[-1]) == "So"
+    ends = not head or head[-1] in ".!?;:\n—–-(" or _is_emoji(head[-1])
     return out if ends else []
 
 
@@ -1845,7 +1845,12 @@ def _in_as_done(text: str, pos: int) -> bool:
     if _IN_AS_DONE_RE.match(text, pos):
         return True
     rest = text[pos:].lstrip(" ")
-    return bool(rest) and unicodedata.category(rest[0]) == "So"
+    return bool(rest) and _is_emoji(rest[0])
+
+
+def _is_emoji(char: str) -> bool:
+    """Any pictograph ("Symbol, other"): 👍, 👌, 🔥, ✅ — a list of them always missed some."""
+    return unicodedata.category(char) == "So"
 
 
 _THING_SPLIT_RE = re.compile(r"\s+(?:\+|and)\s+|\s+&\s+(?=[a-z])")  # not "Kühne & Sohn"

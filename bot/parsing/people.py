@@ -1007,11 +1007,15 @@ def repeated_lower(doc: Doc, spans: list[NameSpan], date_spans: SpanSet) -> list
     zipf = gazetteer().word_zipf
     maybe: dict[int, tuple[NameSpan, bool]] = {}  # token -> (the person, rare enough alone)
     for i, t in enumerate(tokens):
-        if i in taken or not t.text.islower() or date_spans.covers(t.start):
+        if not t.text.islower():
             continue
-        key = fold(t.text)
+        # every token of every note passes here: fold() only where it differs from lower case,
+        # and the dictionary before the date spans
+        key = t.lower if t.text.isascii() and "." not in t.text else fold(t.text)
         first = firsts.get(key)
-        if first is None or first.start >= t.start or key in NOT_NAMES:
+        if first is None or i in taken or first.start >= t.start or key in NOT_NAMES:
+            continue
+        if date_spans.covers(t.start):
             continue
         z = zipf(key)
         if z < VERY_COMMON_WORD:
