@@ -188,22 +188,27 @@ def test_json_keeps_stored_text_exactly_and_safely(env: dict[str, str]) -> None:
     assert HOSTILE in hit["text"]  # …and the same data once read
 
 
+def piped(env: dict[str, str], typed: str) -> subprocess.CompletedProcess[str]:
+    """`rapport console` with lines piped in, as a script or `cat notes.txt |` would."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        env=env,
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_input_that_ends_at_a_which_question_leaves_the_note_waiting(env: dict[str, str]) -> None:
     """Lines piped into the console that end while it asks "which PK?" got a traceback (an
     EOFError from the question); now the note waits for an answer, as when the answer is no
     number, and the console leaves cleanly."""
-    typed_lines = (
+    done = piped(
+        env,
         "met Priya Nair (goes by PK) for coffee\n"
         "lunch w/ Priya Kapoor (PK)\n"
-        "call with PK about the renewal\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        env=env,
-        input=typed_lines,
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "call with PK about the renewal\n",
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -216,15 +221,7 @@ def test_input_that_ends_at_forgets_question_keeps_the_contact(
 ) -> None:
     """`forget NAME` piped into the console as its last line met a traceback (an EOFError from
     "Forget …? [y/N]"); input that ends there is a no: the contact and their notes are kept."""
-    typed = "coffee with Jane Smith from Initrode\nforget Jane Smith\n" + then
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        env=env,
-        input=typed,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = piped(env, "coffee with Jane Smith from Initrode\nforget Jane Smith\n" + then)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert "Forget Jane Smith" in done.stdout and "Kept." in done.stdout

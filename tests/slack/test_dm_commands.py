@@ -24,10 +24,15 @@ def notes(sessions: SessionFactory) -> int:
         return int(session.exec(select(func.count()).select_from(Note)).one())
 
 
-def say(slack: SlackSender, fake: FakeSlack, text: str, **extra: object) -> Call:
+def answer_to(slack: SlackSender, fake: FakeSlack, event: dict[str, Any]) -> Call:
+    """Send one DM event; the bot's answer in that DM."""
     before = len(fake.calls("chat.postMessage"))
-    assert slack.event(dm(text, **extra)).status == 200
+    assert slack.event(event).status == 200
     return fake.wait_for("chat.postMessage", before + 1)[-1]
+
+
+def say(slack: SlackSender, fake: FakeSlack, text: str, **extra: object) -> Call:
+    return answer_to(slack, fake, dm(text, **extra))
 
 
 def test_every_slack_command_word_has_a_subcommand() -> None:
@@ -180,12 +185,6 @@ def real_event_in_a_dm(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((FIXTURES / name).read_text())
     event: dict[str, Any] = loaded.get("event", loaded)
     return {**event, "channel_type": "im", "channel": "DUALICE", "user": "UALICE"}
-
-
-def answer_to(slack: SlackSender, fake: FakeSlack, event: dict[str, Any]) -> Call:
-    before = len(fake.calls("chat.postMessage"))
-    assert slack.event(event).status == 200
-    return fake.wait_for("chat.postMessage", before + 1)[-1]
 
 
 def stored_texts(sessions: SessionFactory) -> list[str]:
