@@ -2,7 +2,7 @@
 hands them to a console command, `rapport console` or `rapport serve`; maps errors to exit codes.
 
 The parser is built from bot/console/args.py, which imports only argparse; everything else —
-the use cases (SQLModel), the console's renderers, bolt, dateparser — is imported once a command
+the use cases (SQLModel), the console's renderers, bolt — is imported once a command
 runs, so `rapport --help` and argument errors stay fast.
 """
 

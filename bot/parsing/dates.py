@@ -1,10 +1,10 @@
 """Dates in plain words, read in the author's time zone.
 
-Candidate spans are found with our own patterns; the common ones ("yesterday", "last Tuesday",
-"in 2 weeks", "March 3", ISO dates) are resolved here with date arithmetic, and only the rest
-("March 2025", "3/7/2026") goes to dateparser, always with `languages=['en']`. dateparser never
-sees a whole note: left alone it reads "may", "Sun" or "April" (a person) as dates, and it is the
-slow part.
+Candidate spans are found with our own patterns and every one ("yesterday", "last Tuesday",
+"in 2 weeks", "March 3", "in March", "3/7/2026", ISO dates) is resolved here with date
+arithmetic. dateparser is not used: left alone on a whole note it reads "may", "Sun" or "April"
+(a person) as dates, it cannot say a numeric date is ambiguous, and on the month-only spans it
+last read it was a third of a dated note's parse time, for answers these few lines give.
 
 How a date-only phrase becomes a moment:
 - when something happened (`Lean.PAST`): 12:00 local, or now when that noon is still ahead;
@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.parsing.gazetteer import gazetteer, read_list
@@ -87,9 +86,13 @@ class NumericDate:
 
 
 @dataclass(slots=True)
-class Fallback:
-    text: str  # what dateparser gets
-    day: int | None = None  # "early/mid/late March" pins the day afterwards
+class MonthOnly:
+    """ "in March", "March 2025", "early June": the month's first day unless a day is pinned."""
+
+    month: int
+    year: int | None
+    day: int = 1  # "early/mid/late March": 5, 15, 25
+    before_this_one: bool = False  # "last July" said in July is a year ago
 
 
 Spec = (
@@ -101,7 +104,7 @@ Spec = (
     | MonthDay
     | DayOfMonth
     | NumericDate
-    | Fallback
+    | MonthOnly
 )
 
 
@@ -565,9 +568,9 @@ def _month_only(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, s
         month = _month_of(mon)
         last = calendar.monthrange(int(year) if year else 2001, month)[1]
         return lean, MonthDay(month, last, int(year) if year else None), None
-    day = {"early": 5, "mid": 15, "late": 25}.get(mod)
-    text = f"{mon} {year}" if year else mon
-    return lean, Fallback(text, day), None
+    day = {"early": 5, "mid": 15, "late": 25}.get(mod, 1)
+    month = _month_of(mon)
+    return lean, MonthOnly(month, int(year) if year else None, day, mod == "last"), None
 
 
 def _on_the(m: re.Match[str], pre: str | None) -> tuple[Lean, Spec | None, str | None] | None:
@@ -867,27 +870,19 @@ def _monthly(today: date, day: int, prefer: Lean) -> date | None:
     return None
 
 
-def _dateparser(spec: Fallback, clock: Clock, prefer: Lean) -> date | None:
-    import dateparser  # lazy: importing it costs ~0.16 s, `rapport --help` must stay light
-
-    settings: dict[str, Any] = {
-        "RELATIVE_BASE": clock.local_now.replace(tzinfo=None),
-        "TIMEZONE": clock.zone_name,
-        "PREFER_DATES_FROM": "future" if prefer is Lean.FUTURE else "past",
-        "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "DATE_ORDER": clock.date_order,
-    }
-    try:
-        parsed = dateparser.parse(spec.text, languages=["en"], settings=settings)
-    except Exception:  # dateparser raises assorted errors on odd input; a miss is a miss
-        return None
-    if parsed is None:
-        return None
-    d = parsed.date()
-    if spec.day is not None:
-        d = d.replace(day=spec.day)
-    return d
+def _month_start(today: date, spec: MonthOnly, prefer: Lean) -> date:
+    """The month named, as dateparser read it with PREFER_DAY_OF_MONTH=first: looking back,
+    the latest one begun by today (this month included); looking ahead, the next one to begin
+    (next year's, in its own month); "last July" in July, the one before."""
+    if spec.year is not None:
+        return date(spec.year, spec.month, spec.day)
+    first = date(today.year, spec.month, 1)
+    if prefer is Lean.FUTURE:
+        year = today.year + 1 if first <= today else today.year
+    else:
+        this_one = spec.before_this_one and spec.month == today.month
+        year = today.year - 1 if first > today or this_one else today.year
+    return date(year, spec.month, spec.day)
 
 
 def resolve_day(hit: DateHit, clock: Clock, prefer: Lean) -> date | None:
@@ -920,8 +915,8 @@ def resolve_day(hit: DateHit, clock: Clock, prefer: Lean) -> date | None:
             if spec.year is not None:
                 return date(spec.year, got[0], got[1])
             return _yearly(today, got[0], got[1], prefer)
-        if isinstance(spec, Fallback):
-            return _dateparser(spec, clock, prefer)
+        if isinstance(spec, MonthOnly):
+            return _month_start(today, spec, prefer)
     except (ValueError, OverflowError):
         return None
     return None
@@ -962,10 +957,3 @@ def month_day(
         return None if isinstance(got, str) else (got[0], got[1], hit.spec.year)
     day = resolve_day(hit, clock, prefer)
     return (day.month, day.day, None) if day is not None else None
-
-
-def warm_up_dateparser() -> None:
-    """Import dateparser and let it build its English tables once, off the first user's clock."""
-    clock = make_clock(datetime.now(UTC), "UTC")
-    _dateparser(Fallback("March 2025"), clock, Lean.PAST)
-    _dateparser(Fallback("3/7/2026"), clock, Lean.FUTURE)

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from bot.parsing import later, told
-from bot.parsing.dates import Clock, DateHit, Fallback, Lean, MonthOffset, due_at
+from bot.parsing.dates import Clock, DateHit, Lean, MonthOffset, MonthOnly, due_at
 from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
 from bot.parsing.model import Direction, LoopSpec, Settlement
@@ -722,7 +722,7 @@ def _request_is_ours(
         return True  # "she asked for an intro to a dentist": asked of us, ours to give
     i = _due_for(hits, starts, claimed, m.start(), m.start(), ce)
     # A day makes it a deadline on us; "wants a new job by March" is their own plan.
-    return i is not None and not isinstance(hits[i].spec, (Fallback, MonthOffset))
+    return i is not None and not isinstance(hits[i].spec, (MonthOnly, MonthOffset))
 
 
 def _coordinated(

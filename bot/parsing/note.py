@@ -16,7 +16,6 @@ from bot.parsing.dates import (
     make_clock,
     next_yearly,
     occurred_at,
-    warm_up_dateparser,
 )
 from bot.parsing.doc import Doc, SpanSet, make_doc
 from bot.parsing.kinds import INTERACTION_WORDS
@@ -330,9 +329,8 @@ def _about_someone_else(doc: Doc, names: Names, pos: int) -> bool:
 
 
 def warm_up() -> None:
-    """Let dateparser build its tables and compile every lazily built pattern once, off the
-    first user's clock, by parsing one note that touches them all."""
-    warm_up_dateparser()
+    """Compile every lazily built pattern once, off the first user's clock, by parsing one note
+    that touches them all."""
     parse_note(
         "Jane's house fire: lost their home, in hospital after surgery; her dad passed away, "
         "funeral Friday; he was laid off; divorce; a miscarriage; a car accident; cancer",

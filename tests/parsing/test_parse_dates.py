@@ -50,8 +50,12 @@ OCCURRED = [
     ("with-time-before", "call at 9:30am yesterday with Raj", berlin(7, 14, 9, 30)),
     ("part-of-day", "call with Raj yesterday afternoon", berlin(7, 14, 15)),
     ("numeric-dmy-in-europe", "met Jane on 3/7", berlin(7, 3)),
-    ("month-only-via-dateparser", "met Jane in March", berlin(3, 1)),
-    ("month-year-via-dateparser", "met Jane early March 2025", berlin(3, 5, year=2025)),
+    ("month-only", "met Jane in March", berlin(3, 1)),
+    ("month-year", "met Jane early March 2025", berlin(3, 5, year=2025)),
+    ("month-only-this-month", "met Jane in July", berlin(7, 1)),
+    ("last-month-name-is-a-year-ago-in-that-month", "met Jane last July", berlin(7, 1, year=2025)),
+    ("last-month-name-before-this-month", "met Jane last March", berlin(3, 1)),
+    ("month-ahead-of-today-is-last-years", "met Jane in September", berlin(9, 1, year=2025)),
     (
         "loop-date-is-not-when",
         "lunch with Sam yesterday, owe him the deck by Friday",
@@ -173,6 +177,38 @@ def test_dst_gap_does_not_raise() -> None:
     now = datetime(2026, 3, 30, 8, tzinfo=BERLIN)
     note = parse_note("call yesterday at 2:30am", now=now, tz="Europe/Berlin")
     assert note.occurred_at is not None
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
+MONTHS += ["September", "October", "November", "December"]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [datetime(2026, m, d, 8, tzinfo=BERLIN) for m in (1, 3, 7, 12) for d in (1, 15, 28)],
+    ids=str,
+)
+def test_a_month_alone_reads_as_dateparser_read_it(today: datetime) -> None:
+    """Month-only spans went to dateparser until the parser read them itself: every month, told
+    as the past ("in March") and as a deadline ("by March"), still lands on the day it gave."""
+    import dateparser
+
+    for month in MONTHS:
+        for lean, text in (
+            ("past", f"met Jane in {month}"),
+            ("future", f"I owe Jane the deck by {month}"),
+        ):
+            settings = {
+                "RELATIVE_BASE": today.replace(tzinfo=None),
+                "PREFER_DATES_FROM": lean,
+                "PREFER_DAY_OF_MONTH": "first",
+            }
+            expected = dateparser.parse(month, languages=["en"], settings=settings)  # type: ignore[arg-type]
+            assert expected is not None
+            note = parse_note(text, now=today, tz="Europe/Berlin")
+            got = note.occurred_at if lean == "past" else note.loops[0].due
+            assert got is not None, text
+            assert got.astimezone(BERLIN).date() == expected.date(), (today, text)
 
 
 def test_importing_the_parser_does_not_import_dateparser() -> None:
