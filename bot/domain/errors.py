@@ -26,7 +26,20 @@ class AmbiguousNameError(UserInputError):
 
 
 class StorageUnavailableError(RapportError):
-    """The database could not be reached (or was busy); nothing was written. Safe to retry."""
+    """The database could not be reached (or was busy); nothing was written. Safe to retry.
+
+    `lost_connection`: the connection itself went (not a refusal or a lock), so a commit on its
+    way may have been kept by the server although its answer never came."""
+
+    def __init__(self, message: str, *, lost_connection: bool = False) -> None:
+        super().__init__(message)
+        self.lost_connection = lost_connection
+
+
+class StorageInDoubtError(StorageUnavailableError):
+    """The connection dropped while a note's commit was on its way and the database did not
+    come back in time to say whether it kept the note: trying again blindly may file it twice,
+    so the message says where to look first."""
 
 
 class StorageReadOnlyError(StorageUnavailableError):

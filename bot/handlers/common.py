@@ -28,6 +28,7 @@ from bot.blocks.kit import Block
 from bot.blocks.notes import error_blocks
 from bot.domain.errors import (
     StorageFullError,
+    StorageInDoubtError,
     StorageReadOnlyError,
     StorageUnavailableError,
     UserInputError,
@@ -336,8 +337,10 @@ def friendly_errors(reply: Reply) -> Iterator[None]:
         yield
     except StorageUnavailableError as exc:
         log.warning("storage unavailable", exc_info=True)
-        # A read-only database or a full disk won't pass by trying again: say which it is.
-        said = str(exc) if isinstance(exc, StorageReadOnlyError | StorageFullError) else None
+        # A read-only database or a full disk won't pass by trying again, and a note that may
+        # have been kept must not be sent again blindly: say which it is.
+        own_words = StorageReadOnlyError | StorageFullError | StorageInDoubtError
+        said = str(exc) if isinstance(exc, own_words) else None
         reply(said or STORAGE_UNAVAILABLE, error_blocks(said or STORAGE_UNAVAILABLE))
     except UserInputError as exc:
         reply(str(exc), error_blocks(str(exc)))

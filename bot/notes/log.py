@@ -16,7 +16,12 @@ from typing import Unpack
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.domain.errors import NotFoundError, StorageUnavailableError, UserInputError
+from bot.domain.errors import (
+    NotFoundError,
+    StorageInDoubtError,
+    StorageUnavailableError,
+    UserInputError,
+)
 from bot.domain.names import name_key
 from bot.domain.notes import Correction, LogResult
 from bot.domain.refs import Actor
@@ -93,16 +98,23 @@ class Logbook(UseCases):
                 choices=choices,
                 about=about,
             )
-        except StorageUnavailableError:
-            # The connection went while the commit was on its way: the database may have kept
-            # the note or not. The claimed event says which, once the database answers again.
-            if event_id is None or not filed or not self._kept(actor, event_id):
-                raise
-            return filed[0]
+        except StorageUnavailableError as exc:
+            if not filed:
+                raise  # it failed before the commit: nothing can have been kept
+            # The commit was on its way when the database failed: it may have kept the note or
+            # not. The claimed event says which, once the database answers again.
+            kept = self._kept(actor, event_id) if event_id is not None else None
+            if kept:
+                return filed[0]
+            if kept is None and exc.lost_connection:
+                # "Nothing was saved, try again" could be a lie that files the note twice.
+                raise StorageInDoubtError(in_doubt(filed[0])) from exc
+            raise
 
-    def _kept(self, actor: Actor, event_id: str) -> bool:
-        """Whether a commit whose answer was lost went through: look for its claimed event for
-        a few seconds (an outage this short is common: a failover, a restart)."""
+    def _kept(self, actor: Actor, event_id: str) -> bool | None:
+        """Whether a commit whose answer was lost went through, looking for its claimed event
+        for a few seconds (an outage this short is common: a failover, a restart); None when
+        the database did not answer in that time."""
         for wait in (0.2, 0.4, 0.8, 1.6, 3.2):
             time.sleep(wait)
             try:
@@ -113,7 +125,7 @@ class Logbook(UseCases):
                     )
             except StorageUnavailableError:
                 continue
-        return False
+        return None
 
     def _log(
         self,
@@ -556,3 +568,16 @@ def _duplicate(seen: ProcessedEvent, text: str) -> LogResult:
         private=False,
         duplicate=True,
     )
+
+
+def in_doubt(result: LogResult) -> str:
+    """What to say when a note's commit lost its answer and the database stayed away: where to
+    look before sending it again (its first person's card)."""
+    said = (
+        "The connection to the database dropped just as I was saving that, so I can't tell "
+        "whether it was kept."
+    )
+    if not result.contacts:
+        return said + " Give it a minute and check before sending it again."
+    first = result.contacts[0].display_name
+    return said + f" Give it a minute, then look for it with `who {first}` before sending again."

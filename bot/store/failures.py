@@ -47,7 +47,8 @@ def storage_error(exc: DBAPIError) -> StorageUnavailableError:
     if sqlstate in _PG_FULL:
         return StorageFullError(DISK_FULL)
     return StorageUnavailableError(
-        f"Couldn't reach the database ({_reason(orig)}), so nothing was saved. Please try again."
+        f"Couldn't reach the database ({_reason(orig)}), so nothing was saved. Please try again.",
+        lost_connection=exc.connection_invalidated,
     )
 
 

@@ -1,46 +1,30 @@
 """A commit whose answer is lost (the connection drops after the database kept the note): the
-person is told the note was saved, once, and a retry files nothing twice."""
+person is told the note was saved, once, and a retry files nothing twice; when the database stays
+away too long to ask, they are told it may have been kept and where to look, never "nothing was
+saved, try again" (which files it twice)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, text
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from sqlalchemy import text
 
 from bot.app import Rapport
-from bot.domain.errors import StorageUnavailableError
+from bot.domain.errors import StorageInDoubtError, StorageUnavailableError
 from bot.domain.refs import Actor
 from bot.store.db import SessionFactory
+from tests.lost_commits import Network, faults
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 ANA = Actor(workspace_id="T1", user_id="U_ANA", display_name="Ana", tz="UTC")
 
 
-def _lose_the_next_commits_answer(times: int) -> None:
-    """Like a connection cut just after COMMIT reached the server: the data is kept, the
-    caller hears an error."""
-    left = [times]
-
-    def after_commit(session: Session) -> None:
-        if left[0] > 0:
-            left[0] -= 1
-            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
-
-    event.listen(Session, "after_commit", after_commit)
-    _listeners.append(after_commit)
-
-
-_listeners: list[object] = []
-
-
-@pytest.fixture(autouse=True)
-def _forget_listeners() -> object:
-    yield None
-    while _listeners:
-        event.remove(Session, "after_commit", _listeners.pop())
+@pytest.fixture
+def network() -> Iterator[Network]:
+    with faults() as network:
+        yield network
 
 
 def notes(sessions: SessionFactory) -> int:
@@ -49,10 +33,10 @@ def notes(sessions: SessionFactory) -> int:
 
 
 def test_a_note_kept_by_the_database_is_confirmed_though_the_commit_lost_its_answer(
-    sessions: SessionFactory,
+    sessions: SessionFactory, network: Network
 ) -> None:
     rapport = Rapport(sessions=sessions, clock=lambda: NOW)
-    _lose_the_next_commits_answer(1)
+    network.lose_the_next_commits_answer(1)
     result = rapport.notes.log(actor=ANA, text="coffee with Jane Doe", event_id="cmd:sig-1")
     assert result.note_id is not None and not result.duplicate
     assert [c.display_name for c in result.contacts] == ["Jane Doe"]
@@ -63,8 +47,49 @@ def test_a_note_kept_by_the_database_is_confirmed_though_the_commit_lost_its_ans
     assert notes(sessions) == 1
 
 
-def test_without_an_event_to_look_for_the_outage_is_said(sessions: SessionFactory) -> None:
+def test_without_an_event_to_look_for_the_outage_is_said(
+    sessions: SessionFactory, network: Network
+) -> None:
     rapport = Rapport(sessions=sessions, clock=lambda: NOW)
-    _lose_the_next_commits_answer(1)
+    network.lose_the_next_commits_answer(1)
     with pytest.raises(StorageUnavailableError):
         rapport.notes.log(actor=ANA, text="coffee with Jane Doe")
+
+
+def test_a_kept_note_the_database_cannot_confirm_is_said_to_be_in_doubt(
+    sessions: SessionFactory, network: Network
+) -> None:
+    rapport = Rapport(sessions=sessions, clock=lambda: NOW)
+    network.lose_the_next_commits_answer(1, then_stay_away=True)
+    with pytest.raises(StorageInDoubtError) as raised:
+        rapport.notes.log(actor=ANA, text="coffee with Jane Doe", event_id="cmd:sig-2")
+    said = str(raised.value)
+    assert "can't tell whether it was kept" in said and "`who Jane Doe`" in said
+    assert "nothing was saved" not in said
+    network.come_back()
+    assert notes(sessions) == 1  # it was kept: "try again" would have filed it twice
+
+
+def test_a_commit_that_never_reached_the_database_says_nothing_was_saved(
+    sessions: SessionFactory, network: Network
+) -> None:
+    rapport = Rapport(sessions=sessions, clock=lambda: NOW)
+    network.fail_the_next_commit()
+    with pytest.raises(StorageUnavailableError) as raised:
+        rapport.notes.log(actor=ANA, text="coffee with Jane Doe", event_id="cmd:sig-3")
+    assert not isinstance(raised.value, StorageInDoubtError)
+    assert "nothing was saved" in str(raised.value)
+    assert notes(sessions) == 0
+    again = rapport.notes.log(actor=ANA, text="coffee with Jane Doe", event_id="cmd:sig-3")
+    assert again.note_id is not None and not again.duplicate
+    assert notes(sessions) == 1
+
+
+def test_without_an_event_a_lost_commit_answer_is_in_doubt(
+    sessions: SessionFactory, network: Network
+) -> None:
+    rapport = Rapport(sessions=sessions, clock=lambda: NOW)
+    network.lose_the_next_commits_answer(1)
+    with pytest.raises(StorageInDoubtError, match="`who Jane Doe`"):
+        rapport.notes.log(actor=ANA, text="coffee with Jane Doe")
+    assert notes(sessions) == 1

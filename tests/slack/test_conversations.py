@@ -16,7 +16,9 @@ from bot.blocks.ids import BLOCK_ABOUT, BLOCK_TEXT, VIEW_EDIT_NOTE, VIEW_SAVE_NO
 from bot.domain.refs import Actor
 from bot.handlers.common import STORAGE_UNAVAILABLE
 from bot.slack.app import build_app
+from bot.store.db import SessionFactory
 from tests.kit import buttons
+from tests.lost_commits import faults
 from tests.slack.conftest import NOW, serve_in_thread
 from tests.slack.fakeslack import TEAM_ID, Call, FakeSlack
 from tests.slack.payloads import (
@@ -455,6 +457,23 @@ def test_slack_api_failure_reaches_the_error_handler_and_the_user_hears_about_it
     assert (
         "Traceback" not in calls[1].text_dump() and "channel_not_found" not in calls[1].text_dump()
     )
+
+
+def test_a_note_the_database_may_have_kept_is_not_called_unsaved(
+    slack: SlackSender, fake_slack: FakeSlack, sessions: SessionFactory
+) -> None:
+    log_by_dm(slack, fake_slack, "met Raj Patel for lunch")  # Alice and her zone are known
+    with faults() as network:
+        network.lose_the_next_commits_answer(then_stay_away=True)
+        assert slack.event(dm("met Jane Doe for coffee, she wants a shelter dog")).status == 200
+        said = fake_slack.wait_for("chat.postMessage", 2, timeout=30)[1]
+    assert said.params["channel"] == "DUALICE"
+    assert said.params["text"] != STORAGE_UNAVAILABLE
+    assert "can't tell whether it was kept" in said.text_dump()
+    assert "`who Jane Doe`" in said.text_dump()
+    # It was kept: the card the reply points to has it, once.
+    answer = log_by_dm(slack, fake_slack, "who Jane Doe")
+    assert answer.text_dump().count("met Jane Doe for coffee") == 1
 
 
 def test_database_unavailable_says_so(fake_slack: FakeSlack, tmp_path: Path, settings: Any) -> None:
