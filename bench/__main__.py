@@ -562,11 +562,9 @@ def bench_workspaces(args: argparse.Namespace, size: Size) -> list[Row]:
     count, spread = size.dm_count, size.dm_workspaces
     say(f"workspaces: {count:,} DMs across {spread} workspaces, one answering 429 …")
     with quiet():
-        # Best of two pairs at every size: small runs take seconds, so a moment's noise moves
-        # them, and at full size two sequential ~70 s runs on an idle host still differed by
-        # up to 30% (66 s, then 86 s, alone), which one pair read as a miss.
-        pairs = 2
-        dms = measure_delivery(new_url, count=count, workspaces=spread, repeat=pairs)
+        # Both deliveries in turns (bench_workspaces.measure_delivery): two ~100 s runs one
+        # after the other differed by up to 30% on an idle host, which read as a miss.
+        dms = measure_delivery(new_url, count=count, workspaces=spread)
     alone = min(dms.alone, key=lambda r: r.took)
     with_x = min(dms.with_x, key=lambda r: r.others_took)
     limited = sum(r.limited for r in dms.with_x)

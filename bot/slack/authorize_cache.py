@@ -12,8 +12,9 @@ it is within `token_rotation_expiration_minutes` of expiring, so a token it hand
 that long to live; the TTL is capped well below it. Uninstall and token revocation in this process
 forget the workspace at once, and so does a reinstall (a new token; bot.slack.oauth calls
 `forget`). Given the installation store, a hit is still checked against it (one indexed read
-for the bot row, far cheaper than `auth.test`), so an uninstall or reinstall through another
-replica is seen on the next request. A workspace with no installation is never cached, so a
+of the bot's token, far cheaper than `auth.test`, that never queues behind a write:
+bot/slack/install_lookups.py), so an uninstall or reinstall through another replica is seen on
+the next request. A workspace with no installation is never cached, so a
 fresh install is seen on its first request.
 """
 
@@ -28,7 +29,8 @@ from typing import Final
 from slack_bolt import BoltContext
 from slack_bolt.authorization.authorize import Authorize
 from slack_bolt.authorization.authorize_result import AuthorizeResult
-from slack_sdk.oauth.installation_store import InstallationStore
+
+from bot.slack.install_lookups import ReadingLookups
 
 DEFAULT_TTL_SECONDS: Final = 300.0
 DEFAULT_MAX_ENTRIES: Final = 10_000  # about a few MB at most; least recently used go first
@@ -41,7 +43,7 @@ class CachedAuthorize(Authorize):
         self,
         inner: Authorize,
         *,
-        store: InstallationStore | None = None,
+        store: ReadingLookups | None = None,
         ttl: float = DEFAULT_TTL_SECONDS,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         rotation_minutes: int | None = None,
@@ -105,12 +107,12 @@ class CachedAuthorize(Authorize):
         is seen on the next request (one indexed read; the auth.test round trip is saved)."""
         if self.store is None:
             return True
-        bot = self.store.find_bot(
+        token = self.store.bot_token(
             enterprise_id=enterprise_id,
             team_id=team_id,
             is_enterprise_install=bool(context.is_enterprise_install),
         )
-        if bot is not None and bot.bot_token == hit.bot_token:
+        if token is not None and token == hit.bot_token:
             return True
         self.forget(enterprise_id=enterprise_id, team_id=team_id)
         return False

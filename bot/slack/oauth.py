@@ -45,6 +45,7 @@ from bot.domain.errors import StorageUnavailableError
 from bot.reminders.notifier import Block, DeliveryResult
 from bot.slack.authorize_cache import CachedAuthorize
 from bot.slack.client import build_client, delivery_client
+from bot.slack.install_lookups import ReadingLookups
 from bot.slack.install_pages import failure_page, install_page, success_page
 from bot.slack.notifier import SlackNotifier
 
@@ -410,11 +411,12 @@ def build_oauth(*, settings: Settings, rapport: Rapport, client: WebClient) -> O
         engine=engine,
         logger=logging.getLogger("rapport.slack.installs"),
     )
+    lookups = ReadingLookups(installation_store)  # a request's authorize only reads
     authorize = CachedAuthorize(  # per request: a store query + auth.test otherwise
-        store=installation_store,
+        store=lookups,
         inner=InstallationStoreAuthorize(
             logger=logging.getLogger("rapport.slack.bolt"),
-            installation_store=installation_store,
+            installation_store=lookups,
             client_id=client_id,
             client_secret=client_secret,
             token_rotation_expiration_minutes=settings.slack_token_rotation_minutes,
