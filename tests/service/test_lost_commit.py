@@ -47,15 +47,6 @@ def test_a_note_kept_by_the_database_is_confirmed_though_the_commit_lost_its_ans
     assert notes(sessions) == 1
 
 
-def test_without_an_event_to_look_for_the_outage_is_said(
-    sessions: SessionFactory, network: Network
-) -> None:
-    rapport = Rapport(sessions=sessions, clock=lambda: NOW)
-    network.lose_the_next_commits_answer(1)
-    with pytest.raises(StorageUnavailableError):
-        rapport.notes.log(actor=ANA, text="coffee with Jane Doe")
-
-
 def test_a_kept_note_the_database_cannot_confirm_is_said_to_be_in_doubt(
     sessions: SessionFactory, network: Network
 ) -> None:
