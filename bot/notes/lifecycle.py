@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, select
 
 from bot.domain.lifecycle import LifecycleStep, Purged, ScheduledDeletion, WorkspaceStatus
 from bot.store import repo
+from bot.store.db import READING
 from bot.store.lifecycle_models import WorkspaceDeletion, WorkspaceLifecycleEvent
 from bot.store.models import Note, Workspace
 from bot.store.slack_oauth_tables import slack_bots, slack_installations
@@ -45,6 +46,11 @@ class Lifecycle(UseCases):
             bind = session.get_bind()
         assert isinstance(bind, Engine)
         return bind
+
+    def reading_engine(self) -> Engine:
+        """`engine()` marked as one that only reads (bot.store.db `reading`): on SQLite its
+        transactions begin deferred, never queueing behind a note being saved."""
+        return self.engine().execution_options(**{READING: True})
 
     def uninstalled(
         self,

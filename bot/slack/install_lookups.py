@@ -17,17 +17,17 @@ from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import Select, bindparam, desc, select
-
-from bot.store.db import READING
+from sqlalchemy import Engine, Select, bindparam, desc, select
 
 
 class ReadingLookups(InstallationStore):
-    def __init__(self, store: SQLAlchemyInstallationStore) -> None:
+    def __init__(self, store: SQLAlchemyInstallationStore, *, reading: Engine) -> None:
+        """`reading`: the store's engine marked as one that only reads
+        (`Lifecycle.reading_engine`)."""
         self.store = store
         self.reads = SQLAlchemyInstallationStore(
             client_id=store.client_id,
-            engine=store.engine.execution_options(**{READING: True}),
+            engine=reading,
             bots_table_name=store.bots.name,
             installations_table_name=store.installations.name,
             logger=store.logger,

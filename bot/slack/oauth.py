@@ -411,7 +411,8 @@ def build_oauth(*, settings: Settings, rapport: Rapport, client: WebClient) -> O
         engine=engine,
         logger=logging.getLogger("rapport.slack.installs"),
     )
-    lookups = ReadingLookups(installation_store)  # a request's authorize only reads
+    # A request's authorize only reads.
+    lookups = ReadingLookups(installation_store, reading=rapport.lifecycle.reading_engine())
     authorize = CachedAuthorize(  # per request: a store query + auth.test otherwise
         store=lookups,
         inner=InstallationStoreAuthorize(
