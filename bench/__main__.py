@@ -565,9 +565,7 @@ def bench_workspaces(args: argparse.Namespace, size: Size) -> list[Row]:
         # Both deliveries in turns (bench_workspaces.measure_delivery): two ~100 s runs one
         # after the other differed by up to 30% on an idle host, which read as a miss.
         dms = measure_delivery(new_url, count=count, workspaces=spread)
-    alone = min(dms.alone, key=lambda r: r.took)
-    with_x = min(dms.with_x, key=lambda r: r.others_took)
-    limited = sum(r.limited for r in dms.with_x)
+    alone, with_x = dms.alone, dms.with_x
     x_share = count // spread
     return [
         Row(
@@ -604,7 +602,7 @@ def bench_workspaces(args: argparse.Namespace, size: Size) -> list[Row]:
             dms.ratio <= 1.1,
         ),
         Row(
-            f"lost or duplicate DMs ({limited} 429s answered)",
+            f"lost or duplicate DMs ({with_x.limited} 429s answered)",
             f"{dms.failures:,}",
             "",
             "",

@@ -99,16 +99,16 @@ class Logbook(UseCases):
                 about=about,
             )
         except StorageUnavailableError as exc:
-            if not filed:
-                raise  # it failed before the commit: nothing can have been kept
-            # The commit was on its way when the database failed: it may have kept the note or
-            # not. The claimed event says which, once the database answers again.
+            if not filed or not exc.lost_connection:
+                raise  # it failed before the commit, or the database refused it: nothing kept
+            # The connection went while the commit was on its way: the database may have kept
+            # the note or not. The claimed event says which, once the database answers again.
             kept = self._kept(actor, event_id) if event_id is not None else None
             if kept:
                 return filed[0]
-            if kept is None and exc.lost_connection:
+            if kept is None:
                 # "Nothing was saved, try again" could be a lie that files the note twice.
-                raise StorageInDoubtError(in_doubt(filed[0])) from exc
+                raise StorageInDoubtError(_in_doubt(filed[0])) from exc
             raise
 
     def _kept(self, actor: Actor, event_id: str) -> bool | None:
@@ -570,7 +570,7 @@ def _duplicate(seen: ProcessedEvent, text: str) -> LogResult:
     )
 
 
-def in_doubt(result: LogResult) -> str:
+def _in_doubt(result: LogResult) -> str:
     """What to say when a note's commit lost its answer and the database stayed away: where to
     look before sending it again (its first person's card)."""
     said = (

@@ -17,7 +17,7 @@ from typing import Any
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
-from sqlalchemy import Engine, Select, bindparam, desc, select
+from sqlalchemy import Engine, Select, Table, bindparam, desc, select
 
 
 class ReadingLookups(InstallationStore):
@@ -34,19 +34,11 @@ class ReadingLookups(InstallationStore):
         )
         # Built once, per which ids are absent (IS NULL): a cache hit's check is then one
         # compiled, indexed query for one column, a third of what `find_bot` costs.
-        c = store.bots.c
-        self._tokens: dict[tuple[bool, bool], Select[Any]] = {}
-        for has_org in (False, True):
-            for has_team in (False, True):
-                query = select(c.bot_token).where(
-                    c.client_id == bindparam("client_id"),
-                    c.enterprise_id == bindparam("enterprise_id")
-                    if has_org
-                    else c.enterprise_id.is_(None),
-                    c.team_id == bindparam("team_id") if has_team else c.team_id.is_(None),
-                    c.bot_token.is_not(None),
-                )
-                self._tokens[has_org, has_team] = query.order_by(desc(c.installed_at)).limit(1)
+        self._tokens = {
+            (has_org, has_team): _token_query(store.bots, has_org=has_org, has_team=has_team)
+            for has_org in (False, True)
+            for has_team in (False, True)
+        }
 
     def bot_token(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool
@@ -55,9 +47,9 @@ class ReadingLookups(InstallationStore):
         if is_enterprise_install:
             team_id = None  # as find_bot: an org-wide install is the org's, not a workspace's
         query = self._tokens[enterprise_id is not None, team_id is not None]
-        params = {"client_id": self.store.client_id, "enterprise_id": enterprise_id}
+        params = {"client_id": self.store.client_id, "org": enterprise_id, "team": team_id}
         with self.reads.engine.connect() as connection:
-            token = connection.execute(query, {**params, "team_id": team_id}).scalar()
+            token = connection.execute(query, params).scalar()
         return str(token) if token is not None else None
 
     @property
@@ -107,3 +99,14 @@ class ReadingLookups(InstallationStore):
         self.store.delete_installation(
             enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
         )
+
+
+def _token_query(bots: Table, *, has_org: bool, has_team: bool) -> Select[Any]:
+    """`find_bot`'s query for the token alone: the latest installation's that has one."""
+    c = bots.c
+    org = c.enterprise_id == bindparam("org") if has_org else c.enterprise_id.is_(None)
+    team = c.team_id == bindparam("team") if has_team else c.team_id.is_(None)
+    query = select(c.bot_token).where(
+        c.client_id == bindparam("client_id"), org, team, c.bot_token.is_not(None)
+    )
+    return query.order_by(desc(c.installed_at)).limit(1)
