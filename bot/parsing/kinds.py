@@ -72,7 +72,10 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"\btext(?:ed|s|ing)?\b|\bslack(?:ed|'d)\b|\bim'd\b|\bsms\b|\bwhats-?app(?:ed|'d)?\b|\bimessage\b|\bmessag(?:ed|es?)\b"
         r"|\bdm(?:'d|ed|s)?\b|\btelegram\b|\bping(?:ed|s)?\b|\bmsgs?\b|\binmail(?:'d|ed)?\b"
         r"|\breached\s+out\s+on\s+(?:linkedin|whatsapp|slack|signal)\b|\bwechat(?:ted)?\b"
-        r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b",
+        r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b"
+        # "nudged her on linkedin", "chased him again on whatsapp": a message, by its channel
+        r"|\b(?:nudged|chased|pinged)\s+(?:[\w'-]+\s+){1,3}?(?:again\s+)?on\s+(?:li|linkedin|whatsapp|slack"
+        r"|signal|telegram|teams)\b",
     ),
     (
         "gift",
@@ -109,6 +112,7 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ),
 )
 _WEAK = "meeting"
+_DURING_RE = re.compile(r"\b(?:on\s+(?:the|our|this|that)|during\s+(?:the|our))\s+$", re.IGNORECASE)
 # "he'll join the yusuf call", "will set up a call": an interaction still to come
 _PLAN_BEFORE_RE = re.compile(
     r"(?:\bwill|'ll|\bgonna|\bgoing\s+to)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE
@@ -196,7 +200,7 @@ _KIND_ANCHORS = words(
     sent gave dropped fruit bouquet mixer networking fwd'd fwded forwarded inmail'd inmailed
     presented pitched bought ordered couriered got texting emailing e-mailing slacked slack'd
     im'd meetign meeitng metting meetting f2f face irl tech technical recruiter hiring culture
-    coding vid
+    coding vid nudged chased
     """
 )
 
@@ -210,9 +214,12 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
     first: str | None = None
     first_clause = -1
     for m in anchored(doc, _KIND_RE, _KIND_ANCHORS):
-        if skip.covers(m.start()):
-            continue
         name = _KIND_TABLE[int(str(m.lastgroup)[1:])][0]
+        if skip.covers(m.start()) and not (
+            (name == "call" and _DURING_RE.search(doc.text, max(0, m.start() - 12), m.start()))
+            or (name == "text" and m[0].lower().startswith(("nudged", "chased", "pinged")))
+        ):
+            continue  # inside a loop, unless it says how we spoke: "… on the call", a chase
         clause = doc.clause_start(m.start())
         if first_clause < 0:
             first_clause = clause

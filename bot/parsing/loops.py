@@ -15,7 +15,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.parsing import later, told
+from bot.parsing import later, plans, ticked, told
 from bot.parsing.dates import Clock, DateHit, Lean, MonthOffset, MonthOnly, due_at
 from bot.parsing.doc import Doc, anchored
 from bot.parsing.lexicon import words
@@ -108,6 +108,13 @@ _NEED_BEFORE_RE = re.compile(
     r"|looking\s+for|requested|has(?=\s+the\s))\s+(?P<what>[^,.;:!?\n]{1,80})",
     re.IGNORECASE,
 )
+# A thing said to be somewhere before the promise about "it": "the draft SOW is with our legal,
+# promised it to him by the 12th".
+_HELD_BEFORE_RE = re.compile(
+    r"(?:^|[.!?\n,;:—–-]\s*)(?P<what>(?:the|our|my|a|an)\s+[^\W\d_][^,.;:!?\n]{0,40}?)\s+(?:is|are|'s)"
+    r"\s+(?:still\s+|now\s+)?(?:w/|(?:with|at|in|sitting|being|almost|nearly|ready)\b)",
+    re.IGNORECASE,
+)
 _PROGRESSIVE_BASE = {
     "sending": "send",
     "emailing": "email",
@@ -177,6 +184,7 @@ class _Found:
     start: int
     end: int
     generic: bool = False  # "waiting on her": merged into a more specific loop when there is one
+    asked: bool = False  # opened by someone asking ("she asked us for three dates")
 
 
 def _tidy(doc: Doc, s: str) -> str:
@@ -358,6 +366,9 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     what = _tidy(doc, doc.text[start:end])
     if not what:
         return None
+    done_to = _DO_IT_RE.match(what)
+    if done_to is not None:
+        return done_to.group("it").lower(), None  # "I'll set it up next week": what was asked
     person = None
     for s in names.spans:
         if start <= s.start < end:
@@ -366,6 +377,13 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     return what, person
 
 
+# Doing "it" names no thing: the thing is what was asked for before ("wants an intro to our
+# CEO — I'll set it up next week").
+_DO_IT_RE = re.compile(
+    r"^(?:set|sort|do|arrange|organi[sz]e|handle|book|schedule|make)\s+(?P<it>it|that|this|one|them)"
+    r"(?:\s+(?:up|out|together|happen))?$",
+    re.IGNORECASE,
+)
 _DECIDE_ON_RE = re.compile(r"\s*(?:on|about|between|whether|re)\s", re.IGNORECASE)
 
 
@@ -509,7 +527,7 @@ def find_loops(
         due_index = _due_for(hits, starts, claimed, cs, m.start(), ce)
         if due_index is None:
             due_index = _due_in_next_clause(doc, hits, starts, claimed, ce)
-        one = _Found(got[0], got[1], got[2], m.start(), ce, got[3])
+        one = _Found(got[0], got[1], got[2], m.start(), ce, got[3], m.lastgroup in _ASK_KINDS)
         for part in _split_things(one) if m.lastgroup == "request" else [one]:
             found.append((part, due_index))
             for other in _co_subjects(doc, names, cs, m.start(), part.person):
@@ -533,6 +551,11 @@ def find_loops(
         found.sort(key=lambda f: f[0].start)
     for direction, what, person, start, end, k in later.coming(doc, names, hits, claimed):
         found.append((_Found(direction, what, person, start, end), k))
+    spans = [(f.start, f.end) for f, _ in found]
+    for direction, what, person, start, end, due in plans.present(doc, names, hits, claimed):
+        if not any(a <= start < b or start <= a < end for a, b in spans):
+            found.append((_Found(direction, _tidy(doc, what), person, start, end), due))
+    found.sort(key=lambda f: f[0].start)
     found = later.deadlines(doc, hits, claimed, found, covered)
     found = _resolve_pronouns(doc, found, covered)
     found = later.antecedents(doc, names, found, _with_person)
@@ -611,7 +634,7 @@ def _one_thing(doc: Doc, found: list[tuple[_Found, int | None]]) -> list[tuple[_
             same = _thing_words(f.what) & _thing_words(g.what)
             follows = (
                 f.person is None
-                and g.person is not None
+                and (g.person is not None or g.asked)
                 and not g.generic
                 and len(f.what.split()) <= 2
                 and sum(doc.text.count(c, g.end, f.start) for c in ".!?\n") <= 1
@@ -636,7 +659,7 @@ def _one_thing(doc: Doc, found: list[tuple[_Found, int | None]]) -> list[tuple[_
 
 
 def _with_person(f: _Found, person: str) -> _Found:
-    return _Found(f.direction, f.what, person, f.start, f.end, f.generic)
+    return _Found(f.direction, f.what, person, f.start, f.end, f.generic, f.asked)
 
 
 _NEXT_THING_RE = re.compile(r"\s*(?:and|\+|&)\s+(?:the|a|an|our|some|their)\s", re.IGNORECASE)
@@ -862,7 +885,7 @@ def _resolve_pronouns(
             )
             continue
         window = doc.text[max(0, f.start - 200) : f.start]
-        needs = list(_NEED_BEFORE_RE.finditer(window))
+        needs = list(_NEED_BEFORE_RE.finditer(window)) or list(_HELD_BEFORE_RE.finditer(window))
         if needs:
             n = needs[-1]
             what = _tidy(doc, n.group("what"))
@@ -1036,6 +1059,18 @@ _ASKED_BEFORE_RE = re.compile(
     r"\b(?:asked|asks|wants|wanted|needs|needed|requested)\b(?![^,;]*\b(?:I|we)\b)", re.I
 )
 _CHASE_ABOUT = ("for", "re", "about", "on", "regarding", "wrt")
+_ASK_KINDS = frozenset({"request", "asked", "askedif", "toknow"})
+# Where a chase went is not what it was for: "nudged her on linkedin", "chased him on whatsapp".
+_CHANNELS = words(
+    "linkedin whatsapp slack email e-mail mail text sms signal telegram wechat line kakao teams"
+    " phone voicemail twitter x dm insta instagram"
+)
+# The sentence already says what is late: "the questionnaire still hasn't arrived, nudged her".
+_OVERDUE_RE = re.compile(
+    r"\b(?:still\s+(?:hasn't|has\s+not|haven't|not|no|nothing)|hasn't\s+(?:come|arrived|landed|shown)"
+    r"|no\s+(?:word|sign)|nothing\s+(?:yet|from))\b",
+    re.IGNORECASE,
+)
 
 
 def _asks_and_offers(
@@ -1092,9 +1127,11 @@ def _asks_and_offers(
         if subj.who is not Who.ME:
             return None
         after = _eat_any(doc, o.end, _CHASE_ABOUT)
-        if after is None:
-            return Direction.THEY_OWE, "a reply", o.name, True
-        what = _tidy(doc, doc.text[after:vp_end])
+        what = _tidy(doc, doc.text[after:vp_end]) if after is not None else ""
+        if what.lower().removeprefix("the ").split(" ")[0] in _CHANNELS:
+            what = ""
+        if not what and _chases_what_is_late(doc, m.start()):
+            return None  # the late thing is a loop already: a chase opens nothing new
         return Direction.THEY_OWE, _reply_or(what) if what else "a reply", o.name, not what
     if subj.who is Who.OTHER:
         return None
@@ -1102,6 +1139,11 @@ def _asks_and_offers(
         return _modal(doc, names, subj, pos, vp_end, weak=True)
     # "let me …": the author
     return _modal(doc, names, Subject(Who.ME), pos, vp_end, weak=True)
+
+
+def _chases_what_is_late(doc: Doc, pos: int) -> bool:
+    stop = max(doc.text.rfind(c, 0, pos) for c in ".!?\n")
+    return _OVERDUE_RE.search(doc.text, stop + 1, pos) is not None
 
 
 def _carried_subject(doc: Doc, names: Names, pos: int) -> Subject | None:
@@ -1193,6 +1235,11 @@ def _handovers_due(
             if lead is None:
                 continue
             head = head[: -len(lead)].rstrip()
+        theirs = _owed_to_us(doc, names, cs, head)
+        if theirs is not None:  # "redlines to me by wed", "the quote from his team by friday"
+            claimed.add(k)
+            out.append((_Found(Direction.THEY_OWE, theirs[0], theirs[1], cs, h.end), k))
+            continue
         person: str | None = None
         span = next((sp for sp in names.spans if cs <= sp.start and sp.end == cs + len(head)), None)
         bare = False
@@ -1205,7 +1252,7 @@ def _handovers_due(
             bare = True  # "term sheet by end of next week", "signed copy by Fri"
         if not bare and not head.lower().endswith(" to"):
             continue
-        what = _tidy(doc, head if bare else head[:-3])
+        what = _tidy(doc, head if bare else _GOES_OUT_TAIL_RE.sub("", head[:-3]))
         if bare:
             if not what or any(cs <= sp.start < h.start for sp in names.spans):
                 continue
@@ -1235,6 +1282,49 @@ def _handovers_due(
         claimed.add(k)
         out.append((_Found(Direction.YOU_OWE, what, person, cs, h.end), k))
     return out
+
+
+_GOES_OUT_TAIL_RE = re.compile(r"\s+(?:goes|go|going)\s+(?:out|over)$", re.IGNORECASE)
+_TO_US_TAIL_RE = re.compile(r"\s+(?:back\s+|over\s+)?to\s+(?:me|us)$", re.IGNORECASE)
+_FROM_TAIL_RE = re.compile(r"\s+(?:back\s+)?from\s+(?P<who>[^\W\d_][^,;:]{0,40})$", re.IGNORECASE)
+_THEIR_PEOPLE_RE = re.compile(
+    r"(?:her|him|them|(?:his|her|their)(?:\s+[^\W\d_][\w-]*){1,3})$", re.IGNORECASE
+)
+_OWNED_RE = re.compile(r"'s(?:\s+[^\W\d_][\w-]*){1,3}$")
+
+
+def _owed_to_us(doc: Doc, names: Names, cs: int, head: str) -> tuple[str, str | None] | None:
+    """The thing and who owes it in a deadline said without a verb and coming our way: "term
+    sheet redlines to me by wed" (whoever is speaking), "disbursement docs from her by 5/6",
+    "the signed order form from Lachlan's counsel by friday"."""
+    person: str | None = None
+    m = _TO_US_TAIL_RE.search(head)
+    if m is not None:
+        speaker = _colon_speaker(doc, names, cs)
+        person = speaker.name if speaker is not None else None
+    else:
+        m = _FROM_TAIL_RE.search(head)
+        if m is None:
+            return None
+        who_at = cs + m.start("who")
+        span = names.by_start.get(who_at)
+        if span is not None:
+            rest = doc.text[span.end : cs + len(head)]
+            if rest and not (span.possessive and _OWNED_RE.fullmatch(rest)):
+                return None
+            person = doc.restore(span.name)
+        elif _THEIR_PEOPLE_RE.fullmatch(m.group("who")) is None:
+            return None  # "samples from Denver by friday": a place, not a person
+    what = _tidy(doc, head[: m.start()])
+    words = what.lower().split()
+    if not words or len(words) > 6 or words[0] in _NOT_A_THING:
+        return None
+    verb_ed = words[0].endswith("ed") and (len(words) == 1 or words[1] in _DETERMINERS)
+    if words[0] in _ACTION_VERBS or words[0] in _SEND_VERBS or verb_ed or words[0].endswith("ing"):
+        return None  # a verb reads it: "got the deck from Sam by Friday"
+    if any(cs <= sp.start < cs + m.start() for sp in names.spans):
+        return None  # "Sam's deck to me by Friday": another shape reads whose it is
+    return what, person
 
 
 _TO_FOLLOW_RE = re.compile(r"(?P<what>[^\W\d_][^,.;:!?\n]{0,40}?)\s+to\s+follow\b", re.I)
@@ -1313,7 +1403,7 @@ def _split_things(f: _Found) -> list[_Found]:
     parts = [p.strip() for p in _AND_ANOTHER_RE.split(f.what) if p.strip()]
     if len(parts) < 2:
         return [f]
-    return [_Found(f.direction, p, f.person, f.start, f.end, f.generic) for p in parts]
+    return [_Found(f.direction, p, f.person, f.start, f.end, f.generic, f.asked) for p in parts]
 
 
 def _subject_word(doc: Doc, pos: int) -> str:
@@ -1391,6 +1481,10 @@ def _modal(
         if to_us is not None:  # "she'll have the usage numbers to us by Thursday"
             what = _tidy(doc, doc.text[first[1] : to_us.start()])
             return (Direction.THEY_OWE, what, subj.name, False) if what else None
+    if first[0] == "have" and subj.who is Who.ME:
+        nxt = _word_at(doc, first[1])
+        if nxt is not None and nxt[0] in _PRONOUN_WHATS:  # "told him we'd have one by the 20th"
+            return Direction.YOU_OWE, nxt[0], None, False
     if first[0] in ("be", "have", "not", "never", "probably", "need", "want", "like", "love"):
         return None
     if weak and first[0] not in _ACTION_VERBS:
@@ -1678,7 +1772,8 @@ def find_settles(doc: Doc, names: Names, hits: list[DateHit]) -> list[Settlement
             if key not in seen:
                 seen.add(key)
                 out.append(one)
-    for extra in _handed_over(doc, names) + _answered(doc, names) + told.find(doc, names):
+    extras = _handed_over(doc, names) + _answered(doc, names) + told.find(doc, names)
+    for extra in extras + ticked.find(doc, names):
         key = (extra.direction, extra.what.lower(), extra.person)
         if key not in seen:
             seen.add(key)

@@ -82,8 +82,30 @@ def subject_before(doc: Doc, names: Names, pos: int) -> Subject:
         span = names.by_last_token.get(k)
         if span is not None and (not span.possessive or _is_contracted(doc, span, pos)):
             return Subject(Who.THEM, doc.restore(span.name))
-        return Subject(Who.OTHER)
+        return _apposed(doc, names, cs, pos) or Subject(Who.OTHER)
     return Subject(Who.ME)
+
+
+# "Dmitri Volkov from their data team asked", "Sarah at Plaid wants", "Ken (their CTO) needs":
+# where a person is from, said between the name and the verb, leaves the name the subject.
+_APPOSITION_RE = re.compile(
+    r"\s*(?:\([^()\n]{1,40}\)|(?:from|at|@|of)\s+[^\W\d_][^,;:.!?()\n]{0,35}?)\s*$", re.IGNORECASE
+)
+
+
+def _apposed(doc: Doc, names: Names, cs: int, pos: int) -> Subject | None:
+    for span in reversed(names.spans):
+        if span.end > pos or span.start < cs:
+            continue
+        if span.possessive or pos - span.end > 45:
+            return None
+        if _APPOSITION_RE.fullmatch(doc.text, span.end, pos) is None:
+            return None
+        head = doc.text[cs : span.start].strip(" -–—•*:").lower()
+        if head and head not in ("and", "then", "also", "so", "but", "+"):
+            return None  # "met Sarah from Plaid, …" has its subject elsewhere
+        return Subject(Who.THEM, doc.restore(span.name))
+    return None
 
 
 def _is_contracted(doc: Doc, span: NameSpan, pos: int) -> bool:
