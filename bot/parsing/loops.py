@@ -548,7 +548,6 @@ def find_loops(
             for x in _imperatives(doc, names, hits, starts, claimed)
             if not any(a < x[0].start < b for a, b in spans)  # "todo: follow up w/ Sam": read
         )
-        found.sort(key=lambda f: f[0].start)
     for direction, what, person, start, end, k in later.coming(doc, names, hits, claimed):
         found.append((_Found(direction, what, person, start, end), k))
     spans = [(f.start, f.end) for f, _ in found]

@@ -28,15 +28,10 @@ _EXPECT_RE = re.compile(
 _GOES_OUT_RE = re.compile(r"\s(?:goes|go)\s+(?:out\s+)?(?:over\s+)?to\b", re.IGNORECASE)
 # Who may lead the clause: a lead word, then the subject.
 _LEAD_RE = re.compile(r"[\s\-–—•*+]*(?:(?:next|then|and|also|so|plan|but)\b[\s:,]*)*", re.I)
-_THEIR_SIDE_RE = re.compile(
-    r"^(?:his|her|their)\s+(?:team|side|lawyers?|legal|counsel|office|ops|assistant|ea|cfo|ceo"
-    r"|cto|boss|finance(?:\s+team)?)$",
-    re.IGNORECASE,
-)
-_OWNED_SIDE_RE = re.compile(
-    r"^'s\s+(?:team|side|lawyers?|legal|counsel|office|ops|assistant|ea|finance(?:\s+team)?)$",
-    re.IGNORECASE,
-)
+# Whose side sends for them: "his team sends", "Lachlan's counsel sends".
+_SIDE = r"(?:team|side|lawyers?|legal|counsel|office|ops|assistant|ea|finance(?:\s+team)?)"
+_THEIR_SIDE_RE = re.compile(rf"^(?:his|her|their)\s+(?:{_SIDE}|cfo|ceo|cto|boss)$", re.IGNORECASE)
+_OWNED_SIDE_RE = re.compile(rf"^'s\s+{_SIDE}$", re.IGNORECASE)
 _HABIT = words("every each weekly monthly daily always usually normally often never")
 _CONDITION_RE = re.compile(r"\s(?:once|when|as\s+soon\s+as|after)\s", re.IGNORECASE)
 _LEAD_DUE = ("by", "before", "on", "until", "till", "next", "this")
@@ -49,9 +44,6 @@ def present(doc: Doc, names: Names, hits: list[DateHit], claimed: set[int]) -> l
     """(direction, what, person, start, end, due hit index or None) for each plan said in the
     present tense; the due hits used go into `claimed`."""
     out: list[Plan] = []
-    low = doc.text.lower()
-    if "expect" not in low and " go" not in low and _VERB_RE.search(doc.text) is None:
-        return out
     for m in _VERB_RE.finditer(doc.text):
         got = _plan(doc, names, hits, claimed, m)
         if got is not None:

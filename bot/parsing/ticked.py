@@ -64,6 +64,7 @@ def _ticked(doc: Doc, names: Names, at: int, body: str) -> Settlement | None:
         if span.start == at and span.possessive:
             person = doc.restore(span.name)  # "Farah's intro to our CEO: booked"
             what = doc.text[span.end + 2 : at + m.end("what")].strip()
+            break
     words = what.lower().split()
     if not words or len(words) > 6 or words[0] in _NOT_A_THING:
         return None
