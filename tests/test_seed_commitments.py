@@ -124,6 +124,20 @@ YUSUF = "Yusuf Rahimi"
             id="a-call-answers-a-reply-owed",
         ),
         pytest.param(
+            ["I owe Yusuf Rahimi answers to the security questionnaire by Friday"],
+            "call with Yusuf",
+            [],
+            ["answers to the security questionnaire"],
+            id="a-call-does-not-deliver-written-answers",
+        ),
+        pytest.param(
+            ["Yusuf Rahimi wants 2 references by Friday, owe him those"],
+            "Sent Yusuf both references 👍",
+            ["2 references"],
+            [],
+            id="both-of-two-references",
+        ),
+        pytest.param(
             ["asked Yusuf Rahimi for the signed contract", "I owe Yusuf the roadmap deck"],
             "got the signed contract from Yusuf",
             ["the signed contract"],
@@ -252,6 +266,13 @@ RULE = [
     ("the contarct draft", "the contract", False, True),  # a typo
     ("a call", "a reply", False, True),  # calling back answers a reply owed
     ("a reply", "a call", False, False),  # an email does not make the call owed
+    # how many is not which (round 9): "both" of two references are those references
+    ("both references", "2 references", True, True),
+    ("all three references", "three customer references", True, True),
+    ("the two intro decks", "the roadmap deck", True, False),  # still two kinds of deck
+    # written answers are a document: a call does not deliver them, answering the thing does
+    ("a call", "answers to the vendor questionnaire", False, False),
+    ("a reply on the vendor questionnaire", "answers to the vendor questionnaire", True, True),
 ]
 
 

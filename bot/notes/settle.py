@@ -34,6 +34,8 @@ _FILLER: Final = frozenset(
     # when, not which: "the Friday update" is the status update owed on Friday
     | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today"}
     | {"weekly", "daily", "monthly", "quarterly", "tomorrow", "yesterday", "tonight"}
+    # how many, not which: "sent Pablo both references" settles "2 references"
+    | {"both", "two", "three", "four", "five", "couple", "few", "several", "each", "any"}
 )
 # Ways of saying the same move: a call answers a call owed, and a reply owed.
 _CALL: Final = "§call"
@@ -48,6 +50,9 @@ _SAME: Final = {
     **dict.fromkeys(("quote", "quotation"), "§quote"),
 }
 _ANSWERS: Final = {_CALL: frozenset({_CALL, _REPLY})}
+# Plural, a reply word names written work ("answers back to her by the 19th" after her
+# questionnaire): a call does not deliver it.
+_WRITTEN_RE: Final = re.compile(r"\b(?:answers|responses|replies)\b", re.IGNORECASE)
 _FUZZY_MIN_LEN: Final = 5
 _SHORT_MIN_LEN: Final = 4  # a shortened word: its first letters, at least this many
 _FUZZY_RATIO: Final = 85.0
@@ -68,7 +73,7 @@ def words(text: str) -> tuple[str, ...]:
     synonyms of one move ("call", "ring") as one."""
     out: list[str] = []
     for raw in _WORD.findall(text.casefold()):
-        if raw in _FILLER:
+        if raw in _FILLER or raw.isdigit():
             continue
         word = raw
         if len(word) > 4 and word.endswith("ies"):
@@ -116,6 +121,8 @@ def score(what: str, loop_what: str) -> int:
         return 0
     if said and loop and _two_kinds(said, loop):
         return 0
+    if _CALL in said and _WRITTEN_RE.search(loop_what):
+        said = tuple(w for w in said if w != _CALL)  # a call does not deliver written answers
     return max(settling.overlap(what, loop_what), _overlap(said, loop))
 
 

@@ -75,7 +75,8 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
         r"|\b(?:replied|messaged|wrote)\s+on\s+(?:li|linkedin)\b|\baccepted\s+(?:my\s+)?connection\b"
         # "nudged her on linkedin", "chased him again on whatsapp": a message, by its channel
         r"|\b(?:nudged|chased|pinged)\s+(?:[\w'-]+\s+){1,3}?(?:again\s+)?on\s+(?:li|linkedin|whatsapp|slack"
-        r"|signal|telegram|teams)\b",
+        r"|signal|telegram|teams)\b"
+        r"|\bon\s+slack\b",  # only after an ask: "ingrid asked on slack for …" (kind())
     ),
     (
         "gift",
@@ -112,6 +113,19 @@ _KIND_TABLE: tuple[tuple[str, str], ...] = (
     ),
 )
 _WEAK = "meeting"
+# How an ask came, inside the loop it opens: "asked for our certificates over email",
+# "asked on slack for a reference" (not "asked for Tom's email": an address).
+_ASKED_VIA_RE = re.compile(r"\b(?:asked|requested)\b[^.;!?]{0,80}?\b(?:over|via|on)\s+$", re.I)
+_ASKED_BEFORE_RE = re.compile(r"\b(?:asked|requested)\s+(?:[\w'-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _asked_on(doc: Doc, m: re.Match[str]) -> bool:
+    start = doc.clause_start(m.start())
+    if m[0].lower().startswith("on "):
+        return _ASKED_BEFORE_RE.search(doc.text, start, m.start()) is not None
+    return _ASKED_VIA_RE.search(doc.text, start, m.start()) is not None
+
+
 _DURING_RE = re.compile(r"\b(?:on\s+(?:the|our|this|that)|during\s+(?:the|our))\s+$", re.IGNORECASE)
 # "he'll join the yusuf call", "will set up a call": an interaction still to come
 _PLAN_BEFORE_RE = re.compile(
@@ -215,11 +229,15 @@ def kind(doc: Doc, skip: SpanSet) -> str | None:
     first_clause = -1
     for m in anchored(doc, _KIND_RE, _KIND_ANCHORS):
         name = _KIND_TABLE[int(str(m.lastgroup)[1:])][0]
+        asked_on = name in ("email", "text") and _asked_on(doc, m)
         if skip.covers(m.start()) and not (
             (name == "call" and _DURING_RE.search(doc.text, max(0, m.start() - 12), m.start()))
             or (name == "text" and m[0].lower().startswith(("nudged", "chased", "pinged")))
+            or asked_on
         ):
             continue  # inside a loop, unless it says how we spoke: "… on the call", a chase
+        if name == "text" and m[0].lower().startswith("on ") and not asked_on:
+            continue  # "she's on slack": where someone is, not a message
         clause = doc.clause_start(m.start())
         if first_clause < 0:
             first_clause = clause

@@ -141,7 +141,7 @@ _ACTION_VERBS = words(
     phone text message ping confirm check review sign return pay follow let loop circle come look
     find write draft provide deliver book schedule set arrange invite buy order make put prepare
     chase update tell ask thank reach drop pass bring show resend answer lend recommend dig
-    pull revert line sort decide
+    pull revert line sort decide pick choose
     """
 )
 _SEND_VERBS = words(
@@ -168,6 +168,20 @@ _FILLER_TAIL_RE = re.compile(
     r"|(?:before|by|on|for|until|till)(?:\s+(?:the|their|our|his|her))?))+\s*$",
     re.IGNORECASE,
 )
+# Where or how it came up, not part of the thing: "asked for the pricing FAQ on the call".
+# Kept after a word for written work about the meeting ("my notes on the call").
+_SAID_WHERE_TAIL_RE = re.compile(
+    r"(?<!notes)(?<!recap)(?<!summary)(?<!minutes)(?<!thoughts)(?<!feedback)(?<!debrief)"
+    r"\s+(?:(?:on|over|during|in|at|after)\s+(?:the|our|a|this|that|today's|yesterday's)\s+"
+    r"(?:call|phone\s+call|zoom|meeting|chat|lunch|coffee|dinner|standup|sync|demo|catch-?up)"
+    r"|(?:over|during|at|after)\s+(?:lunch|coffee|dinner|breakfast|drinks)"
+    r"|(?:by|over|via|on)\s+(?:e-?mail|slack|whatsapp|text|signal|linkedin|teams|the\s+phone))$",
+    re.IGNORECASE,
+)
+_SAID_WHERE_LAST = words(
+    "call zoom meeting chat lunch coffee dinner standup sync demo catch-up catchup breakfast"
+    " drinks email e-mail slack whatsapp text signal linkedin teams phone"
+)
 _REPLY_WORDS = frozenset({"answer", "reply", "response", "decision", "verdict", "feedback"})
 _REPLY_NOUNS = frozenset({"reply", "response", "answer", "feedback", "call", "decision"})
 _NEGATION_RE = re.compile(
@@ -191,6 +205,8 @@ def _tidy(doc: Doc, s: str) -> str:
     words = s.split(None, MAX_WHAT_WORDS)[:MAX_WHAT_WORDS]  # bound the work before any regex
     s = " ".join(words).strip(" ,:;-–—'\"")
     s = _FILLER_TAIL_RE.sub("", s).strip(" ,:;-–—")
+    if s and s.rsplit(None, 1)[-1].lower() in _SAID_WHERE_LAST:  # the regex only when it can
+        s = _SAID_WHERE_TAIL_RE.sub("", s) or s
     return doc.restore(s)
 
 
@@ -314,6 +330,10 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
     verb, pos = first
     if verb in _ARRIVING and not _takes_object(doc, pos):
         return None  # "the terms should land this week": the thing arrives, nobody acts
+    if verb in ("pick", "choose") and (_eat(doc, pos, "up") or _eat(doc, pos, "one")):
+        # "I'll pick up the kids": an errand; "she'll pick one": a choice among options, not
+        # the thing asked for ("I'll pick them by friday")
+        return None
     if verb in ("get", "getting", "write", "circle", "come", "got", "wrote", "circled", "came"):
         after = _eat(doc, pos, "back")
         if after is not None:
@@ -380,7 +400,8 @@ def _action(doc: Doc, names: Names, start: int, end: int) -> tuple[str, str | No
 # Doing "it" names no thing: the thing is what was asked for before ("wants an intro to our
 # CEO — I'll set it up next week").
 _DO_IT_RE = re.compile(
-    r"^(?:set|sort|do|arrange|organi[sz]e|handle|book|schedule|make)\s+(?P<it>it|that|this|one|them)"
+    r"^(?:set|sort|do|arrange|organi[sz]e|handle|book|schedule|make|find|pick|choose"
+    r"|draft|write|prepare|line|pull|put|dig|finish)\s+(?P<it>it|that|this|one|them|those)"
     r"(?:\s+(?:up|out|together|happen))?$",
     re.IGNORECASE,
 )
@@ -1561,6 +1582,9 @@ def _asked(
             return None
         counterpart = subj.name
         direction = Direction.YOU_OWE
+    via = _ASKED_HOW_RE.match(doc.text, after)
+    if via is not None:
+        after = via.end()  # "ingrid asked on slack for a reference": how she asked
     f = _eat(doc, after, "for")
     if f is not None:
         what = _tidy(doc, doc.text[f:end])
@@ -1576,6 +1600,11 @@ def _asked(
     return None
 
 
+_ASKED_HOW_RE = re.compile(
+    r"\s*(?:on|over|via|during|at)\s+(?:the\s+|our\s+)?(?:slack|e-?mail|whatsapp|linkedin|signal"
+    r"|teams|text|call|phone|zoom|lunch|coffee|dinner)\b(?=\s+for\b)",
+    re.IGNORECASE,
+)
 _CONFIDENCE_RE = re.compile(
     r"\s*(?:keep\s+(?:it|this|that)\s+(?:quiet|between\s+us|to\s+(?:my|our)sel(?:f|ves)|off\b"
     r"|under\s+wraps|confidential|private)|not\s+(?:tell|mention|share|say))",
@@ -1672,7 +1701,7 @@ _SETTLE_RE = re.compile(
     r"|resent|confirmed|signed|countersigned|dropped\s+off|dropped|fwd'?d|fwded)(?!\w))"
     r"|(?P<offto>\b(?:off|(?:went|gone)(?:\s+out)?)(?=\s+to\s))"
     r"|(?P<got>\b(?:got|received|recieved)\b)"
-    r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in"
+    r"|(?P<done>\b(?:done|finished|made|sorted|submitted|arrived|landed|came\s+in|came\s+back"
     r"|came\s+thr(?:u|ough)|deployed|shipped|fixed|resolved|booked|scheduled|set\s+for|in)\b)"
     r"|(?P<followed>\bfollowed\s+up\b)"
     r"|(?P<did>\bdid(?=\s+(?:the|my|our|a|an|her|his|their|those|these|both)\s))",
@@ -1840,6 +1869,8 @@ _THEIRS_DONE = frozenset(
 # What may follow "PO signed" in its clause and still leave the thing done: a cheer, a time.
 _AFTERWORDS = words(
     "finally today yesterday now already at last this morning afternoon tonight just"
+    # how it came back: "Dmitri's test results came back clean"
+    " clean fine ok okay positive negative normal good great"
 )
 _NOT_YET_RE = re.compile(r"\b(?:almost|nearly|half|partly|mostly|not\s+yet|still\s+not)\s+$", re.I)
 _AND_VERB_RE = re.compile(r"\s*(?:and|&|\+)\s+[a-z]+ed\b", re.IGNORECASE)
@@ -1899,7 +1930,7 @@ def _passive(doc: Doc, names: Names, m: re.Match[str], end: int) -> list[Settlem
             if not people:
                 return []
             return [Settlement(Direction.YOU_OWE, t, p) for p in people for t in things]
-    if not _finished_there(rest):
+    if not _finished_there(rest) and not _CAME_BACK_WITH_RE.match(verb + rest):
         return []
     theirs = _theirs(verb)
     if not theirs and _STILL_TO_SEND_RE.search(doc.text, m.end(), _sentence_end(doc, m.end())):
@@ -2087,6 +2118,8 @@ def _finished_there(rest: str) -> bool:
 
 
 _ASIDE_RE = re.compile(r"\([^()]*\)?")
+# What came back is done, however it came back: "audit report came back with two findings".
+_CAME_BACK_WITH_RE = re.compile(r"came\s+back\s*(?:with\b|showing\b|[:—–-])", re.IGNORECASE)
 
 
 _THING_BEFORE_RE = re.compile(
@@ -2132,6 +2165,25 @@ def _split_settlement(
     return out or [got]
 
 
+_ANSWERED_END_RE = re.compile(r"\s+(?:and|&|\+|but|then)\s+|[,;.!?:(]")
+_MESSAGES = frozenset({"email", "e-mail", "mail", "message", "text", "dm", "voicemail", "note"})
+
+
+def _reply_on(doc: Doc, names: Names, m: re.Match[str], end: int) -> str:
+    """ "answered Kari's vendor questionnaire": a reply on that questionnaire, so it settles
+    the answers owed to it and not another reply; "answered Kari's email" is a reply."""
+    pos = _skip_spaces(doc.text, m.end())
+    span = names.by_start.get(pos)
+    if m.group(0).lower() != "answered" or span is None or not span.possessive:
+        return "a reply"
+    start = span.end + 2
+    cut = _ANSWERED_END_RE.search(doc.text, start, end)
+    thing = _tidy(doc, doc.text[start : cut.start() if cut else end])
+    if not thing or len(thing.split()) > 5 or thing.split()[-1].lower() in _MESSAGES:
+        return "a reply"
+    return f"a reply on the {thing}"
+
+
 def _one_settle(
     doc: Doc, names: Names, m: re.Match[str], subj: Subject, end: int
 ) -> Settlement | None:
@@ -2141,7 +2193,7 @@ def _one_settle(
     if kind == "gotback":
         o = obj_at(doc, names, pos)
         if mine and o is not None and o.kind != "me":
-            return Settlement(Direction.YOU_OWE, "a reply", o.name)
+            return Settlement(Direction.YOU_OWE, _reply_on(doc, names, m, end), o.name)
         if not mine and (o is None or o.kind == "me"):
             return Settlement(Direction.THEY_OWE, "a reply", subj.name)
         return None

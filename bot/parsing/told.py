@@ -133,6 +133,8 @@ def _came_back(doc: Doc, names: Names, m: re.Match[str]) -> list[Settlement]:
             return []
         if re.match(r"\s*(?:to\s+(?:me|us)\b\s*)?(?:on|about|re|with)\b", text[m.end() :]):
             return []  # "Tom came back on Siobhán": read as feedback elsewhere
+        if re.match(r"\s*(?:from|after|home|to\s+(?:work|the\s+office))\b", text[m.end() :]):
+            return []  # "Rosa came back from leave": she returned, nobody answered
         return [Settlement(Direction.THEY_OWE, "a reply", doc.restore(span.name))]
     f = _FROM_RE.match(text, m.end())
     if f is None or not head:

@@ -31,7 +31,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "kind": (1.00, 1.00),
     "occurred": (1.00, 1.00),
     "loops": (1.00, 0.99),
-    "closures": (1.00, 0.95),  # s40-19, s40-23, s40-24 (hard), added failing in round 7
+    "closures": (1.00, 0.96),  # s40-19, s40-23, s40-24 (hard), added failing in round 7
     "occasions": (1.00, 1.00),
     "needs": (0.98, 1.00),  # s39-18 (hard), added failing in round 6
     "tags": (1.00, 1.00),
@@ -39,7 +39,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "privacy": (1.00, 1.00),
     "unclear": (1.00, 1.00),
 }
-EXACT_CONTACTS = 844  # notes filed under exactly the right people, of 845 (round 8: s42)
+EXACT_CONTACTS = 866  # notes filed under exactly the right people, of 867 (round 9: s43)
 
 
 @pytest.fixture(scope="module")
