@@ -138,6 +138,13 @@ YUSUF = "Yusuf Rahimi"
             id="both-of-two-references",
         ),
         pytest.param(
+            ["Yuki Sato's audit report is due friday, she'll send it"],
+            "Yuki's audit report came back with two minor findings",
+            ["audit report"],
+            [],
+            id="what-came-back-is-what-was-due",
+        ),
+        pytest.param(
             ["asked Yusuf Rahimi for the signed contract", "I owe Yusuf the roadmap deck"],
             "got the signed contract from Yusuf",
             ["the signed contract"],

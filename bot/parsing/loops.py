@@ -110,9 +110,12 @@ _NEED_BEFORE_RE = re.compile(
 )
 # A thing said to be somewhere before the promise about "it": "the draft SOW is with our legal,
 # promised it to him by the 12th".
+# Or someone's thing said to be due: "Yuki Sato's audit report is due friday, she'll send it".
 _HELD_BEFORE_RE = re.compile(
-    r"(?:^|[.!?\n,;:—–-]\s*)(?P<what>(?:the|our|my|a|an)\s+[^\W\d_][^,.;:!?\n]{0,40}?)\s+(?:is|are|'s)"
-    r"\s+(?:still\s+|now\s+)?(?:w/|(?:with|at|in|sitting|being|almost|nearly|ready)\b)",
+    r"(?:^|[.!?\n,;:—–-]\s*)(?:(?:[^\W\d_][\w-]*\s+){0,2}[^\W\d_][\w-]*(?:'s|’s)\s+"
+    r"(?P<theirs>[^\W\d_][^,.;:!?\n]{0,40}?)|(?P<what>(?:the|our|my|a|an)\s+[^\W\d_]"
+    r"[^,.;:!?\n]{0,40}?))\s+(?:is|are|'s)"
+    r"\s+(?:still\s+|now\s+)?(?:w/|(?:with|at|in|sitting|being|almost|nearly|ready|due)\b)",
     re.IGNORECASE,
 )
 _PROGRESSIVE_BASE = {
@@ -577,7 +580,7 @@ def find_loops(
             found.append((_Found(direction, _tidy(doc, what), person, start, end), due))
     found.sort(key=lambda f: f[0].start)
     found = later.deadlines(doc, hits, claimed, found, covered)
-    found = _resolve_pronouns(doc, found, covered)
+    found = _resolve_pronouns(doc, found, covered, hits, claimed)
     found = later.antecedents(doc, names, found, _with_person)
     found = _to_them(doc, names, found)
     found = _one_thing(doc, found)
@@ -884,8 +887,20 @@ def _things_after_due(
     return out
 
 
+def _due_right_after(hits: list[DateHit], claimed: set[int], pos: int) -> int | None:
+    for i, hit in enumerate(hits):
+        if i not in claimed and pos - len("due") <= hit.start <= pos + 4:  # "due friday" is one
+            claimed.add(i)
+            return i
+    return None
+
+
 def _resolve_pronouns(
-    doc: Doc, found: list[tuple[_Found, int | None]], covered: list[tuple[int, int]]
+    doc: Doc,
+    found: list[tuple[_Found, int | None]],
+    covered: list[tuple[int, int]],
+    hits: list[DateHit],
+    claimed: set[int],
 ) -> list[tuple[_Found, int | None]]:
     """ "he asked for our SOC 2 report, I owe him that by Monday" is one loop: the report, due
     Monday. "Khalid wants the case studies, owe him those" takes its thing from the request."""
@@ -908,10 +923,12 @@ def _resolve_pronouns(
         needs = list(_NEED_BEFORE_RE.finditer(window)) or list(_HELD_BEFORE_RE.finditer(window))
         if needs:
             n = needs[-1]
-            what = _tidy(doc, n.group("what"))
+            what = _tidy(doc, n.group("what") or n.group("theirs"))
             if what and what.lower() not in _PRONOUN_WHATS:
                 base = max(0, f.start - 200)
                 covered.append((base + n.start(), base + n.end()))
+                if due is None and n.group(0).lower().endswith("due"):
+                    due = _due_right_after(hits, claimed, base + n.end())  # "… is due friday"
                 out.append((_Found(f.direction, what, f.person, f.start, f.end), due))
                 continue
         out.append((f, due))

@@ -150,3 +150,19 @@ def test_answering_their_thing_is_a_reply_on_it(
     text: str, expected: list[tuple[Direction, str]]
 ) -> None:
     assert settles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Yuki Sato's audit report is due friday, she'll send it",
+            [(THEY, "audit report", date(2026, 3, 6))],
+        ),
+        ("Tom Hale's deck is ready, I'll send it monday", [(YOU, "deck", date(2026, 3, 9))]),
+    ],
+)
+def test_it_is_someones_thing_named_before(
+    text: str, expected: list[tuple[Direction, str, date | None]]
+) -> None:
+    assert loops(text) == expected
