@@ -145,6 +145,13 @@ YUSUF = "Yusuf Rahimi"
             id="what-came-back-is-what-was-due",
         ),
         pytest.param(
+            ["coffee with Yusuf Rahimi, he asked for the site list, owe him that by tuesday"],
+            "answered Yusuf's questions on the site list",
+            [],
+            ["the site list"],
+            id="answering-questions-on-it-is-not-sending-it",
+        ),
+        pytest.param(
             ["asked Yusuf Rahimi for the signed contract", "I owe Yusuf the roadmap deck"],
             "got the signed contract from Yusuf",
             ["the signed contract"],
@@ -280,6 +287,8 @@ RULE = [
     # written answers are a document: a call does not deliver them, answering the thing does
     ("a call", "answers to the vendor questionnaire", False, False),
     ("a reply on the vendor questionnaire", "answers to the vendor questionnaire", True, True),
+    # answering questions about a thing does not deliver the thing
+    ("a reply on the questions on the site list", "the site list", False, False),
 ]
 
 

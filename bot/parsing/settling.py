@@ -70,7 +70,8 @@ def content_words(text: str) -> frozenset[str]:
         if w in _FILLER:
             continue
         w = _SAME.get(w, w)
-        out.add(w[:-1] if len(w) > 3 and w.endswith("s") else w)
+        w = w[:-1] if len(w) > 3 and w.endswith("s") else w
+        out.add(_SAME.get(w, w))  # "answers" are answers
         out.update(_SHORT.get(w, ()))
     return frozenset(out)
 
@@ -82,9 +83,17 @@ def settles_loop(settlement_what: str, loop_what: str) -> bool:
 
 def overlap(settlement_what: str, loop_what: str) -> int:
     """How many content words they share: the best-matching loop is closed first."""
-    if topics_differ(settlement_what, loop_what):
+    if topics_differ(settlement_what, loop_what) or replied_to_a_thing(settlement_what, loop_what):
         return 0
     return len(content_words(settlement_what) & content_words(loop_what))
+
+
+def replied_to_a_thing(settlement_what: str, loop_what: str) -> bool:
+    """ "a reply on the questions on the site list" answers questions; it does not deliver "the
+    site list". (A reply with news does: "javier got back: LMIA timeline is 8–10 wks" settles
+    the timeline.)"""
+    said = content_words(settlement_what)
+    return {"reply", "question"} <= said and not {"reply", "question"} & content_words(loop_what)
 
 
 def topics_differ(settlement_what: str, loop_what: str) -> bool:
