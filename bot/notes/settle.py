@@ -117,7 +117,7 @@ def score(what: str, loop_what: str) -> int:
     Two kinds of the same thing are two things: "sent the intro deck" does not settle "the
     roadmap deck", though both are decks; "sent the deck" does."""
     said, loop = words(what), words(loop_what)
-    if settling.topics_differ(what, loop_what) or settling.replied_to_a_thing(what, loop_what):
+    if settling.unrelated(what, loop_what):
         return 0
     if said and loop and _two_kinds(said, loop):
         return 0

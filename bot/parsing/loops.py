@@ -181,10 +181,6 @@ _SAID_WHERE_TAIL_RE = re.compile(
     r"|(?:by|over|via|on)\s+(?:e-?mail|slack|whatsapp|text|signal|linkedin|teams|the\s+phone))$",
     re.IGNORECASE,
 )
-_SAID_WHERE_LAST = words(
-    "call zoom meeting chat lunch coffee dinner standup sync demo catch-up catchup breakfast"
-    " drinks email e-mail slack whatsapp text signal linkedin teams phone"
-)
 _REPLY_WORDS = frozenset({"answer", "reply", "response", "decision", "verdict", "feedback"})
 _REPLY_NOUNS = frozenset({"reply", "response", "answer", "feedback", "call", "decision"})
 _NEGATION_RE = re.compile(
@@ -208,8 +204,7 @@ def _tidy(doc: Doc, s: str) -> str:
     words = s.split(None, MAX_WHAT_WORDS)[:MAX_WHAT_WORDS]  # bound the work before any regex
     s = " ".join(words).strip(" ,:;-–—'\"")
     s = _FILLER_TAIL_RE.sub("", s).strip(" ,:;-–—")
-    if s and s.rsplit(None, 1)[-1].lower() in _SAID_WHERE_LAST:  # the regex only when it can
-        s = _SAID_WHERE_TAIL_RE.sub("", s) or s
+    s = _SAID_WHERE_TAIL_RE.sub("", s) or s
     return doc.restore(s)
 
 

@@ -83,21 +83,18 @@ def settles_loop(settlement_what: str, loop_what: str) -> bool:
 
 def overlap(settlement_what: str, loop_what: str) -> int:
     """How many content words they share: the best-matching loop is closed first."""
-    if topics_differ(settlement_what, loop_what) or replied_to_a_thing(settlement_what, loop_what):
+    if unrelated(settlement_what, loop_what):
         return 0
     return len(content_words(settlement_what) & content_words(loop_what))
 
 
-def replied_to_a_thing(settlement_what: str, loop_what: str) -> bool:
-    """ "a reply on the questions on the site list" answers questions; it does not deliver "the
-    site list". (A reply with news does: "javier got back: LMIA timeline is 8–10 wks" settles
-    the timeline.)"""
-    said = content_words(settlement_what)
-    return {"reply", "question"} <= said and not {"reply", "question"} & content_words(loop_what)
-
-
-def topics_differ(settlement_what: str, loop_what: str) -> bool:
-    """ "a reply on the offsite plans" does not settle "an answer on the discount": two replies
-    on two things are two things; a bare reply ("told Omar ✅") settles either."""
+def unrelated(settlement_what: str, loop_what: str) -> bool:
+    """Sharing words, still not the same thing:
+    - "a reply on the offsite plans" does not settle "an answer on the discount": two replies
+      on two things are two things; a bare reply ("told Omar ✅") settles either;
+    - "a reply on the questions on the site list" answers questions; it does not deliver "the
+      site list" (a reply with news does: "javier got back: LMIA timeline is 8–10 wks")."""
     said, loop = content_words(settlement_what), content_words(loop_what)
-    return (said & loop) == {"reply"} and bool(said - {"reply"}) and bool(loop - {"reply"})
+    if (said & loop) == {"reply"} and bool(said - {"reply"}) and bool(loop - {"reply"}):
+        return True
+    return {"reply", "question"} <= said and not {"reply", "question"} & loop
